@@ -1,0 +1,159 @@
+"""The `wayguide` command line: a stable contract for scripts and tests (see README)."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from app import __version__
+from app.diagnostics import Diagnostic
+from app.library import Layer, Library
+from app.paths import Paths
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wayguide",
+        description="Task wizards beside the business application: glass box or black box.",
+    )
+    parser.add_argument("--version", action="version", version=f"wayguide {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check wizard files (default: the whole library)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    sub.add_parser("schema", help="print the JSON Schema of the wizard format")
+
+    p = sub.add_parser("list", help="the wizard library")
+    p.add_argument("--json", action="store_true", help="a JSON array")
+    p.add_argument("--active", action="store_true",
+                   help="only wizards relevant to the window in front")
+
+    p = sub.add_parser("show", help="print a wizard as a printable job aid (Markdown)")
+    p.add_argument("id", metavar="ID")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = _parser().parse_args(argv)
+    paths = Paths.from_env()
+    if args.command == "validate":
+        return _validate(args.paths, args.quiet, paths, out, err)
+    if args.command == "schema":
+        from app.model import json_schema
+
+        out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if args.command == "list":
+        return _list(paths, args.json, args.active, out, err)
+    if args.command == "show":
+        return _show(paths, args.id, out, err)
+    _parser().print_help(out)
+    return EXIT_OK
+
+
+def _library(paths: Paths) -> Library:
+    return Library.from_paths(paths)
+
+
+def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
+                       errors_only: bool = False) -> None:
+    for item in items:
+        if item.is_error or not errors_only:
+            stream.write(f"{item}\n")
+
+
+def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
+              err: TextIO) -> int:
+    if targets:
+        missing = [t for t in targets if not t.exists()]
+        for target in missing:
+            err.write(f"{target}: error: no such file or folder\n")
+        library = Library([Layer("argument", t) for t in targets if t.exists()])
+        library.refresh()
+        if missing:
+            _print_diagnostics(library.diagnostics(), out, quiet)
+            return EXIT_FAIL
+    else:
+        library = _library(paths)
+    diagnostics = library.diagnostics()
+    _print_diagnostics(diagnostics, out, quiet)
+    files = len(library.results())
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    if not quiet:
+        err.write(f"{files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+                  f"{warnings} warning{'s' * (warnings != 1)}\n")
+    return EXIT_FAIL if errors else EXIT_OK
+
+
+def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -> int:
+    library = _library(paths)
+    _print_diagnostics(library.diagnostics(), err, errors_only=True)
+    entries = list(library)
+    reasons: dict[str, str] = {}
+    if active:
+        from app.osapi import ProbeUnavailable
+        from app.platform import window_probe
+        from app.relevance import relevant
+
+        try:
+            window = window_probe().active_window()
+        except ProbeUnavailable as exc:
+            err.write(f"wayguide: error: cannot tell which window is in front: {exc}\n")
+            return EXIT_FAIL
+        if window is None:
+            entries = []
+        else:
+            matches = relevant((e.wizard for e in entries), window)
+            reasons = {m.wizard.id: m.reason for m in matches}
+            by_id = {e.id: e for e in entries}
+            entries = [by_id[m.wizard.id] for m in matches]
+    if as_json:
+        rows = [{
+            "id": e.id, "title": e.wizard.title, "summary": e.wizard.summary,
+            "modes": list(e.wizard.allowed_modes), "tags": e.wizard.tags,
+            "roles": e.wizard.roles, "source": str(e.path), "layer": e.layer,
+            "revision": e.revision, **({"reason": reasons[e.id]} if e.id in reasons else {}),
+        } for e in entries]
+        out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if not entries:
+        err.write("no wizards\n" if not active else "no wizards for the window in front\n")
+        return EXIT_OK
+    width = max(len(e.id) for e in entries)
+    for e in entries:
+        modes = "+".join(e.wizard.allowed_modes)
+        out.write(f"{e.id:<{width}}  {e.wizard.title}  [{modes}]\n")
+    return EXIT_OK
+
+
+def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
+    from app.jobaid import job_aid
+
+    library = _library(paths)
+    entry = library.get(wizard_id)
+    if entry is None:
+        close = difflib.get_close_matches(wizard_id, library.ids(), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see: wayguide list)"
+        err.write(f"wayguide: error: no wizard with id '{wizard_id}'{hint}\n")
+        return EXIT_FAIL
+    out.write(job_aid(entry.wizard))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""The wizard library: layered folders, overrides by id (reported), reload of changed files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.diagnostics import Diagnostic
+from app.loader import LoadResult, load_file
+from app.model import Wizard
+from app.paths import Paths
+
+__all__ = ["Entry", "Layer", "Library"]
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A place wizards come from; later layers override earlier ones by id."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Entry:
+    wizard: Wizard
+    path: Path
+    layer: str
+    revision: str
+
+    @property
+    def id(self) -> str:
+        return self.wizard.id
+
+
+def default_layers(paths: Paths, policy_folders: Sequence[Path] = ()) -> list[Layer]:
+    """Bundled → system-wide → policy folders → the person's own → WAYGUIDE_WIZARDS."""
+    layers = [Layer("bundled", paths.bundled_wizards), Layer("system", paths.system_wizards)]
+    layers += [Layer("policy", p) for p in policy_folders]
+    layers.append(Layer("user", paths.user_wizards))
+    layers += [Layer("WAYGUIDE_WIZARDS", p) for p in paths.extra_wizards]
+    return layers
+
+
+Signature = tuple[int, int, int]
+
+
+class Library:
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self.layers = list(layers)
+        self._files: dict[Path, tuple[Signature, LoadResult, int]] = {}
+        self._entries: dict[str, Entry] = {}
+        self._notes: list[Diagnostic] = []
+
+    @classmethod
+    def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
+        library = cls(default_layers(paths, policy_folders))
+        library.refresh()
+        return library
+
+    # ------------------------------------------------------------- loading
+
+    def refresh(self) -> list[Path]:
+        """Load new and changed files, forget removed ones; return the paths that changed."""
+        found: dict[Path, tuple[Signature, int]] = {}
+        for index, layer in enumerate(self.layers):
+            for path, signature in _scan(layer.path):
+                found.setdefault(path, (signature, index))
+        changed = [p for p in self._files if p not in found]
+        for path in changed:
+            del self._files[path]
+        for path, (signature, index) in found.items():
+            known = self._files.get(path)
+            if known is None or known[0] != signature or known[2] != index:
+                self._files[path] = (signature, load_file(path), index)
+                changed.append(path)
+        if changed:
+            self._combine()
+        return changed
+
+    def _combine(self) -> None:
+        entries: dict[str, Entry] = {}
+        layer_of: dict[str, int] = {}
+        notes: list[Diagnostic] = []
+        ordered = sorted(self._files.items(), key=lambda item: (item[1][2], str(item[0])))
+        for path, (_, result, index) in ordered:
+            if result.wizard is None:
+                continue
+            layer = self.layers[index].name
+            entry = Entry(result.wizard, path, layer, result.revision)
+            before = entries.get(entry.id)
+            line, col = result.located.position(("id",)) if result.located else (1, 1)
+            if before is not None and layer_of[entry.id] == index:
+                notes.append(Diagnostic(str(path), line, col, "error",
+                                        f"duplicate wizard id '{entry.id}'",
+                                        f"also in {before.path}; this file is ignored"))
+                continue
+            if before is not None:
+                notes.append(Diagnostic(str(path), line, col, "note",
+                                        f"'{entry.id}' overrides the {before.layer} wizard",
+                                        str(before.path)))
+            entries[entry.id] = entry
+            layer_of[entry.id] = index
+        self._entries = entries
+        self._notes = notes
+
+    # ------------------------------------------------------------- queries
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(sorted(self._entries.values(), key=lambda e: (e.wizard.title.lower(), e.id)))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, wizard_id: str) -> Entry | None:
+        return self._entries.get(wizard_id)
+
+    def ids(self) -> list[str]:
+        return sorted(self._entries)
+
+    def results(self) -> list[LoadResult]:
+        return [result for _, result, _ in self._files.values()]
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every problem in every file, and the overrides between layers."""
+        items = [d for _, result, _ in self._files.values() for d in result.diagnostics]
+        return sorted(items + self._notes, key=lambda d: (d.path, d.line, d.col))
+
+
+def _scan(root: Path) -> Iterator[tuple[Path, Signature]]:
+    """Wizard files under a folder (recursively, hidden ones skipped), or a single file."""
+    try:
+        st = os.stat(root)
+    except OSError:
+        return
+    if not os.path.isdir(root):
+        yield root, (st.st_mtime_ns, st.st_size, st.st_ino)
+        return
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                items = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            if item.is_dir():
+                stack.append(item.path)
+            elif item.name.endswith(SUFFIXES):
+                try:
+                    s = item.stat()
+                except OSError:
+                    continue
+                yield Path(item.path), (s.st_mtime_ns, s.st_size, s.st_ino)

@@ -1,0 +1,388 @@
+"""Wizard files → validated models, every problem reported as a positioned one-line diagnostic."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from app import model, templating
+from app.diagnostics import Diagnostic, Severity
+from app.model import Wizard
+from app.yamlsource import Located, Path_, SourceError, read_yaml
+
+__all__ = ["LoadResult", "load_file", "reachable_steps"]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    path: Path
+    wizard: Wizard | None
+    diagnostics: tuple[Diagnostic, ...]
+    revision: str = ""
+    """The wizard's `version`, else a digest of the file: what usage data records."""
+    located: Located | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.wizard is not None
+
+
+def load_file(path: Path, display: str | None = None) -> LoadResult:
+    """Load one wizard file. Never raises for anything inside the file."""
+    name = display or str(path)
+    try:
+        located = read_yaml(path)
+    except SourceError as exc:
+        return LoadResult(path, None, (Diagnostic(name, exc.line, exc.col, "error", exc.message,
+                                                  exc.hint),))
+    report = _Report(name, located)
+    wizard = report.validate()
+    if wizard is not None:
+        report.semantics(wizard)
+    diagnostics = tuple(sorted(report.items, key=lambda d: (d.line, d.col)))
+    if any(d.is_error for d in diagnostics):
+        wizard = None
+    revision = ""
+    if wizard is not None:
+        digest = hashlib.sha256(located.text.encode()).hexdigest()[:12]
+        revision = wizard.version or digest
+    return LoadResult(path, wizard, diagnostics, revision, located)
+
+
+class _Report:
+    def __init__(self, name: str, located: Located) -> None:
+        self.name = name
+        self.located = located
+        self.items: list[Diagnostic] = []
+
+    def add(self, severity: Severity, path: Path_, message: str, hint: str | None = None,
+            key: bool = False) -> None:
+        line, col = self.located.position(path, key=key)
+        self.items.append(Diagnostic(self.name, line, col, severity, message, hint))
+
+    # ------------------------------------------------------------ schema
+
+    def validate(self) -> Wizard | None:
+        data = self.located.data
+        if not isinstance(data, dict):
+            self.add("error", (), "a wizard file is a mapping of keys", "start with 'wayguide: 1'")
+            return None
+        try:
+            return Wizard.model_validate(data)
+        except ValidationError as exc:
+            self._schema_errors(exc)
+            return None
+
+    def _schema_errors(self, exc: ValidationError) -> None:
+        seen: set[tuple[Path_, str]] = set()
+        resolved = [(_resolve(self.located.data, err["loc"]), err) for err in exc.errors()]
+        resolved = [r for r in resolved
+                    if not (_branch(*r[0][1:], r[1]) and _shadowed(*r[0], resolved))]
+        branches: dict[Path_, list[str]] = {}
+        for (path, rest), err in resolved:  # every branch of a union failed at the same value
+            if rest and err["type"].endswith(("_type", "_parsing")):
+                branches.setdefault(path, []).append(_BRANCH_NAMES.get(str(rest[-1]), "a mapping"))
+        for (path, rest), err in resolved:
+            if len(branches.get(path, ())) > 1:
+                value = _short(_get(self.located.data, path))
+                expected = " or ".join(dict.fromkeys(branches[path]))
+                where, at_key, message, hint = path, False, f"expected {expected}, got {value}", None
+                if path and isinstance(path[-1], str):
+                    message = f"'{path[-1]}': {message}"
+            else:
+                where, at_key, message, hint = self._describe(path, rest, err)
+            if (where, message) in seen:
+                continue
+            seen.add((where, message))
+            self.add("error", where, message, hint, key=at_key)
+
+    def _describe(self, path: Path_, rest: tuple[str | int, ...],
+                  err: Any) -> tuple[Path_, bool, str, str | None]:
+        """Where to point, whether at the key, the message and the hint for one pydantic error."""
+        kind: str = err["type"]
+        value = _get(self.located.data, path)
+        field = str(err["loc"][-1]) if err["loc"] else ""
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(err["loc"][:-1])
+            close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                "allowed: " + ", ".join(allowed) if allowed else None)
+            where = path if path and path[-1] == field else (*path, field)
+            return where, True, f"unknown key '{field}'", hint
+        if kind == "missing":
+            inside = f" in '{path[-1]}'" if path and isinstance(path[-1], str) else ""
+            return path, False, f"missing required key '{field}'{inside}", None
+        if kind in ("action_kind", "condition_kind"):
+            return self._kind_error(path, value, kind)
+        if kind == "string_pattern_mismatch":
+            return (path, False, *self._id_error(path, value))
+        message = str(err["msg"])
+        message = re.sub(r"^(Value|Assertion) error, ", "", message)
+        message = re.sub(r"^Input should be", "expected", message)
+        message = message[0].lower() + message[1:] if message else message
+        if kind.endswith(("_type", "_parsing")) or kind in ("literal_error", "enum"):
+            message = f"{message}, got {_short(value)}"
+        label = path[-1] if path and isinstance(path[-1], str) else None
+        if label and kind not in ("value_error", "assertion_error"):
+            message = f"'{label}': {message}"
+        return path, False, message, None
+
+    @staticmethod
+    def _kind_error(path: Path_, value: Any, kind: str) -> tuple[Path_, bool, str, str | None]:
+        what, kinds = (("action", model.ACTION_KINDS) if kind == "action_kind"
+                       else ("condition", model.CONDITION_KINDS))
+        example = "keys: ctrl+s" if what == "action" else "active: {app: mousepad}"
+        if not isinstance(value, dict) or not value:
+            return (path, False, f"an {what} is a mapping with one key, got {_short(value)}",
+                    f"for example '{example}'")
+        known = [k for k in value if k in kinds]
+        if len(known) > 1:
+            return ((*path, known[1]), True,
+                    f"one {what} per list item: found '{known[0]}' and '{known[1]}'",
+                    f"start a new item with '- {known[1]}:'")
+        unknown = next(k for k in value if k not in kinds)
+        close = difflib.get_close_matches(unknown, kinds, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(kinds)
+        return (*path, unknown), True, f"unknown {what} '{unknown}'", hint
+
+    @staticmethod
+    def _id_error(path: Path_, value: Any) -> tuple[str, str | None]:
+        if path[-1:] == ("name",):
+            return f"invalid input name {_short(value)}", "use lowercase letters, digits and _"
+        if path == ("id",):
+            return (f"invalid id {_short(value)}",
+                    "use lowercase letters and digits, separated by '.' or '-'")
+        return f"invalid step id {_short(value)}", "use lowercase letters, digits, '.', '-', '_'"
+
+    # --------------------------------------------------------- semantics
+
+    def semantics(self, wizard: Wizard) -> None:
+        self._unique(wizard)
+        step_ids = [s.id for s in wizard.steps]
+        for i, step in enumerate(wizard.steps):
+            for j, option in enumerate(step.choice or ()):
+                if option.goto not in step_ids:
+                    close = difflib.get_close_matches(option.goto, step_ids, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "steps: " + ", ".join(
+                        step_ids)
+                    self.add("error", ("steps", i, "choice", j, "goto"),
+                             f"goto '{option.goto}': no such step", hint)
+        reachable = reachable_steps(wizard)
+        for i, step in enumerate(wizard.steps):
+            if step.id not in reachable:  # ids are unique once the checks above pass
+                self.add("warning", ("steps", i), f"step '{step.id}' can never be reached",
+                         "a step after a choice is only reached through a goto")
+        if "black" in (wizard.modes or ()) and not any(s.do for s in wizard.steps):
+            self.add("warning", ("modes",), "black box does nothing here: no step has 'do'")
+        self._templates(wizard)
+
+    def _unique(self, wizard: Wizard) -> None:
+        for collection, attr in (("steps", "id"), ("inputs", "name")):
+            first: dict[str, int] = {}
+            for i, item in enumerate(getattr(wizard, collection)):
+                value = getattr(item, attr)
+                if value in first:
+                    line = self.located.position((collection, first[value], attr))[0]
+                    noun = "step id" if collection == "steps" else "input name"
+                    self.add("error", (collection, i, attr), f"duplicate {noun} '{value}'",
+                             f"first used at line {line}")
+                else:
+                    first[value] = i
+
+    def _templates(self, wizard: Wizard) -> None:
+        names = {i.name: i for i in wizard.inputs}
+        for path, text, expression in _template_fields(wizard, ()):
+            for problem in templating.check_template(text, names, expression=expression):
+                line, col = self._template_position(path, text, problem)
+                self.items.append(Diagnostic(self.name, line, col, "error", problem.message,
+                                             problem.hint))
+
+    def _template_position(self, path: Path_, text: str,
+                           problem: templating.TemplateProblem) -> tuple[int, int]:
+        line, col = self.located.position(path)
+        style = self.located.styles.get(path)
+        if style in ("|", ">"):
+            line += problem.lineno
+        elif problem.lineno > 1:
+            line += problem.lineno - 1
+        source_lines = self.located.text.splitlines()
+        needle = re.search(r"'([^']+)'", problem.message)
+        if needle and 0 < line <= len(source_lines):
+            word = needle.group(1).removeprefix("inputs.")
+            found = source_lines[line - 1].find(word, col - 1 if line == path_line(
+                self.located, path) else 0)
+            if found >= 0:
+                col = found + 1
+        return line, col
+
+
+def path_line(located: Located, path: Path_) -> int:
+    return located.position(path)[0]
+
+
+def reachable_steps(wizard: Wizard) -> set[str]:
+    """Steps a run can arrive at: the first, those after a non-choice step, goto targets."""
+    ids = [s.id for s in wizard.steps]
+    seen: set[int] = set()
+    todo = [0]
+    while todo:
+        i = todo.pop()
+        if i >= len(ids) or i in seen:
+            continue
+        seen.add(i)
+        choice = wizard.steps[i].choice
+        if choice:
+            todo.extend(ids.index(o.goto) for o in choice if o.goto in ids)
+        else:
+            todo.append(i + 1)
+    return {ids[i] for i in seen}
+
+
+# -------------------------------------------------------------- helpers
+
+
+_BRANCH_NAMES = {"float": "a number", "constrained-float": "a number", "int": "a whole number", "str": "text",
+                 "bool": "true or false", "list": "a list"}
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _resolve(data: Any, loc: tuple[str | int, ...]) -> tuple[Path_, tuple[str | int, ...]]:
+    """Split a pydantic error location into the part that exists in the data and the rest.
+
+    Union branch tags (e.g. 'WaitSpec', 'float') appear in locations but not in the data;
+    they are skipped and returned in the rest."""
+    path: list[str | int] = []
+    skipped: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+            path.append(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+            path.append(part)
+        else:
+            skipped.append(part)
+    return tuple(path), tuple(skipped)
+
+
+def _branch(rest: tuple[str | int, ...], err: Any) -> tuple[str | int, ...]:
+    """The union branch tags in an error's location (a missing key's own name is not one)."""
+    return rest[:-1] if err["type"] == "missing" else rest
+
+
+def _shadowed(path: Path_, rest: tuple[str | int, ...],
+              resolved: list[tuple[tuple[Path_, tuple[str | int, ...]], Any]]) -> bool:
+    """An error from a union branch is dropped when another branch got further."""
+    return any(
+        other_path != path and other_path[: len(path)] == path and other_rest != rest
+        for (other_path, other_rest), _ in resolved
+    ) or any(
+        other_path == path and len(other_rest) > len(rest) and other_rest[: len(rest)] != rest
+        for (other_path, other_rest), _ in resolved
+    )
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else (
+        "a mapping" if isinstance(value, dict) else
+        "a list" if isinstance(value, list) else
+        "nothing" if value is None else repr(value))
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside an annotation (through Annotated, unions, Optional)."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+    """The keys the model accepts at an error location (for did-you-mean hints)."""
+    candidates: list[Any] = [Wizard]
+    for part in loc:
+        following: list[Any] = []
+        for current in candidates:
+            for t in _unwrap(current):
+                if isinstance(t, type) and issubclass(t, BaseModel):
+                    if isinstance(part, str) and part in t.model_fields:
+                        following.append(t.model_fields[part].annotation)
+                    for name, f in t.model_fields.items():
+                        if isinstance(part, str) and f.alias == part:
+                            following.append(t.model_fields[name].annotation)
+                    if isinstance(part, str) and part == t.__name__:
+                        following.append(t)
+                elif get_origin(t) in (list, tuple) and isinstance(part, int):
+                    following.extend(get_args(t)[:1])
+                elif isinstance(part, str) and get_origin(t) is None and getattr(
+                        t, "__name__", None) == part:
+                    following.append(t)
+        # a tagged union adds the tag to the location: keep the matching branch only
+        if not following and isinstance(part, str):
+            following = [c for c in candidates for t in _unwrap(c)
+                         if isinstance(t, type) and issubclass(t, BaseModel)
+                         and (part in t.model_fields or any(
+                             f.alias == part for f in t.model_fields.values()))]
+        candidates = following or candidates
+    keys: list[str] = []
+    for current in candidates:
+        for t in _unwrap(current):
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                keys.extend(f.alias or n for n, f in t.model_fields.items())
+    return list(dict.fromkeys(keys))
+
+
+def _marker(annotation: Any) -> str | None:
+    """'template' or 'expression' when a field's annotation carries that marker."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        args = get_args(annotation)
+        if model.TEMPLATE in args[1:]:
+            return "template"
+        if model.EXPRESSION in args[1:]:
+            return "expression"
+        return _marker(args[0])
+    if origin in (typing.Union, types.UnionType, list, tuple):
+        for arg in get_args(annotation):
+            found = _marker(arg)
+            if found:
+                return found
+    return None
+
+
+def _template_fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, bool]]:
+    """Every template string in a wizard, with its path in the document."""
+    if isinstance(obj, BaseModel):
+        for name, info in type(obj).model_fields.items():
+            value = getattr(obj, name)
+            key = info.alias or name
+            marker = ("template" if model.TEMPLATE in info.metadata else
+                      "expression" if model.EXPRESSION in info.metadata else
+                      _marker(info.annotation))
+            if marker and isinstance(value, str):
+                yield (*path, key), value, marker == "expression"
+            elif marker and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                for i, item in enumerate(value):
+                    yield (*path, key, i), item, False
+            else:
+                yield from _template_fields(value, (*path, key))
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            yield from _template_fields(item, (*path, i))

@@ -1,0 +1,434 @@
+"""The wizard format, version 1, defined once: validation, JSON Schema and docs come from here."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, TypeAlias
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "TEMPLATE",
+    "Action",
+    "Condition",
+    "Input",
+    "Step",
+    "WindowMatch",
+    "Wizard",
+    "action_kind",
+    "condition_kind",
+]
+
+FORMAT_VERSION = 1
+
+WIZARD_ID = r"^[a-z0-9]+([.-][a-z0-9]+)*$"
+STEP_ID = r"^[a-z0-9]+([._-][a-z0-9]+)*$"
+INPUT_NAME = r"^[a-z_][a-z0-9_]*$"
+
+
+class _TemplateMarker:
+    """Marks a string field as Markdown/text with Jinja2 expressions."""
+
+    def __repr__(self) -> str:
+        return "TEMPLATE"
+
+
+TEMPLATE = _TemplateMarker()
+EXPRESSION = "expression"
+
+Template: TypeAlias = Annotated[str, TEMPLATE]
+"""Text with Jinja2 expressions ({{ inputs.name }})."""
+
+WizardId = Annotated[str, StringConstraints(pattern=WIZARD_ID, max_length=100)]
+StepId = Annotated[str, StringConstraints(pattern=STEP_ID, max_length=100)]
+
+
+class Strict(BaseModel):
+    """Base of every part of the format: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _check_pattern(value: str | None) -> str | None:
+    if value is not None and value.startswith("re:"):
+        try:
+            re.compile(value[3:])
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+    return value
+
+
+class WindowMatch(Strict):
+    """Which window: all given keys must match."""
+
+    app: str | None = Field(
+        None, description="Window class or executable name, case-insensitive glob."
+    )
+    title: str | None = Field(
+        None, description='Window title glob; prefix "re:" for a regular expression.'
+    )
+
+    _patterns = field_validator("app", "title")(_check_pattern)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> WindowMatch:
+        if self.app is None and self.title is None:
+            raise ValueError("give at least one of 'app' or 'title'")
+        return self
+
+
+class Region(Strict):
+    """A highlighted area: a window and a rectangle in fractions of it."""
+
+    window: WindowMatch | None = Field(None, description="The window; default: the active one.")
+    region: tuple[float, float, float, float] = Field(
+        (0.0, 0.0, 1.0, 1.0), description="x, y, width, height as fractions (0..1) of the window."
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _fractions(cls, value: tuple[float, float, float, float]) -> tuple[float, ...]:
+        if any(not 0 <= v <= 1 for v in value):
+            raise ValueError("region values are fractions of the window, between 0 and 1")
+        x, y, w, h = value
+        if x + w > 1.0001 or y + h > 1.0001:
+            raise ValueError("region reaches outside the window (x + width and y + height ≤ 1)")
+        return value
+
+
+# ---------------------------------------------------------------- actions
+
+
+class ClickSpec(Strict):
+    at: tuple[float, float] = Field(
+        description="Point: fractions (≤ 1) of the window, or pixels from its top-left corner."
+    )
+    button: Literal["left", "right", "middle"] = "left"
+    window: WindowMatch | None = None
+
+
+class WaitSpec(Strict):
+    app: str | None = None
+    title: str | None = None
+    gone: bool = Field(False, description="Wait for the window to disappear instead.")
+    timeout: float = Field(10.0, gt=0, le=3600, description="Seconds before the step fails.")
+
+    _patterns = field_validator("app", "title")(_check_pattern)
+
+
+class FocusAction(Strict):
+    focus: WindowMatch = Field(description="Bring this window to the front.")
+
+
+class KeysAction(Strict):
+    keys: str = Field(description='A key combo, e.g. "ctrl+s".')
+
+    @field_validator("keys")
+    @classmethod
+    def _combo(cls, value: str) -> str:
+        return validate_combo(value)
+
+
+class TypeAction(Strict):
+    type: Template = Field(description="Text typed into the window, exactly.")
+
+
+class PasteAction(Strict):
+    paste: Template = Field(description="Text pasted through the clipboard.")
+
+
+class ClickAction(Strict):
+    click: ClickSpec
+
+
+class WaitAction(Strict):
+    wait: Annotated[float, Field(gt=0, le=3600)] | WaitSpec = Field(
+        description="Seconds, or a window to appear (or disappear)."
+    )
+
+
+class OpenAction(Strict):
+    open: Template = Field(description="A URL or path, opened with the desktop's default.")
+
+
+class CopyAction(Strict):
+    copy_: Template = Field(alias="copy", description="Text put on the clipboard.")
+
+
+class NotifyAction(Strict):
+    notify: Template = Field(description="A message shown to the person.")
+
+
+class RunAction(Strict):
+    run: list[Template] = Field(
+        min_length=1, description="A program and its arguments; never through a shell."
+    )
+
+
+ACTION_KINDS = (
+    "focus", "keys", "type", "paste", "click", "wait", "open", "copy", "notify", "run"
+)
+
+
+def _single_key(kinds: tuple[str, ...]) -> Any:
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            keys = [k for k in value if k in kinds]
+            if len(keys) == 1:
+                return str(keys[0])
+            return str(next(iter(value))) if len(value) == 1 else None
+        if isinstance(value, BaseModel):
+            names = {f.alias or n for n, f in type(value).model_fields.items()}
+            return next((k for k in kinds if k in names), None)
+        return None
+
+    return pick
+
+
+action_kind = _single_key(ACTION_KINDS)
+
+Action = Annotated[
+    Annotated[FocusAction, Tag("focus")]
+    | Annotated[KeysAction, Tag("keys")]
+    | Annotated[TypeAction, Tag("type")]
+    | Annotated[PasteAction, Tag("paste")]
+    | Annotated[ClickAction, Tag("click")]
+    | Annotated[WaitAction, Tag("wait")]
+    | Annotated[OpenAction, Tag("open")]
+    | Annotated[CopyAction, Tag("copy")]
+    | Annotated[NotifyAction, Tag("notify")]
+    | Annotated[RunAction, Tag("run")],
+    Discriminator(
+        action_kind,
+        custom_error_type="action_kind",
+        custom_error_message="an action is a mapping with exactly one of: " + ", ".join(ACTION_KINDS),
+    ),
+]
+
+# ------------------------------------------------------------- conditions
+
+
+class ActiveCond(Strict):
+    active: WindowMatch = Field(description="This window is in front.")
+
+
+class KeysCond(Strict):
+    keys: str = Field(description="The person pressed this combo.")
+
+    @field_validator("keys")
+    @classmethod
+    def _combo(cls, value: str) -> str:
+        return validate_combo(value)
+
+
+class ClipboardCond(Strict):
+    clipboard: str = Field(description='Clipboard text matches this glob, or "re:" regex.')
+
+    _pattern = field_validator("clipboard")(_check_pattern)
+
+
+class FileSpec(Strict):
+    path: Template = Field(description="A file that must exist (~ and templates allowed).")
+    contains: str | None = Field(None, description="Text the file must contain.")
+
+
+class FileCond(Strict):
+    file: FileSpec
+
+
+class AfterCond(Strict):
+    after: float = Field(gt=0, le=86400, description="Seconds since the step was shown.")
+
+
+class AnyCond(Strict):
+    any: list[Condition] = Field(min_length=1)
+
+
+class AllCond(Strict):
+    all: list[Condition] = Field(min_length=1)
+
+
+CONDITION_KINDS = ("active", "keys", "clipboard", "file", "after", "any", "all")
+condition_kind = _single_key(CONDITION_KINDS)
+
+Condition = Annotated[
+    Annotated[ActiveCond, Tag("active")]
+    | Annotated[KeysCond, Tag("keys")]
+    | Annotated[ClipboardCond, Tag("clipboard")]
+    | Annotated[FileCond, Tag("file")]
+    | Annotated[AfterCond, Tag("after")]
+    | Annotated[AnyCond, Tag("any")]
+    | Annotated[AllCond, Tag("all")],
+    Discriminator(
+        condition_kind,
+        custom_error_type="condition_kind",
+        custom_error_message="a condition is a mapping with exactly one of: "
+        + ", ".join(CONDITION_KINDS),
+    ),
+]
+AnyCond.model_rebuild()
+AllCond.model_rebuild()
+
+# ------------------------------------------------------------------ keys
+
+MODIFIERS = ("ctrl", "alt", "shift", "super")
+_KEY_ALIASES = {"control": "ctrl", "win": "super", "meta": "super", "cmd": "super",
+                "return": "enter", "esc": "escape", "del": "delete"}
+NAMED_KEYS = frozenset(
+    "enter tab space escape backspace delete insert home end pageup pagedown up down left right "
+    "menu printscreen".split()
+    + [f"f{i}" for i in range(1, 25)]
+)
+
+
+def validate_combo(value: str) -> str:
+    """Normalise "Ctrl+Shift+S" to "ctrl+shift+s"; raise ValueError on nonsense."""
+    parts = [p.strip().lower() for p in value.split("+")]
+    if value.strip().endswith("++"):
+        parts = [*parts[:-2], "+"]
+    if not parts or any(not p for p in parts):
+        raise ValueError(f"'{value}' is not a key combo (write it like ctrl+s)")
+    parts = [_KEY_ALIASES.get(p, p) for p in parts]
+    *mods, key = parts
+    for mod in mods:
+        if mod not in MODIFIERS:
+            raise ValueError(f"'{mod}' is not a modifier (use {', '.join(MODIFIERS)})")
+    if len(set(mods)) != len(mods):
+        raise ValueError(f"'{value}' repeats a modifier")
+    if key in MODIFIERS:
+        raise ValueError(f"'{value}' has no key after the modifiers")
+    if len(key) != 1 and key not in NAMED_KEYS:
+        raise ValueError(f"unknown key '{key}' (a single character or one of: enter, tab, "
+                         "space, escape, f1…f24, …)")
+    return "+".join([m for m in MODIFIERS if m in mods] + [key])
+
+
+# ------------------------------------------------------------------ inputs
+
+
+class Input(Strict):
+    """A value asked before a black-box run; available as {{ inputs.NAME }}."""
+
+    name: Annotated[str, StringConstraints(pattern=INPUT_NAME)]
+    label: str
+    type: Literal["text", "multiline", "number", "choice", "secret"] = "text"
+    required: bool = False
+    default: str | int | float | None = None
+    choices: list[str] | None = Field(None, description="The options of a choice input.")
+    help: str | None = Field(None, description="One line shown under the field.")
+
+    @model_validator(mode="after")
+    def _choices(self) -> Input:
+        if self.type == "choice":
+            if not self.choices:
+                raise ValueError("a choice input needs 'choices'")
+            if self.default is not None and str(self.default) not in self.choices:
+                raise ValueError(f"default '{self.default}' is not one of the choices")
+        elif self.choices is not None:
+            raise ValueError("'choices' belongs to inputs of type choice")
+        if self.type == "secret" and self.default is not None:
+            raise ValueError("a secret input cannot have a default")
+        return self
+
+
+# ------------------------------------------------------------------- steps
+
+
+class ChoiceOption(Strict):
+    label: Template
+    goto: StepId
+
+
+class Step(Strict):
+    """One step: what to do, why, where; how it is done automatically and how it is noticed."""
+
+    id: StepId
+    title: Template
+    explain: Template | None = Field(None, description="Markdown: what to do, and where.")
+    why: Template | None = Field(None, description="Markdown: why this step matters.")
+    target: Region | None = Field(None, description="Highlighted while the step is shown.")
+    do: list[Action] | None = Field(None, description="Performed in black box and by Show me.")
+    until: Condition | None = Field(None, description="Glass box: the step is done when it holds.")
+    when: Annotated[str, EXPRESSION] | None = Field(
+        None, description="Jinja expression; the step is skipped when it is false."
+    )
+    choice: list[ChoiceOption] | None = Field(None, min_length=2)
+    checklist: list[Template] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Step:
+        if self.choice is not None:
+            for key in ("do", "until", "checklist"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"a choice step cannot also have '{key}'")
+        if self.do is not None and not self.do:
+            raise ValueError("'do' needs at least one action")
+        return self
+
+    @property
+    def needs_person(self) -> bool:
+        """A black-box run pauses here: nothing to perform, or a decision to take."""
+        return not self.do or self.choice is not None or self.checklist is not None
+
+
+class Wizard(Strict):
+    """A task wizard, one per file."""
+
+    wayguide: Literal[1] = Field(description="Format version of this file.")
+    id: WizardId
+    title: str = Field(min_length=1, max_length=120)
+    summary: str | None = None
+    version: str | None = Field(None, description="The author's version of this wizard.")
+    tags: list[str] = Field(default_factory=list)
+    roles: list[str] | None = Field(None, description="Who it is for; absent means everyone.")
+    when: list[WindowMatch] | None = Field(
+        None, description="Relevant when ANY entry matches; inside one entry ALL keys match."
+    )
+    modes: list[Literal["glass", "black"]] | None = Field(
+        None, min_length=1, description="Allowed modes; the first is the default."
+    )
+    inputs: list[Input] = Field(default_factory=list)
+    steps: list[Step] = Field(min_length=1)
+
+    @property
+    def allowed_modes(self) -> tuple[str, ...]:
+        if self.modes:
+            return tuple(dict.fromkeys(self.modes))
+        return ("glass", "black") if any(s.do for s in self.steps) else ("glass",)
+
+    @property
+    def default_mode(self) -> str:
+        return self.allowed_modes[0]
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def index(self, step_id: str) -> int:
+        for i, step in enumerate(self.steps):
+            if step.id == step_id:
+                return i
+        raise KeyError(step_id)
+
+    def input(self, name: str) -> Input | None:
+        return next((i for i in self.inputs if i.name == name), None)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the wizard format, for editors and `wayguide schema`."""
+    schema = Wizard.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://wayguide.invalid/wizard.schema.json"
+    schema["title"] = "Wayguide wizard"
+    return schema

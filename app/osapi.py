@@ -1,0 +1,43 @@
+"""The small protocols behind which Wayguide reaches the operating system, and the values they pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["ProbeUnavailable", "WindowInfo", "WindowProbe"]
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """A top-level window as the OS reports it."""
+
+    app: str = ""
+    """Window class (WM_CLASS instance name; the class name is matched too)."""
+    title: str = ""
+    exe: str = ""
+    """Executable name (basename)."""
+    pid: int = 0
+    handle: int = 0
+    klass: str = ""
+    """WM_CLASS class name (e.g. 'Mousepad' where app is 'mousepad')."""
+
+
+class ProbeUnavailable(Exception):
+    """The window system cannot be asked (no display, no permission); the message says why."""
+
+
+class WindowProbe(Protocol):
+    def active_window(self) -> WindowInfo | None:
+        """The window in front, or None when there is none."""
+        ...
+
+
+@dataclass
+class FakeWindowProbe:
+    """In-memory probe for tests."""
+
+    window: WindowInfo | None = None
+
+    def active_window(self) -> WindowInfo | None:
+        return self.window

@@ -1,0 +1,63 @@
+"""Where Wayguide keeps things: config, data, wizard folders, policy (platformdirs + overrides)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["Paths"]
+
+APP = "wayguide"
+
+
+@dataclass(frozen=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    bundled_wizards: Path
+    system_wizards: Path
+    policy_file: Path
+    extra_wizards: tuple[Path, ...] = ()
+    """From WAYGUIDE_WIZARDS (os.pathsep-separated): folders or single files."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
+        env = os.environ if env is None else env
+        extra = tuple(Path(p).expanduser() for p in env.get("WAYGUIDE_WIZARDS", "").split(
+            os.pathsep) if p)
+        return cls(
+            config_dir=Path(env.get("WAYGUIDE_CONFIG_DIR") or platformdirs.user_config_dir(APP)),
+            data_dir=Path(env.get("WAYGUIDE_DATA_DIR") or platformdirs.user_data_dir(APP)),
+            bundled_wizards=bundled_dir("wizards"),
+            system_wizards=_system_dir() / "wizards",
+            policy_file=Path(env.get("WAYGUIDE_POLICY") or _system_config_dir() / "policy.yaml"),
+            extra_wizards=extra,
+        )
+
+    @property
+    def user_wizards(self) -> Path:
+        return self.data_dir / "wizards"
+
+
+def bundled_dir(name: str) -> Path:
+    """A folder shipped with the program: from the source tree or the frozen bundle."""
+    base = getattr(sys, "_MEIPASS", None)
+    root = Path(base) if base else Path(__file__).resolve().parent.parent
+    return root / name
+
+
+def _system_dir() -> Path:
+    if sys.platform.startswith("linux"):
+        return Path("/usr/share") / APP
+    return Path(platformdirs.site_data_dir(APP))
+
+
+def _system_config_dir() -> Path:
+    if sys.platform.startswith("linux"):
+        return Path("/etc") / APP
+    return Path(platformdirs.site_config_dir(APP))

@@ -1,0 +1,21 @@
+"""Real implementations of the OS protocols in app.osapi, one module per window system."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from app.osapi import ProbeUnavailable, WindowProbe
+
+__all__ = ["window_probe"]
+
+
+def window_probe() -> WindowProbe:
+    """The probe for this desktop; raises ProbeUnavailable with the reason when there is none."""
+    if sys.platform.startswith("linux"):
+        if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+            raise ProbeUnavailable("Wayland does not tell applications which window is in front")
+        from app.platform.x11 import X11WindowProbe
+
+        return X11WindowProbe()
+    raise ProbeUnavailable(f"no window probe for {sys.platform} yet")

@@ -1,0 +1,71 @@
+"""X11 access through python-xlib: the window in front (EWMH)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from app.osapi import ProbeUnavailable, WindowInfo
+
+__all__ = ["X11WindowProbe"]
+
+
+class X11WindowProbe:
+    def __init__(self, display: str | None = None) -> None:
+        from Xlib import X, error
+        from Xlib import display as xdisplay
+
+        self._X = X
+        try:
+            self._display: Any = xdisplay.Display(display)
+        except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
+            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+        self._root = self._display.screen().root
+        self._atoms: dict[str, int] = {}
+
+    def _atom(self, name: str) -> int:
+        if name not in self._atoms:
+            self._atoms[name] = self._display.intern_atom(name)
+        return self._atoms[name]
+
+    def _property(self, window: Any, name: str, kind: int) -> Any:
+        from Xlib import error
+
+        try:
+            prop = window.get_full_property(self._atom(name), kind)
+        except error.XError:
+            return None
+        return prop.value if prop is not None else None
+
+    def active_window(self) -> WindowInfo | None:
+        value = self._property(self._root, "_NET_ACTIVE_WINDOW", self._X.AnyPropertyType)
+        if value is None or not len(value) or not value[0]:
+            return None
+        return self.describe(int(value[0]))
+
+    def describe(self, handle: int) -> WindowInfo | None:
+        from Xlib import error
+
+        window = self._display.create_resource_object("window", handle)
+        try:
+            wm_class = window.get_wm_class() or ("", "")
+        except error.XError:
+            return None
+        title = self._property(window, "_NET_WM_NAME", self._atom("UTF8_STRING"))
+        if title is None:
+            title = self._property(window, "WM_NAME", self._X.AnyPropertyType)
+        if isinstance(title, bytes):
+            title = title.decode("utf-8", "replace")
+        pid_value = self._property(window, "_NET_WM_PID", self._X.AnyPropertyType)
+        pid = int(pid_value[0]) if pid_value is not None and len(pid_value) else 0
+        exe = ""
+        if pid:
+            try:
+                exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
+            except OSError:
+                exe = ""
+        return WindowInfo(app=wm_class[0], klass=wm_class[1], title=str(title or ""), exe=exe,
+                          pid=pid, handle=handle)
+
+    def close(self) -> None:
+        self._display.close()

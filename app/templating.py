@@ -1,0 +1,231 @@
+"""Jinja2 templates in wizard text: sandboxed, strict, typed text raw, panel text safe Markdown."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+from markdown_it import MarkdownIt
+
+__all__ = [
+    "CONTEXT_NAMES",
+    "EnteredNumber",
+    "TemplateProblem",
+    "check_template",
+    "evaluate",
+    "markdown_to_html",
+    "render_markdown",
+    "render_text",
+]
+
+CONTEXT_NAMES: dict[str, str] = {
+    "inputs": "the values given for the wizard's inputs: {{ inputs.NAME }}",
+    "today": "today's date, e.g. {{ today }} → 2026-11-24; {{ today.strftime('%d %B %Y') }}",
+    "now": "the current date and time",
+    "user": "the person's login name",
+    "window": "the window in front: {{ window.title }}, {{ window.app }}",
+}
+"""Names a template may use besides Jinja's own; documented in the README."""
+
+_TEMPLATE_START = re.compile(r"\{[{%#]")
+
+
+class EnteredNumber(Decimal):
+    """A number input: compares and computes as a number, renders as the person entered it."""
+
+    _raw: str
+
+    def __new__(cls, raw: str) -> EnteredNumber:
+        text = raw.strip()
+        try:
+            value = super().__new__(cls, text.replace("_", ""))
+        except InvalidOperation:
+            raise ValueError(f"'{raw}' is not a number") from None
+        if not value.is_finite():
+            raise ValueError(f"'{raw}' is not a number")
+        value._raw = text
+        return value
+
+    def __str__(self) -> str:
+        return self._raw
+
+    def __format__(self, spec: str, context: Any = None) -> str:
+        return str(self) if not spec else Decimal(self).__format__(spec, context)
+
+
+class _Env(SandboxedEnvironment):
+    pass
+
+
+@lru_cache(maxsize=2)
+def _env(markdown_values: bool) -> _Env:
+    env = _Env(
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_escape_markdown if markdown_values else None,
+    )
+    return env
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")
+
+
+def _escape_markdown(value: Any) -> Any:
+    """Values inserted into panel text are shown literally, never as markup."""
+    if isinstance(value, str | EnteredNumber | int | float):
+        text = _MD_SPECIAL.sub(r"\\\1", str(value))
+        return text.replace("\n", "  \n")
+    return value
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be parsed or rendered. `lineno` is within the template."""
+
+    def __init__(self, message: str, lineno: int = 1, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.lineno = lineno
+        self.hint = hint
+
+
+def is_template(text: str) -> bool:
+    return _TEMPLATE_START.search(text) is not None
+
+
+def check_template(
+    text: str, inputs: Mapping[str, object], expression: bool = False
+) -> list[TemplateProblem]:
+    """Syntax and names of one template; `inputs` are the names the wizard declares."""
+    if not expression and not is_template(text):
+        return []
+    source = "{{ (" + text + ") }}" if expression else text
+    try:
+        tree = _env(False).parse(source)
+    except TemplateSyntaxError as exc:
+        message = (exc.message or "invalid template").rstrip(".")
+        return [TemplateProblem(f"template syntax: {message}", exc.lineno or 1,
+                                "expressions are written {{ inputs.name }}")]
+    problems: list[TemplateProblem] = []
+    local_names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name not in CONTEXT_NAMES and name.name not in local_names:
+            problems.append(TemplateProblem(
+                f"unknown name '{name.name}' in template", name.lineno,
+                _name_hint(name.name, inputs),
+            ))
+    for ref, lineno in _input_refs(tree):
+        if ref not in inputs:
+            problems.append(TemplateProblem(
+                f"'inputs.{ref}' is not an input of this wizard", lineno,
+                _input_hint(ref, inputs),
+            ))
+    return problems
+
+
+def _input_refs(tree: nodes.Node) -> Iterator[tuple[str, int]]:
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        base = node.node  # type: ignore[attr-defined]
+        if not (isinstance(base, nodes.Name) and base.name == "inputs"):
+            continue
+        if isinstance(node, nodes.Getattr):
+            yield node.attr, node.lineno
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \
+                and isinstance(node.arg.value, str):
+            yield node.arg.value, node.lineno
+
+
+def _name_hint(name: str, inputs: Mapping[str, object]) -> str:
+    if name in inputs:
+        return f"write inputs.{name}"
+    import difflib
+
+    close = difflib.get_close_matches(name, list(CONTEXT_NAMES), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "available: " + ", ".join(CONTEXT_NAMES)
+
+
+def _input_hint(ref: str, inputs: Mapping[str, object]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(ref, list(inputs), n=1)
+    if close:
+        return f"did you mean 'inputs.{close[0]}'?"
+    if not inputs:
+        return "declare it under 'inputs:'"
+    return "inputs: " + ", ".join(inputs)
+
+
+def context(
+    inputs: Mapping[str, Any],
+    window: Mapping[str, str] | None = None,
+    now: _dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The names a template sees."""
+    moment = now or _dt.datetime.now().astimezone()
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry
+        user = ""
+    return {
+        "inputs": dict(inputs),
+        "today": moment.date(),
+        "now": moment,
+        "user": user,
+        "window": dict(window or {"title": "", "app": ""}),
+    }
+
+
+@lru_cache(maxsize=4096)
+def _compiled(text: str, markdown_values: bool) -> Any:
+    return _env(markdown_values).from_string(text)
+
+
+def _render(text: str, ctx: Mapping[str, Any], markdown_values: bool) -> str:
+    if not is_template(text):
+        return text
+    try:
+        return str(_compiled(text, markdown_values).render(ctx))
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"template syntax: {exc.message}", exc.lineno or 1) from None
+    except Exception as exc:  # undefined names, sandbox refusals, type errors in expressions
+        raise TemplateProblem(str(exc)) from None
+
+
+def render_text(text: str, ctx: Mapping[str, Any]) -> str:
+    """Text that is typed, pasted or run: exactly what the template gives, no escaping."""
+    return _render(text, ctx, markdown_values=False)
+
+
+def render_markdown(text: str, ctx: Mapping[str, Any]) -> str:
+    """Markdown for the panel; values are escaped so they show literally."""
+    return _render(text, ctx, markdown_values=True)
+
+
+def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
+    """Value of a Jinja expression (a step's `when`)."""
+    try:
+        return _env(False).compile_expression(expression, undefined_to_none=False)(**ctx)
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"expression syntax: {exc.message}", exc.lineno or 1) from None
+    except Exception as exc:
+        raise TemplateProblem(str(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # commonmark without raw HTML: authors and values cannot inject markup.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def markdown_to_html(markdown: str) -> str:
+    """Markdown → HTML for the panel; raw HTML is shown as text, unsafe links are dropped."""
+    return str(_markdown().render(markdown))

@@ -1,0 +1,137 @@
+"""The command line contract: validate, schema, list, show, --version."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.model import json_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = "wayguide: 1\nid: {id}\ntitle: {title}\nsteps: [{{id: a, title: A}}]\n"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No system or user folders of the machine leak into the tests."""
+    monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
+    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
+    return tmp_path
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_bundled_library_validates() -> None:
+    code, out, err = run("validate", str(ROOT / "wizards"))
+    assert code == 0, out
+    assert "0 errors" in err
+
+
+def test_every_bundled_wizard_has_the_schema_modeline() -> None:
+    files = sorted((ROOT / "wizards").glob("*.y*ml"))
+    assert len(files) >= 6
+    for path in files:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../resources/wizard.schema.json", path
+
+
+def test_validate_reports_errors_and_exits_1(tmp_path: Path) -> None:
+    good = tmp_path / "w" / "good.yaml"
+    good.parent.mkdir()
+    good.write_text(GOOD.format(id="good", title="Good"))
+    bad = tmp_path / "w" / "bad.yaml"
+    bad.write_text("wayguide: 1\nid: bad\ntitel: x\n")
+    code, out, err = run("validate", str(tmp_path / "w"))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{bad}:1:1: error: missing required key 'title'",
+        f"{bad}:1:1: error: missing required key 'steps'",
+        f"{bad}:3:1: error: unknown key 'titel' (did you mean 'title'?)",
+    ]
+    assert err == "2 files: 3 errors, 0 warnings\n"
+
+
+def test_validate_missing_path_exits_1(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "nope.yaml"))
+    assert code == 1 and "no such file or folder" in err
+
+
+def test_validate_without_paths_checks_the_whole_library(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("wayguide: 1\n")
+    monkeypatch.setenv("WAYGUIDE_WIZARDS", str(extra))
+    code, out, _ = run("validate")
+    assert code == 1 and str(extra) in out
+
+
+def test_schema_file_in_resources_is_current() -> None:
+    stored = json.loads((ROOT / "resources" / "wizard.schema.json").read_text(encoding="utf-8"))
+    assert stored == json_schema(), "run: wayguide schema > resources/wizard.schema.json"
+    code, out, _ = run("schema")
+    assert code == 0 and json.loads(out) == stored
+
+
+def test_list_json_has_the_documented_fields(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(GOOD.format(id="zz.mine", title="Zz mine"))
+    monkeypatch.setenv("WAYGUIDE_WIZARDS", str(mine))
+    code, out, _ = run("list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) >= 7
+    row = next(r for r in rows if r["id"] == "zz.mine")
+    assert row["title"] == "Zz mine" and row["modes"] == ["glass"] and row["source"] == str(mine)
+    assert {"id", "title", "modes", "source"} <= set(rows[0])
+
+
+def test_list_plain_is_one_line_per_wizard() -> None:
+    code, out, _ = run("list")
+    assert code == 0
+    assert any(line.startswith("mousepad.customer-letter ") for line in out.splitlines())
+
+
+def test_list_active_without_a_display_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, _, err = run("list", "--active")
+    assert code == 1
+    assert err.startswith("wayguide: error: cannot tell which window is in front:")
+
+
+def test_show_prints_a_job_aid() -> None:
+    code, out, _ = run("show", "mousepad.customer-letter")
+    assert code == 0
+    assert out.startswith("# ")
+    assert "## Steps" in out and "### 1. " in out
+
+
+def test_show_unknown_id_suggests(tmp_path: Path) -> None:
+    code, _, err = run("show", "mousepad.customer-leter")
+    assert code == 1
+    assert err == ("wayguide: error: no wizard with id 'mousepad.customer-leter' "
+                   "(did you mean 'mousepad.customer-letter'?)\n")
+
+
+def test_version_and_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "app", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.startswith("wayguide ")
+
+
+def test_usage_error_exits_2() -> None:
+    done = subprocess.run([sys.executable, "-m", "app", "frobnicate"], capture_output=True,
+                          text=True)
+    assert done.returncode == 2
