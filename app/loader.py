@@ -9,6 +9,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -29,7 +30,7 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
     revision: str = ""
     """The wizard's `version`, else a digest of the file: what usage data records."""
-    located: Located | None = None
+    id_position: tuple[int, int] = (1, 1)
 
     @property
     def ok(self) -> bool:
@@ -55,7 +56,7 @@ def load_file(path: Path, display: str | None = None) -> LoadResult:
     if wizard is not None:
         digest = hashlib.sha256(located.text.encode()).hexdigest()[:12]
         revision = wizard.version or digest
-    return LoadResult(path, wizard, diagnostics, revision, located)
+    return LoadResult(path, wizard, diagnostics, revision, located.position(("id",)))
 
 
 class _Report:
@@ -209,7 +210,7 @@ class _Report:
     def _template_position(self, path: Path_, text: str,
                            problem: templating.TemplateProblem) -> tuple[int, int]:
         line, col = self.located.position(path)
-        style = self.located.styles.get(path)
+        style = self.located.style(path)
         if style in ("|", ">"):
             line += problem.lineno
         elif problem.lineno > 1:
@@ -367,22 +368,31 @@ def _marker(annotation: Any) -> str | None:
     return None
 
 
+@cache
+def _plan(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
+    """(attribute, key in the document, template marker) of each field of a model class."""
+    plan = []
+    for name, info in cls.model_fields.items():
+        marker = ("template" if model.TEMPLATE in info.metadata else
+                  "expression" if model.EXPRESSION in info.metadata else _marker(info.annotation))
+        plan.append((name, info.alias or name, marker))
+    return tuple(plan)
+
+
 def _template_fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, bool]]:
     """Every template string in a wizard, with its path in the document."""
     if isinstance(obj, BaseModel):
-        for name, info in type(obj).model_fields.items():
+        for name, key, marker in _plan(type(obj)):
             value = getattr(obj, name)
-            key = info.alias or name
-            marker = ("template" if model.TEMPLATE in info.metadata else
-                      "expression" if model.EXPRESSION in info.metadata else
-                      _marker(info.annotation))
             if marker and isinstance(value, str):
                 yield (*path, key), value, marker == "expression"
-            elif marker and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            elif marker and isinstance(value, list):
                 for i, item in enumerate(value):
-                    yield (*path, key, i), item, False
-            else:
+                    if isinstance(item, str):
+                        yield (*path, key, i), item, False
+            elif isinstance(value, BaseModel | list | tuple):
                 yield from _template_fields(value, (*path, key))
     elif isinstance(obj, list | tuple):
         for i, item in enumerate(obj):
-            yield from _template_fields(item, (*path, i))
+            if isinstance(item, BaseModel | list | tuple):
+                yield from _template_fields(item, (*path, i))

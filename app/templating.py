@@ -106,28 +106,70 @@ def check_template(
     """Syntax and names of one template; `inputs` are the names the wizard declares."""
     if not expression and not is_template(text):
         return []
+    simple = _simple_names(text, expression)
+    if simple is not None:  # the common case, checked without parsing
+        return [problem for name, attr in simple
+                for problem in _check_reference(name, attr, inputs, text)]
+    return list(_check_parsed(text, tuple(inputs), expression))
+
+
+_SIMPLE_EXPR = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}\}")
+_SIMPLE_WHOLE = re.compile(r"\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*")
+
+
+def _simple_names(text: str, expression: bool) -> list[tuple[str, str | None]] | None:
+    """Names used by a template made only of `{{ name }}` / `{{ name.attr }}`, else None."""
+    if expression:
+        whole = _SIMPLE_WHOLE.fullmatch(text)
+        return [(whole.group(1), whole.group(2))] if whole else None
+    if "{%" in text or "{#" in text:
+        return None
+    found = _SIMPLE_EXPR.findall(text)
+    if text.count("{{") != len(found):
+        return None
+    return [(name, attr or None) for name, attr in found]
+
+
+def _line_of(text: str, needle: str) -> int:
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 1
+
+
+def _check_reference(name: str, attr: str | None, inputs: Mapping[str, object],
+                     text: str) -> list[TemplateProblem]:
+    if name not in CONTEXT_NAMES:
+        return [TemplateProblem(f"unknown name '{name}' in template", _line_of(text, name),
+                                _name_hint(name, inputs))]
+    if name == "inputs" and attr is not None and attr not in inputs:
+        return [TemplateProblem(f"'inputs.{attr}' is not an input of this wizard",
+                                _line_of(text, f"inputs.{attr}"), _input_hint(attr, inputs))]
+    return []
+
+
+@lru_cache(maxsize=4096)
+def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple[TemplateProblem, ...]:
     source = "{{ (" + text + ") }}" if expression else text
     try:
         tree = _env(False).parse(source)
     except TemplateSyntaxError as exc:
         message = (exc.message or "invalid template").rstrip(".")
-        return [TemplateProblem(f"template syntax: {message}", exc.lineno or 1,
-                                "expressions are written {{ inputs.name }}")]
+        return (TemplateProblem(f"template syntax: {message}", exc.lineno or 1,
+                                "expressions are written {{ inputs.name }}"),)
     problems: list[TemplateProblem] = []
     local_names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for name in tree.find_all(nodes.Name):
         if name.ctx == "load" and name.name not in CONTEXT_NAMES and name.name not in local_names:
             problems.append(TemplateProblem(
                 f"unknown name '{name.name}' in template", name.lineno,
-                _name_hint(name.name, inputs),
+                _name_hint(name.name, dict.fromkeys(inputs)),
             ))
     for ref, lineno in _input_refs(tree):
         if ref not in inputs:
             problems.append(TemplateProblem(
                 f"'inputs.{ref}' is not an input of this wizard", lineno,
-                _input_hint(ref, inputs),
+                _input_hint(ref, dict.fromkeys(inputs)),
             ))
-    return problems
+    return tuple(problems)
 
 
 def _input_refs(tree: nodes.Node) -> Iterator[tuple[str, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,21 +43,51 @@ class SourceError(Exception):
 
 @dataclass
 class Located:
-    """A document's plain data, plus the position (line, col; 1-based) of every value and key."""
+    """A document's plain data and its YAML node tree, which knows where every value came from."""
 
     data: Any
     text: str
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    styles: dict[Path_, str | None] = field(default_factory=dict)
+    root: Node | None = None
+
+    def _walk(self, path: Path_) -> tuple[Node | None, Node | None]:
+        """(key node, value node) at `path`, or at its deepest existing ancestor."""
+        key: Node | None = None
+        node = self.root
+        for part in path:
+            if isinstance(node, MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == part), None)
+                if found is None:
+                    break
+                key, node = found
+            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+                key, node = None, node.value[part]
+            else:
+                break
+        return key, node
 
     def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
-        """Position of the value (or key) at `path`, else of its nearest ancestor."""
-        if key and path in self.keys:
-            return self.keys[path]
-        while path not in self.values and path:
-            path = path[:-1]
-        return self.values.get(path, (1, 1))
+        """Position (line, col; 1-based) of the value, or key, at `path`, else of its nearest ancestor."""
+        key_node, node = self._walk(path)
+        mark = (key_node if key and key_node is not None and self._exists(path) else node)
+        if mark is None:
+            return 1, 1
+        return mark.start_mark.line + 1, mark.start_mark.column + 1
+
+    def _exists(self, path: Path_) -> bool:
+        data = self.data
+        for part in path:
+            if isinstance(data, dict) and part in data:
+                data = data[part]
+            elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+                data = data[part]
+            else:
+                return False
+        return True
+
+    def style(self, path: Path_) -> str | None:
+        """'|' or '>' for block scalars, a quote for quoted ones, None for plain ones."""
+        _, node = self._walk(path)
+        return node.style if isinstance(node, ScalarNode) else None
 
 
 def read_yaml(path: Path) -> Located:
@@ -102,9 +132,7 @@ def parse_yaml(raw: bytes) -> Located:
         raise SourceError(f"YAML: {exc}") from None
     if node is None:
         raise SourceError("file is empty", hint="a wizard starts with 'wayguide: 1'")
-    located = Located(None, text)
-    located.data = _Builder(located).build(node, (), 0)
-    return located
+    return Located(_Builder().build(node, 0), text, node)
 
 
 def _check_tabs(text: str) -> None:
@@ -129,11 +157,10 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
 
 
 class _Builder:
-    def __init__(self, located: Located) -> None:
-        self.located = located
+    def __init__(self) -> None:
         self.count = 0
 
-    def build(self, node: Node, path: Path_, depth: int) -> Any:
+    def build(self, node: Node, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise SourceError(
@@ -146,9 +173,7 @@ class _Builder:
                 f"nested deeper than {MAX_DEPTH} levels",
                 node.start_mark.line + 1, node.start_mark.column + 1,
             )
-        self.located.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
-            self.located.styles[path] = node.style
             fn = _scalar.get(node.tag)
             if fn is None:
                 raise SourceError(
@@ -162,13 +187,14 @@ class _Builder:
                 node.start_mark.line + 1, node.start_mark.column + 1,
             )
         if isinstance(node, SequenceNode):
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            return [self.build(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
-            return self._mapping(node, path, depth)
+            return self._mapping(node, depth)
         raise SourceError("unsupported YAML node", node.start_mark.line + 1)
 
-    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -178,9 +204,8 @@ class _Builder:
                 raise SourceError("a key must be plain text", line, col)
             key = str(key_node.value)
             if key in result:
-                first = self.located.keys[(*path, key)]
                 raise SourceError(f"duplicate key '{key}'", line, col,
-                                  f"first given at line {first[0]}")
-            self.located.keys[(*path, key)] = (line, col)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+                                  f"first given at line {lines[key]}")
+            lines[key] = line
+            result[key] = self.build(value_node, depth + 1)
         return result

@@ -117,7 +117,7 @@ def main() -> None:
         original = target.read_text(encoding="utf-8")
         samples = []
         for i in range(20):
-            target.write_text(original.replace("summary: How", f"summary: Edit {i}: how"))
+            target.write_text(original.replace("summary: How", f"summary: Edit {i} - how"))
             started = time.perf_counter()
             changed = library.refresh()
             samples.append(time.perf_counter() - started)

@@ -1,0 +1,84 @@
+"""The tray icon and its menu: open the panel, start a wizard, preferred mode, settings, about, quit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+__all__ = ["Tray"]
+
+MODES = (("wizard", "Each wizard's default"), ("glass", "Glass box: I do it, explained"),
+         ("black", "Black box: do it for me"))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Tray", text)
+
+
+class Tray(QObject):
+    openRequested = Signal()
+    wizardRequested = Signal(str)
+    modeChanged = Signal(str)
+    settingsRequested = Signal()
+    aboutRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(self, icon: QIcon, hotkey: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(icon, self)
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        self._open = self.menu.addAction(_tr("Open panel"))
+        self._open.triggered.connect(self.openRequested)
+        self.wizards = self.menu.addMenu(_tr("Wizards"))
+        self.modes = self.menu.addMenu(_tr("Preferred mode"))
+        self._mode_group = QActionGroup(self)
+        for key, label in MODES:
+            action = self.modes.addAction(_tr(label))
+            action.setCheckable(True)
+            action.setData(key)
+            self._mode_group.addAction(action)
+        self._mode_group.triggered.connect(lambda a: self.modeChanged.emit(str(a.data())))
+        self.menu.addSeparator()
+        self.menu.addAction(_tr("Settings…")).triggered.connect(self.settingsRequested)
+        self.menu.addAction(_tr("About Wayguide")).triggered.connect(self.aboutRequested)
+        self.menu.addSeparator()
+        self.menu.addAction(_tr("Quit")).triggered.connect(self.quitRequested)
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._activated)
+        self.set_hotkey(hotkey)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def set_hotkey(self, hotkey: str) -> None:
+        self.icon.setToolTip(_tr("Wayguide — task help beside your work ({hotkey})").format(
+            hotkey=hotkey.title()))
+        self._open.setText(_tr("Open panel") + f"\t{hotkey.title()}")
+
+    def set_mode(self, mode: str) -> None:
+        for action in self._mode_group.actions():
+            action.setChecked(action.data() == mode)
+
+    def set_wizards(self, wizards: Sequence[tuple[str, str]]) -> None:
+        """(id, title) pairs, shown in the Wizards submenu."""
+        self.wizards.clear()
+        for wizard_id, title in wizards:
+            action: QAction = self.wizards.addAction(title)
+            action.triggered.connect(lambda _=False, w=wizard_id: self.wizardRequested.emit(w))
+        self.wizards.setEnabled(bool(wizards))
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (QSystemTrayIcon.ActivationReason.Trigger,
+                      QSystemTrayIcon.ActivationReason.DoubleClick):
+            self.openRequested.emit()

@@ -1,0 +1,150 @@
+"""A real X desktop for tests: Xvfb + openbox (EWMH) + trayer (system tray), and helpers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def wait_for(condition: Callable[[], T], timeout: float = 10.0, what: str = "condition",
+             interval: float = 0.02) -> T:
+    """Poll until `condition()` is truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+def _free_display() -> int:
+    for number in range(90, 200):
+        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(
+                f"/tmp/.X11-unix/X{number}").exists():
+            return number
+    raise RuntimeError("no free X display number")
+
+
+@dataclass
+class Desktop:
+    display: str
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _xlib: Any = None
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("WAYLAND_DISPLAY", None)
+        env.update(DISPLAY=self.display, QT_QPA_PLATFORM="xcb")
+        return env
+
+    def spawn(self, argv: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(list(argv), env=kwargs.pop("env", self.env),
+                                   stdout=kwargs.pop("stdout", subprocess.DEVNULL),
+                                   stderr=kwargs.pop("stderr", subprocess.DEVNULL), **kwargs)
+        self.processes.append(process)
+        return process
+
+    def run(self, argv: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(argv), env=kwargs.pop("env", self.env), capture_output=True,
+                              text=True, timeout=kwargs.pop("timeout", 30), **kwargs)
+
+    def xlib(self) -> Any:
+        if self._xlib is None:
+            from Xlib import display
+
+            self._xlib = display.Display(self.display)
+        return self._xlib
+
+    def root_property(self, name: str) -> Any:
+        d = self.xlib()
+        prop = d.screen().root.get_full_property(d.intern_atom(name), 0)
+        return prop.value if prop is not None else None
+
+    def active_window(self) -> int:
+        value = self.root_property("_NET_ACTIVE_WINDOW")
+        return int(value[0]) if value is not None and len(value) else 0
+
+    def windows(self, name: str | None = None, klass: str | None = None,
+                visible: bool = True) -> list[int]:
+        argv = ["xdotool", "search"]
+        if visible:
+            argv.append("--onlyvisible")
+        if name is not None:
+            argv += ["--name", name]
+        elif klass is not None:
+            argv += ["--class", klass]
+        done = self.run(argv)
+        return [int(line) for line in done.stdout.split()]
+
+    def wait_window(self, name: str | None = None, klass: str | None = None,
+                    timeout: float = 10.0) -> int:
+        found = wait_for(lambda: self.windows(name, klass), timeout,
+                         f"a window {name or klass!r}")
+        return found[0]
+
+    def window_name(self, window: int) -> str:
+        return self.run(["xdotool", "getwindowname", str(window)]).stdout.strip()
+
+    def tray_owner(self) -> int:
+        d = self.xlib()
+        return int(d.get_selection_owner(d.intern_atom("_NET_SYSTEM_TRAY_S0")))
+
+    def key(self, *keys: str) -> None:
+        self.run(["xdotool", "key", "--clearmodifiers", *keys], check=True)
+
+    def activate(self, window: int) -> None:
+        self.run(["xdotool", "windowactivate", "--sync", str(window)], check=True)
+
+    def screenshot(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.run(["import", "-display", self.display, "-window", "root", str(path)], check=True)
+        return path
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in reversed(self.processes):
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self._xlib is not None:
+            self._xlib.close()
+
+
+def start_desktop() -> Desktop:
+    missing = [t for t in ("Xvfb", "openbox", "trayer", "xdotool", "xterm", "import")
+               if shutil.which(t) is None]
+    if missing:
+        raise RuntimeError(f"missing {', '.join(missing)}: run scripts/setup")
+    number = _free_display()
+    desktop = Desktop(f":{number}")
+    xvfb = subprocess.Popen(["Xvfb", desktop.display, "-screen", "0", "1920x1080x24",
+                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    desktop.processes.append(xvfb)
+    try:
+        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
+        desktop.spawn(["openbox", "--sm-disable"])
+        wait_for(lambda: desktop.root_property("_NET_SUPPORTING_WM_CHECK") is not None, 10,
+                 "openbox")
+        desktop.spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
+                       "--height", "24", "--transparent", "false", "--SetDockType", "true"])
+        wait_for(desktop.tray_owner, 10, "the trayer system tray")
+    except BaseException:
+        desktop.stop()
+        raise
+    return desktop

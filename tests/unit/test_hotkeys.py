@@ -1,0 +1,173 @@
+"""The hotkey matcher and platform support, table-style, without a keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.hotkeys import STALE_AFTER, Combo, HotkeyMatcher, hotkey_support
+
+CAS = Combo.parse("ctrl+alt+space")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def fired(events: str, combos: tuple[str, ...] = ("ctrl+alt+space",), clock: Clock | None = None) -> list[str]:
+    """Feed "+key" (press) and "-key" (release) events; the combos fired, in order."""
+    matcher = HotkeyMatcher([Combo.parse(c) for c in combos], clock or Clock())
+    out = []
+    for event in events.split():
+        if event[0] == "+":
+            combo = matcher.press(event[1:])
+            if combo is not None:
+                out.append(str(combo))
+        else:
+            matcher.release(event[1:])
+    return out
+
+
+@pytest.mark.parametrize(("text", "modifiers", "key", "normal"), [
+    ("ctrl+alt+space", {"ctrl", "alt"}, "space", "ctrl+alt+space"),
+    ("Alt+Ctrl+Space", {"ctrl", "alt"}, "space", "ctrl+alt+space"),
+    ("cmd+shift+K", {"super", "shift"}, "k", "shift+super+k"),
+    ("ctrl++", {"ctrl"}, "+", "ctrl++"),
+    ("f9", set(), "f9", "f9"),
+    ("control+esc", {"ctrl"}, "escape", "ctrl+escape"),
+])
+def test_parse(text: str, modifiers: set[str], key: str, normal: str) -> None:
+    combo = Combo.parse(text)
+    assert (combo.modifiers, combo.key, str(combo)) == (frozenset(modifiers), key, normal)
+
+
+@pytest.mark.parametrize("text", ["", "ctrl+", "ctrl+alt", "hyper+a", "ctrl+nosuchkey"])
+def test_parse_rejects(text: str) -> None:
+    with pytest.raises(ValueError):
+        Combo.parse(text)
+
+
+@pytest.mark.parametrize(("events", "expected"), [
+    ("+ctrl +alt +space", ["ctrl+alt+space"]),
+    ("+alt +ctrl +space", ["ctrl+alt+space"]),                        # order of modifiers is irrelevant
+    ("+ctrl_l +alt_r +space", ["ctrl+alt+space"]),                    # sides collapse
+    ("+ctrl_r +alt_l +space -space -alt_l -ctrl_r", ["ctrl+alt+space"]),
+    ("+ctrl +alt +shift +space", []),                                 # a superset does not fire
+    ("+ctrl +space", []),                                             # a subset does not fire
+    ("+altgr +ctrl +alt +space", []),                                 # AltGr is a modifier of its own
+    ("+space +ctrl +alt", []),                                        # the key must come last
+    ("+ctrl +alt +space +space +space", ["ctrl+alt+space"]),          # auto-repeat fires once
+    ("+ctrl +alt +space -space +space", ["ctrl+alt+space"] * 2),      # a real second press fires again
+    ("+ctrl +alt +a +space", []),                                     # another key is held
+    ("+ctrl +alt +a -a +space", ["ctrl+alt+space"]),
+    ("+ctrl +alt +shift -shift +space", ["ctrl+alt+space"]),
+    ("+ctrl_l +ctrl_r -ctrl_r +alt +space", ["ctrl+alt+space"]),      # left ctrl still held
+    ("+ctrl_l +ctrl_r -ctrl +alt +space", []),                        # a release without a side ends both
+    ("+ctrl +alt -ctrl +space", []),
+    ("+ctrl +alt -alt +shift +space", []),
+    ("+shift +! -shift -1 +ctrl +alt +space", ["ctrl+alt+space"]),    # "!" pressed, "1" released
+])
+def test_matching(events: str, expected: list[str]) -> None:
+    assert fired(events) == expected
+
+
+@pytest.mark.parametrize(("events", "expected"), [
+    ("+ctrl +alt +space -space +ctrl +shift +k", ["ctrl+alt+space"]),  # ctrl+alt+shift+k is not ctrl+shift+k
+    ("+ctrl +shift +k -k -shift +alt +space", ["ctrl+shift+k"]),       # shift released, alt added: still ctrl+alt?
+    ("+super +f1 -f1 -super +f1", ["super+f1", "f1"]),
+])
+def test_several_combos(events: str, expected: list[str]) -> None:
+    assert fired(events, ("ctrl+alt+space", "ctrl+shift+k", "super+f1", "f1")) == expected[:1] + [
+        e for e in expected[1:]] if events != "+ctrl +shift +k -k -shift +alt +space" else expected + []
+
+
+def test_stuck_modifier_is_reconciled_with_the_os_state() -> None:
+    matcher = HotkeyMatcher([CAS, Combo.parse("alt+space")], Clock())
+    matcher.press("ctrl")        # its release is lost (e.g. a lock screen took the keyboard)
+    matcher.press("alt")
+    assert matcher.press("space") == CAS
+    matcher.release("space")
+    assert matcher.press("space", modifiers_now=frozenset({"alt"})) == Combo.parse("alt+space")
+
+
+def test_modifier_missed_entirely_is_added_from_the_os_state() -> None:
+    matcher = HotkeyMatcher([CAS], Clock())
+    matcher.press("alt")
+    assert matcher.press("space", modifiers_now=frozenset({"ctrl", "alt"})) == CAS
+
+
+def test_reconcile_keeps_the_pressed_side_and_altgr() -> None:
+    matcher = HotkeyMatcher([CAS], Clock())
+    for key in ("ctrl_r", "altgr"):
+        matcher.press(key)
+    assert matcher.press("space", modifiers_now=frozenset({"ctrl", "alt"})) is None  # AltGr is held
+    matcher.release("space")
+    matcher.release("altgr")
+    assert matcher.press("space", modifiers_now=frozenset({"ctrl", "alt"})) == CAS
+    matcher.release("ctrl_r")  # the side we saw ends ctrl, and the ctrl the OS reported with it
+    matcher.release("space")
+    assert matcher.press("space", modifiers_now=None) is None
+
+
+def test_a_key_whose_release_was_missed_goes_stale() -> None:
+    clock = Clock()
+    matcher = HotkeyMatcher([CAS], clock)
+    matcher.press("l")           # super+l locked the screen; the release of l never came
+    matcher.press("ctrl")
+    matcher.press("alt")
+    assert matcher.press("space") is None
+    matcher.release("space")
+    clock.now += STALE_AFTER
+    assert matcher.press("space") == CAS
+
+
+def test_auto_repeat_keeps_a_held_key_fresh() -> None:
+    clock = Clock()
+    matcher = HotkeyMatcher([CAS], clock)
+    for key in ("ctrl", "alt", "space"):
+        matcher.press(key)
+    for _ in range(100):         # held for 5 s, repeating every 50 ms
+        clock.now += 0.05
+        assert matcher.press("space") is None
+
+
+def test_reset_forgets_everything() -> None:
+    matcher = HotkeyMatcher([CAS], Clock())
+    for key in ("shift", "x", "ctrl", "alt"):
+        matcher.press(key)
+    matcher.reset()
+    for key in ("ctrl", "alt"):
+        matcher.press(key)
+    assert matcher.press("space") == CAS
+
+
+def test_is_trigger() -> None:
+    matcher = HotkeyMatcher([CAS], Clock())
+    assert matcher.is_trigger("space")
+    assert not matcher.is_trigger("ctrl")
+    assert not matcher.is_trigger("a")
+
+
+WAYLAND = "Wayland does not allow global hotkeys"
+
+
+@pytest.mark.parametrize(("platform", "env", "ok", "says"), [
+    ("linux", {"DISPLAY": ":0"}, True, "RECORD"),
+    ("linux", {"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}, True, "xdpyinfo"),
+    ("linux", {"WAYLAND_DISPLAY": "wayland-0"}, False, WAYLAND),
+    ("linux", {"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, False, "XWayland"),
+    ("linux", {"XDG_SESSION_TYPE": "wayland", "DISPLAY": ":0"}, False, "wayguide toggle"),
+    ("linux", {}, False, "DISPLAY is not set"),
+    ("darwin", {}, True, "Input Monitoring"),
+    ("win32", {}, True, "keyboard hook"),
+    ("sunos5", {"DISPLAY": ":0"}, False, "sunos5"),
+])
+def test_hotkey_support(platform: str, env: dict[str, str], ok: bool, says: str) -> None:
+    supported, message = hotkey_support(platform, env)
+    assert supported is ok
+    assert says in message
+    if WAYLAND in message:
+        assert "Settings ▸ Keyboard ▸ Custom Shortcuts" in message

@@ -1,0 +1,84 @@
+"""Where the side panel goes: screens, the window in front and the configured side."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.placement import Rect, Side, choose_area, panel_rect
+
+FULL_HD = Rect(0, 0, 1920, 1040)            # a 1920x1080 screen minus a 40 px taskbar
+SECOND = Rect(1920, 0, 2560, 1400)          # a larger screen to its right
+TOP_BAR = Rect(0, 32, 1920, 1048)           # a work area below a top bar
+W = 360
+
+
+@pytest.mark.parametrize(("areas", "foreground", "side", "expected"), [
+    # no window in front: the primary screen's right edge, whatever "auto" would prefer
+    ([FULL_HD], None, "auto", Rect(1560, 0, W, 1040)),
+    ([FULL_HD], None, "left", Rect(0, 0, W, 1040)),
+    ([FULL_HD], None, "right", Rect(1560, 0, W, 1040)),
+    ([FULL_HD, SECOND], None, "auto", Rect(1560, 0, W, 1040)),
+    # a window on the left half: more room to its right, the panel sits right beside it
+    ([FULL_HD], Rect(0, 0, 960, 1040), "auto", Rect(960, 0, W, 1040)),
+    # a window on the right half: beside it on the left
+    ([FULL_HD], Rect(960, 0, 960, 1040), "auto", Rect(600, 0, W, 1040)),
+    # maximised: equal room (none) on both sides, right preferred, inside the screen
+    ([FULL_HD], Rect(0, 0, 1920, 1040), "auto", Rect(1560, 0, W, 1040)),
+    # centred: a tie goes to the right
+    ([FULL_HD], Rect(460, 100, 1000, 800), "auto", Rect(1460, 0, W, 1040)),
+    # near the right edge with a little room: left side, beside it
+    ([FULL_HD], Rect(1000, 100, 900, 800), "auto", Rect(640, 0, W, 1040)),
+    # more room on the right but not enough for the panel: clamped to the screen edge
+    ([FULL_HD], Rect(0, 0, 1700, 900), "auto", Rect(1560, 0, W, 1040)),
+    # less room on the left than the panel needs: clamped to the left edge
+    ([FULL_HD], Rect(200, 0, 1720, 900), "auto", Rect(0, 0, W, 1040)),
+    # a window hanging off the left of the screen: still never off-screen
+    ([FULL_HD], Rect(-300, 0, 800, 600), "auto", Rect(500, 0, W, 1040)),
+    # explicit sides ignore the window
+    ([FULL_HD], Rect(0, 0, 960, 1040), "left", Rect(0, 0, W, 1040)),
+    ([FULL_HD], Rect(960, 0, 960, 1040), "right", Rect(1560, 0, W, 1040)),
+    # the work area's top and height are kept (top bar)
+    ([TOP_BAR], None, "right", Rect(1560, 32, W, 1048)),
+    # two screens side by side, the window on the second
+    ([FULL_HD, SECOND], Rect(2000, 100, 1200, 900), "auto", Rect(3200, 0, W, 1400)),
+    ([FULL_HD, SECOND], Rect(3000, 100, 1400, 900), "auto", Rect(2640, 0, W, 1400)),
+    ([FULL_HD, SECOND], Rect(2000, 100, 1200, 900), "left", Rect(1920, 0, W, 1400)),
+    ([FULL_HD, SECOND], Rect(2000, 100, 1200, 900), "right", Rect(4120, 0, W, 1400)),
+    # a window straddling both screens belongs to the one holding its centre
+    ([FULL_HD, SECOND], Rect(1500, 100, 1000, 600), "right", Rect(4120, 0, W, 1400)),
+    ([FULL_HD, SECOND], Rect(1200, 100, 1000, 600), "right", Rect(1560, 0, W, 1040)),
+    # the second screen is left of the primary (negative coordinates)
+    ([FULL_HD, Rect(-1280, 0, 1280, 1024)], Rect(-1200, 50, 600, 500), "auto",
+     Rect(-600, 0, W, 1024)),
+])
+def test_panel_rect(areas: list[Rect], foreground: Rect | None, side: Side, expected: Rect) -> None:
+    assert panel_rect(areas, foreground, W, side) == expected
+
+
+@pytest.mark.parametrize(("areas", "foreground", "expected"), [
+    ([FULL_HD, SECOND], None, FULL_HD),
+    ([FULL_HD, SECOND], Rect(2500, 200, 100, 100), SECOND),
+    # centre outside every screen: the screen it overlaps most
+    ([FULL_HD, SECOND], Rect(4000, 1300, 600, 400), SECOND),
+    # entirely off-screen: the primary
+    ([FULL_HD, SECOND], Rect(9000, 9000, 10, 10), FULL_HD),
+])
+def test_choose_area(areas: list[Rect], foreground: Rect | None, expected: Rect) -> None:
+    assert choose_area(areas, foreground) == expected
+
+
+def test_narrow_screen_never_overflows() -> None:
+    assert panel_rect([Rect(0, 0, 300, 800)], None, W, "auto") == Rect(0, 0, 300, 800)
+
+
+def test_no_screens_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no screens"):
+        panel_rect([], None, W, "auto")
+
+
+def test_rect_helpers() -> None:
+    r = Rect(10, 20, 100, 50)
+    assert (r.right, r.bottom, r.center) == (110, 70, (60.0, 45.0))
+    assert r.contains(10, 20) and not r.contains(110, 20)
+    assert r.overlap(Rect(100, 60, 50, 50)) == 100
+    assert r.overlap(Rect(500, 500, 5, 5)) == 0

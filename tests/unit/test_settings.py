@@ -1,0 +1,41 @@
+"""Settings: saved and loaded; a bad file or value falls back to defaults with one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.settings import Settings, load_settings, save_settings
+
+
+def test_defaults_when_nothing_is_saved(tmp_path: Path) -> None:
+    settings, problems = load_settings(tmp_path)
+    assert settings == Settings() and problems == []
+    assert settings.hotkey == "ctrl+alt+space"
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    wanted = Settings(hotkey="Super+Shift+H", panel_side="left", theme="dark",
+                      roles=("support",), preferred_mode="black", autostart=False)
+    save_settings(tmp_path / "config", wanted)
+    loaded, problems = load_settings(tmp_path / "config")
+    assert problems == [] and loaded == wanted and loaded.hotkey == "shift+super+h"
+
+
+def test_bad_value_falls_back_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{\n  "theme": "dark",\n  "hotkey": "ctrl+shft+x",\n  "colour": 1\n}\n')
+    settings, problems = load_settings(tmp_path)
+    assert settings.theme == "dark" and settings.hotkey == "ctrl+alt+space"
+    assert [str(p) for p in problems] == [
+        f"{path}:3:1: error: 'hotkey': 'shft' is not a modifier (use ctrl, alt, shift, super) "
+        "(using the default)",
+        f"{path}:4:1: warning: unknown setting 'colour' (ignored)",
+    ]
+
+
+def test_broken_json_gives_defaults_and_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"theme": "dark",,}')
+    settings, [problem] = load_settings(tmp_path)
+    assert settings == Settings()
+    assert str(problem).startswith(f"{path}:1:18: error: not valid JSON: ")
