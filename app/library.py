@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.cache import ResultCache
 from app.diagnostics import Diagnostic
 from app.loader import LoadResult, load_file
 from app.model import Wizard
@@ -60,15 +61,17 @@ class _File:
 
 
 class Library:
-    def __init__(self, layers: Sequence[Layer]) -> None:
+    def __init__(self, layers: Sequence[Layer], cache: ResultCache | None = None) -> None:
         self.layers = list(layers)
+        self.cache = cache
         self._files: dict[str, _File] = {}
         self._entries: dict[str, Entry] = {}
         self._notes: list[Diagnostic] = []
 
     @classmethod
     def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
-        library = cls(default_layers(paths, policy_folders))
+        library = cls(default_layers(paths, policy_folders),
+                      ResultCache(paths.cache_dir / "library.json"))
         library.refresh()
         return library
 
@@ -87,11 +90,49 @@ class Library:
             for path, (signature, index) in found.items():
                 known = self._files.get(path)
                 if known is None or known.signature != signature or known.layer != index:
-                    self._files[path] = _File(signature, load_file(Path(path)), index)
+                    self._files[path] = _File(signature, load_file(Path(path), cache=self.cache), index)
                     changed.append(path)
         if changed:
             self._combine()
+            if self.cache is not None:
+                self.cache.save()
         return [Path(p) for p in changed]
+
+    def reload(self, paths: Iterable[Path]) -> list[Path]:
+        """Reload the named files only (what a file watcher reports); folders mean a full refresh."""
+        changed: list[str] = []
+        for given in paths:
+            path = str(given)
+            index = self._layer_of(given)
+            if index is None or os.path.isdir(path):
+                return self.refresh()
+            try:
+                st = os.stat(path)
+            except OSError:
+                if self._files.pop(path, None) is not None:
+                    changed.append(path)
+                continue
+            signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+            known = self._files.get(path)
+            if known is None or known.signature != signature:
+                self._files[path] = _File(signature, load_file(given, cache=self.cache), index)
+                changed.append(path)
+        if changed:
+            self._combine()
+        return [Path(p) for p in changed]
+
+    def _layer_of(self, path: Path) -> int | None:
+        """The first layer holding this path, as refresh() decides."""
+        for index, layer in enumerate(self.layers):
+            if path == layer.path or layer.path in path.parents:
+                return index
+        return None
+
+    def watched_paths(self) -> list[Path]:
+        """The folders and files a watcher should follow (existing layer folders and their files)."""
+        folders = {layer.path for layer in self.layers if layer.path.is_dir()}
+        folders |= {Path(p).parent for p in self._files}
+        return sorted(folders) + [Path(p) for p in self._files]
 
     def _combine(self) -> None:
         entries: dict[str, Entry] = {}

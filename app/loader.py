@@ -16,9 +16,10 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from app import model, templating
+from app.cache import ResultCache
 from app.diagnostics import Diagnostic, Severity
 from app.model import Wizard
-from app.yamlsource import Located, Path_, SourceError, read_yaml
+from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
 
 __all__ = ["LoadResult", "load_file", "reachable_steps"]
 
@@ -37,11 +38,31 @@ class LoadResult:
         return self.wizard is not None
 
 
-def load_file(path: Path, display: str | None = None) -> LoadResult:
-    """Load one wizard file. Never raises for anything inside the file."""
+def load_file(path: Path, display: str | None = None, cache: ResultCache | None = None) -> LoadResult:
+    """Load one wizard file. Never raises for anything inside the file.
+
+    With a cache, a file whose exact bytes were checked before (by this same code) is not parsed
+    again: its stored result is re-validated by the model and returned."""
     name = display or str(path)
     try:
-        located = read_yaml(path)
+        raw = read_bytes(path)
+    except SourceError as exc:
+        return LoadResult(path, None, (Diagnostic(name, exc.line, exc.col, "error", exc.message,
+                                                  exc.hint),))
+    digest = hashlib.sha256(raw).hexdigest()
+    if cache is not None:
+        cached = cache.get(digest, path, name)
+        if cached is not None:
+            return cached
+    result = _load(path, name, raw, digest)
+    if cache is not None:
+        cache.put(digest, result)
+    return result
+
+
+def _load(path: Path, name: str, raw: bytes, digest: str) -> LoadResult:
+    try:
+        located = parse_yaml(raw)
     except SourceError as exc:
         return LoadResult(path, None, (Diagnostic(name, exc.line, exc.col, "error", exc.message,
                                                   exc.hint),))
@@ -52,10 +73,7 @@ def load_file(path: Path, display: str | None = None) -> LoadResult:
     diagnostics = tuple(sorted(report.items, key=lambda d: (d.line, d.col)))
     if any(d.is_error for d in diagnostics):
         wizard = None
-    revision = ""
-    if wizard is not None:
-        digest = hashlib.sha256(located.text.encode()).hexdigest()[:12]
-        revision = wizard.version or digest
+    revision = (wizard.version or digest[:12]) if wizard is not None else ""
     return LoadResult(path, wizard, diagnostics, revision, located.position(("id",)))
 
 

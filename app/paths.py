@@ -19,6 +19,7 @@ APP = "wayguide"
 class Paths:
     config_dir: Path
     data_dir: Path
+    cache_dir: Path
     bundled_wizards: Path
     system_wizards: Path
     policy_file: Path
@@ -33,6 +34,7 @@ class Paths:
         return cls(
             config_dir=Path(env.get("WAYGUIDE_CONFIG_DIR") or platformdirs.user_config_dir(APP)),
             data_dir=Path(env.get("WAYGUIDE_DATA_DIR") or platformdirs.user_data_dir(APP)),
+            cache_dir=Path(env.get("WAYGUIDE_CACHE_DIR") or platformdirs.user_cache_dir(APP)),
             bundled_wizards=bundled_dir("wizards"),
             system_wizards=_system_dir() / "wizards",
             policy_file=Path(env.get("WAYGUIDE_POLICY") or _system_config_dir() / "policy.yaml"),

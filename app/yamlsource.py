@@ -12,7 +12,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "SourceError", "read_yaml"]
+__all__ = [
+    "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes", "read_yaml",
+]
 
 MAX_BYTES = 512 * 1024
 """Largest wizard file read; a real wizard is a few KiB."""
@@ -92,6 +94,11 @@ class Located:
 
 def read_yaml(path: Path) -> Located:
     """Read one wizard file; raise SourceError with a position for anything wrong with it."""
+    return parse_yaml(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a wizard file, refusing large files before reading them."""
     try:
         size = os.stat(path).st_size
         if size > MAX_BYTES:
@@ -105,7 +112,7 @@ def read_yaml(path: Path) -> Located:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # grew while we looked
         raise SourceError(f"file is too large (the limit is {MAX_BYTES // 1024} KiB)")
-    return parse_yaml(raw)
+    return raw
 
 
 def parse_yaml(raw: bytes) -> Located:

@@ -22,6 +22,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No system or user folders of the machine leak into the tests."""
     monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WAYGUIDE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
     monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
     return tmp_path

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from app.library import Layer, Library, default_layers
 from app.paths import Paths
 
@@ -96,3 +98,54 @@ def test_refresh_reloads_only_what_changed(tmp_path: Path) -> None:
 def test_missing_layer_folders_are_fine(tmp_path: Path) -> None:
     library = Library([Layer("system", tmp_path / "nowhere")])
     assert library.refresh() == [] and len(library) == 0
+
+
+def test_result_cache_gives_the_same_library_and_survives_damage(tmp_path: Path) -> None:
+    from app.cache import ResultCache
+
+    folder = tmp_path / "w"
+    write(folder, "good.yaml", wizard("good", "Good"))
+    bad = write(folder, "bad.yaml", "wayguide: 1\nid: bad\ntitle: B\ntitel: x\nsteps: [{id: a, title: A}]\n")
+    cache_file = tmp_path / "cache" / "library.json"
+    cold = Library([Layer("user", folder)], ResultCache(cache_file))
+    cold.refresh()
+    assert cache_file.exists()
+    warm = Library([Layer("user", folder)], ResultCache(cache_file))
+    warm.refresh()
+    assert [(e.id, e.wizard, e.revision) for e in warm] == [(e.id, e.wizard, e.revision) for e in cold]
+    assert warm.diagnostics() == cold.diagnostics()
+    assert [str(d) for d in warm.diagnostics()] == [
+        f"{bad}:4:1: error: unknown key 'titel' (did you mean 'title'?)"]
+    cache_file.write_text("{not json")
+    damaged = Library([Layer("user", folder)], ResultCache(cache_file))
+    damaged.refresh()
+    assert damaged.ids() == ["good"]
+
+
+def test_result_cache_is_keyed_by_the_checking_code(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import cache
+
+    folder = tmp_path / "w"
+    write(folder, "a.yaml", wizard("a"))
+    cache_file = tmp_path / "library.json"
+    Library([Layer("user", folder)], cache.ResultCache(cache_file)).refresh()
+    monkeypatch.setattr(cache, "code_key", lambda: "other code")
+    assert cache.ResultCache(cache_file).get("anything", folder, "x") is None
+    stale = cache.ResultCache(cache_file)
+    assert stale._entries == {}
+
+
+def test_reload_named_files(tmp_path: Path) -> None:
+    first = write(tmp_path, "a.yaml", wizard("a", "Old"))
+    library = Library([Layer("user", tmp_path)])
+    library.refresh()
+    first.write_text(wizard("a", "New and longer"))
+    assert library.reload([first]) == [first]
+    assert library.get("a").wizard.title == "New and longer"  # type: ignore[union-attr]
+    assert library.reload([first]) == []
+    first.unlink()
+    assert library.reload([first]) == [first] and len(library) == 0
+    added = write(tmp_path, "b.yaml", wizard("b"))
+    assert library.reload([tmp_path]) == [added]  # a folder changed: rescan
+    assert tmp_path in library.watched_paths() and added in library.watched_paths()
