@@ -66,7 +66,7 @@ class ResultCache:
             diagnostics = tuple(Diagnostic(name, line, col, severity, message, hint)
                                 for line, col, severity, message, hint in entry["diagnostics"])
             result = LoadResult(path, wizard, diagnostics, entry["revision"],
-                                tuple(entry["id_position"]))  # type: ignore[arg-type]
+                                tuple(entry["id_position"]))
         except (KeyError, TypeError, ValueError, ValidationError):
             return None
         self._used.add(digest)
