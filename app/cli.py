@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
-from app.diagnostics import Diagnostic
-from app.library import Layer, Library
-from app.paths import Paths
+
+if TYPE_CHECKING:
+    from app.diagnostics import Diagnostic
+    from app.library import Library
+    from app.paths import Paths
 
 __all__ = ["main"]
 
@@ -41,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="print a wizard as a printable job aid (Markdown)")
     p.add_argument("id", metavar="ID")
+
+    sub.add_parser("doctor", help="what works on this desktop: display, tray, hotkeys, injection")
+
+    sub.add_parser("toggle", help="show or hide the panel of the running app (starting it if needed)")
+
+    p = sub.add_parser("run", help="run a wizard in the running app (starting it if needed)")
+    p.add_argument("wizard", metavar="ID|FILE")
+    p.add_argument("--mode", choices=("glass", "black"))
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="values",
+                   help="an input value (repeatable)")
+    p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
     return parser
 
 
@@ -49,6 +63,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
+    if args.command == "toggle":  # the hot path: nothing heavy imported
+        return _toggle(err)
+    if args.command == "run":
+        return _run(args, out, err)
+    if args.command is None:
+        from app.desktop import main as desktop_main
+
+        return desktop_main()
+    from app.paths import Paths
+
     paths = Paths.from_env()
     if args.command == "validate":
         return _validate(args.paths, args.quiet, paths, out, err)
@@ -61,11 +85,58 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _list(paths, args.json, args.active, out, err)
     if args.command == "show":
         return _show(paths, args.id, out, err)
+    if args.command == "doctor":
+        from app import doctor
+
+        text, code = doctor.report(doctor.probe_facts())
+        out.write(text)
+        return code
     _parser().print_help(out)
     return EXIT_OK
 
 
+def _toggle(err: TextIO) -> int:
+    from app import ipc
+
+    try:
+        list(ipc.send({"op": "toggle"}, start_if_absent=True, timeout=20.0))
+    except ipc.IpcError as exc:
+        err.write(f"wayguide: error: {exc}\n")
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app import ipc
+
+    values: dict[str, str] = {}
+    for item in args.values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            err.write(f"wayguide: error: --set {item!r}: write NAME=VALUE\n")
+            return EXIT_USAGE
+        values[name.strip()] = value
+    target = args.wizard
+    if target.endswith((".yaml", ".yml")) or os.sep in target:
+        target = str(Path(target).resolve())
+    request = ipc.RunRequest(target, args.mode, values, wait=args.wait)
+    try:
+        for message in ipc.send(request.message(), start_if_absent=True, timeout=20.0):
+            if message.get("event") == "finished":
+                out.write(f"{message.get('outcome')}: {message.get('message', '')}\n")
+                return EXIT_OK if message.get("outcome") == "completed" else EXIT_FAIL
+    except ipc.IpcError as exc:
+        err.write(f"wayguide: error: {exc}\n")
+        return EXIT_FAIL
+    if args.wait:
+        err.write("wayguide: error: the run ended without an outcome\n")
+        return EXIT_FAIL
+    return EXIT_OK
+
+
 def _library(paths: Paths) -> Library:
+    from app.library import Library
+
     return Library.from_paths(paths)
 
 
@@ -82,6 +153,8 @@ def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
         missing = [t for t in targets if not t.exists()]
         for target in missing:
             err.write(f"{target}: error: no such file or folder\n")
+        from app.library import Layer, Library
+
         library = Library([Layer("argument", t) for t in targets if t.exists()])
         library.refresh()
         if missing:

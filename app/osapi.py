@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 __all__ = ["ProbeUnavailable", "WindowInfo", "WindowProbe"]
@@ -21,6 +21,8 @@ class WindowInfo:
     handle: int = 0
     klass: str = ""
     """WM_CLASS class name (e.g. 'Mousepad' where app is 'mousepad')."""
+    geometry: tuple[int, int, int, int] | None = None
+    """x, y, width, height on the desktop, in device pixels."""
 
 
 class ProbeUnavailable(Exception):
@@ -32,12 +34,20 @@ class WindowProbe(Protocol):
         """The window in front, or None when there is none."""
         ...
 
+    def activate(self, handle: int) -> None:
+        """Bring a window to the front and give it the keyboard focus."""
+        ...
+
 
 @dataclass
 class FakeWindowProbe:
     """In-memory probe for tests."""
 
     window: WindowInfo | None = None
+    activated: list[int] = field(default_factory=list)
 
     def active_window(self) -> WindowInfo | None:
         return self.window
+
+    def activate(self, handle: int) -> None:
+        self.activated.append(handle)

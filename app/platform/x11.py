@@ -65,7 +65,28 @@ class X11WindowProbe:
             except OSError:
                 exe = ""
         return WindowInfo(app=wm_class[0], klass=wm_class[1], title=str(title or ""), exe=exe,
-                          pid=pid, handle=handle)
+                          pid=pid, handle=handle, geometry=self._geometry(window))
+
+    def _geometry(self, window: Any) -> tuple[int, int, int, int] | None:
+        from Xlib import error
+
+        try:
+            geometry = window.get_geometry()
+            origin = window.translate_coords(self._root, 0, 0)
+        except error.XError:
+            return None
+        return -origin.x, -origin.y, int(geometry.width), int(geometry.height)
+
+    def activate(self, handle: int) -> None:
+        """Ask the window manager (EWMH) to activate the window, as a pager would."""
+        from Xlib import X, protocol
+
+        window = self._display.create_resource_object("window", handle)
+        event = protocol.event.ClientMessage(
+            window=window, client_type=self._atom("_NET_ACTIVE_WINDOW"),
+            data=(32, [2, X.CurrentTime, 0, 0, 0]))
+        self._root.send_event(event, event_mask=X.SubstructureRedirectMask | X.SubstructureNotifyMask)
+        self._display.flush()
 
     def close(self) -> None:
         self._display.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -99,7 +100,8 @@ class Desktop:
 
     def tray_owner(self) -> int:
         d = self.xlib()
-        return int(d.get_selection_owner(d.intern_atom("_NET_SYSTEM_TRAY_S0")))
+        owner = d.get_selection_owner(d.intern_atom("_NET_SYSTEM_TRAY_S0"))
+        return int(getattr(owner, "id", owner))
 
     def key(self, *keys: str) -> None:
         self.run(["xdotool", "key", "--clearmodifiers", *keys], check=True)
@@ -113,6 +115,10 @@ class Desktop:
         return path
 
     def stop(self) -> None:
+        if self._xlib is not None:
+            with contextlib.suppress(Exception):
+                self._xlib.close()
+            self._xlib = None
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -121,8 +127,6 @@ class Desktop:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
-        if self._xlib is not None:
-            self._xlib.close()
 
 
 def start_desktop() -> Desktop:

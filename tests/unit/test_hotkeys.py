@@ -17,9 +17,9 @@ class Clock:
         return self.now
 
 
-def fired(events: str, combos: tuple[str, ...] = ("ctrl+alt+space",), clock: Clock | None = None) -> list[str]:
+def fired(events: str, combos: tuple[str, ...] = ("ctrl+alt+space",)) -> list[str]:
     """Feed "+key" (press) and "-key" (release) events; the combos fired, in order."""
-    matcher = HotkeyMatcher([Combo.parse(c) for c in combos], clock or Clock())
+    matcher = HotkeyMatcher([Combo.parse(c) for c in combos], Clock())
     out = []
     for event in events.split():
         if event[0] == "+":

@@ -1,0 +1,116 @@
+"""`wayguide doctor`: what works on this desktop, and the exact advice where something does not."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from app.hotkeys import WAYLAND_HINT, hotkey_support
+
+__all__ = ["Check", "DesktopFacts", "checks", "probe_facts", "report"]
+
+Verdict = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class DesktopFacts:
+    """What was found out about the desktop; gathered by `probe_facts`, faked in tests."""
+
+    platform: str
+    session: str  # "x11", "wayland", "none", or the OS name
+    env: Mapping[str, str]
+    """The session's DISPLAY, WAYLAND_DISPLAY and XDG_SESSION_TYPE."""
+    display_error: str | None = None
+    extensions: frozenset[str] = frozenset()
+    window_manager: str | None = None
+    tray: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    verdict: Verdict
+    detail: str
+
+
+def probe_facts(env: Mapping[str, str] | None = None) -> DesktopFacts:
+    env = os.environ if env is None else env
+    platform = sys.platform
+    session_env = {k: env[k] for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE") if k in env}
+    if not platform.startswith("linux"):
+        return DesktopFacts(platform, platform, session_env)
+    if not env.get("DISPLAY"):
+        session = "wayland" if env.get("WAYLAND_DISPLAY") else "none"
+        return DesktopFacts(platform, session, session_env, "DISPLAY is not set")
+    try:
+        from Xlib import display as xdisplay
+        from Xlib import error
+
+        d = xdisplay.Display(env["DISPLAY"])
+    except Exception as exc:  # any failure to connect is a fact to report, not a crash
+        return DesktopFacts(platform, "x11", session_env,
+                            f"cannot open display {env['DISPLAY']}: {exc}")
+    try:
+        extensions = frozenset(d.list_extensions())
+        root = d.screen().root
+        wm = None
+        check = root.get_full_property(d.intern_atom("_NET_SUPPORTING_WM_CHECK"), 0)
+        if check is not None and len(check.value):
+            try:
+                name = d.create_resource_object("window", int(check.value[0])).get_full_property(
+                    d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"))
+                wm = name.value.decode("utf-8", "replace") if name is not None else "unnamed"
+            except error.XError:
+                wm = "unnamed"
+        screen = d.get_default_screen()
+        owner = d.get_selection_owner(d.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}"))
+        tray = bool(getattr(owner, "id", owner))
+    finally:
+        d.close()
+    session = "wayland" if env.get("WAYLAND_DISPLAY") else "x11"
+    return DesktopFacts(platform, session, session_env, None, extensions, wm, tray)
+
+
+def checks(facts: DesktopFacts) -> list[Check]:
+    out: list[Check] = []
+    if facts.session == "x11" and facts.display_error is None:
+        out.append(Check("display", "ok", "X11"))
+    elif facts.session == "wayland" and facts.display_error is None:
+        out.append(Check("display", "warn", "Wayland with XWayland: only X11 applications can be "
+                                            "seen and driven"))
+    elif facts.display_error is not None:
+        out.append(Check("display", "fail", facts.display_error))
+    else:
+        out.append(Check("display", "ok", facts.session))
+
+    can, advice = hotkey_support(facts.platform, facts.env)
+    if can and facts.platform.startswith("linux"):
+        if facts.display_error is not None:
+            can, advice = False, f"no X display: {WAYLAND_HINT}"
+        elif "RECORD" not in facts.extensions:
+            can, advice = False, f"the X server lacks the RECORD extension: {WAYLAND_HINT}"
+        else:
+            advice = "X11 with the RECORD extension"
+    out.append(Check("global hotkey", "ok" if can else "warn", advice))
+
+    if facts.platform.startswith("linux") and facts.display_error is None:
+        out.append(Check("window manager", "ok" if facts.window_manager else "warn",
+                         facts.window_manager or "none with EWMH: the panel cannot be placed beside "
+                         "the window in front, and the window in front cannot be known"))
+        out.append(Check("system tray", "ok" if facts.tray else "warn",
+                         "present" if facts.tray else "none: use the hotkey or `wayguide toggle`"))
+    return out
+
+
+def report(facts: DesktopFacts) -> tuple[str, int]:
+    """The printed report and the exit code (1 when something essential fails)."""
+    lines = []
+    marks = {"ok": "✓", "warn": "!", "fail": "✗"}
+    results = checks(facts)
+    width = max(len(c.name) for c in results)
+    for check in results:
+        lines.append(f"{marks[check.verdict]} {check.name:<{width}}  {check.detail}")
+    return "\n".join(lines) + "\n", int(any(c.verdict == "fail" for c in results))

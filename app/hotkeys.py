@@ -1,0 +1,127 @@
+"""Global hotkeys without a toolkit: combos, an exact matcher fed with key events, and platform support."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from app.model import MODIFIERS, validate_combo
+
+__all__ = ["MODIFIER_KEYS", "STALE_AFTER", "WAYLAND_HINT", "Combo", "HotkeyMatcher", "hotkey_support"]
+
+MODIFIER_KEYS: Mapping[str, str] = {
+    **{name: name for name in MODIFIERS},
+    **{f"{name}_{side}": name for name in MODIFIERS for side in "lr"},
+    "altgr": "altgr",
+}
+"""Key name -> the modifier it holds. AltGr is a modifier of its own: no combo uses it, so it blocks them."""
+
+STALE_AFTER = 1.5
+"""Seconds after which a key that is held without auto-repeat counts as released (its release was missed)."""
+
+
+@dataclass(frozen=True)
+class Combo:
+    """A key combo: the exact set of modifiers and one other key, e.g. ctrl+alt+space."""
+
+    modifiers: frozenset[str]
+    key: str
+
+    @classmethod
+    def parse(cls, text: str) -> Combo:
+        """Parse "Ctrl+Alt+Space"; raise ValueError with a one-line message on nonsense."""
+        normal = validate_combo(text)
+        key = "+" if normal.endswith("++") else normal.rsplit("+", 1)[-1]
+        modifiers = normal[: len(normal) - len(key)].split("+")
+        return cls(frozenset(m for m in modifiers if m), key)
+
+    def __str__(self) -> str:
+        return "+".join([m for m in MODIFIERS if m in self.modifiers] + [self.key])
+
+
+class HotkeyMatcher:
+    """Feed it normalised key events; `press` returns the combo that fires, or None.
+
+    Key names: modifiers "ctrl", "alt", "shift", "super", optionally with a side ("ctrl_l",
+    "super_r"), and "altgr"; letters lower-case; named keys as in combos ("space", "f1", "escape").
+    A combo fires on the press of its key when the held modifiers are exactly its modifiers and
+    no other key is held; auto-repeat (a press of a key already held) does not fire again. Missed
+    releases cannot leave the matcher stuck: a caller that can read the OS modifier state passes
+    it as `modifiers_now`; other keys count as released once they have been silent for STALE_AFTER
+    seconds (a key really held auto-repeats), or when a key is released that was never seen pressed.
+    """
+
+    def __init__(self, combos: Iterable[Combo], clock: Callable[[], float] = time.monotonic) -> None:
+        self._combos = frozenset(combos)
+        self._triggers = frozenset(c.key for c in self._combos)
+        self._clock = clock
+        self._modifiers: set[str] = set()
+        self._keys: dict[str, float] = {}
+        """Held non-modifier keys -> when last pressed or auto-repeated."""
+
+    def is_trigger(self, key: str) -> bool:
+        """Whether pressing this key could fire a combo (worth reading the OS modifier state for)."""
+        return key in self._triggers
+
+    def press(self, key: str, modifiers_now: frozenset[str] | None = None) -> Combo | None:
+        if modifiers_now is not None:
+            self._reconcile(modifiers_now)
+        if key in MODIFIER_KEYS:
+            self._modifiers.add(key)
+            return None
+        now = self._clock()
+        self._keys = {k: t for k, t in self._keys.items() if now - t < STALE_AFTER}
+        repeat = key in self._keys
+        others_held = any(k != key for k in self._keys)
+        self._keys[key] = now
+        if repeat or others_held:
+            return None
+        candidate = Combo(frozenset(MODIFIER_KEYS[m] for m in self._modifiers), key)
+        return candidate if candidate in self._combos else None
+
+    def release(self, key: str) -> None:
+        if key in MODIFIER_KEYS:
+            family = MODIFIER_KEYS[key]
+            if key == family:  # a release without a side ends that modifier on both sides
+                self._modifiers = {m for m in self._modifiers if MODIFIER_KEYS[m] != family}
+            else:
+                self._modifiers -= {key, family}
+        elif self._keys.pop(key, None) is None:  # never seen pressed: the picture is wrong, start over
+            self._keys.clear()
+
+    def reset(self) -> None:
+        """Forget every held key (e.g. after the listener restarted)."""
+        self._modifiers.clear()
+        self._keys.clear()
+
+    def _reconcile(self, modifiers_now: frozenset[str]) -> None:
+        """Trust the OS about ctrl/alt/shift/super; AltGr is not reported, so it is left alone."""
+        self._modifiers = {m for m in self._modifiers
+                           if MODIFIER_KEYS[m] in modifiers_now or MODIFIER_KEYS[m] not in MODIFIERS}
+        held = {MODIFIER_KEYS[m] for m in self._modifiers}
+        self._modifiers |= {m for m in modifiers_now if m in MODIFIERS and m not in held}
+
+
+WAYLAND_HINT = ("bind `wayguide toggle` to a desktop shortcut (GNOME: Settings ▸ Keyboard ▸ Custom "
+                "Shortcuts; KDE: System Settings ▸ Shortcuts)")
+
+
+def hotkey_support(platform: str, env: Mapping[str, str]) -> tuple[bool, str]:
+    """Whether a global hotkey can work here, and what to know or do about it (for `wayguide doctor`)."""
+    if platform == "win32":
+        return True, "global hotkeys through a low-level keyboard hook"
+    if platform == "darwin":
+        return True, ("needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
+                      "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)")
+    if not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return False, f"no global hotkeys on {platform}: {WAYLAND_HINT}"
+    if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
+        if not env.get("DISPLAY"):
+            return False, f"Wayland does not allow global hotkeys: {WAYLAND_HINT}"
+        return False, ("Wayland does not allow global hotkeys (through XWayland only while an X11 window "
+                       f"has the focus): {WAYLAND_HINT}")
+    if not env.get("DISPLAY"):
+        return False, "no display: DISPLAY is not set"
+    return True, ("X11: needs the RECORD extension of the X server "
+                  "(check: xdpyinfo -queryExtensions | grep RECORD)")

@@ -1,0 +1,178 @@
+"""The running app's end of app.ipc: one instance per person, each request turned into a Qt signal."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from app.ipc import (
+    MAX_MESSAGE,
+    IpcError,
+    ProtocolError,
+    RunRequest,
+    encode,
+    parse_request,
+    runtime_dir,
+    server_address,
+)
+
+__all__ = ["IpcServer", "Reply"]
+
+log = logging.getLogger(__name__)
+
+REQUEST_TIMEOUT_MS = 5000
+"""A client must send its whole request line within this time, or it is disconnected."""
+LOCK_TIMEOUT_MS = 5000
+
+
+class Reply:
+    """The way back to one client. Send any number of messages, then close; once the client has gone
+    (e.g. a `run --wait` interrupted with Ctrl+C) both do nothing."""
+
+    def __init__(self, sock: QLocalSocket) -> None:
+        self._sock: QLocalSocket | None = sock
+        sock.disconnected.connect(self._gone)
+        sock.destroyed.connect(self._gone)
+
+    @property
+    def is_open(self) -> bool:
+        return self._sock is not None
+
+    def send(self, message: Mapping[str, Any]) -> None:
+        if self._sock is not None:
+            self._sock.write(encode(message))
+            self._sock.flush()
+
+    def close(self) -> None:
+        """Disconnect once everything sent has been written."""
+        if self._sock is not None:
+            self._sock.disconnectFromServer()
+
+    def _gone(self) -> None:
+        self._sock = None
+
+
+class IpcServer(QObject):
+    """Listens on the per-user address of app.ipc and emits a signal for each request.
+
+    toggle, show and ping are answered {"ok": true} at once. For `run` the receiver of runRequested
+    answers through the Reply: {"ok": true} or {"ok": false, "error": "one line"}, then closes it, or
+    with `wait` keeps it and later sends `app.ipc.finished(...)` and closes. Request contents are never
+    logged: inputs given with --set may be private.
+    """
+
+    toggleRequested = Signal()
+    showRequested = Signal()
+    runRequested = Signal(object, object)
+    """(RunRequest, Reply)"""
+
+    def __init__(self, env: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._env = env
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        self._connections: set[_Connection] = set()
+
+    def start(self) -> bool:
+        """Listen; False when another live instance already does. A socket left by a crash is replaced.
+
+        Raises IpcError when the address cannot be used at all (the app can run on without it).
+        """
+        address = server_address(self._env)
+        lock = QLockFile(str(runtime_dir(self._env) / "ipc.lock"))
+        if not lock.tryLock(LOCK_TIMEOUT_MS):  # serialises two instances starting at once
+            log.warning("could not lock the instance check; going on without the lock")
+        try:
+            probe = QLocalSocket()
+            probe.connectToServer(address)
+            if probe.waitForConnected(1000):
+                probe.abort()
+                return False
+            QLocalServer.removeServer(address)
+            if not self._server.listen(address):
+                raise IpcError(f"cannot listen on {address}: {self._server.errorString()}")
+            return True
+        finally:
+            lock.unlock()
+
+    def close(self) -> None:
+        self._server.close()
+
+    def _accept(self) -> None:
+        while self._server.hasPendingConnections():
+            sock = self._server.nextPendingConnection()
+            connection = _Connection(sock, self._dispatch)
+            self._connections.add(connection)
+            sock.disconnected.connect(lambda c=connection: self._connections.discard(c))
+            sock.disconnected.connect(sock.deleteLater)
+            connection.begin()
+
+    def _dispatch(self, line: bytes, reply: Reply) -> None:
+        try:
+            request = parse_request(line)
+        except ProtocolError as exc:
+            reply.send({"ok": False, "error": str(exc)})
+            reply.close()
+            return
+        if isinstance(request, RunRequest):
+            self.runRequested.emit(request, reply)
+            return
+        reply.send({"ok": True, "pid": os.getpid()} if request == "ping" else {"ok": True})
+        reply.close()
+        if request == "toggle":
+            self.toggleRequested.emit()
+        elif request == "show":
+            self.showRequested.emit()
+
+
+class _Connection:
+    """Reads one request line from a client (bounded in size and time) and hands it on."""
+
+    def __init__(self, sock: QLocalSocket, dispatch: Callable[[bytes, Reply], None]) -> None:
+        self._sock = sock
+        self._dispatch = dispatch
+        self._buffer = bytearray()
+        self._done = False
+        self._reply = Reply(sock)
+        sock.setReadBufferSize(MAX_MESSAGE)
+        self._timer = QTimer(sock)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._timed_out)
+        sock.readyRead.connect(self._read)
+
+    def begin(self) -> None:
+        self._timer.start(REQUEST_TIMEOUT_MS)
+        if self._sock.bytesAvailable():
+            self._read()
+
+    def _read(self) -> None:
+        if self._done or not self._reply.is_open:
+            return  # one request per connection: anything after it is ignored
+        self._buffer += self._sock.readAll().data()
+        end = self._buffer.find(b"\n")
+        if end >= 0:
+            line = bytes(self._buffer[:end])
+            self._finish()
+            self._dispatch(line, self._reply)
+        elif len(self._buffer) >= MAX_MESSAGE:
+            self._refuse(f"request too large (limit {MAX_MESSAGE} bytes)")
+
+    def _timed_out(self) -> None:
+        if not self._done:
+            self._refuse("incomplete request (a request is one JSON object and a newline)")
+
+    def _refuse(self, error: str) -> None:
+        self._finish()
+        self._reply.send({"ok": False, "error": error})
+        self._reply.close()
+
+    def _finish(self) -> None:
+        self._done = True
+        self._timer.stop()
+        self._buffer.clear()

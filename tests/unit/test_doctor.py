@@ -1,0 +1,38 @@
+"""`wayguide doctor` verdicts for the desktops it meets."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.doctor import DesktopFacts, report
+
+X11 = {"DISPLAY": ":0"}
+FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
+
+
+@pytest.mark.parametrize(("facts", "expected", "code"), [
+    (DesktopFacts("linux", "x11", X11, None, FULL, "Openbox", True),
+     ["✓ display         X11",
+      "✓ global hotkey   X11 with the RECORD extension",
+      "✓ window manager  Openbox",
+      "✓ system tray     present"], 0),
+    (DesktopFacts("linux", "x11", X11, None, frozenset({"XTEST"}), None, False),
+     ["✓ display         X11",
+      "! global hotkey   the X server lacks the RECORD extension: bind `wayguide toggle` to a desktop "
+      "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)",
+      "! window manager  none with EWMH: the panel cannot be placed beside the window in front, and the "
+      "window in front cannot be known",
+      "! system tray     none: use the hotkey or `wayguide toggle`"], 0),
+    (DesktopFacts("linux", "wayland", {"WAYLAND_DISPLAY": "wayland-0"}, "DISPLAY is not set"),
+     ["✗ display        DISPLAY is not set",
+      "! global hotkey  Wayland does not allow global hotkeys: bind `wayguide toggle` to a desktop "
+      "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)"], 1),
+    (DesktopFacts("darwin", "darwin", {}),
+     ["✓ display        darwin",
+      "✓ global hotkey  needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
+      "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)"], 0),
+])
+def test_report(facts: DesktopFacts, expected: list[str], code: int) -> None:
+    text, exit_code = report(facts)
+    assert text.splitlines() == expected
+    assert exit_code == code
