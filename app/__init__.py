@@ -1,8 +1,4 @@
 """Wayguide: task wizards beside the business application, glass box or black box."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("wayguide")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+src"
+__version__ = "0.1.0"
+"""The one place the version is written; pyproject.toml reads it from here."""

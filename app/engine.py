@@ -7,6 +7,7 @@ import fnmatch
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any, Literal, TypeAlias
 
 from pydantic import TypeAdapter
@@ -147,17 +148,20 @@ class RunState:
         kept = tuple(v for v in self.inputs if keep_inputs and not v.secret)
         withheld = sorted({*self.withheld, *(v.name for v in self.inputs if v not in kept)})
         saved = replace(self, inputs=kept, withheld=tuple(withheld), window=None)
-        return _STATE_JSON.dump_json(saved).decode()
+        return _state_json().dump_json(saved).decode()
 
     @classmethod
     def from_json(cls, text: str) -> RunState:
         """The state saved by `to_json`; raises pydantic.ValidationError on anything else.
 
         Send `Resume` next: it asks for withheld inputs and shows the current step again."""
-        return _STATE_JSON.validate_json(text)
+        return _state_json().validate_json(text)
 
 
-_STATE_JSON: TypeAdapter[RunState] = TypeAdapter(RunState)
+@cache
+def _state_json() -> TypeAdapter[RunState]:
+    """Built on first use: it costs memory that a run which is never saved does not need."""
+    return TypeAdapter(RunState)
 
 # ----------------------------------------------------------------- events
 # `at` is the wall-clock time of the event in seconds since the epoch (time.time()).

@@ -48,7 +48,8 @@ class HotkeyMatcher:
     A combo fires on the press of its key when the held modifiers are exactly its modifiers and
     no other key is held; auto-repeat (a press of a key already held) does not fire again. Missed
     releases cannot leave the matcher stuck: a caller that can read the OS modifier state passes
-    it as `modifiers_now`; other keys count as released once they have been silent for STALE_AFTER
+    it as `modifiers_now` (modifiers held for over STALE_AFTER seconds that it says are up are
+    dropped); other keys count as released once they have been silent for STALE_AFTER
     seconds (a key really held auto-repeats), or when a key is released that was never seen pressed.
     """
 
@@ -56,7 +57,8 @@ class HotkeyMatcher:
         self._combos = frozenset(combos)
         self._triggers = frozenset(c.key for c in self._combos)
         self._clock = clock
-        self._modifiers: set[str] = set()
+        self._modifiers: dict[str, float] = {}
+        """Held modifiers -> when pressed."""
         self._keys: dict[str, float] = {}
         """Held non-modifier keys -> when last pressed or auto-repeated."""
 
@@ -65,12 +67,12 @@ class HotkeyMatcher:
         return key in self._triggers
 
     def press(self, key: str, modifiers_now: frozenset[str] | None = None) -> Combo | None:
-        if modifiers_now is not None:
-            self._reconcile(modifiers_now)
-        if key in MODIFIER_KEYS:
-            self._modifiers.add(key)
-            return None
         now = self._clock()
+        if modifiers_now is not None:
+            self._reconcile(modifiers_now, now)
+        if key in MODIFIER_KEYS:
+            self._modifiers.setdefault(key, now)
+            return None
         self._keys = {k: t for k, t in self._keys.items() if now - t < STALE_AFTER}
         repeat = key in self._keys
         others_held = any(k != key for k in self._keys)
@@ -84,9 +86,10 @@ class HotkeyMatcher:
         if key in MODIFIER_KEYS:
             family = MODIFIER_KEYS[key]
             if key == family:  # a release without a side ends that modifier on both sides
-                self._modifiers = {m for m in self._modifiers if MODIFIER_KEYS[m] != family}
+                self._modifiers = {m: t for m, t in self._modifiers.items() if MODIFIER_KEYS[m] != family}
             else:
-                self._modifiers -= {key, family}
+                self._modifiers.pop(key, None)
+                self._modifiers.pop(family, None)
         elif self._keys.pop(key, None) is None:  # never seen pressed: the picture is wrong, start over
             self._keys.clear()
 
@@ -95,12 +98,14 @@ class HotkeyMatcher:
         self._modifiers.clear()
         self._keys.clear()
 
-    def _reconcile(self, modifiers_now: frozenset[str]) -> None:
-        """Trust the OS about ctrl/alt/shift/super; AltGr is not reported, so it is left alone."""
-        self._modifiers = {m for m in self._modifiers
-                           if MODIFIER_KEYS[m] in modifiers_now or MODIFIER_KEYS[m] not in MODIFIERS}
-        held = {MODIFIER_KEYS[m] for m in self._modifiers}
-        self._modifiers |= {m for m in modifiers_now if m in MODIFIERS and m not in held}
+    def _reconcile(self, modifiers_now: frozenset[str], now: float) -> None:
+        """Drop modifiers held for longer than STALE_AFTER that the OS says are up (a missed release).
+
+        Newer ones are trusted as seen: the OS state is read later than the events were made, so
+        a quick combo may already be released there. AltGr is not reported, so it is left alone."""
+        self._modifiers = {m: t for m, t in self._modifiers.items()
+                           if now - t < STALE_AFTER or MODIFIER_KEYS[m] in modifiers_now
+                           or MODIFIER_KEYS[m] not in MODIFIERS}
 
 
 WAYLAND_HINT = ("bind `wayguide toggle` to a desktop shortcut (GNOME: Settings ▸ Keyboard ▸ Custom "

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import socket
-import subprocess
 import sys
 import time
 import warnings
@@ -234,6 +233,8 @@ class _Process(Protocol):
 
 def launch_app() -> _Process:
     """Start the tray app detached from this process (its own session, no terminal), environment inherited."""
+    import subprocess  # only when starting the app: kept off the start-up path
+
     command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
     if sys.platform == "win32":
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP

@@ -55,7 +55,7 @@ StepId = Annotated[str, StringConstraints(pattern=STEP_ID, max_length=100)]
 class Strict(BaseModel):
     """Base of every part of the format: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _check_pattern(value: str | None) -> str | None:
@@ -275,8 +275,8 @@ Condition = Annotated[
         + ", ".join(CONDITION_KINDS),
     ),
 ]
-AnyCond.model_rebuild()
-AllCond.model_rebuild()
+
+
 
 # ------------------------------------------------------------------ keys
 

@@ -26,7 +26,7 @@ class Tray(QObject):
     aboutRequested = Signal()
     quitRequested = Signal()
 
-    def __init__(self, icon: QIcon, hotkey: str, parent: QObject | None = None) -> None:
+    def __init__(self, icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.icon = QSystemTrayIcon(icon, self)
         self.menu = QMenu()
@@ -49,7 +49,7 @@ class Tray(QObject):
         self.menu.addAction(_tr("Quit")).triggered.connect(self.quitRequested)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.set_hotkey(hotkey)
+        self.icon.setToolTip(_tr("Wayguide — task help beside your work"))
 
     @staticmethod
     def available() -> bool:
