@@ -3,3 +3,22 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# ---------------------------------------------------------------- panel, settings dialog (themes)
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """For tests that apply a Wayguide theme: leaves the application's look as it found it."""
+    from overlays import theme
+
+    yield qapp
+    theme.apply_theme(qapp, "light")  # stops following the system
+    qapp.setStyleSheet("")
+    qapp.setPalette(qapp.style().standardPalette())
+    qapp.setProperty("wayguideScheme", None)

@@ -1,0 +1,512 @@
+"""The composition root of the tray app: wires library, runs, hotkey, IPC, tray and panel together."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.paths import Paths, bundled_dir
+
+if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
+    from app.engine import Aborted, Finished, Perform, RunState
+    from app.ipc import RunRequest
+    from app.ipc_server import IpcServer, Reply
+    from app.library import Entry, Library
+    from app.model import Wizard
+    from app.osapi import WindowInfo, WindowProbe
+    from app.placement import Rect
+    from app.settings import Settings
+
+log = logging.getLogger("wayguide")
+
+__all__ = ["Wayguide", "main"]
+
+PANEL_WIDTH = 360
+HEALTH_CHECK_MS = 3000
+RELOAD_DELAY_MS = 150
+MAX_LISTENER_RESTARTS = 3
+
+
+class _Run:
+    """The run in progress: its wizard, engine and state, and who waits for its end."""
+
+    def __init__(self, wizard: Wizard, reply: Reply | None) -> None:
+        from app.engine import Engine
+
+        self.wizard = wizard
+        self.engine = Engine(wizard)
+        self.state: RunState = self.engine.initial()
+        self.reply = reply
+
+
+class Wayguide(QObject):
+    """Everything the running app is made of; created once by `main`, no globals."""
+
+    hotkeyPressed = Signal()
+    """Emitted on the listener thread; Qt queues it to the GUI thread."""
+
+    def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
+        """Only the tray is made here; `finish_startup` does the rest once it shows."""
+        super().__init__()
+        from overlays.tray import Tray
+
+        self.app = app
+        self.paths = paths
+        self.tray = Tray(QIcon(str(bundled_dir("resources") / "icons" / "wayguide.svg")), self)
+        self.settings: Settings | None = None
+        self.ipc: IpcServer | None = None
+        self.probe: WindowProbe | None = None
+        self.panel: Any = None
+        self.library: Library | None = None
+        self.run: _Run | None = None
+        self.context: WindowInfo | None = None
+        self.listener: Any = None
+        self._start_hotkey = start_hotkey
+        self._pending: set[Path] = set()
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._changed)
+        self._watcher.directoryChanged.connect(self._changed)
+        self._restarts = 0
+        self._health = QTimer(self, interval=HEALTH_CHECK_MS)
+        self._health.timeout.connect(self._check_listener)
+        self.hotkeyPressed.connect(self.toggle)
+        self.tray.openRequested.connect(self.summon)
+        self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
+        self.tray.modeChanged.connect(self._mode_changed)
+        self.tray.settingsRequested.connect(self.open_settings)
+        self.tray.aboutRequested.connect(self._about)
+        self.tray.quitRequested.connect(self.quit)
+        if self.tray.available():
+            self.tray.show()
+
+    # --------------------------------------------------------------- start-up
+
+    def finish_startup(self) -> bool:
+        """Everything the tray did not need: instance check, settings, library, panel, hotkey.
+
+        False when another instance turned out to be running (it was asked to show itself)."""
+        if self.panel is not None:
+            return True
+        from app import ipc
+        from app.ipc_server import IpcServer
+        from app.library import Library
+        from app.osapi import ProbeUnavailable
+        from app.platform import window_probe
+        from app.settings import load_settings
+        from overlays.panel import Panel
+        from overlays.theme import apply_theme
+
+        server = IpcServer()
+        try:
+            if not server.start():
+                list(ipc.send({"op": "show"}, timeout=5.0))
+                return False
+            self.ipc = server
+            server.toggleRequested.connect(self.toggle)
+            server.showRequested.connect(self.summon)
+            server.runRequested.connect(self._run_requested)
+        except ipc.IpcError as exc:
+            print(f"wayguide: warning: {exc}; `wayguide toggle` will not reach this instance",
+                  file=sys.stderr)
+        try:
+            self.probe = window_probe()
+        except ProbeUnavailable as exc:
+            print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
+        self.settings, problems = load_settings(self.paths.config_dir)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        self.tray.set_hotkey(self.settings.hotkey)
+        self.tray.set_mode(self.settings.preferred_mode)
+        apply_theme(self.app, self.settings.theme)
+        self.library = Library.from_paths(self.paths)
+        for problem in self.library.diagnostics():
+            if problem.severity != "note":
+                print(problem, file=sys.stderr)
+        self.panel = Panel()
+        self.panel.startRequested.connect(self._start_from_panel)
+        self.panel.engineEvent.connect(self.dispatch)
+        self.panel.hideRequested.connect(self.hide_panel)
+        self.panel.settingsRequested.connect(self.open_settings)
+        self.panel.focusReleased.connect(self._give_focus_back)
+        self.panel.runAgainRequested.connect(self._run_again)
+        self.panel.homeRequested.connect(self._home)
+        self._watch_library()
+        self._library_changed()
+        if self._start_hotkey:
+            self._start_listener()
+        if not self.tray.available():
+            self._no_tray_notice()
+        return True
+
+    def _start_listener(self) -> None:
+        from app.hotkeys import Combo
+        from app.platform.hotkey_listener import HotkeyListener, x11_modifier_reader
+
+        assert self.settings is not None
+        if self.listener is not None:
+            self.listener.stop()
+        try:
+            combo = Combo.parse(self.settings.hotkey)
+            reader = x11_modifier_reader() if sys.platform.startswith("linux") else None
+            self.listener = HotkeyListener([combo], lambda _combo: self.hotkeyPressed.emit(), reader)
+            self.listener.start()
+        except Exception as exc:  # no global hotkey here: the panel stays reachable otherwise
+            self.listener = None
+            print(f"wayguide: warning: no global hotkey ({exc}); bind `wayguide toggle` to a "
+                  "desktop shortcut", file=sys.stderr)
+            return
+        self._health.start()
+
+    def _check_listener(self) -> None:
+        if self.listener is None or not self.listener.ensure_running():
+            return
+        self._restarts += 1
+        if self._restarts <= MAX_LISTENER_RESTARTS:
+            print("wayguide: warning: the hotkey listener had stopped and was restarted",
+                  file=sys.stderr)
+            return
+        self.listener.stop()
+        self.listener = None
+        self._health.stop()
+        print("wayguide: warning: the hotkey listener keeps stopping; giving up (see `wayguide "
+              "doctor`; bind `wayguide toggle` to a desktop shortcut)", file=sys.stderr)
+
+    def _no_tray_notice(self) -> None:
+        """Said once per person: where there is no tray, how to reach Wayguide."""
+        from app.engine import Notice
+
+        assert self.settings is not None
+        marker = self.paths.data_dir / "said-no-tray"
+        if marker.exists():
+            return
+        print("wayguide: this desktop has no system tray; press "
+              f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
+        self.summon()
+        self.panel.apply([Notice(
+            f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
+            "or run “wayguide toggle” to open Wayguide.")])
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
+    # --------------------------------------------------------------- library
+
+    def _watch_library(self) -> None:
+        assert self.library is not None
+        wanted = {str(p) for p in self.library.watched_paths()}
+        for layer in self.library.layers:  # a folder created later is picked up by its parent
+            if not layer.path.exists() and layer.path.parent.exists():
+                wanted.add(str(layer.path.parent))
+        current = set(self._watcher.files()) | set(self._watcher.directories())
+        if current - wanted:
+            self._watcher.removePaths(sorted(current - wanted))
+        if wanted - current:
+            self._watcher.addPaths(sorted(wanted - current))
+
+    def _changed(self, path: str) -> None:
+        self._pending.add(Path(path))
+        self._reload_timer.start()
+
+    def _reload(self) -> None:
+        """Reload changed files; a run in progress keeps the wizard it started with."""
+        assert self.library is not None
+        pending, self._pending = self._pending, set()
+        changed = self.library.reload(sorted(pending))
+        for problem in self.library.diagnostics():
+            if problem.is_error and Path(problem.path) in changed:
+                print(problem, file=sys.stderr)
+        self._watch_library()
+        if changed:
+            self._library_changed()
+
+    def _library_changed(self) -> None:
+        self.tray.set_wizards([(e.id, e.wizard.title) for e in self._visible()])
+        if self.panel is not None and self.panel.isVisible() and self.run is None:
+            self._show_home()
+
+    def _visible(self) -> list[Entry]:
+        from app.relevance import for_roles
+
+        assert self.library is not None and self.settings is not None
+        return [e for e in self.library if for_roles(e.wizard, self.settings.roles)]
+
+    # ----------------------------------------------------------------- panel
+
+    def toggle(self) -> None:
+        if self.panel is not None and self.panel.isVisible():
+            self.hide_panel()
+        else:
+            self.summon()
+
+    def summon(self) -> None:
+        """Show the panel beside the window in front, without taking the keyboard from it."""
+        if not self.finish_startup():
+            return
+        window = self._foreground()
+        if window is not None:
+            self.context = window
+        if self.run is None:
+            self._show_home()
+        self._place()
+        self.panel.show()
+        self.panel.raise_()
+
+    def hide_panel(self) -> None:
+        if self.panel is not None:
+            self.panel.hide()
+
+    def _foreground(self) -> WindowInfo | None:
+        from app.osapi import ProbeUnavailable
+
+        if self.probe is None:
+            return None
+        try:
+            window = self.probe.active_window()
+        except ProbeUnavailable:
+            return None
+        if window is None or window.pid == os.getpid():
+            return None
+        return window
+
+    def _show_home(self) -> None:
+        from app.relevance import relevant
+
+        assert self.settings is not None
+        wizards = [e.wizard for e in self._visible()]
+        matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
+        label = (self.context.klass or self.context.app).title() if self.context and matches else None
+        self.panel.show_home(wizards, matches, label, self.settings.hotkey)
+
+    def _place(self) -> None:
+        from app.placement import Rect, panel_rect
+
+        assert self.settings is not None
+        screens = QGuiApplication.screens()
+        areas = [_rect(s.availableGeometry()) for s in screens]
+        foreground = None
+        if self.context is not None and self.context.geometry is not None:
+            ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+            x, y, w, h = (int(v / ratio) for v in self.context.geometry)
+            foreground = Rect(x, y, w, h)
+        r = panel_rect(areas, foreground, PANEL_WIDTH, self.settings.panel_side)
+        self.panel.place(QRect(r.x, r.y, r.w, r.h))
+
+    def _give_focus_back(self) -> None:
+        if self.probe is not None and self.context is not None and self.context.handle:
+            self.probe.activate(self.context.handle)
+
+    def _home(self) -> None:
+        self.run = None
+        self._show_home()
+
+    # ------------------------------------------------------------------ runs
+
+    def _start_from_panel(self, wizard_id: str, mode: str) -> None:
+        self.start(wizard_id, mode or None)
+
+    def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
+              reply: Reply | None = None) -> str | None:
+        """Start a wizard by id; the error, one line, when it cannot be started."""
+        if not self.finish_startup():
+            return "Wayguide is running in another instance"
+        entry = self.library.get(wizard_id) if self.library is not None else None
+        if entry is None:
+            return f"no wizard with id '{wizard_id}'"
+        return self._start(entry.wizard, mode, values, reply)
+
+    def _start(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None,
+               reply: Reply | None) -> str | None:
+        from app.engine import Abort, Start
+
+        assert self.settings is not None
+        if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
+            self.dispatch(Abort(reason="Another wizard was started", at=time.time()))
+        wanted = mode or (None if self.settings.preferred_mode == "wizard"
+                          else self.settings.preferred_mode)
+        if wanted not in (None, *wizard.allowed_modes):
+            if mode is not None:
+                return f"'{wizard.id}' cannot run in {mode} box mode"
+            wanted = None
+        self.run = _Run(wizard, reply)
+        self.panel.show_run(wizard)
+        if not self.panel.isVisible():
+            self.summon()
+        self.dispatch(Start(mode=wanted, values=values, at=time.time()))
+        return None
+
+    def dispatch(self, event: Any) -> None:
+        """Feed one event to the run's engine and carry out what it says."""
+        from app.engine import Aborted, Finished, Perform
+
+        run = self.run
+        if run is None:
+            return
+        run.state, effects = run.engine.handle(run.state, event)
+        self.panel.apply(effects)
+        for effect in effects:
+            if isinstance(effect, Perform):
+                QTimer.singleShot(0, lambda e=effect: self._perform(e))
+            elif isinstance(effect, Finished | Aborted):
+                self._ended(run, effect)
+
+    def _perform(self, effect: Perform) -> None:
+        """Doing steps for the person arrives with the X11 automation; until then say so honestly."""
+        from app.engine import ActionFailed
+
+        self.dispatch(ActionFailed(step_id=effect.step_id, action_index=0, at=time.time(),
+                                   message="Wayguide cannot do this step for you on this desktop yet"))
+
+    def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
+        from app.engine import Finished
+        from app.ipc import finished
+
+        if run.reply is None:
+            return
+        if isinstance(effect, Finished):
+            run.reply.send(finished("completed", f"{run.wizard.title}: completed"))
+        else:
+            run.reply.send(finished("aborted", effect.reason or "aborted"))
+        run.reply.close()
+        run.reply = None
+
+    def _run_again(self) -> None:
+        if self.run is not None:
+            self._start(self.run.wizard, self.run.state.mode, None, None)
+
+    def _run_requested(self, request: RunRequest, reply: Reply) -> None:
+        from app.loader import load_file
+
+        wizard: Wizard | None = None
+        if os.path.isabs(request.wizard) or request.wizard.endswith((".yaml", ".yml")):
+            result = load_file(Path(request.wizard))
+            if result.wizard is None:
+                reply.send({"ok": False, "error": str(result.diagnostics[0])})
+                reply.close()
+                return
+            wizard = result.wizard
+        if wizard is None:
+            assert self.library is not None
+            entry = self.library.get(request.wizard)
+            if entry is None:
+                reply.send({"ok": False, "error": f"no wizard with id '{request.wizard}'"})
+                reply.close()
+                return
+            wizard = entry.wizard
+        error = self._start(wizard, request.mode, dict(request.inputs),
+                            reply if request.wait else None)
+        reply.send({"ok": False, "error": error} if error else {"ok": True})
+        if error or not request.wait:
+            reply.close()
+
+    # --------------------------------------------------------------- settings
+
+    def _mode_changed(self, mode: str) -> None:
+        if self.settings is None:
+            return
+        self._apply_settings(self.settings.model_copy(update={"preferred_mode": mode}))
+
+    def open_settings(self) -> None:
+        from overlays.settings_dialog import SettingsDialog
+
+        if not self.finish_startup():
+            return
+        assert self.settings is not None
+        dialog = SettingsDialog(self.settings)
+        if dialog.exec():
+            self._apply_settings(dialog.settings())
+
+    def _apply_settings(self, new: Settings) -> None:
+        from app.settings import save_settings
+        from overlays.theme import apply_theme
+
+        assert self.settings is not None
+        old, self.settings = self.settings, new
+        save_settings(self.paths.config_dir, new)
+        self.tray.set_mode(new.preferred_mode)
+        self.tray.set_hotkey(new.hotkey)
+        if new.theme != old.theme:
+            apply_theme(self.app, new.theme)
+        if new.hotkey != old.hotkey and self.listener is not None:
+            self._start_listener()
+        if new.roles != old.roles and self.library is not None:
+            self._library_changed()
+
+    def _about(self) -> None:
+        QMessageBox.about(None, "About Wayguide",
+                          f"<b>Wayguide {__version__}</b><p>Task help beside your work: glass box "
+                          "or black box.</p>")
+
+    def quit(self) -> None:
+        from app.engine import Abort
+
+        if self.run is not None:
+            self.dispatch(Abort(reason="Wayguide was closed", at=time.time()))
+        if self.listener is not None:
+            self.listener.stop()
+        if self.ipc is not None:
+            self.ipc.close()
+        self.tray.hide()
+        self.app.quit()
+
+
+def _rect(q: QRect) -> Rect:
+    from app.placement import Rect
+
+    return Rect(q.x(), q.y(), q.width(), q.height())
+
+
+def _ready_marker(path: str, stage: str) -> None:
+    """Tests and benchmarks learn how far start-up got through WAYGUIDE_READY_FILE:
+    {"tray": time} once the tray shows, then {"tray": …, "ready": time} once everything runs."""
+    target = Path(path)
+    try:
+        stages = json.loads(target.read_text())
+    except (OSError, ValueError):
+        stages = {"pid": os.getpid()}
+    stages[stage] = time.time()
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stages))
+    os.replace(tmp, target)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the tray app, or hand over to the one already running."""
+    from app import ipc
+
+    try:  # the fast path for a second start: no Qt needed
+        list(ipc.send({"op": "show"}, timeout=2.0))
+        return 0
+    except ipc.IpcError:
+        pass
+    QGuiApplication.setDesktopFileName("wayguide")
+    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName("wayguide")
+    app.setApplicationDisplayName("Wayguide")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)
+    wayguide = Wayguide(app, Paths.from_env())
+
+    ready = os.environ.get("WAYGUIDE_READY_FILE")
+
+    def finish() -> None:
+        if not wayguide.finish_startup():
+            app.quit()
+        elif ready:
+            _ready_marker(ready, "ready")
+
+    if ready:  # the tray shows on the first turn of the event loop
+        QTimer.singleShot(0, lambda: _ready_marker(ready, "tray"))
+    QTimer.singleShot(0, finish)
+    return int(app.exec())

@@ -1,0 +1,78 @@
+"""Where the side panel goes: a pure function of the screens' work areas and the window in front."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+__all__ = ["Rect", "Side", "choose_area", "panel_rect"]
+
+Side: TypeAlias = Literal["auto", "left", "right"]
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in desktop coordinates (logical pixels); `right`/`bottom` are exclusive."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def right(self) -> int:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> int:
+        return self.y + self.h
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return self.x + self.w / 2, self.y + self.h / 2
+
+    def contains(self, px: float, py: float) -> bool:
+        return self.x <= px < self.right and self.y <= py < self.bottom
+
+    def overlap(self, other: Rect) -> int:
+        """The area both rectangles cover."""
+        w = min(self.right, other.right) - max(self.x, other.x)
+        h = min(self.bottom, other.bottom) - max(self.y, other.y)
+        return max(0, w) * max(0, h)
+
+
+def choose_area(work_areas: Sequence[Rect], foreground: Rect | None) -> Rect:
+    """The work area holding the centre of the window in front; else the one it overlaps most;
+    else the first (the primary screen)."""
+    if not work_areas:
+        raise ValueError("no screens to place the panel on")
+    if foreground is None:
+        return work_areas[0]
+    cx, cy = foreground.center
+    for area in work_areas:
+        if area.contains(cx, cy):
+            return area
+    best = max(work_areas, key=foreground.overlap)
+    return best if foreground.overlap(best) > 0 else work_areas[0]
+
+
+def panel_rect(work_areas: Sequence[Rect], foreground: Rect | None, width: int,
+               side: Side = "auto") -> Rect:
+    """The panel's rectangle: full height of the chosen work area, `width` wide (never wider than
+    the screen), and never off-screen.
+
+    "left"/"right": that edge of the screen. "auto": beside the window in front, on the side with
+    more free room (the right on a tie, and when there is no window in front)."""
+    area = choose_area(work_areas, foreground)
+    width = max(1, min(width, area.w))
+    lowest, highest = area.x, area.right - width
+    if side == "left":
+        x = lowest
+    elif side == "right" or foreground is None:
+        x = highest
+    else:
+        room_left = max(0, min(foreground.x, area.right) - area.x)
+        room_right = max(0, area.right - max(foreground.right, area.x))
+        x = foreground.x - width if room_left > room_right else foreground.right
+    return Rect(min(max(x, lowest), highest), area.y, width, area.h)

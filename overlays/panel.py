@@ -1,0 +1,381 @@
+"""The side panel: home (search, tasks), inputs form, step view and done view; renders engine effects."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QHideEvent, QIcon, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.engine import (
+    Aborted,
+    AskInputs,
+    Failed,
+    Finished,
+    InputsInvalid,
+    Notice,
+    Paused,
+    Perform,
+    Refused,
+    ShowStep,
+)
+from app.jobaid import format_keys
+from app.model import Wizard
+from app.paths import bundled_dir
+from app.placement import Rect
+from app.relevance import Match
+from overlays.done_view import DoneView
+from overlays.home_view import HomeView
+from overlays.inputs_view import InputsView
+from overlays.step_view import StepView
+from overlays.views import View, scaled_font
+
+__all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel", "app_icon"]
+
+PANEL_WIDTH = 360
+"""Logical pixels; Qt scales them on HiDPI screens."""
+
+WINDOW_FLAGS = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+                | Qt.WindowType.WindowDoesNotAcceptFocus)
+
+_TEXT_ENTRY = (QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
+
+
+def app_icon() -> QIcon:
+    """Wayguide's icon (resources/icons/wayguide.svg)."""
+    return QIcon(str(bundled_dir("resources") / "icons" / "wayguide.svg"))
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to fit, keeping the full text as tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width()))
+        self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+
+class _Header(QFrame):
+    """The slim title bar: the current view's title, ⚙ settings and ✕ hide."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PanelHeader")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 8, 8)
+        row.setSpacing(2)
+        self.title = _ElidedLabel()
+        self.title.setFont(scaled_font(self.font(), 1.05, QFont.Weight.DemiBold))
+        row.addWidget(self.title, 1)
+        self.settings = self._tool("⚙", self.tr("Settings"))
+        self.close_button = self._tool("✕", self.tr("Hide panel"))
+        row.addWidget(self.settings)
+        row.addWidget(self.close_button)
+
+    def _tool(self, glyph: str, name: str) -> QToolButton:
+        tool = QToolButton()
+        tool.setObjectName("HeaderButton")
+        tool.setText(glyph)
+        tool.setFont(scaled_font(self.font(), 1.15))
+        tool.setAccessibleName(name)
+        tool.setToolTip(name)
+        tool.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        tool.setAutoRaise(True)
+        return tool
+
+
+class Panel(QWidget):
+    """The side panel, always on top and never taking the keyboard unless the person types into it.
+
+    Signals: `startRequested(wizard_id, mode)` (mode "" = the wizard's default), `engineEvent(event)`
+    for the run engine, `hideRequested()`, `settingsRequested()`, `focusReleased()` (give the focus
+    back to the application), `runAgainRequested()`, `homeRequested()`.
+    """
+
+    startRequested = Signal(str, str)
+    engineEvent = Signal(object)
+    hideRequested = Signal()
+    settingsRequested = Signal()
+    focusReleased = Signal()
+    runAgainRequested = Signal()
+    homeRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(parent, WINDOW_FLAGS)
+        self.setObjectName("WayguidePanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setWindowTitle("Wayguide")
+        self.setAccessibleName("Wayguide")
+        self.setWindowIcon(app_icon())
+        self._accepting = False
+        self._wizard: Wizard | None = None
+        self._mode = ""
+        self._watched: dict[QObject, QWidget] = {}
+        self.stack = QStackedWidget(self)
+        self.home = HomeView()
+        self.inputs = InputsView(clock)
+        self.step = StepView(clock)
+        self.done = DoneView()
+        for view in (self.home, self.inputs, self.step, self.done):
+            self.stack.addWidget(view)
+        # created after the views so that Tab reaches the header buttons last
+        self.header = _Header(self)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(1, 1, 1, 1)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        self._connect()
+        self._watch_text(self.home.text_fields())
+        self._show_view(self.home)
+        self.resize(PANEL_WIDTH, 720)
+        self.setMinimumWidth(280)
+
+    def _connect(self) -> None:
+        self.header.settings.clicked.connect(self.settingsRequested)
+        self.header.close_button.clicked.connect(self.hideRequested)
+        self.home.startRequested.connect(self._start)
+        self.inputs.engineEvent.connect(self.engineEvent)
+        self.step.engineEvent.connect(self.engineEvent)
+        self.step.modeSwitched.connect(self._mode_switched)
+        self.done.runAgainRequested.connect(self.runAgainRequested)
+        self.done.homeRequested.connect(self._go_home)
+
+    # ------------------------------------------------------------ public API
+
+    def place(self, rect: QRect | Rect) -> None:
+        """Put the panel at `rect` (see app.placement.panel_rect)."""
+        if isinstance(rect, Rect):
+            rect = QRect(rect.x, rect.y, rect.w, rect.h)
+        self.setGeometry(rect)
+
+    def show_home(self, wizards: Sequence[Wizard], relevant: Sequence[Match], context_label: str | None,
+                  hotkey: str) -> None:
+        """The task list: `relevant` first under "For <context_label>", then all `wizards` (already
+        filtered by role). `hotkey` is the show/hide combo, e.g. "ctrl+alt+space". The search box is
+        emptied, unless the person is typing in it (e.g. the library was reloaded meanwhile)."""
+        typing = self._accepting and self.home.search.hasFocus()
+        self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing)
+        keys = format_keys(hotkey) if hotkey else ""
+        hide = self.tr("Hide panel")
+        self.header.close_button.setToolTip(f"{hide} ({keys})" if keys else hide)
+        self._show_view(self.home)
+
+    def show_run(self, wizard: Wizard, mode: str = "") -> None:
+        """A run of `wizard` begins; effects follow through `apply`. `mode` ("glass"/"black"), when
+        known, only words the inputs form ("Do it for me")."""
+        self._wizard = wizard
+        self._mode = mode
+        self.step.step = None
+
+    def apply(self, effects: Sequence[object]) -> None:
+        """Render engine effects in order; ones meant for other components are ignored."""
+        for effect in effects:
+            self._apply_one(effect)
+
+    def _apply_one(self, effect: object) -> None:
+        title = self._wizard.title if self._wizard is not None else ""
+        match effect:
+            case AskInputs():
+                self.inputs.ask(effect, title, self._mode)
+                self._watch_text(self.inputs.text_fields())
+                self._show_view(self.inputs)
+            case InputsInvalid(errors=errors):
+                self._show_view(self.inputs)
+                self.inputs.invalid(errors)
+            case ShowStep():
+                allows_both = self._wizard is not None and len(self._wizard.allowed_modes) > 1
+                self.step.show_step(effect, title, allows_both)
+                self._show_view(self.step)
+            case Perform():
+                self.step.performing_actions(effect)
+                self._show_view(self.step)
+            case Paused(reason=reason):
+                self.step.pause(reason)
+                self._show_view(self.step)
+            case Failed():
+                self.step.fail(effect)
+                self._show_view(self.step)
+            case Notice(message=message):
+                self.current_view().show_notice(message)
+            case Refused(reason=reason):
+                self.current_view().show_notice(reason, "problem")
+            case Finished(summary=summary):
+                self.done.finished(title, summary)
+                self._show_view(self.done)
+            case Aborted(reason=reason, summary=summary):
+                self.done.aborted(title, reason, summary)
+                self._show_view(self.done)
+
+    def set_action_progress(self, index: int) -> None:
+        """While performing: action `index` (0-based) of the current Perform is happening now."""
+        self.step.set_action_progress(index)
+
+    def current_view(self) -> View:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, View)
+        return widget
+
+    def view_name(self) -> str:
+        """"home", "inputs", "step" or "done"."""
+        names: dict[QWidget, str] = {self.home: "home", self.inputs: "inputs", self.step: "step",
+                                     self.done: "done"}
+        return names[self.current_view()]
+
+    def title(self) -> str:
+        """What the header shows (in full)."""
+        return self.header.title.full_text()
+
+    # ---------------------------------------------------------------- focus
+
+    def accepts_focus(self) -> bool:
+        return self._accepting
+
+    def set_accepts_focus(self, accept: bool) -> None:
+        """Let the panel take the keyboard (True) or never take it (False, the default).
+
+        Changes the flag on the QWindow, which does not re-create or hide the window."""
+        self._accepting = accept
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not accept)
+        if accept and self.isVisible():
+            self.activateWindow()
+
+    def focus_search(self) -> None:
+        """For keyboard users: take the keyboard and put it in the search box (on the home view) or
+        on the current view's main control."""
+        self.set_accepts_focus(True)
+        view = self.current_view()
+        target = self.home.search if view is self.home else view.first_focus()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if target is self.home.search:
+            self.home.search.selectAll()
+
+    def _release_focus(self) -> None:
+        """The person finished typing: stop taking the keyboard and say so."""
+        if not self._accepting:
+            return
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        self.set_accepts_focus(False)
+        self.focusReleased.emit()
+
+    def _watch_text(self, widgets: Sequence[QWidget]) -> None:
+        for widget in widgets:
+            target: QWidget = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
+            if target not in self._watched:
+                self._watched[target] = widget
+                target.installEventFilter(self)
+                target.destroyed.connect(lambda _=None, t=target: self._watched.pop(t, None))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and not self._accepting:
+            field = self._watched.get(watched)
+            if field is not None:
+                self.set_accepts_focus(True)
+                field.setFocus(Qt.FocusReason.MouseFocusReason)
+        return super().eventFilter(watched, event)
+
+    # ----------------------------------------------------------------- views
+
+    def _show_view(self, view: View) -> None:
+        leaving_form = self.stack.currentWidget() is self.inputs and view is not self.inputs
+        self.stack.setCurrentWidget(view)
+        self.header.title.set_full_text(view.title())
+        if leaving_form:
+            self._release_focus()
+        elif self._accepting:
+            target = view.first_focus()
+            if target is not None and not (self.focusWidget() and view.isAncestorOf(self.focusWidget())):
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start(self, wizard_id: str, mode: str) -> None:
+        self._release_focus()
+        self.startRequested.emit(wizard_id, mode)
+
+    def _go_home(self) -> None:
+        self._show_view(self.home)
+        self.homeRequested.emit()
+
+    def _mode_switched(self, mode: str) -> None:
+        self._mode = mode
+
+    # ---------------------------------------------------------------- events
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        view = self.current_view()
+        if key == Qt.Key.Key_Escape:
+            if view.wants_escape():
+                view.escape()
+            elif self._accepting and isinstance(self.focusWidget(), _TEXT_ENTRY):
+                self._release_focus()
+            else:
+                self.hideRequested.emit()
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            default = view.default_button()
+            if isinstance(focused, QPushButton | QToolButton) and focused.isEnabled():
+                focused.click()
+            elif default is not None and default.isVisible() and default.isEnabled():
+                default.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not self._accepting)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._accepting = False
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
+        super().hideEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self._accepting and not self.isActiveWindow():
+            self.set_accepts_focus(False)  # the person went back to the application
+        super().changeEvent(event)
