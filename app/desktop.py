@@ -286,7 +286,9 @@ class Wayguide(QObject):
         assert self.settings is not None
         wizards = [e.wizard for e in self._visible()]
         matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
-        label = (self.context.klass or self.context.app).title() if self.context and matches else None
+        label = None
+        if self.context is not None and matches:
+            label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
         self.panel.show_home(wizards, matches, label, self.settings.hotkey)
 
     def _place(self) -> None:
@@ -404,7 +406,7 @@ class Wayguide(QObject):
                 reply.close()
                 return
             wizard = entry.wizard
-        error = self._start(wizard, request.mode, dict(request.inputs),
+        error = self._start(wizard, request.mode, dict(request.inputs) or None,
                             reply if request.wait else None)
         reply.send({"ok": False, "error": error} if error else {"ok": True})
         if error or not request.wait:

@@ -146,7 +146,7 @@ def test_click_on_a_panel_button_leaves_the_keyboard_with_xterm(
     values = dict(line.split("=") for line in geometry.split())
     # a wizard row near the top of the list
     x, y = int(values["X"]) + int(values["WIDTH"]) // 2, int(values["Y"]) + 160
-    desktop.run(["xdotool", "mousemove", "--sync", str(x), str(y), "click", "1"], check=True)
+    click(desktop, x, y)
     desktop.run(["xdotool", "type", "--delay", "5", "echo kept"], check=True)
     assert desktop.active_window() == xterm
     assert desktop.run(["xdotool", "getwindowfocus"]).stdout.strip() == str(xterm)
@@ -172,3 +172,75 @@ def test_stale_socket_from_a_crash_is_recovered(desktop: Desktop, tmp_path: Path
         wait_for(lambda: panel_windows(desktop), 10, "the panel of the new instance")
     finally:
         stop_app(again)
+
+
+def panel_geometry(desktop: Desktop, panel: int) -> dict[str, int]:
+    shell = desktop.run(["xdotool", "getwindowgeometry", "--shell", str(panel)]).stdout
+    return {k: int(v) for k, v in (line.split("=") for line in shell.split())}
+
+
+def click(desktop: Desktop, x: int, y: int) -> None:
+    """Click at a desktop point (`mousemove --sync` to where the pointer already is waits ~15 s)."""
+    where = desktop.run(["xdotool", "getmouselocation", "--shell"]).stdout
+    at = dict(line.split("=") for line in where.split())
+    if (int(at["X"]), int(at["Y"])) != (x, y):
+        desktop.run(["xdotool", "mousemove", "--sync", str(x), str(y)], check=True)
+    desktop.run(["xdotool", "click", "1"], check=True)
+
+
+def test_search_field_takes_typing_when_clicked_then_gives_the_keyboard_back(
+        desktop: Desktop, wayguide: RunningApp, xterm: int, artifacts: Path) -> None:
+    wayguide.cli(desktop, "toggle")
+    panel = wait_for(lambda: panel_windows(desktop), 10, "the panel")[0]
+    g = panel_geometry(desktop, panel)
+    click(desktop, g["X"] + g["WIDTH"] // 2, g["Y"] + 82)  # the search field
+    wait_for(lambda: desktop.active_window() == panel, 5, "the panel to take the keyboard")
+    desktop.run(["xdotool", "type", "--delay", "20", "paper jam"], check=True)
+    desktop.screenshot(artifacts / "desktop-panel-search-light.png")
+    desktop.key("Return")  # starts the one match
+    wait_for(lambda: desktop.active_window() == xterm, 5, "the keyboard back with xterm")
+    desktop.screenshot(artifacts / "desktop-panel-step-light.png")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_views_on_the_desktop(desktop: Desktop, xterm: int, tmp_path: Path, artifacts: Path,
+                              theme: str) -> None:
+    app = start_app(desktop, tmp_path / "home", theme)
+    try:
+        app.cli(desktop, "toggle")
+        panel = wait_for(lambda: panel_windows(desktop), 10, "the panel")[0]
+        desktop.screenshot(artifacts / f"desktop-home-{theme}.png")
+        assert app.cli(desktop, "run", "expenses.submit-claim").returncode == 0
+        desktop.screenshot(artifacts / f"desktop-inputs-{theme}.png")
+        done = app.cli(desktop, "run", "it.printer-paper-jam")
+        assert done.returncode == 0, done.stderr
+        desktop.screenshot(artifacts / f"desktop-step-{theme}.png")
+        one = tmp_path / "one.yaml"
+        one.write_text("wayguide: 1\nid: one\ntitle: A one-step task\nsteps:\n"
+                       "  - {id: only, title: Press Next when ready}\n")
+        waiting = subprocess.Popen([*WAYGUIDE, "run", str(one), "--wait"], env=app.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            wait_for(lambda: desktop.active_window() == xterm, 5, "xterm still in front")
+            g = panel_geometry(desktop, panel)
+            desktop.screenshot(artifacts / f"desktop-one-step-{theme}.png")
+
+            def press_next() -> bool:  # until the step is laid out and takes the click
+                click(desktop, g["X"] + g["WIDTH"] - 50, g["Y"] + g["HEIGHT"] - 30)  # Next ▸
+                try:
+                    waiting.wait(0.5)
+                except subprocess.TimeoutExpired:
+                    return False
+                return True
+
+            wait_for(press_next, 15, "the run to complete")
+            out, _ = waiting.communicate(timeout=5)
+        finally:
+            waiting.kill()
+            waiting.wait()
+        assert waiting.returncode == 0, out
+        assert out.startswith("completed: ")
+        desktop.screenshot(artifacts / f"desktop-done-{theme}.png")
+        assert desktop.active_window() == xterm
+    finally:
+        stop_app(app)

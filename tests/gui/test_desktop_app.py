@@ -1,0 +1,135 @@
+"""The composition root, offscreen: library reload during a run, runs asked for over IPC, settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app import ipc
+from app.desktop import Wayguide
+from app.engine import Abort, Next
+from app.paths import Paths
+
+pytestmark = pytest.mark.gui
+
+ONE_STEP = """\
+wayguide: 1
+id: {id}
+title: {title}
+steps:
+  - id: only
+    title: Do the one thing
+"""
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
+    env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
+           "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
+           "WAYGUIDE_WIZARDS": tmp_path / "mine"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    (tmp_path / "mine").mkdir()
+    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
+    yield tmp_path
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    assert app.finish_startup()
+    yield app
+    if app.panel is not None:
+        app.panel.hide()
+    if app.ipc is not None:
+        app.ipc.close()
+
+
+def test_a_new_wizard_file_appears_and_a_running_one_is_not_disturbed(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    mine = home / "mine" / "mine.yaml"
+    mine.write_text(ONE_STEP.format(id="my.task", title="My task"))
+    qtbot.waitUntil(lambda: wayguide.library is not None and wayguide.library.get("my.task") is not None,
+                    timeout=5000)
+    assert wayguide.start("my.task", None) is None
+    assert wayguide.run is not None and wayguide.run.wizard.title == "My task"
+    mine.write_text(ONE_STEP.format(id="my.task", title="My task, edited while it runs"))
+    qtbot.waitUntil(lambda: wayguide.library.get("my.task").wizard.title  # type: ignore[union-attr]
+                    == "My task, edited while it runs", timeout=5000)
+    assert wayguide.run.wizard.title == "My task"
+    assert wayguide.run.state.status == "running"
+    wayguide.dispatch(Next(at=0.0))
+    assert wayguide.run.state.status == "finished"
+
+
+def test_a_broken_file_is_reported_and_the_rest_keeps_working(
+        qtbot: QtBot, wayguide: Wayguide, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    (home / "mine" / "good.yaml").write_text(ONE_STEP.format(id="good", title="Good"))
+    (home / "mine" / "bad.yaml").write_text("wayguide: 1\nid: bad\ntitel: x\n")
+    qtbot.waitUntil(lambda: wayguide.library.get("good") is not None, timeout=5000)  # type: ignore[union-attr]
+    err = capfd.readouterr().err
+    assert f"{home / 'mine' / 'bad.yaml'}:3:1: error: unknown key 'titel' (did you mean 'title'?)" in err
+    assert wayguide.library.get("mousepad.customer-letter") is not None  # type: ignore[union-attr]
+
+
+def _client(request: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(ipc.send(request, timeout=10.0))
+
+
+@pytest.mark.parametrize(("finish", "outcome"), [(Next(at=0.0), "completed"),
+                                                 (Abort(reason="Stopped by you", at=0.0), "aborted")])
+def test_run_with_wait_reports_the_outcome(qtbot: QtBot, wayguide: Wayguide, home: Path,
+                                           finish: Any, outcome: str) -> None:
+    path = home / "elsewhere.yaml"
+    path.write_text(ONE_STEP.format(id="else.where", title="From a file"))
+    request = ipc.RunRequest(str(path), None, {}, wait=True).message()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, request)
+        qtbot.waitUntil(lambda: wayguide.run is not None and wayguide.run.state.status == "running",
+                        timeout=5000)
+        wayguide.dispatch(finish)
+        qtbot.waitUntil(future.done, timeout=5000)
+    messages = future.result()
+    assert messages[0] == {"ok": True}
+    assert messages[-1]["event"] == "finished" and messages[-1]["outcome"] == outcome
+
+
+def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: Wayguide) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, ipc.RunRequest("no.such").message())
+        qtbot.waitUntil(future.done, timeout=5000)
+    with pytest.raises(ipc.IpcError, match=r"no wizard with id 'no\.such'"):
+        future.result()
+
+
+def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    wayguide.tray.modeChanged.emit("glass")
+    saved = json.loads((home / "config" / "settings.json").read_text())
+    assert saved["preferred_mode"] == "glass"
+
+
+def test_without_a_tray_it_says_so_once(qtbot: QtBot, qapp: Any, home: Path,
+                                        capfd: pytest.CaptureFixture[str]) -> None:
+    assert not Wayguide(qapp, Paths.from_env(), start_hotkey=False).tray.available()  # offscreen
+    said = []
+    for _ in range(2):
+        app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+        assert app.finish_startup()
+        said.append(capfd.readouterr().err.count("this desktop has no system tray"))
+        assert app.ipc is not None
+        app.ipc.close()
+        app.panel.hide()
+    assert said == [1, 0]
+    assert os.path.exists(home / "data" / "said-no-tray")
