@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.paths import Paths, bundled_dir
+from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
     from app.engine import Aborted, Finished, Perform, RunState
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.osapi import WindowInfo, WindowProbe
     from app.placement import Rect
     from app.settings import Settings
+    from overlays.panel import Panel
 
 log = logging.getLogger("wayguide")
 
@@ -59,15 +60,17 @@ class Wayguide(QObject):
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows."""
         super().__init__()
-        from overlays.tray import Tray
+        from overlays.tray import Tray, app_icon
 
         self.app = app
         self.paths = paths
-        self.tray = Tray(QIcon(str(bundled_dir("resources") / "icons" / "wayguide.svg")), self)
+        self.tray = Tray(app_icon(), self)
         self.settings: Settings | None = None
         self.ipc: IpcServer | None = None
         self.probe: WindowProbe | None = None
-        self.panel: Any = None
+        self.panel: Panel | None = None
+        """Made when first shown: the memory of a panel nobody opened is not spent."""
+        self._started = False
         self.library: Library | None = None
         self.run: _Run | None = None
         self.context: WindowInfo | None = None
@@ -98,15 +101,15 @@ class Wayguide(QObject):
         """Everything the tray did not need: instance check, settings, library, panel, hotkey.
 
         False when another instance turned out to be running (it was asked to show itself)."""
-        if self.panel is not None:
+        if self._started:
             return True
+        self._started = True
         from app import ipc
         from app.ipc_server import IpcServer
         from app.library import Library
         from app.osapi import ProbeUnavailable
         from app.platform import window_probe
         from app.settings import load_settings
-        from overlays.panel import Panel
         from overlays.theme import apply_theme
 
         server = IpcServer()
@@ -135,14 +138,6 @@ class Wayguide(QObject):
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 print(problem, file=sys.stderr)
-        self.panel = Panel()
-        self.panel.startRequested.connect(self._start_from_panel)
-        self.panel.engineEvent.connect(self.dispatch)
-        self.panel.hideRequested.connect(self.hide_panel)
-        self.panel.settingsRequested.connect(self.open_settings)
-        self.panel.focusReleased.connect(self._give_focus_back)
-        self.panel.runAgainRequested.connect(self._run_again)
-        self.panel.homeRequested.connect(self._home)
         self._watch_library()
         self._library_changed()
         if self._start_hotkey:
@@ -150,6 +145,21 @@ class Wayguide(QObject):
         if not self.tray.available():
             self._no_tray_notice()
         return True
+
+    def _panel(self) -> Panel:
+        if self.panel is None:
+            from overlays.panel import Panel
+
+            panel = Panel()
+            panel.startRequested.connect(self._start_from_panel)
+            panel.engineEvent.connect(self.dispatch)
+            panel.hideRequested.connect(self.hide_panel)
+            panel.settingsRequested.connect(self.open_settings)
+            panel.focusReleased.connect(self._give_focus_back)
+            panel.runAgainRequested.connect(self._run_again)
+            panel.homeRequested.connect(self._home)
+            self.panel = panel
+        return self.panel
 
     def _start_listener(self) -> None:
         from app.hotkeys import Combo
@@ -195,7 +205,7 @@ class Wayguide(QObject):
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
         self.summon()
-        self.panel.apply([Notice(
+        self._panel().apply([Notice(
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
             "or run “wayguide toggle” to open Wayguide.")])
         marker.parent.mkdir(parents=True, exist_ok=True)
@@ -260,8 +270,9 @@ class Wayguide(QObject):
         if self.run is None:
             self._show_home()
         self._place()
-        self.panel.show()
-        self.panel.raise_()
+        panel = self._panel()
+        panel.show()
+        panel.raise_()
 
     def hide_panel(self) -> None:
         if self.panel is not None:
@@ -289,7 +300,7 @@ class Wayguide(QObject):
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
-        self.panel.show_home(wizards, matches, label, self.settings.hotkey)
+        self._panel().show_home(wizards, matches, label, self.settings.hotkey)
 
     def _place(self) -> None:
         from app.placement import Rect, panel_rect
@@ -303,7 +314,7 @@ class Wayguide(QObject):
             x, y, w, h = (int(v / ratio) for v in self.context.geometry)
             foreground = Rect(x, y, w, h)
         r = panel_rect(areas, foreground, PANEL_WIDTH, self.settings.panel_side)
-        self.panel.place(QRect(r.x, r.y, r.w, r.h))
+        self._panel().place(QRect(r.x, r.y, r.w, r.h))
 
     def _give_focus_back(self) -> None:
         if self.probe is not None and self.context is not None and self.context.handle:
@@ -342,8 +353,8 @@ class Wayguide(QObject):
                 return f"'{wizard.id}' cannot run in {mode} box mode"
             wanted = None
         self.run = _Run(wizard, reply)
-        self.panel.show_run(wizard)
-        if not self.panel.isVisible():
+        self._panel().show_run(wizard)
+        if not self._panel().isVisible():
             self.summon()
         self.dispatch(Start(mode=wanted, values=values, at=time.time()))
         return None
@@ -356,7 +367,7 @@ class Wayguide(QObject):
         if run is None:
             return
         run.state, effects = run.engine.handle(run.state, event)
-        self.panel.apply(effects)
+        self._panel().apply(effects)
         for effect in effects:
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))

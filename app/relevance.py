@@ -8,8 +8,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rapidfuzz import fuzz, process
-
 from app.engine import window_matches
 from app.model import WindowMatch, Wizard
 from app.osapi import WindowInfo
@@ -103,6 +101,8 @@ class SearchIndex:
                 break
             matches[word] = 1.0 if word == term else 0.9
         if len(term) >= 3:
+            from rapidfuzz import fuzz, process  # on the first typo-tolerant query, not at start-up
+
             for word, score, _ in process.extract(term, self._vocab, scorer=fuzz.ratio,
                                                   score_cutoff=75, limit=10):
                 matches.setdefault(word, 0.7 * score / 100)

@@ -8,11 +8,12 @@ import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache never needs them
+    from jinja2 import nodes
+    from jinja2.sandbox import SandboxedEnvironment
+    from markdown_it import MarkdownIt
 
 __all__ = [
     "CONTEXT_NAMES",
@@ -60,13 +61,12 @@ class EnteredNumber(Decimal):
         return str(self) if not spec else Decimal(self).__format__(spec, context)
 
 
-class _Env(SandboxedEnvironment):
-    pass
-
-
 @lru_cache(maxsize=2)
-def _env(markdown_values: bool) -> _Env:
-    env = _Env(
+def _env(markdown_values: bool) -> SandboxedEnvironment:
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -148,6 +148,8 @@ def _check_reference(name: str, attr: str | None, inputs: Mapping[str, object],
 
 @lru_cache(maxsize=4096)
 def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple[TemplateProblem, ...]:
+    from jinja2 import TemplateSyntaxError, nodes
+
     source = "{{ (" + text + ") }}" if expression else text
     try:
         tree = _env(False).parse(source)
@@ -173,6 +175,8 @@ def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple
 
 
 def _input_refs(tree: nodes.Node) -> Iterator[tuple[str, int]]:
+    from jinja2 import nodes
+
     for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
         base = node.node  # type: ignore[attr-defined]
         if not (isinstance(base, nodes.Name) and base.name == "inputs"):
@@ -234,6 +238,8 @@ def _compiled(text: str, markdown_values: bool) -> Any:
 def _render(text: str, ctx: Mapping[str, Any], markdown_values: bool) -> str:
     if not is_template(text):
         return text
+    from jinja2 import TemplateSyntaxError
+
     try:
         return str(_compiled(text, markdown_values).render(ctx))
     except TemplateSyntaxError as exc:
@@ -254,6 +260,8 @@ def render_markdown(text: str, ctx: Mapping[str, Any]) -> str:
 
 def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
     """Value of a Jinja expression (a step's `when`)."""
+    from jinja2 import TemplateSyntaxError
+
     try:
         return _env(False).compile_expression(expression, undefined_to_none=False)(**ctx)
     except TemplateSyntaxError as exc:
@@ -264,6 +272,7 @@ def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
     # commonmark without raw HTML: authors and values cannot inject markup.
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QFont, QHideEvent, QIcon, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -37,16 +37,16 @@ from app.engine import (
 )
 from app.jobaid import format_keys
 from app.model import Wizard
-from app.paths import bundled_dir
 from app.placement import Rect
 from app.relevance import Match
 from overlays.done_view import DoneView
 from overlays.home_view import HomeView
 from overlays.inputs_view import InputsView
 from overlays.step_view import StepView
+from overlays.tray import app_icon
 from overlays.views import View, scaled_font
 
-__all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel", "app_icon"]
+__all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel"]
 
 PANEL_WIDTH = 360
 """Logical pixels; Qt scales them on HiDPI screens."""
@@ -55,11 +55,6 @@ WINDOW_FLAGS = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.Wind
                 | Qt.WindowType.WindowDoesNotAcceptFocus)
 
 _TEXT_ENTRY = (QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
-
-
-def app_icon() -> QIcon:
-    """Wayguide's icon (resources/icons/wayguide.svg)."""
-    return QIcon(str(bundled_dir("resources") / "icons" / "wayguide.svg"))
 
 
 class _ElidedLabel(QLabel):

@@ -8,10 +8,21 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-__all__ = ["Tray"]
+from app.paths import bundled_dir
+
+__all__ = ["Tray", "app_icon"]
 
 MODES = (("wizard", "Each wizard's default"), ("glass", "Glass box: I do it, explained"),
          ("black", "Black box: do it for me"))
+
+
+def app_icon() -> QIcon:
+    """Wayguide's icon at every size, from PNGs (scripts/render-icons renders them from
+    wayguide.svg), so that start-up does not load Qt's SVG support."""
+    icon = QIcon()
+    for png in sorted((bundled_dir("resources") / "icons").glob("wayguide-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def _tr(text: str) -> str:

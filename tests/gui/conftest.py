@@ -1,15 +1,12 @@
 """Qt tests run offscreen: no display needed."""
 
 import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-# ---------------------------------------------------------------- panel, settings dialog (themes)
-
 from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture
