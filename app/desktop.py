@@ -115,6 +115,7 @@ class Wayguide(QObject):
         server = IpcServer()
         try:
             if not server.start():
+                self.tray.hide()
                 list(ipc.send({"op": "show"}, timeout=5.0))
                 return False
             self.ipc = server
@@ -495,14 +496,10 @@ def _ready_marker(path: str, stage: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Start the tray app, or hand over to the one already running."""
-    from app import ipc
+    """Start the tray app, or hand over to the one already running.
 
-    try:  # the fast path for a second start: no Qt needed
-        list(ipc.send({"op": "show"}, timeout=2.0))
-        return 0
-    except ipc.IpcError:
-        pass
+    The tray comes first; the check for a running instance follows on the first turn of the event
+    loop (finish_startup), and a second instance then hands over and quits at once."""
     QGuiApplication.setDesktopFileName("wayguide")
     app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName("wayguide")
