@@ -959,6 +959,12 @@ def _watch(step: Step, files: list[tuple[str, str]]) -> Watch:
     )
 
 
+def describe_condition(cond: Condition, files: Mapping[str, str] | None = None) -> str:
+    """What ends a step, in a few words ("Mousepad in front"); `files` maps condition paths
+    ("0", "0.1", ...) to rendered file paths, else the templates are shown."""
+    return _describe(cond, "0", files or {})
+
+
 def _describe(cond: Condition, path: str, files: Mapping[str, str]) -> str:
     """A condition in a few words, e.g. "Mousepad in front", for "moves on when it sees: …"."""
     match cond:
@@ -969,7 +975,7 @@ def _describe(cond: Condition, path: str, files: Mapping[str, str]) -> str:
         case ActiveCond(active=match):
             return f"{_describe_window(match)} in front"
         case KeysCond(keys=combo):
-            return f"{_pretty_combo(combo)} pressed"
+            return f"{pretty_combo(combo)} pressed"
         case ClipboardCond(clipboard=pattern):
             return f"copied text matching {_pattern(pattern)}"
         case FileCond(file=spec):
@@ -1002,7 +1008,8 @@ def _pattern(pattern: str) -> str:
     return f"/{pattern[3:]}/" if pattern.startswith("re:") else f"“{pattern}”"
 
 
-def _pretty_combo(combo: str) -> str:
+def pretty_combo(combo: str) -> str:
+    """ "ctrl+shift+s" → "Ctrl+Shift+S"."""
     key = "+" if combo.endswith("+") else combo.rpartition("+")[2]
     mods = combo[: len(combo) - len(key)].rstrip("+")
     parts = [*(mods.split("+") if mods else []), key]

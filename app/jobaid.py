@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from app import model, templating
+from app.engine import describe_condition, pretty_combo
 from app.model import Step, Wizard
 
-__all__ = ["describe_action", "describe_condition", "job_aid"]
+__all__ = ["describe_action", "job_aid"]
 
 
 class _Placeholders(dict[str, str]):
@@ -32,7 +33,7 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
         case model.FocusAction(focus=w):
             return f"Bring {_window(w)} to the front."
         case model.KeysAction(keys=k):
-            return f"Press {format_keys(k)}."
+            return f"Press {pretty_combo(k)}."
         case model.TypeAction(type=t):
             return f"Type `{_inline(render(t))}`."
         case model.PasteAction(paste=t):
@@ -54,32 +55,6 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
         case model.RunAction(run=argv):
             return "Run `" + " ".join(render(a) for a in argv) + "`."
     return str(action)
-
-
-def describe_condition(condition: Any) -> str:
-    """What ends a glass-box step, in words."""
-    match condition:
-        case model.ActiveCond(active=w):
-            return f"{_window(w)} is in front"
-        case model.KeysCond(keys=k):
-            return f"you press {format_keys(k)}"
-        case model.ClipboardCond():
-            return "the clipboard holds the expected text"
-        case model.FileCond(file=f):
-            extra = f" containing “{f.contains}”" if f.contains else ""
-            return f"the file {f.path} exists{extra}"
-        case model.AfterCond(after=s):
-            return f"{s:g} s have passed"
-        case model.AnyCond(any=items):
-            return " or ".join(describe_condition(c) for c in items)
-        case model.AllCond(all=items):
-            return " and ".join(describe_condition(c) for c in items)
-    return str(condition)
-
-
-def format_keys(combo: str) -> str:
-    return "+".join(part.capitalize() if len(part) > 1 else part.upper()
-                    for part in combo.split("+"))
 
 
 def _inline(text: str) -> str:
@@ -146,7 +121,7 @@ def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str
         lines += [f"{i}. {describe_action(a, raw)}" for i, a in enumerate(step.do, 1)]
         lines.append("")
     if step.until:
-        lines += [f"*Done when {describe_condition(step.until)}.*", ""]
+        lines += [f"*Done when: {describe_condition(step.until)}.*", ""]
     if step.why:
         lines += ["> **Why?** " + text(step.why).strip().replace("\n", "\n> "), ""]
     return lines

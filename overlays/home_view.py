@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.jobaid import format_keys
+from app.engine import pretty_combo
 from app.model import Wizard
 from app.relevance import Match, SearchIndex
 from overlays.views import View, label, scaled_font
@@ -321,7 +321,7 @@ class HomeView(View):
             self._by_id.setdefault(match.wizard.id, match.wizard)
         self._context = context_label
         self._index = SearchIndex(self._wizards)
-        keys = format_keys(hotkey) if hotkey else ""
+        keys = pretty_combo(hotkey) if hotkey else ""
         self.hint.setText(self.tr("%1 hides").replace("%1", keys) if keys else "")
         self.hint.setVisible(bool(keys))
         if not keep_query and self.search.text():

@@ -34,8 +34,8 @@ from app.engine import (
     Perform,
     Refused,
     ShowStep,
+    pretty_combo,
 )
-from app.jobaid import format_keys
 from app.model import Wizard
 from app.placement import Rect
 from app.relevance import Match
@@ -185,7 +185,7 @@ class Panel(QWidget):
         emptied, unless the person is typing in it (e.g. the library was reloaded meanwhile)."""
         typing = self._accepting and self.home.search.hasFocus()
         self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing)
-        keys = format_keys(hotkey) if hotkey else ""
+        keys = pretty_combo(hotkey) if hotkey else ""
         hide = self.tr("Hide panel")
         self.header.close_button.setToolTip(f"{hide} ({keys})" if keys else hide)
         self._show_view(self.home)

@@ -308,12 +308,14 @@ def test_revision_is_version_or_digest(tmp_path: Path) -> None:
     assert len(load_file(b).revision) == 12
 
 
-def test_loader_imports_no_qt_or_pynput() -> None:
+def test_the_core_imports_neither_qt_nor_pynput() -> None:
+    """Model, loader, library, engine, relevance, job aids, settings: no Qt, no pynput."""
     import subprocess
     import sys
 
     code = ("import sys, app.loader, app.library, app.model, app.engine, app.relevance, "
-            "app.jobaid; bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'pynput', 'shiboken6')]; print(bad); raise SystemExit(bool(bad))")
+            "app.jobaid, app.settings, app.templating, app.hotkeys; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pynput', 'shiboken6')]; "
+            "print(bad); raise SystemExit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
