@@ -387,20 +387,33 @@ def _marker(annotation: Any) -> str | None:
 
 
 @cache
-def _plan(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None], ...]:
-    """(attribute, key in the document, template marker) of each field of a model class."""
+def _plan(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ...]:
+    """(attribute, key in the document, template marker, may hold templates deeper) of each field."""
     plan = []
     for name, info in cls.model_fields.items():
         marker = ("template" if model.TEMPLATE in info.metadata else
                   "expression" if model.EXPRESSION in info.metadata else _marker(info.annotation))
-        plan.append((name, info.alias or name, marker))
+        deeper = any(_plan(t) and any(m or d for _, _, m, d in _plan(t)) for t in _models_in(info.annotation))
+        plan.append((name, info.alias or name, marker, deeper))
     return tuple(plan)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The model classes an annotation can hold (through unions, lists, tuples)."""
+    found = []
+    for t in _unwrap(annotation):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            found.append(t)
+        elif get_origin(t) in (list, tuple):
+            for arg in get_args(t):
+                found.extend(_models_in(arg))
+    return found
 
 
 def _template_fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, bool]]:
     """Every template string in a wizard, with its path in the document."""
     if isinstance(obj, BaseModel):
-        for name, key, marker in _plan(type(obj)):
+        for name, key, marker, deeper in _plan(type(obj)):
             value = getattr(obj, name)
             if marker and isinstance(value, str):
                 yield (*path, key), value, marker == "expression"
@@ -408,7 +421,7 @@ def _template_fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, bool]]
                 for i, item in enumerate(value):
                     if isinstance(item, str):
                         yield (*path, key, i), item, False
-            elif isinstance(value, BaseModel | list | tuple):
+            elif deeper and value is not None:
                 yield from _template_fields(value, (*path, key))
     elif isinstance(obj, list | tuple):
         for i, item in enumerate(obj):

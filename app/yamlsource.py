@@ -22,7 +22,30 @@ MAX_NODES = 20_000
 """Most values a document may expand to (counting every alias use): stops "billion laughs"."""
 MAX_DEPTH = 64
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """libyaml's safe loader, with YAML 1.1 tag resolution in fewer Python steps: it runs once per
+    value and was a fifth of all loading time. Same tags as SafeLoader (no path resolvers)."""
+
+    _wildcard = tuple(_Base.yaml_implicit_resolvers.get(None, ()))
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in (*self.yaml_implicit_resolvers.get(value[:1], ()), *self._wildcard):
+                    if regexp.match(value):
+                        return str(tag)
+            return str(self.DEFAULT_SCALAR_TAG)
+        return str(self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
 _constructor = SafeConstructor()
 _scalar: dict[str, Callable[[SafeConstructor, ScalarNode], Any]] = {
     tag: fn
