@@ -54,8 +54,8 @@ class _Run:
 class Wayguide(QObject):
     """Everything the running app is made of; created once by `main`, no globals."""
 
-    hotkeyPressed = Signal()
-    """Emitted on the listener thread; Qt queues it to the GUI thread."""
+    hotkeyPressed = Signal(str)
+    """The combo pressed; emitted on the listener thread, Qt queues it to the GUI thread."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows."""
@@ -85,8 +85,8 @@ class Wayguide(QObject):
         self._restarts = 0
         self._health = QTimer(self, interval=HEALTH_CHECK_MS)
         self._health.timeout.connect(self._check_listener)
-        self.hotkeyPressed.connect(self.toggle)
-        self.tray.openRequested.connect(self.summon)
+        self.hotkeyPressed.connect(self._hotkey)
+        self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
         self.tray.modeChanged.connect(self._mode_changed)
         self.tray.settingsRequested.connect(self.open_settings)
@@ -170,9 +170,10 @@ class Wayguide(QObject):
         if self.listener is not None:
             self.listener.stop()
         try:
-            combo = Combo.parse(self.settings.hotkey)
+            combos = [Combo.parse(self.settings.hotkey), Combo.parse(self.settings.keyboard_hotkey)]
             reader = x11_modifier_reader() if sys.platform.startswith("linux") else None
-            self.listener = HotkeyListener([combo], lambda _combo: self.hotkeyPressed.emit(), reader)
+            self.listener = HotkeyListener(combos, lambda combo: self.hotkeyPressed.emit(str(combo)),
+                                           reader)
             self.listener.start()
         except Exception as exc:  # no global hotkey here: the panel stays reachable otherwise
             self.listener = None
@@ -255,6 +256,19 @@ class Wayguide(QObject):
 
     # ----------------------------------------------------------------- panel
 
+    def _hotkey(self, combo: str) -> None:
+        if self.settings is not None and combo == self.settings.keyboard_hotkey:
+            self.summon_with_keyboard()
+        else:
+            self.toggle()
+
+    def summon_with_keyboard(self) -> None:
+        """For keyboard users, and from the tray menu: show the panel with the keyboard in it;
+        it goes back to the application once a task is picked or Escape is pressed."""
+        self.summon()
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.focus_search()
+
     def toggle(self) -> None:
         if self.panel is not None and self.panel.isVisible():
             self.hide_panel()
@@ -301,7 +315,8 @@ class Wayguide(QObject):
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
-        self._panel().show_home(wizards, matches, label, self.settings.hotkey)
+        self._panel().show_home(wizards, matches, label, self.settings.hotkey,
+                                self.settings.keyboard_hotkey)
 
     def _place(self) -> None:
         from app.placement import Rect, panel_rect
@@ -452,7 +467,8 @@ class Wayguide(QObject):
         self.tray.set_hotkey(new.hotkey)
         if new.theme != old.theme:
             apply_theme(self.app, new.theme)
-        if new.hotkey != old.hotkey and self.listener is not None:
+        if (new.hotkey, new.keyboard_hotkey) != (old.hotkey, old.keyboard_hotkey) \
+                and self.listener is not None:
             self._start_listener()
         if new.roles != old.roles and self.library is not None:
             self._library_changed()

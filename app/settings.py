@@ -16,6 +16,7 @@ from app.model import validate_combo
 __all__ = ["DEFAULT_HOTKEY", "Settings", "load_settings", "save_settings"]
 
 DEFAULT_HOTKEY = "ctrl+alt+space"
+DEFAULT_KEYBOARD_HOTKEY = "ctrl+alt+shift+space"
 FILENAME = "settings.json"
 
 
@@ -23,6 +24,8 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     hotkey: str = Field(DEFAULT_HOTKEY, description="Shows and hides the panel.")
+    keyboard_hotkey: str = Field(
+        DEFAULT_KEYBOARD_HOTKEY, description="Shows the panel and puts the keyboard in it.")
     panel_side: Literal["auto", "left", "right"] = Field(
         "auto", description="auto: beside the window in front, on the side with more room.")
     theme: Literal["system", "light", "dark"] = "system"
@@ -31,7 +34,7 @@ class Settings(BaseModel):
         "wizard", description="wizard: each wizard's own default.")
     autostart: bool = Field(True, description="Start Wayguide when you log in.")
 
-    @field_validator("hotkey")
+    @field_validator("hotkey", "keyboard_hotkey")
     @classmethod
     def _combo(cls, value: str) -> str:
         return validate_combo(value)

@@ -311,7 +311,7 @@ class HomeView(View):
     # ----------------------------------------------------------- content
 
     def set_library(self, wizards: Sequence[Wizard], relevant: Sequence[Match], context_label: str | None,
-                    hotkey: str, keep_query: bool = False) -> None:
+                    hotkey: str, keep_query: bool = False, keyboard_hotkey: str = "") -> None:
         """Show these tasks; the search starts empty unless `keep_query` (the person is typing)."""
         self._wizards = list(wizards)
         self._by_id = {w.id: w for w in self._wizards}
@@ -322,8 +322,11 @@ class HomeView(View):
         self._context = context_label
         self._index = SearchIndex(self._wizards)
         keys = pretty_combo(hotkey) if hotkey else ""
-        self.hint.setText(self.tr("%1 hides").replace("%1", keys) if keys else "")
-        self.hint.setVisible(bool(keys))
+        hint = self.tr("%1 hides").replace("%1", keys) if keys else ""
+        if keyboard_hotkey:
+            hint += "\n" + self.tr("%1: keyboard here").replace("%1", pretty_combo(keyboard_hotkey))
+        self.hint.setText(hint)
+        self.hint.setVisible(bool(hint))
         if not keep_query and self.search.text():
             self.search.blockSignals(True)
             self.search.clear()

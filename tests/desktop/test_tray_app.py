@@ -133,9 +133,21 @@ def test_hotkey_shows_and_hides_the_panel(desktop: Desktop, wayguide: RunningApp
     desktop.key("ctrl+alt+space")
     wait_for(lambda: panel_windows(desktop), 10, "the panel after the hotkey")
     assert desktop.active_window() == xterm
-    desktop.key("ctrl+alt+shift+space")  # a superset of the combo does nothing
+    desktop.key("ctrl+alt+shift+super+space")  # a superset of both combos does nothing
+    assert panel_windows(desktop) and desktop.active_window() == xterm
     desktop.key("ctrl+alt+space")
     wait_for(lambda: not panel_windows(desktop), 10, "the panel to hide after the hotkey")
+
+
+def test_keyboard_hotkey_puts_the_keyboard_in_the_panel_and_gives_it_back(
+        desktop: Desktop, wayguide: RunningApp, xterm: int, artifacts: Path) -> None:
+    desktop.key("ctrl+alt+shift+space")
+    panel = wait_for(lambda: panel_windows(desktop), 10, "the panel after the keyboard hotkey")[0]
+    wait_for(lambda: desktop.active_window() == panel, 5, "the panel to take the keyboard")
+    desktop.run(["xdotool", "type", "--delay", "20", "paper jam"], check=True)
+    desktop.screenshot(artifacts / "desktop-keyboard-search-light.png")
+    desktop.key("Return")
+    wait_for(lambda: desktop.active_window() == xterm, 5, "the keyboard back with xterm")
 
 
 def test_click_on_a_panel_button_leaves_the_keyboard_with_xterm(
