@@ -83,6 +83,7 @@ class Wayguide(QObject):
         self._watcher.fileChanged.connect(self._changed)
         self._watcher.directoryChanged.connect(self._changed)
         self._restarts = 0
+        self._signal_ends: tuple[object, ...] = ()
         self._health = QTimer(self, interval=HEALTH_CHECK_MS)
         self._health.timeout.connect(self._check_listener)
         self.hotkeyPressed.connect(self._hotkey)
@@ -511,6 +512,25 @@ def _ready_marker(path: str, stage: str) -> None:
     os.replace(tmp, target)
 
 
+def _quit_on_signals(wayguide: Wayguide) -> None:
+    """SIGTERM (logout, `kill`) and SIGINT quit cleanly. Python runs signal handlers only when it
+    gets control, so the signal also wakes Qt's event loop through a socket it watches."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    receiver, sender = socket.socketpair()
+    for end in (receiver, sender):
+        end.setblocking(False)
+    signal.set_wakeup_fd(sender.fileno())
+    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, wayguide)
+    notifier.activated.connect(lambda: receiver.recv(64))
+    wayguide._signal_ends = (receiver, sender)  # kept open as long as the app lives
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: wayguide.quit())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the tray app, or hand over to the one already running.
 
@@ -524,6 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     wayguide = Wayguide(app, Paths.from_env())
 
+    _quit_on_signals(wayguide)
     ready = os.environ.get("WAYGUIDE_READY_FILE")
 
     def finish() -> None:

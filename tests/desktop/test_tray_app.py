@@ -256,3 +256,13 @@ def test_views_on_the_desktop(desktop: Desktop, xterm: int, tmp_path: Path, arti
         assert desktop.active_window() == xterm
     finally:
         stop_app(app)
+
+
+def test_sigterm_quits_cleanly(desktop: Desktop, tmp_path: Path) -> None:
+    app = start_app(desktop, tmp_path)
+    socket = Path(app.env["WAYGUIDE_RUNTIME_DIR"]) / "ipc.sock"
+    assert socket.exists()
+    app.process.terminate()  # what a logout sends
+    assert app.process.wait(10) == 0
+    assert not socket.exists()
+    stop_app(app)
