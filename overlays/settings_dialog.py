@@ -1,4 +1,4 @@
-"""The settings dialog: hotkey, panel side, theme, roles, preferred mode, start at login."""
+"""The settings dialog: hotkeys, panel side, theme, roles, preferred mode, start at login."""
 
 from __future__ import annotations
 
@@ -71,16 +71,26 @@ class SettingsDialog(QDialog):
             self._lock(name)
         self._check_hotkey()
 
+    def _combo_field(self, form: QVBoxLayout, value: str, caption: str, name: str,
+                     hint: str) -> tuple[QLineEdit, QLabel]:
+        """A key combo field with its hint, and an error line that says what is wrong as you type."""
+        field = QLineEdit(value)
+        field.setPlaceholderText(self.tr("e.g. ctrl+alt+space"))
+        field.setAccessibleName(name)
+        field.setProperty("hint", hint)
+        field.textChanged.connect(self._check_hotkey)
+        error = label(role="error")
+        error.hide()
+        self._row(form, caption, self._with_hint(field, hint, error), field)
+        return field, error
+
     def _build_fields(self, form: QVBoxLayout, settings: Settings) -> None:
-        self.hotkey = QLineEdit(settings.hotkey)
-        self.hotkey.setPlaceholderText(self.tr("e.g. ctrl+alt+space"))
-        self.hotkey.setAccessibleName(self.tr("Hotkey"))
-        self.hotkey.textChanged.connect(self._check_hotkey)
-        self.hotkey_error = label(role="error")
-        self.hotkey_error.hide()
-        self._hotkey_hint = self.tr("Shows and hides the panel from any application.")
-        hotkey_box = self._with_hint(self.hotkey, self._hotkey_hint, self.hotkey_error)
-        self._row(form, self.tr("&Hotkey"), hotkey_box, self.hotkey)
+        self.hotkey, self.hotkey_error = self._combo_field(
+            form, settings.hotkey, self.tr("&Hotkey"), self.tr("Hotkey"),
+            self.tr("Shows and hides the panel from any application."))
+        self.keyboard_hotkey, self.keyboard_hotkey_error = self._combo_field(
+            form, settings.keyboard_hotkey, self.tr("&Keyboard hotkey"), self.tr("Keyboard hotkey"),
+            self.tr("Shows the panel with the keyboard in it, for working without the mouse."))
 
         self.side = self._combo(self.tr("Panel side"), [
             ("auto", self.tr("Beside the application (automatic)")),
@@ -108,7 +118,8 @@ class SettingsDialog(QDialog):
         form.addSpacing(6)
         form.addWidget(self.autostart)
         self._widgets: dict[str, QWidget] = {
-            "hotkey": self.hotkey, "panel_side": self.side, "theme": self.theme, "roles": self.roles,
+            "hotkey": self.hotkey, "keyboard_hotkey": self.keyboard_hotkey, "panel_side": self.side,
+            "theme": self.theme, "roles": self.roles,
             "preferred_mode": self.mode, "autostart": self.autostart,
         }
 
@@ -175,26 +186,36 @@ class SettingsDialog(QDialog):
             self._fit()
 
     def _check_hotkey(self) -> None:
-        message = self.hotkey_problem()
-        self.hotkey_error.setText(message)
-        self.hotkey_error.setVisible(bool(message))
-        self.hotkey.setAccessibleDescription(message or self._hotkey_hint)
-        if bool(self.hotkey.property("invalid")) != bool(message):
-            self.hotkey.setProperty("invalid", bool(message))
-            repolish(self.hotkey)
-        self.ok_button().setEnabled(not message)
+        problems = []
+        for field, error, name in ((self.hotkey, self.hotkey_error, "hotkey"),
+                                   (self.keyboard_hotkey, self.keyboard_hotkey_error, "keyboard_hotkey")):
+            message = self._combo_problem(field, name)
+            problems.append(message)
+            error.setText(message)
+            error.setVisible(bool(message))
+            field.setAccessibleDescription(message or str(field.property("hint")))
+            if bool(field.property("invalid")) != bool(message):
+                field.setProperty("invalid", bool(message))
+                repolish(field)
+        self.ok_button().setEnabled(not any(problems))
         if self.isVisible():
             self._fit()
 
     def hotkey_problem(self) -> str:
         """Why the hotkey as typed is not usable; "" when it is."""
-        if "hotkey" in self._locked:
+        return self._combo_problem(self.hotkey, "hotkey")
+
+    def _combo_problem(self, field: QLineEdit, name: str) -> str:
+        if name in self._locked:
             return ""
         try:
-            validate_combo(self.hotkey.text())
+            validate_combo(field.text())
         except ValueError as exc:
             text = str(exc)
             return text[:1].upper() + text[1:] + "."
+        if name == "keyboard_hotkey" and not self._combo_problem(self.hotkey, "hotkey") \
+                and validate_combo(field.text()) == validate_combo(self.hotkey.text()):
+            return self.tr("Choose a combo other than the hotkey.")
         return ""
 
     def ok_button(self) -> QPushButton:
@@ -205,6 +226,9 @@ class SettingsDialog(QDialog):
         original = self._original
         values = {
             "hotkey": original.hotkey if self.hotkey_problem() else validate_combo(self.hotkey.text()),
+            "keyboard_hotkey": original.keyboard_hotkey
+            if self._combo_problem(self.keyboard_hotkey, "keyboard_hotkey")
+            else validate_combo(self.keyboard_hotkey.text()),
             "panel_side": self.side.currentData(),
             "theme": self.theme.currentData(),
             "roles": parse_roles(self.roles.text()),

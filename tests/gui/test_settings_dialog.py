@@ -102,3 +102,14 @@ def test_screenshots(themed: QApplication, qtbot: QtBot) -> None:
         assert dialog.hotkey_error.isVisible() and dialog.height() >= dialog.minimumHeight()
         assert dialog.grab().save(str(ARTIFACTS / f"settings-dialog-{scheme}.png"))
         dialog.hide()
+
+
+def test_keyboard_hotkey_must_differ_from_the_hotkey(themed: QApplication, qtbot: QtBot) -> None:
+    dialog = SettingsDialog(START)
+    qtbot.addWidget(dialog)
+    dialog.keyboard_hotkey.setText(START.hotkey.upper())
+    assert dialog.keyboard_hotkey_error.text() == "Choose a combo other than the hotkey."
+    assert not dialog.ok_button().isEnabled()
+    dialog.keyboard_hotkey.setText("Super+K")
+    assert dialog.ok_button().isEnabled() and dialog.keyboard_hotkey_error.text() == ""
+    assert dialog.settings().keyboard_hotkey == "super+k"
