@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 import time
@@ -28,8 +27,6 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.placement import Rect
     from app.settings import Settings
     from overlays.panel import Panel
-
-log = logging.getLogger("wayguide")
 
 __all__ = ["Wayguide", "main"]
 
@@ -99,7 +96,7 @@ class Wayguide(QObject):
     # --------------------------------------------------------------- start-up
 
     def finish_startup(self) -> bool:
-        """Everything the tray did not need: instance check, settings, library, panel, hotkey.
+        """Everything the tray did not need: instance check, settings, library, hotkey listener.
 
         False when another instance turned out to be running (it was asked to show itself)."""
         if self._started:
