@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["ProbeUnavailable", "WindowInfo", "WindowProbe"]
+__all__ = ["Injector", "ProbeUnavailable", "WindowInfo", "WindowProbe"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,30 @@ class FakeWindowProbe:
 
     def activate(self, handle: int) -> None:
         self.activated.append(handle)
+
+
+class Injector(Protocol):
+    """Keyboard input as if the person typed it. It goes to whichever window has the keyboard focus: the
+    caller makes sure that is the intended window (and that the person is not holding keys) first."""
+
+    def type_text(self, text: str) -> None:
+        """Type `text` exactly ("\\n" as Enter, "\\t" as Tab); returns once the keys are sent."""
+        ...
+
+    def press_keys(self, combo: str) -> None:
+        """Press a combo once, as app.model.validate_combo writes it ("ctrl+shift+s")."""
+        ...
+
+
+@dataclass
+class FakeInjector:
+    """In-memory injector for tests: records what was asked, in order."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    """("type", text) and ("keys", combo) pairs."""
+
+    def type_text(self, text: str) -> None:
+        self.sent.append(("type", text))
+
+    def press_keys(self, combo: str) -> None:
+        self.sent.append(("keys", combo))
