@@ -96,6 +96,7 @@ def checks(facts: DesktopFacts) -> list[Check]:
             advice = "X11 with the RECORD extension"
     out.append(Check("global hotkey", "ok" if can else "warn", advice))
 
+    out.append(_automation(facts))
     if facts.platform.startswith("linux") and facts.display_error is None:
         out.append(Check("window manager", "ok" if facts.window_manager else "warn",
                          facts.window_manager or "none with EWMH: the panel cannot be placed beside "
@@ -103,6 +104,22 @@ def checks(facts: DesktopFacts) -> list[Check]:
         out.append(Check("system tray", "ok" if facts.tray else "warn",
                          "present" if facts.tray else "none: use the hotkey or `wayguide toggle`"))
     return out
+
+
+def _automation(facts: DesktopFacts) -> Check:
+    """Whether "Do it for me" can type and press keys here; where not, wizards run as glass box."""
+    name = "automation"
+    glass = "wizards run as glass box: you do the steps, Wayguide explains them"
+    if facts.platform == "darwin":
+        return Check(name, "warn", "needs permission: System Settings ▸ Privacy & Security ▸ "
+                                   "Accessibility, allow Wayguide")
+    if not facts.platform.startswith("linux"):
+        return Check(name, "ok", "sends keys to the window in front")
+    if facts.session == "wayland" or facts.display_error is not None:
+        return Check(name, "warn", f"not on Wayland or without an X display; {glass}")
+    if "XTEST" not in facts.extensions:
+        return Check(name, "warn", f"the X server lacks the XTEST extension; {glass}")
+    return Check(name, "ok", "XTEST: types and presses keys in X11 applications")
 
 
 def report(facts: DesktopFacts) -> tuple[str, int]:

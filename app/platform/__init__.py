@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from app.osapi import ProbeUnavailable, WindowProbe
+from app.osapi import Injector, ProbeUnavailable, WindowProbe
 
-__all__ = ["window_probe"]
+__all__ = ["injector", "window_probe"]
 
 
 def window_probe() -> WindowProbe:
@@ -19,3 +19,14 @@ def window_probe() -> WindowProbe:
 
         return X11WindowProbe()
     raise ProbeUnavailable(f"no window probe for {sys.platform} yet")
+
+
+def injector() -> Injector:
+    """Typing and key presses for this desktop; raises ProbeUnavailable saying why there are none."""
+    if sys.platform.startswith("linux"):
+        if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+            raise ProbeUnavailable("Wayland does not let one application type into another")
+        from app.platform.x11_input import X11Injector
+
+        return X11Injector()
+    raise ProbeUnavailable(f"no automation for {sys.platform} yet")

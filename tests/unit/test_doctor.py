@@ -14,23 +14,29 @@ FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
     (DesktopFacts("linux", "x11", X11, None, FULL, "Openbox", True),
      ["✓ display         X11",
       "✓ global hotkey   X11 with the RECORD extension",
+      "✓ automation      XTEST: types and presses keys in X11 applications",
       "✓ window manager  Openbox",
       "✓ system tray     present"], 0),
-    (DesktopFacts("linux", "x11", X11, None, frozenset({"XTEST"}), None, False),
+    (DesktopFacts("linux", "x11", X11, None, frozenset({"RECORD"}), None, False),
      ["✓ display         X11",
-      "! global hotkey   the X server lacks the RECORD extension: bind `wayguide toggle` to a desktop "
-      "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)",
+      "✓ global hotkey   X11 with the RECORD extension",
+      "! automation      the X server lacks the XTEST extension; wizards run as glass box: you do "
+      "the steps, Wayguide explains them",
       "! window manager  none with EWMH: the panel cannot be placed beside the window in front, and the "
       "window in front cannot be known",
       "! system tray     none: use the hotkey or `wayguide toggle`"], 0),
     (DesktopFacts("linux", "wayland", {"WAYLAND_DISPLAY": "wayland-0"}, "DISPLAY is not set"),
      ["✗ display        DISPLAY is not set",
       "! global hotkey  Wayland does not allow global hotkeys: bind `wayguide toggle` to a desktop "
-      "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)"], 1),
+      "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)",
+      "! automation     not on Wayland or without an X display; wizards run as glass box: you do the "
+      "steps, Wayguide explains them"], 1),
     (DesktopFacts("darwin", "darwin", {}),
      ["✓ display        darwin",
       "✓ global hotkey  needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
-      "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)"], 0),
+      "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)",
+      "! automation     needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, "
+      "allow Wayguide"], 0),
 ])
 def test_report(facts: DesktopFacts, expected: list[str], code: int) -> None:
     text, exit_code = report(facts)
