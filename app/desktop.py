@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.library import Entry, Library
     from app.model import Wizard
     from app.osapi import WindowInfo, WindowProbe
+    from app.performer import Performed, Performer
     from app.placement import Rect
     from app.settings import Settings
     from overlays.panel import Panel
@@ -46,6 +48,10 @@ class _Run:
         self.engine = Engine(wizard)
         self.state: RunState = self.engine.initial()
         self.reply = reply
+        self.stop = threading.Event()
+        """Set when the run ends: actions being performed stop at once."""
+        self.target: WindowInfo | None = None
+        """The window keys go to; set by `focus` actions."""
 
 
 class Wayguide(QObject):
@@ -53,6 +59,8 @@ class Wayguide(QObject):
 
     hotkeyPressed = Signal(str)
     """The combo pressed; emitted on the listener thread, Qt queues it to the GUI thread."""
+    performed = Signal(object, str, object, object)
+    """(run, step id, Performed, window): emitted by the worker thread that performed a step."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows."""
@@ -84,6 +92,9 @@ class Wayguide(QObject):
         self._health = QTimer(self, interval=HEALTH_CHECK_MS)
         self._health.timeout.connect(self._check_listener)
         self.hotkeyPressed.connect(self._hotkey)
+        self.performed.connect(self._performed)
+        self._performer: Performer | None = None
+        self._no_automation = ""
         self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
         self.tray.modeChanged.connect(self._mode_changed)
@@ -356,6 +367,7 @@ class Wayguide(QObject):
     def _start(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None,
                reply: Reply | None) -> str | None:
         from app.engine import Abort, Start
+        from app.relevance import relevant
 
         assert self.settings is not None
         if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
@@ -367,6 +379,8 @@ class Wayguide(QObject):
                 return f"'{wizard.id}' cannot run in {mode} box mode"
             wanted = None
         self.run = _Run(wizard, reply)
+        if self.context is not None and relevant([wizard], self.context):
+            self.run.target = self.context  # keys go only to the window the panel was opened beside
         self._panel().show_run(wizard)
         if not self._panel().isVisible():
             self.summon()
@@ -386,14 +400,54 @@ class Wayguide(QObject):
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):
+                run.stop.set()
                 self._ended(run, effect)
 
     def _perform(self, effect: Perform) -> None:
-        """Doing steps for the person arrives with the X11 automation; until then say so honestly."""
+        """Perform the step's actions on a worker thread; the outcome comes back as `performed`."""
         from app.engine import ActionFailed
 
-        self.dispatch(ActionFailed(step_id=effect.step_id, action_index=0, at=time.time(),
-                                   message="Wayguide cannot do this step for you on this desktop yet"))
+        run = self.run
+        if run is None or run.state.status != "performing":
+            return
+        performer = self._automation()
+        if performer is None:
+            self.dispatch(ActionFailed(step_id=effect.step_id, action_index=0, at=time.time(),
+                                       message=self._no_automation))
+            return
+
+        def work() -> None:
+            outcome, target = performer.run(effect.actions, run.target, run.stop)
+            self.performed.emit(run, effect.step_id, outcome, target)
+
+        threading.Thread(target=work, name="wayguide-perform", daemon=True).start()
+
+    def _performed(self, run: _Run, step_id: str, outcome: Performed, target: WindowInfo | None) -> None:
+        from app.engine import ActionFailed, ActionsDone
+
+        if run is not self.run:
+            return  # a run that was replaced meanwhile
+        run.target = target
+        if outcome.failed_at is None:
+            self.dispatch(ActionsDone(step_id=step_id, at=time.time()))
+        else:
+            self.dispatch(ActionFailed(step_id=step_id, action_index=outcome.failed_at,
+                                       message=outcome.message, at=time.time()))
+
+    def _automation(self) -> Performer | None:
+        """The performer, made on first use; None (and the reason kept) where automation cannot work."""
+        if self._performer is None and not self._no_automation:
+            from app.osapi import ProbeUnavailable
+            from app.performer import Performer
+            from app.platform import injector
+
+            try:
+                if self.probe is None:
+                    raise ProbeUnavailable("the window in front cannot be known here")
+                self._performer = Performer(injector(), self.probe)
+            except ProbeUnavailable as exc:
+                self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
+        return self._performer
 
     def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
         from app.engine import Finished

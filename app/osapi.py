@@ -38,6 +38,10 @@ class WindowProbe(Protocol):
         """Bring a window to the front and give it the keyboard focus."""
         ...
 
+    def windows(self) -> list[WindowInfo]:
+        """The top-level windows the window manager lists, oldest first."""
+        ...
+
 
 @dataclass
 class FakeWindowProbe:
@@ -45,12 +49,18 @@ class FakeWindowProbe:
 
     window: WindowInfo | None = None
     activated: list[int] = field(default_factory=list)
+    others: list[WindowInfo] = field(default_factory=list)
+    """Windows besides the active one; activating one makes it the active one."""
 
     def active_window(self) -> WindowInfo | None:
         return self.window
 
     def activate(self, handle: int) -> None:
         self.activated.append(handle)
+        self.window = next((w for w in self.windows() if w.handle == handle), self.window)
+
+    def windows(self) -> list[WindowInfo]:
+        return [*self.others, *([self.window] if self.window is not None else [])]
 
 
 class Injector(Protocol):

@@ -43,6 +43,11 @@ class X11WindowProbe:
             return None
         return self.describe(int(value[0]))
 
+    def windows(self) -> list[WindowInfo]:
+        value = self._property(self._root, "_NET_CLIENT_LIST", self._X.AnyPropertyType)
+        found = (self.describe(int(handle)) for handle in (value if value is not None else ()))
+        return [w for w in found if w is not None]
+
     def describe(self, handle: int) -> WindowInfo | None:
         from Xlib import error
 

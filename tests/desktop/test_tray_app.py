@@ -266,3 +266,24 @@ def test_sigterm_quits_cleanly(desktop: Desktop, tmp_path: Path) -> None:
     assert app.process.wait(10) == 0
     assert not socket.exists()
     stop_app(app)
+
+
+def test_black_box_run_types_exactly_into_xterm(desktop: Desktop, wayguide: RunningApp,
+                                                tmp_path: Path) -> None:
+    out = tmp_path / "typed.txt"
+    term = desktop.spawn(["xterm", "-title", "black-box-target", "-e", "sh", "-c", f"cat > {out}"],
+                         env={**desktop.env, "LC_ALL": "C.UTF-8"})
+    desktop.wait_window(name="^black-box-target$")
+    wizard = tmp_path / "black.yaml"
+    wizard.write_text(
+        "wayguide: 1\nid: black.greeting\ntitle: Type a greeting\nsteps:\n"
+        "  - id: go\n    title: Go to the terminal\n"
+        "    do: [{focus: {app: xterm, title: black-box-target}}]\n"
+        "  - id: type\n    title: Type the greeting\n"
+        "    do: [{type: \"Grüße, Ä ß € ñ — 日本\\nzweite Zeile\\n\"}, {keys: ctrl+d}]\n",
+        encoding="utf-8")
+    done = wayguide.cli(desktop, "run", str(wizard), "--mode", "black", "--wait")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("completed: ")
+    term.wait(10)  # ctrl+d ended cat, and with it the terminal
+    assert out.read_bytes() == "Grüße, Ä ß € ñ — 日本\nzweite Zeile\n".encode()

@@ -134,3 +134,72 @@ def test_without_a_tray_it_says_so_once(qtbot: QtBot, qapp: Any, home: Path,
             app.panel.hide()
     assert said == [1, 0]
     assert os.path.exists(home / "data" / "said-no-tray")
+
+
+BLACK = """\
+wayguide: 1
+id: black.box
+title: Type a greeting
+when: [{app: xterm}]
+steps:
+  - id: focus
+    title: Go to the terminal
+    do: [{focus: {app: xterm}}]
+  - id: type
+    title: Type the greeting
+    do: [{type: "Grüße €\\n"}, {keys: ctrl+d}]
+"""
+
+
+def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any) -> Any:
+    from app.loader import load_file
+    from app.osapi import FakeInjector
+    from app.performer import Performer
+
+    injector = FakeInjector()
+    wayguide._performer = Performer(injector, probe)
+    path = home / "black.yaml"
+    path.write_text(BLACK)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    qtbot.waitUntil(lambda: wayguide.run is not None
+                    and wayguide.run.state.status in ("finished", "failed"), timeout=5000)
+    return injector
+
+
+def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, wayguide: Wayguide,
+                                                               home: Path) -> None:
+    from app.osapi import FakeWindowProbe, WindowInfo
+
+    editor = WindowInfo(app="mousepad", title="notes - Mousepad", handle=1)
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    probe = FakeWindowProbe(window=editor, others=[term])
+    injector = _black_run(qtbot, wayguide, home, probe)
+    assert wayguide.run is not None and wayguide.run.state.status == "finished"
+    assert probe.activated == [2]
+    assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
+
+
+def test_black_box_pauses_when_another_window_comes_to_the_front(qtbot: QtBot, wayguide: Wayguide,
+                                                                 home: Path) -> None:
+    from app.osapi import FakeWindowProbe, WindowInfo
+
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    intruder = WindowInfo(app="firefox", title="Mail", handle=3)
+
+    class Intruding(FakeWindowProbe):
+        """The terminal is in front for the focus step; then a mail window takes over."""
+
+        def active_window(self) -> WindowInfo | None:
+            front, self.window = self.window, intruder
+            return front
+
+    probe = Intruding(window=term, others=[intruder])
+    injector = _black_run(qtbot, wayguide, home, probe)
+    assert wayguide.run is not None and wayguide.run.state.status == "failed"
+    assert injector.sent == []
+    assert wayguide.run.state.failure is not None
+    assert wayguide.run.state.failure.message == (
+        "“Mail” is in front, not “bash”: Wayguide paused so that nothing is typed into the wrong "
+        "window.")
