@@ -46,6 +46,8 @@ class Performer:
                 target = self._one(action, target, stop)
             except _Refused as refused:
                 return Performed(index, str(refused)), target
+            except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
+                return Performed(index, f"The action failed ({type(exc).__name__})."), target
         return Performed(), target
 
     def _one(self, action: model.Action, target: WindowInfo | None,
