@@ -10,11 +10,18 @@ from app.osapi import Injector, ProbeUnavailable, WindowProbe
 __all__ = ["injector", "window_probe"]
 
 
+def _x11(wayland_reason: str) -> bool:
+    """True on Linux with an X display; on Wayland alone raises ProbeUnavailable(wayland_reason)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
+        raise ProbeUnavailable(wayland_reason)
+    return True
+
+
 def window_probe() -> WindowProbe:
     """The probe for this desktop; raises ProbeUnavailable with the reason when there is none."""
-    if sys.platform.startswith("linux"):
-        if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
-            raise ProbeUnavailable("Wayland does not tell applications which window is in front")
+    if _x11("Wayland does not tell applications which window is in front"):
         from app.platform.x11 import X11WindowProbe
 
         return X11WindowProbe()
@@ -23,9 +30,7 @@ def window_probe() -> WindowProbe:
 
 def injector() -> Injector:
     """Typing and key presses for this desktop; raises ProbeUnavailable saying why there are none."""
-    if sys.platform.startswith("linux"):
-        if os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("DISPLAY"):
-            raise ProbeUnavailable("Wayland does not let one application type into another")
+    if _x11("Wayland does not let one application type into another"):
         from app.platform.x11_input import X11Injector
 
         return X11Injector()
