@@ -36,7 +36,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
     env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
            "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
-           "WAYGUIDE_WIZARDS": tmp_path / "mine"}
+           "WAYGUIDE_WIZARDS": tmp_path / "mine", "WAYGUIDE_POLICY": tmp_path / "policy.yaml"}
     for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     monkeypatch.delenv("DISPLAY", raising=False)
@@ -203,3 +203,62 @@ def test_black_box_pauses_when_another_window_comes_to_the_front(qtbot: QtBot, w
     assert wayguide.run.state.failure.message == (
         "“Mail” is in front, not “bash”: Wayguide paused so that nothing is typed into the wrong "
         "window.")
+
+
+class FakeAutostart:
+    def __init__(self) -> None:
+        self.on = True
+
+    def enabled(self) -> bool:
+        return self.on
+
+    def set_enabled(self, on: bool) -> None:
+        self.on = on
+
+
+def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any, home: Path) -> None:
+    share = home / "share"
+    share.mkdir()
+    wizard = ONE_STEP.format(id="shared.task", title="From the share")
+    (share / "shared.yaml").write_text(wizard.replace("title: Do the one thing",
+                                                      "title: Do it\n    do: [{keys: ctrl+s}]"))
+    (home / "policy.yaml").write_text(f"settings: {{hotkey: ctrl+shift+g}}\nlocked: [hotkey]\n"
+                                      f"modes: [glass]\nlibrary: {{folders: [{share}]}}\n")
+    (home / "config").mkdir()
+    (home / "config" / "settings.json").write_text(json.dumps({"hotkey": "ctrl+alt+h", "autostart": True}))
+    fake = FakeAutostart()
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    try:
+        assert app.finish_startup()
+        assert app.settings is not None and app.settings.hotkey == "ctrl+shift+g"
+        assert app.policy is not None and app.policy.locked == ("hotkey",)
+        entry = app.library.get("shared.task") if app.library is not None else None
+        assert entry is not None and entry.layer == "policy"
+        assert all(e.wizard.allowed_modes == ("glass",) for e in app._visible())
+        assert app.start("shared.task", "black") == "'shared.task' cannot run in black box mode"
+        assert app.start("shared.task", None) is None
+        assert app.run is not None and app.run.state.mode == "glass"
+        app._apply_settings(app.settings.model_copy(update={"hotkey": "ctrl+alt+j", "autostart": False}))
+        assert app.settings.hotkey == "ctrl+shift+g" and not fake.on  # locked stays; autostart switched
+        saved = json.loads((home / "config" / "settings.json").read_text())
+        assert saved["autostart"] is False and saved["hotkey"] == "ctrl+shift+g"
+    finally:
+        if app.panel is not None:
+            app.panel.hide()
+        if app.ipc is not None:
+            app.ipc.close()
+
+
+def test_a_broken_policy_is_one_line_and_the_app_runs(qtbot: QtBot, qapp: Any, home: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "policy.yaml").write_text("modes: [glass\n")
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    try:
+        assert app.finish_startup()
+        assert app.policy is not None and app.policy.modes == ("glass", "black")
+        lines = [line for line in capsys.readouterr().err.splitlines() if "policy.yaml" in line]
+        assert lines == [f"{home / 'policy.yaml'}:2:1: error: YAML syntax: did not find expected ',' or ']' "
+                         "(the defaults apply)"]
+    finally:
+        if app.ipc is not None:
+            app.ipc.close()
