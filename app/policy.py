@@ -235,7 +235,12 @@ def load_policy(path: Path, origin: str = "system") -> tuple[Policy, list[Diagno
         policy._origin = f"no policy file at {path} ({origin}): the defaults"
         return policy, []
     try:
-        located = parse_yaml(read_bytes(path))
+        raw = read_bytes(path)
+        if _only_comments(raw):  # the packaged policy: everything commented out, the defaults
+            policy = Policy()
+            policy._source, policy._origin = path, f"{path} ({origin}; nothing set: the defaults)"
+            return policy, []
+        located = parse_yaml(raw)
     except SourceError as exc:
         return _defaults(path, origin), [Diagnostic(name, exc.line, exc.col, "error", exc.message,
                                                     _fallback(exc.hint))]
@@ -254,6 +259,10 @@ def load_policy(path: Path, origin: str = "system") -> tuple[Policy, list[Diagno
     policy = _trusted_run_folders(policy)
     policy._source, policy._origin = path, f"{path} ({origin})"
     return policy, problems + more
+
+
+def _only_comments(raw: bytes) -> bool:
+    return all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines())
 
 
 def _defaults(path: Path, origin: str) -> Policy:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,19 @@ def test_summary_names_no_secret(tmp_path: Path) -> None:
     assert "s3cr3t" not in text and "written in the policy file" in text
     assert "locked: hotkey, autostart" in text and "modes: glass" in text
     assert "run actions: allowed from /srv/trusted" in text
+
+
+def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Path) -> None:
+    packaged = Path(__file__).resolve().parents[2] / "packaging" / "policy.yaml"
+    policy, problems = load_policy(packaged)
+    assert problems == [] and policy.model_dump() == Policy().model_dump()
+    assert policy.source == packaged and "nothing set" in policy.origin
+    example = [re.sub(r"^# (?=( *)([a-z_]+:( |$)|- ))", "", line)
+               for line in packaged.read_text().splitlines()]
+    written = tmp_path / "policy.yaml"
+    written.write_text("\n".join(example) + "\n")
+    policy, problems = load_policy(written)  # every example in it, uncommented, is right
+    assert problems == []
+    assert policy.locked == ("hotkey", "autostart") and policy.library_folders == (Path("/srv/wizards"),)
+    assert policy.lrs is not None and policy.lrs.credentials == Credentials(env="WAYGUIDE_LRS_AUTH")
+    assert policy.settings.model_fields_set == set(Settings.model_fields)
