@@ -527,6 +527,7 @@ class Wayguide(QObject):
         if not self.finish_startup():
             return
         assert self.settings is not None and self.policy is not None
+        self.settings = self.settings.model_copy(update={"autostart": self._starts_at_login()})
         dialog = SettingsDialog(self.settings, locked=self.policy.locked)
         if dialog.exec():
             self._apply_settings(dialog.settings())
@@ -551,13 +552,24 @@ class Wayguide(QObject):
         if new.roles != old.roles and self.library is not None:
             self._library_changed()
 
-    def _switch_autostart(self, on: bool) -> None:
+    def _autostart_backend(self) -> Autostart:
         from app.autostart import autostart
 
         if self._autostart is None:
             self._autostart = autostart()
+        return self._autostart
+
+    def _starts_at_login(self) -> bool:
+        """What the login really does (the installed entry, the person's override), shown in Settings."""
+        assert self.settings is not None
         try:
-            self._autostart.set_enabled(on)
+            return self._autostart_backend().enabled()
+        except OSError:
+            return self.settings.autostart
+
+    def _switch_autostart(self, on: bool) -> None:
+        try:
+            self._autostart_backend().set_enabled(on)
         except OSError as exc:
             print(f"wayguide: warning: cannot switch start at login {'on' if on else 'off'}: "
                   f"{exc.strerror or exc}", file=sys.stderr)

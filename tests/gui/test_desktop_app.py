@@ -262,3 +262,26 @@ def test_a_broken_policy_is_one_line_and_the_app_runs(qtbot: QtBot, qapp: Any, h
     finally:
         if app.ipc is not None:
             app.ipc.close()
+
+
+def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: Any, home: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[bool] = []
+
+    def exec_(dialog: Any) -> int:
+        shown.append(dialog.autostart.isChecked())
+        return 0
+
+    monkeypatch.setattr("overlays.settings_dialog.SettingsDialog.exec", exec_)
+    fake = FakeAutostart()
+    fake.on = False  # e.g. switched off in the desktop's own session settings
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    try:
+        assert app.finish_startup() and app.settings is not None and app.settings.autostart
+        app.open_settings()
+        assert shown == [False]
+        app._apply_settings(app.settings.model_copy(update={"autostart": True}))
+        assert fake.on
+    finally:
+        if app.ipc is not None:
+            app.ipc.close()

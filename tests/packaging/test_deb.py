@@ -49,6 +49,8 @@ def test_the_package_is_named_and_laid_out_as_promised(installed: Installed) -> 
     assert sorted(p.name for p in (qt / "plugins").iterdir()) == [
         "iconengines", "imageformats", "platforminputcontexts", "platforms"]
     assert not list(internal.glob("libgtk-3*"))  # the GTK theme plugin and its stack stay out
+    icu = next((qt / "lib").glob("libicudata.so.*"))
+    assert icu.stat().st_size < 8_000_000  # packaging/trim_icu.py ran (Qt's own is 32 MB)
 
 
 def frozen_env(tmp_path: Path, installed: Installed) -> dict[str, str]:
