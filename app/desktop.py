@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -95,6 +96,7 @@ class Wayguide(QObject):
         self.performed.connect(self._performed)
         self._performer: Performer | None = None
         self._no_automation = ""
+        self._warmed = False
         self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
         self.tray.modeChanged.connect(self._mode_changed)
@@ -253,7 +255,7 @@ class Wayguide(QObject):
             self._library_changed()
 
     def _library_changed(self) -> None:
-        self.tray.set_wizards([(e.id, e.wizard.title) for e in self._visible()])
+        self.tray.set_wizards([(e.id, e.card.title) for e in self._visible()])
         if self.panel is not None and self.panel.isVisible() and self.run is None:
             self._show_home()
 
@@ -261,7 +263,7 @@ class Wayguide(QObject):
         from app.relevance import for_roles
 
         assert self.library is not None and self.settings is not None
-        return [e for e in self.library if for_roles(e.wizard, self.settings.roles)]
+        return [e for e in self.library if for_roles(e.card, self.settings.roles)]
 
     # ----------------------------------------------------------------- panel
 
@@ -297,6 +299,16 @@ class Wayguide(QObject):
         panel = self._panel()
         panel.show()
         panel.raise_()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Once the panel has been shown, the engine and the wizard model are imported on a worker
+        thread, so that picking a task does not wait for them; a tray app nobody opened never holds
+        them (see app.listing)."""
+        if not self._warmed:
+            self._warmed = True
+            threading.Thread(target=importlib.import_module, args=("app.engine",),
+                             name="wayguide-warm-up", daemon=True).start()
 
     def hide_panel(self) -> None:
         if self.panel is not None:
@@ -319,7 +331,7 @@ class Wayguide(QObject):
         from app.relevance import relevant
 
         assert self.settings is not None
-        wizards = [e.wizard for e in self._visible()]
+        wizards = [e.card for e in self._visible()]
         matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
         label = None
         if self.context is not None and matches:
@@ -496,7 +508,7 @@ class Wayguide(QObject):
     def _mode_changed(self, mode: str) -> None:
         if self.settings is None:
             return
-        self._apply_settings(self.settings.model_copy(update={"preferred_mode": mode}))
+        self._apply_settings(self.settings.replace(preferred_mode=mode))
 
     def open_settings(self) -> None:
         from overlays.settings_dialog import SettingsDialog
