@@ -209,8 +209,6 @@ class Wayguide(QObject):
 
     def _no_tray_notice(self) -> None:
         """Said once per person: where there is no tray, how to reach Wayguide."""
-        from app.engine import Notice
-
         assert self.settings is not None
         marker = self.paths.data_dir / "said-no-tray"
         if marker.exists():
@@ -218,9 +216,9 @@ class Wayguide(QObject):
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
         self.summon()
-        self._panel().apply([Notice(
+        self._panel().current_view().show_notice(
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
-            "or run “wayguide toggle” to open Wayguide.")])
+            "or run “wayguide toggle” to open Wayguide.")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
 

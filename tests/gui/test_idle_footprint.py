@@ -1,5 +1,10 @@
 """The tray app waiting for its hotkey holds neither the wizard model nor pydantic: the library is
-kept as cards, and the full model is made when a run starts. Checked in fresh interpreters."""
+kept as cards, and the full model is made when a run starts. Checked in fresh interpreters.
+
+This is what keeps idle memory near a bare PySide6 tray app (bench/bench_app.py: pydantic and the
+model classes alone are ~25 MiB). Whatever start-up reads (settings, the admin policy, the library)
+must be usable without them once it has been checked: keep a checked result by content digest, as
+app/cache.py does for wizard files, and validate with pydantic only when the file changed."""
 
 from __future__ import annotations
 
@@ -62,3 +67,44 @@ def test_a_run_gets_the_full_model_from_the_cache(tmp_path: Path) -> None:
     _run(tmp_path)
     lines = _run(tmp_path, "run").splitlines()
     assert lines[0].endswith("[]") and lines[1] == "focus True"
+
+
+STARTUP = """
+import sys
+from PySide6.QtWidgets import QApplication
+from app.desktop import Wayguide
+from app.paths import Paths
+app = QApplication([])
+wayguide = Wayguide(app, Paths.from_env(), start_hotkey=False)
+assert wayguide.finish_startup()
+idle = sorted(m for m in HEAVY if m in sys.modules)
+wayguide._show_home()  # what the first hotkey press shows, before the warm-up thread
+shown = sorted(m for m in HEAVY if m in sys.modules)
+print(len(list(wayguide.library)), idle, shown)
+wayguide.quit()
+""".replace("HEAVY", repr(("pydantic", "app.model", "app.engine", "app.loader", "jinja2")))
+
+POLICY = """\
+settings: {hotkey: ctrl+alt+g, theme: dark}
+locked: [hotkey]
+modes: [glass]
+usage: {enabled: true}
+"""
+
+
+@pytest.mark.parametrize("policy", [None, POLICY], ids=["no policy", "a policy"])
+def test_the_started_app_waits_without_them(tmp_path: Path, policy: str | None) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "WAYGUIDE_CACHE_DIR": str(tmp_path / "cache"),
+           "WAYGUIDE_CONFIG_DIR": str(tmp_path / "config"), "WAYGUIDE_DATA_DIR": str(tmp_path / "data"),
+           "WAYGUIDE_RUNTIME_DIR": str(tmp_path / "run"), "WAYGUIDE_POLICY": str(tmp_path / "policy.yaml")}
+    env.pop("DISPLAY", None)
+    if policy is not None:
+        (tmp_path / "policy.yaml").write_text(policy)
+    outputs = []
+    for _ in range(2):  # the first start checks every file; the second finds them checked
+        done = subprocess.run([sys.executable, "-c", STARTUP], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout.strip())
+    count, rest = outputs[1].split(" ", 1)
+    assert int(count) >= 9 and rest == "[] []", outputs
