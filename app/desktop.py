@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -103,6 +104,7 @@ class Wayguide(QObject):
         self.performed.connect(self._performed)
         self._performer: Performer | None = None
         self._no_automation = ""
+        self._warmed = False
         self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
         self.tray.modeChanged.connect(self._mode_changed)
@@ -218,8 +220,6 @@ class Wayguide(QObject):
 
     def _no_tray_notice(self) -> None:
         """Said once per person: where there is no tray, how to reach Wayguide."""
-        from app.engine import Notice
-
         assert self.settings is not None
         marker = self.paths.data_dir / "said-no-tray"
         if marker.exists():
@@ -227,9 +227,9 @@ class Wayguide(QObject):
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
         self.summon()
-        self._panel().apply([Notice(
+        self._panel().current_view().show_notice(
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
-            "or run “wayguide toggle” to open Wayguide.")])
+            "or run “wayguide toggle” to open Wayguide.")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
 
@@ -264,7 +264,7 @@ class Wayguide(QObject):
             self._library_changed()
 
     def _library_changed(self) -> None:
-        self.tray.set_wizards([(e.id, e.wizard.title) for e in self._visible()])
+        self.tray.set_wizards([(e.id, e.card.title) for e in self._visible()])
         if self.panel is not None and self.panel.isVisible() and self.run is None:
             self._show_home()
 
@@ -277,9 +277,12 @@ class Wayguide(QObject):
         assert self.library is not None and self.settings is not None and self.policy is not None
         visible = []
         for entry in self.library:
-            wizard = self.policy.restrict(entry.wizard)
-            if wizard is not None and for_roles(wizard, self.settings.roles):
-                visible.append(entry if wizard is entry.wizard else dataclasses.replace(entry, wizard=wizard))
+            modes = self.policy.modes_for(entry.card.allowed_modes)
+            if modes and for_roles(entry.card, self.settings.roles):
+                if modes != entry.card.allowed_modes:
+                    card = dataclasses.replace(entry.card, allowed_modes=modes)
+                    entry = dataclasses.replace(entry, card=card)
+                visible.append(entry)
         return visible
 
     # ----------------------------------------------------------------- panel
@@ -316,6 +319,16 @@ class Wayguide(QObject):
         panel = self._panel()
         panel.show()
         panel.raise_()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Once the panel has been shown, the engine and the wizard model are imported on a worker
+        thread, so that picking a task does not wait for them; a tray app nobody opened never holds
+        them (see app.listing)."""
+        if not self._warmed:
+            self._warmed = True
+            threading.Thread(target=importlib.import_module, args=("app.engine",),
+                             name="wayguide-warm-up", daemon=True).start()
 
     def hide_panel(self) -> None:
         if self.panel is not None:
@@ -338,7 +351,7 @@ class Wayguide(QObject):
         from app.relevance import relevant
 
         assert self.settings is not None
-        wizards = [e.wizard for e in self._visible()]
+        wizards = [e.card for e in self._visible()]
         matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
         label = None
         if self.context is not None and matches:
@@ -519,7 +532,7 @@ class Wayguide(QObject):
     def _mode_changed(self, mode: str) -> None:
         if self.settings is None:
             return
-        self._apply_settings(self.settings.model_copy(update={"preferred_mode": mode}))
+        self._apply_settings(self.settings.replace(preferred_mode=mode))
 
     def open_settings(self) -> None:
         from overlays.settings_dialog import SettingsDialog
@@ -527,7 +540,7 @@ class Wayguide(QObject):
         if not self.finish_startup():
             return
         assert self.settings is not None and self.policy is not None
-        self.settings = self.settings.model_copy(update={"autostart": self._starts_at_login()})
+        self.settings = self.settings.replace(autostart=self._starts_at_login())
         dialog = SettingsDialog(self.settings, locked=self.policy.locked)
         if dialog.exec():
             self._apply_settings(dialog.settings())

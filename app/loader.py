@@ -8,7 +8,6 @@ import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from app import model, templating
 from app.cache import ResultCache
+from app.checked import LoadResult
 from app.diagnostics import Diagnostic, Severity
 from app.model import Wizard
 from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
@@ -24,20 +24,6 @@ from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
 __all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document"]
 
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    path: Path
-    wizard: Wizard | None
-    diagnostics: tuple[Diagnostic, ...]
-    revision: str = ""
-    """The wizard's `version`, else a digest of the file: what usage data records."""
-    id_position: tuple[int, int] = (1, 1)
-
-    @property
-    def ok(self) -> bool:
-        return self.wizard is not None
 
 
 def load_file(path: Path, display: str | None = None, cache: ResultCache | None = None) -> LoadResult:

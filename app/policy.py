@@ -15,98 +15,50 @@ defaults and the rest of the policy holds.
     lrs:
       endpoint: https://lrs.example.com/xapi/
       credentials: {env: WAYGUIDE_LRS_AUTH}   # or {file: /etc/wayguide/lrs-credentials}
+
+The file is checked (app/policy_check.py, with the wizard loader's positioned errors) only when its
+bytes change; the result is kept in the cache folder, so the tray app waiting for its hotkey holds
+no schema library for it.
 """
 
 from __future__ import annotations
 
-import difflib
+import contextlib
+import dataclasses
+import hashlib
+import json
 import os
-import re
 import stat
+import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    field_validator,
-    model_validator,
-)
+from typing import TYPE_CHECKING, Any
 
 from app.diagnostics import Diagnostic
-from app.model import Wizard
-from app.paths import Paths
 from app.settings import Settings
-from app.yamlsource import Located, SourceError, parse_yaml, read_bytes
 
-__all__ = ["Credentials", "Library", "Lrs", "Policy", "Run", "Usage", "load_policy", "policy_in_force"]
+if TYPE_CHECKING:
+    from app.model import Wizard
+    from app.paths import Paths
 
-Mode = Literal["glass", "black"]
+__all__ = ["Credentials", "Lrs", "Policy", "Run", "Usage", "load_policy", "policy_in_force"]
 
-
-def _setting_name(name: str) -> str:
-    if name not in Settings.model_fields:
-        names = list(Settings.model_fields)
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(names)
-        raise ValueError(f"unknown setting '{name}' ({hint})")
-    return name
+CACHE_FILE = "policy.json"
+_CHECKING_CODE = ("policy.py", "policy_check.py", "loader.py", "yamlsource.py", "settings.py", "combo.py")
 
 
-def _absolute(path: Path) -> Path:
-    path = path.expanduser()
-    if not path.is_absolute():
-        raise ValueError(f"'{path}' is not an absolute path (write the full path, e.g. /srv/wizards)")
-    return path
+@dataclass(frozen=True)
+class Credentials:
+    """Where the LRS credentials ('key:secret') come from: exactly one of env, file, inline."""
 
-
-Folder = Annotated[Path, AfterValidator(_absolute)]
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Library(_Section):
-    folders: tuple[Folder, ...] = Field(
-        (), description="Extra wizard folders (e.g. a network share), after the system-wide one.")
-
-
-class Run(_Section):
-    allowed: bool = Field(False, description="Whether wizards may start programs (`run` actions).")
-    folders: tuple[Folder, ...] = Field(
-        (), description="Only wizard files under these folders may; none given: the system-wide folder.")
-
-
-class Usage(_Section):
-    enabled: bool = Field(True, description="Record which wizards are used (never what is typed).")
-    search_queries: bool = Field(False, description="Whether what people search for may be stored.")
-
-
-class Credentials(_Section):
-    """Where the LRS credentials come from: exactly one of env, file, inline."""
-
-    env: str | None = Field(None, description="An environment variable holding 'key:secret'.")
-    file: Folder | None = Field(None, description="A file holding 'key:secret', readable only by "
-                                                 "root or the person.")
-    inline: str | None = Field(None, description="'key:secret' in policy.yaml itself: only with "
-                                                 "allow_inline, as the file is world-readable.")
+    env: str | None = None
+    file: Path | None = None
+    inline: str | None = None
     allow_inline: bool = False
 
-    @model_validator(mode="after")
-    def _one_source(self) -> Credentials:
-        given = [n for n in ("env", "file", "inline") if getattr(self, n) is not None]
-        if len(given) != 1:
-            raise ValueError("credentials need exactly one of 'env', 'file' or 'inline'"
-                             + (f", got {' and '.join(given)}" if given else ""))
-        return self
-
     def read(self, env: Mapping[str, str] | None = None) -> str | None:
-        """The credentials ('key:secret'), or None where they cannot be had. Never logged."""
+        """The credentials, or None where they cannot be had. Never logged."""
         env = os.environ if env is None else env
         if self.env is not None:
             return env.get(self.env) or None
@@ -118,51 +70,46 @@ class Credentials(_Section):
         return self.inline
 
 
-class Lrs(_Section):
-    endpoint: str = Field(description="The xAPI endpoint of the Learning Record Store.")
+@dataclass(frozen=True)
+class Lrs:
+    endpoint: str
+    """The xAPI endpoint of the Learning Record Store."""
     credentials: Credentials | None = None
 
-    @model_validator(mode="after")
-    def _https(self) -> Lrs:
-        if not self.endpoint.startswith(("https://", "http://")):
-            raise ValueError(f"'endpoint': not a web address: {self.endpoint!r} (write https://…)")
-        return self
+
+@dataclass(frozen=True)
+class Run:
+    allowed: bool = False
+    """Whether wizards may start programs (`run` actions)."""
+    folders: tuple[Path, ...] = ()
+    """Only wizard files under these folders may (the system-wide folder when none were given)."""
 
 
-class Policy(_Section):
-    settings: Settings = Field(default_factory=Settings,
-                               description="Values for the person's settings.")
-    locked: tuple[Annotated[str, AfterValidator(_setting_name)], ...] = Field(
-        (), description="Settings the person cannot change.")
-    modes: tuple[Mode, ...] = Field(("glass", "black"), description="The modes wizards may run in.")
-    library: Library = Field(default_factory=Library)
-    run: Run = Field(default_factory=Run)
-    usage: Usage = Field(default_factory=Usage)
-    lrs: Lrs | None = Field(None, description="Where usage statements are sent; none: nowhere.")
+@dataclass(frozen=True)
+class Usage:
+    enabled: bool = True
+    """Record which wizards are used and how far people get (never what anybody types)."""
+    search_queries: bool = False
+    """Whether what people search for may be stored."""
 
-    @field_validator("modes")
-    @classmethod
-    def _some_mode(cls, modes: tuple[str, ...]) -> tuple[str, ...]:
-        if not modes:
-            raise ValueError("at least one mode must be allowed: glass or black")
-        return modes
 
-    _source: Path | None = PrivateAttr(None)
-    _origin: str = PrivateAttr("no policy file: the defaults")
-
-    @property
-    def source(self) -> Path | None:
-        """The file this policy came from; None when there was none (the defaults)."""
-        return self._source
-
-    @property
-    def origin(self) -> str:
-        """Where it came from, for `wayguide doctor`."""
-        return self._origin
-
-    @property
-    def library_folders(self) -> tuple[Path, ...]:
-        return self.library.folders
+@dataclass(frozen=True)
+class Policy:
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    """Values for the person's settings (checked, normalised: Settings field names)."""
+    locked: tuple[str, ...] = ()
+    """Settings the person cannot change."""
+    modes: tuple[str, ...] = ("glass", "black")
+    library_folders: tuple[Path, ...] = ()
+    """Extra wizard folders (e.g. a network share), after the system-wide one."""
+    run: Run = field(default_factory=Run)
+    usage: Usage = field(default_factory=Usage)
+    lrs: Lrs | None = None
+    """Where usage statements are sent; None: nowhere."""
+    source: Path | None = field(default=None, compare=False)
+    """The file it came from; None when there was none."""
+    origin: str = field(default="no policy file: the defaults", compare=False)
+    """Where it came from, in words, for `wayguide doctor`."""
 
     def allows_run(self, wizard_path: Path | None) -> bool:
         """Whether a wizard loaded from this file may perform `run` actions."""
@@ -174,34 +121,41 @@ class Policy(_Section):
     def allows_mode(self, mode: str) -> bool:
         return mode in self.modes
 
+    def modes_for(self, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """A wizard's modes (in its order) that the policy allows; empty: it cannot run here."""
+        return tuple(m for m in allowed if m in self.modes)
+
     def restrict(self, wizard: Wizard) -> Wizard | None:
         """The wizard limited to the allowed modes; None when it allows none of them."""
-        modes = [m for m in wizard.allowed_modes if m in self.modes]
+        modes = self.modes_for(wizard.allowed_modes)
         if not modes:
             return None
-        if tuple(modes) == wizard.allowed_modes:
+        if modes == wizard.allowed_modes:
             return wizard
-        return wizard.model_copy(update={"modes": modes})
+        return wizard.model_copy(update={"modes": list(modes)})
 
     def apply(self, settings: Settings) -> Settings:
         """The person's settings with the administrator's in force: locked ones always, the others
-        only where the person chose nothing; a preferred mode that is not allowed goes."""
-        update: dict[str, Any] = {name: getattr(self.settings, name) for name in self.locked}
-        for name in self.settings.model_fields_set - settings.model_fields_set:
-            update.setdefault(name, getattr(self.settings, name))
+        where the person kept Wayguide's default; a preferred mode that is not allowed goes."""
+        default = Settings()
+        update: dict[str, Any] = {name: self.settings.get(name, getattr(default, name))
+                                  for name in self.locked}
+        for name, value in self.settings.items():
+            if getattr(settings, name) == getattr(default, name):
+                update.setdefault(name, value)
         mode = update.get("preferred_mode", settings.preferred_mode)
         if mode != "wizard" and mode not in self.modes:
             update["preferred_mode"] = "wizard"
-        return settings.model_copy(update=update) if update else settings
+        return settings.replace(**update) if update else settings
 
     def summary(self) -> list[str]:
         """The policy in force, one line per part, for `wayguide doctor` (no secrets)."""
-        set_here = sorted(self.settings.model_fields_set)
+        values = ", ".join(f"{n}={_plain(v)}" for n, v in sorted(self.settings.items()))
         lines = [
-            "settings: " + (", ".join(f"{n}={getattr(self.settings, n)}" for n in set_here) or "none set"),
+            f"settings: {values or 'none set'}",
             "locked: " + (", ".join(self.locked) or "nothing"),
             "modes: " + ", ".join(self.modes),
-            "library folders: " + (", ".join(map(str, self.library.folders)) or "none"),
+            "library folders: " + (", ".join(map(str, self.library_folders)) or "none"),
             "run actions: " + (("allowed from " + ", ".join(map(str, self.run.folders)))
                                if self.run.allowed else "not allowed"),
             f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
@@ -216,95 +170,69 @@ class Policy(_Section):
             lines.append(f"LRS: {self.lrs.endpoint} (credentials: {where})")
         return lines
 
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        for name in ("source", "origin"):
+            del data[name]
+        return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Policy:
+        lrs = data.get("lrs")
+        creds = lrs.get("credentials") if lrs else None
+        return cls(
+            settings=dict(data["settings"]), locked=tuple(data["locked"]), modes=tuple(data["modes"]),
+            library_folders=tuple(Path(p) for p in data["library_folders"]),
+            run=Run(bool(data["run"]["allowed"]), tuple(Path(p) for p in data["run"]["folders"])),
+            usage=Usage(**data["usage"]),
+            lrs=None if not lrs else Lrs(lrs["endpoint"], None if not creds else Credentials(
+                creds["env"], Path(creds["file"]) if creds["file"] else None, creds["inline"],
+                bool(creds["allow_inline"]))),
+        )
+
+
+def _plain(value: Any) -> str:
+    return ",".join(value) if isinstance(value, tuple | list) else str(value)
+
 
 def policy_in_force(paths: Paths, env: Mapping[str, str] | None = None) -> tuple[Policy, list[Diagnostic]]:
     """The policy for this machine: WAYGUIDE_POLICY's file, else the system one (paths.policy_file)."""
     env = os.environ if env is None else env
-    return load_policy(paths.policy_file, "WAYGUIDE_POLICY" if env.get("WAYGUIDE_POLICY") else "system")
+    origin = "WAYGUIDE_POLICY" if env.get("WAYGUIDE_POLICY") else "system"
+    return load_policy(paths.policy_file, origin, paths.cache_dir)
 
 
-def load_policy(path: Path, origin: str = "system") -> tuple[Policy, list[Diagnostic]]:
+def load_policy(path: Path, origin: str = "system",
+                cache_dir: Path | None = None) -> tuple[Policy, list[Diagnostic]]:
     """The policy in `path`, or the defaults; never raises for anything in the file.
 
-    `origin` says how the path was chosen ("system" or "WAYGUIDE_POLICY")."""
-    from app.loader import validate_document
-
-    name = str(path)
-    if not path.exists():
-        policy = Policy()
-        policy._origin = f"no policy file at {path} ({origin}): the defaults"
-        return policy, []
+    `origin` says how the path was chosen ("system" or "WAYGUIDE_POLICY"). With a cache folder, a
+    file whose exact bytes (and readability) were checked before is not checked again."""
     try:
-        raw = read_bytes(path)
-        if _only_comments(raw):  # the packaged policy: everything commented out, the defaults
-            policy = Policy()
-            policy._source, policy._origin = path, f"{path} ({origin}; nothing set: the defaults)"
-            return policy, []
-        located = parse_yaml(raw)
-    except SourceError as exc:
-        return _defaults(path, origin), [Diagnostic(name, exc.line, exc.col, "error", exc.message,
-                                                    _fallback(exc.hint))]
-    found, problems = validate_document(name, located, Policy, "a policy file")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Policy(origin=f"no policy file at {path} ({origin}): the defaults"), []
+    except OSError as exc:
+        return Policy(source=path, origin=f"{path} ({origin}; not readable: the defaults)"), [
+            Diagnostic(str(path), 1, 1, "error", f"cannot read: {exc.strerror or exc}", "the defaults apply")]
+    if all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines()):
+        return Policy(source=path, origin=f"{path} ({origin}; nothing set: the defaults)"), []
+    key = hashlib.sha256(raw).hexdigest() + ("-world" if _world_readable(path) else "")
+    cache = _Cache(cache_dir / CACHE_FILE if cache_dir is not None else None)
+    found = cache.get(key, str(path))
     if found is None:
-        problems = [_with_fallback(p) for p in problems]
-        kept = {}
-        if isinstance(located.data, dict):  # keep the sections that are right on their own
-            for key, value in located.data.items():
-                alone = Located({key: value}, located.text, located.root)
-                part, errors = validate_document(name, alone, Policy, "a policy file")
-                if part is not None and not errors:
-                    kept[key] = value
-        found = Policy.model_validate(kept)
-    policy, more = _check_secrets(found, path, located)
-    policy = _trusted_run_folders(policy)
-    policy._source, policy._origin = path, f"{path} ({origin})"
-    return policy, problems + more
+        from app.policy_check import check_policy  # pydantic and the loader: only for a changed file
 
-
-def _only_comments(raw: bytes) -> bool:
-    return all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines())
-
-
-def _defaults(path: Path, origin: str) -> Policy:
-    policy = Policy()
-    policy._source, policy._origin = path, f"{path} ({origin}; not usable: the defaults)"
-    return policy
-
-
-def _fallback(hint: str | None) -> str:
-    return f"{hint}; the defaults apply" if hint else "the defaults apply"
-
-
-def _with_fallback(problem: Diagnostic) -> Diagnostic:
-    """The problem, its hint saying that the section's defaults apply (a hint written into the
-    message by a validator, "message (hint)", is moved out of it)."""
-    if not problem.is_error:
-        return problem
-    message, hint = problem.message, problem.hint
-    inner = re.fullmatch(r"(.*?) \((.*)\)", message)
-    if hint is None and inner:
-        message, hint = inner.groups()
-    return Diagnostic(problem.path, problem.line, problem.col, problem.severity, message,
-                      f"{hint}; this section's defaults apply" if hint else "this section's defaults apply")
-
-
-def _check_secrets(policy: Policy, path: Path, located: Located) -> tuple[Policy, list[Diagnostic]]:
-    """LRS credentials written in a world-readable policy are refused unless the admin insists."""
-    creds = policy.lrs.credentials if policy.lrs is not None else None
-    if creds is None:
-        return policy, []
-    if creds.inline is not None and not creds.allow_inline and _world_readable(path):
-        line, col = located.position(("lrs", "credentials", "inline"))
-        return policy.model_copy(update={"lrs": None}), [Diagnostic(
-            str(path), line, col, "error", "LRS credentials written in a file everyone can read",
-            "use 'file:' (readable only by root) or 'env:', or add 'allow_inline: true'; "
-            "nothing is sent")]
-    if creds.file is not None and _world_readable(creds.file):
-        line, col = located.position(("lrs", "credentials", "file"))
-        return policy, [Diagnostic(str(path), line, col, "warning",
-                                   f"the LRS credentials file {creds.file} can be read by everyone",
-                                   f"chmod 600 {creds.file}")]
-    return policy, []
+        found = check_policy(path, raw, _world_readable(path))
+        cache.put(key, *found)
+    policy, problems, credentials_at = found
+    if policy.lrs is not None and policy.lrs.credentials is not None and policy.lrs.credentials.file \
+            and _world_readable(policy.lrs.credentials.file):
+        file = policy.lrs.credentials.file
+        problems = [*problems, Diagnostic(str(path), *credentials_at, "warning",
+                                          f"the LRS credentials file {file} can be read by everyone",
+                                          f"chmod 600 {file}")]
+    return dataclasses.replace(policy, source=path, origin=f"{path} ({origin})"), problems
 
 
 def _world_readable(path: Path) -> bool:
@@ -314,9 +242,43 @@ def _world_readable(path: Path) -> bool:
         return False
 
 
-def _trusted_run_folders(policy: Policy) -> Policy:
-    """`run` allowed without folders: from the system-wide wizard folder only (admin-writable)."""
-    if not policy.run.allowed or policy.run.folders:
-        return policy
-    system = Paths.from_env({}).system_wizards
-    return policy.model_copy(update={"run": policy.run.model_copy(update={"folders": (system,)})})
+Checked = tuple[Policy, list[Diagnostic], tuple[int, int]]
+"""A checked policy, its problems, and where its credentials file is named (line, col)."""
+
+
+class _Cache:
+    """policy.json in the cache folder: {check-code key, {file digest: checked policy}}."""
+
+    def __init__(self, path: Path | None) -> None:
+        from app.cache import code_key
+
+        self.path = path
+        self.key = code_key(_CHECKING_CODE)
+        self.entries: dict[str, Any] = {}
+        if path is not None:
+            with contextlib.suppress(OSError, ValueError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict) and data.get("key") == self.key and isinstance(
+                        data.get("entries"), dict):
+                    self.entries = data["entries"]
+
+    def get(self, key: str, name: str) -> Checked | None:
+        entry = self.entries.get(key)
+        try:
+            return (Policy.from_json(entry["policy"]),
+                    [Diagnostic(name, *d) for d in entry["diagnostics"]],
+                    tuple(entry["credentials_at"])) if entry else None
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, key: str, policy: Policy, problems: list[Diagnostic], at: tuple[int, int]) -> None:
+        if self.path is None:
+            return
+        self.entries = {key: {"policy": policy.to_json(), "credentials_at": list(at), "diagnostics": [
+            [d.line, d.col, d.severity, d.message, d.hint] for d in problems]}}  # one policy per machine
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".policy-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                json.dump({"key": self.key, "entries": self.entries}, stream)
+            os.replace(tmp, self.path)

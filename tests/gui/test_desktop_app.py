@@ -234,11 +234,11 @@ def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any,
         assert app.policy is not None and app.policy.locked == ("hotkey",)
         entry = app.library.get("shared.task") if app.library is not None else None
         assert entry is not None and entry.layer == "policy"
-        assert all(e.wizard.allowed_modes == ("glass",) for e in app._visible())
+        assert all(e.card.allowed_modes == ("glass",) for e in app._visible())
         assert app.start("shared.task", "black") == "'shared.task' cannot run in black box mode"
         assert app.start("shared.task", None) is None
         assert app.run is not None and app.run.state.mode == "glass"
-        app._apply_settings(app.settings.model_copy(update={"hotkey": "ctrl+alt+j", "autostart": False}))
+        app._apply_settings(app.settings.replace(hotkey="ctrl+alt+j", autostart=False))
         assert app.settings.hotkey == "ctrl+shift+g" and not fake.on  # locked stays; autostart switched
         saved = json.loads((home / "config" / "settings.json").read_text())
         assert saved["autostart"] is False and saved["hotkey"] == "ctrl+shift+g"
@@ -280,7 +280,7 @@ def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: An
         assert app.finish_startup() and app.settings is not None and app.settings.autostart
         app.open_settings()
         assert shown == [False]
-        app._apply_settings(app.settings.model_copy(update={"autostart": True}))
+        app._apply_settings(app.settings.replace(autostart=True))
         assert fake.on
     finally:
         if app.ipc is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from app.loader import load_file
 from app.paths import Paths
 from app.policy import Credentials, Policy, load_policy, policy_in_force
 from app.settings import Settings
+
+SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 
 FULL = """\
 settings:
@@ -43,7 +47,7 @@ def write(tmp_path: Path, text: str, mode: int = 0o644) -> Path:
 def test_no_file_means_the_defaults(tmp_path: Path) -> None:
     policy, problems = load_policy(tmp_path / "none.yaml")
     assert problems == [] and policy.source is None
-    assert policy.model_dump() == Policy().model_dump()
+    assert policy == Policy()
     assert policy.modes == ("glass", "black") and not policy.run.allowed and policy.lrs is None
     assert policy.usage.enabled and not policy.usage.search_queries
     assert "the defaults" in policy.origin
@@ -54,7 +58,8 @@ def test_a_full_policy_reads_as_written(tmp_path: Path) -> None:
     policy, problems = load_policy(path, "WAYGUIDE_POLICY")
     assert problems == []
     assert policy.source == path and policy.origin == f"{path} (WAYGUIDE_POLICY)"
-    assert policy.settings.hotkey == "ctrl+shift+g" and policy.locked == ("hotkey", "autostart")
+    assert policy.settings == {"hotkey": "ctrl+shift+g", "theme": "dark"}
+    assert policy.locked == ("hotkey", "autostart")
     assert policy.modes == ("glass",)
     assert policy.library_folders == (Path("/srv/share/wizards"),)
     assert not policy.usage.enabled and policy.usage.search_queries
@@ -163,23 +168,23 @@ def test_modes_restrict_wizards(tmp_path: Path) -> None:
     assert wizard is not None and wizard.allowed_modes == ("glass", "black")
     assert Policy().restrict(wizard) is wizard
     glass = Policy(modes=("glass",)).restrict(wizard)
+    assert Policy(modes=("glass",)).modes_for(("black", "glass")) == ("glass",)
     assert glass is not None and glass.allowed_modes == ("glass",)
     only_black = wizard.model_copy(update={"modes": ["black"]})
     assert Policy(modes=("glass",)).restrict(only_black) is None
 
 
 def test_apply_forces_locked_settings_and_fills_the_unset_ones() -> None:
-    policy = Policy.model_validate({"settings": {"hotkey": "ctrl+shift+g", "theme": "dark"},
-                                    "locked": ["hotkey", "autostart"], "modes": ["glass"]})
-    person = Settings.model_validate({"hotkey": "ctrl+alt+h", "autostart": False, "panel_side": "left",
-                                      "preferred_mode": "black"})
+    policy = Policy(settings={"hotkey": "ctrl+shift+g", "theme": "dark"}, locked=("hotkey", "autostart"),
+                    modes=("glass",))
+    person = Settings(hotkey="ctrl+alt+h", autostart=False, panel_side="left", preferred_mode="black")
     applied = policy.apply(person)
     assert applied.hotkey == "ctrl+shift+g"  # locked: the admin's
     assert applied.autostart is True  # locked without a value: the default
-    assert applied.theme == "dark"  # the person chose none: the admin's
+    assert applied.theme == "dark"  # the person kept Wayguide's default: the admin's
     assert applied.panel_side == "left"  # the person's own
     assert applied.preferred_mode == "wizard"  # black box is not allowed here
-    chose = Settings.model_validate({"theme": "light"})
+    chose = Settings(theme="light")
     assert policy.apply(chose).theme == "light"
 
 
@@ -195,7 +200,7 @@ def test_summary_names_no_secret(tmp_path: Path) -> None:
 def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Path) -> None:
     packaged = Path(__file__).resolve().parents[2] / "packaging" / "policy.yaml"
     policy, problems = load_policy(packaged)
-    assert problems == [] and policy.model_dump() == Policy().model_dump()
+    assert problems == [] and policy == Policy()
     assert policy.source == packaged and "nothing set" in policy.origin
     example = [re.sub(r"^# (?=( *)([a-z_]+:( |$)|- ))", "", line)
                for line in packaged.read_text().splitlines()]
@@ -205,4 +210,24 @@ def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Pa
     assert problems == []
     assert policy.locked == ("hotkey", "autostart") and policy.library_folders == (Path("/srv/wizards"),)
     assert policy.lrs is not None and policy.lrs.credentials == Credentials(env="WAYGUIDE_LRS_AUTH")
-    assert policy.settings.model_fields_set == set(Settings.model_fields)
+    assert set(policy.settings) == SETTING_NAMES
+
+
+def test_an_unchanged_file_is_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, FULL + "lockd: []\n")
+    first = load_policy(path, cache_dir=tmp_path / "cache")
+    assert [p.message for p in first[1]] == ["unknown key 'lockd'"]
+    monkeypatch.setitem(sys.modules, "app.policy_check", None)  # importing it now fails
+    again = load_policy(path, cache_dir=tmp_path / "cache")
+    assert again == first and again[0].source == path
+    path.write_text(FULL)
+    with pytest.raises(ImportError):  # changed bytes are checked
+        load_policy(path, cache_dir=tmp_path / "cache")
+    monkeypatch.delitem(sys.modules, "app.policy_check")
+    assert load_policy(path, cache_dir=tmp_path / "cache")[1] == []
+
+
+def test_readability_is_part_of_what_was_checked(tmp_path: Path) -> None:
+    text = "lrs:\n  endpoint: https://lrs.example.com/\n  credentials: {inline: 'k:s'}\n"
+    assert load_policy(write(tmp_path, text, 0o644), cache_dir=tmp_path / "c")[0].lrs is None
+    assert load_policy(write(tmp_path, text, 0o600), cache_dir=tmp_path / "c")[0].lrs is not None
