@@ -156,6 +156,7 @@ class Wayguide(QObject):
         self.settings = self.policy.apply(settings)
         self.tray.set_hotkey(self.settings.hotkey)
         self.tray.set_mode(self.settings.preferred_mode)
+        self.tray.allow_modes(self.policy.modes, "preferred_mode" in self.policy.locked)
         apply_theme(self.app, self.settings.theme)
         self.library = Library.from_paths(self.paths, self.policy.library_folders)
         for problem in self.library.diagnostics():
@@ -598,7 +599,10 @@ class Wayguide(QObject):
         if self.run is not None:
             self.dispatch(Abort(reason="Wayguide was closed", at=time.time()))
         if self.listener is not None:
-            self.listener.stop()
+            try:
+                self.listener.stop()
+            except Exception as exc:  # e.g. its X connection is gone: that must not keep the app alive
+                print(f"wayguide: warning: the hotkey listener did not stop cleanly: {exc}", file=sys.stderr)
         if self.ipc is not None:
             self.ipc.close()
         self.tray.hide()

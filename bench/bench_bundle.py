@@ -69,7 +69,8 @@ def main() -> None:
     bare_xz = xz_size(bare)
     print("compressed (tar | xz -6) and the .deb (dpkg-deb -Zxz)")
     print(f"  {'bare PySide6 tray app':<26} {bare_xz / MB:7.1f} MB  {1:5.2f}×")
-    print(f"  {'wayguide':<26} {xz_size(wayguide) / MB:7.1f} MB  {xz_size(wayguide) / bare_xz:5.2f}×")
+    packed = xz_size(wayguide)
+    print(f"  {'wayguide':<26} {packed / MB:7.1f} MB  {packed / bare_xz:5.2f}×")
     print(f"  {deb.name:<26} {deb.stat().st_size / MB:7.1f} MB  {deb.stat().st_size / bare_xz:5.2f}×"
           "   goal ≤ 45 MB")
 

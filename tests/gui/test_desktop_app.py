@@ -235,6 +235,8 @@ def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any,
         entry = app.library.get("shared.task") if app.library is not None else None
         assert entry is not None and entry.layer == "policy"
         assert all(e.card.allowed_modes == ("glass",) for e in app._visible())
+        enabled = {a.data(): a.isEnabled() for a in app.tray._mode_group.actions()}
+        assert enabled == {"wizard": True, "glass": True, "black": False}
         assert app.start("shared.task", "black") == "'shared.task' cannot run in black box mode"
         assert app.start("shared.task", None) is None
         assert app.run is not None and app.run.state.mode == "glass"
@@ -285,3 +287,18 @@ def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: An
     finally:
         if app.ipc is not None:
             app.ipc.close()
+
+
+def test_quit_completes_when_the_hotkey_listener_fails_to_stop(qtbot: QtBot, qapp: Any, home: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        def stop(self) -> None:
+            raise ConnectionError("Display connection closed by client")
+
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    assert app.finish_startup()
+    app.listener = Broken()
+    quits: list[bool] = []
+    monkeypatch.setattr(qapp, "quit", lambda: quits.append(True))
+    app.quit()  # a SIGTERM at logout lands here
+    assert quits == [True] and app.ipc is not None and not app.ipc._server.isListening()
