@@ -128,6 +128,10 @@ class Panel(QWidget):
     focusReleased = Signal()
     runAgainRequested = Signal()
     homeRequested = Signal()
+    whyOpened = Signal(str)
+    """The person opened "Why?" on a step (its id)."""
+    searched = Signal(str, int)
+    """(query, tasks found) once a search settles."""
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent, WINDOW_FLAGS)
@@ -167,6 +171,8 @@ class Panel(QWidget):
         self.inputs.engineEvent.connect(self.engineEvent)
         self.step.engineEvent.connect(self.engineEvent)
         self.step.modeSwitched.connect(self._mode_switched)
+        self.step.whyOpened.connect(self.whyOpened)
+        self.home.searched.connect(self.searched)
         self.done.runAgainRequested.connect(self.runAgainRequested)
         self.done.homeRequested.connect(self._go_home)
 
