@@ -21,6 +21,9 @@ class LrsConfig:
     password: str = field(repr=False)
     homepage: str = ""
     """The actor account's homePage; default: the endpoint's origin."""
+    retry_first: float = 1.0
+    """Seconds before the first retry; each further failure doubles it, up to `retry_max`."""
+    retry_max: float = 300.0
 
     @property
     def statements_url(self) -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.engine import Effect, RunState
     from app.model import Step, Wizard
     from app.usage.store import Store
-    from app.usage.xapi import Sender
+    from app.usage.xapi import Post, Sender
 
 __all__ = ["Recorder"]
 
@@ -50,9 +50,10 @@ class Recorder:
         self.sender: Sender | None = None
         self._runs: weakref.WeakKeyDictionary[object, _Track] = weakref.WeakKeyDictionary()
 
-    def open(self, db: Path, config: UsageConfig,
-             on_error: Callable[[str], None] | None = None) -> None:
-        """Start recording into the store at `db` (and sending, when `config.lrs` is set)."""
+    def open(self, db: Path, config: UsageConfig, on_error: Callable[[str], None] | None = None,
+             post: Post | None = None) -> None:
+        """Start recording into the store at `db` (and sending, when `config.lrs` is set, through
+        `post`: by default stdlib urllib)."""
         from app.usage.store import Store
 
         self.close()
@@ -62,16 +63,18 @@ class Recorder:
         statement = None
         on_commit = None
         if config.lrs is not None:
-            from app.usage.xapi import Sender
+            from app.usage.xapi import Sender, urllib_post
             from app.usage.xapi import statement as make
 
             lrs = config.lrs
-            self.sender = Sender(db, lrs)
+            self.sender = Sender(db, lrs, post or urllib_post, backoff=lrs.retry_first,
+                                 max_backoff=lrs.retry_max)
             statement = lambda event, person: make(event, person, lrs)  # noqa: E731
             on_commit = self.sender.wake
         self.store = Store(db, statement, on_commit, on_error or _warn)
         if self.sender is not None:
-            self.sender.start()
+            store = self.store
+            self.sender.start(lambda: store.wait_ready(30.0))
 
     def close(self) -> None:
         """Write what is queued and stop the threads."""

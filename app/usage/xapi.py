@@ -203,7 +203,9 @@ class Sender:
         self.delivered = 0
         self._thread = threading.Thread(target=self._loop, name="wayguide-xapi-sender", daemon=True)
 
-    def start(self) -> None:
+    def start(self, ready: Callable[[], bool] = lambda: True) -> None:
+        """Start sending once `ready()` (called on the sender's thread) says the store is open."""
+        self._ready = ready
         self._thread.start()
 
     def wake(self) -> None:
@@ -221,10 +223,15 @@ class Sender:
                 "X-Experience-API-Version": XAPI_VERSION}
 
     def _loop(self) -> None:
+        if not self._ready():
+            return  # the store could not be opened: it said why
         conn = sqlite3.connect(self.db, timeout=10.0, isolation_level=None)
         try:
             while not self._stop.is_set():
-                delay = self.send_once(conn)
+                try:
+                    delay = self.send_once(conn)
+                except sqlite3.Error:  # busy for long, disk trouble: try again later
+                    delay = self._max_backoff
                 if delay is None:  # nothing to send: sleep until woken
                     self._wake.wait(60.0)
                 else:
