@@ -15,7 +15,8 @@ __all__ = ["render_html"]
 FUNNEL_WIDTH = 520
 BAR_HEIGHT = 22
 LABEL_WIDTH = 220
-PLOT_W, PLOT_H, PAD = 560, 180, 40
+PLOT_W, PLOT_H, PAD = 600, 190, 40
+PAD_LEFT = 64
 MAX_POINTS = 1000
 
 
@@ -54,12 +55,22 @@ class Chart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     median_y: float | None
+    stop_title: str
+    """The title of the step where most unfinished runs stop ("" when none stopped)."""
 
 
 def _seconds(value: float | None) -> str:
     from app.usage.report import _seconds as fmt
 
     return fmt(value)
+
+
+def _short(seconds: float) -> str:
+    """An axis label: "45 s", "2:05 min"."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d} min"
 
 
 def _chart(w: WizardStats) -> Chart:
@@ -80,7 +91,7 @@ def _chart(w: WizardStats) -> Chart:
         high = max(r.seconds for r in runs) or 1.0
 
         def x(at: float) -> float:
-            return PAD + (PLOT_W - PAD - 10) * (at - t0) / span
+            return PAD_LEFT + (PLOT_W - PAD_LEFT - 30) * (at - t0) / span
 
         def y(seconds: float) -> float:
             return PLOT_H - PAD / 2 - (PLOT_H - PAD) * seconds / high
@@ -93,10 +104,12 @@ def _chart(w: WizardStats) -> Chart:
         for i in range(5):
             at = t0 + span * i / 4
             x_ticks.append(Tick(round(x(at), 1), dt.datetime.fromtimestamp(at).strftime("%d %b")))
-            y_ticks.append(Tick(round(y(high * i / 4), 1), _seconds(high * i / 4)))
+            y_ticks.append(Tick(round(y(high * i / 4), 1), _short(high * i / 4)))
         if w.median_seconds is not None:
             median_y = round(y(w.median_seconds), 1)
-    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y)
+    titles = {s.step: s.title for s in w.steps}
+    stop = titles.get(w.stops[0][0], w.stops[0][0]) if w.stops else ""
+    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop)
 
 
 def render_html(report: Report) -> str:
@@ -112,4 +125,4 @@ def render_html(report: Report) -> str:
     return template.render(report=report, charts=[_chart(w) for w in report.wizards],
                            generated=generated, seconds=_seconds, funnel_width=FUNNEL_WIDTH,
                            label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT, plot_w=PLOT_W,
-                           plot_h=PLOT_H, pad=PAD)
+                           plot_h=PLOT_H, pad=PAD, pad_left=PAD_LEFT)

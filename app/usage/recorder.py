@@ -60,18 +60,15 @@ class Recorder:
         self.config = config
         if not config.enabled:
             return
-        statement = None
         on_commit = None
         if config.lrs is not None:
             from app.usage.xapi import Sender, urllib_post
-            from app.usage.xapi import statement as make
 
             lrs = config.lrs
             self.sender = Sender(db, lrs, post or urllib_post, backoff=lrs.retry_first,
                                  max_backoff=lrs.retry_max)
-            statement = lambda event, person: make(event, person, lrs)  # noqa: E731
             on_commit = self.sender.wake
-        self.store = Store(db, statement, on_commit, on_error or _warn)
+        self.store = Store(db, config.lrs is not None, on_commit, on_error or _warn)
         if self.sender is not None:
             store = self.store
             self.sender.start(lambda: store.wait_ready(30.0))

@@ -4,15 +4,13 @@ queue put."""
 
 from __future__ import annotations
 
-import json
 import queue
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
 
 from app.usage.events import RUN_ENDS, UsageEvent, new_id
 
@@ -22,7 +20,7 @@ DB_NAME = "usage.sqlite3"
 MAX_BATCH = 2000
 
 _COLUMNS = tuple(f.name for f in fields(UsageEvent))
-_INSERT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+INSERT_EVENT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 MIGRATIONS: tuple[str, ...] = (
     # 1: the events
     """
@@ -35,12 +33,12 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_run ON events (run, kind);
     """,
-    # 2: the xAPI outbox: statements kept until the LRS acknowledges them
+    # 2: the xAPI outbox: the events whose statements the LRS has not acknowledged yet. The
+    # statement is made from the event row when sent: its id and timestamp are the event's.
     """
     CREATE TABLE outbox (
         seq INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
-        statement TEXT NOT NULL,
+        event INTEGER NOT NULL UNIQUE REFERENCES events (seq),
         state TEXT NOT NULL DEFAULT 'pending',   -- pending | rejected
         attempts INTEGER NOT NULL DEFAULT 0,
         error TEXT
@@ -99,23 +97,20 @@ class _Flush:
 
 
 _STOP = object()
-Statement = Callable[[UsageEvent, str], "dict[str, Any] | None"]
-"""(event, person id) -> an xAPI statement, or None for events not sent."""
 
 
 class Store:
     """Writes events on its own thread. `put` never blocks; `flush` waits until everything put
     before it is committed. At start the writer marks runs that never ended as abandoned.
 
-    `statement`, when given, turns each event into an xAPI statement for the outbox, in the same
-    transaction as the event; `on_commit` is called (on the writer thread) after each commit
-    that added statements."""
+    With `outbox`, each event is also queued for the LRS, in the same transaction; `on_commit` is
+    then called (on the writer thread) after each commit."""
 
-    def __init__(self, path: Path, statement: Statement | None = None,
+    def __init__(self, path: Path, outbox: bool = False,
                  on_commit: Callable[[], None] | None = None,
                  on_error: Callable[[str], None] | None = None) -> None:
         self.path = path
-        self._statement = statement
+        self._outbox = outbox
         self._on_commit = on_commit
         self._on_error = on_error
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -185,24 +180,21 @@ class Store:
             return
         events = [replace(e, person=self.person) if e.kind == "started" and e.person is None else e
                   for e in events]
-        rows = [astuple(e) for e in events]
-        statements = []
-        if self._statement is not None:
-            for event in events:
-                made = self._statement(event, self.person)
-                if made is not None:
-                    statements.append((event.id, json.dumps(made, separators=(",", ":"))))
-        conn.execute("BEGIN")
+        rows = [tuple(getattr(e, name) for name in _COLUMNS) for e in events]
+        # IMMEDIATE: take the write lock first, waiting for the sender if it writes; a deferred
+        # transaction could not wait (SQLITE_BUSY on upgrading a stale WAL snapshot)
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany(_INSERT, rows)
-            if statements:
-                conn.executemany(
-                    "INSERT OR IGNORE INTO outbox (id, statement) VALUES (?, ?)", statements)
+            last = conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+            conn.executemany(INSERT_EVENT, rows)
+            if self._outbox:
+                conn.execute("INSERT INTO outbox (event) SELECT seq FROM events WHERE seq > ?",
+                             (last,))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        if statements and self._on_commit is not None:
+        if self._outbox and self._on_commit is not None:
             self._on_commit()
 
 

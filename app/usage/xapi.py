@@ -1,7 +1,8 @@
 """xAPI 1.0.3: usage events as statements, and the sender that delivers the outbox to the LRS.
 
-Statements are made by the store's writer when the event is recorded (id and timestamp included)
-and kept in the SQLite outbox until the LRS acknowledges them. The sender runs on its own thread,
+Each recorded event waits in the SQLite outbox until the LRS acknowledges its statement; the
+statement is made from the event row when sent, with the event's id and timestamp (both fixed
+when it happened), so a statement sent twice is the same statement. The sender runs on its own thread,
 posts batches with `X-Experience-API-Version: 1.0.3`, retries network errors, 429 and 5xx with
 exponential backoff, counts 200/204/409 as delivered (statement ids make a repeat harmless), and
 sets aside a statement the LRS refuses with another 4xx (`wayguide doctor` reports those).
@@ -19,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -170,12 +171,9 @@ def outbox_status(db: Path) -> OutboxStatus | None:
             return OutboxStatus(0, 0, None, "")
         pending, rejected = conn.execute(
             "SELECT sum(state = 'pending'), sum(state = 'rejected') FROM outbox").fetchone()
-        first = conn.execute("SELECT statement FROM outbox WHERE state = 'pending' ORDER BY seq "
-                             "LIMIT 1").fetchone()
-        oldest = None
-        if first is not None:
-            stamp = json.loads(first[0]).get("timestamp", "")
-            oldest = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+        first = conn.execute("SELECT e.at FROM outbox o JOIN events e ON e.seq = o.event "
+                             "WHERE o.state = 'pending' ORDER BY o.seq LIMIT 1").fetchone()
+        oldest = float(first[0]) if first is not None else None
         error = conn.execute("SELECT value FROM meta WHERE key = 'lrs_error'").fetchone()
         rejections = tuple(r[0] for r in conn.execute(
             "SELECT error FROM outbox WHERE state = 'rejected' ORDER BY seq DESC LIMIT 3"))
@@ -200,6 +198,7 @@ class Sender:
         self._stop = threading.Event()
         self._failures = 0
         self._isolate = False
+        self._person = ""
         self.delivered = 0
         self._thread = threading.Thread(target=self._loop, name="wayguide-xapi-sender", daemon=True)
 
@@ -243,11 +242,14 @@ class Sender:
 
     def send_once(self, conn: sqlite3.Connection) -> float | None:
         """Post one batch; None when the outbox is empty, else the seconds to wait before the next."""
-        rows = conn.execute("SELECT seq, id, statement FROM outbox WHERE state = 'pending' ORDER BY seq "
-                            "LIMIT ?", (1 if self._isolate else self._batch,)).fetchall()
+        rows = conn.execute(_PENDING, (1 if self._isolate else self._batch,)).fetchall()
         if not rows:
             return None
-        body = ("[" + ",".join(r[2] for r in rows) + "]").encode()
+        if not self._person:
+            found = conn.execute("SELECT value FROM meta WHERE key = 'person'").fetchone()
+            self._person = str(found[0]) if found else ""
+        body = json.dumps([statement(UsageEvent(*r[1:]), self._person, self.lrs) for r in rows],
+                          separators=(",", ":")).encode()
         seqs = [r[0] for r in rows]
         try:
             status, headers, answer = self._post(self.lrs.statements_url, body, self._headers(),
@@ -286,6 +288,10 @@ class Sender:
         if retry_after is not None and retry_after.strip().isdigit():
             delay = max(delay, min(self._max_backoff, float(retry_after)))
         return delay
+
+
+_PENDING = (f"SELECT o.seq, {', '.join('e.' + f.name for f in fields(UsageEvent))} FROM outbox o "
+            "JOIN events e ON e.seq = o.event WHERE o.state = 'pending' ORDER BY o.seq LIMIT ?")
 
 
 def _set(conn: sqlite3.Connection, sql: str, seqs: list[int]) -> None:

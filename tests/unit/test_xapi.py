@@ -84,7 +84,7 @@ class FakeLrs:
 
 def outbox(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
     db = tmp_path / DB_NAME
-    store = Store(db, lambda e, person: statement(e, person, LRS))
+    store = Store(db, outbox=True)
     made = [UsageEvent("step-shown", T0 + i, run="r", wizard="w", step=f"s{i}") for i in range(count)]
     for event in made:
         store.put(event)
@@ -96,7 +96,8 @@ def outbox(tmp_path: Path, count: int) -> tuple[Path, list[str]]:
 def pending(db: Path) -> list[tuple[str, str, int]]:
     conn = sqlite3.connect(db)
     try:
-        return list(conn.execute("SELECT id, state, attempts FROM outbox ORDER BY seq"))
+        return list(conn.execute("SELECT e.id, o.state, o.attempts FROM outbox o JOIN events e "
+                                 "ON e.seq = o.event ORDER BY o.seq"))
     finally:
         conn.close()
 
