@@ -198,6 +198,12 @@ class Panel(QWidget):
         self._mode = mode
         self.step.step = None
 
+    def set_automation(self, unavailable: str) -> None:
+        """Where "Do it for me" cannot work, the one sentence saying why ("" where it can); the step
+        view and the inputs form show it and stop offering automation."""
+        self.step.set_automation(unavailable)
+        self.inputs.set_automation(unavailable)
+
     def apply(self, effects: Sequence[object]) -> None:
         """Render engine effects in order; ones meant for other components are ignored."""
         for effect in effects:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.doctor import DesktopFacts, report
+from app.doctor import DesktopFacts, automation_problem, report
 
 X11 = {"DISPLAY": ":0"}
 FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
@@ -42,3 +42,15 @@ def test_report(facts: DesktopFacts, expected: list[str], code: int) -> None:
     text, exit_code = report(facts)
     assert text.splitlines() == expected
     assert exit_code == code
+
+
+@pytest.mark.parametrize(("facts", "problem"), [
+    (DesktopFacts("linux", "x11", X11, None, FULL), None),
+    (DesktopFacts("linux", "x11", X11, None, frozenset({"RECORD"})),
+     "the X server lacks the XTEST extension"),
+    (DesktopFacts("linux", "wayland", {"WAYLAND_DISPLAY": "w"}, "DISPLAY is not set"),
+     "not on Wayland or without an X display"),
+    (DesktopFacts("win32", "win32", {}), None),
+])
+def test_automation_problem_is_the_reason_the_panel_gives(facts: DesktopFacts, problem: str | None) -> None:
+    assert automation_problem(facts) == problem
