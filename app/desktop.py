@@ -7,7 +7,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,8 @@ class Wayguide(QObject):
         self.settings: Settings | None = None
         self.ipc: IpcServer | None = None
         self.probe: WindowProbe | None = None
+        self.probes: Callable[[], WindowProbe] | None = None
+        """Makes a window probe (each with its own connection); None: app.platform.window_probe."""
         self.panel: Panel | None = None
         """Made when first shown: the memory of a panel nobody opened is not spent."""
         self._started = False
@@ -146,7 +148,7 @@ class Wayguide(QObject):
             print(f"wayguide: warning: {exc}; `wayguide toggle` will not reach this instance",
                   file=sys.stderr)
         try:
-            self.probe = window_probe()
+            self.probe = (self.probes or window_probe)()
         except ProbeUnavailable as exc:
             print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
         self.settings, problems = load_settings(self.paths.config_dir)
@@ -440,10 +442,19 @@ class Wayguide(QObject):
             self._highlighter.clear()
 
     def _highlight(self) -> Highlighter:
+        """Made on first use, with a window probe of its own: the performer's is used on its thread."""
         if self._highlighter is None:
+            from app.osapi import ProbeUnavailable
+            from app.platform import window_probe
             from overlays.highlight import Highlighter
 
-            self._highlighter = Highlighter(self.probe, self)
+            probe = None
+            if self.probe is not None:
+                try:
+                    probe = (self.probes or window_probe)()
+                except ProbeUnavailable:
+                    probe = None
+            self._highlighter = Highlighter(probe, self)
         return self._highlighter
 
     def _perform(self, effect: Perform) -> None:

@@ -113,8 +113,10 @@ def automation_problem(facts: DesktopFacts) -> str | None:
                 "allow Wayguide")
     if not facts.platform.startswith("linux"):
         return None
-    if facts.session == "wayland" or facts.display_error is not None:
-        return "not on Wayland or without an X display"
+    if facts.session == "wayland":
+        return "Wayland does not let one application type into another"
+    if facts.display_error is not None:
+        return "there is no X display to type into"
     if "XTEST" not in facts.extensions:
         return "the X server lacks the XTEST extension"
     return None

@@ -21,6 +21,8 @@ from overlays.highlight import GAP, RING
 
 pytestmark = pytest.mark.gui
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
 WALK = """\
 wayguide: 1
 id: glass.walk
@@ -143,6 +145,7 @@ def test_the_highlight_surrounds_the_target_and_follows_its_window(qtbot: QtBot,
     term = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(100, 100, 800, 600))
     probe = FakeWindowProbe(window=term)
     wayguide.probe = probe
+    wayguide.probes = lambda: probe
     path = home / "target.yaml"
     path.write_text(TARGET)
     wizard = load_file(path).wizard
@@ -188,7 +191,7 @@ def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
     panel = wayguide.panel
     assert panel is not None and wayguide.run is not None
     assert wayguide.run.state.mode == "glass"
-    line = "“Do it for me” is unavailable here: not on Wayland or without an X display."
+    line = "“Do it for me” is unavailable here: there is no X display to type into."
     assert panel.view_name() == "inputs"
     assert panel.inputs.unavailable.isVisibleTo(panel) and panel.inputs.unavailable.text() == line
     panel.inputs.field("customer").editor.setText("Anna")  # type: ignore[attr-defined]
@@ -197,6 +200,8 @@ def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
     assert panel.step.unavailable.isVisibleTo(panel) and panel.step.unavailable.text() == line
     assert not panel.step.switch.isVisibleTo(panel)
     assert not panel.step.show_me.isVisibleTo(panel)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert panel.grab().save(str(ARTIFACTS / "panel-no-automation-light.png"))
 
 
 def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(wayguide: Wayguide) -> None:

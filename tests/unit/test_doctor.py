@@ -29,8 +29,8 @@ FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
      ["✗ display        DISPLAY is not set",
       "! global hotkey  Wayland does not allow global hotkeys: bind `wayguide toggle` to a desktop "
       "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)",
-      "! automation     not on Wayland or without an X display; wizards run as glass box: you do the "
-      "steps, Wayguide explains them"], 1),
+      "! automation     Wayland does not let one application type into another; wizards run as glass "
+      "box: you do the steps, Wayguide explains them"], 1),
     (DesktopFacts("darwin", "darwin", {}),
      ["✓ display        darwin",
       "✓ global hotkey  needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
@@ -49,7 +49,8 @@ def test_report(facts: DesktopFacts, expected: list[str], code: int) -> None:
     (DesktopFacts("linux", "x11", X11, None, frozenset({"RECORD"})),
      "the X server lacks the XTEST extension"),
     (DesktopFacts("linux", "wayland", {"WAYLAND_DISPLAY": "w"}, "DISPLAY is not set"),
-     "not on Wayland or without an X display"),
+     "Wayland does not let one application type into another"),
+    (DesktopFacts("linux", "none", {}, "DISPLAY is not set"), "there is no X display to type into"),
     (DesktopFacts("win32", "win32", {}), None),
 ])
 def test_automation_problem_is_the_reason_the_panel_gives(facts: DesktopFacts, problem: str | None) -> None:
