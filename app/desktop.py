@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -103,6 +104,7 @@ class Wayguide(QObject):
         self.performed.connect(self._performed)
         self._performer: Performer | None = None
         self._no_automation = ""
+        self._warmed = False
         self._unavailable: str | None = None
         """Why automation cannot work here ("" when it can); found out on the first run."""
         self.observer = Observer(self, watchers)
@@ -220,8 +222,6 @@ class Wayguide(QObject):
 
     def _no_tray_notice(self) -> None:
         """Said once per person: where there is no tray, how to reach Wayguide."""
-        from app.engine import Notice
-
         assert self.settings is not None
         marker = self.paths.data_dir / "said-no-tray"
         if marker.exists():
@@ -229,9 +229,9 @@ class Wayguide(QObject):
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
         self.summon()
-        self._panel().apply([Notice(
+        self._panel().current_view().show_notice(
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
-            "or run “wayguide toggle” to open Wayguide.")])
+            "or run “wayguide toggle” to open Wayguide.")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
 
@@ -266,7 +266,7 @@ class Wayguide(QObject):
             self._library_changed()
 
     def _library_changed(self) -> None:
-        self.tray.set_wizards([(e.id, e.wizard.title) for e in self._visible()])
+        self.tray.set_wizards([(e.id, e.card.title) for e in self._visible()])
         if self.panel is not None and self.panel.isVisible() and self.run is None:
             self._show_home()
 
@@ -274,7 +274,7 @@ class Wayguide(QObject):
         from app.relevance import for_roles
 
         assert self.library is not None and self.settings is not None
-        return [e for e in self.library if for_roles(e.wizard, self.settings.roles)]
+        return [e for e in self.library if for_roles(e.card, self.settings.roles)]
 
     # ----------------------------------------------------------------- panel
 
@@ -310,6 +310,16 @@ class Wayguide(QObject):
         panel = self._panel()
         panel.show()
         panel.raise_()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Once the panel has been shown, the engine and the wizard model are imported on a worker
+        thread, so that picking a task does not wait for them; a tray app nobody opened never holds
+        them (see app.listing)."""
+        if not self._warmed:
+            self._warmed = True
+            threading.Thread(target=importlib.import_module, args=("app.engine",),
+                             name="wayguide-warm-up", daemon=True).start()
 
     def hide_panel(self) -> None:
         if self.panel is not None:
@@ -332,7 +342,7 @@ class Wayguide(QObject):
         from app.relevance import relevant
 
         assert self.settings is not None
-        wizards = [e.wizard for e in self._visible()]
+        wizards = [e.card for e in self._visible()]
         matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
         label = None
         if self.context is not None and matches:
@@ -563,7 +573,7 @@ class Wayguide(QObject):
     def _mode_changed(self, mode: str) -> None:
         if self.settings is None:
             return
-        self._apply_settings(self.settings.model_copy(update={"preferred_mode": mode}))
+        self._apply_settings(self.settings.replace(preferred_mode=mode))
 
     def open_settings(self) -> None:
         from overlays.settings_dialog import SettingsDialog

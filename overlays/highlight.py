@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.engine import window_matches
+from app.listing import window_matches
 from app.model import Region
 from app.osapi import ProbeUnavailable, WindowInfo, WindowProbe
 from app.placement import Rect, target_rect

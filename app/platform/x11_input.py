@@ -14,7 +14,7 @@ from Xlib import XK, X, error, protocol
 from Xlib import display as xdisplay
 from Xlib.ext import xtest
 
-from app.model import validate_combo
+from app.combo import validate_combo
 from app.osapi import ProbeUnavailable
 
 __all__ = ["PING_TIMEOUT_S", "REMAP_SETTLE_S", "RESTORE_SETTLE_S", "X11Injector", "batches", "keysym_for"]
