@@ -441,6 +441,7 @@ class Wayguide(QObject):
 
         if isinstance(effect, Watch):
             self.observer.watch(effect)
+            self._panel().step.set_unseen(self.observer.problem)
         elif isinstance(effect, Highlight):
             self._highlight().show(effect.target)
         elif isinstance(effect, ClearHighlight):
@@ -640,6 +641,8 @@ class Observer(QObject):
         super().__init__(parent)
         self._factory = factory
         self._watcher: InputWatcher | None = None
+        self.problem = ""
+        """Why the current Watch's windows or keys cannot be seen ("" when they can)."""
         self._warned = False
         self.current: Watch | None = None
         self._files: dict[str, object] = {}
@@ -694,6 +697,7 @@ class Observer(QObject):
                     or (self.current is not None and (self.current.windows or self.current.keys)))
 
     def _input(self, windows: bool, combos: tuple[str, ...]) -> None:
+        self.problem = ""
         if self._watcher is None and not (windows or combos):
             return
         try:
@@ -705,6 +709,8 @@ class Observer(QObject):
                 self._watcher = self._factory(self._window.emit, self._combo.emit)
             self._watcher.watch(windows, combos)
         except Exception as exc:  # ProbeUnavailable, no keyboard to listen to: press Next instead
+            if windows or combos:
+                self.problem = f"Wayguide cannot see windows and keys here ({exc}): press Next once done."
             if not self._warned:
                 self._warned = True
                 print(f"wayguide: warning: cannot notice windows and keys here ({exc}); "

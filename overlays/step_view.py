@@ -205,6 +205,9 @@ class StepView(View):
         self.content.addLayout(self._checks)
         self.until = label(role="hint")
         self.content.addWidget(self.until)
+        self.unseen = label(role="muted")
+        self.unseen.hide()
+        self.content.addWidget(self.unseen)
         self.content.addStretch(1)
         self.choice_buttons: list[WrapButton] = []
         self.check_boxes: list[WrapCheckBox] = []
@@ -260,6 +263,7 @@ class StepView(View):
         self._fill_checklist(effect.checklist, effect.checked)
         self.until.setVisible(bool(effect.until))
         self.until.setText("◌  " + (effect.until or ""))
+        self.unseen.hide()
         self._set_bar("nav")
 
     def _set_mode(self, mode: str, allows_both: bool) -> None:
@@ -278,6 +282,11 @@ class StepView(View):
         self.unavailable.setText(self._unavailable)
         self.unavailable.setVisible(bool(self._unavailable) and glass and (
             allows_both or bool(self.step and self.step.has_do)))
+
+    def set_unseen(self, problem: str) -> None:
+        """Why the step cannot be noticed here ("" when it can): the person presses Next instead."""
+        self.unseen.setText(problem)
+        self.unseen.setVisible(bool(problem) and self.until.isVisibleTo(self))
 
     def set_automation(self, unavailable: str) -> None:
         """Where automation cannot work: `unavailable` says why in one sentence ("" where it can);

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.desktop import Wayguide
 from app.loader import load_file
-from app.osapi import FakeInputWatcher, FakeWindowProbe, WindowInfo
+from app.osapi import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
 from app.paths import Paths
 from overlays.highlight import GAP, RING
 
@@ -224,3 +224,32 @@ def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(wayguid
     wayguide._hotkey("ctrl+alt+space")
     wayguide._hotkey("ctrl+alt+space")  # pressed while Wayguide itself is in front: the context stays
     assert panel.home.headers() == ["For Mousepad", "All tasks"]
+
+
+def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
+        qtbot: QtBot, qapp: Any, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> FakeInputWatcher:
+        raise ProbeUnavailable("Wayland does not tell applications which window is in front")
+
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
+    assert app.finish_startup()
+    try:
+        path = home / "keys.yaml"
+        path.write_text("wayguide: 1\nid: keys\ntitle: Keys\nsteps:\n"
+                        "  - {id: save, title: Save, until: {keys: ctrl+s}}\n"
+                        "  - {id: wait, title: Wait, until: {after: 30}}\n")
+        wizard = load_file(path).wizard
+        assert wizard is not None
+        app._start(wizard, None, None, None)
+        assert app.panel is not None
+        step = app.panel.step
+        assert step.unseen.isVisibleTo(app.panel)
+        assert step.unseen.text() == (
+            "Wayguide cannot see windows and keys here (Wayland does not tell applications which window "
+            "is in front): press Next once done.")
+        step.next.click()
+        assert app.run is not None and app.run.state.step_id == "wait"
+        assert not step.unseen.isVisibleTo(app.panel)  # a timer needs no watcher
+        assert capfd.readouterr().err.count("cannot notice windows and keys") == 1
+    finally:
+        app.quit()
