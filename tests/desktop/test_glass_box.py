@@ -13,8 +13,9 @@ from app.osapi import WindowInfo
 from app.placement import Rect, target_rect
 from app.platform.x11_watch import X11InputWatcher
 from overlays.highlight import GAP, HIGHLIGHT_TITLE, RING
+from overlays.theme import colors
 from tests.desktop.test_tray_app import WAYGUIDE, click, start_app, stop_app
-from tests.desktop.xdesktop import Desktop, wait_for
+from tests.desktop.xdesktop import Desktop, start_desktop, wait_for
 
 UTF8 = {"LC_ALL": "C.UTF-8"}
 
@@ -46,6 +47,24 @@ def watched(desktop: Desktop,
     watcher = X11InputWatcher(seen.append, seen.append, desktop.display)
     yield watcher, seen
     watcher.close()
+
+
+def pixel(desktop: Desktop, x: int, y: int) -> str:
+    """The colour on screen at a desktop point, as "#rrggbb"."""
+    from Xlib import X
+
+    root = desktop.xlib().screen().root
+    b, g, r = root.get_image(x, y, 1, 1, X.ZPixmap, 0xFFFFFFFF).data[:3]
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def outline_drawn(desktop: Desktop, region: Rect, colour: str) -> bool:
+    """Whether the ring around `region` shows on screen, in `colour`, on all four sides."""
+    out = GAP + RING - 1  # the ring's second pixel from outside: the plain accent
+    cx, cy = region.x + region.w // 2, region.y + region.h // 2
+    points = [(cx, region.y - out), (cx, region.bottom + out - 1), (region.x - out, cy),
+              (region.right + out - 1, cy)]
+    return all(pixel(desktop, x, y) == colour for x, y in points)
 
 
 def _windows(seen: list[object]) -> list[WindowInfo]:
@@ -115,6 +134,8 @@ def test_the_highlight_surrounds_the_region_and_clicks_pass_through_to_xterm(
         assert app.cli(desktop, "run", str(wizard)).returncode == 0
         expected = target_rect(client_rect(desktop, window), (0.25, 0.25, 0.5, 0.5))
         wait_for(lambda: highlighted(desktop) == expected, 10, f"the highlight around {expected}")
+        accent = colors(theme).accent.lower()
+        wait_for(lambda: outline_drawn(desktop, expected, accent), 10, f"the outline drawn in {accent}")
         assert desktop.active_window() == window
         terminal = client_rect(desktop, window)
         beside = (terminal.x + 10, terminal.y + terminal.h - 10)  # away from the outline
@@ -225,3 +246,48 @@ def test_a_glass_box_wizard_walked_by_the_person_moves_on_by_itself(
         for process in (editor_process, term_process):
             process.terminate()
             process.wait(5)
+
+
+NO_XTEST = """\
+wayguide: 1
+id: glass.no-xtest
+title: Write the greeting
+modes: [black, glass]
+steps:
+  - id: greet
+    title: Write the greeting file
+    target: {{window: {{title: no-xtest-term}}}}
+    do: [{{type: "echo hello > {done}\\n"}}]
+    until: {{file: {{path: "{done}"}}}}
+"""
+
+
+def test_without_xtest_a_black_box_run_is_a_glass_box_run_that_says_why(tmp_path: Path,
+                                                                         artifacts: Path) -> None:
+    desk = start_desktop(without=["XTEST"])
+    try:
+        term = desk.spawn(["xterm", "-title", "no-xtest-term", "-geometry", "80x24+100+120"])
+        desk.wait_window(name="^no-xtest-term$")
+        app = start_app(desk, tmp_path / "home")
+        done, wizard = tmp_path / "done", tmp_path / "greet.yaml"
+        wizard.write_text(NO_XTEST.format(done=done))
+        waiting = subprocess.Popen([*WAYGUIDE, "run", str(wizard), "--mode", "black", "--wait"],
+                                   env=app.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            region = wait_for(lambda: highlighted(desk), 15, "the step to be shown")
+            wait_for(lambda: outline_drawn(desk, region, colors("light").accent.lower()), 10, "the outline")
+            desk.screenshot(artifacts / "desktop-no-xtest-light.png")
+            assert not done.exists()  # nothing was typed for the person
+            done.write_text("hello\n")  # the person does it
+            out, _ = waiting.communicate(timeout=30)
+        finally:
+            if waiting.poll() is None:
+                waiting.kill()
+                waiting.wait()
+            stop_app(app)
+            term.terminate()
+            term.wait(5)
+        assert waiting.returncode == 0, out
+        assert "1 steps: 1 noticed" in out
+    finally:
+        desk.stop()
