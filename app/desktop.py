@@ -500,7 +500,8 @@ class Wayguide(QObject):
                                        message=outcome.message, at=time.time()))
 
     def _automation_unavailable(self) -> str:
-        """Why "Do it for me" cannot work here, in one sentence; "" when it can. Asked once."""
+        """Why "Do it for me" cannot work here (a clause, from `wayguide doctor`); "" when it can.
+        Found out once."""
         if self._performer is not None:
             return ""
         if self._unavailable is None:
@@ -509,7 +510,7 @@ class Wayguide(QObject):
             problem = automation_problem(probe_facts())
             if problem is None and self.probe is None:
                 problem = "the window in front cannot be known here"
-            self._unavailable = (f"“Do it for me” is unavailable here: {problem}." if problem else "")
+            self._unavailable = problem or ""
         return self._unavailable
 
     def _automation(self) -> Performer | None:
@@ -642,7 +643,7 @@ class Observer(QObject):
         self._factory = factory
         self._watcher: InputWatcher | None = None
         self.problem = ""
-        """Why the current Watch's windows or keys cannot be seen ("" when they can)."""
+        """Why the current Watch's windows or keys cannot be seen, a clause ("" when they can)."""
         self._warned = False
         self.current: Watch | None = None
         self._files: dict[str, object] = {}
@@ -710,7 +711,7 @@ class Observer(QObject):
             self._watcher.watch(windows, combos)
         except Exception as exc:  # ProbeUnavailable, no keyboard to listen to: press Next instead
             if windows or combos:
-                self.problem = f"Wayguide cannot see windows and keys here ({exc}): press Next once done."
+                self.problem = str(exc) or type(exc).__name__
             if not self._warned:
                 self._warned = True
                 print(f"wayguide: warning: cannot notice windows and keys here ({exc}); "

@@ -284,8 +284,10 @@ class StepView(View):
             allows_both or bool(self.step and self.step.has_do)))
 
     def set_unseen(self, problem: str) -> None:
-        """Why the step cannot be noticed here ("" when it can): the person presses Next instead."""
-        self.unseen.setText(problem)
+        """Why the step's windows or keys cannot be seen here (a clause; "" when they can): the
+        person is asked to press Next instead."""
+        self.unseen.setText(self.tr("Wayguide cannot see windows and keys here (%1): press Next once done.")
+                            .replace("%1", problem))
         self.unseen.setVisible(bool(problem) and self.until.isVisibleTo(self))
 
     def set_automation(self, unavailable: str) -> None:
