@@ -44,7 +44,20 @@ class X11InputWatcher:
         """The X connection the combo listener reads the held modifiers with."""
 
     def watch(self, windows: bool, combos: Collection[str]) -> None:
-        self._watch_combos(frozenset(combos))
+        """Raises what stopped one part (ProbeUnavailable, pynput's error), after trying both."""
+        problem: Exception | None = None
+        try:
+            self._watch_windows(windows)
+        except Exception as exc:
+            problem = exc
+        try:
+            self._watch_combos(frozenset(combos))
+        except Exception as exc:
+            problem = problem or exc
+        if problem is not None:
+            raise problem
+
+    def _watch_windows(self, windows: bool) -> None:
         if not windows:
             self._stop_thread()
             return
@@ -70,12 +83,12 @@ class X11InputWatcher:
         if self._keys is not None:
             self._keys.stop()
             self._keys = None
-        self._combos = combos
+        self._combos = frozenset()
         if combos:
             listener = HotkeyListener([Combo.parse(c) for c in combos],
                                       lambda combo: self._on_combo(str(combo)), self._modifier_state)
             listener.start()
-            self._keys = listener
+            self._keys, self._combos = listener, combos
 
     def _modifier_state(self) -> frozenset[str] | None:
         """The modifiers held now (on the listener's thread); None when X cannot say."""
