@@ -147,7 +147,7 @@ def test_the_highlight_surrounds_the_region_and_clicks_pass_through_to_xterm(
                      f"click {n} to reach xterm")
         assert desktop.active_window() == window
         desktop.screenshot(artifacts / f"desktop-highlight-{theme}.png")
-        desktop.run(["xdotool", "windowmove", str(window), "400", "300"], check=True)
+        desktop.run(["xdotool", "windowmove", "--sync", str(window), "400", "300"], check=True)
         moved = target_rect(client_rect(desktop, window), (0.25, 0.25, 0.5, 0.5))
         assert moved != expected
         wait_for(lambda: highlighted(desktop) == moved, 10, "the highlight to follow the window")
