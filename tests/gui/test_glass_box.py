@@ -84,8 +84,8 @@ def test_a_glass_box_run_moves_on_by_itself_at_each_step(qtbot: QtBot, fake: Any
     _at(qtbot, app, "front")
     watcher = made[0]
     assert (watcher.windows, watcher.combos) == (True, frozenset())
-    qtbot.wait(50)
-    assert app.run is not None and app.run.state.step_id == "front"  # xterm in front: not yet
+    qtbot.waitUntil(lambda: app.run is not None and app.run.state.window is not None, timeout=5000)
+    assert app.run.state.window.app == "xterm" and app.run.state.step_id == "front"  # not yet
     watcher.activate(UNTITLED)
     _at(qtbot, app, "named")
     watcher.activate(WindowInfo(app="mousepad", title="notes.txt - Mousepad", handle=2, pid=2))
@@ -98,8 +98,9 @@ def test_a_glass_box_run_moves_on_by_itself_at_each_step(qtbot: QtBot, fake: Any
     QGuiApplication.clipboard().setText("something else")
     QGuiApplication.clipboard().setText("REF-42")
     _at(qtbot, app, "report")
-    report.write_text("not yet")
-    qtbot.wait(700)
+    with qtbot.waitSignal(app.observer.observed, timeout=5000,
+                          check_params_cb=lambda e: getattr(e, "content", None) == "not yet"):
+        report.write_text("not yet")
     assert app.run.state.step_id == "report"
     report.write_text("all done\n")
     _at(qtbot, app, "settle")
@@ -168,10 +169,11 @@ def test_the_highlight_surrounds_the_target_and_follows_its_window(qtbot: QtBot,
     probe.window = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(200, 50, 400, 400),
                               shown=False)
     qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)
+    probe.window = term
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
     mail = WindowInfo(app="thunderbird", title="Mail", handle=8, pid=3, geometry=(250, 200, 300, 300))
     probe.window, probe.others = mail, [term]
-    qtbot.wait(250)
-    assert highlighter.shown() is None  # another window in front lies over the region
+    qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)  # another window lies over it
     probe.window, probe.others = term, [mail]
     qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
     assert wayguide.panel is not None
