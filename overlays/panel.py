@@ -220,6 +220,14 @@ class Panel(QWidget):
         self._mode = mode
         self.step.step = None
 
+    def set_automation(self, problem: str) -> None:
+        """Where "Do it for me" cannot work, why (a clause, e.g. "the X server lacks the XTEST
+        extension"; "" where it can): the step view and the inputs form say so in one line and
+        stop offering automation."""
+        line = self.tr("“Do it for me” is unavailable here: %1.").replace("%1", problem) if problem else ""
+        self.step.set_automation(line)
+        self.inputs.set_automation(line)
+
     def apply(self, effects: Sequence[object]) -> None:
         """Render engine effects in order; ones meant for other components are ignored."""
         for effect in effects:
