@@ -104,6 +104,11 @@ def test_insights_in_the_tray_writes_the_report_and_opens_it(
     app.start("private.task", "glass", {"customer": "A"})
     assert app.panel is not None
     app.panel.step.next.click()
+    artifacts = Path(__file__).resolve().parents[2] / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    app.tray.menu.adjustSize()
+    assert app.tray.menu.grab().save(str(artifacts / "tray-menu-insights.png"))
+    assert [a.text() for a in app.tray.menu.actions()].index("Insights") > 0
     app.tray.insights.trigger()
     target = app.paths.cache_dir / "insights.html"
     assert opened == [str(target)]

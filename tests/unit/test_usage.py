@@ -289,3 +289,32 @@ def test_wayguide_report_writes_each_format(tmp_path: Path, monkeypatch: pytest.
     err = io.StringIO()
     assert cli(["report", "--out", str(tmp_path / "nowhere" / "r.txt")], io.StringIO(), err) == 1
     assert err.getvalue().startswith(f"{tmp_path / 'nowhere' / 'r.txt'}: error: cannot write the report")
+
+
+def test_the_lrs_comes_from_the_environment_with_one_line_per_problem(tmp_path: Path) -> None:
+    secret = tmp_path / "lrs-password"
+    secret.write_text("s3cret\n")
+    config, problems = UsageConfig.from_env({
+        "WAYGUIDE_LRS_ENDPOINT": "https://lrs.example.com/xAPI/", "WAYGUIDE_LRS_USERNAME": "key",
+        "WAYGUIDE_LRS_PASSWORD_FILE": str(secret), "WAYGUIDE_USAGE_QUERIES": "on"})
+    assert problems == [] and config.enabled and config.store_queries
+    assert config.lrs is not None and config.lrs.password == "s3cret"
+    assert "s3cret" not in repr(config)
+    assert config.lrs.statements_url == "https://lrs.example.com/xAPI/statements"
+    config, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "lrs.example.com",
+                                             "WAYGUIDE_USAGE": "off"})
+    assert config == UsageConfig(enabled=False) and problems == [
+        "wayguide: error: LRS endpoint 'lrs.example.com' is not an http(s) URL "
+        "(e.g. https://lrs.example.com/xAPI/)"]
+    _, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "https://lrs.example.com/xAPI/"})
+    assert problems == ["wayguide: error: the LRS needs a username and a password (usage data stays local)"]
+
+
+def test_nothing_is_recorded_when_usage_data_is_off(db: Path) -> None:
+    rec = Recorder()
+    rec.open(db, UsageConfig(enabled=False))
+    run = Driven(rec, wizard())
+    run.send(Start(mode="glass", at=T0))
+    rec.searched("x", 1)
+    rec.close()
+    assert not db.exists()
