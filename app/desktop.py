@@ -629,6 +629,7 @@ class Wayguide(QObject):
         from PySide6.QtGui import QDesktopServices
 
         from app.usage.report import build, html
+        from app.usage.store import StoreError
 
         if not self.finish_startup():
             return
@@ -636,8 +637,13 @@ class Wayguide(QObject):
             self.usage.store.flush()
         target = self.paths.cache_dir / "insights.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html(build(usage_db(self.paths))), encoding="utf-8")
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        try:
+            target.write_text(html(build(usage_db(self.paths))), encoding="utf-8")
+        except (OSError, StoreError) as exc:
+            print(f"wayguide: error: no insights report: {exc}", file=sys.stderr)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):  # no browser here
+            self.tray.icon.showMessage("Wayguide", f"The insights report is in {target}")
 
     def quit(self) -> None:
         from app.engine import Abort

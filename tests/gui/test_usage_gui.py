@@ -114,3 +114,8 @@ def test_insights_in_the_tray_writes_the_report_and_opens_it(
     assert opened == [str(target)]
     page = target.read_text(encoding="utf-8")
     assert "A task with inputs" in page and "<svg" in page
+    said: list[str] = []
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: False)
+    monkeypatch.setattr(app.tray.icon, "showMessage", lambda title, text, *_: said.append(text))
+    app.tray.insights.trigger()
+    assert said == [f"The insights report is in {target}"]
