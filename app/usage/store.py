@@ -18,6 +18,7 @@ __all__ = ["DB_NAME", "SCHEMA_VERSION", "Store", "StoreError", "connect", "perso
 
 DB_NAME = "usage.sqlite3"
 MAX_BATCH = 2000
+WRITE_ATTEMPTS = 3
 
 _COLUMNS = tuple(f.name for f in fields(UsageEvent))
 INSERT_EVENT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -158,10 +159,18 @@ class Store:
                 except queue.Empty:
                     break
             events = [item for item in batch if isinstance(item, UsageEvent)]
-            try:
-                self._write(conn, events)
-            except sqlite3.Error as exc:  # e.g. disk full: usage data is lost, the app lives on
-                self._fail(f"{self.path}: error: usage data not written ({exc})")
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    self._write(conn, events)
+                    break
+                except sqlite3.OperationalError as exc:  # locked for long: wait, then try again
+                    if attempt == WRITE_ATTEMPTS - 1:
+                        self._fail(f"{self.path}: error: usage data not written ({exc})")
+                    else:
+                        time.sleep(0.5)
+                except sqlite3.Error as exc:  # e.g. disk full: usage data is lost, the app lives on
+                    self._fail(f"{self.path}: error: usage data not written ({exc})")
+                    break
             for item in batch:
                 if isinstance(item, _Flush):
                     item.done.set()
