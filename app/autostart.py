@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import plistlib
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -209,6 +208,8 @@ class LaunchAgent:
         self.argv = list(argv)
 
     def enabled(self) -> bool:
+        import plistlib  # macOS only: the Linux and Windows bundles leave it out
+
         try:
             data = plistlib.loads(self.path.read_bytes())
         except (OSError, plistlib.InvalidFileException, ValueError):
@@ -216,6 +217,8 @@ class LaunchAgent:
         return bool(data.get("RunAtLoad")) and not data.get("Disabled", False)
 
     def set_enabled(self, on: bool) -> None:
+        import plistlib
+
         if not on:
             self.path.unlink(missing_ok=True)
             return

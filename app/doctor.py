@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from app.hotkeys import WAYLAND_HINT, hotkey_support
@@ -14,7 +16,8 @@ if TYPE_CHECKING:
     from app.diagnostics import Diagnostic
     from app.policy import Policy
 
-__all__ = ["Check", "DesktopFacts", "checks", "probe_facts", "report"]
+__all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report",
+           "usage_checks"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -110,29 +113,73 @@ def checks(facts: DesktopFacts) -> list[Check]:
     return out
 
 
+def automation_problem(facts: DesktopFacts) -> str | None:
+    """Why "Do it for me" cannot type and press keys here (a clause), or None when it can."""
+    if facts.platform == "darwin":
+        return ("it needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, "
+                "allow Wayguide")
+    if not facts.platform.startswith("linux"):
+        return None
+    if facts.session == "wayland":
+        return "Wayland does not let one application type into another"
+    if facts.display_error is not None:
+        return "there is no X display to type into"
+    if "XTEST" not in facts.extensions:
+        return "the X server lacks the XTEST extension"
+    return None
+
+
 def _automation(facts: DesktopFacts) -> Check:
     """Whether "Do it for me" can type and press keys here; where not, wizards run as glass box."""
-    name = "automation"
-    glass = "wizards run as glass box: you do the steps, Wayguide explains them"
+    problem = automation_problem(facts)
+    if problem is None:
+        detail = ("XTEST: types and presses keys in X11 applications"
+                  if facts.platform.startswith("linux") else "sends keys to the window in front")
+        return Check("automation", "ok", detail)
     if facts.platform == "darwin":
-        return Check(name, "warn", "needs permission: System Settings ▸ Privacy & Security ▸ "
-                                   "Accessibility, allow Wayguide")
-    if not facts.platform.startswith("linux"):
-        return Check(name, "ok", "sends keys to the window in front")
-    if facts.session == "wayland" or facts.display_error is not None:
-        return Check(name, "warn", f"not on Wayland or without an X display; {glass}")
-    if "XTEST" not in facts.extensions:
-        return Check(name, "warn", f"the X server lacks the XTEST extension; {glass}")
-    return Check(name, "ok", "XTEST: types and presses keys in X11 applications")
+        return Check("automation", "warn", problem.removeprefix("it "))
+    return Check("automation", "warn", f"{problem}; wizards run as glass box: you do the steps, "
+                                       "Wayguide explains them")
 
 
-def report(facts: DesktopFacts, policy: Policy | None = None,
+def usage_checks(data_dir: Path, now: float | None = None) -> list[Check]:
+    """The xAPI outbox: statements waiting for the LRS, and those it refused (set aside)."""
+    import sqlite3
+
+    from app.usage.store import DB_NAME
+    from app.usage.xapi import outbox_status
+
+    try:
+        status = outbox_status(data_dir / DB_NAME)
+    except (sqlite3.Error, ValueError) as exc:
+        return [Check("usage data", "warn", f"{data_dir / DB_NAME}: cannot be read ({exc})")]
+    if status is None or (status.pending + status.rejected == 0 and not status.last_error):
+        return []
+    out = []
+    if status.pending:
+        age = ""
+        if status.oldest_pending is not None:
+            minutes = max(0, round(((time.time() if now is None else now) - status.oldest_pending) / 60))
+            age = f", the oldest from {minutes} min ago"
+        why = f"; last try: {status.last_error}" if status.last_error else ""
+        out.append(Check("LRS outbox", "warn" if status.last_error else "ok",
+                         f"{status.pending} statements waiting to be sent{age}{why}"))
+    elif status.last_error:
+        out.append(Check("LRS outbox", "warn", f"last try: {status.last_error}"))
+    if status.rejected:
+        shown = "; ".join(status.rejections)
+        out.append(Check("LRS rejected", "warn", f"{status.rejected} statements refused by the LRS and "
+                                                 f"set aside (not retried): {shown}"))
+    return out
+
+
+def report(facts: DesktopFacts, extra: Sequence[Check] = (), policy: Policy | None = None,
            problems: Sequence[Diagnostic] = ()) -> tuple[str, int]:
     """The printed report and the exit code (1 when something essential fails); with a policy,
     the administrator's policy in force, where it came from and what is wrong with its file."""
     lines = []
     marks = {"ok": "✓", "warn": "!", "fail": "✗"}
-    results = checks(facts)
+    results = [*checks(facts), *extra]
     if policy is not None:
         results.append(Check("policy", "warn" if any(p.is_error for p in problems) else "ok",
                              policy.origin))

@@ -89,20 +89,21 @@ class WindowMatch(Strict):
 
 
 class Region(Strict):
-    """A highlighted area: a window and a rectangle in fractions of it."""
+    """A highlighted area: a window and a rectangle in it, in fractions of it or pixels."""
 
     window: WindowMatch | None = Field(None, description="The window; default: the active one.")
     region: tuple[float, float, float, float] = Field(
-        (0.0, 0.0, 1.0, 1.0), description="x, y, width, height as fractions (0..1) of the window."
+        (0.0, 0.0, 1.0, 1.0), description="x, y, width, height: each a fraction (≤ 1) of the window, "
+                                          "or pixels from its top-left corner."
     )
 
     @field_validator("region")
     @classmethod
     def _fractions(cls, value: tuple[float, float, float, float]) -> tuple[float, ...]:
-        if any(not 0 <= v <= 1 for v in value):
-            raise ValueError("region values are fractions of the window, between 0 and 1")
+        if any(v < 0 for v in value):
+            raise ValueError("region values are fractions of the window (0 to 1) or pixels, not negative")
         x, y, w, h = value
-        if x + w > 1.0001 or y + h > 1.0001:
+        if all(v <= 1 for v in value) and (x + w > 1.0001 or y + h > 1.0001):
             raise ValueError("region reaches outside the window (x + width and y + height ≤ 1)")
         return value
 

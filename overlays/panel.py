@@ -120,6 +120,10 @@ class Panel(QWidget):
     focusReleased = Signal()
     runAgainRequested = Signal()
     homeRequested = Signal()
+    whyOpened = Signal(str)
+    """The person opened "Why?" on a step (its id)."""
+    searched = Signal(str, int)
+    """(query, tasks found) once a search settles."""
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent, WINDOW_FLAGS)
@@ -154,6 +158,7 @@ class Panel(QWidget):
         self.header.settings.clicked.connect(self.settingsRequested)
         self.header.close_button.clicked.connect(self.hideRequested)
         self.home.startRequested.connect(self._start)
+        self.home.searched.connect(self.searched)
 
     def _views(self) -> tuple[InputsView, StepView, DoneView]:
         """The views of a run, made when the first run begins: showing the task list on the first
@@ -169,6 +174,7 @@ class Panel(QWidget):
             inputs.engineEvent.connect(self.engineEvent)
             step.engineEvent.connect(self.engineEvent)
             step.modeSwitched.connect(self._mode_switched)
+            step.whyOpened.connect(self.whyOpened)
             done.runAgainRequested.connect(self.runAgainRequested)
             done.homeRequested.connect(self._go_home)
             self._run_views = (inputs, step, done)
@@ -213,6 +219,14 @@ class Panel(QWidget):
         self._wizard = wizard
         self._mode = mode
         self.step.step = None
+
+    def set_automation(self, problem: str) -> None:
+        """Where "Do it for me" cannot work, why (a clause, e.g. "the X server lacks the XTEST
+        extension"; "" where it can): the step view and the inputs form say so in one line and
+        stop offering automation."""
+        line = self.tr("“Do it for me” is unavailable here: %1.").replace("%1", problem) if problem else ""
+        self.step.set_automation(line)
+        self.inputs.set_automation(line)
 
     def apply(self, effects: Sequence[object]) -> None:
         """Render engine effects in order; ones meant for other components are ignored."""

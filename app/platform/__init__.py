@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
-from app.osapi import Injector, ProbeUnavailable, WindowProbe
+from app.osapi import Injector, InputWatcher, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["injector", "window_probe"]
+__all__ = ["injector", "input_watcher", "window_probe"]
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -35,3 +36,13 @@ def injector() -> Injector:
 
         return X11Injector()
     raise ProbeUnavailable(f"no automation for {sys.platform} yet")
+
+
+def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> InputWatcher:
+    """The input watcher for this desktop (an app.osapi.WatcherFactory); raises ProbeUnavailable
+    saying why there is none. It opens nothing until asked to watch."""
+    if _x11("Wayland does not tell applications which window is in front"):
+        from app.platform.x11_watch import X11InputWatcher
+
+        return X11InputWatcher(on_window, on_combo)
+    raise ProbeUnavailable(f"no input watcher for {sys.platform} yet")
