@@ -43,6 +43,8 @@ def test_the_package_is_named_and_laid_out_as_promised(installed: Installed) -> 
     action = entry[entry.index("[Desktop Action toggle]"):]
     assert "Name=Toggle panel" in action and "Exec=wayguide toggle" in action
     assert (root / "usr/share/doc/wayguide/copyright").is_file()
+    assert (root / "usr/share/man/man1/wayguide.1.gz").is_file()
+    assert (root / "usr/share/lintian/overrides/wayguide").is_file()
     internal = installed.program.parent / "_internal"
     qt = internal / "PySide6" / "Qt"
     assert not (qt / "translations").exists() and not (qt / "qml").exists()
