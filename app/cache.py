@@ -26,11 +26,12 @@ _SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "cache.py
             "listing.py", "combo.py")
 
 
-def code_key() -> str:
-    """Changes whenever the code that checks wizards changes, so stale results are never used."""
+def code_key(sources: tuple[str, ...] = _SOURCES) -> str:
+    """Changes whenever the code that checks wizards (or the named modules of app/) changes, so
+    stale results are never used."""
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
-    for name in _SOURCES:
+    for name in sources:
         with contextlib.suppress(OSError):  # a frozen build keeps no sources: its version is the key
             digest.update((here / name).read_bytes())
     return digest.hexdigest()

@@ -93,8 +93,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _report(paths, args.format, args.out, out, err)
     if args.command == "doctor":
         from app import doctor
+        from app.policy import policy_in_force
 
-        text, code = doctor.report(doctor.probe_facts(), doctor.usage_checks(paths.data_dir))
+        policy, problems = policy_in_force(paths)
+        text, code = doctor.report(doctor.probe_facts(), doctor.usage_checks(paths.data_dir), policy,
+                                   problems)
         out.write(text)
         return code
     _parser().print_help(out)
@@ -161,10 +164,16 @@ def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextI
     return EXIT_OK
 
 
-def _library(paths: Paths) -> Library:
+def _library(paths: Paths, err: TextIO | None = None) -> Library:
+    """The library with the same layers as the tray app, policy folders included; the policy's
+    problems go to `err` when given."""
     from app.library import Library
+    from app.policy import policy_in_force
 
-    return Library.from_paths(paths)
+    policy, problems = policy_in_force(paths)
+    if err is not None:
+        _print_diagnostics(problems, err)
+    return Library.from_paths(paths, policy.library_folders)
 
 
 def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
@@ -176,20 +185,24 @@ def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
 
 def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
               err: TextIO) -> int:
+    from app.library import Layer, Library
+
     if targets:
         missing = [t for t in targets if not t.exists()]
         for target in missing:
             err.write(f"{target}: error: no such file or folder\n")
-        from app.library import Layer, Library
-
         library = Library([Layer("argument", t) for t in targets if t.exists()])
         library.refresh()
         if missing:
             _print_diagnostics(library.diagnostics(), out, quiet)
             return EXIT_FAIL
-    else:
-        library = _library(paths)
-    diagnostics = library.diagnostics()
+        diagnostics = library.diagnostics()
+    else:  # the whole library, and the policy that names some of its folders
+        from app.policy import policy_in_force
+
+        policy, problems = policy_in_force(paths)
+        library = Library.from_paths(paths, policy.library_folders)
+        diagnostics = [*problems, *library.diagnostics()]
     _print_diagnostics(diagnostics, out, quiet)
     files = len(library.results())
     errors = sum(d.is_error for d in diagnostics)
@@ -201,7 +214,7 @@ def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
 
 
 def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -> int:
-    library = _library(paths)
+    library = _library(paths, err)
     _print_diagnostics(library.diagnostics(), err, errors_only=True)
     entries = list(library)
     reasons: dict[str, str] = {}
@@ -244,7 +257,7 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
 def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     from app.jobaid import job_aid
 
-    library = _library(paths)
+    library = _library(paths, err)
     entry = library.get(wizard_id)
     if entry is None:
         close = difflib.get_close_matches(wizard_id, library.ids(), n=1)

@@ -20,6 +20,7 @@ from app import __version__
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
+    from app.autostart import Autostart
     from app.engine import Aborted, Finished, Perform, RunState, Watch
     from app.ipc import RunRequest
     from app.ipc_server import IpcServer, Reply
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.osapi import InputWatcher, WatcherFactory, WindowInfo, WindowProbe
     from app.performer import Performed, Performer
     from app.placement import Rect
+    from app.policy import Policy
     from app.settings import Settings
     from app.usage import UsageConfig
     from overlays.highlight import Highlighter
@@ -69,15 +71,19 @@ class Wayguide(QObject):
     """(run, step id, Performed, window): emitted by the worker thread that performed a step."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True,
-                 watchers: WatcherFactory | None = None) -> None:
+                 watchers: WatcherFactory | None = None, autostart: Autostart | None = None) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows. `watchers`
-        makes the input watcher (default: the one for this desktop)."""
+        makes the input watcher (default: the one for this desktop); `autostart` is where "start at
+        login" is switched (default: this OS's, app/autostart.py)."""
         super().__init__()
         from app.usage import Recorder
         from overlays.tray import Tray, app_icon
 
         self.app = app
         self.paths = paths
+        self.policy: Policy | None = None
+        """The administrator's policy (app/policy.py), read once at start-up."""
+        self._autostart = autostart
         self.tray = Tray(app_icon(), self)
         self.settings: Settings | None = None
         self.ipc: IpcServer | None = None
@@ -139,6 +145,7 @@ class Wayguide(QObject):
         from app.library import Library
         from app.osapi import ProbeUnavailable
         from app.platform import window_probe
+        from app.policy import policy_in_force
         from app.settings import load_settings
         from overlays.theme import apply_theme
 
@@ -159,14 +166,17 @@ class Wayguide(QObject):
             self.probe = (self.probes or window_probe)()
         except ProbeUnavailable as exc:
             print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
-        self.settings, problems = load_settings(self.paths.config_dir)
-        for problem in problems:
+        self.policy, problems = policy_in_force(self.paths)
+        settings, more = load_settings(self.paths.config_dir)
+        for problem in [*problems, *more]:
             print(problem, file=sys.stderr)
+        self.settings = self.policy.apply(settings)
         self.tray.set_hotkey(self.settings.hotkey)
         self.tray.set_mode(self.settings.preferred_mode)
+        self.tray.allow_modes(self.policy.modes, "preferred_mode" in self.policy.locked)
         apply_theme(self.app, self.settings.theme)
         self.usage.open(usage_db(self.paths), usage_config(self.paths))
-        self.library = Library.from_paths(self.paths)
+        self.library = Library.from_paths(self.paths, self.policy.library_folders)
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 print(problem, file=sys.stderr)
@@ -280,10 +290,21 @@ class Wayguide(QObject):
             self._show_home()
 
     def _visible(self) -> list[Entry]:
+        """The wizards for the person's roles, in the modes the policy allows."""
+        import dataclasses
+
         from app.relevance import for_roles
 
-        assert self.library is not None and self.settings is not None
-        return [e for e in self.library if for_roles(e.card, self.settings.roles)]
+        assert self.library is not None and self.settings is not None and self.policy is not None
+        visible = []
+        for entry in self.library:
+            modes = self.policy.modes_for(entry.card.allowed_modes)
+            if modes and for_roles(entry.card, self.settings.roles):
+                if modes != entry.card.allowed_modes:
+                    card = dataclasses.replace(entry.card, allowed_modes=modes)
+                    entry = dataclasses.replace(entry, card=card)
+                visible.append(entry)
+        return visible
 
     # ----------------------------------------------------------------- panel
 
@@ -404,7 +425,11 @@ class Wayguide(QObject):
         from app.engine import Abort, Start
         from app.relevance import relevant
 
-        assert self.settings is not None
+        assert self.settings is not None and self.policy is not None
+        allowed = self.policy.restrict(wizard)
+        if allowed is None:
+            return f"'{wizard.id}' runs only in modes your administrator has turned off"
+        wizard = allowed
         if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
             self.dispatch(Abort(reason="Another wizard was started", at=time.time()))
         wanted = mode or (None if self.settings.preferred_mode == "wizard"
@@ -596,8 +621,9 @@ class Wayguide(QObject):
 
         if not self.finish_startup():
             return
-        assert self.settings is not None
-        dialog = SettingsDialog(self.settings)
+        assert self.settings is not None and self.policy is not None
+        self.settings = self.settings.replace(autostart=self._starts_at_login())
+        dialog = SettingsDialog(self.settings, locked=self.policy.locked)
         if dialog.exec():
             self._apply_settings(dialog.settings())
 
@@ -605,9 +631,12 @@ class Wayguide(QObject):
         from app.settings import save_settings
         from overlays.theme import apply_theme
 
-        assert self.settings is not None
+        assert self.settings is not None and self.policy is not None
+        new = self.policy.apply(new)
         old, self.settings = self.settings, new
         save_settings(self.paths.config_dir, new)
+        if new.autostart != old.autostart:
+            self._switch_autostart(new.autostart)
         self.tray.set_mode(new.preferred_mode)
         self.tray.set_hotkey(new.hotkey)
         if new.theme != old.theme:
@@ -617,6 +646,28 @@ class Wayguide(QObject):
             self._start_listener()
         if new.roles != old.roles and self.library is not None:
             self._library_changed()
+
+    def _autostart_backend(self) -> Autostart:
+        from app.autostart import autostart
+
+        if self._autostart is None:
+            self._autostart = autostart()
+        return self._autostart
+
+    def _starts_at_login(self) -> bool:
+        """What the login really does (the installed entry, the person's override), shown in Settings."""
+        assert self.settings is not None
+        try:
+            return self._autostart_backend().enabled()
+        except OSError:
+            return self.settings.autostart
+
+    def _switch_autostart(self, on: bool) -> None:
+        try:
+            self._autostart_backend().set_enabled(on)
+        except OSError as exc:
+            print(f"wayguide: warning: cannot switch start at login {'on' if on else 'off'}: "
+                  f"{exc.strerror or exc}", file=sys.stderr)
 
     def _about(self) -> None:
         QMessageBox.about(None, "About Wayguide",
@@ -654,7 +705,10 @@ class Wayguide(QObject):
         self.observer.close()
         self.usage.close()
         if self.listener is not None:
-            self.listener.stop()
+            try:
+                self.listener.stop()
+            except Exception as exc:  # e.g. its X connection is gone: that must not keep the app alive
+                print(f"wayguide: warning: the hotkey listener did not stop cleanly: {exc}", file=sys.stderr)
         if self.ipc is not None:
             self.ipc.close()
         self.tray.hide()

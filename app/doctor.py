@@ -8,9 +8,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.hotkeys import WAYLAND_HINT, hotkey_support
+
+if TYPE_CHECKING:
+    from app.diagnostics import Diagnostic
+    from app.policy import Policy
 
 __all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report",
            "usage_checks"]
@@ -169,12 +173,19 @@ def usage_checks(data_dir: Path, now: float | None = None) -> list[Check]:
     return out
 
 
-def report(facts: DesktopFacts, extra: Sequence[Check] = ()) -> tuple[str, int]:
-    """The printed report and the exit code (1 when something essential fails)."""
+def report(facts: DesktopFacts, extra: Sequence[Check] = (), policy: Policy | None = None,
+           problems: Sequence[Diagnostic] = ()) -> tuple[str, int]:
+    """The printed report and the exit code (1 when something essential fails); with a policy,
+    the administrator's policy in force, where it came from and what is wrong with its file."""
     lines = []
     marks = {"ok": "✓", "warn": "!", "fail": "✗"}
     results = [*checks(facts), *extra]
+    if policy is not None:
+        results.append(Check("policy", "warn" if any(p.is_error for p in problems) else "ok",
+                             policy.origin))
     width = max(len(c.name) for c in results)
     for check in results:
         lines.append(f"{marks[check.verdict]} {check.name:<{width}}  {check.detail}")
+    if policy is not None:
+        lines += [f"  {' ' * width}  {line}" for line in [*map(str, problems), *policy.summary()]]
     return "\n".join(lines) + "\n", int(any(c.verdict == "fail" for c in results))

@@ -10,7 +10,7 @@ import typing
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,7 +21,9 @@ from app.diagnostics import Diagnostic, Severity
 from app.model import Wizard
 from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
 
-__all__ = ["LoadResult", "load_file", "reachable_steps"]
+__all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_file(path: Path, display: str | None = None, cache: ResultCache | None = None) -> LoadResult:
@@ -53,7 +55,7 @@ def _load(path: Path, name: str, raw: bytes, digest: str) -> LoadResult:
         return LoadResult(path, None, (Diagnostic(name, exc.line, exc.col, "error", exc.message,
                                                   exc.hint),))
     report = _Report(name, located)
-    wizard = report.validate()
+    wizard: Wizard | None = report.validate()
     if wizard is not None:
         report.semantics(wizard)
     diagnostics = tuple(sorted(report.items, key=lambda d: (d.line, d.col)))
@@ -63,10 +65,21 @@ def _load(path: Path, name: str, raw: bytes, digest: str) -> LoadResult:
     return LoadResult(path, wizard, diagnostics, revision, located.position(("id",)))
 
 
+def validate_document(name: str, located: Located, root: type[M],
+                      what: str) -> tuple[M | None, list[Diagnostic]]:
+    """Validate a parsed YAML document against any model of the same strict kind (e.g. the admin
+    policy), with the same positioned one-line diagnostics and did-you-mean hints as wizards.
+    `what` names the document in the message for a file that is not a mapping."""
+    report = _Report(name, located, root)
+    value = report.validate(what)
+    return value, sorted(report.items, key=lambda d: (d.line, d.col))
+
+
 class _Report:
-    def __init__(self, name: str, located: Located) -> None:
+    def __init__(self, name: str, located: Located, root: type[BaseModel] = Wizard) -> None:
         self.name = name
         self.located = located
+        self.root = root
         self.items: list[Diagnostic] = []
 
     def add(self, severity: Severity, path: Path_, message: str, hint: str | None = None,
@@ -76,13 +89,14 @@ class _Report:
 
     # ------------------------------------------------------------ schema
 
-    def validate(self) -> Wizard | None:
+    def validate(self, what: str = "a wizard file") -> Any:
         data = self.located.data
         if not isinstance(data, dict):
-            self.add("error", (), "a wizard file is a mapping of keys", "start with 'wayguide: 1'")
+            hint = "start with 'wayguide: 1'" if self.root is Wizard else None
+            self.add("error", (), f"{what} is a mapping of keys", hint)
             return None
         try:
-            return Wizard.model_validate(data)
+            return self.root.model_validate(data)
         except ValidationError as exc:
             self._schema_errors(exc)
             return None
@@ -117,7 +131,7 @@ class _Report:
         value = _get(self.located.data, path)
         field = str(err["loc"][-1]) if err["loc"] else ""
         if kind == "extra_forbidden":
-            allowed = _allowed_keys(err["loc"][:-1])
+            allowed = _allowed_keys(err["loc"][:-1], self.root)
             close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else (
                 "allowed: " + ", ".join(allowed) if allowed else None)
@@ -319,9 +333,9 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _allowed_keys(loc: tuple[str | int, ...]) -> list[str]:
+def _allowed_keys(loc: tuple[str | int, ...], root: type[BaseModel] = Wizard) -> list[str]:
     """The keys the model accepts at an error location (for did-you-mean hints)."""
-    candidates: list[Any] = [Wizard]
+    candidates: list[Any] = [root]
     for part in loc:
         following: list[Any] = []
         for current in candidates:

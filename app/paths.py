@@ -56,10 +56,10 @@ def bundled_dir(name: str) -> Path:
 def _system_dir() -> Path:
     if sys.platform.startswith("linux"):
         return Path("/usr/share") / APP
-    return Path(platformdirs.site_data_dir(APP))
+    return Path(platformdirs.site_data_dir(APP, appauthor=False))  # Windows: %ProgramData%\wayguide
 
 
 def _system_config_dir() -> Path:
     if sys.platform.startswith("linux"):
         return Path("/etc") / APP
-    return Path(platformdirs.site_config_dir(APP))
+    return Path(platformdirs.site_config_dir(APP, appauthor=False))

@@ -92,6 +92,20 @@ class Subject:
         shutil.rmtree(home, ignore_errors=True)
 
 
+def interleaved(subjects: list[Subject], runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Start to tray ready and to fully loaded of each subject, `runs` times, taking turns so that
+    drift hits all alike."""
+    starts: dict[str, list[float]] = {s.name: [] for s in subjects}
+    fulls: dict[str, list[float]] = {s.name: [] for s in subjects}
+    for _ in range(runs):
+        for subject in subjects:
+            process, took, home = subject.start()
+            starts[subject.name].append(took)
+            fulls[subject.name].append(subject.full)
+            Subject.stop(process, home)
+    return starts, fulls
+
+
 def hotkey_latencies(desktop: Desktop, title: str, runs: int) -> list[float]:
     """XTEST ctrl+alt+space from here, then poll until the panel window is viewable."""
     from Xlib import XK, X
@@ -145,15 +159,8 @@ def main() -> None:
             Subject("bare PySide6 tray app", [sys.executable, "-c", BARE], desktop, {}),
             Subject("wayguide", [sys.executable, "-m", "app"], desktop, {}),
         ]
-        starts: dict[str, list[float]] = {s.name: [] for s in subjects}
-        fulls: dict[str, list[float]] = {s.name: [] for s in subjects}
         Subject.stop(*_pair(subjects[1].start()))  # fills the library cache once
-        for _ in range(args.runs):  # interleaved, so drift hits both alike
-            for subject in subjects:
-                process, took, home = subject.start()
-                starts[subject.name].append(took)
-                fulls[subject.name].append(subject.full)
-                Subject.stop(process, home)
+        starts, fulls = interleaved(subjects, args.runs)
         base = statistics.median(starts[subjects[0].name])
         print(f"start to tray ready (median of {args.runs})")
         for name, values in starts.items():

@@ -156,6 +156,7 @@ class SettingsDialog(QDialog):
         return combo
 
     def _lock(self, name: str) -> None:
+        """Shown as it is, disabled, with one line under it saying who decides it."""
         widget = self._widgets.get(name)
         if widget is None:
             return
@@ -163,6 +164,12 @@ class SettingsDialog(QDialog):
         tip = self.tr("Set by your administrator")
         widget.setToolTip(tip)
         widget.setAccessibleDescription(tip)
+        parent = widget.parentWidget()
+        layout = parent.layout() if parent is not None else None
+        if isinstance(layout, QVBoxLayout) and layout.indexOf(widget) >= 0:
+            note = label(tip, role="muted")
+            note.setObjectName(f"locked-{name}")
+            layout.insertWidget(layout.indexOf(widget) + 1, note)
 
     def _fit(self) -> None:
         """Tall enough for the wrapped hints and messages at the current width."""

@@ -86,6 +86,13 @@ class Tray(QObject):
         for action in self._mode_group.actions():
             action.setChecked(action.data() == mode)
 
+    def allow_modes(self, modes: Sequence[str], locked: bool = False) -> None:
+        """Modes the administrator turned off are greyed out; all of them when the preferred mode
+        is locked by policy."""
+        for action in self._mode_group.actions():
+            key = str(action.data())
+            action.setEnabled(not locked and (key == "wizard" or key in modes))
+
     def set_wizards(self, wizards: Sequence[tuple[str, str]]) -> None:
         """(id, title) pairs, shown in the Wizards submenu."""
         self.wizards.clear()

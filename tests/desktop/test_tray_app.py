@@ -7,8 +7,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,9 +25,10 @@ class RunningApp:
     env: dict[str, str]
     home: Path
     log: BinaryIO
+    command: Sequence[str] = field(default_factory=lambda: WAYGUIDE)
 
     def cli(self, desktop: Desktop, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-        return desktop.run([*WAYGUIDE, *args], env=self.env, timeout=timeout)
+        return desktop.run([*self.command, *args], env=self.env, timeout=timeout)
 
 
 def app_env(desktop: Desktop, home: Path, theme: str = "light",
@@ -42,12 +43,13 @@ def app_env(desktop: Desktop, home: Path, theme: str = "light",
 
 
 def start_app(desktop: Desktop, home: Path, theme: str = "light",
-              runtime: Path | None = None) -> RunningApp:
+              runtime: Path | None = None, command: Sequence[str] = WAYGUIDE) -> RunningApp:
+    """The tray app (`command`: another build of it, e.g. the frozen one), ready to be driven."""
     home.mkdir(parents=True, exist_ok=True)
     env = app_env(desktop, home, theme, runtime)
     log = open(home / "app.log", "wb")  # noqa: SIM115 - kept open for the app's lifetime
-    process = desktop.spawn(WAYGUIDE, env=env, stderr=log, stdout=log)
-    app = RunningApp(process, env, home, log)
+    process = desktop.spawn(list(command), env=env, stderr=log, stdout=log)
+    app = RunningApp(process, env, home, log, command)
     wait_for(lambda: "ready" in _stages(home) or process.poll() is not None, 30, "the app to start")
     if process.poll() is not None:
         stop_app(app)

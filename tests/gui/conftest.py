@@ -35,7 +35,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
     env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
            "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
-           "WAYGUIDE_WIZARDS": tmp_path / "mine"}
+           "WAYGUIDE_WIZARDS": tmp_path / "mine", "WAYGUIDE_POLICY": tmp_path / "policy.yaml"}
     for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     monkeypatch.delenv("DISPLAY", raising=False)

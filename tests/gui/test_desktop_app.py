@@ -174,3 +174,102 @@ def test_black_box_pauses_when_another_window_comes_to_the_front(qtbot: QtBot, w
     assert wayguide.run.state.failure.message == (
         "“Mail” is in front, not “bash”: Wayguide paused so that nothing is typed into the wrong "
         "window.")
+
+
+class FakeAutostart:
+    def __init__(self) -> None:
+        self.on = True
+
+    def enabled(self) -> bool:
+        return self.on
+
+    def set_enabled(self, on: bool) -> None:
+        self.on = on
+
+
+def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any, home: Path) -> None:
+    share = home / "share"
+    share.mkdir()
+    wizard = ONE_STEP.format(id="shared.task", title="From the share")
+    (share / "shared.yaml").write_text(wizard.replace("title: Do the one thing",
+                                                      "title: Do it\n    do: [{keys: ctrl+s}]"))
+    (home / "policy.yaml").write_text(f"settings: {{hotkey: ctrl+shift+g}}\nlocked: [hotkey]\n"
+                                      f"modes: [glass]\nlibrary: {{folders: [{share}]}}\n")
+    (home / "config").mkdir()
+    (home / "config" / "settings.json").write_text(json.dumps({"hotkey": "ctrl+alt+h", "autostart": True}))
+    fake = FakeAutostart()
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    try:
+        assert app.finish_startup()
+        assert app.settings is not None and app.settings.hotkey == "ctrl+shift+g"
+        assert app.policy is not None and app.policy.locked == ("hotkey",)
+        entry = app.library.get("shared.task") if app.library is not None else None
+        assert entry is not None and entry.layer == "policy"
+        assert all(e.card.allowed_modes == ("glass",) for e in app._visible())
+        enabled = {a.data(): a.isEnabled() for a in app.tray._mode_group.actions()}
+        assert enabled == {"wizard": True, "glass": True, "black": False}
+        assert app.start("shared.task", "black") == "'shared.task' cannot run in black box mode"
+        assert app.start("shared.task", None) is None
+        assert app.run is not None and app.run.state.mode == "glass"
+        app._apply_settings(app.settings.replace(hotkey="ctrl+alt+j", autostart=False))
+        assert app.settings.hotkey == "ctrl+shift+g" and not fake.on  # locked stays; autostart switched
+        saved = json.loads((home / "config" / "settings.json").read_text())
+        assert saved["autostart"] is False and saved["hotkey"] == "ctrl+shift+g"
+    finally:
+        if app.panel is not None:
+            app.panel.hide()
+        if app.ipc is not None:
+            app.ipc.close()
+
+
+def test_a_broken_policy_is_one_line_and_the_app_runs(qtbot: QtBot, qapp: Any, home: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (home / "policy.yaml").write_text("modes: [glass\n")
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    try:
+        assert app.finish_startup()
+        assert app.policy is not None and app.policy.modes == ("glass", "black")
+        lines = [line for line in capsys.readouterr().err.splitlines() if "policy.yaml" in line]
+        assert lines == [f"{home / 'policy.yaml'}:2:1: error: YAML syntax: did not find expected ',' or ']' "
+                         "(the defaults apply)"]
+    finally:
+        if app.ipc is not None:
+            app.ipc.close()
+
+
+def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: Any, home: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[bool] = []
+
+    def exec_(dialog: Any) -> int:
+        shown.append(dialog.autostart.isChecked())
+        return 0
+
+    monkeypatch.setattr("overlays.settings_dialog.SettingsDialog.exec", exec_)
+    fake = FakeAutostart()
+    fake.on = False  # e.g. switched off in the desktop's own session settings
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    try:
+        assert app.finish_startup() and app.settings is not None and app.settings.autostart
+        app.open_settings()
+        assert shown == [False]
+        app._apply_settings(app.settings.replace(autostart=True))
+        assert fake.on
+    finally:
+        if app.ipc is not None:
+            app.ipc.close()
+
+
+def test_quit_completes_when_the_hotkey_listener_fails_to_stop(qtbot: QtBot, qapp: Any, home: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        def stop(self) -> None:
+            raise ConnectionError("Display connection closed by client")
+
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    assert app.finish_startup()
+    app.listener = Broken()
+    quits: list[bool] = []
+    monkeypatch.setattr(qapp, "quit", lambda: quits.append(True))
+    app.quit()  # a SIGTERM at logout lands here
+    assert quits == [True] and app.ipc is not None and not app.ipc._server.isListening()

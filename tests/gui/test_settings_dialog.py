@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
@@ -77,6 +77,10 @@ def test_locked_fields_are_disabled_and_kept(qtbot: QtBot) -> None:
     assert dialog.hotkey.toolTip() == "Set by your administrator"
     assert dialog.roles.toolTip() == "Set by your administrator"
     assert dialog.theme.isEnabled()
+    notes = {n.objectName(): n.text() for n in dialog.findChildren(QLabel)
+             if n.objectName().startswith("locked-")}
+    assert notes == {"locked-hotkey": "Set by your administrator",
+                     "locked-roles": "Set by your administrator"}
     dialog.roles.setText("sales")  # as if it changed anyway: policy wins
     dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
     new = dialog.settings()

@@ -23,6 +23,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("WAYGUIDE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("WAYGUIDE_POLICY", str(tmp_path / "no-policy.yaml"))
     monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
     monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
     return tmp_path
@@ -136,3 +137,42 @@ def test_usage_error_exits_2() -> None:
     done = subprocess.run([sys.executable, "-m", "app", "frobnicate"], capture_output=True,
                           text=True)
     assert done.returncode == 2
+
+
+def test_the_library_commands_use_the_policy_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "s.yaml").write_text(GOOD.format(id="from.share", title="From the share"))
+    use_policy(tmp_path, monkeypatch, f"library:\n  folders: [{share}]\n")
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    assert {"id": "from.share", "layer": "policy"}.items() <= next(
+        row for row in json.loads(out) if row["id"] == "from.share").items()
+    code, out, err = run("validate")
+    assert code == 0 and "0 errors" in err
+
+
+def use_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(text)
+    monkeypatch.setenv("WAYGUIDE_POLICY", str(policy))
+    return policy
+
+
+def test_validate_reports_a_broken_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = use_policy(tmp_path, monkeypatch, "modes: [glass]\nlockd: [hotkey]\n")
+    code, out, _ = run("validate")
+    assert code == 1
+    assert (f"{policy}:2:1: error: unknown key 'lockd' (did you mean 'locked'?; this section's defaults "
+            "apply)") in out.splitlines()
+    code, _, err = run("list")
+    assert code == 0 and "unknown key 'lockd'" in err
+
+
+def test_doctor_shows_the_policy_in_force(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = use_policy(tmp_path, monkeypatch, "modes: [glass]\nlocked: [theme]\n")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    _, out, _ = run("doctor")
+    lines = [line.strip() for line in out.splitlines()]
+    assert any(line.startswith("✓ policy") and line.endswith(f"{policy} (WAYGUIDE_POLICY)") for line in lines)
+    assert "modes: glass" in lines and "locked: theme" in lines

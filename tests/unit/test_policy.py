@@ -1,0 +1,233 @@
+"""The admin policy: positioned one-line errors, safe defaults per section, and what it allows."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.loader import load_file
+from app.paths import Paths
+from app.policy import Credentials, Policy, load_policy, policy_in_force
+from app.settings import Settings
+
+SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
+
+FULL = """\
+settings:
+  hotkey: ctrl+shift+g
+  theme: dark
+locked: [hotkey, autostart]
+modes: [glass]
+library:
+  folders: [/srv/share/wizards]
+run:
+  allowed: true
+  folders: [/srv/trusted]
+usage: {enabled: false, search_queries: true}
+lrs:
+  endpoint: https://lrs.example.com/xapi/
+  credentials: {env: WAYGUIDE_LRS_AUTH}
+"""
+
+WIZARD = "wayguide: 1\nid: w\ntitle: W\nsteps: [{id: a, title: A, do: [{keys: ctrl+s}]}]\n"
+
+
+def write(tmp_path: Path, text: str, mode: int = 0o644) -> Path:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    os.chmod(path, mode)
+    return path
+
+
+def test_no_file_means_the_defaults(tmp_path: Path) -> None:
+    policy, problems = load_policy(tmp_path / "none.yaml")
+    assert problems == [] and policy.source is None
+    assert policy == Policy()
+    assert policy.modes == ("glass", "black") and not policy.run.allowed and policy.lrs is None
+    assert policy.usage.enabled and not policy.usage.search_queries
+    assert "the defaults" in policy.origin
+
+
+def test_a_full_policy_reads_as_written(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    policy, problems = load_policy(path, "WAYGUIDE_POLICY")
+    assert problems == []
+    assert policy.source == path and policy.origin == f"{path} (WAYGUIDE_POLICY)"
+    assert policy.settings == {"hotkey": "ctrl+shift+g", "theme": "dark"}
+    assert policy.locked == ("hotkey", "autostart")
+    assert policy.modes == ("glass",)
+    assert policy.library_folders == (Path("/srv/share/wizards"),)
+    assert not policy.usage.enabled and policy.usage.search_queries
+    assert policy.lrs is not None and policy.lrs.endpoint == "https://lrs.example.com/xapi/"
+    assert policy.lrs.credentials is not None
+    assert policy.lrs.credentials.read({"WAYGUIDE_LRS_AUTH": "key:secret"}) == "key:secret"
+    assert policy.lrs.credentials.read({}) is None
+
+
+def test_policy_in_force_follows_wayguide_policy(tmp_path: Path) -> None:
+    path = write(tmp_path, "modes: [black]\n")
+    paths = Paths.from_env({"WAYGUIDE_POLICY": str(path)})
+    policy, _ = policy_in_force(paths, {"WAYGUIDE_POLICY": str(path)})
+    assert policy.modes == ("black",) and "(WAYGUIDE_POLICY)" in policy.origin
+    assert Paths.from_env({}).policy_file.name == "policy.yaml"
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("setings: {}\n", "1:1: error: unknown key 'setings' (did you mean 'settings'?; this section's "
+                      "defaults apply)"),
+    ("settings:\n  hotkey: ctrl+alt+spce\n",
+     "2:11: error: unknown key 'spce' (a single character or one of: enter, tab, space, escape, "
+     "f1…f24, …; this section's defaults apply)"),
+    ("locked: [theem]\n", "1:10: error: unknown setting 'theem' (did you mean 'theme'?; this "
+                          "section's defaults apply)"),
+    ("modes: [grey]\n", "1:9: error: expected 'glass' or 'black', got 'grey' (this section's "
+                        "defaults apply)"),
+    ("modes: []\n", "1:8: error: at least one mode must be allowed: glass or black (this section's "
+                    "defaults apply)"),
+    ("library:\n  folders: [share/wizards]\n",
+     "2:13: error: 'share/wizards' is not an absolute path (write the full path, e.g. /srv/wizards; "
+     "this section's defaults apply)"),
+    ("modes: [glass\n", "2:1: error: YAML syntax: did not find expected ',' or ']' (the defaults "
+                        "apply)"),
+    ("- a list\n", "1:1: error: a policy file is a mapping of keys (this section's defaults apply)"),
+    ("lrs: {endpoint: https://x, credentials: {}}\n",
+     "1:41: error: credentials need exactly one of 'env', 'file' or 'inline' (this section's "
+     "defaults apply)"),
+])
+def test_an_error_is_one_positioned_line(tmp_path: Path, text: str, line: str) -> None:
+    path = write(tmp_path, text)
+    policy, problems = load_policy(path)
+    assert [str(p) for p in problems] == [f"{path}:{line}"]
+    assert policy.modes == ("glass", "black")
+
+
+def test_a_broken_section_falls_back_and_the_rest_holds(tmp_path: Path) -> None:
+    path = write(tmp_path, "locked: [hotkey]\nrun: {allowed: yes, folders: [relative]}\nmodes: [glass]\n")
+    policy, problems = load_policy(path)
+    assert len(problems) == 1 and problems[0].line == 2
+    assert policy.locked == ("hotkey",) and policy.modes == ("glass",)
+    assert not policy.run.allowed  # the safe default
+
+
+def test_inline_credentials_in_a_world_readable_file_are_refused(tmp_path: Path) -> None:
+    text = "lrs:\n  endpoint: https://lrs.example.com/\n  credentials: {inline: 'k:s'}\n"
+    policy, problems = load_policy(write(tmp_path, text, 0o644))
+    assert policy.lrs is None
+    assert [(p.line, p.col, p.severity) for p in problems] == [(3, 25, "error")]
+    assert "everyone can read" in problems[0].message and "k:s" not in str(problems[0])
+    policy, problems = load_policy(write(tmp_path, text, 0o600))
+    assert problems == [] and policy.lrs is not None
+    insisted = text.replace("'k:s'}", "'k:s', allow_inline: true}")
+    policy, problems = load_policy(write(tmp_path, insisted, 0o644))
+    assert problems == [] and policy.lrs is not None and policy.lrs.credentials is not None
+    assert policy.lrs.credentials.read() == "k:s"
+
+
+def test_a_world_readable_credentials_file_is_warned_about(tmp_path: Path) -> None:
+    secret = tmp_path / "lrs-credentials"
+    secret.write_text("key:secret\n")
+    os.chmod(secret, 0o644)
+    text = f"lrs:\n  endpoint: https://lrs.example.com/\n  credentials:\n    file: {secret}\n"
+    policy, problems = load_policy(write(tmp_path, text))
+    assert [(p.line, p.severity) for p in problems] == [(4, "warning")]
+    assert policy.lrs is not None and policy.lrs.credentials == Credentials(file=secret)
+    assert policy.lrs.credentials.read() == "key:secret"
+    os.chmod(secret, 0o600)
+    assert load_policy(write(tmp_path, text))[1] == []
+
+
+def test_run_actions_only_from_the_named_folders(tmp_path: Path) -> None:
+    trusted, other = tmp_path / "trusted", tmp_path / "other"
+    trusted.mkdir()
+    other.mkdir()
+    (other / "link").symlink_to(trusted)
+    policy, _ = load_policy(write(tmp_path, f"run: {{allowed: true, folders: [{trusted}]}}\n"))
+    assert policy.allows_run(trusted / "a.yaml") and policy.allows_run(trusted / "sub" / "b.yaml")
+    assert not policy.allows_run(other / "a.yaml") and not policy.allows_run(None)
+    assert not policy.allows_run(trusted / ".." / "other" / "a.yaml")
+    assert policy.allows_run(other / "link" / "a.yaml")  # it really is in the trusted folder
+    off, _ = load_policy(write(tmp_path, f"run: {{allowed: false, folders: [{trusted}]}}\n"))
+    assert not off.allows_run(trusted / "a.yaml")
+
+
+def test_run_allowed_without_folders_means_the_system_folder(tmp_path: Path) -> None:
+    policy, _ = load_policy(write(tmp_path, "run: {allowed: true}\n"))
+    system = Paths.from_env({}).system_wizards
+    assert policy.run.folders == (system,)
+    assert policy.allows_run(system / "x.yaml") and not policy.allows_run(tmp_path / "x.yaml")
+
+
+def test_modes_restrict_wizards(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(WIZARD)
+    wizard = load_file(tmp_path / "w.yaml").wizard
+    assert wizard is not None and wizard.allowed_modes == ("glass", "black")
+    assert Policy().restrict(wizard) is wizard
+    glass = Policy(modes=("glass",)).restrict(wizard)
+    assert Policy(modes=("glass",)).modes_for(("black", "glass")) == ("glass",)
+    assert glass is not None and glass.allowed_modes == ("glass",)
+    only_black = wizard.model_copy(update={"modes": ["black"]})
+    assert Policy(modes=("glass",)).restrict(only_black) is None
+
+
+def test_apply_forces_locked_settings_and_fills_the_unset_ones() -> None:
+    policy = Policy(settings={"hotkey": "ctrl+shift+g", "theme": "dark"}, locked=("hotkey", "autostart"),
+                    modes=("glass",))
+    person = Settings(hotkey="ctrl+alt+h", autostart=False, panel_side="left", preferred_mode="black")
+    applied = policy.apply(person)
+    assert applied.hotkey == "ctrl+shift+g"  # locked: the admin's
+    assert applied.autostart is True  # locked without a value: the default
+    assert applied.theme == "dark"  # the person kept Wayguide's default: the admin's
+    assert applied.panel_side == "left"  # the person's own
+    assert applied.preferred_mode == "wizard"  # black box is not allowed here
+    chose = Settings(theme="light")
+    assert policy.apply(chose).theme == "light"
+
+
+def test_summary_names_no_secret(tmp_path: Path) -> None:
+    policy, _ = load_policy(write(tmp_path, FULL.replace("{env: WAYGUIDE_LRS_AUTH}", "{inline: 'k:s3cr3t'}"),
+                                  0o600))
+    text = "\n".join(policy.summary())
+    assert "s3cr3t" not in text and "written in the policy file" in text
+    assert "locked: hotkey, autostart" in text and "modes: glass" in text
+    assert "run actions: allowed from /srv/trusted" in text
+
+
+def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Path) -> None:
+    packaged = Path(__file__).resolve().parents[2] / "packaging" / "policy.yaml"
+    policy, problems = load_policy(packaged)
+    assert problems == [] and policy == Policy()
+    assert policy.source == packaged and "nothing set" in policy.origin
+    example = [re.sub(r"^# (?=( *)([a-z_]+:( |$)|- ))", "", line)
+               for line in packaged.read_text().splitlines()]
+    written = tmp_path / "policy.yaml"
+    written.write_text("\n".join(example) + "\n")
+    policy, problems = load_policy(written)  # every example in it, uncommented, is right
+    assert problems == []
+    assert policy.locked == ("hotkey", "autostart") and policy.library_folders == (Path("/srv/wizards"),)
+    assert policy.lrs is not None and policy.lrs.credentials == Credentials(env="WAYGUIDE_LRS_AUTH")
+    assert set(policy.settings) == SETTING_NAMES
+
+
+def test_an_unchanged_file_is_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, FULL + "lockd: []\n")
+    first = load_policy(path, cache_dir=tmp_path / "cache")
+    assert [p.message for p in first[1]] == ["unknown key 'lockd'"]
+    monkeypatch.setitem(sys.modules, "app.policy_check", None)  # importing it now fails
+    again = load_policy(path, cache_dir=tmp_path / "cache")
+    assert again == first and again[0].source == path
+    path.write_text(FULL)
+    with pytest.raises(ImportError):  # changed bytes are checked
+        load_policy(path, cache_dir=tmp_path / "cache")
+    monkeypatch.delitem(sys.modules, "app.policy_check")
+    assert load_policy(path, cache_dir=tmp_path / "cache")[1] == []
+
+
+def test_readability_is_part_of_what_was_checked(tmp_path: Path) -> None:
+    text = "lrs:\n  endpoint: https://lrs.example.com/\n  credentials: {inline: 'k:s'}\n"
+    assert load_policy(write(tmp_path, text, 0o644), cache_dir=tmp_path / "c")[0].lrs is None
+    assert load_policy(write(tmp_path, text, 0o600), cache_dir=tmp_path / "c")[0].lrs is not None
