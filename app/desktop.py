@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.ipc_server import IpcServer, Reply
     from app.library import Entry, Library
     from app.model import Wizard
-    from app.osapi import WindowInfo, WindowProbe
+    from app.osapi import Activity, ActivityMonitor, WindowInfo, WindowProbe
     from app.performer import Performed, Performer
     from app.placement import Rect
     from app.settings import Settings
@@ -36,6 +36,15 @@ PANEL_WIDTH = 360
 HEALTH_CHECK_MS = 3000
 RELOAD_DELAY_MS = 150
 MAX_LISTENER_RESTARTS = 3
+TAKEOVER_HOTKEY_S = 2.0
+"""The hotkey pressed this soon after the person took over from a performing run stops the run."""
+
+_TOOK_OVER = {
+    "key": "You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press Continue to let "
+           "it go on from where it stopped, or finish this step yourself.",
+    "pointer": "You used the mouse, so Wayguide stopped: its input and yours must not mix. Press Continue "
+               "to let it go on from where it stopped, or finish this step yourself.",
+}
 
 
 class _Run:
@@ -52,6 +61,9 @@ class _Run:
         """Set when the run ends: actions being performed stop at once."""
         self.target: WindowInfo | None = None
         """The window keys go to; set by `focus` actions."""
+        self.took_over: Activity | None = None
+        """What the person did to stop the actions being performed (set on the monitor's thread)."""
+        self.took_over_at = 0.0
 
 
 class Wayguide(QObject):
@@ -61,6 +73,12 @@ class Wayguide(QObject):
     """The combo pressed; emitted on the listener thread, Qt queues it to the GUI thread."""
     performed = Signal(object, str, object, object)
     """(run, step id, Performed, window): emitted by the worker thread that performed a step."""
+    actionStarted = Signal(object, int)
+    """(run, action index): emitted by the worker thread as each action begins."""
+    personActed = Signal(object, str)
+    """(run, Activity): emitted by the activity monitor's thread when the person took over."""
+    notified = Signal(str)
+    """A `notify` action's message, from the worker thread."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows."""
@@ -93,7 +111,11 @@ class Wayguide(QObject):
         self._health.timeout.connect(self._check_listener)
         self.hotkeyPressed.connect(self._hotkey)
         self.performed.connect(self._performed)
+        self.actionStarted.connect(self._action_started)
+        self.personActed.connect(self._person_acted)
+        self.notified.connect(self._notify)
         self._performer: Performer | None = None
+        self._monitor: ActivityMonitor | None = None
         self._no_automation = ""
         self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
@@ -266,6 +288,13 @@ class Wayguide(QObject):
     # ----------------------------------------------------------------- panel
 
     def _hotkey(self, combo: str) -> None:
+        run = self.run
+        if run is not None and (run.state.status == "performing" or (
+                run.took_over and time.monotonic() - run.took_over_at < TAKEOVER_HOTKEY_S)):
+            from app.engine import Abort
+
+            self.dispatch(Abort(reason="Stopped with the hotkey", at=time.time()))
+            return
         if self.settings is not None and combo == self.settings.keyboard_hotkey:
             self.summon_with_keyboard()
         else:
@@ -416,35 +445,85 @@ class Wayguide(QObject):
                                        message=self._no_automation))
             return
 
+        stop = run.stop = threading.Event()
+        run.took_over = None
+        monitor = self._monitor
+        if monitor is not None:
+            def took_over(kind: Activity) -> None:  # the monitor's thread: stop first, tell the GUI after
+                if run.took_over is None:
+                    run.took_over, run.took_over_at = kind, time.monotonic()
+                stop.set()
+                self.personActed.emit(run, kind)
+
+            try:
+                monitor.start(took_over)
+            except Exception as exc:  # ProbeUnavailable, or an X error: performing goes on without it
+                print(f"wayguide: warning: {exc}; Wayguide cannot notice you taking over", file=sys.stderr)
+                monitor = None
+
         def work() -> None:
-            outcome, target = performer.run(effect.actions, run.target, run.stop)
+            try:
+                outcome, target = performer.run(effect.actions, run.target, stop, effect.start, effect.pace,
+                                                lambda index: self.actionStarted.emit(run, index))
+            finally:
+                if monitor is not None:
+                    monitor.stop()
             self.performed.emit(run, effect.step_id, outcome, target)
 
         threading.Thread(target=work, name="wayguide-perform", daemon=True).start()
 
     def _performed(self, run: _Run, step_id: str, outcome: Performed, target: WindowInfo | None) -> None:
-        from app.engine import ActionFailed, ActionsDone
+        from app.engine import Abort, ActionFailed, ActionsDone, ActionsPaused
 
         if run is not self.run:
             return  # a run that was replaced meanwhile
         run.target = target
-        if outcome.failed_at is None:
-            self.dispatch(ActionsDone(step_id=step_id, at=time.time()))
-        else:
+        now = time.time()
+        if outcome.completed:
+            self.dispatch(ActionsDone(step_id=step_id, at=now))
+        elif outcome.failed_at is not None:
             self.dispatch(ActionFailed(step_id=step_id, action_index=outcome.failed_at,
-                                       message=outcome.message, at=time.time()))
+                                       message=outcome.message, at=now))
+        elif outcome.paused_at is not None:
+            if run.took_over == "escape":
+                self.dispatch(Abort(reason="Stopped with Escape", at=now))
+                return
+            reason = _TOOK_OVER[run.took_over] if run.took_over else outcome.message
+            index, offset = outcome.paused_at
+            self.dispatch(ActionsPaused(step_id=step_id, action_index=index, offset=offset, reason=reason,
+                                        at=now))
+
+    def _action_started(self, run: _Run, index: int) -> None:
+        if run is self.run and self.panel is not None and run.state.status == "performing":
+            self.panel.set_action_progress(index)
+
+    def _person_acted(self, run: _Run, kind: str) -> None:
+        """In the GUI thread, after the monitor already stopped the actions: Escape ends the run."""
+        from app.engine import Abort
+
+        if run is self.run and kind == "escape":
+            self.dispatch(Abort(reason="Stopped with Escape", at=time.time()))
+
+    def _notify(self, message: str) -> None:
+        from app.engine import Notice
+
+        if self.panel is not None:
+            self.panel.apply([Notice(message)])
 
     def _automation(self) -> Performer | None:
         """The performer, made on first use; None (and the reason kept) where automation cannot work."""
         if self._performer is None and not self._no_automation:
             from app.osapi import ProbeUnavailable
             from app.performer import Performer
-            from app.platform import injector
+            from app.platform import automation, launcher
+            from app.platform.qt_clipboard import QtClipboard
 
             try:
                 if self.probe is None:
                     raise ProbeUnavailable("the window in front cannot be known here")
-                self._performer = Performer(injector(), self.probe)
+                injector, self._monitor = automation()
+                self._performer = Performer(injector, self.probe, clipboard=QtClipboard(self),
+                                            launcher=launcher(), notify=self.notified.emit)
             except ProbeUnavailable as exc:
                 self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
         return self._performer

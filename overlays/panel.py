@@ -220,8 +220,8 @@ class Panel(QWidget):
             case Perform():
                 self.step.performing_actions(effect)
                 self._show_view(self.step)
-            case Paused(reason=reason):
-                self.step.pause(reason)
+            case Paused(reason=reason, can_continue=can_continue):
+                self.step.pause(reason, can_continue)
                 self._show_view(self.step)
             case Failed():
                 self.step.fail(effect)

@@ -24,6 +24,7 @@ from app.engine import (
     Back,
     Check,
     Choose,
+    Continue,
     DoItMyself,
     Failed,
     Next,
@@ -175,6 +176,11 @@ class StepView(View):
         self.performing.stop.clicked.connect(self.stop)
         self.performing.hide()
         self.paused = Banner("info")
+        self.continue_ = button(self.tr("&Continue ▸"), role="primary", accessible=self.tr("Continue"))
+        self.continue_.setToolTip(self.tr("Wayguide goes on from where it stopped; nothing is typed twice."))
+        self.continue_.clicked.connect(lambda: self._emit(Continue(at=self._clock())))
+        self.continue_.hide()
+        self.paused.buttons.addWidget(self.continue_, 0, Qt.AlignmentFlag.AlignLeft)
         self.failed = Banner("problem")
         for widget in (self.performing, self.paused, self.failed):
             self.content.addWidget(widget)
@@ -313,9 +319,13 @@ class StepView(View):
 
     def performing_actions(self, effect: Perform) -> None:
         self.paused.hide()
+        self.continue_.hide()
         self.failed.hide()
         self.clear_notice()
+        self.performing.heading.setText(self.tr("Showing you how") if effect.pace == "visible"
+                                        else self.tr("Doing this for you"))
         self.performing.set_actions([action_line(a) for a in effect.actions])
+        self.performing.set_current(effect.start[0])
         self.performing.show()
         self._set_bar("performing")
         self.scroll_to(self.performing)
@@ -323,10 +333,13 @@ class StepView(View):
     def set_action_progress(self, index: int) -> None:
         self.performing.set_current(index)
 
-    def pause(self, reason: str) -> None:
+    def pause(self, reason: str, can_continue: bool = False) -> None:
         self.performing.hide()
-        self.paused.show_message(reason)
+        self.paused.show_message(reason, heading=self.tr("Paused") if can_continue else "")
+        self.continue_.setVisible(can_continue)
         self._set_bar("nav")
+        if can_continue:
+            self.scroll_to(self.paused)
 
     def fail(self, effect: Failed) -> None:
         self.performing.hide()
@@ -366,6 +379,8 @@ class StepView(View):
         return self._title or "Wayguide"
 
     def default_button(self) -> QPushButton | None:
+        if self._state == "nav" and self.continue_.isVisibleTo(self):
+            return self.continue_
         if self._state == "failed":
             return self.retry if self.retry.isVisibleTo(self) else None
         if self._state == "nav" and not self.next.isHidden():

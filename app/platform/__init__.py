@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from app.osapi import Injector, ProbeUnavailable, WindowProbe
+from app.osapi import ActivityMonitor, Injector, Launcher, ProbeUnavailable, WindowProbe
 
-__all__ = ["injector", "window_probe"]
+__all__ = ["automation", "injector", "launcher", "window_probe"]
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -35,3 +35,21 @@ def injector() -> Injector:
 
         return X11Injector()
     raise ProbeUnavailable(f"no automation for {sys.platform} yet")
+
+
+def automation() -> tuple[Injector, ActivityMonitor | None]:
+    """Typing and clicking, and the monitor that tells the person's own input from it (None, automation
+    still possible, where the desktop cannot tell); raises ProbeUnavailable saying why there is none."""
+    if _x11("Wayland does not let one application type into another"):
+        from app.platform.x11_activity import OwnInput, X11ActivityMonitor
+        from app.platform.x11_input import X11Injector
+
+        own = OwnInput()
+        return X11Injector(own=own), X11ActivityMonitor(own)
+    raise ProbeUnavailable(f"no automation for {sys.platform} yet")
+
+
+def launcher() -> Launcher:
+    from app.platform.launcher import SubprocessLauncher
+
+    return SubprocessLauncher()

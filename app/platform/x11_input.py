@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 import select
 import time
-from collections.abc import Container, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +16,12 @@ from Xlib.ext import xtest
 
 from app.model import validate_combo
 from app.osapi import ProbeUnavailable
+from app.platform.x11_activity import OwnInput
 
-__all__ = ["PING_TIMEOUT_S", "REMAP_SETTLE_S", "RESTORE_SETTLE_S", "X11Injector", "batches", "keysym_for"]
+__all__ = [
+    "BARRIER_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S", "RESTORE_SETTLE_S", "X11Injector", "batches",
+    "keysym_for",
+]
 
 REMAP_SETTLE_S = 0.02
 """Pause after remapping spare keycodes, before typing on them, so that clients see the new mapping first.
@@ -36,6 +40,12 @@ sent before: a precise barrier instead of RESTORE_SETTLE_S, which was measured t
 the window manager was busy (1 of 10 runs garbled). A window that does not answer in time is hung; the typing
 then goes on as after a settle."""
 
+BARRIER_CHARS = 64
+"""While typing into a window that answers _NET_WM_PING, wait for its answer every this many characters, so
+that it never has more than that many keys queued: stopping typing then stops it at once in the application
+too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
+
+_BUTTONS = {"left": 1, "middle": 2, "right": 3}
 _RETURN, _TAB = 0xFF0D, 0xFF09
 _UNICODE_KEYSYMS = 0x01000000
 _MODIFIER_KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L", "shift": "Shift_L", "super": "Super_L"}
@@ -151,7 +161,9 @@ class X11Injector:
     The typed text is never logged. Use one instance from one thread at a time.
     """
 
-    def __init__(self, display: str | None = None) -> None:
+    def __init__(self, display: str | None = None, own: OwnInput | None = None) -> None:
+        self._own = own
+        """Told about every key and button press before it is sent (see OwnInput)."""
         try:
             self._display: Any = xdisplay.Display(display)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
@@ -162,26 +174,74 @@ class X11Injector:
         self._root = self._display.screen().root
         self._held: list[int] = []
         self._tokens = itertools.count(1)
+        self._focus_cache: tuple[int, int, bool] = (0, 0, False)
+        """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
 
-    def type_text(self, text: str) -> None:
-        """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns once every key has reached the X
-        server (and, where characters had to be remapped, a window that answers pings has read them).
+    def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
+        """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
+        every key has reached the X server (and, where characters had to be remapped, a window that answers
+        pings has read them).
 
-        Raises ValueError, before typing anything, for other control characters."""
+        Before each character it asks the server which window has the keyboard focus (one round trip, after
+        the keys before it): when `into` (a top-level window; 0: any) no longer holds it, or `proceed()`
+        returns False, it stops there. So at most the one character sent while the focus moved can reach
+        another window. Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
+        typed = 0
         with self._session() as keymap:
             if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
                 raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it lacks")
+            barrier = self._ping_target()
             for batch in batches(keysyms, keymap.strokes, keymap.capacity):
                 self._remap(keymap, batch)
-                self._type_batch(batch, keymap.all_strokes())
+                done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
+                typed += done
+                if done < len(batch):
+                    break
+        return typed
 
-    def press_keys(self, combo: str) -> None:
+    def focus_within(self, into: int) -> bool:
+        """Whether the keyboard focus is in `into` or one of its children (one round trip)."""
+        focus = self._display.get_input_focus().focus
+        focus_id = focus if isinstance(focus, int) else int(focus.id)
+        cached_focus, cached_into, inside = self._focus_cache
+        if (cached_focus, cached_into) == (focus_id, into):
+            return inside
+        inside = False
+        window = focus
+        try:
+            while hasattr(window, "query_tree") and window != self._root:
+                if int(window.id) == into:
+                    inside = True
+                    break
+                window = window.query_tree().parent
+        except error.XError:
+            inside = False
+        self._focus_cache = (focus_id, into, inside)
+        return inside
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
+        number = _BUTTONS[button]
+        was = self._root.query_pointer()
+        with self._own.pointer() if self._own is not None else nullcontext():
+            xtest.fake_input(self._display, X.MotionNotify, x=x, y=y)
+            if self._own is not None:
+                self._own.button(number)
+            xtest.fake_input(self._display, X.ButtonPress, number)
+            xtest.fake_input(self._display, X.ButtonRelease, number)
+            self._display.sync()
+            xtest.fake_input(self._display, X.MotionNotify, x=int(was.root_x), y=int(was.root_y))
+            self._display.sync()
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
         """Press a combo such as "ctrl+shift+s" (as app.model.validate_combo writes it) once: the modifiers
         down in order, the key down and up, the modifiers up in reverse. Shift is added when the key's
         character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
         modifiers, key = _split_combo(combo)
         keysym = XK.string_to_keysym(_NAMED_KEYSYMS[key]) if key in _NAMED_KEYSYMS else keysym_for(key)
+        if into and not self.focus_within(into):
+            return False
         with self._session() as keymap:
             if keysym not in keymap.strokes and not keymap.spares:
                 raise ProbeUnavailable(f"the keyboard mapping has no spare keycode for '{key}'")
@@ -194,6 +254,7 @@ class X11Injector:
                 self._down(strokes[XK.string_to_keysym(_MODIFIER_KEYSYMS[modifier])][0])
             self._down(keycode)
             self._release_all()
+        return True
 
     def keymap_snapshot(self) -> tuple[tuple[int, ...], ...]:
         """The full keyboard mapping (every keycode's keysyms), to check that it came back unchanged."""
@@ -243,20 +304,31 @@ class X11Injector:
             if keycodes.intersection(run):
                 self._display.change_keyboard_mapping(run[0], [keymap.row(code) for code in run])
 
-    def _type_batch(self, batch: Sequence[int], strokes: dict[int, Stroke]) -> None:
+    def _type_batch(self, batch: Sequence[int], strokes: dict[int, Stroke], into: int,
+                    proceed: Callable[[], bool] | None, barrier: Any, before: int) -> int:
+        """Type `batch` while the focus and `proceed` allow; how many were typed."""
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
+        done = 0
         for keysym in batch:
+            if (into and not self.focus_within(into)) or (proceed is not None and not proceed()):
+                break
+            if barrier is not None and (before + done) and (before + done) % BARRIER_CHARS == 0:
+                self._ping(barrier)
             keycode, shift = strokes[keysym]
             if shift != (shift_code in self._held):
                 (self._down if shift else self._up)(shift_code)
             self._down(keycode)
             self._up(keycode)
+            done += 1
         if shift_code in self._held:
             self._up(shift_code)
         self._display.sync()
+        return done
 
     def _down(self, keycode: int) -> None:
         self._held.append(keycode)  # before sending: a release too many is harmless, a stuck key is not
+        if self._own is not None:
+            self._own.key(keycode)
         xtest.fake_input(self._display, X.KeyPress, keycode)
 
     def _up(self, keycode: int) -> None:

@@ -151,7 +151,8 @@ steps:
 """
 
 
-def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any) -> Any:
+def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
+               ends: tuple[str, ...] = ("finished", "failed")) -> Any:
     from app.loader import load_file
     from app.osapi import FakeInjector
     from app.performer import Performer
@@ -163,8 +164,7 @@ def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any) -> Any:
     wizard = load_file(path).wizard
     assert wizard is not None
     assert wayguide._start(wizard, "black", None, None) is None
-    qtbot.waitUntil(lambda: wayguide.run is not None
-                    and wayguide.run.state.status in ("finished", "failed"), timeout=5000)
+    qtbot.waitUntil(lambda: wayguide.run is not None and wayguide.run.state.status in ends, timeout=5000)
     return injector
 
 
@@ -181,25 +181,36 @@ def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, way
     assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
 
 
-def test_black_box_pauses_when_another_window_comes_to_the_front(qtbot: QtBot, wayguide: Wayguide,
-                                                                 home: Path) -> None:
+def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     from app.osapi import FakeWindowProbe, WindowInfo
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     intruder = WindowInfo(app="firefox", title="Mail", handle=3)
 
     class Intruding(FakeWindowProbe):
-        """The terminal is in front for the focus step; then a mail window takes over."""
+        """The terminal is in front for the focus step; then a mail window takes over, once."""
+
+        intrude = True
 
         def active_window(self) -> WindowInfo | None:
-            front, self.window = self.window, intruder
+            front = self.window
+            if self.intrude:
+                self.window = intruder
             return front
 
     probe = Intruding(window=term, others=[intruder])
-    injector = _black_run(qtbot, wayguide, home, probe)
-    assert wayguide.run is not None and wayguide.run.state.status == "failed"
+    injector = _black_run(qtbot, wayguide, home, probe, ends=("paused", "failed", "finished"))
+    run = wayguide.run
+    assert run is not None and run.state.status == "paused" and run.state.resume_at == (0, 0)
     assert injector.sent == []
-    assert wayguide.run.state.failure is not None
-    assert wayguide.run.state.failure.message == (
-        "“Mail” is in front, not “bash”: Wayguide paused so that nothing is typed into the wrong "
-        "window.")
+    assert wayguide.panel is not None
+    step = wayguide.panel.step
+    assert step.paused.message() == (
+        "“Mail” came in front of “bash”; Wayguide paused so nothing is typed into the wrong window. "
+        "Click into Xterm and press Continue.")
+    assert step.continue_.isVisibleTo(step) and step.default_button() is step.continue_
+    probe.intrude, probe.window = False, term  # the person clicks back into the terminal
+    step.continue_.click()
+    qtbot.waitUntil(lambda: run.state.status == "finished", timeout=5000)
+    assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
