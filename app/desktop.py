@@ -418,7 +418,7 @@ class Wayguide(QObject):
 
     def dispatch(self, event: Any) -> None:
         """Feed one event to the run's engine and carry out what it says."""
-        from app.engine import Aborted, Finished, Perform
+        from app.engine import Aborted, Finished, Paused, Perform
 
         run = self.run
         if run is None:
@@ -426,6 +426,8 @@ class Wayguide(QObject):
         run.state, effects = run.engine.handle(run.state, event)
         self._panel().apply(effects)
         for effect in effects:
+            if isinstance(effect, Paused) and effect.can_continue and run.reply is not None:
+                run.reply.send({"event": "paused", "message": effect.reason})  # `run --wait` prints it
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):

@@ -16,6 +16,8 @@ __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "Performed", "Perf
 
 POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
+FRONT_GRACE_S = 0.5
+"""Before an action, how long the run's window may take to be in front before performing pauses."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -136,7 +138,7 @@ class Performer:
                 if stop.wait(seconds):
                     raise _Paused("Stopped.")
             case model.WaitAction(wait=model.WaitSpec() as spec):
-                self._wait_window(spec, stop)
+                return self._wait_window(spec, target, stop)
         return target
 
     # ------------------------------------------------------------ actions
@@ -226,10 +228,15 @@ class Performer:
         raise _Paused("Stopped.")
 
     def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False) -> None:
-        """Pause when another window than `target` is in front (`force`: the injector saw the focus go)."""
+        """Pause when another window than `target` is in front (`force`: the injector saw the focus go).
+        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue."""
         if target is None:
             return
         front = self.probe.active_window()
+        grace = self.clock() + FRONT_GRACE_S
+        while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
+            time.sleep(POLL_S)
+            front = self.probe.active_window()
         deadline = self.clock() + 10 * POLL_S
         while force and front is not None and front.handle == target.handle and self.clock() < deadline:
             time.sleep(POLL_S / 5)  # the focus went; the window manager names the new window in a moment
@@ -238,14 +245,21 @@ class Performer:
             raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
                                          target), offset)
 
-    def _wait_window(self, spec: model.WaitSpec, stop: threading.Event) -> None:
+    def _wait_window(self, spec: model.WaitSpec, target: WindowInfo | None,
+                     stop: threading.Event) -> WindowInfo | None:
+        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (then the
+        window in front after it is)."""
         match = model.WindowMatch(app=spec.app, title=spec.title) if spec.app or spec.title else None
         deadline = self.clock() + spec.timeout
         while True:
             front = self.probe.active_window()
             there = front is not None and (match is None or _fits(match, front))
             if there != spec.gone:
-                return
+                if not spec.gone:
+                    return front  # the window that appeared (a dialog) is where keys go next
+                if target is not None and front is not None and _gone(self.probe, target):
+                    return front  # the run's window itself closed: keys go where the focus went
+                return target
             if self.clock() > deadline:
                 what = _name(match) if match is not None else "a window"
                 raise _Refused(f"{what} did not {'close' if spec.gone else 'appear'} within "
@@ -268,6 +282,10 @@ def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
         came = f"“{target.title}” is no longer in front"
     return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
             f"Click into {_app_name(target)} and press Continue.")
+
+
+def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
+    return all(w.handle != window.handle for w in probe.windows())
 
 
 def _app_name(window: WindowInfo) -> str:

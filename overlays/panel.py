@@ -167,6 +167,7 @@ class Panel(QWidget):
         self.inputs.engineEvent.connect(self.engineEvent)
         self.step.engineEvent.connect(self.engineEvent)
         self.step.modeSwitched.connect(self._mode_switched)
+        self.step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
         self.done.runAgainRequested.connect(self.runAgainRequested)
         self.done.homeRequested.connect(self._go_home)
 

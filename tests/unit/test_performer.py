@@ -214,3 +214,17 @@ def test_wait_for_a_window_times_out_with_a_clear_message() -> None:
     perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=clock)
     outcome = run(perf, actions({"wait": {"title": "Save As*", "timeout": 2}}), TERM)
     assert outcome.message == "“Save As*” did not appear within 2 s."
+
+
+def test_a_dialog_waited_for_takes_the_keys_and_its_closing_gives_them_back() -> None:
+    dialog = WindowInfo(app="mousepad", klass="Mousepad", title="Save As", handle=9)
+    probe = FakeWindowProbe(window=dialog, others=[PAD])
+    injector = FakeInjector()
+    perf = Performer(injector, probe)
+    outcome, target = perf.run(actions({"wait": {"title": "Save As*"}}, {"type": "/tmp/a.txt\n"}), PAD,
+                               threading.Event())
+    assert outcome.completed and target == dialog and injector.sent == [("type", "/tmp/a.txt\n")]
+    probe.window, probe.others = PAD, []  # the dialog closed
+    outcome, target = perf.run(actions({"wait": {"title": "Save As*", "gone": True}}, {"keys": "ctrl+q"}),
+                               dialog, threading.Event())
+    assert outcome.completed and target == PAD and injector.sent[-1] == ("keys", "ctrl+q")
