@@ -128,8 +128,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     request = ipc.RunRequest(target, args.mode, values, wait=args.wait)
     try:
         for message in ipc.send(request.message(), start_if_absent=True, timeout=20.0):
-            if message.get("event") == "paused":
-                out.write(f"paused: {message.get('message', '')}\n")
+            if message.get("event") in ("paused", "failed"):  # the run waits for the person
+                out.write(f"{message['event']}: {message.get('message', '')}\n")
                 out.flush()
             if message.get("event") == "finished":
                 out.write(f"{message.get('outcome')}: {message.get('message', '')}\n")

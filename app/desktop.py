@@ -418,7 +418,7 @@ class Wayguide(QObject):
 
     def dispatch(self, event: Any) -> None:
         """Feed one event to the run's engine and carry out what it says."""
-        from app.engine import Aborted, Finished, Paused, Perform
+        from app.engine import Aborted, Failed, Finished, Paused, Perform
 
         run = self.run
         if run is None:
@@ -428,6 +428,10 @@ class Wayguide(QObject):
         for effect in effects:
             if isinstance(effect, Paused) and effect.can_continue and run.reply is not None:
                 run.reply.send({"event": "paused", "message": effect.reason})  # `run --wait` prints it
+            if isinstance(effect, Failed) and run.reply is not None:
+                where = f"step “{effect.step_id}”" + (
+                    f", action {effect.action_index + 1}" if effect.action_index is not None else "")
+                run.reply.send({"event": "failed", "message": f"{where}: {effect.message}"})
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):

@@ -139,6 +139,7 @@ class StepView(View):
         self._build_body()
         self._build_bar()
         self._state = "idle"
+        self._action_lines: list[str] = []
 
     # ----------------------------------------------------------- layout
 
@@ -324,7 +325,8 @@ class StepView(View):
         self.clear_notice()
         self.performing.heading.setText(self.tr("Showing you how") if effect.pace == "visible"
                                         else self.tr("Doing this for you"))
-        self.performing.set_actions([action_line(a) for a in effect.actions])
+        self._action_lines = [action_line(a) for a in effect.actions]
+        self.performing.set_actions(self._action_lines)
         self.performing.set_current(effect.start[0])
         self.performing.show()
         self._set_bar("performing")
@@ -344,7 +346,13 @@ class StepView(View):
     def fail(self, effect: Failed) -> None:
         self.performing.hide()
         self.paused.hide()
-        self.failed.show_message(effect.message, heading=self.tr("This step did not work"))
+        message = effect.message
+        index = effect.action_index
+        if index is not None and 0 <= index < len(self._action_lines) and len(self._action_lines) > 1:
+            at = self.tr("At action %1 of %2: %3").replace("%1", str(index + 1)).replace(
+                "%2", str(len(self._action_lines))).replace("%3", self._action_lines[index].rstrip("…"))
+            message = f"{message}\n{at}"
+        self.failed.show_message(message, heading=self.tr("This step did not work"))
         self._set_bar("failed")
         self.retry.setVisible("retry" in effect.options)
         self.skip_step.setVisible("skip" in effect.options)

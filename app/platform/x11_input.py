@@ -6,13 +6,13 @@ import itertools
 import select
 import time
 from collections.abc import Callable, Container, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from Xlib import XK, X, error, protocol
 from Xlib import display as xdisplay
-from Xlib.ext import xtest
+from Xlib.ext import xinput, xtest
 
 from app.model import validate_combo
 from app.osapi import ProbeUnavailable
@@ -46,6 +46,7 @@ that it never has more than that many keys queued: stopping typing then stops it
 too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
 
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
+_GENERIC_EVENT, _XI_KEY_PRESS = 35, 2
 _RETURN, _TAB = 0xFF0D, 0xFF09
 _UNICODE_KEYSYMS = 0x01000000
 _MODIFIER_KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L", "shift": "Shift_L", "super": "Super_L"}
@@ -172,10 +173,25 @@ class X11Injector:
             self._display.close()
             raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
         self._root = self._display.screen().root
+        self._xi = 0
+        """The XInput opcode, when XInput 2 can tell which typed keys arrived in the window meant."""
+        if self._display.has_extension(xinput.extname):
+            opcode = int(self._display.display.get_extension_major(xinput.extname))
+            version = xinput.XIQueryVersion(display=self._display.display, opcode=opcode, major_version=2,
+                                            minor_version=2)
+            self._xi = opcode if version.major_version >= 2 else 0
         self._held: list[int] = []
         self._tokens = itertools.count(1)
         self._focus_cache: tuple[int, int, bool] = (0, 0, False)
         """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
+        self._watched: dict[int, Any] = {}
+        """Focus windows inside `into` whose key presses this connection also receives while typing."""
+        self._arrived = 0
+        """Key presses of characters (not Shift) seen arriving in the watched windows."""
+        self._unseen = 0
+        """Characters typed before XI2 watching began (an XI2 application: core listeners see nothing)."""
+        self._xi_watching = False
+        self._shift = 0
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -185,19 +201,37 @@ class X11Injector:
         Before each character it asks the server which window has the keyboard focus (one round trip, after
         the keys before it): when `into` (a top-level window; 0: any) no longer holds it, or `proceed()`
         returns False, it stops there. So at most the one character sent while the focus moved can reach
-        another window. Raises ValueError, before typing anything, for other control characters."""
+        another window; that one is not counted as typed when its key press was not seen arriving in `into`
+        (this connection selects key presses on the focus window inside `into`, as a second listener).
+        Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
         typed = 0
-        with self._session() as keymap:
-            if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
-                raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it lacks")
-            barrier = self._ping_target()
-            for batch in batches(keysyms, keymap.strokes, keymap.capacity):
-                self._remap(keymap, batch)
-                done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
-                typed += done
-                if done < len(batch):
-                    break
+        self._focus_cache, self._watched, self._arrived, self._unseen = (0, 0, False), {}, 0, 0
+        self._xi_watching = False
+        try:
+            with self._session() as keymap:
+                if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
+                    raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
+                                           "lacks")
+                self._shift = keymap.all_strokes()[XK.string_to_keysym("Shift_L")][0]
+                barrier = self._ping_target()
+                for batch in batches(keysyms, keymap.strokes, keymap.capacity):
+                    self._remap(keymap, batch)
+                    done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
+                    typed += done
+                    if done < len(batch):
+                        break
+            if into and typed < len(text) and typed and not self.focus_within(into) \
+                    and self._arrived + self._unseen == typed - 1:
+                typed -= 1  # the last one went to the window that took the focus: it is typed again later
+        finally:
+            for window in self._watched.values():
+                with suppress(error.XError):
+                    window.change_attributes(event_mask=0)  # only this connection's own selection
+                    if self._xi_watching:
+                        window.xinput_select_events([(xinput.AllMasterDevices, 0)])
+            self._watched = {}
+            self._display.sync()
         return typed
 
     def focus_within(self, into: int) -> bool:
@@ -217,8 +251,31 @@ class X11Injector:
                 window = window.query_tree().parent
         except error.XError:
             inside = False
+        if inside and focus_id not in self._watched and hasattr(focus, "change_attributes"):
+            self._watched[focus_id] = focus
+            self._listen(focus)
         self._focus_cache = (focus_id, into, inside)
         return inside
+
+    def _listen(self, window: Any) -> None:
+        """Receive the key presses arriving in `window` too. Core first: every core listener gets them, so
+        this never takes keys from the application. The server delivers an event to a window's XI2 listeners
+        *instead of* its core ones, so XI2 is added only once the first character was not seen by core
+        (the application itself listens by XI2: GTK 3, Qt 5+): selecting XI2 on a core application's
+        window would take its keys away (measured with xterm)."""
+        with suppress(error.XError):
+            window.change_attributes(event_mask=X.KeyPressMask)
+            if self._xi_watching:
+                window.xinput_select_events([(xinput.AllMasterDevices, xinput.KeyPressMask)])
+
+    def _check_listening(self) -> None:
+        """After the first character: when core listening saw nothing, listen by XI2 as well."""
+        self._display.sync()
+        self._drain_events()
+        if self._arrived == 0 and self._xi and self._watched and not self._xi_watching:
+            self._xi_watching, self._unseen = True, 1
+            for window in self._watched.values():
+                self._listen(window)
 
     def click(self, x: int, y: int, button: str = "left") -> None:
         """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
@@ -320,6 +377,8 @@ class X11Injector:
             self._down(keycode)
             self._up(keycode)
             done += 1
+            if into and before + done == 1:
+                self._check_listening()
         if shift_code in self._held:
             self._up(shift_code)
         self._display.sync()
@@ -384,6 +443,7 @@ class X11Injector:
                 event = self._display.next_event()
                 if event.type == X.ClientMessage and event.data[1][1] == token:
                     return True
+                self._note(event)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._display], [], [], remaining)[0]:
                 return False
@@ -391,7 +451,20 @@ class X11Injector:
     def _drain_events(self) -> None:
         """Drop the events this connection was sent (MappingNotify goes to every client), so none pile up."""
         while self._display.pending_events():
-            self._display.next_event()
+            self._note(self._display.next_event())
+
+    def _note(self, event: Any) -> None:
+        """Count a (core or XI2) key press of a character that arrived in a watched window."""
+        if event.type == X.KeyPress:
+            detail, window = event.detail, event.window
+        elif event.type == _GENERIC_EVENT and getattr(event, "evtype", 0) == _XI_KEY_PRESS \
+                and getattr(event, "extension", self._xi) == self._xi:
+            data = event._data.get("data")
+            detail, window = getattr(data, "detail", None), getattr(data, "event", None)
+        else:
+            return
+        if detail is not None and detail != self._shift and int(getattr(window, "id", 0)) in self._watched:
+            self._arrived += 1
 
 
 def _split_combo(combo: str) -> tuple[list[str], str]:
