@@ -18,6 +18,9 @@ POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
 FRONT_GRACE_S = 0.5
 """Before an action, how long the run's window may take to be in front before performing pauses."""
+NAME_WAIT_S = 2.0
+"""After the focus went elsewhere mid-typing, how long to wait for the window manager to say which window
+took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -237,7 +240,7 @@ class Performer:
         while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
             time.sleep(POLL_S)
             front = self.probe.active_window()
-        deadline = self.clock() + 10 * POLL_S
+        deadline = self.clock() + NAME_WAIT_S
         while force and front is not None and front.handle == target.handle and self.clock() < deadline:
             time.sleep(POLL_S / 5)  # the focus went; the window manager names the new window in a moment
             front = self.probe.active_window()

@@ -264,3 +264,72 @@ def test_a_refused_action_says_which_step_which_action_and_why(
         assert waiting.process.poll() is None  # the run waits: Retry, Skip step, or I'll do it myself
     finally:
         waiting.close()
+
+
+@pytest.mark.parametrize("takes_over", ["key", "pointer"])
+def test_the_persons_own_key_or_mouse_pauses_typing_at_once(
+        desktop: Desktop, wayguide: RunningApp, tmp_path: Path, takes_over: str) -> None:
+    out = tmp_path / "typed.txt"
+    term = raw_terminal(desktop, f"takeover-{takes_over}", out)
+    try:
+        desktop.activate(desktop.wait_window(name=f"^takeover-{takes_over}$"))
+        wizard = wizard_file(tmp_path / "takeover.yaml", [
+            {"id": "go", "title": "Go to the terminal",
+             "do": [{"focus": {"app": "xterm", "title": f"takeover-{takes_over}"}}]},
+            {"id": "write", "title": "Type a long text", "do": [{"type": LONG}]},
+        ])
+        waiting = Waiting(wayguide, str(wizard), "--mode", "black")
+        try:
+            wait_for(lambda: out.exists() and out.stat().st_size > 400, 30, "typing to begin")
+            d = desktop.xlib()
+            if takes_over == "key":  # the person's own key: an XTEST key Wayguide did not send
+                keycode = d.keysym_to_keycode(XK.string_to_keysym("x"))
+                xtest.fake_input(d, X.KeyPress, keycode)
+                xtest.fake_input(d, X.KeyRelease, keycode)
+            else:
+                where = d.screen().root.query_pointer()
+                xtest.fake_input(d, X.MotionNotify, x=int(where.root_x) + 40, y=int(where.root_y) + 30)
+            d.sync()
+            paused = waiting.line()
+            assert paused.startswith("paused: You pressed a key, so Wayguide stopped" if takes_over == "key"
+                                     else "paused: You used the mouse, so Wayguide stopped")
+            assert paused.endswith("Press Continue to let it go on from where it stopped, or finish this "
+                                   "step yourself.")
+            size = out.stat().st_size
+            assert 400 < size < len(LONG.encode())
+            assert waiting.process.poll() is None  # paused, not ended
+        finally:
+            waiting.close()
+    finally:
+        end(term)
+
+
+@pytest.mark.parametrize("target", ["mousepad", "xterm"])
+def test_paste_puts_the_text_in_exactly(desktop: Desktop, wayguide: RunningApp, tmp_path: Path,
+                                        target: str) -> None:
+    out = tmp_path / "pasted.txt"
+    text = TEXT.replace("\t", " ")  # (xterm pastes a tab as it is; mousepad too: only to compare simply)
+    if target == "mousepad":
+        app = desktop.spawn(["mousepad", "--disable-server", str(out)])
+        window = desktop.wait_window(name="pasted.txt - Mousepad$")
+        steps: list[dict[str, object]] = [{"paste": text}, {"keys": "ctrl+s"}]
+        expected = text.encode()
+    else:
+        app = raw_terminal(desktop, "paste-target", out)
+        window = desktop.wait_window(name="^paste-target$")
+        steps = [{"paste": text}]
+        expected = text.replace("\n", "\r").encode()
+    try:
+        desktop.activate(window)
+        wizard = wizard_file(tmp_path / "paste.yaml", [
+            {"id": "go", "title": "Go there", "do": [{"focus": {"app": target}}]},
+            {"id": "paste", "title": "Paste the letter", "do": steps},
+        ])
+        waiting = Waiting(wayguide, str(wizard), "--mode", "black")
+        try:
+            assert waiting.exit_code() == 0, waiting.line()
+        finally:
+            waiting.close()
+        wait_for(lambda: out.exists() and out.read_bytes() == expected, 15, "the pasted text")
+    finally:
+        end(app)
