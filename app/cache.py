@@ -10,18 +10,20 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from app import __version__
+from app.checked import LoadResult
 from app.diagnostics import Diagnostic
-from app.model import Wizard
+from app.listing import Card
 
 if TYPE_CHECKING:
-    from app.loader import LoadResult
+    from app.model import Wizard
 
 __all__ = ["ResultCache"]
 
-_SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "cache.py")
+_LARGEST = 1024 * 1024
+"""Larger files are never in the cache: the loader refuses them before it is asked."""
+_SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "cache.py", "checked.py",
+            "listing.py", "combo.py")
 
 
 def code_key() -> str:
@@ -55,28 +57,45 @@ class ResultCache:
                 data.get("entries"), dict):
             self._entries = data["entries"]
 
-    def get(self, digest: str, path: Path, name: str) -> LoadResult | None:
-        from app.loader import LoadResult
+    def find(self, path: Path) -> LoadResult | None:
+        """The stored result for the file's current bytes, without parsing it; None on a miss."""
+        if not self._entries:
+            return None
+        try:
+            if os.stat(path).st_size > _LARGEST:
+                return None
+            raw = path.read_bytes()
+        except OSError:
+            return None  # the loader says what is wrong with it
+        return self.get(hashlib.sha256(raw).hexdigest(), path, str(path))
 
+    def get(self, digest: str, path: Path, name: str) -> LoadResult | None:
+        """The stored result; its wizard is validated from the stored JSON when first used."""
         entry = self._entries.get(digest)
         if entry is None:
             return None
         try:
-            wizard = Wizard.model_validate(entry["wizard"]) if entry["wizard"] is not None else None
             diagnostics = tuple(Diagnostic(name, line, col, severity, message, hint)
                                 for line, col, severity, message, hint in entry["diagnostics"])
-            result = LoadResult(path, wizard, diagnostics, entry["revision"],
-                                tuple(entry["id_position"]))
-        except (KeyError, TypeError, ValueError, ValidationError):
+            line, col = entry["id_position"]
+            if entry["wizard"] is None:
+                result = LoadResult(path, None, diagnostics, entry["revision"], (line, col))
+            elif isinstance(entry["wizard"], dict):
+                result = LoadResult.cached(path, Card.from_json(entry["card"]), entry["wizard"],
+                                           diagnostics, entry["revision"], (line, col))
+            else:
+                return None
+        except (KeyError, TypeError, ValueError):
             return None
         self._used.add(digest)
         return result
 
     def put(self, digest: str, result: LoadResult) -> None:
-        wizard = result.wizard
+        wizard: Wizard | None = result.wizard
         self._entries[digest] = {
             "wizard": wizard.model_dump(mode="json", by_alias=True, exclude_unset=True)
             if wizard is not None else None,
+            "card": result.card.to_json() if result.card is not None else None,
             "diagnostics": [[d.line, d.col, d.severity, d.message, d.hint]
                             for d in result.diagnostics],
             "revision": result.revision,

@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
-    from app.engine import Aborted, Finished, Perform, RunState
+    from app.engine import Aborted, Finished, Perform, RunState, Watch
     from app.ipc import RunRequest
     from app.ipc_server import IpcServer, Reply
     from app.library import Entry, Library
     from app.model import Wizard
-    from app.osapi import Activity, ActivityMonitor, WindowInfo, WindowProbe
+    from app.osapi import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
     from app.performer import Performed, Performer
     from app.placement import Rect
     from app.settings import Settings
+    from overlays.highlight import Highlighter
     from overlays.panel import Panel
 
 __all__ = ["Wayguide", "main"]
@@ -36,6 +38,9 @@ PANEL_WIDTH = 360
 HEALTH_CHECK_MS = 3000
 RELOAD_DELAY_MS = 150
 MAX_LISTENER_RESTARTS = 3
+TICK_MS = 1000
+FILE_POLL_MS = 500
+FILE_READ_LIMIT = 1 << 20
 TAKEOVER_HOTKEY_S = 2.0
 """The hotkey pressed this soon after the person took over from a performing run stops the run."""
 
@@ -80,8 +85,10 @@ class Wayguide(QObject):
     notified = Signal(str)
     """A `notify` action's message, from the worker thread."""
 
-    def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True) -> None:
-        """Only the tray is made here; `finish_startup` does the rest once it shows."""
+    def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True,
+                 watchers: WatcherFactory | None = None) -> None:
+        """Only the tray is made here; `finish_startup` does the rest once it shows. `watchers`
+        makes the input watcher (default: the one for this desktop)."""
         super().__init__()
         from overlays.tray import Tray, app_icon
 
@@ -91,6 +98,8 @@ class Wayguide(QObject):
         self.settings: Settings | None = None
         self.ipc: IpcServer | None = None
         self.probe: WindowProbe | None = None
+        self.probes: Callable[[], WindowProbe] | None = None
+        """Makes a window probe (each with its own connection); None: app.platform.window_probe."""
         self.panel: Panel | None = None
         """Made when first shown: the memory of a panel nobody opened is not spent."""
         self._started = False
@@ -117,6 +126,12 @@ class Wayguide(QObject):
         self._performer: Performer | None = None
         self._monitor: ActivityMonitor | None = None
         self._no_automation = ""
+        self._warmed = False
+        self._unavailable: str | None = None
+        """Why automation cannot work here ("" when it can); found out on the first run."""
+        self.observer = Observer(self, watchers)
+        self.observer.observed.connect(self.dispatch)
+        self._highlighter: Highlighter | None = None
         self.tray.openRequested.connect(self.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
         self.tray.modeChanged.connect(self._mode_changed)
@@ -157,7 +172,7 @@ class Wayguide(QObject):
             print(f"wayguide: warning: {exc}; `wayguide toggle` will not reach this instance",
                   file=sys.stderr)
         try:
-            self.probe = window_probe()
+            self.probe = (self.probes or window_probe)()
         except ProbeUnavailable as exc:
             print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
         self.settings, problems = load_settings(self.paths.config_dir)
@@ -229,8 +244,6 @@ class Wayguide(QObject):
 
     def _no_tray_notice(self) -> None:
         """Said once per person: where there is no tray, how to reach Wayguide."""
-        from app.engine import Notice
-
         assert self.settings is not None
         marker = self.paths.data_dir / "said-no-tray"
         if marker.exists():
@@ -238,9 +251,9 @@ class Wayguide(QObject):
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
         self.summon()
-        self._panel().apply([Notice(
+        self._panel().current_view().show_notice(
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
-            "or run “wayguide toggle” to open Wayguide.")])
+            "or run “wayguide toggle” to open Wayguide.")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
 
@@ -275,7 +288,7 @@ class Wayguide(QObject):
             self._library_changed()
 
     def _library_changed(self) -> None:
-        self.tray.set_wizards([(e.id, e.wizard.title) for e in self._visible()])
+        self.tray.set_wizards([(e.id, e.card.title) for e in self._visible()])
         if self.panel is not None and self.panel.isVisible() and self.run is None:
             self._show_home()
 
@@ -283,7 +296,7 @@ class Wayguide(QObject):
         from app.relevance import for_roles
 
         assert self.library is not None and self.settings is not None
-        return [e for e in self.library if for_roles(e.wizard, self.settings.roles)]
+        return [e for e in self.library if for_roles(e.card, self.settings.roles)]
 
     # ----------------------------------------------------------------- panel
 
@@ -326,6 +339,16 @@ class Wayguide(QObject):
         panel = self._panel()
         panel.show()
         panel.raise_()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Once the panel has been shown, the engine and the wizard model are imported on a worker
+        thread, so that picking a task does not wait for them; a tray app nobody opened never holds
+        them (see app.listing)."""
+        if not self._warmed:
+            self._warmed = True
+            threading.Thread(target=importlib.import_module, args=("app.engine",),
+                             name="wayguide-warm-up", daemon=True).start()
 
     def hide_panel(self) -> None:
         if self.panel is not None:
@@ -348,7 +371,7 @@ class Wayguide(QObject):
         from app.relevance import relevant
 
         assert self.settings is not None
-        wizards = [e.wizard for e in self._visible()]
+        wizards = [e.card for e in self._visible()]
         matches = relevant(wizards, self.context, self.settings.roles) if self.context else []
         label = None
         if self.context is not None and matches:
@@ -376,6 +399,7 @@ class Wayguide(QObject):
 
     def _home(self) -> None:
         self.run = None
+        self._glass_box_off()
         self._show_home()
 
     # ------------------------------------------------------------------ runs
@@ -407,9 +431,14 @@ class Wayguide(QObject):
             if mode is not None:
                 return f"'{wizard.id}' cannot run in {mode} box mode"
             wanted = None
+        unavailable = self._automation_unavailable()
+        if unavailable and wanted in (None, "black") and "glass" in wizard.allowed_modes:
+            wanted = "glass"  # a glass-box run still works: the panel says why it is one
+        self._glass_box_off()
         self.run = _Run(wizard, reply)
         if self.context is not None and relevant([wizard], self.context):
             self.run.target = self.context  # keys go only to the window the panel was opened beside
+        self._panel().set_automation(unavailable)
         self._panel().show_run(wizard)
         if not self._panel().isVisible():
             self.summon()
@@ -436,7 +465,43 @@ class Wayguide(QObject):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):
                 run.stop.set()
+                self._glass_box_off()
                 self._ended(run, effect)
+            else:
+                self._glass_box(effect)
+
+    def _glass_box(self, effect: object) -> None:
+        """Watch and highlight what the engine asks for the current step."""
+        from app.engine import ClearHighlight, Highlight, Watch
+
+        if isinstance(effect, Watch):
+            self.observer.watch(effect)
+            self._panel().step.set_unseen(self.observer.problem)
+        elif isinstance(effect, Highlight):
+            self._highlight().show(effect.target)
+        elif isinstance(effect, ClearHighlight):
+            self._highlight().clear()
+
+    def _glass_box_off(self) -> None:
+        self.observer.stop()
+        if self._highlighter is not None:
+            self._highlighter.clear()
+
+    def _highlight(self) -> Highlighter:
+        """Made on first use, with a window probe of its own: the performer's is used on its thread."""
+        if self._highlighter is None:
+            from app.osapi import ProbeUnavailable
+            from app.platform import window_probe
+            from overlays.highlight import Highlighter
+
+            probe = None
+            if self.probe is not None:
+                try:
+                    probe = (self.probes or window_probe)()
+                except ProbeUnavailable:
+                    probe = None
+            self._highlighter = Highlighter(probe, self)
+        return self._highlighter
 
     def _perform(self, effect: Perform) -> None:
         """Perform the step's actions on a worker thread; the outcome comes back as `performed`."""
@@ -516,6 +581,20 @@ class Wayguide(QObject):
         if self.panel is not None:
             self.panel.apply([Notice(message)])
 
+    def _automation_unavailable(self) -> str:
+        """Why "Do it for me" cannot work here (a clause, from `wayguide doctor`); "" when it can.
+        Found out once."""
+        if self._performer is not None:
+            return ""
+        if self._unavailable is None:
+            from app.doctor import automation_problem, probe_facts
+
+            problem = automation_problem(probe_facts())
+            if problem is None and self.probe is None:
+                problem = "the window in front cannot be known here"
+            self._unavailable = problem or ""
+        return self._unavailable
+
     def _automation(self) -> Performer | None:
         """The performer, made on first use; None (and the reason kept) where automation cannot work."""
         if self._performer is None and not self._no_automation:
@@ -541,7 +620,7 @@ class Wayguide(QObject):
         if run.reply is None:
             return
         if isinstance(effect, Finished):
-            run.reply.send(finished("completed", f"{run.wizard.title}: completed"))
+            run.reply.send(finished("completed", f"{run.wizard.title}: completed ({_steps(run.state)})"))
         else:
             run.reply.send(finished("aborted", effect.reason or "aborted"))
         run.reply.close()
@@ -581,7 +660,7 @@ class Wayguide(QObject):
     def _mode_changed(self, mode: str) -> None:
         if self.settings is None:
             return
-        self._apply_settings(self.settings.model_copy(update={"preferred_mode": mode}))
+        self._apply_settings(self.settings.replace(preferred_mode=mode))
 
     def open_settings(self) -> None:
         from overlays.settings_dialog import SettingsDialog
@@ -620,12 +699,174 @@ class Wayguide(QObject):
 
         if self.run is not None:
             self.dispatch(Abort(reason="Wayguide was closed", at=time.time()))
+        self._glass_box_off()
+        self.observer.close()
         if self.listener is not None:
             self.listener.stop()
         if self.ipc is not None:
             self.ipc.close()
         self.tray.hide()
         self.app.quit()
+
+
+class Observer(QObject):
+    """Carries out the engine's Watch effects: observes what the current step asks, only while it
+    asks, and reports engine events through `observed`, always in the GUI thread and never from
+    inside `watch` (the current state follows on the next turn of the event loop).
+
+    The window in front and key combos come from an InputWatcher (made on first need by `factory`,
+    default app.platform.input_watcher), the clipboard from Qt, files by a cheap poll of their
+    size and time while watched, Tick from a timer. What the person types is never seen: only the
+    combos asked for, and the clipboard's text, which goes to the engine and nowhere else."""
+
+    observed = Signal(object)
+    _window = Signal(object)
+    _combo = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, factory: WatcherFactory | None = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._watcher: InputWatcher | None = None
+        self.problem = ""
+        """Why the current Watch's windows or keys cannot be seen, a clause ("" when they can)."""
+        self._warned = False
+        self.current: Watch | None = None
+        self._files: dict[str, object] = {}
+        self._copying = False
+        self._ticks = QTimer(self, interval=TICK_MS)
+        self._ticks.timeout.connect(self._tick)
+        self._polls = QTimer(self, interval=FILE_POLL_MS)
+        self._polls.timeout.connect(self._poll_files)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._window.connect(self._window_seen, queued)
+        self._combo.connect(self._combo_pressed, queued)
+
+    def watch(self, watch: Watch) -> None:
+        """Observe exactly what `watch` asks, replacing what was observed before."""
+        self.current = watch
+        self._input(watch.windows, watch.keys)
+        if watch.clipboard != self._copying:
+            clipboard = QGuiApplication.clipboard()
+            if watch.clipboard:
+                clipboard.dataChanged.connect(self._clipboard_changed)
+            else:
+                clipboard.dataChanged.disconnect(self._clipboard_changed)
+            self._copying = watch.clipboard
+        self._files = {path: None for path in watch.files}
+        if watch.files:
+            QTimer.singleShot(0, self._report_files)
+            self._polls.start()
+        else:
+            self._polls.stop()
+        if watch.timer:
+            if not self._ticks.isActive():
+                self._ticks.start()
+        else:
+            self._ticks.stop()
+
+    def stop(self) -> None:
+        from app.engine import Watch
+
+        if self.current is not None:
+            self.watch(Watch(""))
+            self.current = None
+
+    def close(self) -> None:
+        self.stop()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def watching(self) -> bool:
+        """Whether anything is being observed (nothing runs at idle)."""
+        return bool(self._copying or self._polls.isActive() or self._ticks.isActive()
+                    or (self.current is not None and (self.current.windows or self.current.keys)))
+
+    def _input(self, windows: bool, combos: tuple[str, ...]) -> None:
+        self.problem = ""
+        if self._watcher is None and not (windows or combos):
+            return
+        try:
+            if self._watcher is None:
+                if self._factory is None:
+                    from app.platform import input_watcher
+
+                    self._factory = input_watcher
+                self._watcher = self._factory(self._window.emit, self._combo.emit)
+            self._watcher.watch(windows, combos)
+        except Exception as exc:  # ProbeUnavailable, no keyboard to listen to: press Next instead
+            if windows or combos:
+                self.problem = str(exc) or type(exc).__name__
+            if not self._warned:
+                self._warned = True
+                print(f"wayguide: warning: cannot notice windows and keys here ({exc}); "
+                      "steps move on with Next", file=sys.stderr)
+
+    def _window_seen(self, window: WindowInfo) -> None:
+        from app.engine import WindowActivated
+
+        if self.current is not None and self.current.windows:
+            self.observed.emit(WindowActivated(app=window.app, title=window.title, exe=window.exe,
+                                               at=time.time()))
+
+    def _combo_pressed(self, combo: str) -> None:
+        from app.engine import KeysPressed
+
+        if self.current is not None and combo in self.current.keys:
+            self.observed.emit(KeysPressed(combo=combo, at=time.time()))
+
+    def _clipboard_changed(self) -> None:
+        from app.engine import ClipboardChanged
+
+        text = QGuiApplication.clipboard().text(QClipboard.Mode.Clipboard)
+        self.observed.emit(ClipboardChanged(text=text, at=time.time()))
+
+    def _tick(self) -> None:
+        from app.engine import Tick
+
+        self.observed.emit(Tick(at=time.time()))
+
+    def _report_files(self) -> None:
+        self._poll_files(force=True)
+
+    def _poll_files(self, force: bool = False) -> None:
+        from app.engine import FileObserved
+
+        for path, seen in list(self._files.items()):
+            full = os.path.expanduser(path)
+            stamp = _stamp(full)
+            if force or stamp != seen:  # read only when it changed
+                self._files[path] = stamp
+                self.observed.emit(FileObserved(path=path, content=_text(full) if stamp else None,
+                                                at=time.time()))
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    """Changes whenever the file does; None when it does not exist."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read(FILE_READ_LIMIT)
+    except OSError:
+        return None
+
+
+def _steps(state: RunState) -> str:
+    """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you"."""
+    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "automated": "done for you",
+             "skipped": "skipped"}
+    outcomes = [h.outcome for h in state.history if h.outcome in names]
+    counts = {name: outcomes.count(outcome) for outcome, name in names.items() if outcome in outcomes}
+    if not outcomes:
+        return "no steps"
+    return f"{len(outcomes)} steps: " + ", ".join(f"{n} {name}" for name, n in counts.items())
 
 
 def _rect(q: QRect) -> Rect:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from app.hotkeys import WAYLAND_HINT, hotkey_support
 
-__all__ = ["Check", "DesktopFacts", "checks", "probe_facts", "report"]
+__all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -106,20 +106,33 @@ def checks(facts: DesktopFacts) -> list[Check]:
     return out
 
 
+def automation_problem(facts: DesktopFacts) -> str | None:
+    """Why "Do it for me" cannot type and press keys here (a clause), or None when it can."""
+    if facts.platform == "darwin":
+        return ("it needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, "
+                "allow Wayguide")
+    if not facts.platform.startswith("linux"):
+        return None
+    if facts.session == "wayland":
+        return "Wayland does not let one application type into another"
+    if facts.display_error is not None:
+        return "there is no X display to type into"
+    if "XTEST" not in facts.extensions:
+        return "the X server lacks the XTEST extension"
+    return None
+
+
 def _automation(facts: DesktopFacts) -> Check:
     """Whether "Do it for me" can type and press keys here; where not, wizards run as glass box."""
-    name = "automation"
-    glass = "wizards run as glass box: you do the steps, Wayguide explains them"
+    problem = automation_problem(facts)
+    if problem is None:
+        detail = ("XTEST: types and presses keys in X11 applications"
+                  if facts.platform.startswith("linux") else "sends keys to the window in front")
+        return Check("automation", "ok", detail)
     if facts.platform == "darwin":
-        return Check(name, "warn", "needs permission: System Settings ▸ Privacy & Security ▸ "
-                                   "Accessibility, allow Wayguide")
-    if not facts.platform.startswith("linux"):
-        return Check(name, "ok", "sends keys to the window in front")
-    if facts.session == "wayland" or facts.display_error is not None:
-        return Check(name, "warn", f"not on Wayland or without an X display; {glass}")
-    if "XTEST" not in facts.extensions:
-        return Check(name, "warn", f"the X server lacks the XTEST extension; {glass}")
-    return Check(name, "ok", "XTEST: types and presses keys in X11 applications")
+        return Check("automation", "warn", problem.removeprefix("it "))
+    return Check("automation", "warn", f"{problem}; wizards run as glass box: you do the steps, "
+                                       "Wayguide explains them")
 
 
 def report(facts: DesktopFacts) -> tuple[str, int]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import fnmatch
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -13,6 +11,8 @@ from typing import Any, Literal, TypeAlias
 from pydantic import TypeAdapter
 
 from app import templating
+from app.combo import pretty_combo, validate_combo
+from app.listing import text_matches, window_matches
 from app.model import (
     Action,
     ActiveCond,
@@ -35,7 +35,6 @@ from app.model import (
     WindowMatch,
     Wizard,
     action_kind,
-    validate_combo,
 )
 
 __all__ = [
@@ -828,7 +827,7 @@ class Engine:
                 state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
             case ClipboardChanged(text=text):
                 seen = {p for p, c in leaves
-                        if isinstance(c, ClipboardCond) and _text_matches(c.clipboard, text, False)}
+                        if isinstance(c, ClipboardCond) and text_matches(c.clipboard, text, False)}
                 state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
             case FileObserved(path=path, content=content):
                 watched = dict(state.files)
@@ -888,26 +887,6 @@ class Engine:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def window_matches(match: WindowMatch, app: str, title: str, exe: str = "") -> bool:
-    """Whether a window fits `match`. `app` is a case-insensitive glob (or "re:" regex) against the
-    window class or the executable's name (basename, also without ".exe"); `title` likewise against
-    the title. Regexes search anywhere in the text."""
-    if match.app is not None:
-        name = exe.replace("\\", "/").rpartition("/")[2]
-        stem = name[:-4] if name.lower().endswith(".exe") else name
-        if not any(_text_matches(match.app, c, True) for c in (app, name, stem) if c):
-            return False
-    return match.title is None or _text_matches(match.title, title, True)
-
-
-def _text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
-    if pattern.startswith("re:"):
-        return re.search(pattern[3:], text, re.IGNORECASE if ignore_case else 0) is not None
-    if ignore_case:
-        return fnmatch.fnmatchcase(text.lower(), pattern.lower())
-    return fnmatch.fnmatchcase(text, pattern)
 
 
 def _normalise_combo(combo: str) -> str:
@@ -1088,11 +1067,3 @@ def _describe_window(match: WindowMatch) -> str:
 
 def _pattern(pattern: str) -> str:
     return f"/{pattern[3:]}/" if pattern.startswith("re:") else f"“{pattern}”"
-
-
-def pretty_combo(combo: str) -> str:
-    """ "ctrl+shift+s" → "Ctrl+Shift+S"."""
-    key = "+" if combo.endswith("+") else combo.rpartition("+")[2]
-    mods = combo[: len(combo) - len(key)].rstrip("+")
-    parts = [*(mods.split("+") if mods else []), key]
-    return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in parts)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from app import model, templating
-from app.engine import describe_condition, pretty_combo
+from app.combo import pretty_combo
+from app.engine import describe_condition
 from app.model import Step, Wizard
 
 __all__ = ["describe_action", "job_aid"]

@@ -8,12 +8,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cache import ResultCache
+from app.checked import LoadResult
 from app.diagnostics import Diagnostic
-from app.loader import LoadResult, load_file
-from app.model import Wizard
+from app.listing import Card
 from app.paths import Paths
+
+if TYPE_CHECKING:
+    from app.model import Wizard
 
 __all__ = ["Entry", "Layer", "Library"]
 
@@ -30,14 +34,30 @@ class Layer:
 
 @dataclass(frozen=True)
 class Entry:
-    wizard: Wizard
-    path: Path
+    """A wizard in the library. `card` is what lists and search need; `wizard`, the full model, is
+    validated from the cache on first use (when a run starts)."""
+
+    result: LoadResult
+    card: Card
     layer: str
-    revision: str
 
     @property
     def id(self) -> str:
-        return self.wizard.id
+        return self.card.id
+
+    @property
+    def path(self) -> Path:
+        return self.result.path
+
+    @property
+    def revision(self) -> str:
+        return self.result.revision
+
+    @property
+    def wizard(self) -> Wizard:
+        wizard = self.result.wizard
+        assert wizard is not None, "an entry is made only from a file without errors"
+        return wizard
 
 
 def default_layers(paths: Paths, policy_folders: Sequence[Path] = ()) -> list[Layer]:
@@ -90,7 +110,7 @@ class Library:
             for path, (signature, index) in found.items():
                 known = self._files.get(path)
                 if known is None or known.signature != signature or known.layer != index:
-                    self._files[path] = _File(signature, load_file(Path(path), cache=self.cache), index)
+                    self._files[path] = _File(signature, _checked(Path(path), self.cache), index)
                     changed.append(path)
         if changed:
             self._combine()
@@ -115,7 +135,7 @@ class Library:
             signature = (st.st_mtime_ns, st.st_size, st.st_ino)
             known = self._files.get(path)
             if known is None or known.signature != signature:
-                self._files[path] = _File(signature, load_file(given, cache=self.cache), index)
+                self._files[path] = _File(signature, _checked(given, self.cache), index)
                 changed.append(path)
         if changed:
             self._combine()
@@ -141,11 +161,10 @@ class Library:
         ordered = sorted(self._files.items(), key=lambda item: (item[1].layer, item[0]))
         for path, file in ordered:
             result, index = file.result, file.layer
-            if result.wizard is None:
+            if result.card is None:
                 continue
             if file.entry is None:
-                file.entry = Entry(result.wizard, result.path, self.layers[index].name,
-                                   result.revision)
+                file.entry = Entry(result, result.card, self.layers[index].name)
             entry = file.entry
             before = entries.get(entry.id)
             line, col = result.id_position
@@ -166,7 +185,7 @@ class Library:
     # ------------------------------------------------------------- queries
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(sorted(self._entries.values(), key=lambda e: (e.wizard.title.lower(), e.id)))
+        return iter(sorted(self._entries.values(), key=lambda e: (e.card.title.lower(), e.id)))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -184,6 +203,16 @@ class Library:
         """Every problem in every file, and the overrides between layers."""
         items = [d for file in self._files.values() for d in file.result.diagnostics]
         return sorted(items + self._notes, key=lambda d: (d.path, d.line, d.col))
+
+
+def _checked(path: Path, cache: ResultCache | None) -> LoadResult:
+    """A file's result: from the cache when these exact bytes were checked before (the model and
+    the loader are not even imported then), else from the loader."""
+    if cache is not None and (hit := cache.find(path)) is not None:
+        return hit
+    from app.loader import load_file
+
+    return load_file(path, cache=cache)
 
 
 @contextmanager

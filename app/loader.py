@@ -8,7 +8,6 @@ import re
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
@@ -17,25 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from app import model, templating
 from app.cache import ResultCache
+from app.checked import LoadResult
 from app.diagnostics import Diagnostic, Severity
 from app.model import Wizard
 from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
 
 __all__ = ["LoadResult", "load_file", "reachable_steps"]
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    path: Path
-    wizard: Wizard | None
-    diagnostics: tuple[Diagnostic, ...]
-    revision: str = ""
-    """The wizard's `version`, else a digest of the file: what usage data records."""
-    id_position: tuple[int, int] = (1, 1)
-
-    @property
-    def ok(self) -> bool:
-        return self.wizard is not None
 
 
 def load_file(path: Path, display: str | None = None, cache: ResultCache | None = None) -> LoadResult:

@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.combo import validate_combo
+
 __all__ = [
     "TEMPLATE",
     "Action",
@@ -87,20 +89,21 @@ class WindowMatch(Strict):
 
 
 class Region(Strict):
-    """A highlighted area: a window and a rectangle in fractions of it."""
+    """A highlighted area: a window and a rectangle in it, in fractions of it or pixels."""
 
     window: WindowMatch | None = Field(None, description="The window; default: the active one.")
     region: tuple[float, float, float, float] = Field(
-        (0.0, 0.0, 1.0, 1.0), description="x, y, width, height as fractions (0..1) of the window."
+        (0.0, 0.0, 1.0, 1.0), description="x, y, width, height: each a fraction (≤ 1) of the window, "
+                                          "or pixels from its top-left corner."
     )
 
     @field_validator("region")
     @classmethod
     def _fractions(cls, value: tuple[float, float, float, float]) -> tuple[float, ...]:
-        if any(not 0 <= v <= 1 for v in value):
-            raise ValueError("region values are fractions of the window, between 0 and 1")
+        if any(v < 0 for v in value):
+            raise ValueError("region values are fractions of the window (0 to 1) or pixels, not negative")
         x, y, w, h = value
-        if x + w > 1.0001 or y + h > 1.0001:
+        if all(v <= 1 for v in value) and (x + w > 1.0001 or y + h > 1.0001):
             raise ValueError("region reaches outside the window (x + width and y + height ≤ 1)")
         return value
 
@@ -276,40 +279,6 @@ Condition = Annotated[
     ),
 ]
 
-
-
-# ------------------------------------------------------------------ keys
-
-MODIFIERS = ("ctrl", "alt", "shift", "super")
-_KEY_ALIASES = {"control": "ctrl", "win": "super", "meta": "super", "cmd": "super",
-                "return": "enter", "esc": "escape", "del": "delete"}
-NAMED_KEYS = frozenset(
-    "enter tab space escape backspace delete insert home end pageup pagedown up down left right "
-    "menu printscreen".split()
-    + [f"f{i}" for i in range(1, 25)]
-)
-
-
-def validate_combo(value: str) -> str:
-    """Normalise "Ctrl+Shift+S" to "ctrl+shift+s"; raise ValueError on nonsense."""
-    parts = [p.strip().lower() for p in value.split("+")]
-    if value.strip().endswith("++"):
-        parts = [*parts[:-2], "+"]
-    if not parts or any(not p for p in parts):
-        raise ValueError(f"'{value}' is not a key combo (write it like ctrl+s)")
-    parts = [_KEY_ALIASES.get(p, p) for p in parts]
-    *mods, key = parts
-    for mod in mods:
-        if mod not in MODIFIERS:
-            raise ValueError(f"'{mod}' is not a modifier (use {', '.join(MODIFIERS)})")
-    if len(set(mods)) != len(mods):
-        raise ValueError(f"'{value}' repeats a modifier")
-    if key in MODIFIERS:
-        raise ValueError(f"'{value}' has no key after the modifiers")
-    if len(key) != 1 and key not in NAMED_KEYS:
-        raise ValueError(f"unknown key '{key}' (a single character or one of: enter, tab, "
-                         "space, escape, f1…f24, …)")
-    return "+".join([m for m in MODIFIERS if m in mods] + [key])
 
 
 # ------------------------------------------------------------------ inputs

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias
 
 __all__ = [
     "Activity", "ActivityMonitor", "Clipboard", "ClipboardOffer", "FakeActivityMonitor", "FakeClipboard",
-    "FakeInjector", "FakeLauncher", "FakeWindowProbe", "Injector", "Launcher", "ProbeUnavailable",
-    "WindowInfo", "WindowProbe",
+    "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeWindowProbe", "Injector", "InputWatcher",
+    "Launcher", "ProbeUnavailable", "WatcherFactory", "WindowInfo", "WindowProbe",
 ]
 
 
@@ -29,6 +29,8 @@ class WindowInfo:
     """WM_CLASS class name (e.g. 'Mousepad' where app is 'mousepad')."""
     geometry: tuple[int, int, int, int] | None = None
     """x, y, width, height on the desktop, in device pixels."""
+    shown: bool = True
+    """On screen: mapped, not minimised."""
 
 
 class ProbeUnavailable(Exception):
@@ -46,6 +48,10 @@ class WindowProbe(Protocol):
 
     def windows(self) -> list[WindowInfo]:
         """The top-level windows the window manager lists, oldest first."""
+        ...
+
+    def describe(self, handle: int) -> WindowInfo | None:
+        """One window as it is now; None when it is gone."""
         ...
 
 
@@ -67,6 +73,9 @@ class FakeWindowProbe:
 
     def windows(self) -> list[WindowInfo]:
         return [*self.others, *([self.window] if self.window is not None else [])]
+
+    def describe(self, handle: int) -> WindowInfo | None:
+        return next((w for w in self.windows() if w.handle == handle), None)
 
 
 class Injector(Protocol):
@@ -238,3 +247,58 @@ class FakeLauncher:
 
     def run(self, argv: Sequence[str]) -> None:
         self.ran.append(list(argv))
+
+
+class InputWatcher(Protocol):
+    """Tells what the person does, never what they type: the window in front (and its title)
+    changing, and the key combos asked for. It reports through the callbacks it was made with
+    (see WatcherFactory), on a thread of its own: the caller hops to its GUI thread."""
+
+    def watch(self, windows: bool, combos: Collection[str]) -> None:
+        """Observe exactly this from now on, replacing what was observed before; nothing at all (no
+        thread, no listener) when `windows` is False and `combos` empty. With `windows`, the window
+        in front is reported right away, then on every change of it or of its title."""
+        ...
+
+    def close(self) -> None:
+        """Stop observing for good."""
+        ...
+
+
+WatcherFactory = Callable[[Callable[[WindowInfo], None], Callable[[str], None]], InputWatcher]
+"""Makes an InputWatcher from `on_window(window)` and `on_combo(combo)`; combos as
+app.model.validate_combo writes them ("ctrl+s")."""
+
+
+@dataclass
+class FakeInputWatcher:
+    """In-memory watcher for tests: `activate` and `press` play the person."""
+
+    on_window: Callable[[WindowInfo], None]
+    on_combo: Callable[[str], None]
+    window: WindowInfo | None = None
+    windows: bool = False
+    combos: frozenset[str] = frozenset()
+    calls: list[tuple[bool, frozenset[str]]] = field(default_factory=list)
+    closed: bool = False
+
+    def watch(self, windows: bool, combos: Collection[str]) -> None:
+        self.windows, self.combos = windows, frozenset(combos)
+        self.calls.append((self.windows, self.combos))
+        if windows and self.window is not None:
+            self.on_window(self.window)
+
+    def close(self) -> None:
+        self.watch(False, ())
+        self.closed = True
+
+    def activate(self, window: WindowInfo) -> None:
+        """The person brings `window` forward (or its title changes)."""
+        self.window = window
+        if self.windows:
+            self.on_window(window)
+
+    def press(self, combo: str) -> None:
+        """The person presses a combo; only combos being watched are reported."""
+        if combo in self.combos:
+            self.on_combo(combo)

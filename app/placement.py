@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["Rect", "Side", "choose_area", "panel_rect"]
+__all__ = ["Rect", "Side", "choose_area", "panel_rect", "target_rect"]
 
 Side: TypeAlias = Literal["auto", "left", "right"]
 
@@ -76,3 +76,13 @@ def panel_rect(work_areas: Sequence[Rect], foreground: Rect | None, width: int,
         room_right = max(0, area.right - max(foreground.right, area.x))
         x = foreground.x - width if room_left > room_right else foreground.right
     return Rect(min(max(x, lowest), highest), area.y, width, area.h)
+
+
+def target_rect(window: Rect, region: Sequence[float]) -> Rect:
+    """A step's target region (x, y, width, height) on the desktop: each value ≤ 1 is a fraction of
+    the window, a larger one pixels from its top-left corner; clipped to the window."""
+    x, y, w, h = (v * size if v <= 1 else v
+                  for v, size in zip(region, (window.w, window.h, window.w, window.h), strict=True))
+    left, top = window.x + round(x), window.y + round(y)
+    right, bottom = min(window.right, left + round(w)), min(window.bottom, top + round(h))
+    return Rect(left, top, max(0, right - left), max(0, bottom - top))

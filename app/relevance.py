@@ -8,8 +8,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.engine import window_matches
-from app.model import WindowMatch, Wizard
+from app.listing import Listed, Pattern, window_matches
 from app.osapi import WindowInfo
 
 __all__ = ["Match", "SearchIndex", "for_roles", "relevant"]
@@ -17,11 +16,11 @@ __all__ = ["Match", "SearchIndex", "for_roles", "relevant"]
 
 @dataclass(frozen=True)
 class Match:
-    wizard: Wizard
+    wizard: Listed
     reason: str
 
 
-def for_roles(wizard: Wizard, roles: Collection[str]) -> bool:
+def for_roles(wizard: Listed, roles: Collection[str]) -> bool:
     """A wizard without roles is for everyone; with roles, for people holding one of them.
 
     A person with no roles configured sees everything."""
@@ -30,7 +29,7 @@ def for_roles(wizard: Wizard, roles: Collection[str]) -> bool:
     return any(role.lower() in {r.lower() for r in wizard.roles} for role in roles)
 
 
-def _describe(match: WindowMatch) -> str:
+def _describe(match: Pattern) -> str:
     parts = []
     if match.app is not None:
         parts.append(f"app '{match.app}'")
@@ -39,7 +38,7 @@ def _describe(match: WindowMatch) -> str:
     return "matches " + " and ".join(parts)
 
 
-def relevant(wizards: Iterable[Wizard], window: WindowInfo,
+def relevant(wizards: Iterable[Listed], window: WindowInfo,
              roles: Collection[str] = ()) -> list[Match]:
     """The wizards whose `when` matches the window, most specific first, then by title and id."""
     found: list[tuple[int, str, str, Match]] = []
@@ -58,7 +57,7 @@ def relevant(wizards: Iterable[Wizard], window: WindowInfo,
     return [item[3] for item in found]
 
 
-def _specificity(match: WindowMatch) -> int:
+def _specificity(match: Pattern) -> int:
     return (match.app is not None) + (match.title is not None)
 
 
@@ -74,8 +73,8 @@ class SearchIndex:
 
     WEIGHTS: ClassVar[dict[str, float]] = {"title": 3.0, "tags": 2.0, "summary": 1.0, "id": 1.0}
 
-    def __init__(self, wizards: Iterable[Wizard]) -> None:
-        self._wizards: list[Wizard] = list(wizards)
+    def __init__(self, wizards: Iterable[Listed]) -> None:
+        self._wizards: list[Listed] = list(wizards)
         postings: dict[str, dict[int, float]] = {}
         for doc, wizard in enumerate(self._wizards):
             fields = {"title": wizard.title, "tags": " ".join(wizard.tags),
@@ -108,7 +107,7 @@ class SearchIndex:
                 matches.setdefault(word, 0.7 * score / 100)
         return matches
 
-    def search(self, query: str, limit: int | None = 50) -> list[Wizard]:
+    def search(self, query: str, limit: int | None = 50) -> list[Listed]:
         """Wizards matching every word of the query, best first; all wizards for an empty query."""
         terms = _words(query)
         if not terms:

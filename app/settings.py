@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
+from app.combo import validate_combo
 from app.diagnostics import Diagnostic
-from app.model import validate_combo
 
 __all__ = ["DEFAULT_HOTKEY", "Settings", "load_settings", "save_settings"]
 
@@ -20,24 +21,68 @@ DEFAULT_KEYBOARD_HOTKEY = "ctrl+alt+shift+space"
 FILENAME = "settings.json"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _one_of(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of " + ", ".join(repr(a) for a in allowed))
+        return str(value)
+    return check
 
-    hotkey: str = Field(DEFAULT_HOTKEY, description="Shows and hides the panel.")
-    keyboard_hotkey: str = Field(
-        DEFAULT_KEYBOARD_HOTKEY, description="Shows the panel and puts the keyboard in it.")
-    panel_side: Literal["auto", "left", "right"] = Field(
-        "auto", description="auto: beside the window in front, on the side with more room.")
+
+def _combo(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a key combo such as ctrl+alt+space")
+    return validate_combo(value)
+
+
+def _roles(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(r, str) for r in value):
+        raise ValueError("must be a list of role names")
+    return tuple(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "hotkey": _combo, "keyboard_hotkey": _combo, "panel_side": _one_of("auto", "left", "right"),
+    "theme": _one_of("system", "light", "dark"), "roles": _roles,
+    "preferred_mode": _one_of("wizard", "glass", "black"), "autostart": _flag,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Seven values checked by hand: the tray app waiting for its hotkey holds no schema library.
+    Making one with a bad value raises ValueError; hotkeys are normalised ("ctrl+alt+space")."""
+
+    hotkey: str = DEFAULT_HOTKEY
+    """Shows and hides the panel."""
+    keyboard_hotkey: str = DEFAULT_KEYBOARD_HOTKEY
+    """Shows the panel and puts the keyboard in it."""
+    panel_side: Literal["auto", "left", "right"] = "auto"
+    """auto: beside the window in front, on the side with more room."""
     theme: Literal["system", "light", "dark"] = "system"
-    roles: tuple[str, ...] = Field((), description="Your roles; wizards for other roles are hidden.")
-    preferred_mode: Literal["wizard", "glass", "black"] = Field(
-        "wizard", description="wizard: each wizard's own default.")
-    autostart: bool = Field(True, description="Start Wayguide when you log in.")
+    roles: tuple[str, ...] = ()
+    """Your roles; wizards for other roles are hidden."""
+    preferred_mode: Literal["wizard", "glass", "black"] = "wizard"
+    """wizard: each wizard's own default."""
+    autostart: bool = True
+    """Start Wayguide when you log in."""
 
-    @field_validator("hotkey", "keyboard_hotkey")
-    @classmethod
-    def _combo(cls, value: str) -> str:
-        return validate_combo(value)
+    def __post_init__(self) -> None:
+        for name, check in _CHECKS.items():
+            object.__setattr__(self, name, check(getattr(self, name)))
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name, value in dataclasses.asdict(self).items()}
 
 
 def load_settings(config_dir: Path) -> tuple[Settings, list[Diagnostic]]:
@@ -61,26 +106,24 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[Diagnostic]]:
     good: dict[str, Any] = {}
     problems: list[Diagnostic] = []
     for key, value in data.items():
-        if key not in Settings.model_fields:
+        check = _CHECKS.get(key)
+        if check is None:
             problems.append(Diagnostic(str(path), _line_of(text, key), 1, "warning",
                                        f"unknown setting '{key}'", "ignored"))
             continue
         try:
-            Settings.model_validate({key: value})
-        except ValidationError as exc:
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
+            good[key] = check(value)
+        except ValueError as exc:
             problems.append(Diagnostic(str(path), _line_of(text, key), 1, "error",
-                                       f"'{key}': {message}", "using the default"))
-            continue
-        good[key] = value
-    return Settings.model_validate(good), problems
+                                       f"'{key}': {exc}", "using the default"))
+    return Settings(**good), problems
 
 
 def save_settings(config_dir: Path, settings: Settings) -> Path:
     """Write atomically, so a crash never leaves half a file."""
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / FILENAME
-    text = json.dumps(settings.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(settings.to_json(), indent=2, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(dir=config_dir, prefix=".settings-", suffix=".json")
     with os.fdopen(fd, "w", encoding="utf-8") as stream:
         stream.write(text)

@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import pretty_combo
-from app.model import Wizard
+from app.combo import pretty_combo
+from app.listing import Listed
 from app.relevance import Match, SearchIndex
 from overlays.views import View, label, scaled_font
 
@@ -277,8 +277,8 @@ class HomeView(View):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, scrolling=False)
-        self._wizards: list[Wizard] = []
-        self._by_id: dict[str, Wizard] = {}
+        self._wizards: list[Listed] = []
+        self._by_id: dict[str, Listed] = {}
         self._relevant: list[Match] = []
         self._context: str | None = None
         self._index = SearchIndex(())
@@ -310,7 +310,7 @@ class HomeView(View):
 
     # ----------------------------------------------------------- content
 
-    def set_library(self, wizards: Sequence[Wizard], relevant: Sequence[Match], context_label: str | None,
+    def set_library(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
                     hotkey: str, keep_query: bool = False, keyboard_hotkey: str = "") -> None:
         """Show these tasks; the search starts empty unless `keep_query` (the person is typing)."""
         self._wizards = list(wizards)
@@ -383,7 +383,7 @@ class HomeView(View):
         item.setFlags(Qt.ItemFlag.NoItemFlags)
         self.list.addItem(item)
 
-    def _add_task(self, wizard: Wizard, reason: str | None) -> None:
+    def _add_task(self, wizard: Listed, reason: str | None) -> None:
         item = QListWidgetItem(wizard.title)
         item.setData(KIND, "wizard")
         item.setData(WIZARD_ID, wizard.id)
@@ -399,7 +399,7 @@ class HomeView(View):
         self.list.addItem(item)
 
     @staticmethod
-    def other_mode(wizard: Wizard) -> str:
+    def other_mode(wizard: Listed) -> str:
         """The mode a task row offers besides the wizard's default ("" when it has only one)."""
         others = [m for m in wizard.allowed_modes if m != wizard.default_mode]
         return others[0] if others else ""

@@ -177,8 +177,11 @@ class InputsView(View):
         self.heading = label()
         self.heading.setFont(scaled_font(self.font(), 1.15, QFont.Weight.DemiBold))
         self.intro = label(role="muted")
+        self.unavailable = label(role="muted")
+        self.unavailable.hide()
         self.content.addWidget(self.heading)
         self.content.addWidget(self.intro)
+        self.content.addWidget(self.unavailable)
         self._form = QVBoxLayout()
         self._form.setSpacing(16)
         self.content.addSpacing(4)
@@ -216,6 +219,11 @@ class InputsView(View):
             previous = target
         QWidget.setTabOrder(previous, self.cancel)
         QWidget.setTabOrder(self.cancel, self.start)
+
+    def set_automation(self, unavailable: str) -> None:
+        """Where automation cannot work: `unavailable` says why in one sentence ("" where it can)."""
+        self.unavailable.setText(unavailable)
+        self.unavailable.setVisible(bool(unavailable))
 
     def invalid(self, errors: Mapping[str, str]) -> None:
         """Show each message beside its field and focus the first failing one."""

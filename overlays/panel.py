@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
@@ -23,28 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import (
-    Aborted,
-    AskInputs,
-    Failed,
-    Finished,
-    InputsInvalid,
-    Notice,
-    Paused,
-    Perform,
-    Refused,
-    ShowStep,
-    pretty_combo,
-)
-from app.model import Wizard
+from app.combo import pretty_combo
+from app.listing import Listed
 from app.placement import Rect
 from app.relevance import Match
-from overlays.done_view import DoneView
 from overlays.home_view import HomeView
-from overlays.inputs_view import InputsView
-from overlays.step_view import StepView
 from overlays.tray import app_icon
 from overlays.views import View, scaled_font
+
+if TYPE_CHECKING:
+    from app.model import Wizard
+    from overlays.done_view import DoneView
+    from overlays.inputs_view import InputsView
+    from overlays.step_view import StepView
 
 __all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel"]
 
@@ -142,11 +134,9 @@ class Panel(QWidget):
         self._watched: dict[QObject, QWidget] = {}
         self.stack = QStackedWidget(self)
         self.home = HomeView()
-        self.inputs = InputsView(clock)
-        self.step = StepView(clock)
-        self.done = DoneView()
-        for view in (self.home, self.inputs, self.step, self.done):
-            self.stack.addWidget(view)
+        self.stack.addWidget(self.home)
+        self._clock = clock
+        self._run_views: tuple[InputsView, StepView, DoneView] | None = None
         # created after the views so that Tab reaches the header buttons last
         self.header = _Header(self)
         column = QVBoxLayout(self)
@@ -164,12 +154,38 @@ class Panel(QWidget):
         self.header.settings.clicked.connect(self.settingsRequested)
         self.header.close_button.clicked.connect(self.hideRequested)
         self.home.startRequested.connect(self._start)
-        self.inputs.engineEvent.connect(self.engineEvent)
-        self.step.engineEvent.connect(self.engineEvent)
-        self.step.modeSwitched.connect(self._mode_switched)
-        self.step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
-        self.done.runAgainRequested.connect(self.runAgainRequested)
-        self.done.homeRequested.connect(self._go_home)
+
+    def _views(self) -> tuple[InputsView, StepView, DoneView]:
+        """The views of a run, made when the first run begins: showing the task list on the first
+        hotkey press then needs neither the wizard model nor the engine."""
+        if self._run_views is None:
+            from overlays.done_view import DoneView
+            from overlays.inputs_view import InputsView
+            from overlays.step_view import StepView
+
+            inputs, step, done = InputsView(self._clock), StepView(self._clock), DoneView()
+            for view in (inputs, step, done):
+                self.stack.addWidget(view)
+            inputs.engineEvent.connect(self.engineEvent)
+            step.engineEvent.connect(self.engineEvent)
+            step.modeSwitched.connect(self._mode_switched)
+            step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
+            done.runAgainRequested.connect(self.runAgainRequested)
+            done.homeRequested.connect(self._go_home)
+            self._run_views = (inputs, step, done)
+        return self._run_views
+
+    @property
+    def inputs(self) -> InputsView:
+        return self._views()[0]
+
+    @property
+    def step(self) -> StepView:
+        return self._views()[1]
+
+    @property
+    def done(self) -> DoneView:
+        return self._views()[2]
 
     # ------------------------------------------------------------ public API
 
@@ -179,7 +195,7 @@ class Panel(QWidget):
             rect = QRect(rect.x, rect.y, rect.w, rect.h)
         self.setGeometry(rect)
 
-    def show_home(self, wizards: Sequence[Wizard], relevant: Sequence[Match], context_label: str | None,
+    def show_home(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
                   hotkey: str, keyboard_hotkey: str = "") -> None:
         """The task list: `relevant` first under "For <context_label>", then all `wizards` (already
         filtered by role). `hotkey` is the show/hide combo, e.g. "ctrl+alt+space". The search box is
@@ -199,42 +215,52 @@ class Panel(QWidget):
         self._mode = mode
         self.step.step = None
 
+    def set_automation(self, problem: str) -> None:
+        """Where "Do it for me" cannot work, why (a clause, e.g. "the X server lacks the XTEST
+        extension"; "" where it can): the step view and the inputs form say so in one line and
+        stop offering automation."""
+        line = self.tr("“Do it for me” is unavailable here: %1.").replace("%1", problem) if problem else ""
+        self.step.set_automation(line)
+        self.inputs.set_automation(line)
+
     def apply(self, effects: Sequence[object]) -> None:
         """Render engine effects in order; ones meant for other components are ignored."""
         for effect in effects:
             self._apply_one(effect)
 
     def _apply_one(self, effect: object) -> None:
+        from app import engine
+
         title = self._wizard.title if self._wizard is not None else ""
         match effect:
-            case AskInputs():
+            case engine.AskInputs():
                 self.inputs.ask(effect, title, self._mode)
                 self._watch_text(self.inputs.text_fields())
                 self._show_view(self.inputs)
-            case InputsInvalid(errors=errors):
+            case engine.InputsInvalid(errors=errors):
                 self._show_view(self.inputs)
                 self.inputs.invalid(errors)
-            case ShowStep():
+            case engine.ShowStep():
                 allows_both = self._wizard is not None and len(self._wizard.allowed_modes) > 1
                 self.step.show_step(effect, title, allows_both)
                 self._show_view(self.step)
-            case Perform():
+            case engine.Perform():
                 self.step.performing_actions(effect)
                 self._show_view(self.step)
-            case Paused(reason=reason, can_continue=can_continue):
+            case engine.Paused(reason=reason, can_continue=can_continue):
                 self.step.pause(reason, can_continue)
                 self._show_view(self.step)
-            case Failed():
+            case engine.Failed():
                 self.step.fail(effect)
                 self._show_view(self.step)
-            case Notice(message=message):
+            case engine.Notice(message=message):
                 self.current_view().show_notice(message)
-            case Refused(reason=reason):
+            case engine.Refused(reason=reason):
                 self.current_view().show_notice(reason, "problem")
-            case Finished(summary=summary):
+            case engine.Finished(summary=summary):
                 self.done.finished(title, summary)
                 self._show_view(self.done)
-            case Aborted(reason=reason, summary=summary):
+            case engine.Aborted(reason=reason, summary=summary):
                 self.done.aborted(title, reason, summary)
                 self._show_view(self.done)
 
@@ -249,9 +275,11 @@ class Panel(QWidget):
 
     def view_name(self) -> str:
         """"home", "inputs", "step" or "done"."""
-        names: dict[QWidget, str] = {self.home: "home", self.inputs: "inputs", self.step: "step",
-                                     self.done: "done"}
-        return names[self.current_view()]
+        view = self.current_view()
+        if view is self.home:
+            return "home"
+        names: dict[QWidget, str] = dict(zip(self._views(), ("inputs", "step", "done"), strict=True))
+        return names[view]
 
     def title(self) -> str:
         """What the header shows (in full)."""
@@ -313,7 +341,8 @@ class Panel(QWidget):
     # ----------------------------------------------------------------- views
 
     def _show_view(self, view: View) -> None:
-        leaving_form = self.stack.currentWidget() is self.inputs and view is not self.inputs
+        form = self._run_views[0] if self._run_views is not None else None
+        leaving_form = form is not None and self.stack.currentWidget() is form and view is not form
         self.stack.setCurrentWidget(view)
         self.header.title.set_full_text(view.title())
         if leaving_form:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model import validate_combo
+from app.combo import validate_combo
 from app.settings import Settings
 from overlays.views import label, repolish, scaled_font
 
@@ -236,7 +236,7 @@ class SettingsDialog(QDialog):
             "autostart": self.autostart.isChecked(),
         }
         kept = {name: getattr(original, name) for name in self._locked if name in values}
-        return Settings.model_validate({**original.model_dump(), **values, **kept})
+        return original.replace(**{**values, **kept})
 
     def done(self, result: int) -> None:
         if result == QDialog.DialogCode.Accepted and self.hotkey_problem():

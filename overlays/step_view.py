@@ -135,6 +135,7 @@ class StepView(View):
         self._title = ""
         self.step: ShowStep | None = None
         self._switch_to = ""
+        self._unavailable = ""
         self._build_top()
         self._build_body()
         self._build_bar()
@@ -157,6 +158,9 @@ class StepView(View):
         row.addStretch(1)
         row.addWidget(self.quit)
         self.content.addLayout(row)
+        self.unavailable = label(role="muted")
+        self.unavailable.hide()
+        self.content.addWidget(self.unavailable)
         progress_row = QHBoxLayout()
         progress_row.setSpacing(10)
         self.progress = QProgressBar()
@@ -208,6 +212,9 @@ class StepView(View):
         self.content.addLayout(self._checks)
         self.until = label(role="hint")
         self.content.addWidget(self.until)
+        self.unseen = label(role="muted")
+        self.unseen.hide()
+        self.content.addWidget(self.unseen)
         self.content.addStretch(1)
         self.choice_buttons: list[WrapButton] = []
         self.check_boxes: list[WrapCheckBox] = []
@@ -263,6 +270,7 @@ class StepView(View):
         self._fill_checklist(effect.checklist, effect.checked)
         self.until.setVisible(bool(effect.until))
         self.until.setText("◌  " + (effect.until or ""))
+        self.unseen.hide()
         self._set_bar("nav")
 
     def _set_mode(self, mode: str, allows_both: bool) -> None:
@@ -276,6 +284,23 @@ class StepView(View):
         self.switch.setAccessibleName(self.tr("Do it for me") if glass else self.tr("Guide me instead"))
         for widget in (self.mode_label, self.switch):
             widget.setVisible(allows_both)
+        if self._unavailable and glass:
+            self.switch.hide()
+        self.unavailable.setText(self._unavailable)
+        self.unavailable.setVisible(bool(self._unavailable) and glass and (
+            allows_both or bool(self.step and self.step.has_do)))
+
+    def set_unseen(self, problem: str) -> None:
+        """Why the step's windows or keys cannot be seen here (a clause; "" when they can): the
+        person is asked to press Next instead."""
+        self.unseen.setText(self.tr("Wayguide cannot see windows and keys here (%1): press Next once done.")
+                            .replace("%1", problem))
+        self.unseen.setVisible(bool(problem) and self.until.isVisibleTo(self))
+
+    def set_automation(self, unavailable: str) -> None:
+        """Where automation cannot work: `unavailable` says why in one sentence ("" where it can);
+        "Do it for me" and "Show me" are then not offered."""
+        self._unavailable = unavailable
 
     def _fill_choices(self, choices: Sequence[str]) -> None:
         for old in self.choice_buttons:
@@ -307,7 +332,7 @@ class StepView(View):
         self.back.setVisible(nav or state == "failed")
         self.failed.setVisible(state == "failed")
         self.back.setEnabled(bool(step and step.can_back))
-        self.show_me.setVisible(nav and bool(step and step.has_do))
+        self.show_me.setVisible(nav and bool(step and step.has_do) and not self._unavailable)
         self.skip.setVisible(nav and not choosing)
         self.next.setVisible(nav and not choosing)
         for failure_button in (self.retry, self.skip_step, self.myself):

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
-from app.osapi import ActivityMonitor, Injector, Launcher, ProbeUnavailable, WindowProbe
+from app.osapi import (
+    ActivityMonitor,
+    Injector,
+    InputWatcher,
+    Launcher,
+    ProbeUnavailable,
+    WindowInfo,
+    WindowProbe,
+)
 
-__all__ = ["automation", "injector", "launcher", "window_probe"]
+__all__ = ["automation", "injector", "input_watcher", "launcher", "window_probe"]
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -53,3 +62,11 @@ def launcher() -> Launcher:
     from app.platform.launcher import SubprocessLauncher
 
     return SubprocessLauncher()
+def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> InputWatcher:
+    """The input watcher for this desktop (an app.osapi.WatcherFactory); raises ProbeUnavailable
+    saying why there is none. It opens nothing until asked to watch."""
+    if _x11("Wayland does not tell applications which window is in front"):
+        from app.platform.x11_watch import X11InputWatcher
+
+        return X11InputWatcher(on_window, on_combo)
+    raise ProbeUnavailable(f"no input watcher for {sys.platform} yet")

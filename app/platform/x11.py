@@ -56,8 +56,8 @@ class X11WindowProbe:
             wm_class = window.get_wm_class() or ("", "")
         except error.XError:
             return None
-        title = self._property(window, "_NET_WM_NAME", self._atom("UTF8_STRING"))
-        if title is None:
+        title = self._property(window, "_NET_WM_NAME", self._X.AnyPropertyType)  # UTF8_STRING, or not
+        if not title:
             title = self._property(window, "WM_NAME", self._X.AnyPropertyType)
         if isinstance(title, bytes):
             title = title.decode("utf-8", "replace")
@@ -69,8 +69,12 @@ class X11WindowProbe:
                 exe = os.path.basename(os.readlink(f"/proc/{pid}/exe"))
             except OSError:
                 exe = ""
+        try:
+            shown = window.get_attributes().map_state == self._X.IsViewable
+        except error.XError:
+            return None
         return WindowInfo(app=wm_class[0], klass=wm_class[1], title=str(title or ""), exe=exe,
-                          pid=pid, handle=handle, geometry=self._geometry(window))
+                          pid=pid, handle=handle, geometry=self._geometry(window), shown=shown)
 
     def _geometry(self, window: Any) -> tuple[int, int, int, int] | None:
         from Xlib import error

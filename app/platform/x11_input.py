@@ -14,7 +14,7 @@ from Xlib import XK, X, error, protocol
 from Xlib import display as xdisplay
 from Xlib.ext import xinput, xtest
 
-from app.model import validate_combo
+from app.combo import validate_combo
 from app.osapi import ProbeUnavailable
 from app.platform.x11_activity import OwnInput
 

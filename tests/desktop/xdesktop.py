@@ -129,15 +129,17 @@ class Desktop:
                 process.kill()
 
 
-def start_desktop() -> Desktop:
+def start_desktop(without: Sequence[str] = ()) -> Desktop:
+    """Xvfb, openbox and trayer on a free display; `without`: X extensions to leave out ("XTEST")."""
     missing = [t for t in ("Xvfb", "openbox", "trayer", "xdotool", "xterm", "import")
                if shutil.which(t) is None]
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run scripts/setup")
     number = _free_display()
     desktop = Desktop(f":{number}")
+    off = [arg for name in without for arg in ("-extension", name)]
     xvfb = subprocess.Popen(["Xvfb", desktop.display, "-screen", "0", "1920x1080x24",
-                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
+                             "-nolisten", "tcp", *off], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     desktop.processes.append(xvfb)
     try:

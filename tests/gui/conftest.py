@@ -1,12 +1,20 @@
 """Qt tests run offscreen: no display needed."""
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.desktop import Wayguide
+from app.paths import Paths
 
 
 @pytest.fixture
@@ -19,3 +27,31 @@ def themed(qapp: QApplication) -> Iterator[QApplication]:
     qapp.setStyleSheet("")
     qapp.setPalette(qapp.style().standardPalette())
     qapp.setProperty("wayguideScheme", None)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A person's folders for the composition root, with no display (so: no window probe)."""
+    runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
+    env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
+           "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
+           "WAYGUIDE_WIZARDS": tmp_path / "mine"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    (tmp_path / "mine").mkdir()
+    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
+    yield tmp_path
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    assert app.finish_startup()
+    yield app
+    app.observer.close()
+    if app.panel is not None:
+        app.panel.hide()
+    if app.ipc is not None:
+        app.ipc.close()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -29,32 +26,6 @@ steps:
   - id: only
     title: Do the one thing
 """
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
-    env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
-           "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
-           "WAYGUIDE_WIZARDS": tmp_path / "mine"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, str(value))
-    monkeypatch.delenv("DISPLAY", raising=False)
-    (tmp_path / "mine").mkdir()
-    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
-    yield tmp_path
-    shutil.rmtree(runtime, ignore_errors=True)
-
-
-@pytest.fixture
-def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
-    assert app.finish_startup()
-    yield app
-    if app.panel is not None:
-        app.panel.hide()
-    if app.ipc is not None:
-        app.ipc.close()
 
 
 def test_a_new_wizard_file_appears_and_a_running_one_is_not_disturbed(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.doctor import DesktopFacts, report
+from app.doctor import DesktopFacts, automation_problem, report
 
 X11 = {"DISPLAY": ":0"}
 FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
@@ -29,8 +29,8 @@ FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})
      ["✗ display        DISPLAY is not set",
       "! global hotkey  Wayland does not allow global hotkeys: bind `wayguide toggle` to a desktop "
       "shortcut (GNOME: Settings ▸ Keyboard ▸ Custom Shortcuts; KDE: System Settings ▸ Shortcuts)",
-      "! automation     not on Wayland or without an X display; wizards run as glass box: you do the "
-      "steps, Wayguide explains them"], 1),
+      "! automation     Wayland does not let one application type into another; wizards run as glass "
+      "box: you do the steps, Wayguide explains them"], 1),
     (DesktopFacts("darwin", "darwin", {}),
      ["✓ display        darwin",
       "✓ global hotkey  needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
@@ -42,3 +42,16 @@ def test_report(facts: DesktopFacts, expected: list[str], code: int) -> None:
     text, exit_code = report(facts)
     assert text.splitlines() == expected
     assert exit_code == code
+
+
+@pytest.mark.parametrize(("facts", "problem"), [
+    (DesktopFacts("linux", "x11", X11, None, FULL), None),
+    (DesktopFacts("linux", "x11", X11, None, frozenset({"RECORD"})),
+     "the X server lacks the XTEST extension"),
+    (DesktopFacts("linux", "wayland", {"WAYLAND_DISPLAY": "w"}, "DISPLAY is not set"),
+     "Wayland does not let one application type into another"),
+    (DesktopFacts("linux", "none", {}, "DISPLAY is not set"), "there is no X display to type into"),
+    (DesktopFacts("win32", "win32", {}), None),
+])
+def test_automation_problem_is_the_reason_the_panel_gives(facts: DesktopFacts, problem: str | None) -> None:
+    assert automation_problem(facts) == problem

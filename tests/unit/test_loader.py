@@ -163,6 +163,11 @@ CASES = [
         id="region-outside",
     ),
     pytest.param(
+        HEADER + "steps:\n  - id: a\n    title: A\n    target: {region: [10, -4, 200, 40]}\n",
+        ["7:22: error: region values are fractions of the window (0 to 1) or pixels, not negative"],
+        id="region-negative",
+    ),
+    pytest.param(
         HEADER + "inputs:\n  - {name: p, label: P, type: choice, choices: [a, b], default: c}\n"
         "steps: [{id: a, title: A}]\n",
         ["5:5: error: default 'c' is not one of the choices"],

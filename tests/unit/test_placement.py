@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.placement import Rect, Side, choose_area, panel_rect
+from app.placement import Rect, Side, choose_area, panel_rect, target_rect
 
 FULL_HD = Rect(0, 0, 1920, 1040)            # a 1920x1080 screen minus a 40 px taskbar
 SECOND = Rect(1920, 0, 2560, 1400)          # a larger screen to its right
@@ -82,3 +82,14 @@ def test_rect_helpers() -> None:
     assert r.contains(10, 20) and not r.contains(110, 20)
     assert r.overlap(Rect(100, 60, 50, 50)) == 100
     assert r.overlap(Rect(500, 500, 5, 5)) == 0
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    ((0.25, 0.5, 0.5, 0.25), Rect(300, 400, 400, 150)),  # fractions of the window
+    ((0.0, 0.0, 1.0, 1.0), Rect(100, 100, 800, 600)),
+    ((20, 30, 200, 40), Rect(120, 130, 200, 40)),  # pixels from the window's corner
+    ((700, 0.5, 300, 0.75), Rect(800, 400, 100, 300)),  # clipped to the window
+])
+def test_target_rect_places_the_region_on_the_window(region: tuple[float, float, float, float],
+                                                     expected: Rect) -> None:
+    assert target_rect(Rect(100, 100, 800, 600), region) == expected

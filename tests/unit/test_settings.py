@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.settings import Settings, load_settings, save_settings
 
 
@@ -39,3 +41,25 @@ def test_broken_json_gives_defaults_and_one_line(tmp_path: Path) -> None:
     settings, [problem] = load_settings(tmp_path)
     assert settings == Settings()
     assert str(problem).startswith(f"{path}:1:18: error: not valid JSON: ")
+
+
+def test_every_kind_of_bad_value_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text('{"theme": "purple", "roles": "support", "autostart": "yes", "hotkey": 5,\n'
+                    ' "panel_side": "left"}')
+    settings, problems = load_settings(tmp_path)
+    assert settings == Settings(panel_side="left")
+    assert [p.message for p in problems] == [
+        "'theme': 'purple' is not one of 'system', 'light', 'dark'",
+        "'roles': must be a list of role names",
+        "'autostart': must be true or false",
+        "'hotkey': must be a key combo such as ctrl+alt+space",
+    ]
+
+
+def test_made_in_code_the_values_are_checked_too(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'up' is not one of"):
+        Settings(panel_side="up")  # type: ignore[arg-type]
+    assert Settings().replace(hotkey="Ctrl+Alt+H").hotkey == "ctrl+alt+h"
+    save_settings(tmp_path, Settings())
+    assert load_settings(tmp_path) == (Settings(), [])

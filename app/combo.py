@@ -1,0 +1,44 @@
+"""Key combos as wizards and settings write them ("ctrl+shift+s"): the one check and normal form."""
+
+from __future__ import annotations
+
+__all__ = ["MODIFIERS", "NAMED_KEYS", "pretty_combo", "validate_combo"]
+
+MODIFIERS = ("ctrl", "alt", "shift", "super")
+_KEY_ALIASES = {"control": "ctrl", "win": "super", "meta": "super", "cmd": "super",
+                "return": "enter", "esc": "escape", "del": "delete"}
+NAMED_KEYS = frozenset(
+    "enter tab space escape backspace delete insert home end pageup pagedown up down left right "
+    "menu printscreen".split()
+    + [f"f{i}" for i in range(1, 25)]
+)
+
+
+def validate_combo(value: str) -> str:
+    """Normalise "Ctrl+Shift+S" to "ctrl+shift+s"; raise ValueError on nonsense."""
+    parts = [p.strip().lower() for p in value.split("+")]
+    if value.strip().endswith("++"):
+        parts = [*parts[:-2], "+"]
+    if not parts or any(not p for p in parts):
+        raise ValueError(f"'{value}' is not a key combo (write it like ctrl+s)")
+    parts = [_KEY_ALIASES.get(p, p) for p in parts]
+    *mods, key = parts
+    for mod in mods:
+        if mod not in MODIFIERS:
+            raise ValueError(f"'{mod}' is not a modifier (use {', '.join(MODIFIERS)})")
+    if len(set(mods)) != len(mods):
+        raise ValueError(f"'{value}' repeats a modifier")
+    if key in MODIFIERS:
+        raise ValueError(f"'{value}' has no key after the modifiers")
+    if len(key) != 1 and key not in NAMED_KEYS:
+        raise ValueError(f"unknown key '{key}' (a single character or one of: enter, tab, "
+                         "space, escape, f1…f24, …)")
+    return "+".join([m for m in MODIFIERS if m in mods] + [key])
+
+
+def pretty_combo(combo: str) -> str:
+    """ "ctrl+shift+s" → "Ctrl+Shift+S"."""
+    key = "+" if combo.endswith("+") else combo.rpartition("+")[2]
+    mods = combo[: len(combo) - len(key)].rstrip("+")
+    parts = [*(mods.split("+") if mods else []), key]
+    return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in parts)

@@ -1,0 +1,131 @@
+"""What the tray, the panel's task list and search need of a wizard, without the full model.
+
+A `Card` is a few strings per wizard. The library keeps one per file and builds the full pydantic
+`Wizard` only when a run starts (or a command asks for it), so a tray app that is only waiting for
+its hotkey does not hold the model, its validators and every step of every wizard in memory.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from app.model import Wizard
+
+__all__ = ["Card", "Listed", "Pattern", "WindowPattern", "text_matches", "window_matches"]
+
+
+class Pattern(Protocol):
+    """Which window: all given keys must match (app.model.WindowMatch is one)."""
+
+    @property
+    def app(self) -> str | None: ...
+
+    @property
+    def title(self) -> str | None: ...
+
+
+class Listed(Protocol):
+    """What a wizard shows in lists and search: a `Card`, or the full `app.model.Wizard`."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def summary(self) -> str | None: ...
+
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+    @property
+    def roles(self) -> Sequence[str] | None: ...
+
+    @property
+    def when(self) -> Sequence[Pattern] | None: ...
+
+    @property
+    def allowed_modes(self) -> tuple[str, ...]: ...
+
+    @property
+    def default_mode(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPattern:
+    app: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    title: str
+    summary: str | None
+    tags: tuple[str, ...]
+    roles: tuple[str, ...] | None
+    when: tuple[WindowPattern, ...] | None
+    allowed_modes: tuple[str, ...]
+
+    @property
+    def default_mode(self) -> str:
+        return self.allowed_modes[0]
+
+    @classmethod
+    def of(cls, wizard: Wizard) -> Card:
+        return cls(
+            wizard.id, wizard.title, wizard.summary, tuple(wizard.tags),
+            tuple(wizard.roles) if wizard.roles is not None else None,
+            tuple(WindowPattern(m.app, m.title) for m in wizard.when) if wizard.when is not None
+            else None,
+            wizard.allowed_modes,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "summary": self.summary, "tags": list(self.tags),
+                "roles": self.roles and list(self.roles),
+                "when": None if self.when is None else [[m.app, m.title] for m in self.when],
+                "modes": list(self.allowed_modes)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Card:
+        """Raises KeyError, TypeError or ValueError on data that is not a card."""
+        when = data["when"]
+        card = cls(
+            str(data["id"]), str(data["title"]),
+            None if data["summary"] is None else str(data["summary"]),
+            tuple(str(t) for t in data["tags"]),
+            None if data["roles"] is None else tuple(str(r) for r in data["roles"]),
+            None if when is None else tuple(WindowPattern(app, title) for app, title in when),
+            tuple(str(m) for m in data["modes"]),
+        )
+        if not card.allowed_modes:
+            raise ValueError("a card needs a mode")
+        return card
+
+
+def window_matches(match: Pattern, app: str, title: str, exe: str = "") -> bool:
+    """Whether a window fits `match`. `app` is a case-insensitive glob (or "re:" regex) against the
+    window class or the executable's name (basename, also without ".exe"); `title` likewise against
+    the title. Regexes search anywhere in the text."""
+    if match.app is not None:
+        name = exe.replace("\\", "/").rpartition("/")[2]
+        stem = name[:-4] if name.lower().endswith(".exe") else name
+        if not any(text_matches(match.app, c, True) for c in (app, name, stem) if c):
+            return False
+    return match.title is None or text_matches(match.title, title, True)
+
+
+def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
+    """A glob, or "re:" and a regular expression searched anywhere in the text."""
+    if pattern.startswith("re:"):
+        return re.search(pattern[3:], text, re.IGNORECASE if ignore_case else 0) is not None
+    if ignore_case:
+        return fnmatch.fnmatchcase(text.lower(), pattern.lower())
+    return fnmatch.fnmatchcase(text, pattern)

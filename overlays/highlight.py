@@ -1,0 +1,185 @@
+"""The highlight: a soft rounded outline around a step's target region that follows its window."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.listing import window_matches
+from app.model import Region
+from app.osapi import ProbeUnavailable, WindowInfo, WindowProbe
+from app.placement import Rect, target_rect
+
+__all__ = ["GAP", "HIGHLIGHT_TITLE", "POLL_MS", "RING", "HighlightOverlay", "Highlighter"]
+
+HIGHLIGHT_TITLE = "Wayguide highlight"
+GAP = 6
+"""Logical pixels between the region and the outline: the region itself stays uncovered."""
+RING = 4
+"""Width of the outline."""
+RADIUS = 10
+POLL_MS = 100
+"""How often the window's place is checked while a highlight is shown."""
+
+FLAGS = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+         | Qt.WindowType.WindowDoesNotAcceptFocus | Qt.WindowType.WindowTransparentForInput
+         | Qt.WindowType.X11BypassWindowManagerHint)
+"""Bypassing the window manager: it would put the outline in a frame of its own that takes the clicks
+(openbox does), and it has nothing to manage here: no focus, no decoration, no placement."""
+
+
+class HighlightOverlay(QWidget):
+    """The outline itself: a ring-shaped window (a hole where the region is), click-through, never
+    taking the focus. Shaped with a mask, so it shows the same with and without a compositor."""
+
+    def __init__(self) -> None:
+        super().__init__(None, FLAGS)
+        self.setWindowTitle(HIGHLIGHT_TITLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.color = QColor("#0E7490")
+        self._around: QRect | None = None
+
+    def show_around(self, region: QRect, color: QColor) -> None:
+        """Outline `region` (desktop coordinates, logical pixels), leaving it uncovered."""
+        outer = region.adjusted(-(GAP + RING), -(GAP + RING), GAP + RING, GAP + RING)
+        if region != self._around or color != self.color:
+            self._around, self.color = region, color
+            self.setGeometry(outer)
+            self.setMask(self._ring(QRectF(0, 0, outer.width(), outer.height())))
+            self.update()
+        if not self.isVisible():
+            self.show()
+
+    def region(self) -> QRect | None:
+        """The region outlined (while shown)."""
+        return self._around if self.isVisible() else None
+
+    @staticmethod
+    def _ring(area: QRectF) -> QRegion:
+        outer, inner = QPainterPath(), QPainterPath()
+        outer.addRoundedRect(area, RADIUS + RING, RADIUS + RING)
+        inner.addRoundedRect(area.adjusted(RING, RING, -RING, -RING), RADIUS, RADIUS)
+        return QRegion(outer.toFillPolygon().toPolygon()).subtracted(
+            QRegion(inner.toFillPolygon().toPolygon()))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        # the mask gives the shape: a solid fill leaves no dark fringes where there is no compositor
+        painter.fillRect(self.rect(), self.color)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        soft = self.color.lighter(135)
+        painter.setPen(QPen(soft, 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = RING - 1.5
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), RADIUS, RADIUS)
+        painter.end()
+
+
+class Highlighter(QObject):
+    """Keeps the outline on a step's target while a step asks for it: finds the window (the one the
+    target names, else the one in front), checks its place every POLL_MS, and hides the outline while
+    the window is gone, minimised, or covered by another window in front."""
+
+    def __init__(self, probe: WindowProbe | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._probe = probe
+        self._target: Region | None = None
+        self._handle = 0
+        self._front = 0
+        self._overlay: HighlightOverlay | None = None
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._follow)
+
+    @property
+    def overlay(self) -> HighlightOverlay:
+        if self._overlay is None:
+            self._overlay = HighlightOverlay()
+        return self._overlay
+
+    def show(self, target: Region) -> None:
+        self._target = target
+        self._handle = 0
+        if self._probe is None:
+            return  # nowhere to look: the step's text says where
+        self._follow()
+        self._timer.start()
+
+    def clear(self) -> None:
+        self._target = None
+        self._handle = 0
+        self._timer.stop()
+        if self._overlay is not None:
+            self._overlay.hide()
+
+    def shown(self) -> QRect | None:
+        """The region outlined right now, or None."""
+        return self._overlay.region() if self._overlay is not None else None
+
+    def _follow(self) -> None:
+        target, probe = self._target, self._probe
+        if target is None or probe is None:
+            return
+        try:
+            window = probe.describe(self._handle) if self._handle else self._find(target, probe)
+            if window is None and self._handle:
+                window = self._find(target, probe)  # it was closed; maybe opened again
+            front = probe.active_window()
+        except ProbeUnavailable:
+            window = front = None
+        if window is None or not window.shown or window.geometry is None:
+            self._hide()
+            return
+        self._handle = window.handle
+        ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+        x, y, w, h = (round(v / ratio) for v in window.geometry)
+        region = target_rect(Rect(x, y, w, h), target.region)
+        if region.w <= 0 or region.h <= 0 or _covers(front, window, region, ratio):
+            self._hide()
+            return
+        self.overlay.show_around(QRect(region.x, region.y, region.w, region.h), _accent())
+        front_handle = front.handle if front is not None else 0
+        if front_handle != self._front:  # the window manager raised a window: stay above it
+            self._front = front_handle
+            self.overlay.raise_()
+
+    def _find(self, target: Region, probe: WindowProbe) -> WindowInfo | None:
+        own = os.getpid()
+        if target.window is None:
+            front = probe.active_window()
+            return front if front is not None and front.pid != own else None
+        match = target.window
+        fits = [w for w in probe.windows() if w.pid != own and (
+            window_matches(match, w.app, w.title, w.exe)
+            or (w.klass and window_matches(match, w.klass, w.title)))]
+        front = probe.active_window()
+        if front is not None and any(w.handle == front.handle for w in fits):
+            return front
+        return fits[-1] if fits else None
+
+    def _hide(self) -> None:
+        if self._overlay is not None and self._overlay.isVisible():
+            self._overlay.hide()
+
+
+def _covers(front: WindowInfo | None, window: WindowInfo, region: Rect, ratio: float) -> bool:
+    """Whether another window in front lies over the outlined region (the outline would float on it)."""
+    if front is None or front.handle == window.handle or front.pid == os.getpid() or front.geometry is None:
+        return False
+    x, y, w, h = (round(v / ratio) for v in front.geometry)
+    outline = Rect(region.x - GAP - RING, region.y - GAP - RING, region.w + 2 * (GAP + RING),
+                   region.h + 2 * (GAP + RING))
+    return Rect(x, y, w, h).overlap(outline) > 0
+
+
+def _accent() -> QColor:
+    from overlays.theme import colors, current_scheme
+
+    app = QApplication.instance()
+    scheme = current_scheme(app) if isinstance(app, QApplication) else "light"
+    return QColor(colors(scheme).accent)

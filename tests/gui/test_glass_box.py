@@ -1,0 +1,257 @@
+"""Glass box in the composition root, offscreen: Watch carried out through a fake input watcher,
+the highlight following a fake window, and the panel saying why "Do it for me" is unavailable."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app.desktop import Wayguide
+from app.loader import load_file
+from app.osapi import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
+from app.paths import Paths
+from overlays.highlight import GAP, RING
+
+pytestmark = pytest.mark.gui
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+
+WALK = """\
+wayguide: 1
+id: glass.walk
+title: Walk the glass box
+modes: [glass]
+steps:
+  - id: front
+    title: Bring Mousepad forward
+    until: {{active: {{app: mousepad}}}}
+  - id: named
+    title: Save it as notes.txt
+    until: {{active: {{app: mousepad, title: "notes.txt*"}}}}
+  - id: save
+    title: Save again
+    until: {{keys: ctrl+s}}
+  - id: copy
+    title: Copy the reference
+    until: {{clipboard: "re:^REF-[0-9]+$"}}
+  - id: report
+    title: Write the report
+    until: {{file: {{path: "{report}", contains: done}}}}
+  - id: settle
+    title: Wait a moment
+    until: {{after: 1}}
+"""
+
+XTERM = WindowInfo(app="xterm", title="bash", handle=1, pid=1, geometry=(0, 0, 500, 400))
+UNTITLED = WindowInfo(app="mousepad", title="Untitled 1 - Mousepad", handle=2, pid=2,
+                      geometry=(600, 0, 500, 400))
+
+
+@pytest.fixture
+def fake(qapp: Any, home: Path) -> Iterator[tuple[Wayguide, list[FakeInputWatcher]]]:
+    made: list[FakeInputWatcher] = []
+
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> FakeInputWatcher:
+        made.append(FakeInputWatcher(on_window, on_combo, window=XTERM))
+        return made[-1]
+
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
+    assert app.finish_startup()
+    yield app, made
+    app.quit()
+
+
+def _at(qtbot: QtBot, app: Wayguide, step: str) -> None:
+    qtbot.waitUntil(lambda: app.run is not None and app.run.state.step_id == step, timeout=5000)
+
+
+def test_a_glass_box_run_moves_on_by_itself_at_each_step(qtbot: QtBot, fake: Any, home: Path) -> None:
+    app, made = fake
+    report = home / "report.txt"
+    path = home / "walk.yaml"
+    path.write_text(WALK.format(report=report))
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert not app.observer.watching() and not made  # nothing at idle
+    assert app._start(wizard, None, None, None) is None
+    _at(qtbot, app, "front")
+    watcher = made[0]
+    assert (watcher.windows, watcher.combos) == (True, frozenset())
+    qtbot.waitUntil(lambda: app.run is not None and app.run.state.window is not None, timeout=5000)
+    assert app.run.state.window.app == "xterm" and app.run.state.step_id == "front"  # not yet
+    watcher.activate(UNTITLED)
+    _at(qtbot, app, "named")
+    watcher.activate(WindowInfo(app="mousepad", title="notes.txt - Mousepad", handle=2, pid=2))
+    _at(qtbot, app, "save")
+    assert (watcher.windows, watcher.combos) == (False, frozenset({"ctrl+s"}))
+    watcher.press("ctrl+c")  # not watched: never reported
+    watcher.press("ctrl+s")
+    _at(qtbot, app, "copy")
+    assert watcher.combos == frozenset()
+    QGuiApplication.clipboard().setText("something else")
+    QGuiApplication.clipboard().setText("REF-42")
+    _at(qtbot, app, "report")
+    with qtbot.waitSignal(app.observer.observed, timeout=5000,
+                          check_params_cb=lambda e: getattr(e, "content", None) == "not yet"):
+        report.write_text("not yet")
+    assert app.run.state.step_id == "report"
+    report.write_text("all done\n")
+    _at(qtbot, app, "settle")
+    qtbot.waitUntil(lambda: app.run is not None and app.run.state.status == "finished", timeout=5000)
+    assert [(h.step_id, h.outcome) for h in app.run.state.history] == [
+        ("front", "detected"), ("named", "detected"), ("save", "detected"), ("copy", "detected"),
+        ("report", "detected"), ("settle", "detected")]
+    assert not app.observer.watching()
+    assert watcher.calls[-1] == (False, frozenset())
+    assert app.panel is not None and app.panel.view_name() == "done"
+
+
+def test_the_window_in_front_is_reported_at_once_for_each_step(qtbot: QtBot, fake: Any, home: Path) -> None:
+    app, made = fake
+    path = home / "front.yaml"
+    path.write_text("wayguide: 1\nid: front\ntitle: Front\nsteps:\n"
+                    "  - {id: a, title: A, until: {active: {app: xterm}}}\n"
+                    "  - {id: b, title: B, until: {active: {title: bash}}}\n"
+                    "  - {id: c, title: C}\n")
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    app._start(wizard, None, None, None)
+    _at(qtbot, app, "c")  # xterm titled bash was in front all along
+    assert [h.outcome for h in app.run.state.history] == ["detected", "detected"]
+    assert not made[0].windows
+
+
+TARGET = """\
+wayguide: 1
+id: target
+title: Target
+steps:
+  - id: look
+    title: Look here
+    target: {window: {app: xterm}, region: [0.25, 0.5, 0.5, 0.25]}
+  - id: plain
+    title: Nothing to point at
+"""
+
+
+def test_the_highlight_surrounds_the_target_and_follows_its_window(qtbot: QtBot, wayguide: Wayguide,
+                                                                   home: Path) -> None:
+    term = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(100, 100, 800, 600))
+    probe = FakeWindowProbe(window=term)
+    wayguide.probe = probe
+    wayguide.probes = lambda: probe
+    path = home / "target.yaml"
+    path.write_text(TARGET)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    wayguide._start(wizard, None, None, None)
+    highlighter = wayguide._highlight()
+    assert highlighter.shown() == QRect(300, 400, 400, 150)
+    overlay = highlighter.overlay
+    flags = overlay.windowFlags()
+    for flag in (Qt.WindowType.WindowTransparentForInput, Qt.WindowType.WindowDoesNotAcceptFocus,
+                 Qt.WindowType.FramelessWindowHint, Qt.WindowType.WindowStaysOnTopHint):
+        assert flags & flag
+    assert overlay.geometry() == QRect(300, 400, 400, 150).adjusted(-GAP - RING, -GAP - RING,
+                                                                    GAP + RING, GAP + RING)
+    mask = overlay.mask()
+    assert mask.contains(QPoint(overlay.width() // 2, 1))  # the ring
+    assert not mask.contains(QPoint(overlay.width() // 2, overlay.height() // 2))  # the region: uncovered
+    probe.window = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(200, 50, 400, 400))
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 250, 200, 100), timeout=2000)
+    probe.window = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(200, 50, 400, 400),
+                              shown=False)
+    qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)
+    probe.window = term
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
+    mail = WindowInfo(app="thunderbird", title="Mail", handle=8, pid=3, geometry=(250, 200, 300, 300))
+    probe.window, probe.others = mail, [term]
+    qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)  # another window lies over it
+    probe.window, probe.others = term, [mail]
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
+    assert wayguide.panel is not None
+    wayguide.panel.step.next.click()
+    assert highlighter.shown() is None  # the next step has no target
+
+
+def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    (home / "mine" / "greet.yaml").write_text(
+        "wayguide: 1\nid: greet\ntitle: Greet\nmodes: [black, glass]\n"
+        "inputs: [{name: customer, label: Customer, required: true}]\n"
+        "steps:\n  - {id: type, title: Type the greeting, do: [{type: 'Dear {{ inputs.customer }}'}]}\n")
+    qtbot.waitUntil(lambda: wayguide.library is not None and wayguide.library.get("greet") is not None,
+                    timeout=5000)
+    assert wayguide.start("greet", "black") is None  # no display in these tests
+    panel = wayguide.panel
+    assert panel is not None and wayguide.run is not None
+    assert wayguide.run.state.mode == "glass"
+    line = "“Do it for me” is unavailable here: there is no X display to type into."
+    assert panel.view_name() == "inputs"
+    assert panel.inputs.unavailable.isVisibleTo(panel) and panel.inputs.unavailable.text() == line
+    panel.inputs.field("customer").editor.setText("Anna")  # type: ignore[attr-defined]
+    panel.inputs.submit()
+    assert panel.view_name() == "step"
+    assert panel.step.unavailable.isVisibleTo(panel) and panel.step.unavailable.text() == line
+    assert not panel.step.switch.isVisibleTo(panel)
+    assert not panel.step.show_me.isVisibleTo(panel)
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert panel.grab().save(str(ARTIFACTS / "panel-no-automation-light.png"))
+
+
+def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(wayguide: Wayguide) -> None:
+    probe = FakeWindowProbe(window=WindowInfo(app="xterm", klass="XTerm", title="bash", handle=1, pid=1))
+    wayguide.probe = probe
+    wayguide.hide_panel()  # shown at start-up: offscreen there is no tray
+    wayguide._hotkey("ctrl+alt+space")
+    panel = wayguide.panel
+    assert panel is not None and panel.isVisible()
+    assert panel.home.headers() == ["For XTerm", "All tasks"]
+    xterm_first = panel.home.shown_ids()[:2]
+    assert all(i.startswith("xterm.") for i in xterm_first)
+    wayguide._hotkey("ctrl+alt+space")
+    assert not panel.isVisible()
+    probe.window = WindowInfo(app="mousepad", klass="Mousepad", title="notes - Mousepad", handle=2, pid=2)
+    wayguide._hotkey("ctrl+alt+space")
+    assert panel.home.headers() == ["For Mousepad", "All tasks"]
+    assert panel.home.shown_ids()[0].startswith("mousepad.")
+    probe.window = WindowInfo(app="wayguide", title="Wayguide", handle=3, pid=os.getpid())
+    wayguide._hotkey("ctrl+alt+space")
+    wayguide._hotkey("ctrl+alt+space")  # pressed while Wayguide itself is in front: the context stays
+    assert panel.home.headers() == ["For Mousepad", "All tasks"]
+
+
+def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
+        qtbot: QtBot, qapp: Any, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> FakeInputWatcher:
+        raise ProbeUnavailable("Wayland does not tell applications which window is in front")
+
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
+    assert app.finish_startup()
+    try:
+        path = home / "keys.yaml"
+        path.write_text("wayguide: 1\nid: keys\ntitle: Keys\nsteps:\n"
+                        "  - {id: save, title: Save, until: {keys: ctrl+s}}\n"
+                        "  - {id: wait, title: Wait, until: {after: 30}}\n")
+        wizard = load_file(path).wizard
+        assert wizard is not None
+        app._start(wizard, None, None, None)
+        assert app.panel is not None
+        step = app.panel.step
+        assert step.unseen.isVisibleTo(app.panel)
+        assert step.unseen.text() == (
+            "Wayguide cannot see windows and keys here (Wayland does not tell applications which window "
+            "is in front): press Next once done.")
+        step.next.click()
+        assert app.run is not None and app.run.state.step_id == "wait"
+        assert not step.unseen.isVisibleTo(app.panel)  # a timer needs no watcher
+        assert capfd.readouterr().err.count("cannot notice windows and keys") == 1
+    finally:
+        app.quit()
