@@ -41,15 +41,8 @@ MAX_LISTENER_RESTARTS = 3
 TICK_MS = 1000
 FILE_POLL_MS = 500
 FILE_READ_LIMIT = 1 << 20
-TAKEOVER_HOTKEY_S = 2.0
+TAKEOVER_HOTKEY_S = 1.0
 """The hotkey pressed this soon after the person took over from a performing run stops the run."""
-
-_TOOK_OVER = {
-    "key": "You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press Continue to let "
-           "it go on from where it stopped, or finish this step yourself.",
-    "pointer": "You used the mouse, so Wayguide stopped: its input and yours must not mix. Press Continue "
-               "to let it go on from where it stopped, or finish this step yourself.",
-}
 
 
 class _Run:
@@ -559,10 +552,17 @@ class Wayguide(QObject):
             if run.took_over == "escape":
                 self.dispatch(Abort(reason="Stopped with Escape", at=now))
                 return
-            reason = _TOOK_OVER[run.took_over] if run.took_over else outcome.message
+            reason = self._took_over(run.took_over) if run.took_over else outcome.message
             index, offset = outcome.paused_at
             self.dispatch(ActionsPaused(step_id=step_id, action_index=index, offset=offset, reason=reason,
                                         at=now))
+
+    def _took_over(self, kind: Activity) -> str:
+        if kind == "pointer":
+            return self.tr("You used the mouse, so Wayguide stopped: its input and yours must not mix. Press "
+                           "Continue to let it go on from where it stopped, or finish this step yourself.")
+        return self.tr("You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press "
+                       "Continue to let it go on from where it stopped, or finish this step yourself.")
 
     def _action_started(self, run: _Run, index: int) -> None:
         if run is self.run and self.panel is not None and run.state.status == "performing":

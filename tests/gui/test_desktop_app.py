@@ -185,3 +185,83 @@ def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
     step.continue_.click()
     qtbot.waitUntil(lambda: run.state.status == "finished", timeout=5000)
     assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
+
+
+class _Typist:
+    """An injector whose typing goes on, a key at a time, until performing is told to stop."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.started = threading.Event()
+        self._pace = threading.Event()  # never set: a short wait per key, as real typing takes
+        self.typed = ""
+        self.sent: list[tuple[str, str]] = []
+
+    def type_text(self, text: str, into: int = 0, proceed: Any = None) -> int:
+        self.started.set()
+        for index, char in enumerate(text):
+            if proceed is not None and not proceed():
+                return index
+            self.typed += char
+            self._pace.wait(0.001)
+        return len(text)
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        self.sent.append(("keys", combo))
+        return True
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        raise AssertionError("no clicks here")
+
+
+@pytest.mark.parametrize(("activity", "status", "then_hotkey"), [
+    ("escape", "aborted", False),
+    ("key", "paused", False),
+    ("pointer", "paused", False),
+    ("key", "aborted", True),  # the abort hotkey: its first key already stopped the typing
+])
+def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Wayguide, home: Path,
+                                                     activity: str, status: str, then_hotkey: bool) -> None:
+    from app.loader import load_file
+    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    typist, monitor = _Typist(), FakeActivityMonitor()
+    wayguide._performer = Performer(typist, FakeWindowProbe(window=term))
+    wayguide._monitor = monitor
+    path = home / "black.yaml"
+    path.write_text(BLACK.replace("Grüße €\\n", "x" * 5000))
+    assert "x" * 5000 in path.read_text()
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    run = wayguide.run
+    assert run is not None
+    told: list[dict[str, Any]] = []
+
+    class Reply:
+        def send(self, message: dict[str, Any]) -> None:
+            told.append(dict(message))
+
+        def close(self) -> None:
+            pass
+
+    run.reply = Reply()  # type: ignore[assignment]
+    qtbot.waitUntil(lambda: run.state.step_id == "type" and typist.started.is_set(), timeout=5000)
+    assert monitor.watching
+    monitor.act(activity)  # on the monitor's thread in real life: the stop does not wait for the GUI
+    if then_hotkey:
+        wayguide._hotkey("ctrl+alt+space")
+    qtbot.waitUntil(lambda: run.state.status == status, timeout=5000)
+    assert 0 < len(typist.typed) < 5000 and typist.sent == []
+    qtbot.waitUntil(lambda: not monitor.watching, timeout=5000)  # only while performing
+    if status == "paused":
+        assert run.state.resume_at == (0, len(typist.typed))
+        assert wayguide.panel is not None
+        said = wayguide.panel.step.paused.message()
+        assert said.startswith("You pressed a key" if activity == "key" else "You used the mouse")
+    else:
+        reason = "Stopped with the hotkey" if then_hotkey else "Stopped with Escape"
+        assert told == [{"event": "finished", "outcome": "aborted", "message": reason}]
