@@ -45,6 +45,9 @@ BARRIER_CHARS = 64
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
 too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
 
+FOCUS_FLICKER_S = 0.05
+"""When the focus leaves the window being typed into, how long to wait for it to settle before stopping."""
+
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
 _GENERIC_EVENT, _XI_KEY_PRESS = 35, 2
 _RETURN, _TAB = 0xFF0D, 0xFF09
@@ -192,6 +195,10 @@ class X11Injector:
         """Characters typed before XI2 watching began (an XI2 application: core listeners see nothing)."""
         self._xi_watching = False
         self._shift = 0
+        self._pending = 0
+        """The token of the pace ping not answered yet (0: none)."""
+        self._answered = 0
+        """The latest ping token answered (tokens only grow)."""
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -215,6 +222,9 @@ class X11Injector:
                                            "lacks")
                 self._shift = keymap.all_strokes()[XK.string_to_keysym("Shift_L")][0]
                 barrier = self._ping_target()
+                if barrier is not None:  # pongs come to the root window
+                    self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
+                    self._pending = 0
                 for batch in batches(keysyms, keymap.strokes, keymap.capacity):
                     self._remap(keymap, batch)
                     done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
@@ -225,6 +235,8 @@ class X11Injector:
                     and self._arrived + self._unseen == typed - 1:
                 typed -= 1  # the last one went to the window that took the focus: it is typed again later
         finally:
+            self._pending = 0
+            self._root.change_attributes(event_mask=0)
             for window in self._watched.values():
                 with suppress(error.XError):
                     window.change_attributes(event_mask=0)  # only this connection's own selection
@@ -256,6 +268,19 @@ class X11Injector:
             self._listen(focus)
         self._focus_cache = (focus_id, into, inside)
         return inside
+
+    def _keeps_focus(self, into: int) -> bool:
+        """Whether `into` holds the focus, allowing FOCUS_FLICKER_S for it to come back: while the window
+        manager switches windows the focus is briefly on none of them. Nothing is typed meanwhile."""
+        if self.focus_within(into):
+            return True
+        deadline = time.monotonic() + FOCUS_FLICKER_S
+        while time.monotonic() < deadline:
+            time.sleep(FOCUS_FLICKER_S / 10)
+            focus = self._display.get_input_focus().focus
+            if (focus if isinstance(focus, int) else int(focus.id)) != self._focus_cache[0]:
+                return self.focus_within(into)  # it moved on: judge where it went
+        return False
 
     def _listen(self, window: Any) -> None:
         """Receive the key presses arriving in `window` too. Core first: every core listener gets them, so
@@ -367,10 +392,10 @@ class X11Injector:
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
         done = 0
         for keysym in batch:
-            if (into and not self.focus_within(into)) or (proceed is not None and not proceed()):
+            if (into and not self._keeps_focus(into)) or (proceed is not None and not proceed()):
                 break
             if barrier is not None and (before + done) and (before + done) % BARRIER_CHARS == 0:
-                self._ping(barrier)
+                self._pace(barrier)
             keycode, shift = strokes[keysym]
             if shift != (shift_code in self._held):
                 (self._down if shift else self._up)(shift_code)
@@ -421,29 +446,42 @@ class X11Injector:
             pass
         return None
 
+    def _pace(self, window: Any) -> None:
+        """Wait for the answer to the previous pace ping, then ping again: the window has at most two
+        chunks of BARRIER_CHARS queued, and always one to read while the next is sent."""
+        if self._pending:
+            self._wait_for_pong(self._pending)
+        self._pending = next(self._tokens)
+        self._send_ping(window, self._pending)
+
+    def _send_ping(self, window: Any, token: int) -> None:
+        window.send_event(protocol.event.ClientMessage(
+            window=window, client_type=self._display.get_atom("WM_PROTOCOLS"),
+            data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
+        self._display.flush()
+
     def _ping(self, window: Any) -> bool:
         """Send _NET_WM_PING to `window` and wait for its answer (sent to the root window)."""
         token = next(self._tokens)
         self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
         try:
-            window.send_event(protocol.event.ClientMessage(
-                window=window, client_type=self._display.get_atom("WM_PROTOCOLS"),
-                data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
-            self._display.flush()
+            self._send_ping(window, token)
             return self._wait_for_pong(token)
         finally:
-            self._root.change_attributes(event_mask=0)
+            self._root.change_attributes(event_mask=X.SubstructureNotifyMask if self._pending else 0)
             self._display.sync()
             self._drain_events()
 
     def _wait_for_pong(self, token: int) -> bool:
+        """Until the ping `token` (or a later one: a window answers in order) was answered."""
         deadline = time.monotonic() + PING_TIMEOUT_S
         while True:
+            if self._answered >= token:
+                return True
             while self._display.pending_events():
-                event = self._display.next_event()
-                if event.type == X.ClientMessage and event.data[1][1] == token:
+                self._note(self._display.next_event())
+                if self._answered >= token:
                     return True
-                self._note(event)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._display], [], [], remaining)[0]:
                 return False
@@ -454,7 +492,12 @@ class X11Injector:
             self._note(self._display.next_event())
 
     def _note(self, event: Any) -> None:
-        """Count a (core or XI2) key press of a character that arrived in a watched window."""
+        """Note a ping answered; count a (core or XI2) key press of a character that arrived in a watched
+        window."""
+        if event.type == X.ClientMessage and event.client_type == self._display.get_atom("WM_PROTOCOLS") \
+                and event.data[1][0] == self._display.get_atom("_NET_WM_PING"):
+            self._answered = max(self._answered, int(event.data[1][1]))
+            return
         if event.type == X.KeyPress:
             detail, window = event.detail, event.window
         elif event.type == _GENERIC_EVENT and getattr(event, "evtype", 0) == _XI_KEY_PRESS \
