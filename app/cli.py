@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="what works on this desktop: display, tray, hotkeys, injection")
 
+    p = sub.add_parser("report", help="usage: runs, completion, where runs stop, time to competency")
+    p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the terminal")
+
     sub.add_parser("toggle", help="show or hide the panel of the running app (starting it if needed)")
 
     p = sub.add_parser("run", help="run a wizard in the running app (starting it if needed)")
@@ -87,10 +91,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _list(paths, args.json, args.active, out, err)
     if args.command == "show":
         return _show(paths, args.id, out, err)
+    if args.command == "report":
+        return _report(paths, args.format, args.out, out, err)
     if args.command == "doctor":
         from app import doctor
 
-        text, code = doctor.report(doctor.probe_facts())
+        text, code = doctor.report(doctor.probe_facts(), doctor.usage_checks(paths.data_dir))
         out.write(text)
         return code
     _parser().print_help(out)
@@ -140,6 +146,27 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.wait:
         err.write("wayguide: error: the run ended without an outcome\n")
         return EXIT_FAIL
+    return EXIT_OK
+
+
+def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextIO) -> int:
+    from app.usage.report import build, render
+    from app.usage.store import DB_NAME, StoreError
+
+    try:
+        text = render(build(paths.data_dir / DB_NAME), fmt)
+    except (StoreError, OSError) as exc:
+        err.write(f"{exc}\n" if isinstance(exc, StoreError) else f"wayguide: error: {exc}\n")
+        return EXIT_FAIL
+    if target is None:
+        out.write(text)
+        return EXIT_OK
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.write(f"{target}: error: cannot write the report ({exc.strerror})\n")
+        return EXIT_FAIL
+    err.write(f"wrote {target}\n")
     return EXIT_OK
 
 

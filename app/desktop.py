@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.performer import Performed, Performer
     from app.placement import Rect
     from app.settings import Settings
+    from app.usage import UsageConfig
     from overlays.highlight import Highlighter
     from overlays.panel import Panel
 
@@ -83,6 +84,7 @@ class Wayguide(QObject):
         """Only the tray is made here; `finish_startup` does the rest once it shows. `watchers`
         makes the input watcher (default: the one for this desktop)."""
         super().__init__()
+        from app.usage import Recorder
         from overlays.tray import Tray, app_icon
 
         self.app = app
@@ -119,6 +121,9 @@ class Wayguide(QObject):
         self._performer: Performer | None = None
         self._monitor: ActivityMonitor | None = None
         self._no_automation = ""
+        self.usage = Recorder()
+        """Usage data: fed from `_start`, `dispatch` and the panel's "Why?" and search."""
+        self._opened_by = "panel"
         self._warmed = False
         self._unavailable: str | None = None
         """Why automation cannot work here ("" when it can); found out on the first run."""
@@ -126,7 +131,8 @@ class Wayguide(QObject):
         self.observer.observed.connect(self.dispatch)
         self._highlighter: Highlighter | None = None
         self.tray.openRequested.connect(self.summon_with_keyboard)
-        self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None))
+        self.tray.wizardRequested.connect(lambda wizard_id: self.start(wizard_id, None, source="tray"))
+        self.tray.insightsRequested.connect(self.open_insights)
         self.tray.modeChanged.connect(self._mode_changed)
         self.tray.settingsRequested.connect(self.open_settings)
         self.tray.aboutRequested.connect(self._about)
@@ -174,6 +180,7 @@ class Wayguide(QObject):
         self.tray.set_hotkey(self.settings.hotkey)
         self.tray.set_mode(self.settings.preferred_mode)
         apply_theme(self.app, self.settings.theme)
+        self.usage.open(usage_db(self.paths), usage_config(self.paths))
         self.library = Library.from_paths(self.paths)
         for problem in self.library.diagnostics():
             if problem.severity != "note":
@@ -198,6 +205,8 @@ class Wayguide(QObject):
             panel.focusReleased.connect(self._give_focus_back)
             panel.runAgainRequested.connect(self._run_again)
             panel.homeRequested.connect(self._home)
+            panel.whyOpened.connect(lambda step_id: self.usage.help_opened(self.run, step_id))
+            panel.searched.connect(self.usage.searched)
             self.panel = panel
         return self.panel
 
@@ -305,6 +314,7 @@ class Wayguide(QObject):
             self.summon_with_keyboard()
         else:
             self.toggle()
+        self._opened_by = "hotkey"
 
     def summon_with_keyboard(self) -> None:
         """For keyboard users, and from the tray menu: show the panel with the keyboard in it;
@@ -323,6 +333,7 @@ class Wayguide(QObject):
         """Show the panel beside the window in front, without taking the keyboard from it."""
         if not self.finish_startup():
             return
+        self._opened_by = "panel"
         window = self._foreground()
         if window is not None:
             self.context = window
@@ -398,20 +409,20 @@ class Wayguide(QObject):
     # ------------------------------------------------------------------ runs
 
     def _start_from_panel(self, wizard_id: str, mode: str) -> None:
-        self.start(wizard_id, mode or None)
+        self.start(wizard_id, mode or None, source=self._opened_by)
 
     def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
-              reply: Reply | None = None) -> str | None:
+              reply: Reply | None = None, source: str = "panel") -> str | None:
         """Start a wizard by id; the error, one line, when it cannot be started."""
         if not self.finish_startup():
             return "Wayguide is running in another instance"
         entry = self.library.get(wizard_id) if self.library is not None else None
         if entry is None:
             return f"no wizard with id '{wizard_id}'"
-        return self._start(entry.wizard, mode, values, reply)
+        return self._start(entry.wizard, mode, values, reply, source)
 
     def _start(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None,
-               reply: Reply | None) -> str | None:
+               reply: Reply | None, source: str = "panel") -> str | None:
         from app.engine import Abort, Start
         from app.relevance import relevant
 
@@ -429,6 +440,7 @@ class Wayguide(QObject):
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self._glass_box_off()
         self.run = _Run(wizard, reply)
+        self.usage.begin(self.run, wizard, source)
         if self.context is not None and relevant([wizard], self.context):
             self.run.target = self.context  # keys go only to the window the panel was opened beside
         self._panel().set_automation(unavailable)
@@ -445,7 +457,9 @@ class Wayguide(QObject):
         run = self.run
         if run is None:
             return
-        run.state, effects = run.engine.handle(run.state, event)
+        old = run.state
+        run.state, effects = run.engine.handle(old, event)
+        self.usage.observe(run, old, run.state, effects)
         self._panel().apply(effects)
         for effect in effects:
             if isinstance(effect, Paused) and effect.can_continue and run.reply is not None:
@@ -650,7 +664,7 @@ class Wayguide(QObject):
                 return
             wizard = entry.wizard
         error = self._start(wizard, request.mode, dict(request.inputs) or None,
-                            reply if request.wait else None)
+                            reply if request.wait else None, "cli")
         reply.send({"ok": False, "error": error} if error else {"ok": True})
         if error or not request.wait:
             reply.close()
@@ -694,6 +708,28 @@ class Wayguide(QObject):
                           f"<b>Wayguide {__version__}</b><p>Task help beside your work: glass box "
                           "or black box.</p>")
 
+    def open_insights(self) -> None:
+        """The usage report as one HTML file in the cache dir, opened in the browser."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from app.usage.report import build, html
+        from app.usage.store import StoreError
+
+        if not self.finish_startup():
+            return
+        if self.usage.store is not None:
+            self.usage.store.flush()
+        target = self.paths.cache_dir / "insights.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.write_text(html(build(usage_db(self.paths))), encoding="utf-8")
+        except (OSError, StoreError) as exc:
+            print(f"wayguide: error: no insights report: {exc}", file=sys.stderr)
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):  # no browser here
+            self.tray.icon.showMessage("Wayguide", f"The insights report is in {target}")
+
     def quit(self) -> None:
         from app.engine import Abort
 
@@ -701,12 +737,30 @@ class Wayguide(QObject):
             self.dispatch(Abort(reason="Wayguide was closed", at=time.time()))
         self._glass_box_off()
         self.observer.close()
+        self.usage.close()
         if self.listener is not None:
             self.listener.stop()
         if self.ipc is not None:
             self.ipc.close()
         self.tray.hide()
         self.app.quit()
+
+
+def usage_db(paths: Paths) -> Path:
+    from app.usage.store import DB_NAME
+
+    return paths.data_dir / DB_NAME
+
+
+def usage_config(paths: Paths) -> UsageConfig:
+    """What usage data may be kept and sent. Until the admin policy (issue 6) says so, from the
+    environment (see app.usage.config)."""
+    from app.usage import UsageConfig
+
+    config, problems = UsageConfig.from_env()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return config
 
 
 class Observer(QObject):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from app.hotkeys import WAYLAND_HINT, hotkey_support
 
-__all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report"]
+__all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report",
+           "usage_checks"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -135,11 +138,42 @@ def _automation(facts: DesktopFacts) -> Check:
                                        "Wayguide explains them")
 
 
-def report(facts: DesktopFacts) -> tuple[str, int]:
+def usage_checks(data_dir: Path, now: float | None = None) -> list[Check]:
+    """The xAPI outbox: statements waiting for the LRS, and those it refused (set aside)."""
+    import sqlite3
+
+    from app.usage.store import DB_NAME
+    from app.usage.xapi import outbox_status
+
+    try:
+        status = outbox_status(data_dir / DB_NAME)
+    except (sqlite3.Error, ValueError) as exc:
+        return [Check("usage data", "warn", f"{data_dir / DB_NAME}: cannot be read ({exc})")]
+    if status is None or (status.pending + status.rejected == 0 and not status.last_error):
+        return []
+    out = []
+    if status.pending:
+        age = ""
+        if status.oldest_pending is not None:
+            minutes = max(0, round(((time.time() if now is None else now) - status.oldest_pending) / 60))
+            age = f", the oldest from {minutes} min ago"
+        why = f"; last try: {status.last_error}" if status.last_error else ""
+        out.append(Check("LRS outbox", "warn" if status.last_error else "ok",
+                         f"{status.pending} statements waiting to be sent{age}{why}"))
+    elif status.last_error:
+        out.append(Check("LRS outbox", "warn", f"last try: {status.last_error}"))
+    if status.rejected:
+        shown = "; ".join(status.rejections)
+        out.append(Check("LRS rejected", "warn", f"{status.rejected} statements refused by the LRS and "
+                                                 f"set aside (not retried): {shown}"))
+    return out
+
+
+def report(facts: DesktopFacts, extra: Sequence[Check] = ()) -> tuple[str, int]:
     """The printed report and the exit code (1 when something essential fails)."""
     lines = []
     marks = {"ok": "✓", "warn": "!", "fail": "✗"}
-    results = checks(facts)
+    results = [*checks(facts), *extra]
     width = max(len(c.name) for c in results)
     for check in results:
         lines.append(f"{marks[check.verdict]} {check.name:<{width}}  {check.detail}")

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -274,9 +275,15 @@ class HomeView(View):
     """Search box, "For <App>" (relevant tasks first, with the reason as tooltip), "All tasks"."""
 
     startRequested = Signal(str, str)
+    searched = Signal(str, int)
+    """(query, tasks found) once the person stops typing a search (or picks a task from it)."""
+    SEARCH_SETTLED_MS = 1200
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, scrolling=False)
+        self._found = 0
+        self._settled = QTimer(self, singleShot=True, interval=self.SEARCH_SETTLED_MS)
+        self._settled.timeout.connect(self._search_settled)
         self._wizards: list[Listed] = []
         self._by_id: dict[str, Listed] = {}
         self._relevant: list[Match] = []
@@ -288,6 +295,7 @@ class HomeView(View):
         self.search.setAccessibleName(self.tr("Search tasks"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refill)
+        self.search.textEdited.connect(lambda _: self._settled.start())
         self.list = TaskList()
         self.list.setAccessibleName(self.tr("Tasks"))
         self.list.rowPicked.connect(self._picked)
@@ -339,6 +347,7 @@ class HomeView(View):
         reasons = {m.wizard.id: m.reason for m in self._relevant}
         if query:
             found = self._index.search(query)
+            self._found = len(found)
             for wizard in found:
                 self._add_task(wizard, reasons.get(wizard.id))
             self._set_empty(self.tr("Nothing matches “%1”. Try another word, or fewer words.")
@@ -424,7 +433,15 @@ class HomeView(View):
         self._start(wizard_id, other_mode)
         return True
 
+    def _search_settled(self) -> None:
+        query = self.search.text().strip()
+        if query:
+            self.searched.emit(query, self._found)
+
     def _start(self, wizard_id: str, other_mode: bool) -> None:
+        if self._settled.isActive():
+            self._settled.stop()
+            self._search_settled()
         wizard = self._by_id.get(wizard_id)
         mode = self.other_mode(wizard) if wizard is not None and other_mode else ""
         self.startRequested.emit(wizard_id, mode)

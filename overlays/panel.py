@@ -120,6 +120,10 @@ class Panel(QWidget):
     focusReleased = Signal()
     runAgainRequested = Signal()
     homeRequested = Signal()
+    whyOpened = Signal(str)
+    """The person opened "Why?" on a step (its id)."""
+    searched = Signal(str, int)
+    """(query, tasks found) once a search settles."""
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent, WINDOW_FLAGS)
@@ -154,6 +158,7 @@ class Panel(QWidget):
         self.header.settings.clicked.connect(self.settingsRequested)
         self.header.close_button.clicked.connect(self.hideRequested)
         self.home.startRequested.connect(self._start)
+        self.home.searched.connect(self.searched)
 
     def _views(self) -> tuple[InputsView, StepView, DoneView]:
         """The views of a run, made when the first run begins: showing the task list on the first
@@ -170,6 +175,7 @@ class Panel(QWidget):
             step.engineEvent.connect(self.engineEvent)
             step.modeSwitched.connect(self._mode_switched)
             step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
+            step.whyOpened.connect(self.whyOpened)
             done.runAgainRequested.connect(self.runAgainRequested)
             done.homeRequested.connect(self._go_home)
             self._run_views = (inputs, step, done)

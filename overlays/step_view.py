@@ -128,6 +128,8 @@ class StepView(View):
 
     engineEvent = Signal(object)
     modeSwitched = Signal(str)
+    whyOpened = Signal(str)
+    """The person opened "Why?" on this step (its id)."""
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -401,6 +403,8 @@ class StepView(View):
             self._emit(SwitchMode(mode=self._switch_to, at=self._clock()))
 
     def _toggle_why(self, shown: bool) -> None:
+        if shown and self.step is not None:
+            self.whyOpened.emit(self.step.step_id)
         self.why_box.setVisible(shown)
         self.why_toggle.setText(("▾  " if shown else "▸  ") + self.tr("W&hy?"))
         self.why_toggle.setAccessibleDescription(self.tr("Hide why this step matters") if shown

@@ -1,4 +1,5 @@
-"""The tray icon and its menu: open the panel, start a wizard, preferred mode, settings, about, quit."""
+"""The tray icon and its menu: open the panel, start a wizard, preferred mode, insights, settings,
+about, quit."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Tray(QObject):
     wizardRequested = Signal(str)
     modeChanged = Signal(str)
     settingsRequested = Signal()
+    insightsRequested = Signal()
     aboutRequested = Signal()
     quitRequested = Signal()
 
@@ -54,6 +56,9 @@ class Tray(QObject):
             self._mode_group.addAction(action)
         self._mode_group.triggered.connect(lambda a: self.modeChanged.emit(str(a.data())))
         self.menu.addSeparator()
+        self.insights = self.menu.addAction(_tr("Insights"))
+        self.insights.setToolTip(_tr("Which tasks are used, where runs stop, how fast people get there"))
+        self.insights.triggered.connect(self.insightsRequested)
         self.menu.addAction(_tr("Settings…")).triggered.connect(self.settingsRequested)
         self.menu.addAction(_tr("About Wayguide")).triggered.connect(self.aboutRequested)
         self.menu.addSeparator()

@@ -268,12 +268,25 @@ def test_sigterm_quits_cleanly(desktop: Desktop, tmp_path: Path) -> None:
     stop_app(app)
 
 
+def terminal_writing_to(desktop: Desktop, title: str, out: Path) -> subprocess.Popen[bytes]:
+    """An xterm titled `title` whose typed input goes to the file `out` until ctrl+d."""
+    term = desktop.spawn(["xterm", "-title", title, "-e", "sh", "-c", f"cat > {out}"],
+                         env={**desktop.env, "LC_ALL": "C.UTF-8"})
+    desktop.wait_window(name=f"^{title}$")
+    return term
+
+
+def run_black_box(app: RunningApp, desktop: Desktop, wizard: Path, *args: str) -> str:
+    """`wayguide run WIZARD --mode black --wait`; its output, once it completed."""
+    done = app.cli(desktop, "run", str(wizard), "--mode", "black", *args, "--wait")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def test_black_box_run_types_exactly_into_xterm(desktop: Desktop, wayguide: RunningApp,
                                                 tmp_path: Path) -> None:
     out = tmp_path / "typed.txt"
-    term = desktop.spawn(["xterm", "-title", "black-box-target", "-e", "sh", "-c", f"cat > {out}"],
-                         env={**desktop.env, "LC_ALL": "C.UTF-8"})
-    desktop.wait_window(name="^black-box-target$")
+    term = terminal_writing_to(desktop, "black-box-target", out)
     wizard = tmp_path / "black.yaml"
     wizard.write_text(
         "wayguide: 1\nid: black.greeting\ntitle: Type a greeting\nsteps:\n"
@@ -282,8 +295,6 @@ def test_black_box_run_types_exactly_into_xterm(desktop: Desktop, wayguide: Runn
         "  - id: type\n    title: Type the greeting\n"
         "    do: [{type: \"Grüße, Ä ß € ñ — 日本\\nzweite Zeile\\n\"}, {keys: ctrl+d}]\n",
         encoding="utf-8")
-    done = wayguide.cli(desktop, "run", str(wizard), "--mode", "black", "--wait")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.startswith("completed: ")
+    assert run_black_box(wayguide, desktop, wizard).startswith("completed: ")
     term.wait(10)  # ctrl+d ended cat, and with it the terminal
     assert out.read_bytes() == "Grüße, Ä ß € ñ — 日本\nzweite Zeile\n".encode()

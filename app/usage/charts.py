@@ -1,0 +1,128 @@
+"""The HTML report: chart geometry in Python, drawn as inline SVG by a Jinja2 template
+(resources/report.html.j2). The page fetches nothing and runs no script."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.usage.report import Report, WizardStats
+
+__all__ = ["render_html"]
+
+FUNNEL_WIDTH = 520
+BAR_HEIGHT = 22
+LABEL_WIDTH = 220
+PLOT_W, PLOT_H, PAD = 600, 190, 40
+PAD_LEFT = 64
+MAX_POINTS = 1000
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: int
+    label: str
+    reached: int
+    share: str
+    width: float
+    stopped_width: float
+    stopped: int
+    median: str
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    kind: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    pos: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    wizard: WizardStats
+    bars: list[Bar]
+    funnel_height: int
+    points: list[Point]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    median_y: float | None
+    stop_title: str
+    """The title of the step where most unfinished runs stop ("" when none stopped)."""
+
+
+def _seconds(value: float | None) -> str:
+    from app.usage.report import _seconds as fmt
+
+    return fmt(value)
+
+
+def _short(seconds: float) -> str:
+    """An axis label: "45 s", "2:05 min"."""
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d} min"
+
+
+def _chart(w: WizardStats) -> Chart:
+    bars = []
+    top = max([w.runs, *(s.reached for s in w.steps)]) or 1
+    for i, s in enumerate(w.steps):
+        bars.append(Bar(i * (BAR_HEIGHT + 8), s.title, s.reached, f"{s.reached / top:.0%}",
+                        max(1.0, FUNNEL_WIDTH * s.reached / top), FUNNEL_WIDTH * s.stopped_here / top,
+                        s.stopped_here, _seconds(s.median_seconds)))
+    runs = w.runs_over_time[-MAX_POINTS:]
+    points: list[Point] = []
+    x_ticks: list[Tick] = []
+    y_ticks: list[Tick] = []
+    median_y = None
+    if runs:
+        t0, t1 = runs[0].at, runs[-1].at
+        span = max(t1 - t0, 1.0)
+        high = max(r.seconds for r in runs) or 1.0
+
+        def x(at: float) -> float:
+            return PAD_LEFT + (PLOT_W - PAD_LEFT - 30) * (at - t0) / span
+
+        def y(seconds: float) -> float:
+            return PLOT_H - PAD / 2 - (PLOT_H - PAD) * seconds / high
+
+        for r in runs:
+            when = dt.datetime.fromtimestamp(r.at).strftime("%Y-%m-%d %H:%M")
+            kind = "done" if r.outcome == "completed" else "stopped"
+            points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind,
+                                f"{when}: {r.outcome}, {_seconds(r.seconds)}, {r.mode} box"))
+        for i in range(5):
+            at = t0 + span * i / 4
+            x_ticks.append(Tick(round(x(at), 1), dt.datetime.fromtimestamp(at).strftime("%d %b")))
+            y_ticks.append(Tick(round(y(high * i / 4), 1), _short(high * i / 4)))
+        if w.median_seconds is not None:
+            median_y = round(y(w.median_seconds), 1)
+    titles = {s.step: s.title for s in w.steps}
+    stop = titles.get(w.stops[0][0], w.stops[0][0]) if w.stops else ""
+    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop)
+
+
+def render_html(report: Report) -> str:
+    import jinja2
+
+    from app.paths import bundled_dir
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(bundled_dir("resources")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    template = env.get_template("report.html.j2")
+    generated = dt.datetime.fromtimestamp(report.generated_at).strftime("%Y-%m-%d %H:%M")
+    return template.render(report=report, charts=[_chart(w) for w in report.wizards],
+                           generated=generated, seconds=_seconds, funnel_width=FUNNEL_WIDTH,
+                           label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT, plot_w=PLOT_W,
+                           plot_h=PLOT_H, pad=PAD, pad_left=PAD_LEFT)

@@ -1,0 +1,61 @@
+"""One usage event: a row of the store and, when an LRS is configured, one xAPI statement."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+__all__ = ["KINDS", "RUN_ENDS", "Kind", "UsageEvent", "new_id"]
+
+Kind: TypeAlias = Literal[
+    "started", "step-shown", "step-done", "help", "search",
+    "completed", "exited", "failed", "abandoned",
+]
+KINDS: tuple[Kind, ...] = ("started", "step-shown", "step-done", "help", "search",
+                           "completed", "exited", "failed", "abandoned")
+RUN_ENDS: tuple[Kind, ...] = ("completed", "exited", "failed", "abandoned")
+"""The kinds that end a run; a run with none of them after a restart was abandoned."""
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class UsageEvent:
+    """What happened, when, in which run. Its `id` becomes the xAPI statement id and `at` (seconds
+    since the epoch) its timestamp: both are fixed when the event happens, not when it is sent.
+
+    Holds ids, counts, modes and durations only: never keys, input values or secrets. `query` is
+    the search text, kept only where the admin policy allows it (the recorder drops it otherwise).
+    """
+
+    kind: Kind
+    at: float
+    id: str = ""
+    run: str | None = None
+    """The run's registration UUID; None for a search outside a run."""
+    wizard: str | None = None
+    version: str | None = None
+    mode: str | None = None
+    """glass or black: the run's mode (started, ends) or how the step was treated (steps)."""
+    source: str | None = None
+    """Where the run was started: panel, tray, hotkey or cli."""
+    person: str | None = None
+    """The pseudonymous id of the person on this machine (started events)."""
+    title: str | None = None
+    """The wizard's title (started) or the step's title as written by its author, never rendered
+    (a rendered title could hold an input value)."""
+    step: str | None = None
+    step_index: int | None = None
+    outcome: str | None = None
+    """step-done: person, detected, automated or skipped."""
+    duration: float | None = None
+    """step-done: seconds on the step; run ends: seconds since the run started."""
+    query: str | None = None
+    results: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", new_id())

@@ -1,0 +1,155 @@
+"""The one object the composition root feeds: it turns runs, engine transitions, "Why?" and
+searches into usage events, and owns the store and the xAPI sender."""
+
+from __future__ import annotations
+
+import sys
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.usage.config import UsageConfig
+from app.usage.events import Kind, UsageEvent, new_id
+
+if TYPE_CHECKING:
+    from app.engine import Effect, RunState
+    from app.model import Step, Wizard
+    from app.usage.store import Store
+    from app.usage.xapi import Post, Sender
+
+__all__ = ["Recorder"]
+
+_OUTCOMES = {"person": "person", "chosen": "person", "detected": "detected",
+             "automated": "automated", "skipped": "skipped"}
+
+
+@dataclass
+class _Track:
+    registration: str
+    wizard: Wizard
+    source: str
+    started: bool = False
+    mode: str = ""
+    ended: bool = False
+
+
+class Recorder:
+    """Does nothing until `open`; then every call costs a queue put on the calling thread.
+
+    Runs are identified by the object the caller holds for them (`begin(run, ...)`); the recorder
+    keeps no reference that would keep a finished run alive."""
+
+    def __init__(self, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self._clock = clock or time.time
+        self.config = UsageConfig(enabled=False)
+        self.store: Store | None = None
+        self.sender: Sender | None = None
+        self._runs: weakref.WeakKeyDictionary[object, _Track] = weakref.WeakKeyDictionary()
+
+    def open(self, db: Path, config: UsageConfig, on_error: Callable[[str], None] | None = None,
+             post: Post | None = None) -> None:
+        """Start recording into the store at `db` (and sending, when `config.lrs` is set, through
+        `post`: by default stdlib urllib)."""
+        from app.usage.store import Store
+
+        self.close()
+        self.config = config
+        if not config.enabled:
+            return
+        on_commit = None
+        if config.lrs is not None:
+            from app.usage.xapi import Sender, urllib_post
+
+            lrs = config.lrs
+            self.sender = Sender(db, lrs, post or urllib_post, backoff=lrs.retry_first,
+                                 max_backoff=lrs.retry_max)
+            on_commit = self.sender.wake
+        self.store = Store(db, config.lrs is not None, on_commit, on_error or _warn)
+        if self.sender is not None:
+            store = self.store
+            self.sender.start(lambda: store.wait_ready(30.0))
+
+    def close(self) -> None:
+        """Write what is queued and stop the threads."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        if self.sender is not None:
+            self.sender.stop()
+            self.sender = None
+
+    # ------------------------------------------------------------- runs
+
+    def begin(self, run: object, wizard: Wizard, source: str) -> None:
+        """A run of `wizard` is about to start (its Start event follows through `observe`)."""
+        if self.store is not None:
+            self._runs[run] = _Track(new_id(), wizard, source)
+
+    def observe(self, run: object, old: RunState, new: RunState, effects: Sequence[Effect]) -> None:
+        """One engine transition of `run`: what it tells about the run is recorded."""
+        from app.engine import Aborted, Finished, ShowStep
+
+        track = self._runs.get(run)
+        if track is None or track.ended:
+            return
+        if not track.started:
+            if old.status != "ready" or new.status == "ready":
+                return
+            track.started = True
+            self._put(track, "started", new.started_at or self._clock(), mode=new.mode,
+                      source=track.source, title=track.wizard.title)
+        track.mode = new.treatment
+        done = len(old.history)
+        if len(new.history) > done and new.history[:done] == old.history:
+            for entry in new.history[done:]:
+                outcome = _OUTCOMES.get(entry.outcome)
+                if outcome is not None:
+                    self._put(track, "step-done", entry.ended_at, mode=entry.mode, step=entry.step_id,
+                              outcome=outcome, duration=max(0.0, entry.ended_at - entry.started_at))
+        for effect in effects:
+            if isinstance(effect, ShowStep):
+                step = _step(track.wizard, effect.step_id)
+                self._put(track, "step-shown", new.step_started_at or self._clock(), mode=effect.mode,
+                          step=effect.step_id, step_index=effect.index,
+                          title=step.title if step is not None else None)
+            elif isinstance(effect, Finished | Aborted):
+                kind: Kind = "completed" if isinstance(effect, Finished) else (
+                    "failed" if old.status == "failed" else "exited")
+                track.ended = True
+                self._put(track, kind, new.ended_at or self._clock(), mode=new.mode,
+                          step=None if kind == "completed" else new.step_id,
+                          duration=effect.summary.duration)
+
+    def help_opened(self, run: object | None, step_id: str) -> None:
+        """The person opened "Why?" on `step_id`."""
+        track = self._runs.get(run) if run is not None else None
+        if track is not None and track.started and not track.ended:
+            self._put(track, "help", self._clock(), mode=track.mode or None, step=step_id)
+
+    def searched(self, query: str, results: int) -> None:
+        """The person searched the library; the text is kept only where the policy allows it."""
+        if self.store is not None:
+            self.store.put(UsageEvent("search", self._clock(), results=results,
+                                      query=query if self.config.store_queries else None))
+
+    def _put(self, track: _Track, kind: Kind, at: float, *, mode: str | None = None,
+             source: str | None = None, title: str | None = None, step: str | None = None,
+             step_index: int | None = None, outcome: str | None = None,
+             duration: float | None = None) -> None:
+        if self.store is not None:
+            self.store.put(UsageEvent(
+                kind, at, run=track.registration, wizard=track.wizard.id, version=track.wizard.version,
+                mode=mode, source=source, title=title, step=step, step_index=step_index,
+                outcome=outcome, duration=duration))
+
+
+def _step(wizard: Wizard, step_id: str) -> Step | None:
+    return next((s for s in wizard.steps if s.id == step_id), None)
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)

@@ -1,0 +1,288 @@
+"""`wayguide report`: per wizard (runs, completion, durations, where unfinished runs stop, glass
+vs black, time per step) and per person on this machine (runs until competent), as a table, CSV,
+JSON or one self-contained HTML file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sqlite3
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from app.usage.events import RUN_ENDS
+from app.usage.store import SCHEMA_VERSION, StoreError
+
+__all__ = ["FORMATS", "Report", "build", "csv_text", "html", "json_text", "render", "table"]
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+@dataclass(frozen=True)
+class StepStats:
+    step: str
+    title: str
+    reached: int
+    """Runs that showed this step."""
+    stopped_here: int
+    """Unfinished runs (exited, failed, abandoned) that ended on this step."""
+    median_seconds: float | None
+    """Median time on the step when it was done."""
+    automated_share: float
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    at: float
+    seconds: float
+    outcome: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class WizardStats:
+    wizard: str
+    title: str
+    runs: int
+    completed: int
+    completion_rate: float
+    median_seconds: float | None
+    p90_seconds: float | None
+    outcomes: dict[str, int]
+    stops: list[tuple[str, int]]
+    """Where unfinished runs stopped: (step, runs), most first."""
+    glass_share: float
+    black_share: float
+    steps: list[StepStats]
+    runs_over_time: list[RunPoint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PersonStats:
+    person: str
+    """Pseudonymous: the first characters of this machine's random id for the person."""
+    wizard: str
+    runs: int
+    runs_to_competency: int | None
+    """Runs until the first glass-box completion without help within the wizard's median time."""
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_at: float
+    wizards: list[WizardStats]
+    people: list[PersonStats]
+    searches: int
+    help_opened: int
+
+
+def build(db: Path, now: float | None = None) -> Report:
+    """The report over the store at `db` (an empty report when there is none yet)."""
+    now = time.time() if now is None else now
+    if not db.exists():
+        return Report(now, [], [], 0, 0)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5.0)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{db}: error: usage data written by a newer Wayguide (update Wayguide)")
+        if version == 0:
+            return Report(now, [], [], 0, 0)
+        return _build(conn, now)
+    finally:
+        conn.close()
+
+
+def _build(conn: sqlite3.Connection, now: float) -> Report:
+    ends = ", ".join(f"'{k}'" for k in RUN_ENDS)
+    started = conn.execute("SELECT run, wizard, title, mode, person, at FROM events "
+                           "WHERE kind = 'started' ORDER BY at").fetchall()
+    ended = {run: (kind, at, duration, step) for run, kind, at, duration, step in conn.execute(
+        f"SELECT run, kind, at, duration, step FROM events WHERE kind IN ({ends}) ORDER BY seq")}
+    helped = {r[0] for r in conn.execute("SELECT DISTINCT run FROM events WHERE kind = 'help'")}
+    automated = {r[0] for r in conn.execute(
+        "SELECT DISTINCT run FROM events WHERE kind = 'step-done' AND outcome = 'automated'")}
+    shown: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    order: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    titles: dict[tuple[str, str], str] = {}
+    for seq, run, wizard, step, index, title in conn.execute(
+            "SELECT seq, run, wizard, step, step_index, title FROM events WHERE kind = 'step-shown'"):
+        shown[wizard][step].add(run)
+        key = (index if index is not None else 1 << 30, seq)
+        if step not in order[wizard] or key < order[wizard][step]:
+            order[wizard][step] = key
+        if title:
+            titles[(wizard, step)] = title
+    done: dict[tuple[str, str], list[float]] = defaultdict(list)
+    done_auto: Counter[tuple[str, str]] = Counter()
+    for wizard, step, outcome, duration in conn.execute(
+            "SELECT wizard, step, outcome, duration FROM events WHERE kind = 'step-done'"):
+        done[(wizard, step)].append(duration or 0.0)
+        if outcome == "automated":
+            done_auto[(wizard, step)] += 1
+    searches = conn.execute("SELECT count(*) FROM events WHERE kind = 'search'").fetchone()[0]
+
+    by_wizard: dict[str, list[tuple[str, str, str, str, float]]] = defaultdict(list)
+    wizard_titles: dict[str, str] = {}
+    for run, wizard, title, mode, person, at in started:
+        by_wizard[wizard].append((run, mode or "", person or "", title or "", at))
+        if title:
+            wizard_titles[wizard] = title
+    wizards: list[WizardStats] = []
+    people: list[PersonStats] = []
+    for wizard in sorted(by_wizard):
+        runs = by_wizard[wizard]
+        outcomes: Counter[str] = Counter()
+        durations: list[float] = []
+        stops: Counter[str] = Counter()
+        points: list[RunPoint] = []
+        for run, mode, _person, _title, at in runs:
+            end = ended.get(run)
+            outcome = end[0] if end else "running"
+            outcomes[outcome] += 1
+            seconds = end[2] if end and end[2] is not None else None
+            if outcome == "completed" and seconds is not None:
+                durations.append(seconds)
+            elif end is not None and end[3]:
+                stops[end[3]] += 1
+            if seconds is not None:
+                points.append(RunPoint(at, seconds, outcome, mode))
+        median = statistics.median(durations) if durations else None
+        steps = []
+        for step in sorted(order[wizard], key=lambda s: order[wizard][s]):
+            times = done.get((wizard, step), [])
+            steps.append(StepStats(
+                step, titles.get((wizard, step), step), len(shown[wizard][step]), stops.get(step, 0),
+                statistics.median(times) if times else None,
+                done_auto[(wizard, step)] / len(times) if times else 0.0))
+        glass = sum(1 for r in runs if r[1] == "glass")
+        total = len(runs)
+        wizards.append(WizardStats(
+            wizard, wizard_titles.get(wizard, wizard), total, outcomes["completed"],
+            outcomes["completed"] / total, median, _percentile(durations, 0.9), dict(outcomes),
+            stops.most_common(), glass / total, (total - glass) / total, steps, points))
+        people.extend(_competency(wizard, runs, ended, helped, automated, median))
+    helps = conn.execute("SELECT count(*) FROM events WHERE kind = 'help'").fetchone()[0]
+    return Report(now, wizards, people, int(searches), int(helps))
+
+
+def _competency(wizard: str, runs: Sequence[tuple[str, str, str, str, float]],
+                ended: dict[str, tuple[str, float, float | None, str | None]], helped: set[str],
+                automated: set[str], median: float | None) -> list[PersonStats]:
+    per_person: dict[str, list[str]] = defaultdict(list)
+    modes = {}
+    for run, mode, person, _title, _at in runs:  # already in order of start
+        per_person[person].append(run)
+        modes[run] = mode
+    out = []
+    for person, person_runs in sorted(per_person.items()):
+        reached = None
+        for number, run in enumerate(person_runs, 1):
+            end = ended.get(run)
+            if (end is not None and end[0] == "completed" and modes[run] == "glass"
+                    and run not in helped and run not in automated and median is not None
+                    and end[2] is not None and end[2] <= median):
+                reached = number
+                break
+        out.append(PersonStats(person[:8] or "unknown", wizard, len(person_runs), reached))
+    return out
+
+
+def _percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+# ------------------------------------------------------------------ formats
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value < 60:
+        return f"{value:.1f} s"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min {seconds:02d} s"
+
+
+def table(report: Report) -> str:
+    if not report.wizards:
+        return "No usage recorded yet.\n"
+    lines = []
+    for w in report.wizards:
+        lines.append(f"{w.title} ({w.wizard})")
+        lines.append(f"  runs {w.runs} · completed {w.completed} ({w.completion_rate:.0%}) · "
+                     f"median {_seconds(w.median_seconds)} · 90th percentile {_seconds(w.p90_seconds)} · "
+                     f"glass {w.glass_share:.0%} / black {w.black_share:.0%}")
+        if w.stops:
+            where = ", ".join(f"{step} ({n})" for step, n in w.stops[:3])
+            lines.append(f"  unfinished runs stop at: {where}")
+        width = max(len(s.step) for s in w.steps) if w.steps else 0
+        for s in w.steps:
+            lines.append(f"    {s.step:<{width}}  reached {s.reached:>5}  stopped {s.stopped_here:>4}  "
+                         f"median {_seconds(s.median_seconds):>10}")
+    if report.people:
+        lines.append("")
+        lines.append("Time to competency (runs until the first glass-box completion without help "
+                     "within the median time)")
+        for p in report.people:
+            reached = str(p.runs_to_competency) if p.runs_to_competency else "not yet"
+            lines.append(f"  person {p.person}  {p.wizard}: {reached} (of {p.runs} runs)")
+    lines.append("")
+    lines.append(f"Searches: {report.searches} · “Why?” opened: {report.help_opened}")
+    return "\n".join(lines) + "\n"
+
+
+CSV_FIELDS = ("section", "wizard", "title", "step", "person", "runs", "completed", "completion_rate",
+              "median_seconds", "p90_seconds", "glass_share", "black_share", "reached", "stopped_here",
+              "runs_to_competency")
+
+
+def csv_text(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for w in report.wizards:
+        writer.writerow({"section": "wizard", "wizard": w.wizard, "title": w.title, "runs": w.runs,
+                         "completed": w.completed, "completion_rate": f"{w.completion_rate:.4f}",
+                         "median_seconds": _num(w.median_seconds), "p90_seconds": _num(w.p90_seconds),
+                         "glass_share": f"{w.glass_share:.4f}", "black_share": f"{w.black_share:.4f}"})
+        for s in w.steps:
+            writer.writerow({"section": "step", "wizard": w.wizard, "title": s.title, "step": s.step,
+                             "median_seconds": _num(s.median_seconds), "reached": s.reached,
+                             "stopped_here": s.stopped_here})
+    for p in report.people:
+        writer.writerow({"section": "person", "wizard": p.wizard, "person": p.person, "runs": p.runs,
+                         "runs_to_competency": p.runs_to_competency or ""})
+    return out.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def json_text(report: Report) -> str:
+    data = asdict(report)
+    for w in data["wizards"]:
+        w.pop("runs_over_time")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def html(report: Report) -> str:
+    """One self-contained page: inline CSS and SVG, nothing fetched."""
+    from app.usage.charts import render_html
+
+    return render_html(report)
+
+
+def render(report: Report, fmt: str) -> str:
+    return {"table": table, "csv": csv_text, "json": json_text, "html": html}[fmt](report)

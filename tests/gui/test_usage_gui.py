@@ -1,0 +1,121 @@
+"""Usage data from the running app (offscreen): what the panel's clicks record, that nothing typed
+is kept anywhere on disk, and the tray's Insights report."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from app.desktop import Wayguide, usage_db
+from app.paths import Paths
+
+pytestmark = pytest.mark.gui
+
+SECRETIVE = """\
+wayguide: 1
+id: private.task
+title: A task with inputs
+inputs:
+  - {name: customer, label: Customer}
+  - {name: pin, label: PIN, type: secret}
+steps:
+  - {id: first, title: "Greet {{ inputs.customer }}", why: "So that {{ inputs.customer }} feels welcome."}
+  - {id: second, title: Enter the PIN, explain: "Type {{ inputs.pin }}"}
+"""
+VALUE, SECRET, QUERY = "Xylophant-1d8e3f", "pin-7c2a9b41", "zqvx-wombat"
+
+
+@pytest.fixture
+def app(qtbot: QtBot, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wayguide]:
+    runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
+    env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
+           "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
+           "WAYGUIDE_WIZARDS": tmp_path / "mine",
+           # an LRS that is never there: every statement stays in the outbox, on disk
+           "WAYGUIDE_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
+           "WAYGUIDE_LRS_PASSWORD": "p"}
+    for name, value in env.items():
+        monkeypatch.setenv(name, str(value))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "private.yaml").write_text(SECRETIVE)
+    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
+    wayguide = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    assert wayguide.finish_startup()
+    yield wayguide
+    wayguide.usage.close()
+    if wayguide.panel is not None:
+        wayguide.panel.hide()
+    if wayguide.ipc is not None:
+        wayguide.ipc.close()
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def kinds(app: Wayguide) -> list[tuple[str, str | None]]:
+    assert app.usage.store is not None and app.usage.store.flush()
+    conn = sqlite3.connect(usage_db(app.paths))
+    try:
+        return list(conn.execute("SELECT kind, step FROM events ORDER BY seq"))
+    finally:
+        conn.close()
+
+
+def test_nothing_typed_is_kept_in_any_file(qtbot: QtBot, app: Wayguide, tmp_path: Path) -> None:
+    assert app.start("private.task", "glass", {"customer": VALUE, "pin": SECRET}, source="tray") is None
+    panel = app.panel
+    assert panel is not None
+    panel.step.why_toggle.click()
+    panel.step.next.click()
+    panel.step.next.click()
+    assert app.run is not None and app.run.state.status == "finished"
+    app._home()
+    panel.home.search.setFocus()
+    with qtbot.waitSignal(panel.searched, timeout=5000) as searched:
+        QTest.keyClicks(panel.home.search, QUERY)
+    assert searched.args == [QUERY, 0]
+    assert kinds(app) == [("started", None), ("step-shown", "first"), ("help", "first"),
+                          ("step-done", "first"), ("step-shown", "second"), ("step-done", "second"),
+                          ("completed", None), ("search", None)]
+    conn = sqlite3.connect(usage_db(app.paths))
+    assert conn.execute("SELECT source FROM events WHERE kind = 'started'").fetchone() == ("tray",)
+    assert conn.execute("SELECT count(*) FROM outbox").fetchone() == (8,)  # the statements, waiting
+    conn.close()
+    files = [p for d in ("data", "config", "cache") for p in (tmp_path / d).rglob("*") if p.is_file()]
+    assert any(p.name.endswith("-wal") for p in files)
+    for path in files:
+        data = path.read_bytes()
+        for typed in (VALUE, SECRET, QUERY):
+            assert typed.encode() not in data, f"{typed} found in {path}"
+
+
+def test_insights_in_the_tray_writes_the_report_and_opens_it(
+        qtbot: QtBot, app: Wayguide, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    app.start("private.task", "glass", {"customer": "A"})
+    assert app.panel is not None
+    app.panel.step.next.click()
+    artifacts = Path(__file__).resolve().parents[2] / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    app.tray.menu.adjustSize()
+    assert app.tray.menu.grab().save(str(artifacts / "tray-menu-insights.png"))
+    assert [a.text() for a in app.tray.menu.actions()].index("Insights") > 0
+    app.tray.insights.trigger()
+    target = app.paths.cache_dir / "insights.html"
+    assert opened == [str(target)]
+    page = target.read_text(encoding="utf-8")
+    assert "A task with inputs" in page and "<svg" in page
+    said: list[str] = []
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: False)
+    monkeypatch.setattr(app.tray.icon, "showMessage", lambda title, text, *_: said.append(text))
+    app.tray.insights.trigger()
+    assert said == [f"The insights report is in {target}"]
