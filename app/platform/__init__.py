@@ -16,7 +16,7 @@ from app.osapi import (
     WindowProbe,
 )
 
-__all__ = ["automation", "injector", "input_watcher", "launcher", "window_probe"]
+__all__ = ["automation", "input_watcher", "launcher", "window_probe"]
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -35,15 +35,6 @@ def window_probe() -> WindowProbe:
 
         return X11WindowProbe()
     raise ProbeUnavailable(f"no window probe for {sys.platform} yet")
-
-
-def injector() -> Injector:
-    """Typing and key presses for this desktop; raises ProbeUnavailable saying why there are none."""
-    if _x11("Wayland does not let one application type into another"):
-        from app.platform.x11_input import X11Injector
-
-        return X11Injector()
-    raise ProbeUnavailable(f"no automation for {sys.platform} yet")
 
 
 def automation() -> tuple[Injector, ActivityMonitor | None]:
