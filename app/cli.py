@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=("glass", "black"))
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="values",
                    help="an input value (repeatable)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what would be done, step by step, without starting or contacting the app")
     p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
     return parser
 
@@ -125,12 +127,19 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"wayguide: error: --set {item!r}: write NAME=VALUE\n")
             return EXIT_USAGE
         values[name.strip()] = value
+    if args.dry_run:
+        from app.dryrun import dry_run
+
+        return dry_run(args.wizard, args.mode, values, out, err)
     target = args.wizard
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         target = str(Path(target).resolve())
     request = ipc.RunRequest(target, args.mode, values, wait=args.wait)
     try:
         for message in ipc.send(request.message(), start_if_absent=True, timeout=20.0):
+            if message.get("event") in ("paused", "failed"):  # the run waits for the person
+                out.write(f"{message['event']}: {message.get('message', '')}\n")
+                out.flush()
             if message.get("event") == "finished":
                 out.write(f"{message.get('outcome')}: {message.get('message', '')}\n")
                 return EXIT_OK if message.get("outcome") == "completed" else EXIT_FAIL

@@ -8,7 +8,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.ipc_server import IpcServer, Reply
     from app.library import Entry, Library
     from app.model import Wizard
-    from app.osapi import InputWatcher, WatcherFactory, WindowInfo, WindowProbe
+    from app.osapi import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
     from app.performer import Performed, Performer
     from app.placement import Rect
     from app.policy import Policy
@@ -44,15 +44,19 @@ MAX_LISTENER_RESTARTS = 3
 TICK_MS = 1000
 FILE_POLL_MS = 500
 FILE_READ_LIMIT = 1 << 20
+TAKEOVER_HOTKEY_S = 1.0
+"""The hotkey pressed this soon after the person took over from a performing run stops the run."""
 
 
 class _Run:
     """The run in progress: its wizard, engine and state, and who waits for its end."""
 
-    def __init__(self, wizard: Wizard, reply: Reply | None) -> None:
+    def __init__(self, wizard: Wizard, reply: Reply | None, path: Path | None = None) -> None:
         from app.engine import Engine
 
         self.wizard = wizard
+        self.path = path
+        """The wizard's file: the admin policy allows `run` actions by where it lies."""
         self.engine = Engine(wizard)
         self.state: RunState = self.engine.initial()
         self.reply = reply
@@ -60,6 +64,9 @@ class _Run:
         """Set when the run ends: actions being performed stop at once."""
         self.target: WindowInfo | None = None
         """The window keys go to; set by `focus` actions."""
+        self.took_over: Activity | None = None
+        """What the person did to stop the actions being performed (set on the monitor's thread)."""
+        self.took_over_at = 0.0
 
 
 class Wayguide(QObject):
@@ -69,6 +76,12 @@ class Wayguide(QObject):
     """The combo pressed; emitted on the listener thread, Qt queues it to the GUI thread."""
     performed = Signal(object, str, object, object)
     """(run, step id, Performed, window): emitted by the worker thread that performed a step."""
+    actionStarted = Signal(object, int)
+    """(run, action index): emitted by the worker thread as each action begins."""
+    personActed = Signal(object, str)
+    """(run, Activity): emitted by the activity monitor's thread when the person took over."""
+    notified = Signal(str)
+    """A `notify` action's message, from the worker thread."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True,
                  watchers: WatcherFactory | None = None, autostart: Autostart | None = None) -> None:
@@ -110,7 +123,11 @@ class Wayguide(QObject):
         self._health.timeout.connect(self._check_listener)
         self.hotkeyPressed.connect(self._hotkey)
         self.performed.connect(self._performed)
+        self.actionStarted.connect(self._action_started)
+        self.personActed.connect(self._person_acted)
+        self.notified.connect(self._notify)
         self._performer: Performer | None = None
+        self._monitor: ActivityMonitor | None = None
         self._no_automation = ""
         self.usage = Recorder()
         """Usage data: fed from `_start`, `dispatch` and the panel's "Why?" and search."""
@@ -175,7 +192,7 @@ class Wayguide(QObject):
         self.tray.set_mode(self.settings.preferred_mode)
         self.tray.allow_modes(self.policy.modes, "preferred_mode" in self.policy.locked)
         apply_theme(self.app, self.settings.theme)
-        self.usage.open(usage_db(self.paths), usage_config(self.paths))
+        self.usage.open(usage_db(self.paths), usage_config(self.policy))
         self.library = Library.from_paths(self.paths, self.policy.library_folders)
         for problem in self.library.diagnostics():
             if problem.severity != "note":
@@ -309,6 +326,13 @@ class Wayguide(QObject):
     # ----------------------------------------------------------------- panel
 
     def _hotkey(self, combo: str) -> None:
+        run = self.run
+        if run is not None and (run.state.status == "performing" or (
+                run.took_over and time.monotonic() - run.took_over_at < TAKEOVER_HOTKEY_S)):
+            from app.engine import Abort
+
+            self.dispatch(Abort(reason="Stopped with the hotkey", at=time.time()))
+            return
         if self.settings is not None and combo == self.settings.keyboard_hotkey:
             self.summon_with_keyboard()
         else:
@@ -418,10 +442,10 @@ class Wayguide(QObject):
         entry = self.library.get(wizard_id) if self.library is not None else None
         if entry is None:
             return f"no wizard with id '{wizard_id}'"
-        return self._start(entry.wizard, mode, values, reply, source)
+        return self._start(entry.wizard, mode, values, reply, source, entry.path)
 
     def _start(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None,
-               reply: Reply | None, source: str = "panel") -> str | None:
+               reply: Reply | None, source: str = "panel", path: Path | None = None) -> str | None:
         from app.engine import Abort, Start
         from app.relevance import relevant
 
@@ -442,7 +466,7 @@ class Wayguide(QObject):
         if unavailable and wanted in (None, "black") and "glass" in wizard.allowed_modes:
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self._glass_box_off()
-        self.run = _Run(wizard, reply)
+        self.run = _Run(wizard, reply, path)
         self.usage.begin(self.run, wizard, source)
         if self.context is not None and relevant([wizard], self.context):
             self.run.target = self.context  # keys go only to the window the panel was opened beside
@@ -455,7 +479,7 @@ class Wayguide(QObject):
 
     def dispatch(self, event: Any) -> None:
         """Feed one event to the run's engine and carry out what it says."""
-        from app.engine import Aborted, Finished, Perform
+        from app.engine import Aborted, Failed, Finished, Paused, Perform
 
         run = self.run
         if run is None:
@@ -465,6 +489,12 @@ class Wayguide(QObject):
         self.usage.observe(run, old, run.state, effects)
         self._panel().apply(effects)
         for effect in effects:
+            if isinstance(effect, Paused) and effect.can_continue and run.reply is not None:
+                run.reply.send({"event": "paused", "message": effect.reason})  # `run --wait` prints it
+            if isinstance(effect, Failed) and run.reply is not None:
+                where = f"step “{effect.step_id}”" + (
+                    f", action {effect.action_index + 1}" if effect.action_index is not None else "")
+                run.reply.send({"event": "failed", "message": f"{where}: {effect.message}"})
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):
@@ -520,23 +550,77 @@ class Wayguide(QObject):
                                        message=self._no_automation))
             return
 
+        stop = run.stop = threading.Event()
+        run.took_over = None
+        monitor = self._monitor
+        if monitor is not None:
+            def took_over(kind: Activity) -> None:  # the monitor's thread: stop first, tell the GUI after
+                if run.took_over is None:
+                    run.took_over, run.took_over_at = kind, time.monotonic()
+                stop.set()
+                self.personActed.emit(run, kind)
+
+            try:
+                monitor.start(took_over)
+            except Exception as exc:  # ProbeUnavailable, or an X error: performing goes on without it
+                print(f"wayguide: warning: {exc}; Wayguide cannot notice you taking over", file=sys.stderr)
+                monitor = None
+
         def work() -> None:
-            outcome, target = performer.run(effect.actions, run.target, run.stop)
+            try:
+                outcome, target = performer.run(effect.actions, run.target, stop, effect.start, effect.pace,
+                                                lambda index: self.actionStarted.emit(run, index))
+            finally:
+                if monitor is not None:
+                    monitor.stop()
             self.performed.emit(run, effect.step_id, outcome, target)
 
         threading.Thread(target=work, name="wayguide-perform", daemon=True).start()
 
     def _performed(self, run: _Run, step_id: str, outcome: Performed, target: WindowInfo | None) -> None:
-        from app.engine import ActionFailed, ActionsDone
+        from app.engine import Abort, ActionFailed, ActionsDone, ActionsPaused
 
         if run is not self.run:
             return  # a run that was replaced meanwhile
         run.target = target
-        if outcome.failed_at is None:
-            self.dispatch(ActionsDone(step_id=step_id, at=time.time()))
-        else:
+        now = time.time()
+        if outcome.completed:
+            self.dispatch(ActionsDone(step_id=step_id, at=now))
+        elif outcome.failed_at is not None:
             self.dispatch(ActionFailed(step_id=step_id, action_index=outcome.failed_at,
-                                       message=outcome.message, at=time.time()))
+                                       message=outcome.message, at=now))
+        elif outcome.paused_at is not None:
+            if run.took_over == "escape":
+                self.dispatch(Abort(reason="Stopped with Escape", at=now))
+                return
+            reason = self._took_over(run.took_over) if run.took_over else outcome.message
+            index, offset = outcome.paused_at
+            self.dispatch(ActionsPaused(step_id=step_id, action_index=index, offset=offset, reason=reason,
+                                        at=now))
+
+    def _took_over(self, kind: Activity) -> str:
+        if kind == "pointer":
+            return self.tr("You used the mouse, so Wayguide stopped: its input and yours must not mix. Press "
+                           "Continue to let it go on from where it stopped, or finish this step yourself.")
+        return self.tr("You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press "
+                       "Continue to let it go on from where it stopped, or finish this step yourself.")
+
+    def _action_started(self, run: _Run, index: int) -> None:
+        if run is self.run and self.panel is not None and run.state.status == "performing":
+            self.panel.set_action_progress(index)
+
+    def _person_acted(self, run: _Run, kind: str) -> None:
+        """In the GUI thread, after the monitor already stopped the actions: Escape ends the run."""
+        from app.engine import Abort
+
+        if run is self.run and kind == "escape":
+            self.dispatch(Abort(reason="Stopped with Escape", at=time.time()))
+
+    def _notify(self, message: str) -> None:
+        from app.engine import Notice
+
+        if self.panel is not None:
+            self.panel.apply([Notice(message)])
 
     def _automation_unavailable(self) -> str:
         """Why "Do it for me" cannot work here (a clause, from `wayguide doctor`); "" when it can.
@@ -557,15 +641,25 @@ class Wayguide(QObject):
         if self._performer is None and not self._no_automation:
             from app.osapi import ProbeUnavailable
             from app.performer import Performer
-            from app.platform import injector
+            from app.platform import automation, launcher
+            from app.platform.qt_clipboard import QtClipboard
 
             try:
                 if self.probe is None:
                     raise ProbeUnavailable("the window in front cannot be known here")
-                self._performer = Performer(injector(), self.probe)
+                injector, self._monitor = automation()
+                self._performer = Performer(injector, self.probe, clipboard=QtClipboard(self),
+                                            launcher=launcher(), notify=self.notified.emit,
+                                            allow_run=self._may_run)
             except ProbeUnavailable as exc:
                 self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
         return self._performer
+
+    def _may_run(self, argv: Sequence[str]) -> bool:
+        """Whether the run in progress may start a program: only where the admin policy allows it,
+        for wizards from the folders it trusts (called on the performer's thread; reads only)."""
+        run, policy = self.run, self.policy
+        return run is not None and policy is not None and policy.allows_run(run.path)
 
     def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
         from app.engine import Finished
@@ -582,14 +676,16 @@ class Wayguide(QObject):
 
     def _run_again(self) -> None:
         if self.run is not None:
-            self._start(self.run.wizard, self.run.state.mode, None, None)
+            self._start(self.run.wizard, self.run.state.mode, None, None, path=self.run.path)
 
     def _run_requested(self, request: RunRequest, reply: Reply) -> None:
         from app.loader import load_file
 
         wizard: Wizard | None = None
+        path: Path | None = None
         if os.path.isabs(request.wizard) or request.wizard.endswith((".yaml", ".yml")):
-            result = load_file(Path(request.wizard))
+            path = Path(request.wizard)
+            result = load_file(path)
             if result.wizard is None:
                 reply.send({"ok": False, "error": str(result.diagnostics[0])})
                 reply.close()
@@ -602,9 +698,9 @@ class Wayguide(QObject):
                 reply.send({"ok": False, "error": f"no wizard with id '{request.wizard}'"})
                 reply.close()
                 return
-            wizard = entry.wizard
+            wizard, path = entry.wizard, entry.path
         error = self._start(wizard, request.mode, dict(request.inputs) or None,
-                            reply if request.wait else None, "cli")
+                            reply if request.wait else None, "cli", path)
         reply.send({"ok": False, "error": error} if error else {"ok": True})
         if error or not request.wait:
             reply.close()
@@ -721,15 +817,29 @@ def usage_db(paths: Paths) -> Path:
     return paths.data_dir / DB_NAME
 
 
-def usage_config(paths: Paths) -> UsageConfig:
-    """What usage data may be kept and sent. Until the admin policy (issue 6) says so, from the
-    environment (see app.usage.config)."""
-    from app.usage import UsageConfig
+def usage_config(policy: Policy, env: Mapping[str, str] | None = None) -> UsageConfig:
+    """What usage data may be kept and sent: the admin policy decides. Where no policy file exists,
+    the environment may configure it (app.usage.config); a person can always switch recording off
+    with WAYGUIDE_USAGE=off. A problem is one line on stderr, and the data then stays local."""
+    from app.usage import LrsConfig, UsageConfig
 
-    config, problems = UsageConfig.from_env()
+    config, problems = UsageConfig.from_env(env)
+    enabled = config.enabled and policy.usage.enabled
+    queries = policy.usage.search_queries if policy.source is not None else config.store_queries
+    lrs = config.lrs
+    if policy.lrs is not None:
+        lrs = None
+        creds = policy.lrs.credentials
+        secret = creds.read(env) if creds is not None else None
+        username, colon, password = (secret or "").partition(":")
+        if colon and username and password:
+            lrs = LrsConfig(policy.lrs.endpoint, username, password)
+        else:
+            problems.append(f"wayguide: error: the LRS credentials the policy names ({policy.origin}) "
+                            "cannot be read or are not 'key:secret' (usage data stays local)")
     for problem in problems:
         print(problem, file=sys.stderr)
-    return config
+    return UsageConfig(enabled, queries, lrs if enabled else None)
 
 
 class Observer(QObject):

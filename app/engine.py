@@ -38,12 +38,58 @@ from app.model import (
 )
 
 __all__ = [
-    "FAILURE_OPTIONS", "Abort", "Aborted", "ActionFailed", "ActionsDone", "AskInputs", "Back", "Check",
-    "Choose", "ClearHighlight", "ClipboardChanged", "DoItMyself", "Effect", "Engine", "Event", "Failed",
-    "Failure", "FileObserved", "Finished", "Highlight", "HistoryEntry", "InputValue", "InputsInvalid",
-    "KeysPressed", "Mode", "Next", "Notice", "Outcome", "Pace", "Paused", "Perform", "Refused", "Result",
-    "Resume", "Retry", "RunState", "SeenWindow", "ShowMe", "ShowStep", "Skip", "SkipStep", "Start",
-    "Status", "SubmitInputs", "Summary", "SwitchMode", "Tick", "Visit", "Watch", "WindowActivated",
+    "FAILURE_OPTIONS",
+    "Abort",
+    "Aborted",
+    "ActionFailed",
+    "ActionsDone",
+    "ActionsPaused",
+    "AskInputs",
+    "Back",
+    "Check",
+    "Choose",
+    "ClearHighlight",
+    "ClipboardChanged",
+    "Continue",
+    "DoItMyself",
+    "Effect",
+    "Engine",
+    "Event",
+    "Failed",
+    "Failure",
+    "FileObserved",
+    "Finished",
+    "Highlight",
+    "HistoryEntry",
+    "InputValue",
+    "InputsInvalid",
+    "KeysPressed",
+    "Mode",
+    "Next",
+    "Notice",
+    "Outcome",
+    "Pace",
+    "Paused",
+    "Perform",
+    "Refused",
+    "Result",
+    "Resume",
+    "Retry",
+    "RunState",
+    "SeenWindow",
+    "ShowMe",
+    "ShowStep",
+    "Skip",
+    "SkipStep",
+    "Start",
+    "Status",
+    "SubmitInputs",
+    "Summary",
+    "SwitchMode",
+    "Tick",
+    "Visit",
+    "Watch",
+    "WindowActivated",
     "window_matches",
 ]
 
@@ -118,6 +164,8 @@ class RunState:
     ("0", "0.1", ...) of the `until` conditions seen (keys, clipboard) or holding (files) during the
     current step; `files` maps file-condition paths to their rendered file paths. `withheld` names
     the inputs whose values were left out when the state was saved: they are asked for again.
+    `resume_at` is set while performing is paused part-way (another window came in front, the person
+    took over): Continue goes on from there, so nothing is typed twice and nothing is lost.
     """
 
     wizard_id: str
@@ -139,6 +187,8 @@ class RunState:
     holding: tuple[str, ...] = ()
     files: tuple[tuple[str, str], ...] = ()
     window: SeenWindow | None = None
+    resume_at: tuple[int, int] | None = None
+    """Where performing the current step paused: (action index, characters of it already typed)."""
 
     def to_json(self, keep_inputs: bool = True) -> str:
         """JSON of this state; secret inputs are never included, other inputs only if `keep_inputs`.
@@ -243,6 +293,21 @@ class ActionFailed(_Timed):
 
 
 @dataclass(frozen=True)
+class ActionsPaused(_Timed):
+    """Performing stopped without harm at action `action_index`, `offset` characters into it."""
+
+    step_id: str
+    action_index: int
+    offset: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Continue(_Timed):
+    """Go on performing from where it paused."""
+
+
+@dataclass(frozen=True)
 class Retry(_Timed):
     pass
 
@@ -291,7 +356,7 @@ class Tick(_Timed):
 
 Event: TypeAlias = (
     Start | SubmitInputs | Resume | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
-    | ActionsDone | ActionFailed | Retry | SkipStep | DoItMyself
+    | ActionsDone | ActionFailed | ActionsPaused | Continue | Retry | SkipStep | DoItMyself
     | WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick
 )
 
@@ -361,17 +426,22 @@ class Watch:
 
 @dataclass(frozen=True)
 class Perform:
-    """Run these actions (templates already filled in), then report ActionsDone or ActionFailed."""
+    """Run these actions (templates already filled in) from `start` (action index, characters of it
+    already typed), then report ActionsDone, ActionFailed or ActionsPaused."""
 
     step_id: str
     actions: tuple[Action, ...]
     pace: Pace
+    start: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
 class Paused:
+    """The run waits for the person; `can_continue`: performing stopped part-way and Continue resumes it."""
+
     step_id: str
     reason: str
+    can_continue: bool = False
 
 
 @dataclass(frozen=True)
@@ -487,7 +557,13 @@ class Engine:
             case Check(index=index, checked=checked) if waiting:
                 return self._check(state, step, index, checked), []
             case ShowMe() if waiting and step.do:
-                return self._perform(state, step, "visible", at, [])
+                return self._perform(state, step, "visible", at, [], state.resume_at or (0, 0))
+            case Continue() if status == "paused" and state.resume_at is not None:
+                pace: Pace = "fast" if state.treatment == "black" else "visible"
+                return self._perform(state, step, pace, at, [], state.resume_at)
+            case ActionsPaused() as paused if status == "performing" and paused.step_id == step.id:
+                state = replace(state, status="paused", resume_at=(paused.action_index, paused.offset))
+                return state, [Paused(step.id, paused.reason, can_continue=True)]
             case Back() if waiting or status == "failed":
                 return self._back(state, at)
             case SwitchMode(mode=mode) if waiting or status == "failed":
@@ -499,8 +575,8 @@ class Engine:
             case ActionFailed() as failed if status == "performing" and failed.step_id == step.id:
                 return self._fail(state, step, Failure(failed.action_index, failed.message), [])
             case Retry() if status == "failed":
-                pace: Pace = "fast" if state.treatment == "black" else "visible"
-                return self._perform(state, step, pace, at, [])
+                again: Pace = "fast" if state.treatment == "black" else "visible"
+                return self._perform(state, step, again, at, [])
             case SkipStep() if status == "failed":
                 return self._complete(state, step, "skipped", at)
             case DoItMyself() if status == "failed":
@@ -550,6 +626,11 @@ class Engine:
             failure = state.failure
             state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
             return self._fail(state, step, failure, effects)
+        if state.resume_at is not None:  # paused part-way: never performed again from the start
+            resume_at = state.resume_at
+            state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
+            return replace(state, status="paused", resume_at=resume_at), [*effects, Paused(
+                step.id, "Wayguide had paused this step part-way; press Continue to go on.", True)]
         return self._enter(state, step, at, state.treatment, state.checked)
 
     def _abort(self, state: RunState, reason: str, at: float) -> Result:
@@ -681,7 +762,8 @@ class Engine:
                    if watch and step.until is not None else None),
         )
         state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
-                        checked=checked, failure=None, latched=(), holding=(), files=tuple(files))
+                        checked=checked, failure=None, latched=(), holding=(), files=tuple(files),
+                        resume_at=None)
         effects: list[Effect] = [
             show,
             Highlight(step.id, step.target) if step.target else ClearHighlight(),
@@ -709,7 +791,7 @@ class Engine:
     # ---------------------------------------------------------- automation
 
     def _perform(self, state: RunState, step: Step, pace: Pace, at: float,
-                 effects: list[Effect]) -> Result:
+                 effects: list[Effect], start: tuple[int, int] = (0, 0)) -> Result:
         if self._missing_inputs(state):
             return self._ask(replace(state, failure=None), effects)
         ctx = self._context(state, at)
@@ -720,7 +802,7 @@ class Engine:
             except templating.TemplateProblem as problem:
                 message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {problem.message}"
                 return self._fail(state, step, Failure(i, message), effects)
-        return replace(state, status="performing"), [*effects, Perform(step.id, tuple(actions), pace)]
+        return replace(state, status="performing"), [*effects, Perform(step.id, tuple(actions), pace, start)]
 
     @staticmethod
     def _fail(state: RunState, step: Step, failure: Failure, effects: list[Effect]) -> Result:

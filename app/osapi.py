@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import threading
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Literal, Protocol, TypeAlias
 
-__all__ = ["FakeInputWatcher", "Injector", "InputWatcher", "ProbeUnavailable", "WatcherFactory",
-           "WindowInfo", "WindowProbe"]
+__all__ = [
+    "Activity", "ActivityMonitor", "Clipboard", "ClipboardOffer", "FakeActivityMonitor", "FakeClipboard",
+    "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeWindowProbe", "Injector", "InputWatcher",
+    "Launcher", "ProbeUnavailable", "WatcherFactory", "WindowInfo", "WindowProbe",
+]
 
 
 @dataclass(frozen=True)
@@ -75,30 +79,174 @@ class FakeWindowProbe:
 
 
 class Injector(Protocol):
-    """Keyboard input as if the person typed it. It goes to whichever window has the keyboard focus: the
-    caller makes sure that is the intended window (and that the person is not holding keys) first."""
+    """Keyboard and pointer input as if the person typed or clicked. It goes to whichever window has the
+    keyboard focus: the caller names the window it means (`into`, a handle; 0: any) and the injector
+    stops before the first key that would go elsewhere."""
 
-    def type_text(self, text: str) -> None:
-        """Type `text` exactly ("\\n" as Enter, "\\t" as Tab); returns once the keys are sent."""
+    def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
+        """Type `text` exactly ("\\n" as Enter, "\\t" as Tab), character by character, while `into`
+        (when given) holds the keyboard focus and `proceed()` (when given) returns True; returns how many
+        characters were typed (len(text) when all)."""
         ...
 
-    def press_keys(self, combo: str) -> None:
-        """Press a combo once, as app.model.validate_combo writes it ("ctrl+shift+s")."""
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        """Press a combo once, as app.model.validate_combo writes it ("ctrl+shift+s"); False, with
+        nothing pressed, when `into` (when given) does not hold the keyboard focus."""
+        ...
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        """Click at a desktop point (device pixels), then put the pointer back where it was."""
         ...
 
 
 @dataclass
 class FakeInjector:
-    """In-memory injector for tests: records what was asked, in order."""
+    """In-memory injector for tests: records what was asked, in order.
+
+    `focus` is the handle holding the keyboard focus (0: whatever `into` asks for); `steal_after`
+    moves the focus to handle -1 once that many characters have been typed, as another window would."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)
-    """("type", text) and ("keys", combo) pairs."""
+    """("type", text), ("keys", combo) and ("click", "x,y,button") entries."""
+    focus: int = 0
+    steal_after: int | None = None
+    typed: int = 0
 
-    def type_text(self, text: str) -> None:
-        self.sent.append(("type", text))
+    def _focused(self, into: int) -> bool:
+        return not into or self.focus in (0, into)
 
-    def press_keys(self, combo: str) -> None:
+    def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
+        done = 0
+        for _ in text:
+            if self.steal_after is not None and self.typed >= self.steal_after:
+                self.focus, self.steal_after = -1, None
+            if not self._focused(into) or (proceed is not None and not proceed()):
+                break
+            done += 1
+            self.typed += 1
+        if done:
+            self.sent.append(("type", text[:done]))
+        return done
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        if not self._focused(into):
+            return False
         self.sent.append(("keys", combo))
+        return True
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        self.sent.append(("click", f"{x},{y},{button}"))
+
+
+Activity: TypeAlias = Literal["key", "escape", "pointer"]
+"""What the person did: pressed a key (not Escape), pressed Escape, moved or clicked the mouse."""
+
+
+class ActivityMonitor(Protocol):
+    """Tells, while Wayguide performs, that the person acted themselves. Never says which key."""
+
+    def start(self, on_activity: Callable[[Activity], None]) -> None:
+        """Begin watching; returns once input from now on is seen. `on_activity` is called on the
+        monitor's own thread, once per kind of activity until `stop`."""
+        ...
+
+    def stop(self) -> None:
+        """Stop watching (no cost afterwards); safe to call twice or without start."""
+        ...
+
+
+@dataclass
+class FakeActivityMonitor:
+    """In-memory monitor: `act` plays the person."""
+
+    callback: Callable[[Activity], None] | None = None
+    starts: int = 0
+
+    def start(self, on_activity: Callable[[Activity], None]) -> None:
+        self.callback = on_activity
+        self.starts += 1
+
+    def stop(self) -> None:
+        self.callback = None
+
+    def act(self, kind: Activity) -> None:
+        if self.callback is not None:
+            self.callback(kind)
+
+    @property
+    def watching(self) -> bool:
+        return self.callback is not None
+
+
+@dataclass
+class ClipboardOffer:
+    """Text offered on the clipboard for one paste: `fetched` is set once an application read it."""
+
+    fetched: threading.Event = field(default_factory=threading.Event)
+
+
+class Clipboard(Protocol):
+    """The desktop clipboard (CLIPBOARD and, on X11, PRIMARY). Callable from any thread."""
+
+    def set_text(self, text: str) -> None:
+        """Put `text` on the clipboard (and PRIMARY), to stay there."""
+        ...
+
+    def offer(self, text: str) -> ClipboardOffer:
+        """Put `text` on the clipboard and PRIMARY for one paste, keeping what was there before."""
+        ...
+
+    def restore(self) -> None:
+        """Put back what the clipboard and PRIMARY held before the last `offer`."""
+        ...
+
+
+@dataclass
+class FakeClipboard:
+    """In-memory clipboard; an offer counts as fetched at once unless `fetch` is False."""
+
+    text: str = ""
+    fetch: bool = True
+    saved: list[str] = field(default_factory=list)
+
+    def set_text(self, text: str) -> None:
+        self.text = text
+
+    def offer(self, text: str) -> ClipboardOffer:
+        self.saved.append(self.text)
+        self.text = text
+        offer = ClipboardOffer()
+        if self.fetch:
+            offer.fetched.set()
+        return offer
+
+    def restore(self) -> None:
+        if self.saved:
+            self.text = self.saved.pop()
+
+
+class Launcher(Protocol):
+    """Opens documents and starts programs, never through a shell."""
+
+    def open(self, target: str) -> None:
+        """Open a URL or path with the desktop's default application; raises OSError when it cannot."""
+        ...
+
+    def run(self, argv: Sequence[str]) -> None:
+        """Start a program with these arguments (not waiting for it); raises OSError when it cannot."""
+        ...
+
+
+@dataclass
+class FakeLauncher:
+    opened: list[str] = field(default_factory=list)
+    ran: list[list[str]] = field(default_factory=list)
+
+    def open(self, target: str) -> None:
+        self.opened.append(target)
+
+    def run(self, argv: Sequence[str]) -> None:
+        self.ran.append(list(argv))
 
 
 class InputWatcher(Protocol):

@@ -6,70 +6,211 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from app import model
-from app.engine import window_matches
-from app.osapi import Injector, WindowInfo, WindowProbe
+from app.engine import Pace, window_matches
+from app.osapi import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
-__all__ = ["Performed", "Performer"]
+__all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "Performed", "Performer", "pause_sentence"]
 
 POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
+FRONT_GRACE_S = 0.5
+"""Before an action, how long the run's window may take to be in front before performing pauses."""
+NAME_WAIT_S = 2.0
+"""After the focus went elsewhere mid-typing, how long to wait for the window manager to say which window
+took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
+PASTE_TIMEOUT_S = 3.0
+"""How long an application may take to fetch pasted text before the paste counts as failed."""
+VISIBLE_CPS = 20.0
+"""Characters per second when typing at the visible pace ("Show me"): slow enough to read along."""
+VISIBLE_GAP_S = 0.6
+"""At the visible pace, a pause before each action so that the person can read what comes next."""
+
+_T = TypeVar("_T")
+_TERMINALS = ("xterm", "uxterm", "urxvt", "rxvt", "st", "kitty", "alacritty")
+"""Window classes that paste PRIMARY with Shift+Insert instead of Ctrl+V."""
 
 
 @dataclass(frozen=True)
 class Performed:
-    """How performing ended: `failed_at` is the action's index when it did not work."""
+    """How performing ended. `failed_at`: the action that did not work. `paused_at`: (action, characters
+    of it already typed) where it stopped without harm and can go on; `message` says why, in one sentence
+    ("Stopped." when the run's stop event ended it)."""
 
     failed_at: int | None = None
     message: str = ""
+    paused_at: tuple[int, int] | None = None
+
+    @property
+    def completed(self) -> bool:
+        return self.failed_at is None and self.paused_at is None
+
+
+class _Refused(Exception):
+    """An action that cannot go on; the message is one sentence for the person."""
+
+
+class _Paused(Exception):
+    """Performing stops here without harm: `offset` characters of the current action were typed."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+def _refuse_run(argv: Sequence[str]) -> bool:
+    return False
 
 
 class Performer:
-    """Runs actions one by one on a worker thread. Before every key it checks that the window the
-    run works in is still in front, and stops at once when `stop` is set."""
+    """Runs actions one by one on a worker thread. Keys only go to the window the run works in: typing stops
+    before the first character that would reach another window, and the run pauses. `stop` ends it between
+    two keys.
 
-    def __init__(self, injector: Injector, probe: WindowProbe,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    `allow_run` decides whether a `run` action may start its program (default: never); `notify` shows a
+    message to the person (default: nowhere)."""
+
+    def __init__(self, injector: Injector, probe: WindowProbe, clock: Callable[[], float] = time.monotonic,
+                 clipboard: Clipboard | None = None, launcher: Launcher | None = None,
+                 allow_run: Callable[[Sequence[str]], bool] = _refuse_run,
+                 notify: Callable[[str], None] | None = None) -> None:
         self.injector = injector
         self.probe = probe
         self.clock = clock
+        self.clipboard = clipboard
+        self.launcher = launcher
+        self.allow_run = allow_run
+        self.notify = notify
 
-    def run(self, actions: Sequence[model.Action], target: WindowInfo | None,
-            stop: threading.Event) -> tuple[Performed, WindowInfo | None]:
-        """Perform `actions` with keys going to `target` (None: any window the wizard fits);
-        returns how it ended and the window the next step should work in."""
-        for index, action in enumerate(actions):
+    def run(self, actions: Sequence[model.Action], target: WindowInfo | None, stop: threading.Event,
+            start: tuple[int, int] = (0, 0), pace: Pace = "fast",
+            on_action: Callable[[int], None] | None = None) -> tuple[Performed, WindowInfo | None]:
+        """Perform `actions` from `start` (action index, characters of it already typed) with keys going to
+        `target` (None: any window the wizard fits); `on_action(i)` is called as action i begins. Returns how
+        it ended and the window the next step should work in."""
+        first, offset = start
+        for index in range(first, len(actions)):
+            action = actions[index]
+            skip = offset if index == first else 0
             if stop.is_set():
-                return Performed(index, "Stopped."), target
+                return Performed(message="Stopped.", paused_at=(index, skip)), target
+            if on_action is not None:
+                on_action(index)
+            if pace == "visible" and stop.wait(VISIBLE_GAP_S):
+                return Performed(message="Stopped.", paused_at=(index, skip)), target
             try:
-                target = self._one(action, target, stop)
+                target = self._one(action, target, stop, skip, pace)
+            except _Paused as paused:
+                return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
                 return Performed(index, str(refused)), target
             except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
                 return Performed(index, f"The action failed ({type(exc).__name__})."), target
         return Performed(), target
 
-    def _one(self, action: model.Action, target: WindowInfo | None,
-             stop: threading.Event) -> WindowInfo | None:
+    def _one(self, action: model.Action, target: WindowInfo | None, stop: threading.Event, skip: int,
+             pace: Pace) -> WindowInfo | None:
         match action:
             case model.FocusAction(focus=match):
                 return self._focus(match, stop)
             case model.TypeAction(type=text):
-                self._check_front(target)
-                self.injector.type_text(text.replace("\r\n", "\n"))
+                self._type(text.replace("\r\n", "\n"), skip, target, stop, pace)
             case model.KeysAction(keys=combo):
                 self._check_front(target)
-                self.injector.press_keys(combo)
+                if not self.injector.press_keys(combo, target.handle if target else 0):
+                    self._check_front(target, force=True)
+            case model.PasteAction(paste=text):
+                self._paste(text, target)
+            case model.ClickAction(click=spec):
+                return self._click(spec, target)
+            case model.CopyAction(copy_=text):
+                self._need(self.clipboard, "copy").set_text(text)
+            case model.OpenAction(open=where):
+                try:
+                    self._need(self.launcher, "open").open(where)
+                except OSError as exc:
+                    raise _Refused(f"“{where}” could not be opened ({exc.strerror or exc}).") from None
+            case model.NotifyAction(notify=message):
+                if self.notify is not None:
+                    self.notify(message)
+            case model.RunAction(run=argv):
+                self._run_program(argv)
             case model.WaitAction(wait=float() | int() as seconds):
                 if stop.wait(seconds):
-                    raise _Refused("Stopped.")
+                    raise _Paused("Stopped.")
             case model.WaitAction(wait=model.WaitSpec() as spec):
-                self._wait_window(spec, stop)
-            case _:
-                kind = model.action_kind(action) or "this"
-                raise _Refused(f"Wayguide cannot do '{kind}' actions for you yet.")
+                return self._wait_window(spec, target, stop)
         return target
+
+    # ------------------------------------------------------------ actions
+
+    def _type(self, text: str, skip: int, target: WindowInfo | None, stop: threading.Event,
+              pace: Pace) -> None:
+        self._check_front(target, skip)
+        if pace == "visible":
+            def proceed() -> bool:
+                return not stop.wait(1.0 / VISIBLE_CPS)
+        else:
+            def proceed() -> bool:
+                return not stop.is_set()
+        rest = text[skip:]
+        typed = self.injector.type_text(rest, target.handle if target else 0, proceed)
+        if typed < len(rest):
+            if stop.is_set():
+                raise _Paused("Stopped.", skip + typed)
+            self._check_front(target, skip + typed, force=True)
+
+    def _paste(self, text: str, target: WindowInfo | None) -> None:
+        clipboard = self._need(self.clipboard, "paste")
+        self._check_front(target)
+        front = self.probe.active_window() if target is None else target
+        terminal = front is not None and any(
+            name.lower() in _TERMINALS for name in (front.app, front.klass) if name)
+        offer = clipboard.offer(text)
+        try:
+            if not self.injector.press_keys("shift+insert" if terminal else "ctrl+v",
+                                            target.handle if target else 0):
+                self._check_front(target, force=True)
+            fetched = offer.fetched.wait(PASTE_TIMEOUT_S)
+        finally:
+            clipboard.restore()  # only once the application has the text: earlier, it would paste the old
+        if not fetched:
+            raise _Refused(f"The application did not take the pasted text within {PASTE_TIMEOUT_S:g} s.")
+
+    def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
+        window = target
+        if spec.window is not None:
+            window = next((w for w in reversed(self.probe.windows()) if _fits(spec.window, w)), None)
+            if window is None:
+                raise _Refused(f"No window of {_name(spec.window)} is open to click into.")
+        front = self.probe.active_window()
+        if window is None:
+            window = front
+        if window is None or window.geometry is None:
+            raise _Refused("Wayguide cannot tell where the window to click into is.")
+        if front is None or front.handle != window.handle:
+            shown = f"“{front.title}”" if front is not None and front.title else "Another window"
+            raise _Paused(f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not "
+                          f"click into the wrong window. Click into {_app_name(window)} and press Continue.")
+        x0, y0, width, height = window.geometry
+        fx, fy = spec.at
+        dx = round(fx * (width - 1)) if 0 <= fx <= 1 else round(fx)
+        dy = round(fy * (height - 1)) if 0 <= fy <= 1 else round(fy)
+        if not (0 <= dx < width and 0 <= dy < height):
+            raise _Refused(f"The point {fx:g}, {fy:g} is outside “{window.title}” ({width}×{height}).")
+        self.injector.click(x0 + dx, y0 + dy, spec.button)
+        return window if spec.window is not None else target
+
+    def _run_program(self, argv: Sequence[str]) -> None:
+        if not self.allow_run(argv):
+            raise _Refused(f"Starting programs (“{argv[0]}”) is not allowed here; your administrator's "
+                           "policy decides. Start it yourself, or skip this step.")
+        try:
+            self._need(self.launcher, "run").run(argv)
+        except OSError as exc:
+            raise _Refused(f"“{argv[0]}” could not be started ({exc.strerror or exc}).") from None
 
     def _focus(self, match: model.WindowMatch, stop: threading.Event) -> WindowInfo:
         front = self.probe.active_window()
@@ -87,33 +228,71 @@ class Performer:
                 return front
             if self.clock() > deadline:
                 raise _Refused(f"{_name(match)} did not come to the front.")
-        raise _Refused("Stopped.")
+        raise _Paused("Stopped.")
 
-    def _check_front(self, target: WindowInfo | None) -> None:
+    def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False) -> None:
+        """Pause when another window than `target` is in front (`force`: the injector saw the focus go).
+        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue."""
+        if target is None:
+            return
         front = self.probe.active_window()
-        if target is not None and (front is None or front.handle != target.handle):
-            shown = f"“{front.title}”" if front is not None and front.title else "another window"
-            raise _Refused(f"{shown} is in front, not “{target.title}”: Wayguide paused so that "
-                           "nothing is typed into the wrong window.")
+        grace = self.clock() + FRONT_GRACE_S
+        while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
+            time.sleep(POLL_S)
+            front = self.probe.active_window()
+        deadline = self.clock() + NAME_WAIT_S
+        while force and front is not None and front.handle == target.handle and self.clock() < deadline:
+            time.sleep(POLL_S / 5)  # the focus went; the window manager names the new window in a moment
+            front = self.probe.active_window()
+        if force or front is None or front.handle != target.handle:
+            raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
+                                         target), offset)
 
-    def _wait_window(self, spec: model.WaitSpec, stop: threading.Event) -> None:
+    def _wait_window(self, spec: model.WaitSpec, target: WindowInfo | None,
+                     stop: threading.Event) -> WindowInfo | None:
+        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (then the
+        window in front after it is)."""
         match = model.WindowMatch(app=spec.app, title=spec.title) if spec.app or spec.title else None
         deadline = self.clock() + spec.timeout
         while True:
             front = self.probe.active_window()
             there = front is not None and (match is None or _fits(match, front))
             if there != spec.gone:
-                return
+                if not spec.gone:
+                    return front  # the window that appeared (a dialog) is where keys go next
+                if target is not None and front is not None and _gone(self.probe, target):
+                    return front  # the run's window itself closed: keys go where the focus went
+                return target
             if self.clock() > deadline:
                 what = _name(match) if match is not None else "a window"
                 raise _Refused(f"{what} did not {'close' if spec.gone else 'appear'} within "
                                f"{spec.timeout:g} s.")
             if stop.wait(POLL_S):
-                raise _Refused("Stopped.")
+                raise _Paused("Stopped.")
+
+    @staticmethod
+    def _need(part: _T | None, kind: str) -> _T:
+        if part is None:
+            raise _Refused(f"Wayguide cannot do '{kind}' actions for you here.")
+        return part
 
 
-class _Refused(Exception):
-    """An action that cannot go on; the message is one sentence for the person."""
+def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
+    """Why typing paused, in one sentence, e.g. '“xterm” came in front of “Untitled - Mousepad”; …'."""
+    if front is not None and front.title:
+        came = f"“{front.title}” came in front of “{target.title}”"
+    else:
+        came = f"“{target.title}” is no longer in front"
+    return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
+            f"Click into {_app_name(target)} and press Continue.")
+
+
+def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
+    return all(w.handle != window.handle for w in probe.windows())
+
+
+def _app_name(window: WindowInfo) -> str:
+    return window.klass or window.app[:1].upper() + window.app[1:] or f"“{window.title}”"
 
 
 def _fits(match: model.WindowMatch, window: WindowInfo) -> bool:

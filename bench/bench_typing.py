@@ -94,6 +94,17 @@ def wayguide(injector: X11Injector) -> Typist:
     return type_text
 
 
+def guarded(desktop: Desktop, injector: X11Injector) -> Typist:
+    """As a black-box run types: only while the window in front keeps the focus (one check per character),
+    with a stop check per character, and a ping every BARRIER_CHARS into windows that answer pings."""
+    def type_text(text: str, save: bool) -> None:
+        window = desktop.active_window()
+        injector.type_text(text, window, lambda: True)
+        if save:
+            injector.press_keys("ctrl+s", window)
+    return type_text
+
+
 def xdotool(desktop: Desktop, delay_ms: int) -> Typist:
     def type_text(text: str, save: bool) -> None:
         desktop.run(["xdotool", "type", "--delay", str(delay_ms), "--file", "-"], input=text, check=True,
@@ -190,6 +201,7 @@ def main() -> None:
               f"{not_on_keymap(injector, text)} distinct characters not on the keymap; Xvfb + openbox")
         typists = [
             ("wayguide X11Injector", wayguide(injector), args.runs),
+            ("wayguide, black-box guards", guarded(desktop, injector), args.runs),
             (f"xdotool type (default {XDOTOOL_DEFAULT_DELAY_MS} ms)",
              xdotool(desktop, XDOTOOL_DEFAULT_DELAY_MS), args.xdotool_runs),
             ("xdotool type --delay 0", xdotool(desktop, 0), args.xdotool_runs),

@@ -174,6 +174,7 @@ class Panel(QWidget):
             inputs.engineEvent.connect(self.engineEvent)
             step.engineEvent.connect(self.engineEvent)
             step.modeSwitched.connect(self._mode_switched)
+            step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
             step.whyOpened.connect(self.whyOpened)
             done.runAgainRequested.connect(self.runAgainRequested)
             done.homeRequested.connect(self._go_home)
@@ -252,8 +253,8 @@ class Panel(QWidget):
             case engine.Perform():
                 self.step.performing_actions(effect)
                 self._show_view(self.step)
-            case engine.Paused(reason=reason):
-                self.step.pause(reason)
+            case engine.Paused(reason=reason, can_continue=can_continue):
+                self.step.pause(reason, can_continue)
                 self._show_view(self.step)
             case engine.Failed():
                 self.step.fail(effect)

@@ -24,6 +24,7 @@ from app.engine import (
     Back,
     Check,
     Choose,
+    Continue,
     DoItMyself,
     Failed,
     Next,
@@ -141,6 +142,7 @@ class StepView(View):
         self._build_body()
         self._build_bar()
         self._state = "idle"
+        self._action_lines: list[str] = []
 
     # ----------------------------------------------------------- layout
 
@@ -181,6 +183,11 @@ class StepView(View):
         self.performing.stop.clicked.connect(self.stop)
         self.performing.hide()
         self.paused = Banner("info")
+        self.continue_ = button(self.tr("&Continue ▸"), role="primary", accessible=self.tr("Continue"))
+        self.continue_.setToolTip(self.tr("Wayguide goes on from where it stopped; nothing is typed twice."))
+        self.continue_.clicked.connect(lambda: self._emit(Continue(at=self._clock())))
+        self.continue_.hide()
+        self.paused.buttons.addWidget(self.continue_, 0, Qt.AlignmentFlag.AlignLeft)
         self.failed = Banner("problem")
         for widget in (self.performing, self.paused, self.failed):
             self.content.addWidget(widget)
@@ -340,9 +347,14 @@ class StepView(View):
 
     def performing_actions(self, effect: Perform) -> None:
         self.paused.hide()
+        self.continue_.hide()
         self.failed.hide()
         self.clear_notice()
-        self.performing.set_actions([action_line(a) for a in effect.actions])
+        self.performing.heading.setText(self.tr("Showing you how") if effect.pace == "visible"
+                                        else self.tr("Doing this for you"))
+        self._action_lines = [action_line(a) for a in effect.actions]
+        self.performing.set_actions(self._action_lines)
+        self.performing.set_current(effect.start[0])
         self.performing.show()
         self._set_bar("performing")
         self.scroll_to(self.performing)
@@ -350,15 +362,24 @@ class StepView(View):
     def set_action_progress(self, index: int) -> None:
         self.performing.set_current(index)
 
-    def pause(self, reason: str) -> None:
+    def pause(self, reason: str, can_continue: bool = False) -> None:
         self.performing.hide()
-        self.paused.show_message(reason)
+        self.paused.show_message(reason, heading=self.tr("Paused") if can_continue else "")
+        self.continue_.setVisible(can_continue)
         self._set_bar("nav")
+        if can_continue:
+            self.scroll_to(self.paused)
 
     def fail(self, effect: Failed) -> None:
         self.performing.hide()
         self.paused.hide()
-        self.failed.show_message(effect.message, heading=self.tr("This step did not work"))
+        message = effect.message
+        index = effect.action_index
+        if index is not None and 0 <= index < len(self._action_lines) and len(self._action_lines) > 1:
+            at = self.tr("At action %1 of %2: %3").replace("%1", str(index + 1)).replace(
+                "%2", str(len(self._action_lines))).replace("%3", self._action_lines[index].rstrip("…"))
+            message = f"{message}\n{at}"
+        self.failed.show_message(message, heading=self.tr("This step did not work"))
         self._set_bar("failed")
         self.retry.setVisible("retry" in effect.options)
         self.skip_step.setVisible("skip" in effect.options)
@@ -395,6 +416,8 @@ class StepView(View):
         return self._title or "Wayguide"
 
     def default_button(self) -> QPushButton | None:
+        if self._state == "nav" and self.continue_.isVisibleTo(self):
+            return self.continue_
         if self._state == "failed":
             return self.retry if self.retry.isVisibleTo(self) else None
         if self._state == "nav" and not self.next.isHidden():

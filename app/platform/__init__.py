@@ -6,9 +6,17 @@ import os
 import sys
 from collections.abc import Callable
 
-from app.osapi import Injector, InputWatcher, ProbeUnavailable, WindowInfo, WindowProbe
+from app.osapi import (
+    ActivityMonitor,
+    Injector,
+    InputWatcher,
+    Launcher,
+    ProbeUnavailable,
+    WindowInfo,
+    WindowProbe,
+)
 
-__all__ = ["injector", "input_watcher", "window_probe"]
+__all__ = ["automation", "input_watcher", "launcher", "window_probe"]
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -29,15 +37,22 @@ def window_probe() -> WindowProbe:
     raise ProbeUnavailable(f"no window probe for {sys.platform} yet")
 
 
-def injector() -> Injector:
-    """Typing and key presses for this desktop; raises ProbeUnavailable saying why there are none."""
+def automation() -> tuple[Injector, ActivityMonitor | None]:
+    """Typing and clicking, and the monitor that tells the person's own input from it (None, automation
+    still possible, where the desktop cannot tell); raises ProbeUnavailable saying why there is none."""
     if _x11("Wayland does not let one application type into another"):
+        from app.platform.x11_activity import OwnInput, X11ActivityMonitor
         from app.platform.x11_input import X11Injector
 
-        return X11Injector()
+        own = OwnInput()
+        return X11Injector(own=own), X11ActivityMonitor(own)
     raise ProbeUnavailable(f"no automation for {sys.platform} yet")
 
 
+def launcher() -> Launcher:
+    from app.platform.launcher import SubprocessLauncher
+
+    return SubprocessLauncher()
 def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> InputWatcher:
     """The input watcher for this desktop (an app.osapi.WatcherFactory); raises ProbeUnavailable
     saying why there is none. It opens nothing until asked to watch."""

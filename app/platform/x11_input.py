@@ -5,19 +5,23 @@ from __future__ import annotations
 import itertools
 import select
 import time
-from collections.abc import Container, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from Xlib import XK, X, error, protocol
 from Xlib import display as xdisplay
-from Xlib.ext import xtest
+from Xlib.ext import xinput, xtest
 
 from app.combo import validate_combo
 from app.osapi import ProbeUnavailable
+from app.platform.x11_activity import OwnInput
 
-__all__ = ["PING_TIMEOUT_S", "REMAP_SETTLE_S", "RESTORE_SETTLE_S", "X11Injector", "batches", "keysym_for"]
+__all__ = [
+    "BARRIER_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S", "RESTORE_SETTLE_S", "X11Injector", "batches",
+    "keysym_for",
+]
 
 REMAP_SETTLE_S = 0.02
 """Pause after remapping spare keycodes, before typing on them, so that clients see the new mapping first.
@@ -36,6 +40,16 @@ sent before: a precise barrier instead of RESTORE_SETTLE_S, which was measured t
 the window manager was busy (1 of 10 runs garbled). A window that does not answer in time is hung; the typing
 then goes on as after a settle."""
 
+BARRIER_CHARS = 64
+"""While typing into a window that answers _NET_WM_PING, wait for its answer every this many characters, so
+that it never has more than that many keys queued: stopping typing then stops it at once in the application
+too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
+
+FOCUS_FLICKER_S = 0.05
+"""When the focus leaves the window being typed into, how long to wait for it to settle before stopping."""
+
+_BUTTONS = {"left": 1, "middle": 2, "right": 3}
+_GENERIC_EVENT, _XI_KEY_PRESS = 35, 2
 _RETURN, _TAB = 0xFF0D, 0xFF09
 _UNICODE_KEYSYMS = 0x01000000
 _MODIFIER_KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L", "shift": "Shift_L", "super": "Super_L"}
@@ -151,7 +165,9 @@ class X11Injector:
     The typed text is never logged. Use one instance from one thread at a time.
     """
 
-    def __init__(self, display: str | None = None) -> None:
+    def __init__(self, display: str | None = None, own: OwnInput | None = None) -> None:
+        self._own = own
+        """Told about every key and button press before it is sent (see OwnInput)."""
         try:
             self._display: Any = xdisplay.Display(display)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
@@ -160,28 +176,154 @@ class X11Injector:
             self._display.close()
             raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
         self._root = self._display.screen().root
+        self._xi = 0
+        """The XInput opcode, when XInput 2 can tell which typed keys arrived in the window meant."""
+        if self._display.has_extension(xinput.extname):
+            opcode = int(self._display.display.get_extension_major(xinput.extname))
+            version = xinput.XIQueryVersion(display=self._display.display, opcode=opcode, major_version=2,
+                                            minor_version=2)
+            self._xi = opcode if version.major_version >= 2 else 0
         self._held: list[int] = []
         self._tokens = itertools.count(1)
+        self._focus_cache: tuple[int, int, bool] = (0, 0, False)
+        """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
+        self._watched: dict[int, Any] = {}
+        """Focus windows inside `into` whose key presses this connection also receives while typing."""
+        self._arrived = 0
+        """Key presses of characters (not Shift) seen arriving in the watched windows."""
+        self._unseen = 0
+        """Characters typed before XI2 watching began (an XI2 application: core listeners see nothing)."""
+        self._xi_watching = False
+        self._shift = 0
+        self._pending = 0
+        """The token of the pace ping not answered yet (0: none)."""
+        self._answered = 0
+        """The latest ping token answered (tokens only grow)."""
 
-    def type_text(self, text: str) -> None:
-        """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns once every key has reached the X
-        server (and, where characters had to be remapped, a window that answers pings has read them).
+    def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
+        """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
+        every key has reached the X server (and, where characters had to be remapped, a window that answers
+        pings has read them).
 
+        Before each character it asks the server which window has the keyboard focus (one round trip, after
+        the keys before it): when `into` (a top-level window; 0: any) no longer holds it, or `proceed()`
+        returns False, it stops there. So at most the one character sent while the focus moved can reach
+        another window; that one is not counted as typed when its key press was not seen arriving in `into`
+        (this connection selects key presses on the focus window inside `into`, as a second listener).
         Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
-        with self._session() as keymap:
-            if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
-                raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it lacks")
-            for batch in batches(keysyms, keymap.strokes, keymap.capacity):
-                self._remap(keymap, batch)
-                self._type_batch(batch, keymap.all_strokes())
+        typed = 0
+        self._focus_cache, self._watched, self._arrived, self._unseen = (0, 0, False), {}, 0, 0
+        self._xi_watching = False
+        try:
+            with self._session() as keymap:
+                if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
+                    raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
+                                           "lacks")
+                self._shift = keymap.all_strokes()[XK.string_to_keysym("Shift_L")][0]
+                barrier = self._ping_target()
+                if barrier is not None:  # pongs come to the root window
+                    self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
+                    self._pending = 0
+                for batch in batches(keysyms, keymap.strokes, keymap.capacity):
+                    self._remap(keymap, batch)
+                    done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
+                    typed += done
+                    if done < len(batch):
+                        break
+            if into and typed < len(text) and typed and not self.focus_within(into) \
+                    and self._arrived + self._unseen == typed - 1:
+                typed -= 1  # the last one went to the window that took the focus: it is typed again later
+        finally:
+            self._pending = 0
+            self._root.change_attributes(event_mask=0)
+            for window in self._watched.values():
+                with suppress(error.XError):
+                    window.change_attributes(event_mask=0)  # only this connection's own selection
+                    if self._xi_watching:
+                        window.xinput_select_events([(xinput.AllMasterDevices, 0)])
+            self._watched = {}
+            self._display.sync()
+        return typed
 
-    def press_keys(self, combo: str) -> None:
+    def focus_within(self, into: int) -> bool:
+        """Whether the keyboard focus is in `into` or one of its children (one round trip)."""
+        focus = self._display.get_input_focus().focus
+        focus_id = focus if isinstance(focus, int) else int(focus.id)
+        cached_focus, cached_into, inside = self._focus_cache
+        if (cached_focus, cached_into) == (focus_id, into):
+            return inside
+        inside = False
+        window = focus
+        try:
+            while hasattr(window, "query_tree") and window != self._root:
+                if int(window.id) == into:
+                    inside = True
+                    break
+                window = window.query_tree().parent
+        except error.XError:
+            inside = False
+        if inside and focus_id not in self._watched and hasattr(focus, "change_attributes"):
+            self._watched[focus_id] = focus
+            self._listen(focus)
+        self._focus_cache = (focus_id, into, inside)
+        return inside
+
+    def _keeps_focus(self, into: int) -> bool:
+        """Whether `into` holds the focus, allowing FOCUS_FLICKER_S for it to come back: while the window
+        manager switches windows the focus is briefly on none of them. Nothing is typed meanwhile."""
+        if self.focus_within(into):
+            return True
+        deadline = time.monotonic() + FOCUS_FLICKER_S
+        while time.monotonic() < deadline:
+            time.sleep(FOCUS_FLICKER_S / 10)
+            focus = self._display.get_input_focus().focus
+            if (focus if isinstance(focus, int) else int(focus.id)) != self._focus_cache[0]:
+                return self.focus_within(into)  # it moved on: judge where it went
+        return False
+
+    def _listen(self, window: Any) -> None:
+        """Receive the key presses arriving in `window` too. Core first: every core listener gets them, so
+        this never takes keys from the application. The server delivers an event to a window's XI2 listeners
+        *instead of* its core ones, so XI2 is added only once the first character was not seen by core
+        (the application itself listens by XI2: GTK 3, Qt 5+): selecting XI2 on a core application's
+        window would take its keys away (measured with xterm)."""
+        with suppress(error.XError):
+            window.change_attributes(event_mask=X.KeyPressMask)
+            if self._xi_watching:
+                window.xinput_select_events([(xinput.AllMasterDevices, xinput.KeyPressMask)])
+
+    def _check_listening(self) -> None:
+        """After the first character: when core listening saw nothing, listen by XI2 as well."""
+        self._display.sync()
+        self._drain_events()
+        if self._arrived == 0 and self._xi and self._watched and not self._xi_watching:
+            self._xi_watching, self._unseen = True, 1
+            for window in self._watched.values():
+                self._listen(window)
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
+        number = _BUTTONS[button]
+        was = self._root.query_pointer()
+        with self._own.pointer() if self._own is not None else nullcontext():
+            xtest.fake_input(self._display, X.MotionNotify, x=x, y=y)
+            if self._own is not None:
+                self._own.button(number)
+            xtest.fake_input(self._display, X.ButtonPress, number)
+            xtest.fake_input(self._display, X.ButtonRelease, number)
+            self._display.sync()
+            xtest.fake_input(self._display, X.MotionNotify, x=int(was.root_x), y=int(was.root_y))
+            self._display.sync()
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
         """Press a combo such as "ctrl+shift+s" (as app.model.validate_combo writes it) once: the modifiers
         down in order, the key down and up, the modifiers up in reverse. Shift is added when the key's
         character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
         modifiers, key = _split_combo(combo)
         keysym = XK.string_to_keysym(_NAMED_KEYSYMS[key]) if key in _NAMED_KEYSYMS else keysym_for(key)
+        if into and not self.focus_within(into):
+            return False
         with self._session() as keymap:
             if keysym not in keymap.strokes and not keymap.spares:
                 raise ProbeUnavailable(f"the keyboard mapping has no spare keycode for '{key}'")
@@ -194,6 +336,7 @@ class X11Injector:
                 self._down(strokes[XK.string_to_keysym(_MODIFIER_KEYSYMS[modifier])][0])
             self._down(keycode)
             self._release_all()
+        return True
 
     def keymap_snapshot(self) -> tuple[tuple[int, ...], ...]:
         """The full keyboard mapping (every keycode's keysyms), to check that it came back unchanged."""
@@ -243,20 +386,33 @@ class X11Injector:
             if keycodes.intersection(run):
                 self._display.change_keyboard_mapping(run[0], [keymap.row(code) for code in run])
 
-    def _type_batch(self, batch: Sequence[int], strokes: dict[int, Stroke]) -> None:
+    def _type_batch(self, batch: Sequence[int], strokes: dict[int, Stroke], into: int,
+                    proceed: Callable[[], bool] | None, barrier: Any, before: int) -> int:
+        """Type `batch` while the focus and `proceed` allow; how many were typed."""
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
+        done = 0
         for keysym in batch:
+            if (into and not self._keeps_focus(into)) or (proceed is not None and not proceed()):
+                break
+            if barrier is not None and (before + done) and (before + done) % BARRIER_CHARS == 0:
+                self._pace(barrier)
             keycode, shift = strokes[keysym]
             if shift != (shift_code in self._held):
                 (self._down if shift else self._up)(shift_code)
             self._down(keycode)
             self._up(keycode)
+            done += 1
+            if into and before + done == 1:
+                self._check_listening()
         if shift_code in self._held:
             self._up(shift_code)
         self._display.sync()
+        return done
 
     def _down(self, keycode: int) -> None:
         self._held.append(keycode)  # before sending: a release too many is harmless, a stuck key is not
+        if self._own is not None:
+            self._own.key(keycode)
         xtest.fake_input(self._display, X.KeyPress, keycode)
 
     def _up(self, keycode: int) -> None:
@@ -290,27 +446,41 @@ class X11Injector:
             pass
         return None
 
+    def _pace(self, window: Any) -> None:
+        """Wait for the answer to the previous pace ping, then ping again: the window has at most two
+        chunks of BARRIER_CHARS queued, and always one to read while the next is sent."""
+        if self._pending:
+            self._wait_for_pong(self._pending)
+        self._pending = next(self._tokens)
+        self._send_ping(window, self._pending)
+
+    def _send_ping(self, window: Any, token: int) -> None:
+        window.send_event(protocol.event.ClientMessage(
+            window=window, client_type=self._display.get_atom("WM_PROTOCOLS"),
+            data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
+        self._display.flush()
+
     def _ping(self, window: Any) -> bool:
         """Send _NET_WM_PING to `window` and wait for its answer (sent to the root window)."""
         token = next(self._tokens)
         self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
         try:
-            window.send_event(protocol.event.ClientMessage(
-                window=window, client_type=self._display.get_atom("WM_PROTOCOLS"),
-                data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
-            self._display.flush()
+            self._send_ping(window, token)
             return self._wait_for_pong(token)
         finally:
-            self._root.change_attributes(event_mask=0)
+            self._root.change_attributes(event_mask=X.SubstructureNotifyMask if self._pending else 0)
             self._display.sync()
             self._drain_events()
 
     def _wait_for_pong(self, token: int) -> bool:
+        """Until the ping `token` (or a later one: a window answers in order) was answered."""
         deadline = time.monotonic() + PING_TIMEOUT_S
         while True:
+            if self._answered >= token:
+                return True
             while self._display.pending_events():
-                event = self._display.next_event()
-                if event.type == X.ClientMessage and event.data[1][1] == token:
+                self._note(self._display.next_event())
+                if self._answered >= token:
                     return True
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([self._display], [], [], remaining)[0]:
@@ -319,7 +489,25 @@ class X11Injector:
     def _drain_events(self) -> None:
         """Drop the events this connection was sent (MappingNotify goes to every client), so none pile up."""
         while self._display.pending_events():
-            self._display.next_event()
+            self._note(self._display.next_event())
+
+    def _note(self, event: Any) -> None:
+        """Note a ping answered; count a (core or XI2) key press of a character that arrived in a watched
+        window."""
+        if event.type == X.ClientMessage and event.client_type == self._display.get_atom("WM_PROTOCOLS") \
+                and event.data[1][0] == self._display.get_atom("_NET_WM_PING"):
+            self._answered = max(self._answered, int(event.data[1][1]))
+            return
+        if event.type == X.KeyPress:
+            detail, window = event.detail, event.window
+        elif event.type == _GENERIC_EVENT and getattr(event, "evtype", 0) == _XI_KEY_PRESS \
+                and getattr(event, "extension", self._xi) == self._xi:
+            data = event._data.get("data")
+            detail, window = getattr(data, "detail", None), getattr(data, "event", None)
+        else:
+            return
+        if detail is not None and detail != self._shift and int(getattr(window, "id", 0)) in self._watched:
+            self._arrived += 1
 
 
 def _split_combo(combo: str) -> tuple[list[str], str]:

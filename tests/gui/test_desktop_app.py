@@ -122,7 +122,8 @@ steps:
 """
 
 
-def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any) -> Any:
+def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
+               ends: tuple[str, ...] = ("finished", "failed")) -> Any:
     from app.loader import load_file
     from app.osapi import FakeInjector
     from app.performer import Performer
@@ -134,8 +135,7 @@ def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any) -> Any:
     wizard = load_file(path).wizard
     assert wizard is not None
     assert wayguide._start(wizard, "black", None, None) is None
-    qtbot.waitUntil(lambda: wayguide.run is not None
-                    and wayguide.run.state.status in ("finished", "failed"), timeout=5000)
+    qtbot.waitUntil(lambda: wayguide.run is not None and wayguide.run.state.status in ends, timeout=5000)
     return injector
 
 
@@ -152,28 +152,39 @@ def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, way
     assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
 
 
-def test_black_box_pauses_when_another_window_comes_to_the_front(qtbot: QtBot, wayguide: Wayguide,
-                                                                 home: Path) -> None:
+def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     from app.osapi import FakeWindowProbe, WindowInfo
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     intruder = WindowInfo(app="firefox", title="Mail", handle=3)
 
     class Intruding(FakeWindowProbe):
-        """The terminal is in front for the focus step; then a mail window takes over."""
+        """The terminal is in front for the focus step; then a mail window takes over, once."""
+
+        intrude = True
 
         def active_window(self) -> WindowInfo | None:
-            front, self.window = self.window, intruder
+            front = self.window
+            if self.intrude:
+                self.window = intruder
             return front
 
     probe = Intruding(window=term, others=[intruder])
-    injector = _black_run(qtbot, wayguide, home, probe)
-    assert wayguide.run is not None and wayguide.run.state.status == "failed"
+    injector = _black_run(qtbot, wayguide, home, probe, ends=("paused", "failed", "finished"))
+    run = wayguide.run
+    assert run is not None and run.state.status == "paused" and run.state.resume_at == (0, 0)
     assert injector.sent == []
-    assert wayguide.run.state.failure is not None
-    assert wayguide.run.state.failure.message == (
-        "“Mail” is in front, not “bash”: Wayguide paused so that nothing is typed into the wrong "
-        "window.")
+    assert wayguide.panel is not None
+    step = wayguide.panel.step
+    assert step.paused.message() == (
+        "“Mail” came in front of “bash”; Wayguide paused so nothing is typed into the wrong window. "
+        "Click into Xterm and press Continue.")
+    assert step.continue_.isVisibleTo(step) and step.default_button() is step.continue_
+    probe.intrude, probe.window = False, term  # the person clicks back into the terminal
+    step.continue_.click()
+    qtbot.waitUntil(lambda: run.state.status == "finished", timeout=5000)
+    assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
 
 
 class FakeAutostart:
@@ -273,3 +284,155 @@ def test_quit_completes_when_the_hotkey_listener_fails_to_stop(qtbot: QtBot, qap
     monkeypatch.setattr(qapp, "quit", lambda: quits.append(True))
     app.quit()  # a SIGTERM at logout lands here
     assert quits == [True] and app.ipc is not None and not app.ipc._server.isListening()
+
+
+
+class _Typist:
+    """An injector whose typing goes on, a key at a time, until performing is told to stop."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.started = threading.Event()
+        self._pace = threading.Event()  # never set: a short wait per key, as real typing takes
+        self.typed = ""
+        self.sent: list[tuple[str, str]] = []
+
+    def type_text(self, text: str, into: int = 0, proceed: Any = None) -> int:
+        self.started.set()
+        for index, char in enumerate(text):
+            if proceed is not None and not proceed():
+                return index
+            self.typed += char
+            self._pace.wait(0.001)
+        return len(text)
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        self.sent.append(("keys", combo))
+        return True
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        raise AssertionError("no clicks here")
+
+
+@pytest.mark.parametrize(("activity", "status", "then_hotkey"), [
+    ("escape", "aborted", False),
+    ("key", "paused", False),
+    ("pointer", "paused", False),
+    ("key", "aborted", True),  # the abort hotkey: its first key already stopped the typing
+])
+def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Wayguide, home: Path,
+                                                     activity: str, status: str, then_hotkey: bool) -> None:
+    from app.loader import load_file
+    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    typist, monitor = _Typist(), FakeActivityMonitor()
+    wayguide._performer = Performer(typist, FakeWindowProbe(window=term))
+    wayguide._monitor = monitor
+    path = home / "black.yaml"
+    path.write_text(BLACK.replace("Grüße €\\n", "x" * 5000))
+    assert "x" * 5000 in path.read_text()
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    run = wayguide.run
+    assert run is not None
+    told: list[dict[str, Any]] = []
+
+    class Reply:
+        def send(self, message: dict[str, Any]) -> None:
+            told.append(dict(message))
+
+        def close(self) -> None:
+            pass
+
+    run.reply = Reply()  # type: ignore[assignment]
+    qtbot.waitUntil(lambda: run.state.step_id == "type" and typist.started.is_set(), timeout=5000)
+    assert monitor.watching
+    monitor.act(activity)  # on the monitor's thread in real life: the stop does not wait for the GUI
+    if then_hotkey:
+        wayguide._hotkey("ctrl+alt+space")
+    qtbot.waitUntil(lambda: run.state.status == status, timeout=5000)
+    assert 0 < len(typist.typed) < 5000 and typist.sent == []
+    qtbot.waitUntil(lambda: not monitor.watching, timeout=5000)  # only while performing
+    if status == "paused":
+        assert run.state.resume_at == (0, len(typist.typed))
+        assert wayguide.panel is not None
+        said = wayguide.panel.step.paused.message()
+        assert said.startswith("You pressed a key" if activity == "key" else "You used the mouse")
+    else:
+        reason = "Stopped with the hotkey" if then_hotkey else "Stopped with Escape"
+        assert told == [{"event": "finished", "outcome": "aborted", "message": reason}]
+
+
+RUNS = """\
+wayguide: 1
+id: {id}
+title: Start the report tool
+steps:
+  - id: start
+    title: Start it
+    do: [{{run: ["true"]}}]
+"""
+
+
+def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp: Any, home: Path) -> None:
+    from app.desktop import _Run
+
+    trusted, mine = home / "trusted", home / "mine"
+    trusted.mkdir()
+    mine.mkdir(exist_ok=True)
+    (trusted / "t.yaml").write_text(RUNS.format(id="trusted.tool"))
+    (mine / "m.yaml").write_text(RUNS.format(id="my.tool"))
+    (home / "policy.yaml").write_text(f"run: {{allowed: true, folders: [{trusted}]}}\n"
+                                      f"library: {{folders: [{trusted}]}}\n")
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    try:
+        assert app.finish_startup() and app.library is not None
+        for wizard_id, allowed in (("trusted.tool", True), ("my.tool", False)):
+            entry = app.library.get(wizard_id)
+            assert entry is not None, [str(d) for d in app.library.diagnostics()]
+            app.run = _Run(entry.wizard, None, entry.path)
+            assert app._may_run(["true"]) is allowed
+        app.run = None
+        assert not app._may_run(["true"])
+    finally:
+        app.run = None
+        if app.ipc is not None:
+            app.ipc.close()
+
+
+@pytest.mark.parametrize(("policy", "env", "wanted"), [
+    (None, {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
+            "WAYGUIDE_LRS_PASSWORD": "p", "WAYGUIDE_USAGE_QUERIES": "on"},
+     (True, True, "https://env.example/xAPI/", "u")),
+    ("usage: {enabled: true, search_queries: false}\n"
+     "lrs: {endpoint: 'https://lrs.example/xAPI/', credentials: {env: LRS_AUTH}}\n",
+     {"LRS_AUTH": "key:secret", "WAYGUIDE_USAGE_QUERIES": "on",
+      "WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
+      "WAYGUIDE_LRS_PASSWORD": "p"},
+     (True, False, "https://lrs.example/xAPI/", "key")),
+    ("usage: {enabled: false}\n", {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/",
+                                    "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"},
+     (False, False, None, None)),
+    ("lrs: {endpoint: 'https://lrs.example/xAPI/', credentials: {env: LRS_AUTH}}\n", {},
+     (True, False, None, None)),  # the credentials cannot be had: the data stays local
+], ids=["no policy: the environment", "the policy's LRS", "usage off", "no credentials"])
+def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: dict[str, str],
+                                       wanted: tuple[bool, bool, str | None, str | None],
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from app.desktop import usage_config
+    from app.policy import load_policy
+
+    (tmp_path / "policy.yaml").write_text(policy or "")
+    loaded, problems = load_policy(tmp_path / "policy.yaml" if policy else tmp_path / "none.yaml")
+    assert problems == []
+    config = usage_config(loaded, env)
+    got = (config.enabled, config.store_queries, config.lrs and config.lrs.endpoint,
+           config.lrs and config.lrs.username)
+    assert got == wanted
+    said = capsys.readouterr().err
+    assert ("cannot be read" in said) == (wanted[0] and policy is not None and "lrs" in policy
+                                          and "LRS_AUTH" not in env)

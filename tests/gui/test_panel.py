@@ -16,8 +16,10 @@ from app.engine import (
     Abort,
     ActionFailed,
     ActionsDone,
+    ActionsPaused,
     Check,
     Choose,
+    Continue,
     DoItMyself,
     Engine,
     Failed,
@@ -515,6 +517,23 @@ def test_escape_while_performing_stops(panel: Panel, clock: Clock, qtbot: QtBot)
     assert run.events[-1] == Abort(reason="Stopped by you", at=clock())
 
 
+def test_a_pause_part_way_offers_continue_and_goes_on_from_there(panel: Panel, clock: Clock) -> None:
+    run = _black_run_to_amount(panel, clock)
+    reason = "“xterm” came in front of “Expenses”; Wayguide paused so nothing is typed into the wrong window."
+    run.handle(ActionsPaused(step_id="amount", action_index=1, offset=0, reason=reason, at=clock()))
+    step = panel.step
+    assert step.paused.isVisible() and step.paused.message() == reason
+    assert step.paused.heading.text() == "Paused"
+    assert step.continue_.isVisible() and step.default_button() is step.continue_
+    assert not step.performing.isVisible() and step.next.isVisible()  # or the person finishes it
+    step.continue_.click()
+    assert isinstance(run.events[-1], Continue)
+    perform = run.effects[-1]
+    assert isinstance(perform, Perform) and perform.start == (1, 0)
+    assert step.performing.heading.text() == "Doing this for you" and not step.continue_.isVisible()
+    assert [line.text() for line in step.performing.lines] == ["✓  Typing “42⏎”", "▸  Pressing Ctrl+S…"]
+
+
 @pytest.mark.parametrize(("option", "event", "expect"), [
     ("retry", Retry, "performing"),
     ("skip_step", SkipStep, "Is the total over 25 EUR?"),
@@ -526,7 +545,8 @@ def test_failed_step_offers_three_ways_on(panel: Panel, clock: Clock, option: st
     run.handle(ActionFailed(step_id="amount", action_index=1, message="Ctrl+S did nothing.", at=clock()))
     step = panel.step
     assert isinstance(run.effects[-1], Failed)
-    assert step.failed.isVisible() and step.failed.message() == "Ctrl+S did nothing."
+    assert step.failed.isVisible()
+    assert step.failed.message() == "Ctrl+S did nothing.\nAt action 2 of 2: Pressing Ctrl+S"  # which, why
     assert step.failed.heading.text() == "This step did not work"
     assert [b.isVisible() for b in (step.retry, step.skip_step, step.myself)] == [True, True, True]
     assert not step.performing.isVisible() and not step.next.isVisible()

@@ -176,3 +176,83 @@ def test_doctor_shows_the_policy_in_force(tmp_path: Path, monkeypatch: pytest.Mo
     lines = [line.strip() for line in out.splitlines()]
     assert any(line.startswith("✓ policy") and line.endswith(f"{policy} (WAYGUIDE_POLICY)") for line in lines)
     assert "modes: glass" in lines and "locked: theme" in lines
+
+
+DRY = """\
+wayguide: 1
+id: t.dry
+title: Dry letter
+modes: [black, glass]
+inputs:
+  - {name: customer, label: Customer, required: true}
+  - {name: pin, label: PIN, type: secret}
+steps:
+  - id: write
+    title: Write to {{ inputs.customer }}
+    do: [{type: "Dear {{ inputs.customer }}, PIN {{ inputs.pin }}\\n"}, {keys: ctrl+s}]
+  - id: kind
+    title: Business customer?
+    choice: [{label: "Yes", goto: vat}, {label: "No", goto: save}]
+  - {id: vat, title: Check the VAT number, checklist: [present, validated]}
+  - id: save
+    title: Save
+    do: [{wait: {title: "Save As*", timeout: 5}}, {run: [echo, "{{ inputs.pin }}"]}]
+"""
+
+
+def test_dry_run_prints_every_step_and_action_with_inputs_filled_in_and_secrets_masked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WAYGUIDE_RUNTIME_DIR", str(tmp_path / "no-app-here"))
+    monkeypatch.setattr("app.ipc.send", lambda *a, **k: pytest.fail("a dry run contacted the app"))
+    wizard = tmp_path / "dry.yaml"
+    wizard.write_text(DRY)
+    code, out, err = run("run", str(wizard), "--dry-run", "--set", "customer=Ann", "--set", "pin=4711")
+    assert (code, err) == (0, "")
+    assert "4711" not in out
+    assert out == (
+        "Dry run of t.dry (black box): nothing is done.\n"
+        "1. Write to Ann\n"
+        "   - Wayguide would: type `Dear Ann, PIN ••••••⏎`.\n"
+        "   - Wayguide would: press Ctrl+S.\n"
+        "2. Business customer?\n"
+        "   - you: This step needs your decision.\n"
+        "   - your decision: Yes · No (this dry run follows “Yes”)\n"
+        "3. Check the VAT number\n"
+        "   - you: Tick the checklist, then press Next.\n"
+        "   - [ ] present\n"
+        "   - [ ] validated\n"
+        "4. Save\n"
+        "   - Wayguide would: wait until the window titled Save As* appears.\n"
+        "   - Wayguide would: run `echo ••••••`.\n"
+        "Completed: 4 steps, 2 done by Wayguide, 2 by you.\n")
+    assert not (tmp_path / "no-app-here").exists()
+
+
+def test_dry_run_in_glass_box_shows_what_show_me_would_do(tmp_path: Path) -> None:
+    wizard = tmp_path / "dry.yaml"
+    wizard.write_text(DRY)
+    code, out, _ = run("run", str(wizard), "--dry-run", "--mode", "glass", "--set", "customer=Bo")
+    assert code == 0
+    assert "   - Show me would: type `Dear Bo, PIN ⏎`.\n" in out
+    assert "you:" not in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--set", "pin=1"], "wayguide: error: --set customer: Required.\n"),
+    (["--set", "customer=A", "--set", "colour=red"],
+     "wayguide: error: --set colour: Not an input of this wizard.\n"),
+])
+def test_dry_run_with_wrong_inputs_says_which(tmp_path: Path, argv: list[str], message: str) -> None:
+    wizard = tmp_path / "dry.yaml"
+    wizard.write_text(DRY)
+    code, out, err = run("run", str(wizard), "--dry-run", *argv)
+    assert (code, out, err) == (1, "", message)
+
+
+def test_dry_run_of_a_broken_file_or_unknown_id(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("wayguide: 1\nid: x\ntitle: X\nsteps: [{id: a, title: A, do: [{tpye: x}]}]\n")
+    code, _, err = run("run", str(broken), "--dry-run")
+    assert code == 1 and err.startswith(f"wayguide: error: {broken}:") and "did you mean 'type'" in err
+    code, _, err = run("run", "no.such-wizard", "--dry-run")
+    assert (code, err) == (1, "wayguide: error: no wizard with id 'no.such-wizard' (see: wayguide list)\n")

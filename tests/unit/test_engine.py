@@ -16,11 +16,13 @@ from app.engine import (
     Aborted,
     ActionFailed,
     ActionsDone,
+    ActionsPaused,
     AskInputs,
     Back,
     Check,
     Choose,
     ClipboardChanged,
+    Continue,
     DoItMyself,
     Effect,
     Engine,
@@ -573,6 +575,65 @@ def test_back_in_black_box_does_not_repeat_automation() -> None:
     assert (run.step, run.state.status) == ("decide", "paused")
 
 
+INTRUDER = ("“xterm” came in front of “Untitled - Mousepad”; Wayguide paused so nothing is typed into the "
+            "wrong window.")
+
+
+@pytest.mark.parametrize(("events", "status", "start", "outcomes"), [
+    # paused part-way, then Continue goes on from the very character
+    ([(ActionsPaused, "write", 0, 7, INTRUDER), Continue], "performing", (0, 7), []),
+    # paused again later: Continue starts from the later place
+    ([(ActionsPaused, "write", 0, 7, INTRUDER), Continue, (ActionsPaused, "write", 1, 0, INTRUDER),
+      Continue], "performing", (1, 0), []),
+    # the person finishes the step themselves instead
+    ([(ActionsPaused, "write", 0, 7, INTRUDER), Next], "paused", None, [("write", "person")]),
+    # a pause for another step, or when not performing, is ignored
+    ([(ActionsPaused, "focus", 0, 0, INTRUDER)], "performing", None, []),
+    ([Continue], "performing", None, []),
+    # Show me after a pause goes on at the visible pace from there too
+    ([(ActionsPaused, "write", 0, 3, INTRUDER), ShowMe], "performing", (0, 3), []),
+])
+def test_performing_pauses_and_continues_where_it_stopped(
+        events: list[Any], status: str, start: tuple[int, int] | None,
+        outcomes: list[tuple[str, str]]) -> None:
+    run = black_run()
+    run.play((ActionsDone, "focus"))
+    assert run.step == "write"
+    effects = run.play(*events)
+    assert run.state.status == status
+    assert run.outcomes[1:] == outcomes
+    if start is None:
+        assert not any(isinstance(e, Perform) for e in effects)
+    else:
+        perform = only(effects, Perform)
+        assert (perform.step_id, perform.start, len(perform.actions)) == ("write", start, 2)
+        assert perform.pace == ("visible" if events[-1] is ShowMe else "fast")
+
+
+def test_a_pause_says_why_and_offers_continue_until_the_step_ends() -> None:
+    run = black_run()
+    run.play((ActionsDone, "focus"))
+    paused = only(run.send(ActionsPaused, "write", 0, 7, INTRUDER), Paused)
+    assert (paused.step_id, paused.reason, paused.can_continue) == ("write", INTRUDER, True)
+    assert run.state.resume_at == (0, 7)
+    run.play(Continue, (ActionsDone, "write"))
+    assert run.state.resume_at is None and run.step == "decide"
+    assert not only(run.effects, Paused).can_continue
+    assert run.send(Continue) == []
+
+
+def test_a_saved_paused_run_resumes_paused_at_the_same_place() -> None:
+    run = black_run()
+    run.play((ActionsDone, "focus"), (ActionsPaused, "write", 0, 7, INTRUDER))
+    again = Run(BLACK, RunState.from_json(run.state.to_json()))
+    effects = again.send(Resume)
+    # the secret PIN was withheld: asked for first, then the pause is shown again
+    assert again.state.status == "inputs"
+    effects = again.send(SubmitInputs, GOOD_INPUTS)
+    assert only(effects, Paused).can_continue and again.state.resume_at == (0, 7)
+    assert only(again.send(Continue), Perform).start == (0, 7)
+
+
 # ------------------------------------------------------------ show me, switching, abort
 
 
@@ -792,6 +853,8 @@ def random_event(rng: random.Random, at: float) -> Event:
         lambda: ActionsDone(rng.choice(steps), at=at),
         lambda: ActionFailed(rng.choice(steps), rng.randint(-1, 3), "m", at=at),
         lambda: Retry(at=at), lambda: SkipStep(at=at), lambda: DoItMyself(at=at),
+        lambda: ActionsPaused(rng.choice(steps), rng.randint(0, 2), rng.randint(0, 9), "m", at=at),
+        lambda: Continue(at=at),
         lambda: WindowActivated(rng.choice(["mousepad", "xterm", ""]), "t", at=at),
         lambda: KeysPressed(rng.choice(["ctrl+s", "nonsense++", ""]), at=at),
         lambda: ClipboardChanged("x", at=at),
@@ -807,7 +870,7 @@ def test_random_event_sequences_never_raise() -> None:
     engine = Engine(BLACK)
     state = engine.initial()
     statuses = set()
-    for n in range(4000):
+    for n in range(8000):
         if state.status in ("finished", "aborted") or rng.random() < 0.01:
             state = engine.initial()
         if rng.random() < 0.05:

@@ -1,14 +1,19 @@
-"""The performer with fake OS access: what is typed where, and when it refuses."""
+"""The performer with fake OS access: what is typed where, when it pauses, refuses or stops."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
-from app import model
-from app.osapi import FakeInjector, FakeWindowProbe, WindowInfo
-from app.performer import Performer
+import pytest
 
-TERM = WindowInfo(app="xterm", title="bash", handle=2)
+from app import model, performer
+from app.osapi import FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
+from app.performer import Performed, Performer
+
+PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1,
+                 geometry=(100, 50, 801, 601))
+TERM = WindowInfo(app="xterm", klass="XTerm", title="xterm", handle=2, geometry=(0, 0, 400, 300))
 
 
 def actions(*items: dict[str, object]) -> list[model.Action]:
@@ -17,33 +22,186 @@ def actions(*items: dict[str, object]) -> list[model.Action]:
     return step.do
 
 
+def run(perf: Performer, items: list[model.Action], target: WindowInfo | None = PAD,
+        start: tuple[int, int] = (0, 0), stop: threading.Event | None = None) -> Performed:
+    outcome, _ = perf.run(items, target, stop or threading.Event(), start)
+    return outcome
+
+
 class Broken(FakeInjector):
-    def type_text(self, text: str) -> None:
+    def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         raise ValueError(f"cannot type {text!r}")
 
 
 def test_an_injector_error_fails_the_action_without_repeating_the_text() -> None:
-    performer = Performer(Broken(), FakeWindowProbe(window=TERM))
-    outcome, _ = performer.run(actions({"type": "secret-42"}), TERM, threading.Event())
-    assert outcome.failed_at == 0
-    assert outcome.message == "The action failed (ValueError)."
+    outcome = run(Performer(Broken(), FakeWindowProbe(window=PAD)), actions({"type": "secret-42"}))
+    assert (outcome.failed_at, outcome.message) == (0, "The action failed (ValueError).")
+    assert "secret" not in outcome.message
 
 
-def test_unsupported_actions_say_so() -> None:
-    performer = Performer(FakeInjector(), FakeWindowProbe(window=TERM))
-    outcome, _ = performer.run(actions({"keys": "ctrl+a"}, {"open": "https://example.org"}), TERM,
-                               threading.Event())
-    assert (outcome.failed_at, outcome.message) == (1, "Wayguide cannot do 'open' actions for you yet.")
+def test_typing_goes_only_to_the_runs_window_and_pauses_when_another_comes_in_front() -> None:
+    probe = FakeWindowProbe(window=PAD)
+
+    class Intruded(FakeInjector):
+        def _focused(self, into: int) -> bool:
+            if self.focus == -1:
+                probe.window = TERM  # the window manager says so a moment later
+            return super()._focused(into)
+
+    injector = Intruded(steal_after=5)
+    perf = Performer(injector, probe)
+    items = actions({"type": "Hello world"}, {"keys": "ctrl+s"})
+    outcome = run(perf, items)
+    assert outcome.paused_at == (0, 5) and outcome.failed_at is None
+    assert injector.sent == [("type", "Hello")]
+    assert outcome.message == (
+        "“xterm” came in front of “Untitled - Mousepad”; Wayguide paused so nothing is typed into the "
+        "wrong window. Click into Mousepad and press Continue.")
+
+    # the person clicks back into Mousepad and presses Continue: the rest, once
+    probe.window, injector.focus = PAD, 0
+    outcome = run(perf, items, start=outcome.paused_at)
+    assert outcome.completed
+    assert injector.sent == [("type", "Hello"), ("type", " world"), ("keys", "ctrl+s")]
+
+
+def test_another_window_in_front_before_an_action_pauses_without_typing() -> None:
+    injector = FakeInjector()
+    outcome = run(Performer(injector, FakeWindowProbe(window=TERM)), actions({"keys": "ctrl+s"}))
+    assert outcome.paused_at == (0, 0) and injector.sent == []
+    assert outcome.message.startswith("“xterm” came in front of “Untitled - Mousepad”")
+
+
+def test_a_stop_ends_typing_between_two_keys() -> None:
+    stop = threading.Event()
+    injector = FakeInjector()
+    count = 0
+
+    def proceed_then_stop() -> bool:
+        nonlocal count
+        count += 1
+        if count == 3:
+            stop.set()
+        return not stop.is_set()
+
+    class Stopping(FakeInjector):
+        def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
+            return injector.type_text(text, into, proceed_then_stop if proceed else None)
+
+    outcome = run(Performer(Stopping(), FakeWindowProbe(window=PAD)), actions({"type": "abcdef"}), stop=stop)
+    assert (outcome.paused_at, outcome.message) == ((0, 2), "Stopped.")
+    assert injector.sent == [("type", "ab")]
+
+
+def test_progress_is_told_as_each_action_begins() -> None:
+    seen: list[int] = []
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD))
+    outcome, _ = perf.run(actions({"type": "a"}, {"keys": "ctrl+s"}, {"type": "b"}), PAD, threading.Event(),
+                          (1, 0), on_action=seen.append)
+    assert outcome.completed and seen == [1, 2]
+
+
+def test_visible_pace_types_slowly_enough_to_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    waits: list[float] = []
+
+    class Recording(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout or 0.0)
+            return False
+
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD))
+    outcome, _ = perf.run(actions({"type": "abc"}), PAD, Recording(), pace="visible")
+    assert outcome.completed
+    assert waits == [performer.VISIBLE_GAP_S, *[1 / performer.VISIBLE_CPS] * 3]
+    assert 15 <= performer.VISIBLE_CPS <= 25
+
+
+@pytest.mark.parametrize(("at", "button", "point"), [
+    ((0.5, 0.5), "left", "500,350,left"),       # the middle of an 801×601 window at (100, 50)
+    ((0, 0), "right", "100,50,right"),
+    ((1, 1), "middle", "900,650,middle"),
+    ((20, 30), "left", "120,80,left"),          # pixels from the top-left corner
+])
+def test_click_at_fractions_or_pixels_of_the_window(at: tuple[float, float], button: str, point: str) -> None:
+    injector = FakeInjector()
+    outcome = run(Performer(injector, FakeWindowProbe(window=PAD)),
+                  actions({"click": {"at": list(at), "button": button}}))
+    assert outcome.completed and injector.sent == [("click", point)]
+
+
+def test_click_outside_the_window_or_into_a_window_behind_is_refused() -> None:
+    injector = FakeInjector()
+    outcome = run(Performer(injector, FakeWindowProbe(window=PAD)), actions({"click": {"at": [900, 10]}}))
+    assert outcome.failed_at == 0 and "outside “Untitled - Mousepad” (801×601)" in outcome.message
+    outcome = run(Performer(injector, FakeWindowProbe(window=PAD, others=[TERM])),
+                  actions({"click": {"at": [0.5, 0.5], "window": {"app": "xterm"}}}))
+    assert outcome.paused_at == (0, 0) and "it does not click into the wrong window" in outcome.message
+    assert injector.sent == []
+
+
+@pytest.mark.parametrize(("window", "keys"), [(PAD, "ctrl+v"), (TERM, "shift+insert")])
+def test_paste_offers_the_text_then_gives_the_person_their_clipboard_back(
+        window: WindowInfo, keys: str) -> None:
+    clipboard = FakeClipboard(text="the person's")
+    injector = FakeInjector()
+    outcome = run(Performer(injector, FakeWindowProbe(window=window), clipboard=clipboard),
+                  actions({"paste": "Grüße"}), target=window)
+    assert outcome.completed and injector.sent == [("keys", keys)]
+    assert clipboard.text == "the person's" and clipboard.saved == []
+
+
+def test_a_paste_nobody_fetches_fails_and_still_restores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(performer, "PASTE_TIMEOUT_S", 0.01)
+    clipboard = FakeClipboard(text="mine", fetch=False)
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard),
+                  actions({"paste": "x"}))
+    assert outcome.failed_at == 0 and "did not take the pasted text" in outcome.message
+    assert clipboard.text == "mine"
+
+
+def test_copy_open_notify() -> None:
+    clipboard, launcher, told = FakeClipboard(), FakeLauncher(), list[str]()
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard, launcher=launcher,
+                     notify=told.append)
+    outcome = run(perf, actions({"copy": "INV-42"}, {"open": "https://example.org/a b"}, {"notify": "Done!"}))
+    assert outcome.completed
+    assert (clipboard.text, launcher.opened, told) == ("INV-42", ["https://example.org/a b"], ["Done!"])
+
+
+def test_run_is_refused_unless_the_policy_allows_it() -> None:
+    launcher = FakeLauncher()
+    items = actions({"run": ["gnumeric", "--version"]})
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher), items)
+    assert outcome.failed_at == 0 and launcher.ran == []
+    assert outcome.message.startswith("Starting programs (“gnumeric”) is not allowed here")
+    allowed = Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher,
+                        allow_run=lambda argv: argv[0] == "gnumeric")
+    assert run(allowed, items).completed and launcher.ran == [["gnumeric", "--version"]]
+
+
+def test_a_program_that_cannot_start_fails_with_the_reason() -> None:
+    class Missing(FakeLauncher):
+        def run(self, argv: object) -> None:
+            raise FileNotFoundError(2, "No such file or directory")
+
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=Missing(),
+                            allow_run=lambda argv: True), actions({"run": ["nope"]}))
+    assert outcome.message == "“nope” could not be started (No such file or directory)."
+
+
+def test_actions_without_the_os_part_say_so() -> None:
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD)), actions({"copy": "x"}))
+    assert (outcome.failed_at, outcome.message) == (0, "Wayguide cannot do 'copy' actions for you here.")
 
 
 def test_a_missing_window_and_a_stop() -> None:
-    performer = Performer(FakeInjector(), FakeWindowProbe(window=TERM))
-    outcome, _ = performer.run(actions({"focus": {"app": "mousepad"}}), None, threading.Event())
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM))
+    outcome = run(perf, actions({"focus": {"app": "mousepad"}}), target=None)
     assert outcome.message == "No window of mousepad is open."
     stop = threading.Event()
     stop.set()
-    outcome, _ = performer.run(actions({"wait": 5}), None, stop)
-    assert (outcome.failed_at, outcome.message) == (0, "Stopped.")
+    outcome = run(perf, actions({"wait": 5}), target=None, stop=stop)
+    assert (outcome.paused_at, outcome.message) == ((0, 0), "Stopped.")
 
 
 def test_wait_for_a_window_times_out_with_a_clear_message() -> None:
@@ -53,7 +211,20 @@ def test_wait_for_a_window_times_out_with_a_clear_message() -> None:
         now[0] += 1.0
         return now[0]
 
-    performer = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=clock)
-    outcome, _ = performer.run(actions({"wait": {"title": "Save As*", "timeout": 2}}), TERM,
-                               threading.Event())
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=clock)
+    outcome = run(perf, actions({"wait": {"title": "Save As*", "timeout": 2}}), TERM)
     assert outcome.message == "“Save As*” did not appear within 2 s."
+
+
+def test_a_dialog_waited_for_takes_the_keys_and_its_closing_gives_them_back() -> None:
+    dialog = WindowInfo(app="mousepad", klass="Mousepad", title="Save As", handle=9)
+    probe = FakeWindowProbe(window=dialog, others=[PAD])
+    injector = FakeInjector()
+    perf = Performer(injector, probe)
+    outcome, target = perf.run(actions({"wait": {"title": "Save As*"}}, {"type": "/tmp/a.txt\n"}), PAD,
+                               threading.Event())
+    assert outcome.completed and target == dialog and injector.sent == [("type", "/tmp/a.txt\n")]
+    probe.window, probe.others = PAD, []  # the dialog closed
+    outcome, target = perf.run(actions({"wait": {"title": "Save As*", "gone": True}}, {"keys": "ctrl+q"}),
+                               dialog, threading.Event())
+    assert outcome.completed and target == PAD and injector.sent[-1] == ("keys", "ctrl+q")

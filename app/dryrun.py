@@ -1,0 +1,148 @@
+"""`wayguide run --dry-run`: what a run would do, step by step and action by action, without doing it."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+from app.engine import (
+    Aborted,
+    ActionsDone,
+    AskInputs,
+    Check,
+    Choose,
+    Effect,
+    Engine,
+    Event,
+    Failed,
+    Finished,
+    InputsInvalid,
+    Next,
+    Notice,
+    Paused,
+    Perform,
+    Refused,
+    RunState,
+    ShowMe,
+    ShowStep,
+    SkipStep,
+    Start,
+)
+from app.jobaid import describe_action
+from app.model import Wizard
+
+__all__ = ["MASK", "dry_run"]
+
+MASK = "••••••"
+MAX_EVENTS = 1000
+"""A wizard whose choices loop would otherwise be walked for ever."""
+
+
+def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    """Walk the wizard with the engine, as a run with these `--set` values would go (at a choice, the first
+    option), printing every step and its actions with the templates filled in and secrets masked. Nothing is
+    typed, nothing is started, the running app is not asked. 0, or 1 when the wizard or an input is wrong."""
+    wizard, problem = _load(wizard_ref)
+    if wizard is None:
+        err.write(f"wayguide: error: {problem}\n")
+        return 1
+    engine = Engine(wizard)
+    wanted = mode or ("black" if "black" in wizard.allowed_modes else None)
+    secrets = [value for name, value in values.items()
+               if value and (spec := wizard.input(name)) is not None and spec.type == "secret"]
+
+    def mask(text: str) -> str:
+        for secret in sorted(secrets, key=len, reverse=True):
+            text = text.replace(secret, MASK)
+        return text
+
+    state, effects = engine.handle(engine.initial(), Start(mode=wanted, values=dict(values), at=time.time()))
+    if state.status == "inputs":
+        problems = next((e.errors for e in effects if isinstance(e, InputsInvalid)), {})
+        for name, message in problems.items():
+            err.write(f"wayguide: error: --set {name}: {message}\n")
+        if not problems:
+            asked = next((e for e in effects if isinstance(e, AskInputs)), None)
+            names = ", ".join(i.name for i in asked.inputs) if asked else ""
+            err.write(f"wayguide: error: give the inputs with --set NAME=VALUE ({names})\n")
+        return 1
+    out.write(f"Dry run of {wizard.id} ({'black' if state.mode == 'black' else 'glass'} box): "
+              "nothing is done.\n")
+    step: ShowStep | None = None
+    shown: set[str] = set()
+    for _ in range(MAX_EVENTS):
+        event, step = _answer(state, effects, step, shown, out, mask)
+        if event is None:
+            return 0 if state.status == "finished" else 1
+        state, effects = engine.handle(state, event)
+    out.write("… (stopped: the wizard's choices lead round in a loop)\n")
+    return 0
+
+
+def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str], out: TextIO,
+            mask: Callable[[str], str]) -> tuple[Event | None, ShowStep | None]:
+    """Print the effects; the event a run would see next (None: the run ended), and the step shown.
+    `shown`: the glass-box steps whose actions were already shown ("Show me")."""
+    at = time.time()
+    for effect in effects:
+        match effect:
+            case ShowStep():
+                step = effect
+                out.write(f"{effect.index}. {mask(effect.title)}\n")
+            case Perform(actions=actions):
+                verb = "Wayguide would" if state.treatment == "black" else "Show me would"
+                for action in actions:
+                    text = describe_action(action)
+                    out.write(f"   - {verb}: {mask(text[:1].lower() + text[1:])}\n")
+                return ActionsDone(step_id=effect.step_id, at=at), step
+            case Paused(reason=reason):
+                out.write(f"   - you: {reason}\n")
+            case Notice(message=message) | Refused(reason=message):
+                out.write(f"   ! {mask(message)}\n")
+            case Failed(message=message):
+                out.write(f"   ! this step would fail: {mask(message)}\n")
+                return SkipStep(at=at), step
+            case Finished(summary=summary):
+                out.write(f"Completed: {summary.steps} steps, {summary.automated} done by Wayguide, "
+                          f"{summary.by_person} by you.\n")
+                return None, step
+            case Aborted(reason=reason):
+                out.write(f"Stopped: {reason}\n")
+                return None, step
+    if step is None:
+        return None, step
+    if step.choices:
+        out.write("   - your decision: " + " · ".join(mask(c) for c in step.choices)
+                  + f" (this dry run follows “{mask(step.choices[0])}”)\n")
+        return Choose(index=0, at=at), step
+    if step.checklist and not all(state.checked):
+        if not any(state.checked):
+            for item in step.checklist:
+                out.write(f"   - [ ] {mask(item)}\n")
+        unticked = next(i for i, done in enumerate(state.checked) if not done)
+        return Check(index=unticked, checked=True, at=at), step
+    if step.has_do and state.treatment == "glass" and state.status == "running" \
+            and step.step_id not in shown:
+        shown.add(step.step_id)
+        return ShowMe(at=at), step
+    return Next(at=at), step
+
+
+def _load(ref: str) -> tuple[Wizard | None, str]:
+    from app.loader import load_file
+
+    if ref.endswith((".yaml", ".yml")) or os.sep in ref:
+        result = load_file(Path(ref))
+        if result.wizard is None:
+            return None, str(result.diagnostics[0]) if result.diagnostics else f"{ref}: cannot be read"
+        return result.wizard, ""
+    from app.library import Library
+    from app.paths import Paths
+
+    entry = Library.from_paths(Paths.from_env()).get(ref)
+    if entry is None:
+        return None, f"no wizard with id '{ref}' (see: wayguide list)"
+    return entry.wizard, ""

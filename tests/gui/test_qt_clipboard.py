@@ -1,0 +1,42 @@
+"""The Qt clipboard used from the performer's worker thread: offered for one paste, then given back."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QClipboard, QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app.platform.qt_clipboard import QtClipboard
+
+
+def on_worker(qtbot: QtBot, work: Callable[[], Any]) -> Any:
+    """Run `work` on another thread while the GUI thread keeps serving the clipboard calls it queues."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(work()))
+    thread.start()
+    qtbot.waitUntil(lambda: not thread.is_alive(), timeout=5000)
+    return result[0]
+
+
+def test_an_offer_from_a_worker_is_fetched_then_the_persons_clipboard_comes_back(qtbot: QtBot) -> None:
+    board = QGuiApplication.clipboard()
+    board.setText("the person's own")
+    clipboard = QtClipboard()
+    offer = on_worker(qtbot, lambda: clipboard.offer("Grüße €"))
+    assert not offer.fetched.is_set()  # putting it there is not a fetch
+    assert board.text() == "Grüße €"  # an application asks for the text …
+    assert offer.fetched.is_set()  # … and the worker learns it was taken
+    on_worker(qtbot, clipboard.restore)
+    assert board.text() == "the person's own"
+    if board.supportsSelection():
+        assert board.text(QClipboard.Mode.Selection) != "Grüße €"
+
+
+def test_copy_stays_and_a_restore_without_an_offer_changes_nothing(qtbot: QtBot) -> None:
+    clipboard = QtClipboard()
+    on_worker(qtbot, lambda: clipboard.set_text("INV-42"))
+    on_worker(qtbot, clipboard.restore)
+    assert QGuiApplication.clipboard().text() == "INV-42"
