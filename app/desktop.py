@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtCore import QFileSystemWatcher, QObject, QRect, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
@@ -870,12 +870,17 @@ class Observer(QObject):
         self._ticks.timeout.connect(self._tick)
         self._polls = QTimer(self, interval=FILE_POLL_MS)
         self._polls.timeout.connect(self._poll_files)
-        queued = Qt.ConnectionType.QueuedConnection
-        self._window.connect(self._window_seen, queued)
-        self._combo.connect(self._combo_pressed, queued)
+        self._connected = False
 
     def watch(self, watch: Watch) -> None:
         """Observe exactly what `watch` asks, replacing what was observed before."""
+        if not self._connected:  # on first use: Qt's enums take ~25 ms to make, the tray shows first
+            from PySide6.QtCore import Qt
+
+            queued = Qt.ConnectionType.QueuedConnection
+            self._window.connect(self._window_seen, queued)
+            self._combo.connect(self._combo_pressed, queued)
+            self._connected = True
         self.current = watch
         self._input(watch.windows, watch.keys)
         if watch.clipboard != self._copying:
@@ -949,6 +954,8 @@ class Observer(QObject):
             self.observed.emit(KeysPressed(combo=combo, at=time.time()))
 
     def _clipboard_changed(self) -> None:
+        from PySide6.QtGui import QClipboard
+
         from app.engine import ClipboardChanged
 
         text = QGuiApplication.clipboard().text(QClipboard.Mode.Clipboard)
