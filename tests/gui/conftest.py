@@ -45,13 +45,19 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.rmtree(runtime, ignore_errors=True)
 
 
-@pytest.fixture
-def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
+def started(qapp: Any) -> Iterator[Wayguide]:
+    """The composition root, started without a hotkey listener, and closed down afterwards."""
     app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
     assert app.finish_startup()
     yield app
     app.observer.close()
+    app.usage.close()
     if app.panel is not None:
         app.panel.hide()
     if app.ipc is not None:
         app.ipc.close()
+
+
+@pytest.fixture
+def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
+    yield from started(qapp)

@@ -3,9 +3,7 @@ is kept anywhere on disk, and the tray's Insights report."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,7 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from app.desktop import Wayguide, usage_db
-from app.paths import Paths
+from tests.gui.conftest import started
 
 pytestmark = pytest.mark.gui
 
@@ -34,29 +32,13 @@ VALUE, SECRET, QUERY = "Xylophant-1d8e3f", "pin-7c2a9b41", "zqvx-wombat"
 
 
 @pytest.fixture
-def app(qtbot: QtBot, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wayguide]:
-    runtime = Path(tempfile.mkdtemp(prefix="wg-"))  # socket paths stay short
-    env = {"WAYGUIDE_CONFIG_DIR": tmp_path / "config", "WAYGUIDE_DATA_DIR": tmp_path / "data",
-           "WAYGUIDE_CACHE_DIR": tmp_path / "cache", "WAYGUIDE_RUNTIME_DIR": runtime,
-           "WAYGUIDE_WIZARDS": tmp_path / "mine",
-           # an LRS that is never there: every statement stays in the outbox, on disk
-           "WAYGUIDE_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
-           "WAYGUIDE_LRS_PASSWORD": "p"}
-    for name, value in env.items():
-        monkeypatch.setenv(name, str(value))
-    monkeypatch.delenv("DISPLAY", raising=False)
-    (tmp_path / "mine").mkdir()
-    (tmp_path / "mine" / "private.yaml").write_text(SECRETIVE)
-    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
-    wayguide = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
-    assert wayguide.finish_startup()
-    yield wayguide
-    wayguide.usage.close()
-    if wayguide.panel is not None:
-        wayguide.panel.hide()
-    if wayguide.ipc is not None:
-        wayguide.ipc.close()
-    shutil.rmtree(runtime, ignore_errors=True)
+def app(qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wayguide]:
+    # an LRS that is never there: every statement stays in the outbox, on disk
+    for name, value in {"WAYGUIDE_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
+                        "WAYGUIDE_LRS_PASSWORD": "p"}.items():
+        monkeypatch.setenv(name, value)
+    (home / "mine" / "private.yaml").write_text(SECRETIVE)
+    yield from started(qapp)
 
 
 def kinds(app: Wayguide) -> list[tuple[str, str | None]]:
