@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
 __all__ = ["Wayguide", "main"]
 
 PANEL_WIDTH = 360
-HEALTH_CHECK_MS = 3000
 RELOAD_DELAY_MS = 150
 MAX_LISTENER_RESTARTS = 3
 TICK_MS = 1000
@@ -74,6 +73,8 @@ class Wayguide(QObject):
 
     hotkeyPressed = Signal(str)
     """The combo pressed; emitted on the listener thread, Qt queues it to the GUI thread."""
+    listenerDied = Signal()
+    """The hotkey listener's thread ended by itself; emitted on that thread (no polling: idle is idle)."""
     performed = Signal(object, str, object, object)
     """(run, step id, Performed, window): emitted by the worker thread that performed a step."""
     actionStarted = Signal(object, int)
@@ -119,8 +120,7 @@ class Wayguide(QObject):
         self._watcher.directoryChanged.connect(self._changed)
         self._restarts = 0
         self._signal_ends: tuple[object, ...] = ()
-        self._health = QTimer(self, interval=HEALTH_CHECK_MS)
-        self._health.timeout.connect(self._check_listener)
+        self.listenerDied.connect(self._listener_died)
         self.hotkeyPressed.connect(self._hotkey)
         self.performed.connect(self._performed)
         self.actionStarted.connect(self._action_started)
@@ -233,26 +233,27 @@ class Wayguide(QObject):
             combos = [Combo.parse(self.settings.hotkey), Combo.parse(self.settings.keyboard_hotkey)]
             reader = x11_modifier_reader() if sys.platform.startswith("linux") else None
             self.listener = HotkeyListener(combos, lambda combo: self.hotkeyPressed.emit(str(combo)),
-                                           reader)
+                                           reader, on_died=self.listenerDied.emit)
             self.listener.start()
         except Exception as exc:  # no global hotkey here: the panel stays reachable otherwise
             self.listener = None
             print(f"wayguide: warning: no global hotkey ({exc}); bind `wayguide toggle` to a "
                   "desktop shortcut", file=sys.stderr)
-            return
-        self._health.start()
 
-    def _check_listener(self) -> None:
-        if self.listener is None or not self.listener.ensure_running():
+    def _listener_died(self) -> None:
+        """Restart a hotkey listener that ended by itself, a few times; then say how to do without."""
+        if self.listener is None or self.listener.is_alive():
             return
         self._restarts += 1
-        if self._restarts <= MAX_LISTENER_RESTARTS:
-            print("wayguide: warning: the hotkey listener had stopped and was restarted",
-                  file=sys.stderr)
-            return
+        try:
+            if self._restarts <= MAX_LISTENER_RESTARTS and self.listener.ensure_running():
+                print("wayguide: warning: the hotkey listener had stopped and was restarted",
+                      file=sys.stderr)
+                return
+        except Exception:  # pynput cannot listen any more (the X server went away): give up below
+            pass
         self.listener.stop()
         self.listener = None
-        self._health.stop()
         print("wayguide: warning: the hotkey listener keeps stopping; giving up (see `wayguide "
               "doctor`; bind `wayguide toggle` to a desktop shortcut)", file=sys.stderr)
 

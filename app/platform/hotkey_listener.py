@@ -42,11 +42,25 @@ class _Listener(Protocol):
     def is_alive(self) -> bool: ...
 
 
-def _pynput_listener(on_press: Callable[[object], None], on_release: Callable[[object], None]) -> _Listener:
+def _pynput_listener(on_press: Callable[[object], None], on_release: Callable[[object], None],
+                     on_end: Callable[[], None]) -> _Listener:
+    """pynput's listener thread, calling `on_end` on that thread as it ends, however it ends."""
     from pynput import keyboard
 
-    listener: _Listener = keyboard.Listener(on_press=on_press, on_release=on_release)
+    class Listener(keyboard.Listener):  # type: ignore[misc]
+        def run(self) -> None:
+            try:
+                super().run()
+            finally:
+                on_end()
+
+    listener: _Listener = Listener(on_press=on_press, on_release=on_release)
     return listener
+
+
+ListenerFactory = Callable[[Callable[[object], None], Callable[[object], None], Callable[[], None]],
+                           _Listener]
+"""(on_press, on_release, on_end) -> a listener not yet started; on_end is called as it ends."""
 
 
 class HotkeyListener:
@@ -56,36 +70,51 @@ class HotkeyListener:
     never logged, stored or sent anywhere; only the matcher sees them. `modifier_state` (optional, e.g.
     `x11_modifier_reader()`) reads the real modifiers from the OS on the press of a combo's key, so a
     missed release (around Alt+Tab, a lock screen) cannot leave a modifier stuck.
+
+    `on_died` (optional) is called, on the listener's thread, when listening ends by itself (the X
+    connection broke, pynput failed), never after `stop()`: the app restarts it then, instead of
+    polling its health, so an idle app never wakes.
     """
 
     def __init__(self, combos: Iterable[Combo], on_hotkey: Callable[[Combo], None],
                  modifier_state: ModifierState | None = None,
-                 listener_factory: Callable[[Callable[[object], None], Callable[[object], None]],
-                                            _Listener] = _pynput_listener) -> None:
+                 listener_factory: ListenerFactory = _pynput_listener,
+                 on_died: Callable[[], None] | None = None) -> None:
         self._matcher = HotkeyMatcher(combos)
         self._on_hotkey = on_hotkey
         self._modifier_state = modifier_state
         self._factory = listener_factory
+        self._on_died = on_died
         self._listener: _Listener | None = None
+        self._ended_by_itself = False
 
     def start(self) -> None:
         """Start listening (again); raises what pynput raises when there is no keyboard to listen to."""
         self.stop()
         self._matcher.reset()
-        self._listener = self._factory(self._on_press, self._on_release)
-        self._listener.start()
+        self._ended_by_itself = False
+        self._listener = listener = self._factory(self._on_press, self._on_release,
+                                                  lambda: self._ended(listener))
+        listener.start()
+
+    def _ended(self, listener: _Listener) -> None:
+        if listener is not self._listener:
+            return  # stopped on purpose, or replaced
+        self._ended_by_itself = True  # its thread is still finishing: its is_alive() still says True
+        if self._on_died is not None:
+            self._on_died()
 
     def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        listener, self._listener = self._listener, None  # forgotten first: its end is then no death
+        if listener is not None:
+            listener.stop()
 
     def is_alive(self) -> bool:
-        return self._listener is not None and self._listener.is_alive()
+        return self._listener is not None and self._listener.is_alive() and not self._ended_by_itself
 
     def ensure_running(self) -> bool:
-        """Restart a listener whose thread died (it says so only in its thread); True when it had to."""
-        if self._listener is None or self._listener.is_alive():
+        """Restart a listener that ended by itself; True when it had to."""
+        if self._listener is None or self.is_alive():
             return False
         self.start()
         return True

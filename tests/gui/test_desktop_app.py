@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app import ipc
@@ -284,6 +285,54 @@ def test_quit_completes_when_the_hotkey_listener_fails_to_stop(qtbot: QtBot, qap
     monkeypatch.setattr(qapp, "quit", lambda: quits.append(True))
     app.quit()  # a SIGTERM at logout lands here
     assert quits == [True] and app.ipc is not None and not app.ipc._server.isListening()
+
+
+
+def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
+        qtbot: QtBot, wayguide: Wayguide, capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    from app.hotkeys import Combo
+    from app.platform.hotkey_listener import HotkeyListener
+
+    class Listener:
+        def __init__(self, on_end: Any) -> None:
+            self.on_end, self.alive = on_end, False
+
+        def start(self) -> None:
+            self.alive = True
+
+        def stop(self) -> None:
+            self.alive = False
+
+        def is_alive(self) -> bool:
+            return self.alive
+
+        def die(self) -> None:  # on the listener's own thread, as pynput's thread ends
+            thread = threading.Thread(target=self.on_end)
+            thread.start()
+            thread.join()
+            self.alive = False
+
+    made: list[Listener] = []
+
+    def factory(on_press: Any, on_release: Any, on_end: Any) -> Listener:
+        made.append(Listener(on_end))
+        return made[-1]
+
+    wayguide.listener = HotkeyListener([Combo.parse("ctrl+alt+space")], lambda combo: None, None,
+                                       factory, on_died=wayguide.listenerDied.emit)
+    wayguide.listener.start()
+    repeating = [t for t in wayguide.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
+    assert not repeating  # nothing wakes an idle app
+    for restarts in (1, 2, 3):
+        made[-1].die()
+        qtbot.waitUntil(lambda: len(made) == restarts + 1)  # noqa: B023
+        assert made[-1].alive
+    assert capsys.readouterr().err.count("had stopped and was restarted") == 3
+    made[-1].die()
+    qtbot.waitUntil(lambda: wayguide.listener is None)
+    assert len(made) == 4 and "giving up" in capsys.readouterr().err
 
 
 

@@ -75,8 +75,9 @@ def test_key_name(key: object, platform: str, name: str) -> None:
 
 
 class FakeListener:
-    def __init__(self, on_press: Callable[[object], None], on_release: Callable[[object], None]) -> None:
-        self.on_press, self.on_release = on_press, on_release
+    def __init__(self, on_press: Callable[[object], None], on_release: Callable[[object], None],
+                 on_end: Callable[[], None]) -> None:
+        self.on_press, self.on_release, self.on_end = on_press, on_release, on_end
         self.alive = False
         self.stopped = False
 
@@ -85,6 +86,12 @@ class FakeListener:
 
     def stop(self) -> None:
         self.alive, self.stopped = False, True
+        self.on_end()  # pynput's thread ends after stop() too
+
+    def die(self) -> None:
+        """The thread ends by itself, calling on_end while it is still alive, as a real thread does."""
+        self.on_end()
+        self.alive = False
 
     def is_alive(self) -> bool:
         return self.alive
@@ -100,14 +107,18 @@ class Harness:
     def __init__(self, modifier_state: Callable[[], frozenset[str] | None] | None = None,
                  on_hotkey: Callable[[Combo], None] | None = None) -> None:
         self.fired: list[str] = []
+        self.died = 0
         self.listeners: list[FakeListener] = []
         self.hotkeys = HotkeyListener([Combo.parse("ctrl+alt+space")],
                                       on_hotkey or (lambda c: self.fired.append(str(c))),
-                                      modifier_state, self._factory)
+                                      modifier_state, self._factory, on_died=self._died)
 
-    def _factory(self, on_press: Callable[[object], None],
-                 on_release: Callable[[object], None]) -> FakeListener:
-        self.listeners.append(FakeListener(on_press, on_release))
+    def _died(self) -> None:
+        self.died += 1
+
+    def _factory(self, on_press: Callable[[object], None], on_release: Callable[[object], None],
+                 on_end: Callable[[], None]) -> FakeListener:
+        self.listeners.append(FakeListener(on_press, on_release, on_end))
         return self.listeners[-1]
 
     @property
@@ -163,7 +174,8 @@ def test_ensure_running_restarts_a_dead_listener_with_a_clean_slate() -> None:
     h.listener.on_press(Key.ctrl)
     h.listener.on_press(Key.alt)
     assert h.hotkeys.ensure_running() is False
-    h.listener.alive = False                            # the thread died
+    h.listener.die()
+    assert h.died == 1
     assert not h.hotkeys.is_alive()
     assert h.hotkeys.ensure_running() is True
     assert len(h.listeners) == 2 and h.hotkeys.is_alive()
@@ -178,6 +190,26 @@ def test_stop() -> None:
     h.hotkeys.stop()
     assert first.stopped and not h.hotkeys.is_alive()
     assert h.hotkeys.ensure_running() is False
+    assert h.died == 0                                  # stopped on purpose: no death to report
+
+
+def test_a_death_is_told_at_once_even_while_the_thread_still_finishes() -> None:
+    h = Harness()
+    h.hotkeys.start()
+    alive_when_told: list[bool] = []
+    h.hotkeys._on_died = lambda: alive_when_told.append(h.hotkeys.is_alive())
+    h.listener.die()                                    # on_end runs while the thread is still alive
+    assert alive_when_told == [False]
+    assert h.hotkeys.ensure_running() is True and h.hotkeys.is_alive()
+
+
+def test_a_replaced_listener_ending_is_no_death() -> None:
+    h = Harness()
+    h.hotkeys.start()
+    h.hotkeys.start()                                   # e.g. the hotkey changed in Settings
+    assert h.listeners[0].stopped and h.died == 0
+    h.listeners[0].die()
+    assert h.died == 0 and h.hotkeys.is_alive()
 
 
 @pytest.mark.parametrize(("mask", "modifiers"), [
