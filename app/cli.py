@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import difflib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -14,6 +11,8 @@ from typing import TYPE_CHECKING, TextIO
 from app import __version__
 
 if TYPE_CHECKING:
+    import argparse
+
     from app.diagnostics import Diagnostic
     from app.library import Library
     from app.paths import Paths
@@ -24,6 +23,8 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="wayguide",
         description="Task wizards beside the business application: glass box or black box.",
@@ -68,6 +69,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
+    if not (sys.argv[1:] if argv is None else argv):  # the tray app: nothing else on the way to it
+        from app.desktop import main as desktop_main
+
+        return desktop_main()
     args = _parser().parse_args(argv)
     if args.command == "toggle":  # the hot path: nothing heavy imported
         return _toggle(err)
@@ -83,6 +88,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "validate":
         return _validate(args.paths, args.quiet, paths, out, err)
     if args.command == "schema":
+        import json
+
         from app.model import json_schema
 
         out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
@@ -251,6 +258,8 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
             "roles": e.wizard.roles, "source": str(e.path), "layer": e.layer,
             "revision": e.revision, **({"reason": reasons[e.id]} if e.id in reasons else {}),
         } for e in entries]
+        import json
+
         out.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     if not entries:
@@ -269,6 +278,8 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     library = _library(paths, err)
     entry = library.get(wizard_id)
     if entry is None:
+        import difflib
+
         close = difflib.get_close_matches(wizard_id, library.ids(), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else " (see: wayguide list)"
         err.write(f"wayguide: error: no wizard with id '{wizard_id}'{hint}\n")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the tray must appear fast: everything else is imported afte
     from app.policy import Policy
     from app.settings import Settings
     from app.usage import UsageConfig
+    from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
     from overlays.panel import Panel
 
@@ -90,7 +91,6 @@ class Wayguide(QObject):
         makes the input watcher (default: the one for this desktop); `autostart` is where "start at
         login" is switched (default: this OS's, app/autostart.py)."""
         super().__init__()
-        from app.usage import Recorder
         from overlays.tray import Tray, app_icon
 
         self.app = app
@@ -129,8 +129,7 @@ class Wayguide(QObject):
         self._performer: Performer | None = None
         self._monitor: ActivityMonitor | None = None
         self._no_automation = ""
-        self.usage = Recorder()
-        """Usage data: fed from `_start`, `dispatch` and the panel's "Why?" and search."""
+        self._usage: Recorder | None = None
         self._opened_by = "panel"
         self._warmed = False
         self._unavailable: str | None = None
@@ -147,6 +146,16 @@ class Wayguide(QObject):
         self.tray.quitRequested.connect(self.quit)
         if self.tray.available():
             self.tray.show()
+
+    @property
+    def usage(self) -> Recorder:
+        """Usage data: fed from `_start`, `dispatch` and the panel's "Why?" and search; made after
+        the tray shows."""
+        if self._usage is None:
+            from app.usage.recorder import Recorder
+
+            self._usage = Recorder()
+        return self._usage
 
     # --------------------------------------------------------------- start-up
 
@@ -1032,19 +1041,30 @@ def _ready_marker(path: str, stage: str) -> None:
 
 def _quit_on_signals(wayguide: Wayguide) -> None:
     """SIGTERM (logout, `kill`) and SIGINT quit cleanly. Python runs signal handlers only when it
-    gets control, so the signal also wakes Qt's event loop through a socket it watches."""
+    gets control, so the signal also wakes Qt's event loop through a pipe (a socket on Windows,
+    where set_wakeup_fd takes only those) that it watches."""
     import signal
-    import socket
 
     from PySide6.QtCore import QSocketNotifier
 
-    receiver, sender = socket.socketpair()
-    for end in (receiver, sender):
-        end.setblocking(False)
-    signal.set_wakeup_fd(sender.fileno())
-    notifier = QSocketNotifier(receiver.fileno(), QSocketNotifier.Type.Read, wayguide)
-    notifier.activated.connect(lambda: receiver.recv(64))
-    wayguide._signal_ends = (receiver, sender)  # kept open as long as the app lives
+    if sys.platform == "win32":
+        import socket
+
+        receiver, sender = socket.socketpair()
+        for end in (receiver, sender):
+            end.setblocking(False)
+        read_end, write_end = receiver.fileno(), sender.fileno()
+        drain: Callable[[], object] = lambda: receiver.recv(64)  # noqa: E731
+        wayguide._signal_ends = (receiver, sender)  # kept open as long as the app lives
+    else:
+        read_end, write_end = os.pipe()
+        for fd in (read_end, write_end):
+            os.set_blocking(fd, False)
+        drain = lambda: os.read(read_end, 64)  # noqa: E731
+        wayguide._signal_ends = (read_end, write_end)
+    signal.set_wakeup_fd(write_end)
+    notifier = QSocketNotifier(read_end, QSocketNotifier.Type.Read, wayguide)
+    notifier.activated.connect(drain)
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: wayguide.quit())
 
