@@ -17,7 +17,13 @@ from app.usage.events import RUN_ENDS, UsageEvent, new_id
 __all__ = ["DB_NAME", "SCHEMA_VERSION", "Store", "StoreError", "connect", "person_id"]
 
 DB_NAME = "usage.sqlite3"
-MAX_BATCH = 2000
+MAX_BATCH = 250
+"""Events per transaction: the writer holds the GIL for about a millisecond per batch."""
+YIELD_S = 0.0002
+"""The writer's pause between batches while more are queued. The GIL would not hand over by
+itself: a thread waiting for it sets a drop request only after 5 ms (sys.getswitchinterval())
+without the GIL changing hands, and the writer's sqlite calls give it up and take it back at
+every row, so the GUI thread could wait 5 ms and more behind a flood of events."""
 WRITE_ATTEMPTS = 3
 
 _COLUMNS = tuple(f.name for f in fields(UsageEvent))
@@ -177,6 +183,8 @@ class Store:
             if any(item is _STOP for item in batch):
                 conn.close()
                 return
+            if not self._queue.empty():
+                time.sleep(YIELD_S)
 
     def _fail(self, message: str) -> None:
         if message != self.error:
