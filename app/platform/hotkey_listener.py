@@ -106,7 +106,9 @@ class HotkeyListener:
 
     def stop(self) -> None:
         listener, self._listener = self._listener, None  # forgotten first: its end is then no death
-        if listener is not None:
+        if listener is not None and not self._ended_by_itself:
+            # pynput's stop() of a listener whose thread failed while starting (no RECORD extension)
+            # waits forever for it to become ready: one that ended by itself has nothing to stop
             listener.stop()
 
     def is_alive(self) -> bool:

@@ -201,6 +201,7 @@ def test_a_death_is_told_at_once_even_while_the_thread_still_finishes() -> None:
     h.listener.die()                                    # on_end runs while the thread is still alive
     assert alive_when_told == [False]
     assert h.hotkeys.ensure_running() is True and h.hotkeys.is_alive()
+    assert not h.listeners[0].stopped  # pynput's stop() of a dead listener can wait forever: not called
 
 
 def test_a_replaced_listener_ending_is_no_death() -> None:
