@@ -80,9 +80,9 @@ def _day(at: float, t: gettext.NullTranslations) -> str:
     return t.gettext("%(day)02d %(month)s") % {"day": day.day, "month": t.gettext(_MONTHS[day.month - 1])}
 
 
-def _word(words: dict[str, str], value: str, t: gettext.NullTranslations) -> str:
-    """A recorded value (outcome, mode) in words; one this Wayguide has no word for, as it is."""
-    return t.gettext(words[value]) if value in words else value
+def _words(words: dict[str, str], t: gettext.NullTranslations) -> dict[str, str]:
+    """Recorded values (outcomes, modes) in words; one this Wayguide has no word for shows as it is."""
+    return {value: t.gettext(word) for value, word in words.items()}
 
 
 def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
@@ -108,13 +108,14 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
         def y(seconds: float) -> float:
             return PLOT_H - PAD / 2 - (PLOT_H - PAD) * seconds / high
 
+        tip = t.gettext("%(when)s: %(outcome)s, %(duration)s, %(mode)s")
+        outcomes, modes = _words(_OUTCOMES, t), _words(_MODES, t)
         for r in runs:
             when = dt.datetime.fromtimestamp(r.at).strftime("%Y-%m-%d %H:%M")
             kind = "done" if r.outcome == "completed" else "stopped"
-            tip = t.gettext("%(when)s: %(outcome)s, %(duration)s, %(mode)s") % {
-                "when": when, "outcome": _word(_OUTCOMES, r.outcome, t),
-                "duration": _seconds(r.seconds, t), "mode": _word(_MODES, r.mode, t)}
-            points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind, tip))
+            points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind, tip % {
+                "when": when, "outcome": outcomes.get(r.outcome, r.outcome),
+                "duration": _seconds(r.seconds, t), "mode": modes.get(r.mode, r.mode)}))
         for i in range(5):
             at = t0 + span * i / 4
             x_ticks.append(Tick(round(x(at), 1), _day(at, t)))
