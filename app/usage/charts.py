@@ -57,6 +57,8 @@ class Chart:
     median_y: float | None
     stop_title: str
     """The title of the step where most unfinished runs stop ("" when none stopped)."""
+    pad_left: int = PAD_LEFT
+    """Room left of the durations plot for its longest axis label (longer in some languages)."""
 
 
 _MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
@@ -97,13 +99,16 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
     x_ticks: list[Tick] = []
     y_ticks: list[Tick] = []
     median_y = None
+    pad_left = PAD_LEFT
     if runs:
         t0, t1 = runs[0].at, runs[-1].at
         span = max(t1 - t0, 1.0)
         high = max(r.seconds for r in runs) or 1.0
+        labels = [_short(high * i / 4, t) for i in range(5)]
+        pad_left = max(PAD_LEFT, 8 * max(len(label) for label in labels))  # ~8 px a character
 
         def x(at: float) -> float:
-            return PAD_LEFT + (PLOT_W - PAD_LEFT - 30) * (at - t0) / span
+            return pad_left + (PLOT_W - pad_left - 30) * (at - t0) / span
 
         def y(seconds: float) -> float:
             return PLOT_H - PAD / 2 - (PLOT_H - PAD) * seconds / high
@@ -119,12 +124,13 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
         for i in range(5):
             at = t0 + span * i / 4
             x_ticks.append(Tick(round(x(at), 1), _day(at, t)))
-            y_ticks.append(Tick(round(y(high * i / 4), 1), _short(high * i / 4, t)))
+            y_ticks.append(Tick(round(y(high * i / 4), 1), labels[i]))
         if w.median_seconds is not None:
             median_y = round(y(w.median_seconds), 1)
     titles = {s.step: s.title for s in w.steps}
     stop = titles.get(w.stops[0][0], w.stops[0][0]) if w.stops else ""
-    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop)
+    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop,
+                 pad_left)
 
 
 def render_html(report: Report, translations: gettext.NullTranslations | None = None) -> str:
@@ -144,4 +150,4 @@ def render_html(report: Report, translations: gettext.NullTranslations | None = 
     return template.render(report=report, charts=[_chart(w, t) for w in report.wizards],
                            generated=generated, seconds=lambda v: _seconds(v, t), lang=language(t),
                            funnel_width=FUNNEL_WIDTH, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT,
-                           plot_w=PLOT_W, plot_h=PLOT_H, pad=PAD, pad_left=PAD_LEFT)
+                           plot_w=PLOT_W, plot_h=PLOT_H, pad=PAD)

@@ -212,3 +212,9 @@ def test_without_a_catalogue_the_report_is_english(tmp_path: Path, monkeypatch: 
     assert type(load(tmp_path)) is gettext.NullTranslations
     page = html(report())  # the person's locale, looked up in resources/locale
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">') and "<h1>Wayguide insights</h1>" in page
+
+
+def test_longer_axis_labels_get_room_left_of_the_plot() -> None:
+    english, marked = html(report(), gettext.NullTranslations()), html(report(), Marked())
+    assert '<line class="axis" x1="64" ' in english  # "2:50 min": fits the usual margin
+    assert '<line class="axis" x1="80" ' in marked and ">«2:50 min»</text>" in marked
