@@ -7,13 +7,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from Xlib import X
-from Xlib.ext import xtest
 
-from app.platform.x11_input import X11Injector, keysym_for
+from app.platform.x11_input import X11Injector, _KeyEvents, keysym_for
 from tests.desktop.xdesktop import Desktop, wait_for
 
 TEXT = (
@@ -107,19 +105,19 @@ def test_typing_into_mousepad_and_saving_with_ctrl_s(desktop: Desktop, injector:
 def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
         desktop: Desktop, injector: X11Injector, monkeypatch: pytest.MonkeyPatch) -> None:
     keymap = injector.keymap_snapshot()
-    real = xtest.fake_input
+    real = _KeyEvents.send
     failed: list[int] = []
 
-    def fake_input(display: Any, event_type: int, detail: int = 0) -> None:
+    def send(keys: _KeyEvents, event_type: int, detail: int) -> None:
         if event_type == X.KeyRelease and not failed:  # 'A' is down with Shift, 'Ä' is remapped
             failed.append(detail)
             raise ConnectionError("unplugged")
-        real(display, event_type, detail)
+        real(keys, event_type, detail)
 
     with started(desktop, ["xterm", "-title", "typing-failure", "-e", "sh", "-c", "cat > /dev/null"],
                  UTF8):
         focus(desktop, desktop.wait_window(name="^typing-failure$"))
-        monkeypatch.setattr(xtest, "fake_input", fake_input)
+        monkeypatch.setattr(_KeyEvents, "send", send)
         with pytest.raises(ConnectionError):
             injector.type_text("AÄ")
         monkeypatch.undo()
