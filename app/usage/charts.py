@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from app.usage.report import Report, WizardStats
+from app.usage.i18n import N_, language, load
+from app.usage.report import Report, WizardStats, _seconds
 
 __all__ = ["render_html"]
 
@@ -57,72 +57,97 @@ class Chart:
     median_y: float | None
     stop_title: str
     """The title of the step where most unfinished runs stop ("" when none stopped)."""
+    pad_left: int = PAD_LEFT
+    """Room left of the durations plot for its longest axis label (longer in some languages)."""
 
 
-def _seconds(value: float | None) -> str:
-    from app.usage.report import _seconds as fmt
+_MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"), N_("Aug"),
+           N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+_OUTCOMES = {"completed": N_("completed"), "exited": N_("exited"), "failed": N_("failed"),
+             "abandoned": N_("abandoned"), "running": N_("running")}
+_MODES = {"glass": N_("glass box"), "black": N_("black box")}
 
-    return fmt(value)
 
-
-def _short(seconds: float) -> str:
+def _short(seconds: float, t: gettext.NullTranslations) -> str:
     """An axis label: "45 s", "2:05 min"."""
     if seconds < 60:
-        return f"{seconds:.0f} s"
+        return t.gettext("%(seconds)s s") % {"seconds": f"{seconds:.0f}"}
     minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes}:{rest:02d} min"
+    return t.gettext("%(minutes)d:%(seconds)02d min") % {"minutes": minutes, "seconds": rest}
 
 
-def _chart(w: WizardStats) -> Chart:
+def _day(at: float, t: gettext.NullTranslations) -> str:
+    """An axis label: "07 Mar"."""
+    day = dt.datetime.fromtimestamp(at)
+    return t.gettext("%(day)02d %(month)s") % {"day": day.day, "month": t.gettext(_MONTHS[day.month - 1])}
+
+
+def _words(words: dict[str, str], t: gettext.NullTranslations) -> dict[str, str]:
+    """Recorded values (outcomes, modes) in words; one this Wayguide has no word for shows as it is."""
+    return {value: t.gettext(word) for value, word in words.items()}
+
+
+def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
     bars = []
     top = max([w.runs, *(s.reached for s in w.steps)]) or 1
     for i, s in enumerate(w.steps):
         bars.append(Bar(i * (BAR_HEIGHT + 8), s.title, s.reached, f"{s.reached / top:.0%}",
                         max(1.0, FUNNEL_WIDTH * s.reached / top), FUNNEL_WIDTH * s.stopped_here / top,
-                        s.stopped_here, _seconds(s.median_seconds)))
+                        s.stopped_here, _seconds(s.median_seconds, t)))
     runs = w.runs_over_time[-MAX_POINTS:]
     points: list[Point] = []
     x_ticks: list[Tick] = []
     y_ticks: list[Tick] = []
     median_y = None
+    pad_left = PAD_LEFT
     if runs:
         t0, t1 = runs[0].at, runs[-1].at
         span = max(t1 - t0, 1.0)
         high = max(r.seconds for r in runs) or 1.0
+        labels = [_short(high * i / 4, t) for i in range(5)]
+        pad_left = max(PAD_LEFT, 8 * max(len(label) for label in labels))  # ~8 px a character
 
         def x(at: float) -> float:
-            return PAD_LEFT + (PLOT_W - PAD_LEFT - 30) * (at - t0) / span
+            return pad_left + (PLOT_W - pad_left - 30) * (at - t0) / span
 
         def y(seconds: float) -> float:
             return PLOT_H - PAD / 2 - (PLOT_H - PAD) * seconds / high
 
+        tip = t.gettext("%(when)s: %(outcome)s, %(duration)s, %(mode)s")
+        outcomes, modes = _words(_OUTCOMES, t), _words(_MODES, t)
         for r in runs:
             when = dt.datetime.fromtimestamp(r.at).strftime("%Y-%m-%d %H:%M")
             kind = "done" if r.outcome == "completed" else "stopped"
-            points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind,
-                                f"{when}: {r.outcome}, {_seconds(r.seconds)}, {r.mode} box"))
+            points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind, tip % {
+                "when": when, "outcome": outcomes.get(r.outcome, r.outcome),
+                "duration": _seconds(r.seconds, t), "mode": modes.get(r.mode, r.mode)}))
         for i in range(5):
             at = t0 + span * i / 4
-            x_ticks.append(Tick(round(x(at), 1), dt.datetime.fromtimestamp(at).strftime("%d %b")))
-            y_ticks.append(Tick(round(y(high * i / 4), 1), _short(high * i / 4)))
+            x_ticks.append(Tick(round(x(at), 1), _day(at, t)))
+            y_ticks.append(Tick(round(y(high * i / 4), 1), labels[i]))
         if w.median_seconds is not None:
             median_y = round(y(w.median_seconds), 1)
     titles = {s.step: s.title for s in w.steps}
     stop = titles.get(w.stops[0][0], w.stops[0][0]) if w.stops else ""
-    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop)
+    return Chart(w, bars, max(1, len(bars)) * (BAR_HEIGHT + 8), points, x_ticks, y_ticks, median_y, stop,
+                 pad_left)
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, translations: gettext.NullTranslations | None = None) -> str:
+    """The page in the language of `translations` (default: the person's locale, else English)."""
     import jinja2
+    import jinja2.ext
 
     from app.paths import bundled_dir
 
+    t = load() if translations is None else translations
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(bundled_dir("resources")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined, extensions=[jinja2.ext.i18n])
+    env.install_gettext_translations(t, newstyle=True)  # type: ignore[attr-defined]
     template = env.get_template("report.html.j2")
     generated = dt.datetime.fromtimestamp(report.generated_at).strftime("%Y-%m-%d %H:%M")
-    return template.render(report=report, charts=[_chart(w) for w in report.wizards],
-                           generated=generated, seconds=_seconds, funnel_width=FUNNEL_WIDTH,
-                           label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT, plot_w=PLOT_W,
-                           plot_h=PLOT_H, pad=PAD, pad_left=PAD_LEFT)
+    return template.render(report=report, charts=[_chart(w, t) for w in report.wizards],
+                           generated=generated, seconds=lambda v: _seconds(v, t), lang=language(t),
+                           funnel_width=FUNNEL_WIDTH, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT,
+                           plot_w=PLOT_W, plot_h=PLOT_H, pad=PAD)

@@ -5,6 +5,7 @@ JSON or one self-contained HTML file."""
 from __future__ import annotations
 
 import csv
+import gettext
 import io
 import json
 import math
@@ -205,13 +206,17 @@ def _percentile(values: Sequence[float], q: float) -> float | None:
 # ------------------------------------------------------------------ formats
 
 
-def _seconds(value: float | None) -> str:
+_ENGLISH = gettext.NullTranslations()
+
+
+def _seconds(value: float | None, t: gettext.NullTranslations = _ENGLISH) -> str:
+    """A duration for people: "12.5 s", "1 min 23 s" (translated through `t`)."""
     if value is None:
         return "–"
     if value < 60:
-        return f"{value:.1f} s"
+        return t.gettext("%(seconds)s s") % {"seconds": f"{value:.1f}"}
     minutes, seconds = divmod(round(value), 60)
-    return f"{minutes} min {seconds:02d} s"
+    return t.gettext("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}
 
 
 def table(report: Report) -> str:
@@ -277,11 +282,12 @@ def json_text(report: Report) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def html(report: Report) -> str:
-    """One self-contained page: inline CSS and SVG, nothing fetched."""
+def html(report: Report, translations: gettext.NullTranslations | None = None) -> str:
+    """One self-contained page: inline CSS and SVG, nothing fetched; in the person's language
+    unless `translations` says otherwise."""
     from app.usage.charts import render_html
 
-    return render_html(report)
+    return render_html(report, translations)
 
 
 def render(report: Report, fmt: str) -> str:
