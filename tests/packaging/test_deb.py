@@ -86,6 +86,10 @@ def test_the_frozen_command_line(installed: Installed, tmp_path: Path) -> None:
     assert json.loads(run("schema").stdout) == schema
     doctor = run("doctor").stdout
     assert f"{installed.root}/etc/wayguide/policy.yaml (WAYGUIDE_POLICY; nothing set: the defaults)" in doctor
+    page = tmp_path / "insights.html"  # what "Insights" in the tray opens: the template must be bundled
+    done = run("report", "--format", "html", "--out", str(page))
+    assert done.returncode == 0, done.stderr
+    assert page.read_text().startswith("<!DOCTYPE html>") and "Wayguide insights" in page.read_text()
 
 
 def test_the_frozen_app_docks_in_the_tray_and_toggles(desktop: Desktop, installed: Installed,
