@@ -78,10 +78,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _toggle(err)
     if args.command == "run":
         return _run(args, out, err)
-    if args.command is None:
-        from app.desktop import main as desktop_main
-
-        return desktop_main()
     from app.paths import Paths
 
     paths = Paths.from_env()

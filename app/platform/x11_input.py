@@ -172,7 +172,9 @@ class _Prebuilt:
 
 class _KeyEvents:
     """XTEST key presses and releases, each one's request bytes made once per keycode: python-xlib makes
-    every request anew, which was half the time typing took."""
+    every request anew, which was half the time typing took. This leans on python-xlib's request internals
+    (`FakeInput._request`, `Display.send_request`, a request's `_binary`); the desktop typing tests fail
+    loudly if a python-xlib release changes them."""
 
     def __init__(self, display: Any) -> None:
         self._display = display
