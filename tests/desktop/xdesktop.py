@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -27,14 +28,6 @@ def wait_for(condition: Callable[[], T], timeout: float = 10.0, what: str = "con
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(interval)
-
-
-def _free_display() -> int:
-    for number in range(90, 200):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(
-                f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError("no free X display number")
 
 
 @dataclass
@@ -129,21 +122,47 @@ class Desktop:
                 process.kill()
 
 
+def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float = 10) -> int:
+    """The display number Xvfb writes to `fd` (a line) once it is ready."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while not data.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or xvfb.poll() is not None:
+            raise RuntimeError("Xvfb did not start (no display number)")
+        if select.select([fd], [], [], remaining)[0]:
+            chunk = os.read(fd, 16)
+            if not chunk:
+                raise RuntimeError("Xvfb did not start (no display number)")
+            data += chunk
+    return int(data)
+
+
 def start_desktop(without: Sequence[str] = ()) -> Desktop:
     """Xvfb, openbox and trayer on a free display; `without`: X extensions to leave out ("XTEST")."""
     missing = [t for t in ("Xvfb", "openbox", "trayer", "xdotool", "xterm", "import")
                if shutil.which(t) is None]
     if missing:
         raise RuntimeError(f"missing {', '.join(missing)}: run scripts/setup")
-    number = _free_display()
-    desktop = Desktop(f":{number}")
     off = [arg for name in without for arg in ("-extension", name)]
-    xvfb = subprocess.Popen(["Xvfb", desktop.display, "-screen", "0", "1920x1080x24",
+    # Xvfb picks a free display number itself and writes it to the pipe once it accepts connections:
+    # several test runs (CI, parallel worktrees) starting at once never race for the same number.
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
                              "-nolisten", "tcp", *off], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+    os.close(write_end)
+    try:
+        number = _read_display_number(read_end, xvfb)
+    except BaseException:
+        xvfb.kill()
+        xvfb.wait()
+        raise
+    finally:
+        os.close(read_end)
+    desktop = Desktop(f":{number}")
     desktop.processes.append(xvfb)
     try:
-        wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
         desktop.spawn(["openbox", "--sm-disable"])
         wait_for(lambda: desktop.root_property("_NET_SUPPORTING_WM_CHECK") is not None, 10,
                  "openbox")
