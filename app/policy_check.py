@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.diagnostics import Diagnostic
+from app.diagnostics import Diagnostic, quote
 from app.loader import validate_document
 from app.paths import Paths
 from app.policy import Checked, Credentials, Lrs, Policy, Run, Usage
@@ -35,14 +35,15 @@ def _setting_name(name: str) -> str:
     if name not in SETTING_NAMES:
         close = difflib.get_close_matches(name, SETTING_NAMES, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(SETTING_NAMES)
-        raise ValueError(f"unknown setting '{name}' ({hint})")
+        raise ValueError(f"unknown setting {quote(name)} ({hint})")
     return name
 
 
 def _absolute(path: Path) -> Path:
     path = path.expanduser()
     if not path.is_absolute():
-        raise ValueError(f"'{path}' is not an absolute path (write the full path, e.g. /srv/wizards)")
+        raise ValueError(f"{quote(str(path))} is not an absolute path "
+                         "(write the full path, e.g. /srv/wizards)")
     return path
 
 
@@ -100,7 +101,7 @@ class _Lrs(_Section):
     @model_validator(mode="after")
     def _web(self) -> _Lrs:
         if not self.endpoint.startswith(("https://", "http://")):
-            raise ValueError(f"'endpoint': not a web address: {self.endpoint!r} (write https://…)")
+            raise ValueError(f"'endpoint': not a web address: {quote(self.endpoint)} (write https://…)")
         return self
 
 
