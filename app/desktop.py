@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
+from app.files import read_regular
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
@@ -1001,9 +1002,9 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def _text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read(FILE_READ_LIMIT)
+    try:  # never a FIFO or device (it would block the GUI thread)
+        raw = read_regular(path, FILE_READ_LIMIT * 4)
+        return raw.decode("utf-8", errors="replace")[:FILE_READ_LIMIT]
     except OSError:
         return None
 

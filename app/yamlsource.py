@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from app.diagnostics import quote
+from app.files import NotRegularFile, read_regular
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes", "read_yaml",
@@ -147,16 +149,18 @@ def read_yaml(path: Path) -> Located:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a wizard file, refusing large files before reading them."""
+    """The bytes of a wizard file, refusing large files before reading them, and anything that is
+    not a regular file (a FIFO, a device) without opening it."""
     try:
         size = os.stat(path).st_size
-        if size > MAX_BYTES:
+        if size > MAX_BYTES and stat.S_ISREG(os.stat(path).st_mode):
             raise SourceError(
                 f"file is too large ({size // 1024} KiB; the limit is {MAX_BYTES // 1024} KiB)",
                 hint="split it into several wizards",
             )
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", hint="a wizard is a regular file") from None
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # grew while we looked
