@@ -17,7 +17,8 @@ from app.diagnostics import quote
 from app.files import NotRegularFile, read_regular
 
 __all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes", "read_yaml",
+    "MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes",
+    "read_yaml",
 ]
 
 MAX_BYTES = 512 * 1024
@@ -25,6 +26,9 @@ MAX_BYTES = 512 * 1024
 MAX_NODES = 20_000
 """Most values a document may expand to (counting every alias use): stops "billion laughs"."""
 MAX_DEPTH = 64
+MAX_INT = 2**63 - 1
+"""Larger whole numbers are refused: no wizard needs one, and one of 4,300+ digits cannot even be
+printed (int-to-text conversion is limited)."""
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -238,7 +242,13 @@ def _scalar_value(node: ScalarNode) -> Any:
     if fn is None:
         raise _unsupported(node)
     try:
-        return fn(_constructor, node)
+        value = fn(_constructor, node)
+        if node.tag == _INT and not -MAX_INT <= value <= MAX_INT:
+            raise SourceError(
+                f"{quote(node.value)} is too large a number", node.start_mark.line + 1,
+                node.start_mark.column + 1, "quote it to keep it as text",
+            )
+        return value
     except (ValueError, KeyError, TypeError, OverflowError) as exc:
         too_long = "digits" in str(exc)
         raise SourceError(
