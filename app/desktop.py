@@ -360,7 +360,7 @@ class Wayguide(QObject):
         assert self.library is not None
         wanted = {str(p) for p in self.library.watched_paths()}
         for layer in self.library.layers:  # a folder created later is picked up by its parent
-            if not layer.path.exists() and layer.path.parent.exists():
+            if not os.path.exists(layer.path) and os.path.exists(layer.path.parent):  # never raise
                 wanted.add(str(layer.path.parent))
         current = set(self._watcher.files()) | set(self._watcher.directories())
         if current - wanted:

@@ -111,7 +111,8 @@ class Library:
                     skipped.setdefault(path, signature)
                 else:
                     found.setdefault(path, (signature, index))
-        self._skipped = [Diagnostic(path, 1, 1, "error", why, "a wizard is a regular file")
+        self._skipped = [Diagnostic(path, 1, 1, "error", why, "a wizard is a regular file"
+                                    if why.startswith("not a regular file") else None)
                          for path, why in sorted(skipped.items()) if path not in found]
         changed = [p for p in self._files if p not in found]
         for path in changed:
@@ -138,7 +139,7 @@ class Library:
                 return self.refresh()
             try:
                 st = os.stat(path)
-            except OSError:
+            except (OSError, ValueError):
                 st = None
             if st is None or not stat.S_ISREG(st.st_mode):  # gone, or no longer a regular file
                 if self._files.pop(path, None) is not None:
@@ -164,7 +165,7 @@ class Library:
 
     def watched_paths(self) -> list[Path]:
         """The folders and files a watcher should follow (existing layer folders and their files)."""
-        folders = {layer.path for layer in self.layers if layer.path.is_dir()}
+        folders = {layer.path for layer in self.layers if os.path.isdir(layer.path)}  # never raises
         folders |= {Path(p).parent for p in self._files}
         return sorted(folders) + [Path(p) for p in self._files]
 
@@ -255,8 +256,8 @@ def _scan(root: Path) -> Iterator[tuple[str, Signature | Skipped]]:
         st = os.stat(root)
     except FileNotFoundError:
         return
-    except OSError as exc:
-        yield str(root), f"cannot read: {exc.strerror or exc}"
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        yield str(root), f"cannot read: {getattr(exc, 'strerror', None) or exc}"
         return
     if not stat.S_ISDIR(st.st_mode):
         yield str(root), _signature(st) if stat.S_ISREG(st.st_mode) else _not_regular(st.st_mode)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["Paths"]
+__all__ = ["Paths", "expand_user"]
 
 APP = "wayguide"
 
@@ -29,7 +29,7 @@ class Paths:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
         env = os.environ if env is None else env
-        extra = tuple(Path(p).expanduser() for p in env.get("WAYGUIDE_WIZARDS", "").split(
+        extra = tuple(expand_user(Path(p)) for p in env.get("WAYGUIDE_WIZARDS", "").split(
             os.pathsep) if p)
         return cls(
             config_dir=Path(env.get("WAYGUIDE_CONFIG_DIR") or platformdirs.user_config_dir(APP)),
@@ -44,6 +44,15 @@ class Paths:
     @property
     def user_wizards(self) -> Path:
         return self.data_dir / "wizards"
+
+
+def expand_user(path: Path) -> Path:
+    """`~` and `~user` expanded; a path naming a user who does not exist stays as written (it then
+    names no folder, and the library reports nothing there) instead of raising."""
+    try:
+        return path.expanduser()
+    except (RuntimeError, KeyError):
+        return path
 
 
 def bundled_dir(name: str) -> Path:

@@ -240,3 +240,22 @@ def test_symlinked_files_and_folders_still_load(tmp_path: Path) -> None:
     library = Library([Layer("user", root)])
     library.refresh()
     assert library.ids() == ["other", "real"] and not library.diagnostics()
+
+
+def test_weird_layer_folders_are_reported_or_ignored_never_raised(tmp_path: Path) -> None:
+    write(tmp_path / "w", "good.yaml", wizard("good"))
+    layers = [Layer("policy", Path("/srv/a\0b")), Layer("policy", Path("~nosuchuser/x")),
+              Layer("policy", tmp_path / ("a" * 5000)), Layer("user", tmp_path / "w")]
+    library = Library(layers)
+    library.refresh()
+    assert library.ids() == ["good"]
+    assert [str(d) for d in library.diagnostics()] == [
+        "/srv/a\\x00b:1:1: error: cannot read: embedded null byte",
+        f"{tmp_path / ('a' * 5000)}:1:1: error: cannot read: File name too long"]
+    assert library.reload([Path("/srv/a\0b")]) == []
+    assert tmp_path / "w" in library.watched_paths()
+
+
+def test_wizard_folders_of_users_that_do_not_exist(tmp_path: Path) -> None:
+    paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", str(tmp_path)])})
+    assert paths.extra_wizards == (Path("~nosuchuser/x"), tmp_path)
