@@ -691,6 +691,11 @@ class Wayguide(QObject):
     def _run_requested(self, request: RunRequest, reply: Reply) -> None:
         from app.loader import load_file
 
+        if request.dry_run:  # refused, never run for real: `wayguide run --dry-run` works alone
+            reply.send({"ok": False, "error": "the running app does not do dry runs (nothing was "
+                        "run); use `wayguide run ID --dry-run`, which needs no running app"})
+            reply.close()
+            return
         wizard: Wizard | None = None
         path: Path | None = None
         if os.path.isabs(request.wizard) or request.wizard.endswith((".yaml", ".yml")):

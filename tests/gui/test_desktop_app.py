@@ -86,6 +86,21 @@ def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: Wayguide) -
         future.result()
 
 
+@pytest.mark.parametrize("wizard", ["file", "mousepad.customer-letter"])
+def test_a_dry_run_request_is_refused_and_nothing_runs(qtbot: QtBot, wayguide: Wayguide, home: Path,
+                                                       wizard: str) -> None:
+    path = home / "elsewhere.yaml"
+    path.write_text(ONE_STEP.format(id="else.where", title="From a file"))
+    target = str(path) if wizard == "file" else wizard
+    request = ipc.RunRequest(target, "black", {"customer": "Zoë"}, dry_run=True).message()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, request)
+        qtbot.waitUntil(future.done, timeout=5000)
+    with pytest.raises(ipc.IpcError, match=r"does not do dry runs \(nothing was run\)"):
+        future.result()
+    assert wayguide.run is None
+
+
 def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     wayguide.tray.modeChanged.emit("glass")
     saved = json.loads((home / "config" / "settings.json").read_text())
