@@ -178,6 +178,24 @@ def test_doctor_shows_the_policy_in_force(tmp_path: Path, monkeypatch: pytest.Mo
     assert "modes: glass" in lines and "locked: theme" in lines
 
 
+def test_doctor_tells_where_usage_data_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    for name, value in {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/",
+                        "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"}.items():
+        monkeypatch.setenv(name, value)
+    _, out, _ = run("doctor")  # no policy file: the environment's LRS is used, and doctor says so
+    lines = [line.strip() for line in out.splitlines()]
+    assert any(line.startswith("✓ LRS") and line.endswith(
+        " https://env.example/xAPI/ (from WAYGUIDE_LRS_ENDPOINT: there is no policy file)")
+        for line in lines)
+    use_policy(tmp_path, monkeypatch, "usage: {enabled: true}\n")
+    _, out, _ = run("doctor")
+    assert any(line.startswith("✓ LRS") and line.endswith(
+        "nothing is sent: the policy names no LRS (WAYGUIDE_LRS_ENDPOINT, WAYGUIDE_LRS_PASSWORD, "
+        "WAYGUIDE_LRS_USERNAME ignored: the policy decides)") for line in out.splitlines())
+    assert "s3cr3t-pw" not in out
+
+
 DRY = """\
 wayguide: 1
 id: t.dry

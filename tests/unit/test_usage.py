@@ -304,8 +304,8 @@ def test_the_lrs_comes_from_the_environment_with_one_line_per_problem(tmp_path: 
     config, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "lrs.example.com",
                                              "WAYGUIDE_USAGE": "off"})
     assert config == UsageConfig(enabled=False) and problems == [
-        "wayguide: error: LRS endpoint 'lrs.example.com' is not an http(s) URL "
-        "(e.g. https://lrs.example.com/xAPI/)"]
+        "wayguide: error: WAYGUIDE_LRS_ENDPOINT: not a web address: 'lrs.example.com' "
+        "(write https://…) (usage data stays local)"]
     _, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "https://lrs.example.com/xAPI/"})
     assert problems == ["wayguide: error: the LRS needs a username and a password (usage data stays local)"]
 
