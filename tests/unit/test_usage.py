@@ -318,3 +318,17 @@ def test_nothing_is_recorded_when_usage_data_is_off(db: Path) -> None:
     rec.searched("x", 1)
     rec.close()
     assert not db.exists()
+
+
+def test_doctor_warns_of_plain_http_to_this_machine_and_names_the_lrs_in_use() -> None:
+    from app.policy import Credentials, Lrs, Policy
+    from app.usage.config import usage_in_force
+
+    local = usage_in_force(Policy(source=Path("/etc/wayguide/policy.yaml"), lrs=Lrs(
+        "http://localhost:8080/xAPI/", Credentials(env="AUTH"))), {"AUTH": "k:s"})
+    assert local.config.lrs is not None and local.trouble
+    assert local.lrs == ("http://localhost:8080/xAPI/ (from the policy); plain http: use https unless "
+                         "the LRS runs on this machine")
+    remote = usage_in_force(Policy(), {"WAYGUIDE_LRS_ENDPOINT": "http://lrs.example.com/x/",
+                                       "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"})
+    assert remote.config.lrs is None and remote.trouble and "plain http" in remote.lrs
