@@ -12,7 +12,7 @@ defaults and the rest of the policy holds.
     modes: [glass, black]
     library: {folders: [/srv/share/wizards]}
     run: {allowed: false, folders: []}   # `run` actions; no folders: the system-wide folder only
-    usage: {enabled: true, search_queries: false}
+    usage: {enabled: true, search_queries: false, retention_days: 180}
     lrs:
       endpoint: https://lrs.example.com/xapi/
       credentials: {env: WAYGUIDE_LRS_AUTH}   # or {file: /etc/wayguide/lrs-credentials}
@@ -109,6 +109,8 @@ class Usage:
     """Record which wizards are used and how far people get (never what anybody types)."""
     search_queries: bool = False
     """Whether what people search for may be stored."""
+    retention_days: int = 180
+    """Usage events (and statements not yet sent) older than this are deleted at start-up."""
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,8 @@ class Policy:
             "run actions: " + (("allowed from " + ", ".join(map(str, self.run.folders)))
                                if self.run.allowed else "not allowed"),
             f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
-            f"{'stored' if self.usage.search_queries else 'not stored'}",
+            f"{'stored' if self.usage.search_queries else 'not stored'}, kept "
+            f"{self.usage.retention_days} days",
         ]
         if self.lrs is None:
             lines.append("LRS: none in the policy")

@@ -20,6 +20,7 @@ __all__ = ["Invalid", "absolute_folder", "build_policy", "lrs_endpoint_problem"]
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 """Where an LRS may be reached over plain http (the data never leaves the machine)."""
+MAX_RETENTION_DAYS = 36500
 _TRUE = {"1", "on", "t", "true", "y", "yes"}
 _FALSE = {"0", "off", "f", "false", "n", "no"}
 
@@ -175,8 +176,11 @@ def _run(value: Any) -> Run:
 
 
 def _usage(value: Any) -> Usage:
-    given = _mapping(value, ("enabled", "search_queries"))
-    return Usage(_bool(given.get("enabled", True)), _bool(given.get("search_queries", False)))
+    given = _mapping(value, ("enabled", "search_queries", "retention_days"))
+    days = given.get("retention_days", Usage.retention_days)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_RETENTION_DAYS:
+        raise Invalid("retention_days")
+    return Usage(_bool(given.get("enabled", True)), _bool(given.get("search_queries", False)), days)
 
 
 def _lrs(value: Any) -> Lrs:

@@ -23,7 +23,7 @@ from app.diagnostics import Diagnostic
 from app.loader import validate_document
 from app.paths import Paths
 from app.policy import Checked, Credentials, Lrs, Policy, Run, Usage
-from app.policy_build import absolute_folder, lrs_endpoint_problem
+from app.policy_build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
 from app.settings import Settings
 from app.yamlsource import Located, SourceError, parse_yaml
 
@@ -74,6 +74,7 @@ class _Run(_Section):
 class _Usage(_Section):
     enabled: bool = True
     search_queries: bool = False
+    retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS, strict=True)] = 180
 
 
 class _Credentials(_Section):
@@ -127,7 +128,7 @@ class PolicyFile(_Section):
         return Policy(
             settings={n: v for n, v in self.settings if v is not None},
             locked=self.locked, modes=self.modes, library_folders=self.library.folders, run=run,
-            usage=Usage(self.usage.enabled, self.usage.search_queries),
+            usage=Usage(self.usage.enabled, self.usage.search_queries, self.usage.retention_days),
             lrs=None if self.lrs is None else Lrs(self.lrs.endpoint, None if creds is None else Credentials(
                 creds.env, creds.file, creds.inline, creds.allow_inline)))
 

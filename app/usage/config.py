@@ -47,6 +47,8 @@ class UsageConfig:
     store_queries: bool = False
     """Keep the text of searches; off unless the admin policy allows it."""
     lrs: LrsConfig | None = None
+    retention_days: int = 180
+    """Events (and statements not yet sent) older than this are deleted at start-up."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> tuple[UsageConfig, list[str]]:
@@ -147,4 +149,5 @@ def usage_in_force(policy: Policy, env: Mapping[str, str] | None = None) -> Send
         where, lrs = "nothing is sent: usage data is off", None
     elif lrs is not None and urlsplit(lrs.endpoint).scheme == "http":
         where, trouble = where + "; plain http: use https unless the LRS runs on this machine", True
-    return Sending(UsageConfig(enabled, queries, lrs), tuple(problems), where, trouble)
+    config = UsageConfig(enabled, queries, lrs, policy.usage.retention_days)
+    return Sending(config, tuple(problems), where, trouble)

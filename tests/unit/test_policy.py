@@ -307,7 +307,9 @@ HOSTILE = [
     "lrs: {endpoint: 'https://lrs.example/x', credentials: {inline: 'k:s', allow_inline: true}}\n",
     "lrs: {endpoint: 'https://lrs.example/x', credentials: {file: relative}}\n", "lrs: {}\n",
     "lrs: {endpoint: 3}\n", "- a list\n", "just text\n", "modes: [glass\n", "{}\n",
-    "wat: 1\nmodes: [black]\n",
+    "wat: 1\nmodes: [black]\n", "usage: {retention_days: 30}\n", "usage: {retention_days: '30'}\n",
+    "usage: {retention_days: true}\n", "usage: {retention_days: 0, enabled: false}\n",
+    "usage: {retention_days: 36500}\n", "usage: {retention_days: 2.0}\n",
 ]
 
 
