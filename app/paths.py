@@ -31,8 +31,8 @@ class Paths:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
         env = os.environ if env is None else env
-        extra = tuple(Path(p).expanduser() for p in env.get("WAYGUIDE_WIZARDS", "").split(
-            os.pathsep) if p)
+        extra = tuple(Path(os.path.expanduser(p)) for p in env.get("WAYGUIDE_WIZARDS", "").split(
+            os.pathsep) if p)  # '~nosuchuser/x' stays as written (a missing folder), never raises
         return cls(
             config_dir=Path(env.get("WAYGUIDE_CONFIG_DIR") or platformdirs.user_config_dir(APP)),
             data_dir=Path(env.get("WAYGUIDE_DATA_DIR") or platformdirs.user_data_dir(APP)),

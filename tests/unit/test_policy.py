@@ -338,3 +338,8 @@ def test_a_folder_of_an_unknown_user_is_one_positioned_line(tmp_path: Path, key:
     assert policy.library_folders == () and not policy.run.allowed
     home = load_policy(write(tmp_path, "library: {folders: ['~/w']}\n"))[0]
     assert home.library_folders == (Path.home() / "w",)
+
+
+def test_an_unknown_user_in_wayguide_wizards_is_a_missing_folder_not_a_crash() -> None:
+    paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", "~/w"])})
+    assert paths.extra_wizards == (Path("~nosuchuser/x"), Path.home() / "w")
