@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.ipc import (
@@ -31,8 +32,8 @@ LOCK_TIMEOUT_MS = 5000
 MAX_CONNECTIONS = 32
 """Clients served at once; any further one is told so and closed at once (a flood of connections
 must not use up the app's file descriptors: Qt would then close the server for good)."""
-RECOVER_MS = 2000
-"""How often the server checks that it still listens, and listens again where it stopped."""
+RETRY_MS = 1000
+"""After listening again failed (e.g. still no file descriptor free), how long before trying once more."""
 
 
 class Reply:
@@ -84,8 +85,13 @@ class IpcServer(QObject):
         self._server.newConnection.connect(self._accept)
         self._connections: set[_Connection] = set()
         self._address = ""
-        self._watch = QTimer(self)
-        self._watch.timeout.connect(self._recover)
+        self._folder: QFileSystemWatcher | None = None
+        """Watches the socket's folder (inotify: no cost while idle): Qt deletes the socket when it stops
+        listening by itself, which is how that is noticed."""
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._recover)
 
     def start(self) -> bool:
         """Listen; False when another live instance already does. A socket left by a crash is replaced.
@@ -106,31 +112,43 @@ class IpcServer(QObject):
             if not self._server.listen(address):
                 raise IpcError(f"cannot listen on {address}: {self._server.errorString()}")
             self._address = address
-            self._watch.start(RECOVER_MS)
+            if self._folder is None and sys.platform != "win32":
+                self._folder = QFileSystemWatcher([os.path.dirname(address)], self)
+                self._folder.directoryChanged.connect(self._recover)
             return True
         finally:
             lock.unlock()
 
     def close(self) -> None:
-        self._watch.stop()
+        self._retry.stop()
+        if self._folder is not None:
+            self._folder.deleteLater()
+            self._folder = None
         self._server.close()
 
     def _recover(self) -> None:
         """Listen again where Qt stopped (it closes the server, deleting the socket, when accepting
-        fails, e.g. with no file descriptors left): otherwise the next `wayguide toggle` would find
-        nobody and start a second instance."""
-        if self._server.isListening():
+        fails, e.g. with no file descriptors left) or the socket was deleted: otherwise the next
+        `wayguide toggle` would find nobody and start a second instance. Called when the socket's folder
+        changes, as a connection ends, and to retry."""
+        if self._folder is None:
+            return  # closed on purpose: it stays closed
+        if self._server.isListening() and os.path.exists(self._address):
             return
+        error = self._server.errorString()
         probe = QLocalSocket()
         probe.connectToServer(self._address)
         if probe.waitForConnected(200):  # someone else took the address meanwhile: leave it
             probe.abort()
             log.warning("the IPC server stopped and another instance now listens at %s", self._address)
-            self._watch.stop()
+            self.close()
             return
+        self._server.close()
         QLocalServer.removeServer(self._address)
         if self._server.listen(self._address):
-            log.warning("the IPC server had stopped (%s); listening again", self._server.errorString())
+            log.warning("the IPC server had stopped (%s); listening again", error or "socket removed")
+        else:
+            self._retry.start()
 
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
@@ -145,9 +163,13 @@ class IpcServer(QObject):
                 continue
             connection = _Connection(sock, self._dispatch)
             self._connections.add(connection)
-            sock.disconnected.connect(lambda c=connection: self._connections.discard(c))
+            sock.disconnected.connect(lambda c=connection: self._ended(c))
             sock.disconnected.connect(sock.deleteLater)
             connection.begin()
+
+    def _ended(self, connection: _Connection) -> None:
+        self._connections.discard(connection)
+        self._recover()  # descriptors were freed: where accepting had failed, listen again
 
     def _dispatch(self, line: bytes, reply: Reply) -> None:
         try:

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app import ipc, ipc_server
@@ -254,17 +255,31 @@ def test_a_flood_of_connections_is_capped_and_the_server_lives_on(
         assert client.call({"op": "toggle"}) == [{"ok": True}]
 
 
-def test_the_server_listens_again_after_qt_closed_it(qtbot: QtBot, env: dict[str, str], client: Client,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ipc_server, "RECOVER_MS", 50)
+def test_the_server_listens_again_after_qt_closed_it(qtbot: QtBot, env: dict[str, str],
+                                                     client: Client) -> None:
     server = IpcServer(env)
     assert server.start() is True
     server._server.close()  # what Qt does when accepting fails (no descriptors left): socket gone
     assert not os.path.exists(client.address)
+    qtbot.waitUntil(lambda: os.path.exists(client.address), timeout=5000)  # noticed by the folder watch
+    assert client.call({"op": "ping"})[0]["ok"] is True
+    server.close()
+    assert not os.path.exists(client.address)
+    qtbot.wait(200)
+    assert not os.path.exists(client.address)  # closed on purpose: it stays closed
+
+
+def test_a_deleted_socket_is_made_again(qtbot: QtBot, env: dict[str, str], client: Client) -> None:
+    server = IpcServer(env)
+    assert server.start() is True
+    os.unlink(client.address)  # a clean-up script, or another program
     qtbot.waitUntil(lambda: os.path.exists(client.address), timeout=5000)
     assert client.call({"op": "ping"})[0]["ok"] is True
     server.close()
-    assert not server._watch.isActive()  # closed on purpose: it stays closed
+
+
+def test_the_idle_server_has_no_timer_running(server: IpcServer) -> None:
+    assert not [timer for timer in server.findChildren(QTimer) if timer.isActive()]
 
 
 def test_deeply_nested_requests_are_refused_and_the_server_keeps_working(
