@@ -9,6 +9,7 @@ run; hypothesis keeps failing ones in .hypothesis/ and replays them first).
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import signal
@@ -70,18 +71,21 @@ def _say_how_many() -> Iterator[None]:
     started = time.monotonic()
     yield
     if LONG:
-        print(f"\nfuzz: {sum(COUNTS.values())} example runs in {time.monotonic() - started:.0f} s: "
-              + ", ".join(f"{what} {n}" for what, n in sorted(COUNTS.items())))
+        print(f"\nfuzz, {time.monotonic() - started:.0f} s: "
+              + ", ".join(f"{what}: {n}" for what, n in sorted(COUNTS.items())))
 
 
 class Hang(Exception):
     pass
 
 
+def count(what: str) -> None:
+    COUNTS[what] = COUNTS.get(what, 0) + 1
+
+
 @contextmanager
 def bounded(what: str) -> Iterator[None]:
     """Fail with Hang when the body takes longer than PER_EXAMPLE_S (SIGALRM: main thread only)."""
-    COUNTS[what] = COUNTS.get(what, 0) + 1
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -144,7 +148,7 @@ PLACEHOLDER = "__wayguide_fuzz_{}__"
 
 
 @st.composite
-def yaml_mutation(draw: st.DrawFn, text: str) -> bytes:
+def yaml_mutation(draw: st.DrawFn, text: str, gentle: bool = False) -> bytes:
     """Text with values replaced by odd YAML (tags, huge numbers, deep nesting, control characters),
     keys renamed or dropped, lists emptied or repeated."""
     data = yaml.safe_load(text)
@@ -152,8 +156,19 @@ def yaml_mutation(draw: st.DrawFn, text: str) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         paths = _paths(data)
         path = draw(st.sampled_from(paths))
-        kind = draw(st.sampled_from(["value", "value", "value", "drop", "key", "repeat"]))
-        if kind == "value":
+        kind = draw(st.sampled_from(["same-type", "same-type", "same-type", "repeat", "drop"] if gentle else [
+            "value", "value", "value", "drop", "key", "repeat", "same-type", "same-type", "same-type"]))
+        current: Any = data
+        for part in path:
+            current = current[part]
+        if kind == "same-type" and isinstance(current, str | int | float) and not isinstance(current, bool):
+            # a value of the kind the field holds, so that more mutants load and go on to run
+            snippets.append(json.dumps(draw(st.text(max_size=60) | st.sampled_from(
+                [current * 50, current + "\n" + current, "{{ inputs.x }}", "{{ 1 }}", "~/" + current]))
+                if isinstance(current, str) else draw(st.sampled_from(
+                    [0, -1, 0.0001, 1e308, 86400 * 365, 2**62, current * 1000, -current]))))
+            data = _replace(data, path, PLACEHOLDER.format(len(snippets) - 1))
+        elif kind == "value":
             snippet = draw(st.sampled_from(ODD_VALUES) | st.text(max_size=30).map(
                 lambda s: '"' + s.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'))
             snippets.append(snippet)
@@ -236,8 +251,14 @@ def byte_mutation(draw: st.DrawFn, text: str) -> bytes:
     return bytes(raw)
 
 
-def mutated(texts: list[str]) -> st.SearchStrategy[bytes]:
+def mutated(texts: list[str], valid_often: bool = False) -> st.SearchStrategy[bytes]:
+    """Mutants of the texts; `valid_often`: mostly YAML-level ones, so that more of them load and
+    reach the dry run and the engine (byte and line mutants rarely do)."""
     seed = st.sampled_from(texts)
+    if valid_often:
+        return seed.flatmap(lambda text: st.one_of(
+            yaml_mutation(text, gentle=True), yaml_mutation(text, gentle=True), yaml_mutation(text),
+            line_mutation(text), byte_mutation(text)))
     return seed.flatmap(lambda text: st.one_of(yaml_mutation(text), line_mutation(text), byte_mutation(text)))
 
 
@@ -277,12 +298,15 @@ def test_seeds_load_clean() -> None:
 @FUZZ
 @given(mutated(WIZARD_TEXTS))
 def test_loader_never_raises_and_says_one_line_per_problem(raw: bytes) -> None:
-    load(raw)
+    count("loader examples")
+    if load(raw) is not None:
+        count("loader examples that loaded")
 
 
 @FUZZ
 @given(mutated(POLICY_EXAMPLES), st.booleans())
 def test_policy_checker_never_raises(raw: bytes, world_readable: bool) -> None:
+    count("policy examples")
     path = _file(raw, "policy.yaml")
     with bounded("policy"):
         policy, problems, _ = check_policy(path, raw, world_readable)
@@ -306,11 +330,13 @@ def _inputs(wizard: Wizard) -> dict[str, str]:
 
 
 @FUZZ
-@given(mutated(WIZARD_TEXTS), st.sampled_from([None, "glass", "black"]))
+@given(mutated(WIZARD_TEXTS, valid_often=True), st.sampled_from([None, "glass", "black"]))
 def test_dry_run_never_raises(raw: bytes, mode: str | None) -> None:
+    count("dry run examples")
     wizard = load(raw)
     if wizard is None:
         return
+    count("dry runs of a mutant that loaded")
     path = _file(raw)
     out, err = io.StringIO(), io.StringIO()
     with bounded("dry run"):
@@ -358,8 +384,11 @@ def _events(wizard: Wizard) -> st.SearchStrategy[Callable[[E.RunState, float], E
 @FUZZ
 @given(st.data())
 def test_engine_takes_any_events_from_a_mutated_wizard(data: st.DataObject) -> None:
-    wizard = load(data.draw(mutated(WIZARD_TEXTS), label="file"))
-    if wizard is None:
+    count("engine examples")
+    wizard = load(data.draw(mutated(WIZARD_TEXTS, valid_often=True), label="file"))
+    if wizard is not None:
+        count("engine runs of a mutant that loaded")
+    else:
         wizard = load(data.draw(st.sampled_from(WIZARD_TEXTS), label="seed").encode())
         assert wizard is not None
     run = E.Engine(wizard)
@@ -372,6 +401,7 @@ def test_engine_takes_any_events_from_a_mutated_wizard(data: st.DataObject) -> N
     for make in events:
         at += data.draw(st.sampled_from([0.0, 0.01, 1.0, 3600.0]), label="later")
         event = make(state, at)
+        count("engine events")
         with bounded("engine"):
             state, effects = run.handle(state, event)
             if data.draw(st.integers(0, 9), label="save") == 0:  # a restart in the middle of a run
