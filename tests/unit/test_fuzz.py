@@ -1,7 +1,7 @@
 """Fuzzing: mutated bundled wizards and policy files go through the loader, the policy checker, the dry
 run and the engine; a traceback, a hang or a diagnostic that is not one printable line fails.
 
-In CI this is bounded (a fixed, derandomised set of examples per target, ~30 s in all). Run it long
+In CI this is bounded (a fixed, derandomised set of 150 examples per target, ~10 s in all). Run it long
 with `WAYGUIDE_FUZZ_EXAMPLES=20000 pytest tests/unit/test_fuzz.py` (random examples, a new set each
 run; hypothesis keeps failing ones in .hypothesis/ and replays them first).
 """
@@ -54,7 +54,7 @@ PER_EXAMPLE_S = float(os.environ.get("WAYGUIDE_FUZZ_TIMEOUT", "10"))
 """The longest one example may take through one target before it counts as a hang."""
 
 FUZZ = settings(
-    max_examples=LONG or 50,
+    max_examples=LONG or 150,
     derandomize=not LONG,  # CI: the same examples every run; long: new ones each time
     deadline=None,  # timing on a shared machine varies; hangs are caught by `bounded`
     database=None if not LONG else settings.default.database,
