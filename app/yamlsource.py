@@ -156,8 +156,9 @@ def read_bytes(path: Path) -> bytes:
     """The bytes of a wizard file, refusing large files before reading them, and anything that is
     not a regular file (a FIFO, a device) without opening it."""
     try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES and stat.S_ISREG(os.stat(path).st_mode):
+        st = os.stat(path)
+        size = st.st_size
+        if size > MAX_BYTES and stat.S_ISREG(st.st_mode):
             raise SourceError(
                 f"file is too large ({size // 1024} KiB; the limit is {MAX_BYTES // 1024} KiB)",
                 hint="split it into several wizards",
