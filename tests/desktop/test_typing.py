@@ -108,11 +108,11 @@ def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
     real = _KeyEvents.send
     failed: list[int] = []
 
-    def send(keys: _KeyEvents, event_type: int, detail: int) -> None:
+    def send(keys: _KeyEvents, event_type: int, detail: int, delay_ms: int = 0) -> None:
         if event_type == X.KeyRelease and not failed:  # 'A' is down with Shift, 'Ä' is remapped
             failed.append(detail)
             raise ConnectionError("unplugged")
-        real(keys, event_type, detail)
+        real(keys, event_type, detail, delay_ms)
 
     with started(desktop, ["xterm", "-title", "typing-failure", "-e", "sh", "-c", "cat > /dev/null"],
                  UTF8):
