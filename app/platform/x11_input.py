@@ -6,13 +6,14 @@ import itertools
 import select
 import time
 from collections.abc import Callable, Container, Iterator, Sequence
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from Xlib import XK, X, error, protocol
 from Xlib import display as xdisplay
-from Xlib.ext import xinput, xtest
+from Xlib.ext import xtest
+from Xlib.protocol import request
 
 from app.combo import validate_combo
 from app.osapi import ProbeUnavailable
@@ -47,14 +48,17 @@ BARRIER_CHARS = 64
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
 too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
 
-FOCUS_CHUNK_CHARS = 64
+FOCUS_CHUNK_CHARS = 32
 """While typing into a named window, how many characters go in one chunk: the server is grabbed, the focus
-checked (one round trip) and the chunk's keys sent, then the server is let go (a second round trip). No other
-client's request (the window manager's focus change among them) is carried out while the keys are delivered,
-so the focus cannot move in the middle of a chunk and no character reaches another window; the round trips
-are paid once a chunk instead of once a character (measured: a check per character made guarded typing 0.44x
-as fast as raw into xterm). The server is held for about a round trip per chunk. A divisor of BARRIER_CHARS,
-so that the pace pings fall between chunks, never inside a grab."""
+checked (one round trip) and the chunk's keys sent, then the server is let go. No other client's request (the
+window manager's focus change among them) is carried out while the keys are delivered, so the focus cannot
+move in the middle of a chunk and no character reaches another window; the round trip is paid once a chunk
+instead of once a character (a check per character made guarded typing 0.44x as fast as raw into xterm).
+Other clients are served between chunks only, so a focus change asked for while typing (a chain of round
+trips: xdotool, the window manager) lands later: measured ~0.1-0.2 s instead of ~0.07 s with 32, ~0.2-0.35 s
+with 64, 2.5-4 s when the next grab followed the release at once. The person's own clicks and keys stop
+typing anyway (see app.platform.x11_activity). A divisor of BARRIER_CHARS, so that the pace pings fall
+between chunks, never inside a grab."""
 
 PACED_S = 0.001
 """A `proceed()` that took longer than this waited on purpose (visible pace): the chunk goes out at once."""
@@ -71,7 +75,6 @@ FOCUS_FLICKER_S = 0.05
 """When the focus leaves the window being typed into, how long to wait for it to settle before stopping."""
 
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
-_GENERIC_EVENT, _XI_KEY_PRESS = 35, 2
 _RETURN, _TAB = 0xFF0D, 0xFF09
 _UNICODE_KEYSYMS = 0x01000000
 _MODIFIER_KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L", "shift": "Shift_L", "super": "Super_L"}
@@ -234,25 +237,10 @@ class X11Injector:
             raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
         self._root = self._display.screen().root
         self._keys = _KeyEvents(self._display)
-        self._xi = 0
-        """The XInput opcode, when XInput 2 can tell which typed keys arrived in the window meant."""
-        if self._display.has_extension(xinput.extname):
-            opcode = int(self._display.display.get_extension_major(xinput.extname))
-            version = xinput.XIQueryVersion(display=self._display.display, opcode=opcode, major_version=2,
-                                            minor_version=2)
-            self._xi = opcode if version.major_version >= 2 else 0
         self._held: list[int] = []
         self._tokens = itertools.count(1)
         self._focus_cache: tuple[int, int, bool] = (0, 0, False)
         """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
-        self._watched: dict[int, Any] = {}
-        """Focus windows inside `into` whose key presses this connection also receives while typing."""
-        self._arrived = 0
-        """Key presses of characters (not Shift) seen arriving in the watched windows."""
-        self._unseen = 0
-        """Characters typed before XI2 watching began (an XI2 application: core listeners see nothing)."""
-        self._xi_watching = False
-        self._shift = 0
         self._pending = 0
         """The token of the pace ping not answered yet (0: none)."""
         self._answered = 0
@@ -260,6 +248,8 @@ class X11Injector:
         self._last_char = 0
         """The keycode of the latest character pressed (see REPEAT_DELAY_MS)."""
         self._grabbed = False
+        self._released: Any = None
+        """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -270,20 +260,17 @@ class X11Injector:
         (a top-level window; 0: any) the characters go in chunks (FOCUS_CHUNK_CHARS): for each, the server
         is grabbed, the focus checked to be inside `into` and the keys sent before the server is let go, so
         the focus cannot move while a chunk is delivered and no character reaches another window; when
-        `into` no longer holds the focus, typing stops there. Should one still go elsewhere (a focus that
-        follows the pointer), it is not counted as typed when its key press was not seen arriving in `into`
-        (this connection selects key presses on the focus window inside `into`, as a second listener).
+        `into` no longer holds the focus, typing stops there (the count is exact: the rest can be typed
+        later). A focus that follows the pointer (PointerRoot) is never inside `into`: nothing is typed.
         Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
         typed = 0
-        self._focus_cache, self._watched, self._arrived, self._unseen = (0, 0, False), {}, 0, 0
-        self._xi_watching = False
+        self._focus_cache = (0, 0, False)
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
                     raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
                                            "lacks")
-                self._shift = keymap.all_strokes()[XK.string_to_keysym("Shift_L")][0]
                 barrier = self._ping_target()
                 if barrier is not None:  # pongs come to the root window
                     self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
@@ -294,19 +281,10 @@ class X11Injector:
                     typed += done
                     if done < len(batch):
                         break
-            if into and typed < len(text) and typed and not self.focus_within(into) \
-                    and self._arrived + self._unseen == typed - 1:
-                typed -= 1  # the last one went to the window that took the focus: it is typed again later
         finally:
             self._ungrab()
             self._pending = 0
             self._root.change_attributes(event_mask=0)
-            for window in self._watched.values():
-                with suppress(error.XError):
-                    window.change_attributes(event_mask=0)  # only this connection's own selection
-                    if self._xi_watching:
-                        window.xinput_select_events([(xinput.AllMasterDevices, 0)])
-            self._watched = {}
             self._display.sync()
         return typed
 
@@ -327,9 +305,6 @@ class X11Injector:
                 window = window.query_tree().parent
         except error.XError:
             inside = False
-        if inside and focus_id not in self._watched and hasattr(focus, "change_attributes"):
-            self._watched[focus_id] = focus
-            self._listen(focus)
         self._focus_cache = (focus_id, into, inside)
         return inside
 
@@ -345,26 +320,6 @@ class X11Injector:
             if (focus if isinstance(focus, int) else int(focus.id)) != self._focus_cache[0]:
                 return self.focus_within(into)  # it moved on: judge where it went
         return False
-
-    def _listen(self, window: Any) -> None:
-        """Receive the key presses arriving in `window` too. Core first: every core listener gets them, so
-        this never takes keys from the application. The server delivers an event to a window's XI2 listeners
-        *instead of* its core ones, so XI2 is added only once the first character was not seen by core
-        (the application itself listens by XI2: GTK 3, Qt 5+): selecting XI2 on a core application's
-        window would take its keys away (measured with xterm)."""
-        with suppress(error.XError):
-            window.change_attributes(event_mask=X.KeyPressMask)
-            if self._xi_watching:
-                window.xinput_select_events([(xinput.AllMasterDevices, xinput.KeyPressMask)])
-
-    def _check_listening(self) -> None:
-        """After the first character: when core listening saw nothing, listen by XI2 as well."""
-        self._display.sync()
-        self._drain_events()
-        if self._arrived == 0 and self._xi and self._watched and not self._xi_watching:
-            self._xi_watching, self._unseen = True, 1
-            for window in self._watched.values():
-                self._listen(window)
 
     def click(self, x: int, y: int, button: str = "left") -> None:
         """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
@@ -460,44 +415,55 @@ class X11Injector:
         """Type `batch` while the focus and `proceed` allow, a chunk at a time; how many were typed."""
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
         done, chunk = 0, list[int]()
-        for keysym in batch:
-            began = time.monotonic()
-            if proceed is not None and not proceed():
-                break
-            chunk.append(keysym)
-            count = before + done + len(chunk)
-            if count == 1 or count % FOCUS_CHUNK_CHARS == 0 or time.monotonic() - began > PACED_S:
-                sent = self._send_chunk(chunk, strokes, shift_code, into, before + done)
-                done += sent
-                if sent < len(chunk):
-                    return done
-                chunk = []
-                if barrier is not None and (before + done) % BARRIER_CHARS == 0:
-                    self._pace(barrier)
-        if chunk:
-            done += self._send_chunk(chunk, strokes, shift_code, into, before + done)
-        self._display.sync()
+        try:
+            for keysym in batch:
+                began = time.monotonic()
+                if proceed is not None and not proceed():
+                    break
+                chunk.append(keysym)
+                paced = time.monotonic() - began > PACED_S
+                if paced or (before + done + len(chunk)) % FOCUS_CHUNK_CHARS == 0:
+                    sent = self._send_chunk(chunk, strokes, shift_code, into)
+                    done += sent
+                    if sent < len(chunk):
+                        return done
+                    chunk = []
+                    if barrier is not None and (before + done) % BARRIER_CHARS == 0:
+                        self._pace(barrier)
+            if chunk:
+                done += self._send_chunk(chunk, strokes, shift_code, into)
+        finally:
+            self._display.sync()
+            self._released = None
         return done
 
-    def _send_chunk(self, chunk: Sequence[int], strokes: dict[int, Stroke], shift_code: int, into: int,
-                    before: int) -> int:
+    def _send_chunk(self, chunk: Sequence[int], strokes: dict[int, Stroke], shift: int, into: int) -> int:
         """Send the keys of `chunk`, with the server grabbed and the focus checked first when `into` is
-        given; how many were sent (all, or none when `into` does not hold the focus)."""
+        given; how many were sent (all, or none when `into` does not hold the focus). The key events are
+        worked out before the grab, so that the server is held for as short as can be."""
+        events: list[tuple[bool, int, int]] = []
+        """(press, keycode, XTEST delay): the chunk's key events, Shift only around the characters needing it
+        (never a modifier held while the server is free: a click would be shifted)."""
+        shifted, last = False, self._last_char
+        for keysym in chunk:
+            keycode, level = strokes[keysym]
+            if level != shifted:
+                events.append((level, shift, 0))
+                shifted = level
+            events.append((True, keycode, REPEAT_DELAY_MS if keycode == last else 0))
+            events.append((False, keycode, 0))
+            last = keycode
+        if shifted:
+            events.append((False, shift, 0))
         if into and not self._grab_focused(into):
             return 0
         try:
-            for keysym in chunk:
-                keycode, shift = strokes[keysym]
-                if shift != (shift_code in self._held):
-                    (self._down if shift else self._up)(shift_code)
-                self._down(keycode, keycode == self._last_char)
-                self._up(keycode)
-                self._last_char = keycode
-                if into and before == 0:
-                    self._check_listening()
-                    before = 1
-            if shift_code in self._held:
-                self._up(shift_code)  # never a modifier held while the server is free: a click is not shifted
+            for press, keycode, delay in events:
+                if press:
+                    self._down(keycode, delay)
+                else:
+                    self._up(keycode)
+            self._last_char = last
         finally:
             self._ungrab()
         return len(chunk)
@@ -506,6 +472,9 @@ class X11Injector:
         """Grab the server and check that the focus is inside `into`: True with the server grabbed (until
         _ungrab), else False with it free. A focus briefly elsewhere is given FOCUS_FLICKER_S to come back,
         with the server free (the window manager is switching)."""
+        if self._released is not None:
+            self._released.reply()  # the server has let the waiting clients in since (see _ungrab)
+            self._released = None
         for _ in range(3):
             self._display.grab_server()
             self._grabbed = True
@@ -517,21 +486,23 @@ class X11Injector:
         return False
 
     def _ungrab(self) -> None:
-        """Let the server go, after the keys queued before it, and wait until it has: the server then serves
-        the other clients waiting (the window manager's focus change among them) before this one grabs it
-        again. Without that wait the next grab arrived with the release and the window manager starved:
-        a focus change asked for mid-typing waited 2.5-4 s, until the typing ended."""
+        """Let the server go, after the keys queued before it, with a round trip that the next grab waits
+        for: between the two the server serves the other clients waiting (the window manager's focus change
+        among them). Without it the next grab arrived with the release and the window manager starved: a
+        focus change asked for mid-typing waited 2.5-4 s, until the typing ended. Not waiting here lets the
+        next chunk be worked out while the server delivers this one."""
         if self._grabbed:
             self._grabbed = False
             self._display.ungrab_server()
-            self._display.sync()
+            self._released = request.GetInputFocus(display=self._display.display, defer=True)
+            self._display.flush()
 
-    def _down(self, keycode: int, repeated: bool = False) -> None:
-        """Press `keycode`; `repeated`: right after its own release (see REPEAT_DELAY_MS)."""
+    def _down(self, keycode: int, delay_ms: int = 0) -> None:
+        """Press `keycode`, `delay_ms` after the server reads the request (see REPEAT_DELAY_MS)."""
         self._held.append(keycode)  # before sending: a release too many is harmless, a stuck key is not
         if self._own is not None:
             self._own.key(keycode)
-        self._keys.send(X.KeyPress, keycode, REPEAT_DELAY_MS if repeated else 0)
+        self._keys.send(X.KeyPress, keycode, delay_ms)
 
     def _up(self, keycode: int) -> None:
         self._keys.send(X.KeyRelease, keycode)
@@ -610,22 +581,10 @@ class X11Injector:
             self._note(self._display.next_event())
 
     def _note(self, event: Any) -> None:
-        """Note a ping answered; count a (core or XI2) key press of a character that arrived in a watched
-        window."""
+        """Note a ping answered."""
         if event.type == X.ClientMessage and event.client_type == self._display.get_atom("WM_PROTOCOLS") \
                 and event.data[1][0] == self._display.get_atom("_NET_WM_PING"):
             self._answered = max(self._answered, int(event.data[1][1]))
-            return
-        if event.type == X.KeyPress:
-            detail, window = event.detail, event.window
-        elif event.type == _GENERIC_EVENT and getattr(event, "evtype", 0) == _XI_KEY_PRESS \
-                and getattr(event, "extension", self._xi) == self._xi:
-            data = event._data.get("data")
-            detail, window = getattr(data, "detail", None), getattr(data, "event", None)
-        else:
-            return
-        if detail is not None and detail != self._shift and int(getattr(window, "id", 0)) in self._watched:
-            self._arrived += 1
 
 
 def _split_combo(combo: str) -> tuple[list[str], str]:

@@ -200,7 +200,7 @@ def test_typing_into_a_named_window_asks_for_the_focus_once_a_chunk_not_once_a_c
 
 def test_no_character_reaches_a_window_that_takes_the_focus_mid_typing(
         desktop: Desktop, injector: X11Injector, tmp_path: Path) -> None:
-    text = "".join(f"line {n:04d} of a long text\n" for n in range(400))
+    text = "".join(f"line {n:05d} of a long text\n" for n in range(4000))  # seconds: ends long before
     intruder = KeyWindow(desktop, f"intruder-{tmp_path.name}")
     target = KeyWindow(desktop, f"target-{tmp_path.name}")
     try:
