@@ -414,7 +414,7 @@ class X11Injector:
                     proceed: Callable[[], bool] | None, barrier: Any, before: int) -> int:
         """Type `batch` while the focus and `proceed` allow, a chunk at a time; how many were typed."""
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
-        done, chunk = 0, list[int]()
+        done, chunk, refused = 0, list[int](), False
         try:
             for keysym in batch:
                 began = time.monotonic()
@@ -426,15 +426,16 @@ class X11Injector:
                     sent = self._send_chunk(chunk, strokes, shift_code, into)
                     done += sent
                     if sent < len(chunk):
-                        return done
+                        refused = True  # the focus left `into`: nothing more is sent
+                        break
                     chunk = []
                     if barrier is not None and (before + done) % BARRIER_CHARS == 0:
                         self._pace(barrier)
-            if chunk:
+            if chunk and not refused:  # those `proceed` allowed before it said stop, or the batch's last
                 done += self._send_chunk(chunk, strokes, shift_code, into)
         finally:
-            self._display.sync()
-            self._released = None
+            self._released = None  # its answer is read by the next round trip
+        self._display.sync()
         return done
 
     def _send_chunk(self, chunk: Sequence[int], strokes: dict[int, Stroke], shift: int, into: int) -> int:
