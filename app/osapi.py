@@ -205,9 +205,11 @@ class Clipboard(Protocol):
         """Put `text` on the clipboard (and PRIMARY), to stay there."""
         ...
 
-    def offer(self, text: str, secret: bool = False) -> ClipboardOffer:
-        """Put `text` on the clipboard and PRIMARY for one paste, keeping what was there before; `secret`:
-        marked with the hints clipboard managers honour to keep it out of their history."""
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
+        """Put `text` on the clipboard (and PRIMARY unless `primary` is False: taking it deselects the text
+        selected in a GTK application, so that its paste no longer replaces it) for one paste, keeping what
+        was there before; `secret`: marked with the hints clipboard managers honour to keep it out of their
+        history."""
         ...
 
     def restore(self) -> None:
@@ -230,7 +232,7 @@ class FakeClipboard:
     def set_text(self, text: str) -> None:
         self.text = text
 
-    def offer(self, text: str, secret: bool = False) -> ClipboardOffer:
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
         self.saved.append(self.text)
         self.text = text
         self.offers.append((text, secret))

@@ -172,7 +172,7 @@ class Performer:
         front = self.probe.active_window() if target is None else target
         terminal = front is not None and any(
             name.lower() in _TERMINALS for name in (front.app, front.klass) if name)
-        offer = clipboard.offer(text, secret)
+        offer = clipboard.offer(text, secret, primary=terminal)  # terminals paste PRIMARY
         try:
             offer.arm(front.handle if front is not None else 0)
             if not self.injector.press_keys("shift+insert" if terminal else "ctrl+v",

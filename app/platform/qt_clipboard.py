@@ -202,7 +202,7 @@ class QtClipboard(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._call.connect(self._run)
-        self._saved: list[tuple[QMimeData | None, ...]] = []
+        self._saved: list[list[tuple[QClipboard.Mode, QMimeData | None]]] = []
         self._requests = _Requests() if QGuiApplication.platformName() == "xcb" else None
         self._x11_connection: _X11 | None = None
         self._x11_failed = False
@@ -231,15 +231,15 @@ class QtClipboard(QObject):
 
         self._in_gui(put)
 
-    def offer(self, text: str, secret: bool = False) -> ClipboardOffer:
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
         x11 = self._x11()
         offer = _Offer(mask=x11.mask if x11 is not None else 0, x11=x11)
         hints = secret_hints() if secret else {}
 
         def put() -> None:
             board = QGuiApplication.clipboard()
-            modes = self._modes(board)
-            self._saved.append(tuple(_copy(board.mimeData(mode)) for mode in modes))
+            modes = self._modes(board)[:None if primary else 1]
+            self._saved.append([(mode, _copy(board.mimeData(mode))) for mode in modes])
             if self._requests is not None:
                 self._requests.requestor = None
                 QCoreApplication.instance().installNativeEventFilter(self._requests)  # type: ignore[union-attr]
@@ -256,7 +256,7 @@ class QtClipboard(QObject):
             if not self._saved:
                 return
             board = QGuiApplication.clipboard()
-            for mode, data in zip(self._modes(board), self._saved.pop(), strict=False):
+            for mode, data in self._saved.pop():
                 if data is None:
                     board.clear(mode)
                 else:

@@ -167,8 +167,8 @@ class Kept(FakeClipboard):
         super().__init__(text="the person's", fetch=False)
         self.offered: list[ClipboardOffer] = []
 
-    def offer(self, text: str, secret: bool = False) -> ClipboardOffer:
-        self.offered.append(super().offer(text, secret))
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
+        self.offered.append(super().offer(text, secret, primary))
         return self.offered[-1]
 
 
