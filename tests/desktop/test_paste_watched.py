@@ -5,6 +5,7 @@ every time."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import shutil
@@ -43,7 +44,7 @@ class Lines:
         for line in stream:
             self.lines.put(line.decode("utf-8").rstrip("\n"))
 
-    def line(self, timeout: float = 10) -> str:
+    def line(self, timeout: float = 30) -> str:
         got = self.lines.get(timeout=timeout)
         self.seen.append(got)
         return got
@@ -86,7 +87,8 @@ def copyq(desktop: Desktop, tmp_path: Path) -> Iterator[dict[str, str]]:
     server = desktop.spawn(["copyq"], env=env)
     wait_for(lambda: desktop.run(["copyq", "size"], env=env).returncode == 0, 20, "CopyQ to start")
     yield env
-    desktop.run(["copyq", "exit"], env=env)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        desktop.run(["copyq", "exit"], env=env, timeout=10)
     end(server)
 
 
