@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtGui import QClipboard, QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.platform.qt_clipboard import QtClipboard, secret_hints
+from app.platform.qt_clipboard import QtClipboard, _Offer, secret_hints
 
 
 def on_worker(qtbot: QtBot, work: Callable[[], Any]) -> Any:
@@ -64,3 +64,15 @@ def test_the_hints_clipboard_managers_honour_on_each_platform() -> None:
     assert secret_hints("darwin") == {"application/x-nspasteboard-concealed-type": b"secret"}
     assert secret_hints("win32")['application/x-qt-windows-mime;value="CanIncludeInClipboardHistory"'] == \
         b"\0\0\0\0"
+
+
+def test_which_reads_count_as_the_paste_targets_fetch() -> None:
+    offer = _Offer(mask=0x1FFFFF)
+    assert not offer.counts(0x400005)  # not armed: a clipboard manager reading the new clipboard
+    offer.arm(0x0A00003)
+    assert offer.counts(0x0A0001F)  # the target's client (another of its windows asks, as GTK's do)
+    assert not offer.counts(0x0400005)  # another client: a clipboard manager reading after the keys
+    assert offer.counts(None)  # who asks is not known: any read after the keys
+    offer.arm(0)
+    assert offer.counts(0x0400005)  # the keys went to whichever window was in front
+    assert _Offer().counts(0x0400005) is False and _Offer(window=5).counts(0x0400005)  # no mask: not X11
