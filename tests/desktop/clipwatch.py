@@ -1,8 +1,8 @@
 """A clipboard watcher as clipboard managers are (Klipper, CopyQ, clipman): it reads CLIPBOARD and PRIMARY the
-instant their owner changes (XFixes selection notify) and once more a little later, and prints what it read,
+instant their owner changes (XFixes selection notify) and again a little later, and prints what it read,
 one JSON line each. Also the helpers the tests use to read a selection as any other X client does.
 
-    python -m tests.desktop.clipwatch [--later SECONDS]   watch, as a clipboard manager
+    python -m tests.desktop.clipwatch [--later S,S...]    watch, as a clipboard manager
     python -m tests.desktop.clipwatch --own TEXT            be the person's clipboard: own CLIPBOARD and
                                                             PRIMARY with TEXT until another program takes both
 """
@@ -112,8 +112,8 @@ def serve(d: Any) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--later", type=float, default=0.03,
-                        help="read each change once more this many seconds later (0: not)")
+    parser.add_argument("--later", default="0.03",
+                        help="read each change again these many seconds later (comma-separated; 0: not)")
     parser.add_argument("--own", metavar="TEXT", help="own CLIPBOARD and PRIMARY with TEXT instead")
     args = parser.parse_args(argv)
     d = display.Display()
@@ -142,8 +142,9 @@ def main(argv: list[str] | None = None) -> int:
                 changed.append(d.get_atom_name(event.selection))
         for name in changed:
             report(d, name, "at once")
-            if args.later:
-                later.append((time.monotonic() + args.later, name))
+            for delay in (float(part) for part in args.later.split(",")):
+                if delay > 0:
+                    later.append((time.monotonic() + delay, name))
         now = time.monotonic()
         for when, name in [item for item in later if item[0] <= now]:
             later.remove((when, name))

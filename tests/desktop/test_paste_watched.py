@@ -69,7 +69,8 @@ class Lines:
 
 @pytest.fixture
 def watcher(desktop: Desktop) -> Iterator[Lines]:
-    watching = Lines(desktop, "tests.desktop.clipwatch", "--later", "0.01")
+    # at once, and again while the paste keys reach the application: no read by another client is its fetch
+    watching = Lines(desktop, "tests.desktop.clipwatch", "--later", "0.001,0.002,0.004,0.008,0.016")
     assert json.loads(watching.line()) == {"ready": True}
     yield watching
     watching.close()
