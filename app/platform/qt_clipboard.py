@@ -52,10 +52,11 @@ _TEXT_TYPES = ("text/plain",)
 
 def secret_hints(platform: str = sys.platform) -> dict[str, bytes]:
     """The MIME types (and values) password managers mark secret clipboard text with, which clipboard managers
-    honour by keeping it out of their history: KDE's hint (Klipper, CopyQ, GPaste, clipman and
-    wl-clip-persist read it on X11 and Wayland), nspasteboard.org's concealed type on macOS, and on Windows
-    the formats its clipboard history, cloud clipboard and monitors (and CopyQ's "Clipboard Viewer Ignore")
-    look for, named through Qt's windows-mime form."""
+    honour by keeping it out of their history: KDE's hint on X11 and Wayland (Klipper, CopyQ from version 8,
+    the filters cliphist and wl-clip-persist setups use; Debian 12's CopyQ 6.4 still keeps it),
+    nspasteboard.org's concealed type on macOS, and on Windows the formats its clipboard history, cloud
+    clipboard and monitors (and CopyQ's "Clipboard Viewer Ignore") look for,
+    named in Qt's windows-mime form."""
     if platform == "win32":
         def win(name: str) -> str:
             return f'application/x-qt-windows-mime;value="{name}"'
