@@ -8,10 +8,11 @@ its hotkey does not hold the model, its validators and every step of every wizar
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
+
+from app import bounds
 
 if TYPE_CHECKING:
     from app.model import Wizard
@@ -124,8 +125,8 @@ def window_matches(match: Pattern, app: str, title: str, exe: str = "") -> bool:
 
 def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
     """A glob, or "re:" and a regular expression searched anywhere in the text."""
-    if pattern.startswith("re:"):
-        return re.search(pattern[3:], text, re.IGNORECASE if ignore_case else 0) is not None
+    if pattern.startswith("re:"):  # bounded in time and input length: others control the text
+        return bounds.search(pattern[3:], text, ignore_case)
     if ignore_case:
         return fnmatch.fnmatchcase(text.lower(), pattern.lower())
     return fnmatch.fnmatchcase(text, pattern)
