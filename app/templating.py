@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from app import bounds
+from app.shell import shell_quote
 
 if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache never needs them
     from jinja2 import nodes
@@ -73,6 +74,7 @@ def _env(markdown_values: bool) -> SandboxedEnvironment:
         keep_trailing_newline=True,
         finalize=_escape_markdown if markdown_values else None,
     )
+    env.filters["shell_quote"] = shell_quote  # a value as one shell word (text typed into terminals)
     return env
 
 
