@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import string
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ __all__ = [
     "search",
     "template_line",
     "time_limit",
+    "trial_allowed",
+    "trial_budget",
 ]
 
 MAX_SIZE = 100_000
@@ -43,6 +46,9 @@ MAX_INT_BITS = 64 * 1024
 """Integers a template computes stay below 2**MAX_INT_BITS (about 19,700 digits)."""
 RENDER_SECONDS = 0.25
 """A render (or a `when` expression) that takes longer stops with an error."""
+TRIAL_BUDGET_SECONDS = 1.0
+"""Validation renders a file's templates with sample inputs for at most this long (then checks
+only statically): a file full of slow templates cannot stall loading the library."""
 MAX_MATCH_INPUT = 4096
 """Characters of a window title or the clipboard a pattern is matched against."""
 MATCH_SECONDS = 0.05
@@ -298,6 +304,26 @@ def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
         yield
     finally:
         sys.settrace(previous)
+
+
+_trials = threading.local()
+
+
+@contextmanager
+def trial_budget(seconds: float = TRIAL_BUDGET_SECONDS) -> Iterator[None]:
+    """Trial renders (validation) inside share `seconds`; see `trial_allowed`."""
+    before = getattr(_trials, "until", None)
+    _trials.until = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _trials.until = before
+
+
+def trial_allowed() -> bool:
+    """Whether a trial render may start: no budget is open, or it is not used up."""
+    until: float | None = getattr(_trials, "until", None)
+    return until is None or time.monotonic() < until
 
 
 # --------------------------------------------------------- regular expressions

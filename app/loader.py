@@ -14,7 +14,7 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from app import model, shell, templating
+from app import bounds, model, shell, templating
 from app.cache import ResultCache
 from app.checked import LoadResult
 from app.diagnostics import Diagnostic, Severity
@@ -202,7 +202,8 @@ class _Report:
                          "a step after a choice is only reached through a goto")
         if "black" in (wizard.modes or ()) and not any(s.do for s in wizard.steps):
             self.add("warning", ("modes",), "black box does nothing here: no step has 'do'")
-        self._templates(wizard)
+        with bounds.trial_budget():  # templates are also rendered once with sample inputs
+            self._templates(wizard)
         self._shell_inputs(wizard)
 
     def _unique(self, wizard: Wizard) -> None:

@@ -114,7 +114,9 @@ def check_template(
         return [problem for name, attr in simple
                 for problem in _check_reference(name, attr, inputs, text)]
     problems = list(_check_parsed(text, tuple(inputs), expression))
-    return problems or list(_trial_render(text, _samples(inputs), expression))
+    if problems or not bounds.trial_allowed():
+        return problems
+    return list(_trial_render(text, _samples(inputs), expression))
 
 
 _SIMPLE_EXPR = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}\}")

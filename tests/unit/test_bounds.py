@@ -165,3 +165,14 @@ def test_matching_is_bounded_in_input_length() -> None:
     assert text_matches("re:Mousepad", title, True) is False
     assert text_matches("re:mouse", "Mousepad", True) is True
     assert text_matches("re:^INV-\\d{4}$", "INV-1234", False) is True
+
+
+def test_trial_renders_of_one_file_share_a_budget(tmp_path: Path) -> None:
+    """A file full of slow templates cannot stall loading: each trial render takes its full time
+    limit (0.25 s) here, so a 1 s budget fits at most 5 of them; the rest are checked statically."""
+    slow = "{{% for i in 'x' * 99999 %}}{{% for j in 'y' * {n} %}}{{% endfor %}}{{% endfor %}}"
+    steps = "".join(f"  - id: s{n}\n    title: S\n    do:\n      - type: \"{slow.format(n=99000 + n)}\"\n"
+                    for n in range(20))
+    found = problems(tmp_path, HEADER + "steps:\n" + steps)
+    assert 1 <= len(found) <= 1 + round(bounds.TRIAL_BUDGET_SECONDS / bounds.RENDER_SECONDS), found
+    assert all("took longer than 0.25 s" in f for f in found)
