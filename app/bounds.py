@@ -42,6 +42,9 @@ __all__ = [
 
 MAX_SIZE = 100_000
 """Characters (or items) in any one value a template makes, its output included."""
+MAX_MADE = 20 * MAX_SIZE
+"""Characters (or items) all the operators, calls and filters of one render make together: however
+fast the machine, a loop of large values stays a few megabytes before the time bound stops it."""
 MAX_INT_BITS = 64 * 1024
 """Integers a template computes stay below 2**MAX_INT_BITS (about 19,700 digits)."""
 RENDER_SECONDS = 0.25
@@ -85,6 +88,10 @@ def template_line(error: BaseException) -> int:
 # ---------------------------------------------------------------- sizes
 
 
+_render = threading.local()
+"""`made`: what the render under way on this thread has made so far (None outside a render)."""
+
+
 def _size(value: Any) -> int:
     """Length of a value that can be large (str, bytes, list, tuple, dict, set), else 0."""
     if isinstance(value, str | bytes | list | tuple | dict | set | frozenset):
@@ -93,8 +100,14 @@ def _size(value: Any) -> int:
 
 
 def _checked(value: Any, what: str) -> Any:
-    if _size(value) > MAX_SIZE:
+    size = _size(value)
+    if size > MAX_SIZE:
         raise _limit(f"{what} makes a value longer than {MAX_SIZE} characters or items")
+    made: int | None = getattr(_render, "made", None)
+    if made is not None and size:
+        _render.made = made + size
+        if made + size > MAX_MADE:
+            raise _limit(f"the template makes more than {MAX_MADE} characters or items in all")
     if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
         raise _limit(f"{what} makes a number with more than {MAX_INT_BITS} bits")
     return value
@@ -284,13 +297,16 @@ def bounded_environment(**options: Any) -> SandboxedEnvironment:
 
 @contextmanager
 def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
-    """Python code run inside stops with TemplateLimit once `seconds` have passed.
+    """Python code run inside stops with TemplateLimit once `seconds` have passed (or once its
+    operators, calls and filters have made MAX_MADE characters or items).
 
     A trace function (this thread only, only for the duration) checks the clock on each call, and
     on each line of template code; whatever trace function was set before (a debugger, coverage)
     is set back afterwards."""
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
+    made_before = getattr(_render, "made", None)
+    _render.made = 0
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
         if time.monotonic() > deadline:
@@ -304,6 +320,7 @@ def time_limit(seconds: float = RENDER_SECONDS) -> Iterator[None]:
         yield
     finally:
         sys.settrace(previous)
+        _render.made = made_before
 
 
 _trials = threading.local()

@@ -124,8 +124,12 @@ def window_matches(match: Pattern, app: str, title: str, exe: str = "") -> bool:
 
 
 def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
-    """A glob, or "re:" and a regular expression searched anywhere in the text."""
-    if pattern.startswith("re:"):  # bounded in time and input length: others control the text
+    """A glob, or "re:" and a regular expression searched anywhere in the text.
+
+    Both see the first bounds.MAX_MATCH_INPUT characters (titles and the clipboard are set by other
+    programs); a regular expression also has a time limit."""
+    text = text[:bounds.MAX_MATCH_INPUT]
+    if pattern.startswith("re:"):
         return bounds.search(pattern[3:], text, ignore_case)
     if ignore_case:
         return fnmatch.fnmatchcase(text.lower(), pattern.lower())
