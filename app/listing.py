@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app import bounds
-
 if TYPE_CHECKING:
     from app.model import Wizard
 
@@ -128,6 +126,8 @@ def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
 
     Both see the first bounds.MAX_MATCH_INPUT characters (titles and the clipboard are set by other
     programs); a regular expression also has a time limit."""
+    from app import bounds  # the fast path (cards from the cache) imports this module only
+
     text = text[:bounds.MAX_MATCH_INPUT]
     if pattern.startswith("re:"):
         return bounds.search(pattern[3:], text, ignore_case)

@@ -293,8 +293,9 @@ def _render(text: str, ctx: Mapping[str, Any], markdown_values: bool) -> str:
     from jinja2 import TemplateSyntaxError
 
     try:
+        template = _compiled(text, markdown_values)  # compiling is linear in the text: unbounded
         with bounds.time_limit():
-            return str(_compiled(text, markdown_values).render(ctx))
+            return str(template.render(ctx))
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax: {exc.message}", exc.lineno or 1) from None
     except bounds.TemplateLimit as exc:
@@ -318,8 +319,9 @@ def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
     from jinja2 import TemplateSyntaxError
 
     try:
+        compiled = _env(False).compile_expression(expression, undefined_to_none=False)
         with bounds.time_limit():
-            return _env(False).compile_expression(expression, undefined_to_none=False)(**ctx)
+            return compiled(**ctx)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"expression syntax: {exc.message}", exc.lineno or 1) from None
     except bounds.TemplateLimit as exc:
