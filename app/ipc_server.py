@@ -28,6 +28,11 @@ log = logging.getLogger(__name__)
 REQUEST_TIMEOUT_MS = 5000
 """A client must send its whole request line within this time, or it is disconnected."""
 LOCK_TIMEOUT_MS = 5000
+MAX_CONNECTIONS = 32
+"""Clients served at once; any further one is told so and closed at once (a flood of connections
+must not use up the app's file descriptors: Qt would then close the server for good)."""
+RECOVER_MS = 2000
+"""How often the server checks that it still listens, and listens again where it stopped."""
 
 
 class Reply:
@@ -78,6 +83,9 @@ class IpcServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
         self._connections: set[_Connection] = set()
+        self._address = ""
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self._recover)
 
     def start(self) -> bool:
         """Listen; False when another live instance already does. A socket left by a crash is replaced.
@@ -97,16 +105,44 @@ class IpcServer(QObject):
             QLocalServer.removeServer(address)
             if not self._server.listen(address):
                 raise IpcError(f"cannot listen on {address}: {self._server.errorString()}")
+            self._address = address
+            self._watch.start(RECOVER_MS)
             return True
         finally:
             lock.unlock()
 
     def close(self) -> None:
+        self._watch.stop()
         self._server.close()
+
+    def _recover(self) -> None:
+        """Listen again where Qt stopped (it closes the server, deleting the socket, when accepting
+        fails, e.g. with no file descriptors left): otherwise the next `wayguide toggle` would find
+        nobody and start a second instance."""
+        if self._server.isListening():
+            return
+        probe = QLocalSocket()
+        probe.connectToServer(self._address)
+        if probe.waitForConnected(200):  # someone else took the address meanwhile: leave it
+            probe.abort()
+            log.warning("the IPC server stopped and another instance now listens at %s", self._address)
+            self._watch.stop()
+            return
+        QLocalServer.removeServer(self._address)
+        if self._server.listen(self._address):
+            log.warning("the IPC server had stopped (%s); listening again", self._server.errorString())
 
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
+            if len(self._connections) >= MAX_CONNECTIONS:
+                sock.write(encode({"ok": False, "error": "Wayguide is busy with other requests; "
+                                   "try again"}))
+                sock.disconnectFromServer()  # once written, or at once
+                sock.disconnected.connect(sock.deleteLater)
+                if sock.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                    sock.deleteLater()
+                continue
             connection = _Connection(sock, self._dispatch)
             self._connections.add(connection)
             sock.disconnected.connect(lambda c=connection: self._connections.discard(c))
