@@ -183,3 +183,27 @@ def test_trial_renders_of_one_file_share_a_budget(tmp_path: Path) -> None:
 def test_globs_see_the_same_first_characters() -> None:
     assert text_matches("INV-*", "INV-" + "9" * 10_000_000, False) is True
     assert text_matches("*tail", "x" * bounds.MAX_MATCH_INPUT + "tail", False) is False
+
+
+def test_a_bomb_set_off_by_an_input_fails_the_step_cleanly(tmp_path: Path) -> None:
+    """Validation renders with sample inputs; a long value at run time still ends in a clean Failed."""
+    from app.engine import Engine, Failed, Start, SubmitInputs
+
+    text = HEADER + textwrap.dedent("""\
+        modes: [black]
+        inputs: [{name: t, label: T}]
+        steps:
+          - id: a
+            title: A
+            do: [{type: "{% for a in inputs.t %}{% for b in inputs.t %}{{ a }}{% endfor %}{% endfor %}"}]
+        """)
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_file(path)
+    assert result.wizard is not None and not result.diagnostics
+    engine = Engine(result.wizard)
+    state, _ = engine.handle(engine.initial(), Start("black", at=1.0))
+    state, effects = engine.handle(state, SubmitInputs({"t": "x" * 20_000}, at=2.0))
+    failed = [e for e in effects if isinstance(e, Failed)]
+    assert state.status == "failed" and len(failed) == 1
+    assert failed[0].message.startswith("Action 1 (type) could not be filled in: the template ")
