@@ -367,9 +367,13 @@ _ALIKE = ("regular expression can take exponential time: alternatives that start
           "repetition (make them start differently, or use an atomic group (?>...))")
 
 
+_FEW = 10
+"""A repetition of at most this many rounds cannot multiply the ways to match by much."""
+
+
 def _catastrophic(items: Any, parser: Any, outer: bool) -> str | None:
-    """Walk a parsed pattern: a variable repeat inside an unbounded, backtracking repeat, or
-    alternatives that can start with the same character inside one, is refused."""
+    """Walk a parsed pattern: a variable repeat inside a long (over _FEW rounds), backtracking
+    repeat, or alternatives that can start with the same character inside one, is refused."""
     c = parser  # the opcodes live in the parser module's namespace
     for op, av in items:
         found: str | None = None
@@ -377,7 +381,7 @@ def _catastrophic(items: Any, parser: Any, outer: bool) -> str | None:
             low, high, body = av
             if outer and high != low and high > 1:
                 return _NESTED
-            found = _catastrophic(body, parser, outer or high == c.MAXREPEAT)
+            found = _catastrophic(body, parser, outer or high > _FEW)
         elif op is getattr(c, "POSSESSIVE_REPEAT", None) or op is getattr(c, "ATOMIC_GROUP", None):
             continue  # never backtracks into its body: safe by construction
         elif op == c.SUBPATTERN:

@@ -138,7 +138,7 @@ def test_bombs_at_run_time_neither_hang_nor_crash() -> None:
 
 
 REGEX_BOMBS = [r"^(\w+\s?)*$", r"(x+x+)+y", r"^(a+)+$", r"(\w*)*\d$", r"(.*)+x", r"(a|aa)+$",
-               r"(a|a)*b"]
+               r"(a|a)*b", r"^(\w+\s?){1,30}$", r"(?:(a+)b?)+$"]
 
 
 @pytest.mark.parametrize("pattern", REGEX_BOMBS)
