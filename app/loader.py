@@ -228,11 +228,11 @@ class _Report:
                                              problem.hint))
 
     def _shell_inputs(self, wizard: Wizard) -> None:
-        """Warn about free-text inputs typed into a terminal unquoted (app/shell.py decides)."""
+        """Warn about free text typed into a terminal unquoted (app/shell.py decides)."""
         for path, text, name, lineno, window in shell.unquoted_inputs(wizard):
             problem = templating.TemplateProblem(
-                f"'inputs.{name}' is typed into a terminal ({window}) unquoted: text like $(…) "
-                f"in it would run as a command", lineno, f"write {{{{ inputs.{name} | shell_quote }}}}")
+                f"'{name}' is typed into a terminal ({window}) unquoted: text like $(…) "
+                f"in it would run as a command", lineno, f"write {{{{ {name} | shell_quote }}}}")
             line, col = self._template_position(path, text, problem)
             self.items.append(Diagnostic(self.name, line, col, "warning", problem.message, problem.hint))
 

@@ -48,13 +48,14 @@ def is_terminal(app: str | None) -> bool:
 
 
 def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[Path_, str, str, int, str]]:
-    """(path of the action's text, the text, input name, line in the text, the window) of each free-text
-    input a `type` or `paste` action puts into a terminal without `shell_quote`."""
+    """(path of the action's text, the text, the value's name, line in the text, the window) of each
+    free-text input (`inputs.NAME`) or window property (`window.title`, set by whatever program owns
+    the window) that a `type` or `paste` action puts into a terminal without `shell_quote`.
+    Numbers and the author's own choices are safe as they are."""
     from app.model import FocusAction, PasteAction, TypeAction
 
-    free = {i.name for i in wizard.inputs if i.type in ("text", "multiline", "secret")}
-    if not free:
-        return
+    free = {f"inputs.{i.name}" for i in wizard.inputs if i.type in ("text", "multiline", "secret")}
+    free |= {"window.title", "window.app"}
     fallback = next((w.app for w in wizard.when or () if is_terminal(w.app)), None)
     focused: str | None = None
     for i, step in enumerate(wizard.steps):
@@ -78,7 +79,8 @@ def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[Path_, str, str, int, str]
 
 
 def _unquoted(text: str) -> list[tuple[str, int]]:
-    """inputs.NAME references in a template that no quoting filter wraps, with their lines."""
+    """inputs.NAME and window.NAME references in a template that no quoting filter wraps, with
+    their lines."""
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -96,10 +98,10 @@ def _walk(node: nodes.Node, quoted: bool) -> Iterator[tuple[str, int]]:
         quoted = True  # its argument, however computed, leaves as one safe word
     if not quoted and isinstance(node, nodes.Getattr | nodes.Getitem):
         base = node.node
-        if isinstance(base, nodes.Name) and base.name == "inputs":
+        if isinstance(base, nodes.Name) and base.name in ("inputs", "window"):
             if isinstance(node, nodes.Getattr):
-                yield node.attr, node.lineno
+                yield f"{base.name}.{node.attr}", node.lineno
             elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
-                yield node.arg.value, node.lineno
+                yield f"{base.name}.{node.arg.value}", node.lineno
     for child in node.iter_child_nodes():
         yield from _walk(child, quoted)

@@ -80,6 +80,7 @@ steps:
           ls "{{ inputs.folder }}"
       - type: "ls {{ inputs.folder | shell_quote }} {{ inputs['folder'] | upper | shell_quote }}\\n"
       - paste: "cd {{ inputs['folder'] }}\\n"
+      - type: "echo {{ window.title }} {{ window.title | shell_quote }} {{ user }}"
 """
 
 
@@ -90,6 +91,8 @@ def test_unquoted_text_inputs_typed_into_a_terminal_are_warnings(tmp_path: Path)
         "would run as a command (write {{ inputs.folder | shell_quote }})",
         "20:31: warning: 'inputs.folder' is typed into a terminal (xterm) unquoted: text like $(…) in it "
         "would run as a command (write {{ inputs.folder | shell_quote }})",
+        "21:24: warning: 'window.title' is typed into a terminal (xterm) unquoted: text like $(…) in it "
+        "would run as a command (write {{ window.title | shell_quote }})",
     ]
 
 
