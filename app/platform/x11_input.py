@@ -246,7 +246,7 @@ class X11Injector:
         self._answered = 0
         """The latest ping token answered (tokens only grow)."""
         self._last_char = 0
-        """The keycode of the latest character pressed (see REPEAT_DELAY_MS)."""
+        """The keycode of the latest character or combo key pressed (see REPEAT_DELAY_MS)."""
         self._grabbed = False
         self._released: Any = None
         """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
@@ -356,7 +356,8 @@ class X11Injector:
             try:
                 for modifier in modifiers:
                     self._down(strokes[XK.string_to_keysym(_MODIFIER_KEYSYMS[modifier])][0])
-                self._down(keycode)
+                self._down(keycode, REPEAT_DELAY_MS if keycode == self._last_char and not modifiers else 0)
+                self._last_char = keycode
                 self._release_all()
             finally:
                 self._ungrab()
