@@ -84,11 +84,27 @@ def cells(path: Path) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse">
+<value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Input"><prop oor:name="AutoInput" oor:op="fuse">
+<value>false</value></prop></item>
+</oor:items>
+"""
+"""A new profile's settings: no "Tip of the Day" dialog taking the keyboard, no AutoInput completing cells."""
+
+
 def start_calc(desktop: Desktop, document: Path, profile: Path) -> tuple[subprocess.Popen[bytes], int]:
     """LibreOffice Calc with its X11 backend ("gen") and the profile in `profile` (made on first use), showing
     `document`, in front with the keyboard focus on cell A1; (its process group leader, its window)."""
     if shutil.which("soffice") is None:
         raise RuntimeError("LibreOffice is missing: run scripts/setup")
+    settings = profile / "user" / "registrymodifications.xcu"
+    if not settings.exists():
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text(_SETTINGS, encoding="utf-8")
     process = desktop.spawn(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--norestore",
                              "--nologo", "--nodefault", "--calc", str(document)],
                             env={**desktop.env, "SAL_USE_VCLPLUGIN": "gen"}, start_new_session=True)
