@@ -467,7 +467,10 @@ class X11Injector:
                     self._up(keycode)
             self._last_char = last
         finally:
-            self._ungrab()
+            if into:
+                self._ungrab()
+            else:
+                self._display.flush()  # the application can start on them while the next chunk is made
         return len(chunk)
 
     def _grab_focused(self, into: int) -> bool:
