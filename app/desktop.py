@@ -576,10 +576,12 @@ class Wayguide(QObject):
                 print(f"wayguide: warning: {exc}; Wayguide cannot notice you taking over", file=sys.stderr)
                 monitor = None
 
+        when = run.wizard.when
+
         def work() -> None:
             try:
                 outcome, target = performer.run(effect.actions, run.target, stop, effect.start, effect.pace,
-                                                lambda index: self.actionStarted.emit(run, index))
+                                                lambda index: self.actionStarted.emit(run, index), when)
             finally:
                 if monitor is not None:
                     monitor.stop()

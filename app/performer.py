@@ -83,13 +83,19 @@ class Performer:
         self.launcher = launcher
         self.allow_run = allow_run
         self.notify = notify
+        self._when: tuple[model.WindowMatch, ...] = ()
+        """The wizard's `when` for the run in progress (one run at a time per performer)."""
 
     def run(self, actions: Sequence[model.Action], target: WindowInfo | None, stop: threading.Event,
             start: tuple[int, int] = (0, 0), pace: Pace = "fast",
-            on_action: Callable[[int], None] | None = None) -> tuple[Performed, WindowInfo | None]:
+            on_action: Callable[[int], None] | None = None,
+            when: Sequence[model.WindowMatch] | None = None) -> tuple[Performed, WindowInfo | None]:
         """Perform `actions` from `start` (action index, characters of it already typed) with keys going to
-        `target` (None: any window the wizard fits); `on_action(i)` is called as action i begins. Returns how
-        it ended and the window the next step should work in."""
+        `target`; `on_action(i)` is called as action i begins. Without a target, the first action that
+        types, presses or clicks adopts the window in front, and only when it fits the wizard's `when`
+        (any window when the wizard names none): otherwise performing pauses. Returns how it ended and the
+        window the next step should work in."""
+        self._when = tuple(when or ())
         first, offset = start
         for index in range(first, len(actions)):
             action = actions[index]
@@ -116,14 +122,19 @@ class Performer:
             case model.FocusAction(focus=match):
                 return self._focus(match, stop)
             case model.TypeAction(type=text):
+                target = self._front_target(target, stop, skip)
                 self._type(text.replace("\r\n", "\n"), skip, target, stop, pace)
             case model.KeysAction(keys=combo):
-                self._check_front(target)
-                if not self.injector.press_keys(combo, target.handle if target else 0):
-                    self._check_front(target, force=True)
+                target = self._front_target(target, stop)
+                self._check_front(target, stop=stop)
+                if not self.injector.press_keys(combo, target.handle):
+                    self._check_front(target, force=True, stop=stop)
             case model.PasteAction(paste=text):
+                target = self._front_target(target, stop)
                 self._paste(text, target)
             case model.ClickAction(click=spec):
+                if spec.window is None:
+                    target = self._front_target(target, stop)
                 return self._click(spec, target)
             case model.CopyAction(copy_=text):
                 self._need(self.clipboard, "copy").set_text(text)
@@ -144,11 +155,30 @@ class Performer:
                 return self._wait_window(spec, target, stop)
         return target
 
+    def _front_target(self, target: WindowInfo | None, stop: threading.Event, offset: int = 0) -> WindowInfo:
+        """`target`, or, when the run has none yet, the window in front once it fits the wizard's `when`
+        (FRONT_GRACE_S for it to come in front); pauses with a sentence when none does."""
+        if target is not None:
+            return target
+        deadline = self.clock() + FRONT_GRACE_S
+        while True:
+            front = self.probe.active_window()
+            if front is not None and (not self._when or any(_fits(m, front) for m in self._when)):
+                return front
+            if self.clock() >= deadline:
+                break
+            if stop.wait(POLL_S):
+                raise _Paused("Stopped.", offset)
+        what = " or ".join(dict.fromkeys(_name(m) for m in self._when)) or "the application"
+        came = (f"“{front.title}” is in front" if front is not None and front.title else
+                "No window is in front")
+        raise _Paused(f"{came}, and this task is for {what}; Wayguide paused so nothing is typed into the "
+                      f"wrong window. Click into {what} and press Continue.", offset)
+
     # ------------------------------------------------------------ actions
 
-    def _type(self, text: str, skip: int, target: WindowInfo | None, stop: threading.Event,
-              pace: Pace) -> None:
-        self._check_front(target, skip)
+    def _type(self, text: str, skip: int, target: WindowInfo, stop: threading.Event, pace: Pace) -> None:
+        self._check_front(target, skip, stop=stop)
         if pace == "visible":
             def proceed() -> bool:
                 return not stop.wait(1.0 / VISIBLE_CPS)
@@ -156,11 +186,11 @@ class Performer:
             def proceed() -> bool:
                 return not stop.is_set()
         rest = text[skip:]
-        typed = self.injector.type_text(rest, target.handle if target else 0, proceed)
+        typed = self.injector.type_text(rest, target.handle, proceed)
         if typed < len(rest):
             if stop.is_set():
                 raise _Paused("Stopped.", skip + typed)
-            self._check_front(target, skip + typed, force=True)
+            self._check_front(target, skip + typed, force=True, stop=stop)
 
     def _paste(self, text: str, target: WindowInfo | None) -> None:
         clipboard = self._need(self.clipboard, "paste")
@@ -230,19 +260,24 @@ class Performer:
                 raise _Refused(f"{_name(match)} did not come to the front.")
         raise _Paused("Stopped.")
 
-    def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False) -> None:
+    def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False,
+                     stop: threading.Event | None = None) -> None:
         """Pause when another window than `target` is in front (`force`: the injector saw the focus go).
-        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue."""
+        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue.
+        Every wait ends at once when `stop` is set."""
         if target is None:
             return
+        stop = stop or threading.Event()
         front = self.probe.active_window()
         grace = self.clock() + FRONT_GRACE_S
         while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
-            time.sleep(POLL_S)
+            if stop.wait(POLL_S):
+                raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         deadline = self.clock() + NAME_WAIT_S
         while force and front is not None and front.handle == target.handle and self.clock() < deadline:
-            time.sleep(POLL_S / 5)  # the focus went; the window manager names the new window in a moment
+            if stop.wait(POLL_S / 5):  # the focus went; the window manager names the new window in a moment
+                raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         if force or front is None or front.handle != target.handle:
             raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
@@ -250,8 +285,9 @@ class Performer:
 
     def _wait_window(self, spec: model.WaitSpec, target: WindowInfo | None,
                      stop: threading.Event) -> WindowInfo | None:
-        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (then the
-        window in front after it is)."""
+        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (when the
+        run's own window closed, the run has none: the next action takes the window in front only when it
+        fits the wizard)."""
         match = model.WindowMatch(app=spec.app, title=spec.title) if spec.app or spec.title else None
         deadline = self.clock() + spec.timeout
         while True:
@@ -260,8 +296,9 @@ class Performer:
             if there != spec.gone:
                 if not spec.gone:
                     return front  # the window that appeared (a dialog) is where keys go next
-                if target is not None and front is not None and _gone(self.probe, target):
-                    return front  # the run's window itself closed: keys go where the focus went
+                if target is not None and _gone(self.probe, target):
+                    return None  # the run's window itself closed: the next action adopts the window in
+                    # front only when it fits the wizard (see _front_target)
                 return target
             if self.clock() > deadline:
                 what = _name(match) if match is not None else "a window"

@@ -228,3 +228,69 @@ def test_a_dialog_waited_for_takes_the_keys_and_its_closing_gives_them_back() ->
     outcome, target = perf.run(actions({"wait": {"title": "Save As*", "gone": True}}, {"keys": "ctrl+q"}),
                                dialog, threading.Event())
     assert outcome.completed and target == PAD and injector.sent[-1] == ("keys", "ctrl+q")
+
+
+MOUSEPAD_ONLY = [model.WindowMatch(app="mousepad")]
+
+
+def test_without_a_target_keys_go_only_to_a_window_the_wizard_is_for() -> None:
+    """Issue 11.1: a wizard started while a terminal is in front typed into the terminal."""
+    for items in (actions({"type": "rm -rf ~\n"}), actions({"keys": "ctrl+s"}), actions({"paste": "x"}),
+                  actions({"click": {"at": [0.5, 0.5]}})):
+        injector, clipboard = FakeInjector(), FakeClipboard()
+        perf = Performer(injector, FakeWindowProbe(window=TERM), clipboard=clipboard)
+        outcome, target = perf.run(items, None, threading.Event(), when=MOUSEPAD_ONLY)
+        assert outcome.paused_at == (0, 0) and target is None
+        assert injector.sent == [] and clipboard.saved == []
+        assert outcome.message == (
+            "“xterm” is in front, and this task is for mousepad; Wayguide paused so nothing is typed into "
+            "the wrong window. Click into mousepad and press Continue.")
+
+
+def test_without_a_target_a_window_the_wizard_is_for_becomes_the_target() -> None:
+    injector = FakeInjector()
+    probe = FakeWindowProbe(window=PAD)
+    outcome, target = Performer(injector, probe).run(actions({"type": "Hello"}), None, threading.Event(),
+                                                     when=MOUSEPAD_ONLY)
+    assert outcome.completed and target == PAD and injector.sent == [("type", "Hello")]
+    injector.focus = -1  # the typing is bound to that window from now on: another one takes no keys
+    ticks = iter(range(1000))
+    outcome, _ = Performer(injector, probe, clock=lambda: float(next(ticks))).run(actions({"type": "more"}), target, threading.Event(),
+                                                when=MOUSEPAD_ONLY)
+    assert outcome.paused_at is not None and injector.sent == [("type", "Hello")]
+
+
+def test_without_a_target_or_when_the_window_in_front_becomes_the_target() -> None:
+    injector = FakeInjector()
+    outcome, target = Performer(injector, FakeWindowProbe(window=TERM)).run(
+        actions({"type": "ls\n"}), None, threading.Event())
+    assert outcome.completed and target == TERM and injector.sent == [("type", "ls\n")]
+
+
+def test_a_closed_window_hands_the_keys_only_to_a_window_the_wizard_is_for() -> None:
+    """Issue 11.1: `wait: {…, gone: true}` re-targeted to whatever window came in front."""
+    injector = FakeInjector()
+    perf = Performer(injector, FakeWindowProbe(window=TERM))  # mousepad closed; a terminal is in front
+    outcome, target = perf.run(actions({"wait": {"app": "mousepad", "gone": True}}, {"type": "x\n"}), PAD,
+                               threading.Event(), when=MOUSEPAD_ONLY)
+    assert outcome.paused_at == (1, 0) and target is None and injector.sent == []
+    assert outcome.message.startswith("“xterm” is in front, and this task is for mousepad;")
+
+
+def test_waits_for_the_window_in_front_end_at_once_on_stop() -> None:
+    """Issue 11.3: the grace loops slept without looking at the stop event."""
+
+    class StopsWhileWaiting(threading.Event):
+        """Clear when performing begins; set by the first wait, as a stop arriving mid-wait."""
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.set()
+            return True
+
+    def stands_still() -> float:  # the grace never runs out: only the stop can end the waits
+        return 0.0
+
+    for target, when in ((PAD, None), (None, MOUSEPAD_ONLY)):
+        perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=stands_still)
+        outcome, _ = perf.run(actions({"keys": "ctrl+s"}), target, StopsWhileWaiting(), when=when)
+        assert outcome.message == "Stopped." and outcome.paused_at == (0, 0)
