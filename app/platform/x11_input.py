@@ -42,6 +42,10 @@ sent before: a precise barrier instead of RESTORE_SETTLE_S, which was measured t
 the window manager was busy (1 of 10 runs garbled). A window that does not answer in time is hung; the typing
 then goes on as after a settle."""
 
+PING_POLL_S = 0.05
+"""While typing waits for a ping's answer, how often it asks `proceed` whether to stop (the wait before the
+keymap is restored does not: the keys already sent must arrive as the characters they are)."""
+
 BARRIER_CHARS = 64
 """While typing into a window that answers _NET_WM_PING, wait for its answer every this many characters, so
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
@@ -235,6 +239,8 @@ class X11Injector:
         """The token of the pace ping not answered yet (0: none)."""
         self._answered = 0
         """The latest ping token answered (tokens only grow)."""
+        self._proceed: Callable[[], bool] | None = None
+        """While typing, `type_text`'s `proceed`: a ping wait ends as soon as it says stop."""
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -251,6 +257,7 @@ class X11Injector:
         typed = 0
         self._focus_cache, self._watched, self._arrived, self._unseen = (0, 0, False), {}, 0, 0
         self._xi_watching = False
+        self._proceed = proceed
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
@@ -271,7 +278,7 @@ class X11Injector:
                     and self._arrived + self._unseen == typed - 1:
                 typed -= 1  # the last one went to the window that took the focus: it is typed again later
         finally:
-            self._pending = 0
+            self._pending, self._proceed = 0, None
             self._root.change_attributes(event_mask=0)
             for window in self._watched.values():
                 with suppress(error.XError):
@@ -391,6 +398,7 @@ class X11Injector:
             yield keymap
         finally:
             self._release_all()
+            self._proceed = None  # stopped or not, the keys sent are read with the mapping they were sent in
             if keymap.placed:
                 self._wait_for_client()
                 changed = {keycode for keycode, _ in keymap.placed}
@@ -428,7 +436,7 @@ class X11Injector:
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
         done = 0
         for keysym in batch:
-            if (into and not self._keeps_focus(into)) or (proceed is not None and not proceed()):
+            if (proceed is not None and not proceed()) or (into and not self._keeps_focus(into)):
                 break
             if barrier is not None and (before + done) and (before + done) % BARRIER_CHARS == 0:
                 self._pace(barrier)
@@ -509,7 +517,8 @@ class X11Injector:
             self._drain_events()
 
     def _wait_for_pong(self, token: int) -> bool:
-        """Until the ping `token` (or a later one: a window answers in order) was answered."""
+        """Until the ping `token` (or a later one: a window answers in order) was answered; False when it
+        was not within PING_TIMEOUT_S, or typing was told to stop meanwhile (looked at every PING_POLL_S)."""
         deadline = time.monotonic() + PING_TIMEOUT_S
         while True:
             if self._answered >= token:
@@ -519,8 +528,9 @@ class X11Injector:
                 if self._answered >= token:
                     return True
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self._display], [], [], remaining)[0]:
+            if remaining <= 0 or (self._proceed is not None and not self._proceed()):
                 return False
+            select.select([self._display], [], [], min(remaining, PING_POLL_S))
 
     def _drain_events(self) -> None:
         """Drop the events this connection was sent (MappingNotify goes to every client), so none pile up."""

@@ -485,3 +485,72 @@ def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: 
     said = capsys.readouterr().err
     assert ("cannot be read" in said) == (wanted[0] and policy is not None and "lrs" in policy
                                           and "LRS_AUTH" not in env)
+
+
+class _Stuck:
+    """An injector whose typing sits in a wait that looks at no stop flag (as a ping to a hung window did)
+    until the test lets it go; it counts how many workers are inside it at once."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.release: list[threading.Event] = []
+        self.inside = 0
+        self.most = 0
+
+    def type_text(self, text: str, into: int = 0, proceed: Any = None) -> int:
+        import threading
+
+        release = threading.Event()
+        with self.lock:
+            self.release.append(release)
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        release.wait(30)
+        with self.lock:
+            self.inside -= 1
+        return len(text)
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        return True
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        raise AssertionError("no clicks here")
+
+
+def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    """Issue 11.3: an ended run's worker, stuck in a wait, went on beside the next run's and then stopped the
+    monitor that run had started, so the next run typed with take-over detection off."""
+    from app.loader import load_file
+    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    stuck, monitor = _Stuck(), FakeActivityMonitor()
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term))
+    wayguide._monitor = monitor
+    path = home / "black.yaml"
+    path.write_text(BLACK)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    first = wayguide.run
+    assert first is not None
+    qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)  # the first run's worker is stuck
+
+    assert wayguide._start(wizard, "black", None, None) is None  # ends the first run, starts a second
+    second = wayguide.run
+    assert second is not first and first.state.status == "aborted" and first.stop.is_set()
+    qtbot.waitUntil(lambda: monitor.starts >= 3, timeout=5000)  # the second run performs its first step
+    worker = getattr(wayguide, "_worker", None)  # its worker, waiting for the first run's
+    qtbot.waitUntil(lambda: len(stuck.release) == 2 or (worker is not None and worker.is_alive()),
+                    timeout=5000)
+    stuck.release[0].set()  # the stale worker's wait ends at last …
+    qtbot.waitUntil(lambda: len(stuck.release) == 2, timeout=5000)  # … and the second run types
+    assert stuck.most == 1  # never two workers typing at once
+    assert monitor.watching  # the stale worker did not switch off the second run's take-over monitor
+    stuck.release[1].set()
+    qtbot.waitUntil(lambda: second.state.status == "finished", timeout=5000)
+    assert not monitor.watching

@@ -255,8 +255,8 @@ def test_without_a_target_a_window_the_wizard_is_for_becomes_the_target() -> Non
     assert outcome.completed and target == PAD and injector.sent == [("type", "Hello")]
     injector.focus = -1  # the typing is bound to that window from now on: another one takes no keys
     ticks = iter(range(1000))
-    outcome, _ = Performer(injector, probe, clock=lambda: float(next(ticks))).run(actions({"type": "more"}), target, threading.Event(),
-                                                when=MOUSEPAD_ONLY)
+    ticking = Performer(injector, probe, clock=lambda: float(next(ticks)))
+    outcome, _ = ticking.run(actions({"type": "more"}), target, threading.Event(), when=MOUSEPAD_ONLY)
     assert outcome.paused_at is not None and injector.sent == [("type", "Hello")]
 
 
