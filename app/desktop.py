@@ -133,6 +133,8 @@ class Wayguide(QObject):
         self._monitor_lock = threading.Lock()
         self._monitor_owner: object | None = None
         """The perform that started the monitor: only it stops it (a stale worker never does)."""
+        self._performing = threading.local()
+        """On a worker thread, `.run`: the run that thread performs for."""
         self._worker: threading.Thread | None = None
         """The latest perform's worker thread: one performs at a time, a new one waits for it."""
         self._no_automation = ""
@@ -597,6 +599,7 @@ class Wayguide(QObject):
                 elif stop.is_set():
                     outcome, target = Performed(message="Stopped.", paused_at=effect.start), run.target
                 else:
+                    self._performing.run = run
                     outcome, target = performer.run(
                         effect.actions, run.target, stop, effect.start, effect.pace,
                         lambda i: self.actionStarted.emit(run, i), when)
@@ -688,16 +691,22 @@ class Wayguide(QObject):
                 injector, self._monitor = automation()
                 self._performer = Performer(injector, self.probe, clipboard=QtClipboard(self),
                                             launcher=launcher(), notify=self.notified.emit,
-                                            allow_run=self._may_run)
+                                            allow_run=self._may_run, allow_open=self._may_open)
             except ProbeUnavailable as exc:
                 self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
         return self._performer
 
     def _may_run(self, argv: Sequence[str]) -> bool:
-        """Whether the run in progress may start a program: only where the admin policy allows it,
-        for wizards from the folders it trusts (called on the performer's thread; reads only)."""
-        run, policy = self.run, self.policy
+        """Whether the run being performed may start a program: only where the admin policy allows it,
+        for wizards from the folders it trusts (called on the performer's thread, where it is the run that
+        thread performs for; reads only)."""
+        run, policy = getattr(self._performing, "run", None) or self.run, self.policy
         return run is not None and policy is not None and policy.allows_run(run.path)
+
+    def _may_open(self, target: str) -> bool:
+        """Whether an `open` action may open `target`, which is not a web or mail link: it can start
+        programs (.desktop files, URL schemes, .exe/.lnk), so by the same rule as `run`."""
+        return self._may_run(["open", target])
 
     def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
         from app.engine import Finished

@@ -12,7 +12,8 @@ from app import model
 from app.engine import Pace, window_matches
 from app.osapi import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
-__all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "Performed", "Performer", "pause_sentence"]
+__all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
+           "pause_sentence", "web_link"]
 
 POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
@@ -27,6 +28,10 @@ VISIBLE_CPS = 20.0
 """Characters per second when typing at the visible pace ("Show me"): slow enough to read along."""
 VISIBLE_GAP_S = 0.6
 """At the visible pace, a pause before each action so that the person can read what comes next."""
+
+WEB_SCHEMES = ("http", "https", "mailto")
+"""What `open` may open for any wizard; anything else (files, .desktop entries, other URL schemes, .exe and
+.lnk) can start programs, so only wizards the administrator trusts to `run` may open it."""
 
 _T = TypeVar("_T")
 _TERMINALS = ("xterm", "uxterm", "urxvt", "rxvt", "st", "kitty", "alacritty")
@@ -64,24 +69,46 @@ def _refuse_run(argv: Sequence[str]) -> bool:
     return False
 
 
+def _refuse_open(target: str) -> bool:
+    return False
+
+
+def web_link(target: str) -> bool:
+    """Whether `target` is a plain web or mail link (WEB_SCHEMES), which any wizard may open: a scheme, then
+    for http(s) a host, and no control characters or line breaks anywhere."""
+    scheme, colon, rest = target.partition(":")
+    if not colon or scheme.lower() not in WEB_SCHEMES or not rest:
+        return False
+    if any(not c.isprintable() for c in target):
+        return False
+    if scheme.lower() == "mailto":
+        return not rest.startswith(("/", " "))
+    host = rest.removeprefix("//").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rpartition("@")[2]
+    return rest.startswith("//") and bool(host) and " " not in host
+
+
 class Performer:
     """Runs actions one by one on a worker thread. Keys only go to the window the run works in: typing stops
     before the first character that would reach another window, and the run pauses. `stop` ends it between
     two keys.
 
-    `allow_run` decides whether a `run` action may start its program (default: never); `notify` shows a
+    `allow_run` decides whether a `run` action may start its program (default: never), `allow_open` whether
+    an `open` action may open something else than a web or mail link (default: never); `notify` shows a
     message to the person (default: nowhere)."""
 
     def __init__(self, injector: Injector, probe: WindowProbe, clock: Callable[[], float] = time.monotonic,
                  clipboard: Clipboard | None = None, launcher: Launcher | None = None,
                  allow_run: Callable[[Sequence[str]], bool] = _refuse_run,
-                 notify: Callable[[str], None] | None = None) -> None:
+                 notify: Callable[[str], None] | None = None,
+                 allow_open: Callable[[str], bool] = _refuse_open) -> None:
         self.injector = injector
         self.probe = probe
         self.clock = clock
         self.clipboard = clipboard
         self.launcher = launcher
         self.allow_run = allow_run
+        self.allow_open = allow_open
         self.notify = notify
         self._when: tuple[model.WindowMatch, ...] = ()
         """The wizard's `when` for the run in progress (one run at a time per performer)."""
@@ -139,10 +166,7 @@ class Performer:
             case model.CopyAction(copy_=text):
                 self._need(self.clipboard, "copy").set_text(text)
             case model.OpenAction(open=where):
-                try:
-                    self._need(self.launcher, "open").open(where)
-                except OSError as exc:
-                    raise _Refused(f"“{where}” could not be opened ({exc.strerror or exc}).") from None
+                self._open(where)
             case model.NotifyAction(notify=message):
                 if self.notify is not None:
                     self.notify(message)
@@ -233,6 +257,16 @@ class Performer:
         self.injector.click(x0 + dx, y0 + dy, spec.button)
         return window if spec.window is not None else target
 
+    def _open(self, where: str) -> None:
+        if not web_link(where) and not self.allow_open(where):
+            raise _Refused(f"Opening “{_printable(where)}” is not allowed here: your administrator's "
+                           "policy lets only wizards from the folders it trusts open anything but web and "
+                           "mail links (http, https, mailto).")
+        try:
+            self._need(self.launcher, "open").open(where)
+        except OSError as exc:
+            raise _Refused(f"“{_printable(where)}” could not be opened ({exc.strerror or exc}).") from None
+
     def _run_program(self, argv: Sequence[str]) -> None:
         if not self.allow_run(argv):
             raise _Refused(f"Starting programs (“{argv[0]}”) is not allowed here; your administrator's "
@@ -322,6 +356,12 @@ def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
         came = f"“{target.title}” is no longer in front"
     return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
             f"Click into {_app_name(target)} and press Continue.")
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """Text quoted in a message: one line, control characters shown as �, clipped."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:

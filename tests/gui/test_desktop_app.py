@@ -445,8 +445,9 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
             assert entry is not None, [str(d) for d in app.library.diagnostics()]
             app.run = _Run(entry.wizard, None, entry.path)
             assert app._may_run(["true"]) is allowed
+            assert app._may_open("/usr/share/applications/xterm.desktop") is allowed  # issue 11.4
         app.run = None
-        assert not app._may_run(["true"])
+        assert not app._may_run(["true"]) and not app._may_open("steam://run/1")
     finally:
         app.run = None
         if app.ipc is not None:

@@ -223,7 +223,8 @@ def test_dry_run_prints_every_step_and_action_with_inputs_filled_in_and_secrets_
         "   - [ ] validated\n"
         "4. Save\n"
         "   - Wayguide would: wait until the window titled Save As* appears.\n"
-        "   - Wayguide would: run `echo ••••••`.\n"
+        "   - Wayguide would: run `echo ••••••`. (refused here: from this folder no program starts, says the "
+        "admin policy)\n"
         "Completed: 4 steps, 2 done by Wayguide, 2 by you.\n")
     assert not (tmp_path / "no-app-here").exists()
 
@@ -256,3 +257,42 @@ def test_dry_run_of_a_broken_file_or_unknown_id(tmp_path: Path) -> None:
     assert code == 1 and err.startswith(f"wayguide: error: {broken}:") and "did you mean 'type'" in err
     code, _, err = run("run", "no.such-wizard", "--dry-run")
     assert (code, err) == (1, "wayguide: error: no wizard with id 'no.such-wizard' (see: wayguide list)\n")
+
+
+OPENS = """\
+wayguide: 1
+id: t.opens
+title: Open things
+modes: [black]
+steps:
+  - id: open
+    title: Open them
+    do:
+      - open: https://intranet.example/expenses
+      - open: mailto:help@example.org
+      - open: /usr/share/applications/xterm.desktop
+      - open: "steam://run/123"
+      - open: 'C:\\Users\\x\\evil.lnk'
+      - open: "file:///bin/sh\\nx"
+      - open: ""
+"""
+
+
+def test_dry_run_says_which_opens_a_run_would_refuse_and_never_breaks_a_line(tmp_path: Path) -> None:
+    """Issue 11.4: `open` of anything but a web or mail link is gated like `run`."""
+    wizard = tmp_path / "opens.yaml"
+    wizard.write_text(OPENS)
+    assert run("validate", str(wizard))[0] == 0
+    code, out, err = run("run", str(wizard), "--dry-run")
+    assert (code, err) == (0, "")
+    note = " (refused here: from this folder only web and mail links open, says the admin policy)"
+    assert out.splitlines()[2:] == [
+        "   - Wayguide would: open https://intranet.example/expenses.",
+        "   - Wayguide would: open mailto:help@example.org.",
+        "   - Wayguide would: open /usr/share/applications/xterm.desktop." + note,
+        "   - Wayguide would: open steam://run/123." + note,
+        "   - Wayguide would: open C:\\Users\\x\\evil.lnk." + note,
+        "   - Wayguide would: open file:///bin/sh\ufffdx." + note,
+        "   - Wayguide would: open ." + note,
+        "Completed: 1 steps, 1 done by Wayguide, 0 by you.",
+    ]

@@ -294,3 +294,48 @@ def test_waits_for_the_window_in_front_end_at_once_on_stop() -> None:
         perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=stands_still)
         outcome, _ = perf.run(actions({"keys": "ctrl+s"}), target, StopsWhileWaiting(), when=when)
         assert outcome.message == "Stopped." and outcome.paused_at == (0, 0)
+
+
+@pytest.mark.parametrize(("target", "web"), [
+    ("https://intranet.example/expenses?q=1#top", True),
+    ("HTTP://example.org", True),
+    ("mailto:help@example.org", True),
+    ("https://user@example.org/", True),
+    ("/usr/share/applications/xterm.desktop", False),
+    ("file:///usr/share/applications/xterm.desktop", False),
+    ("steam://run/123", False),
+    ("javascript:alert(1)", False),
+    ("C:\\Users\\x\\evil.lnk", False),
+    ("evil.exe", False),
+    ("https:", False),
+    ("https:/etc/passwd", False),
+    ("https:///etc/passwd", False),
+    ("https://example.org/a b", True),
+    ("https://exa mple.org/", False),
+    ("https://example.org/\n-x", False),
+    ("mailto:", False),
+    ("mailto://x", False),
+    ("", False),
+])
+def test_only_web_and_mail_links_count_as_links_any_wizard_may_open(target: str, web: bool) -> None:
+    assert performer.web_link(target) is web
+
+
+def test_open_of_anything_but_a_web_link_is_refused_unless_the_policy_trusts_the_wizard() -> None:
+    """Issue 11.4: `open` started programs (.desktop files, URL schemes, .exe/.lnk) from any wizard."""
+    launcher = FakeLauncher()
+    items = actions({"open": "https://example.org/"}, {"open": "/usr/share/applications/xterm.desktop"})
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher), items)
+    assert outcome.failed_at == 1 and launcher.opened == ["https://example.org/"]
+    assert outcome.message == (
+        "Opening “/usr/share/applications/xterm.desktop” is not allowed here: your administrator's policy "
+        "lets only wizards from the folders it trusts open anything but web and mail links (http, https, "
+        "mailto).")
+    asked: list[str] = []
+    trusted = Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher,
+                        allow_open=lambda target: asked.append(target) is None)
+    assert run(trusted, items).completed and asked == ["/usr/share/applications/xterm.desktop"]
+    assert launcher.opened[-1] == "/usr/share/applications/xterm.desktop"
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher),
+                  actions({"open": "steam://run/1\n2"}))
+    assert outcome.message.startswith("Opening “steam://run/1\ufffd2” is not allowed here")
