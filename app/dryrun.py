@@ -94,10 +94,10 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
             case ShowStep():
                 step = effect
                 out.write(f"{effect.index}. {mask(effect.title)}\n")
-            case Perform(actions=actions):
+            case Perform():
                 verb = "Wayguide would" if state.treatment == "black" else "Show me would"
-                for action in actions:
-                    text = _one_line(describe_action(action))
+                for action, display in zip(effect.actions, effect.display, strict=True):
+                    text = _one_line(describe_action(display))  # every secret masked, in whatever form
                     refused = _refusal(action, trusted)
                     out.write(f"   - {verb}: {mask(text[:1].lower() + text[1:])}{refused}\n")
                 return ActionsDone(step_id=effect.step_id, at=at), step
@@ -150,7 +150,7 @@ def _refusal(action: object, trusted: bool) -> str:
 
 def _one_line(text: str) -> str:
     """Control characters (a line break in an opened path) never break the output's lines."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
 
 
 def _trusted(path: Path | None) -> bool:

@@ -555,3 +555,71 @@ def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
     stuck.release[1].set()
     qtbot.waitUntil(lambda: second.state.status == "finished", timeout=5000)
     assert not monitor.watching
+
+
+SECRET_RUN = """\
+wayguide: 1
+id: t.login
+title: Log in
+when: [{app: xterm}]
+modes: [black]
+inputs: [{name: pw, label: Password, type: secret, required: true}]
+steps:
+  - id: login
+    title: Log in with {{ inputs.pw | upper }}
+    do:
+      - type: "{{ inputs.pw }}\\n"
+      - type: "{{ inputs.pw | upper }} `{{ inputs.pw }}` {{ inputs.pw | reverse }}"
+      - notify: "Signed in with {{ inputs.pw | title }}"
+      - open: "steam://login/{{ inputs.pw | upper }}"
+"""
+SECRET_FORMS = ("hunter2", "HUNTER2", "2retnuh", "Hunter2", "hunter", "HUNTER")
+
+
+def _shown_texts(root: Any) -> list[str]:
+    """Every text the panel's widgets show or say (labels, buttons, fields, tooltips, accessible names)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTextEdit, QWidget
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts += [widget.toolTip(), widget.accessibleName(), widget.accessibleDescription(),
+                  widget.windowTitle()]
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Normal:
+            texts.append(widget.text())
+        elif isinstance(widget, QTextEdit):
+            texts.append(widget.toPlainText())
+    return [t for t in texts if t]
+
+
+def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    """Issue 11.10: the panel's "Doing this for you" line showed `Typing "hunter2⏎"`."""
+    from app.loader import load_file
+    from app.osapi import FakeLauncher, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    stuck = _Stuck()
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term), launcher=FakeLauncher(),
+                                    notify=wayguide.notified.emit)
+    path = home / "login.yaml"
+    path.write_text(SECRET_RUN)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", {"pw": "hunter2"}, None) is None
+    run, panel = wayguide.run, wayguide.panel
+    assert run is not None and panel is not None
+    seen: list[str] = []
+    for typed in range(2):
+        qtbot.waitUntil(lambda n=typed: len(stuck.release) == n + 1, timeout=5000)
+        qtbot.waitUntil(lambda: panel.step.performing.isVisible() and any(  # the lines of the actions
+            "Typing" in t for t in _shown_texts(panel.step.performing)), timeout=5000)
+        seen += _shown_texts(panel)
+        stuck.release[typed].set()
+    qtbot.waitUntil(lambda: run.state.status == "failed", timeout=5000)  # the steam:// link is refused
+    seen += _shown_texts(panel)
+    leaked = [t for t in seen if any(form.lower() in t.lower() for form in SECRET_FORMS)]
+    assert leaked == []
+    assert any("Typing “••••••⏎”" in t for t in seen), seen
+    assert any("“••••••” is not allowed here" in t for t in seen), seen

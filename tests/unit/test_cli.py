@@ -296,3 +296,57 @@ def test_dry_run_says_which_opens_a_run_would_refuse_and_never_breaks_a_line(tmp
         "   - Wayguide would: open ." + note,
         "Completed: 1 steps, 1 done by Wayguide, 0 by you.",
     ]
+
+
+SECRET_FORMS = """\
+wayguide: 1
+id: t.login
+title: Log in
+modes: [black]
+inputs:
+  - {name: user, label: User, required: true}
+  - {name: pw, label: Password, type: secret, required: true}
+steps:
+  - id: login
+    title: Log in as {{ inputs.user }} with {{ inputs.pw | upper }}
+    do:
+      - type: "{{ inputs.user }}\\t{{ inputs.pw }}\\n"
+      - type: "{{ inputs.pw | upper }} `{{ inputs.pw }}` {{ inputs.pw | reverse }}"
+      - notify: "Signed in with {{ inputs.pw | title }}"
+"""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_secrets_come_from_standard_input_or_a_prompt_and_no_form_is_printed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11.10: --dry-run masked only the exact string; `--set` shows a secret to `ps`."""
+    wizard = tmp_path / "login.yaml"
+    wizard.write_text(SECRET_FORMS)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["run", str(wizard), "--dry-run", "--set-stdin", "user", "--set-stdin", "pw"]
+    code = main(argv, out, err, io.StringIO("ann\nhunter2\nrest\n"))
+    assert (code, err.getvalue()) == (0, "")
+    printed = out.getvalue()
+    assert not any(form in printed for form in ("hunter2", "HUNTER2", "2retnuh", "Hunter2"))
+    assert "1. Log in as ann with ••••••\n" in printed
+    assert "   - Wayguide would: type `ann\t••••••⏎`.\n" in printed
+    assert "   - Wayguide would: type `•••••• '••••••' ••••••`.\n" in printed
+    assert "   - Wayguide would: note: Signed in with ••••••\n" in printed
+
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "hunter2")
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr("app.ipc.send", lambda message, **k: sent.append(message) or iter(()))
+    code = main(["run", str(wizard), "--set", "user=ann", "--set-stdin", "pw"], out, err, _Terminal())
+    assert code == 0 and asked == ["pw: "]
+    assert sent[0]["set"] == {"user": "ann", "pw": "hunter2"}
+
+    err = io.StringIO()
+    code = main(["run", str(wizard), "--dry-run", "--set-stdin", "user", "--set-stdin", "pw"], out, err,
+                io.StringIO("ann\n"))
+    assert code == 2
+    assert err.getvalue() == "wayguide: error: --set-stdin pw: standard input has no line for it\n"
