@@ -623,3 +623,30 @@ def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayg
     assert leaked == []
     assert any("Typing “••••••⏎”" in t for t in seen), seen
     assert any("“••••••” is not allowed here" in t for t in seen), seen
+
+
+def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_it(
+        qtbot: QtBot, wayguide: Wayguide, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.loader import load_file
+    from app.osapi import FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    monkeypatch.setattr("app.desktop.WORKER_WAIT_S", 0.2)
+    stuck = _Stuck()
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=WindowInfo(app="xterm", title="bash",
+                                                                             handle=2)))
+    path = home / "black.yaml"
+    path.write_text(BLACK)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)
+    assert wayguide._start(wizard, "black", None, None) is None
+    second = wayguide.run
+    assert second is not None
+    qtbot.waitUntil(lambda: second.state.status == "paused", timeout=5000)
+    assert wayguide.panel is not None
+    assert wayguide.panel.step.paused.message() == (
+        "Wayguide is still finishing what it did before; press Continue in a moment.")
+    assert len(stuck.release) == 1  # nothing performed beside the stuck worker
+    stuck.release[0].set()
