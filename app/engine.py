@@ -750,12 +750,18 @@ class Engine:
                 return text
 
         files: list[tuple[str, str]] = []
+        shown_files: dict[str, str] = {}  # as the panel may show them: secrets masked
         for path, cond in _leaves(step.until) if watch else ():
             if isinstance(cond, FileCond):
                 try:
-                    files.append((path, templating.render_text(cond.file.path, ctx)))
+                    rendered = templating.render_text(cond.file.path, ctx)
+                    files.append((path, rendered))
+                    shown_files[path] = rendered if panel_ctx is ctx else templating.render_text(
+                        cond.file.path, panel_ctx)
                 except templating.TemplateProblem as problem:
-                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': {problem.message}")
+                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
+                                    f"{_problem_message(problem, cond.file.path, ctx, panel_ctx)}")
+                    shown_files.pop(path, None)
         items = step.checklist or []
         if checked is None or len(checked) != len(items):
             checked = (False,) * len(items)
@@ -768,7 +774,7 @@ class Engine:
             mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
             choices=tuple(markdown(o.label) for o in step.choice or ()),
             checklist=tuple(markdown(item) for item in items), checked=checked,
-            until=("moves on when it sees: " + _describe(step.until, "0", dict(files))
+            until=("moves on when it sees: " + _describe(step.until, "0", shown_files)
                    if watch and step.until is not None else None),
         )
         state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
@@ -811,7 +817,8 @@ class Engine:
             try:
                 actions.append(_render_action(action, ctx, masked))
             except templating.TemplateProblem as problem:
-                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {problem.message}"
+                why = _problem_message(problem, action, ctx, masked)
+                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {why}"
                 return self._fail(state, step, Failure(i, message), effects)
         shown = () if masked is ctx else tuple(
             _shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
@@ -984,6 +991,23 @@ def _masked(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
     if not secrets:
         return ctx
     return {**ctx, "inputs": {**ctx["inputs"], **secrets}}
+
+
+def _problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
+                     masked: dict[str, Any]) -> str:
+    """Why a template could not be filled in, as the person may read it: an error can quote a value
+    (“str object has no element 'hunter2'”), so with secrets given, the reason is the masked rendering's
+    (or a general one when that one works)."""
+    if masked is ctx:
+        return problem.message
+    try:
+        if isinstance(template, str):
+            templating.render_text(template, masked)
+        else:
+            _render_action(template, masked)
+    except templating.TemplateProblem as shown:
+        return shown.message
+    return "the value given for a secret input does not fit it"
 
 
 def _texts(action: Action) -> list[str]:

@@ -815,6 +815,26 @@ def test_a_failure_message_never_quotes_a_secret_in_any_form() -> None:
     assert only(effects, Failed).message == "The action failed: •••••• and •••••• (no quotes)."
 
 
+def test_a_template_error_or_a_watched_file_never_shows_a_secret() -> None:
+    run = Run(wizard("""
+        id: t.secret-errors
+        modes: [black]
+        inputs: [{name: pw, label: Password, type: secret, required: true}]
+        steps:
+          - id: a
+            title: Wait for the file
+            until: {file: {path: "/tmp/{{ inputs.pw | upper }}.txt"}}
+          - {id: b, title: Type, do: [{type: "{{ inputs.pw[inputs.pw] }}"}]}
+    """))
+    effects = run.play(Start, (SubmitInputs, {"pw": "hunter2"}))
+    assert only(effects, ShowStep).until == "moves on when it sees: the file /tmp/••••••.txt"
+    assert only(effects, Watch).files == ("/tmp/HUNTER2.txt",)  # what is watched is the real file
+    effects = run.send(Next)
+    message = only(effects, Failed).message
+    assert message.startswith("Action 1 (type) could not be filled in: ") and "hunter2" not in message
+    assert "••••••" in message
+
+
 def test_without_secrets_nothing_is_rendered_twice_or_masked() -> None:
     run = Run(wizard(SECRET_FORMS.replace("type: secret, required: true", "required: true")))
     perform = only(run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"})), Perform)
