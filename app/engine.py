@@ -712,8 +712,12 @@ class Engine:
         """Show the first step from `index` on whose `when` holds, or finish."""
         ctx = self._context(state, at)
         effects: list[Effect] = []
+        masked = _masked(ctx, state)
         for step in self._steps[index:]:
             shown, problem = _when(step, ctx)
+            if problem and masked is not ctx:  # the error can quote a value: say the masked one's
+                problem = _when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
+                    "with the value given for a secret input; showing it."
             if problem:
                 effects.append(Notice(problem))
             if shown:

@@ -835,6 +835,17 @@ def test_a_template_error_or_a_watched_file_never_shows_a_secret() -> None:
     assert "••••••" in message
 
 
+def test_a_when_that_cannot_be_checked_never_quotes_a_secret() -> None:
+    run = Run(wizard("""
+        id: t.secret-when
+        inputs: [{name: pw, label: Password, type: secret, required: true}]
+        steps: [{id: a, title: A, when: "inputs.pw[inputs.pw] == 1"}]
+    """))
+    effects = run.play(Start, (SubmitInputs, {"pw": "hunter2"}))
+    notice = only(effects, Notice).message
+    assert notice.startswith("Step 'a': its 'when' could not be checked") and "hunter2" not in notice
+
+
 def test_without_secrets_nothing_is_rendered_twice_or_masked() -> None:
     run = Run(wizard(SECRET_FORMS.replace("type: secret, required: true", "required: true")))
     perform = only(run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"})), Perform)
