@@ -328,8 +328,8 @@ class Performer:
             front = self.probe.active_window()
             there = front is not None and (match is None or _fits(match, front))
             if there != spec.gone:
-                if not spec.gone:
-                    return front  # the window that appeared (a dialog) is where keys go next
+                if not spec.gone:  # the window that appeared (a dialog) is where keys go next; without
+                    return front if match is not None else target  # a pattern, any window: not a target
                 if target is not None and _gone(self.probe, target):
                     return None  # the run's window itself closed: the next action adopts the window in
                     # front only when it fits the wizard (see _front_target)

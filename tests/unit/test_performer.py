@@ -277,6 +277,14 @@ def test_a_closed_window_hands_the_keys_only_to_a_window_the_wizard_is_for() -> 
     assert outcome.message.startswith("“xterm” is in front, and this task is for mousepad;")
 
 
+def test_a_wait_for_any_window_does_not_make_the_window_in_front_the_target() -> None:
+    injector = FakeInjector()
+    perf = Performer(injector, FakeWindowProbe(window=TERM))
+    outcome, target = perf.run(actions({"wait": {"timeout": 1}}, {"type": "x"}), None, threading.Event(),
+                               when=MOUSEPAD_ONLY)
+    assert outcome.paused_at == (1, 0) and target is None and injector.sent == []
+
+
 def test_waits_for_the_window_in_front_end_at_once_on_stop() -> None:
     """Issue 11.3: the grace loops slept without looking at the stop event."""
 
