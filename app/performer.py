@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -187,7 +188,8 @@ class Performer:
         deadline = self.clock() + FRONT_GRACE_S
         while True:
             front = self.probe.active_window()
-            if front is not None and (not self._when or any(_fits(m, front) for m in self._when)):
+            if front is not None and front.pid != os.getpid() and (  # never Wayguide's own panel
+                    not self._when or any(_fits(m, front) for m in self._when)):
                 return front
             if self.clock() >= deadline:
                 break

@@ -267,6 +267,16 @@ def test_without_a_target_or_when_the_window_in_front_becomes_the_target() -> No
     assert outcome.completed and target == TERM and injector.sent == [("type", "ls\n")]
 
 
+def test_wayguides_own_panel_never_becomes_the_target() -> None:
+    import os
+
+    injector = FakeInjector()
+    panel = WindowInfo(app="wayguide", title="Wayguide", pid=os.getpid(), handle=7)
+    outcome, target = Performer(injector, FakeWindowProbe(window=panel)).run(
+        actions({"type": "x"}), None, threading.Event())
+    assert outcome.paused_at == (0, 0) and target is None and injector.sent == []
+
+
 def test_a_closed_window_hands_the_keys_only_to_a_window_the_wizard_is_for() -> None:
     """Issue 11.1: `wait: {…, gone: true}` re-targeted to whatever window came in front."""
     injector = FakeInjector()
