@@ -102,10 +102,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "doctor":
         from app import doctor
         from app.policy import policy_in_force
+        from app.usage.config import usage_in_force
 
         policy, problems = policy_in_force(paths)
-        text, code = doctor.report(doctor.probe_facts(), doctor.usage_checks(paths.data_dir), policy,
-                                   problems)
+        sending = usage_in_force(policy)
+        lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
+        text, code = doctor.report(doctor.probe_facts(), [lrs, *doctor.usage_checks(paths.data_dir)],
+                                   policy, problems)
         out.write(text)
         return code
     _parser().print_help(out)

@@ -728,6 +728,11 @@ class Wayguide(QObject):
     def _run_requested(self, request: RunRequest, reply: Reply) -> None:
         from app.loader import load_file
 
+        if request.dry_run:  # refused, never run for real: `wayguide run --dry-run` works alone
+            reply.send({"ok": False, "error": "the running app does not do dry runs (nothing was "
+                        "run); use `wayguide run ID --dry-run`, which needs no running app"})
+            reply.close()
+            return
         wizard: Wizard | None = None
         path: Path | None = None
         if os.path.isabs(request.wizard) or request.wizard.endswith((".yaml", ".yml")):
@@ -865,28 +870,14 @@ def usage_db(paths: Paths) -> Path:
 
 
 def usage_config(policy: Policy, env: Mapping[str, str] | None = None) -> UsageConfig:
-    """What usage data may be kept and sent: the admin policy decides. Where no policy file exists,
-    the environment may configure it (app.usage.config); a person can always switch recording off
-    with WAYGUIDE_USAGE=off. A problem is one line on stderr, and the data then stays local."""
-    from app.usage import LrsConfig, UsageConfig
+    """What usage data may be kept and sent (app.usage.config.usage_in_force: the admin policy
+    decides where there is one). A problem is one line on stderr, and the data then stays local."""
+    from app.usage.config import usage_in_force
 
-    config, problems = UsageConfig.from_env(env)
-    enabled = config.enabled and policy.usage.enabled
-    queries = policy.usage.search_queries if policy.source is not None else config.store_queries
-    lrs = config.lrs
-    if policy.lrs is not None:
-        lrs = None
-        creds = policy.lrs.credentials
-        secret = creds.read(env) if creds is not None else None
-        username, colon, password = (secret or "").partition(":")
-        if colon and username and password:
-            lrs = LrsConfig(policy.lrs.endpoint, username, password)
-        else:
-            problems.append(f"wayguide: error: the LRS credentials the policy names ({policy.origin}) "
-                            "cannot be read or are not 'key:secret' (usage data stays local)")
-    for problem in problems:
+    sending = usage_in_force(policy, env)
+    for problem in sending.problems:
         print(problem, file=sys.stderr)
-    return UsageConfig(enabled, queries, lrs if enabled else None)
+    return sending.config
 
 
 class Observer(QObject):

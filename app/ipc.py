@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import re
@@ -18,12 +17,17 @@ from typing import Any, Literal, Protocol, cast
 import platformdirs
 
 __all__ = [
-    "MAX_MESSAGE", "IpcError", "ProtocolError", "Request", "RunRequest", "encode", "finished",
-    "launch_app", "parse_request", "runtime_dir", "send", "server_address",
+    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "ProtocolError", "Request", "RunRequest", "current_user_sid",
+    "encode", "finished", "launch_app", "parse_request", "runtime_dir", "send", "server_address",
+    "windows_pipe",
 ]
 
 MAX_MESSAGE = 64 * 1024
 """Bytes in one message, newline included; a longer request is refused."""
+MAX_DEPTH = 4
+"""Nesting of arrays and objects in a request (a `run` needs 2); deeper ones are refused unparsed."""
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(rb"[\[\]{}]")
 POLL_INTERVAL = 0.05
 USE_QT = sys.platform == "win32"
 """Windows has no AF_UNIX sockets that Qt's server speaks: the client uses QLocalSocket there."""
@@ -74,9 +78,11 @@ def parse_request(line: bytes) -> Request:
     """One request line (without its newline) -> the request; raise ProtocolError when malformed."""
     if len(line) >= MAX_MESSAGE:
         raise ProtocolError(f"request too large (limit {MAX_MESSAGE} bytes)")
+    if _depth(line) > MAX_DEPTH:
+        raise ProtocolError(f"request nested too deeply (limit {MAX_DEPTH} levels)")
     try:
         data = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ProtocolError("request is not a JSON object on one line") from None
     if not isinstance(data, dict):
         raise ProtocolError("request is not a JSON object on one line")
@@ -100,6 +106,16 @@ def parse_request(line: bytes) -> Request:
         if not isinstance(value, bool):
             raise ProtocolError(f"run: '{name}' must be true or false")
     return RunRequest(wizard, mode, inputs, flags["wait"], flags["dry_run"])
+
+
+def _depth(line: bytes) -> int:
+    """How deeply arrays and objects nest in `line`, brackets inside strings not counted (a
+    malformed line may be over-counted: it is refused either way)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRING.sub(b'""', line)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _no_other_fields(data: dict[str, Any], allowed: set[str]) -> None:
@@ -131,15 +147,63 @@ def runtime_dir(env: Mapping[str, str] | None = None) -> Path:
     return path
 
 
-def server_address(env: Mapping[str, str] | None = None, platform: str = sys.platform) -> str:
-    """Where the running app listens: a socket path, or on Windows a pipe name with the user's name."""
+def server_address(env: Mapping[str, str] | None = None, platform: str = sys.platform,
+                   sid: Callable[[], str] | None = None) -> str:
+    """Where the running app listens: a socket path in the private runtime folder, or on Windows
+    a pipe name (windows_pipe)."""
     if platform == "win32":
-        try:
-            user = getpass.getuser()
-        except (OSError, KeyError):
-            user = "user"
-        return "wayguide-" + re.sub(r"[^A-Za-z0-9_.-]", "_", user)
+        return windows_pipe(sid or current_user_sid)[0]
     return str(runtime_dir(env) / "ipc.sock")
+
+
+def windows_pipe(sid: Callable[[], str]) -> tuple[str, str]:
+    """The named pipe of this Windows account and the security descriptor (SDDL) it must carry.
+
+    The name holds the account's SID (unique, and the same in every session of that account), not
+    only its user name, which another account can share across domains. The DACL is protected
+    (inherits nothing) and grants the pipe to that SID alone, so no other account, an
+    administrator's included, can connect to it; QLocalServer's UserAccessOption applies the
+    equivalent DACL when it listens. Not tested on Windows here: `sid` is injectable for tests.
+    A SID is not a secret: another account could create the name first (the app then cannot
+    listen, and says so); having the client check the pipe server's account
+    (GetNamedPipeServerProcessId) is left for a Windows machine to test."""
+    try:
+        found = sid()
+    except OSError:
+        found = ""
+    if not re.fullmatch(r"S-1(-\d+){1,15}", found):
+        raise IpcError("cannot tell which Windows account this is (no SID): `wayguide toggle` "
+                       "and `run` will not reach the app")
+    return f"wayguide-{found}", f"D:P(A;;GA;;;{found})"
+
+
+def current_user_sid() -> str:  # pragma: no cover - Windows only
+    """The SID of the account running this process, as text (S-1-5-21-…); OSError elsewhere."""
+    if sys.platform != "win32":
+        raise OSError("a SID exists only on Windows")
+    import ctypes
+    from ctypes import wintypes
+
+    advapi32, kernel32 = ctypes.windll.advapi32, ctypes.windll.kernel32
+    token = wintypes.HANDLE()
+    if not advapi32.OpenProcessToken(kernel32.GetCurrentProcess(), 0x0008, ctypes.byref(token)):
+        raise ctypes.WinError()
+    try:
+        size = wintypes.DWORD()
+        advapi32.GetTokenInformation(token, 1, None, 0, ctypes.byref(size))  # 1: TokenUser
+        buffer = ctypes.create_string_buffer(size.value)
+        if not advapi32.GetTokenInformation(token, 1, buffer, size, ctypes.byref(size)):
+            raise ctypes.WinError()
+        text = wintypes.LPWSTR()
+        sid_pointer = ctypes.cast(buffer, ctypes.POINTER(ctypes.c_void_p))[0]
+        if not advapi32.ConvertSidToStringSidW(ctypes.c_void_p(sid_pointer), ctypes.byref(text)):
+            raise ctypes.WinError()
+        try:
+            return str(text.value)
+        finally:
+            kernel32.LocalFree(text)
+    finally:
+        kernel32.CloseHandle(token)
 
 
 # ------------------------------------------------------------------ client

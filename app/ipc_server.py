@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QLockFile, QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.ipc import (
@@ -28,6 +29,11 @@ log = logging.getLogger(__name__)
 REQUEST_TIMEOUT_MS = 5000
 """A client must send its whole request line within this time, or it is disconnected."""
 LOCK_TIMEOUT_MS = 5000
+MAX_CONNECTIONS = 32
+"""Clients served at once; any further one is told so and closed at once (a flood of connections
+must not use up the app's file descriptors: Qt would then close the server for good)."""
+RETRY_MS = 1000
+"""After listening again failed (e.g. still no file descriptor free), how long before trying once more."""
 
 
 class Reply:
@@ -78,6 +84,14 @@ class IpcServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
         self._connections: set[_Connection] = set()
+        self._address = ""
+        self._folder: QFileSystemWatcher | None = None
+        """Watches the socket's folder (inotify: no cost while idle): Qt deletes the socket when it stops
+        listening by itself, which is how that is noticed."""
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._recover)
 
     def start(self) -> bool:
         """Listen; False when another live instance already does. A socket left by a crash is replaced.
@@ -97,21 +111,65 @@ class IpcServer(QObject):
             QLocalServer.removeServer(address)
             if not self._server.listen(address):
                 raise IpcError(f"cannot listen on {address}: {self._server.errorString()}")
+            self._address = address
+            if self._folder is None and sys.platform != "win32":
+                self._folder = QFileSystemWatcher([os.path.dirname(address)], self)
+                self._folder.directoryChanged.connect(self._recover)
             return True
         finally:
             lock.unlock()
 
     def close(self) -> None:
+        self._retry.stop()
+        if self._folder is not None:
+            self._folder.deleteLater()
+            self._folder = None
         self._server.close()
+
+    def _recover(self) -> None:
+        """Listen again where Qt stopped (it closes the server, deleting the socket, when accepting
+        fails, e.g. with no file descriptors left) or the socket was deleted: otherwise the next
+        `wayguide toggle` would find nobody and start a second instance. Called when the socket's folder
+        changes, as a connection ends, and to retry."""
+        if self._folder is None:
+            return  # closed on purpose: it stays closed
+        if self._server.isListening() and os.path.exists(self._address):
+            return
+        error = self._server.errorString()
+        probe = QLocalSocket()
+        probe.connectToServer(self._address)
+        if probe.waitForConnected(200):  # someone else took the address meanwhile: leave it
+            probe.abort()
+            log.warning("the IPC server stopped and another instance now listens at %s", self._address)
+            self.close()
+            return
+        self._server.close()
+        QLocalServer.removeServer(self._address)
+        if self._server.listen(self._address):
+            log.warning("the IPC server had stopped (%s); listening again", error or "socket removed")
+        else:
+            self._retry.start()
 
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             sock = self._server.nextPendingConnection()
+            if len(self._connections) >= MAX_CONNECTIONS:
+                sock.write(encode({"ok": False, "error": "Wayguide is busy with other requests; "
+                                   "try again"}))
+                sock.disconnectFromServer()  # once written, or at once
+                sock.disconnected.connect(sock.deleteLater)
+                if sock.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                    sock.deleteLater()
+                continue
             connection = _Connection(sock, self._dispatch)
             self._connections.add(connection)
-            sock.disconnected.connect(lambda c=connection: self._connections.discard(c))
+            sock.disconnected.connect(lambda c=connection: self._ended(c))
             sock.disconnected.connect(sock.deleteLater)
             connection.begin()
+
+    def _ended(self, connection: _Connection) -> None:
+        self._connections.discard(connection)
+        self._recover()  # descriptors were freed: where accepting had failed, listen again
 
     def _dispatch(self, line: bytes, reply: Reply) -> None:
         try:

@@ -25,20 +25,23 @@ class Paths:
     policy_file: Path
     extra_wizards: tuple[Path, ...] = ()
     """From WAYGUIDE_WIZARDS (os.pathsep-separated): folders or single files."""
+    policy_override: Path | None = None
+    """From WAYGUIDE_POLICY: used only where `policy_file` (the system policy) does not exist."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Paths:
         env = os.environ if env is None else env
-        extra = tuple(Path(p).expanduser() for p in env.get("WAYGUIDE_WIZARDS", "").split(
-            os.pathsep) if p)
+        extra = tuple(Path(os.path.expanduser(p)) for p in env.get("WAYGUIDE_WIZARDS", "").split(
+            os.pathsep) if p)  # '~nosuchuser/x' stays as written (a missing folder), never raises
         return cls(
             config_dir=Path(env.get("WAYGUIDE_CONFIG_DIR") or platformdirs.user_config_dir(APP)),
             data_dir=Path(env.get("WAYGUIDE_DATA_DIR") or platformdirs.user_data_dir(APP)),
             cache_dir=Path(env.get("WAYGUIDE_CACHE_DIR") or platformdirs.user_cache_dir(APP)),
             bundled_wizards=bundled_dir("wizards"),
             system_wizards=_system_dir() / "wizards",
-            policy_file=Path(env.get("WAYGUIDE_POLICY") or _system_config_dir() / "policy.yaml"),
+            policy_file=_system_config_dir() / "policy.yaml",
             extra_wizards=extra,
+            policy_override=Path(env["WAYGUIDE_POLICY"]) if env.get("WAYGUIDE_POLICY") else None,
         )
 
     @property

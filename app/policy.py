@@ -1,7 +1,8 @@
 """The administrator's policy (policy.yaml): what IT decides for every person on the machine.
 
-Read from /etc/wayguide/policy.yaml on Linux (the system config folder on Windows and macOS;
-`WAYGUIDE_POLICY` names another file). No file means the defaults below. A bad file never stops
+Read from /etc/wayguide/policy.yaml on Linux (the system config folder on Windows and macOS);
+where that file does not exist, `WAYGUIDE_POLICY` may name another one (for trying a policy out):
+a person cannot replace the system policy. No file means the defaults below. A bad file never stops
 the app: each problem is one positioned line, the sections in error fall back to their (safe)
 defaults and the rest of the policy holds.
 
@@ -11,14 +12,15 @@ defaults and the rest of the policy holds.
     modes: [glass, black]
     library: {folders: [/srv/share/wizards]}
     run: {allowed: false, folders: []}   # `run` actions; no folders: the system-wide folder only
-    usage: {enabled: true, search_queries: false}
+    usage: {enabled: true, search_queries: false, retention_days: 180}
     lrs:
       endpoint: https://lrs.example.com/xapi/
       credentials: {env: WAYGUIDE_LRS_AUTH}   # or {file: /etc/wayguide/lrs-credentials}
 
-The file is checked (app/policy_check.py, with the wizard loader's positioned errors) only when its
-bytes change; the result is kept in the cache folder, so the tray app waiting for its hotkey holds
-no schema library for it.
+The policy is built from the file at every start (app/policy_build.py: plain checks, no schema
+library). The file's problems, as positioned lines, come from app/policy_check.py (pydantic and the
+wizard loader's machinery) only when its bytes change; those lines, and never the policy, are kept
+in the cache folder, which the person can write.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
 __all__ = ["Credentials", "Lrs", "Policy", "Run", "Usage", "load_policy", "policy_in_force"]
 
 CACHE_FILE = "policy.json"
-_CHECKING_CODE = ("policy.py", "policy_check.py", "loader.py", "yamlsource.py", "settings.py", "combo.py")
+_CHECKING_CODE = ("policy.py", "policy_check.py", "policy_build.py", "loader.py", "yamlsource.py",
+                  "settings.py", "combo.py")
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,30 @@ class Credentials:
 
     def read(self, env: Mapping[str, str] | None = None) -> str | None:
         """The credentials, or None where they cannot be had. Never logged."""
+        return self.fetch(env)[0]
+
+    def fetch(self, env: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+        """The credentials, or None and why not (one clause naming the fix, for `wayguide doctor`
+        and the app's start-up line; never the secret itself)."""
         env = os.environ if env is None else env
         if self.env is not None:
-            return env.get(self.env) or None
+            found = env.get(self.env) or None
+            return found, "" if found else f"the environment variable {self.env} is not set"
         if self.file is not None:
             try:
-                return self.file.read_text(encoding="utf-8").strip() or None
-            except OSError:
-                return None
-        return self.inline
+                found = self.file.read_text(encoding="utf-8").strip() or None
+            except PermissionError:
+                return None, (f"the credentials file {self.file} cannot be read by this user "
+                              "(permission denied): make it readable by the group 'wayguide' "
+                              f"(chgrp wayguide {self.file}; chmod 640 {self.file}) and add the "
+                              "person to that group; see the README, 'Sending usage data'")
+            except FileNotFoundError:
+                return None, f"the credentials file {self.file} does not exist"
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not text"
+                return None, f"the credentials file {self.file} cannot be read ({reason})"
+            return found, "" if found else f"the credentials file {self.file} is empty"
+        return self.inline, "" if self.inline else "the inline credentials are empty"
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,8 @@ class Usage:
     """Record which wizards are used and how far people get (never what anybody types)."""
     search_queries: bool = False
     """Whether what people search for may be stored."""
+    retention_days: int = 180
+    """Usage events (and statements not yet sent) older than this are deleted at start-up."""
 
 
 @dataclass(frozen=True)
@@ -159,10 +179,11 @@ class Policy:
             "run actions: " + (("allowed from " + ", ".join(map(str, self.run.folders)))
                                if self.run.allowed else "not allowed"),
             f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
-            f"{'stored' if self.usage.search_queries else 'not stored'}",
+            f"{'stored' if self.usage.search_queries else 'not stored'}, kept "
+            f"{self.usage.retention_days} days",
         ]
         if self.lrs is None:
-            lines.append("LRS: none (nothing is sent)")
+            lines.append("LRS: none in the policy")
         else:
             creds = self.lrs.credentials
             where = ("none" if creds is None else f"environment variable {creds.env}" if creds.env
@@ -170,44 +191,54 @@ class Policy:
             lines.append(f"LRS: {self.lrs.endpoint} (credentials: {where})")
         return lines
 
-    def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        for name in ("source", "origin"):
-            del data[name]
-        return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Policy:
-        lrs = data.get("lrs")
-        creds = lrs.get("credentials") if lrs else None
-        return cls(
-            settings=dict(data["settings"]), locked=tuple(data["locked"]), modes=tuple(data["modes"]),
-            library_folders=tuple(Path(p) for p in data["library_folders"]),
-            run=Run(bool(data["run"]["allowed"]), tuple(Path(p) for p in data["run"]["folders"])),
-            usage=Usage(**data["usage"]),
-            lrs=None if not lrs else Lrs(lrs["endpoint"], None if not creds else Credentials(
-                creds["env"], Path(creds["file"]) if creds["file"] else None, creds["inline"],
-                bool(creds["allow_inline"]))),
-        )
-
 
 def _plain(value: Any) -> str:
     return ",".join(value) if isinstance(value, tuple | list) else str(value)
 
 
 def policy_in_force(paths: Paths, env: Mapping[str, str] | None = None) -> tuple[Policy, list[Diagnostic]]:
-    """The policy for this machine: WAYGUIDE_POLICY's file, else the system one (paths.policy_file)."""
+    """The policy for this machine: the system one (paths.policy_file) whenever that file exists;
+    only where there is none may WAYGUIDE_POLICY (paths.policy_override) name another file."""
     env = os.environ if env is None else env
-    origin = "WAYGUIDE_POLICY" if env.get("WAYGUIDE_POLICY") else "system"
-    return load_policy(paths.policy_file, origin, paths.cache_dir)
+    system, override = paths.policy_file, paths.policy_override
+    if not _exists(system):
+        if override is not None:
+            return load_policy(override, "WAYGUIDE_POLICY", paths.cache_dir)
+        return load_policy(system, "system", paths.cache_dir)
+    policy, problems = load_policy(system, "system", paths.cache_dir)
+    if override is not None and not _same(override, system):
+        problems = [*problems, Diagnostic(
+            str(system), 1, 1, "warning", f"WAYGUIDE_POLICY ({override}) is ignored",
+            "a system policy exists: only the administrator changes the policy")]
+    return policy, problems
+
+
+def _exists(path: Path) -> bool:
+    """Whether anything is at `path` (an unreadable or broken file is still the admin's policy)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def load_policy(path: Path, origin: str = "system",
                 cache_dir: Path | None = None) -> tuple[Policy, list[Diagnostic]]:
     """The policy in `path`, or the defaults; never raises for anything in the file.
 
-    `origin` says how the path was chosen ("system" or "WAYGUIDE_POLICY"). With a cache folder, a
-    file whose exact bytes (and readability) were checked before is not checked again."""
+    `origin` says how the path was chosen ("system" or "WAYGUIDE_POLICY"). The policy is built from
+    the file itself at every call (app.policy_build, no schema library); only the file's problems
+    (positioned lines, found by app.policy_check) are kept in the cache folder, by the digest of its
+    bytes: what is in that user-writable folder can change a message, never the policy."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -217,21 +248,28 @@ def load_policy(path: Path, origin: str = "system",
             Diagnostic(str(path), 1, 1, "error", f"cannot read: {exc.strerror or exc}", "the defaults apply")]
     if all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines()):
         return Policy(source=path, origin=f"{path} ({origin}; nothing set: the defaults)"), []
-    key = hashlib.sha256(raw).hexdigest() + ("-world" if _world_readable(path) else "")
-    cache = _Cache(cache_dir / CACHE_FILE if cache_dir is not None else None)
-    found = cache.get(key, str(path))
-    if found is None:
-        from app.policy_check import check_policy  # pydantic and the loader: only for a changed file
+    from app.policy_build import build_policy
 
-        found = check_policy(path, raw, _world_readable(path))
-        cache.put(key, *found)
-    policy, problems, credentials_at = found
+    world = _world_readable(path)
+    policy, credentials_at, parse_error = build_policy(path, raw, world)
+    if parse_error is not None:
+        problems = [parse_error]
+    else:
+        key = hashlib.sha256(raw).hexdigest() + ("-world" if world else "")
+        cache = _Cache(cache_dir / CACHE_FILE if cache_dir is not None else None)
+        found = cache.get(key, str(path))
+        if found is None:
+            from app.policy_check import check_policy  # pydantic and the loader: only for a changed file
+
+            found = check_policy(path, raw, world)[1]
+            cache.put(key, found)
+        problems = found
     if policy.lrs is not None and policy.lrs.credentials is not None and policy.lrs.credentials.file \
             and _world_readable(policy.lrs.credentials.file):
         file = policy.lrs.credentials.file
         problems = [*problems, Diagnostic(str(path), *credentials_at, "warning",
                                           f"the LRS credentials file {file} can be read by everyone",
-                                          f"chmod 600 {file}")]
+                                          f"chmod 640 {file} (owner root, group wayguide)")]
     return dataclasses.replace(policy, source=path, origin=f"{path} ({origin})"), problems
 
 
@@ -247,7 +285,8 @@ Checked = tuple[Policy, list[Diagnostic], tuple[int, int]]
 
 
 class _Cache:
-    """policy.json in the cache folder: {check-code key, {file digest: checked policy}}."""
+    """policy.json in the cache folder: {check-code key, {file digest: the file's problems}}. Only
+    diagnostics: the policy itself is always built from the file."""
 
     def __init__(self, path: Path | None) -> None:
         from app.cache import code_key
@@ -262,20 +301,21 @@ class _Cache:
                         data.get("entries"), dict):
                     self.entries = data["entries"]
 
-    def get(self, key: str, name: str) -> Checked | None:
+    def get(self, key: str, name: str) -> list[Diagnostic] | None:
         entry = self.entries.get(key)
         try:
-            return (Policy.from_json(entry["policy"]),
-                    [Diagnostic(name, *d) for d in entry["diagnostics"]],
-                    tuple(entry["credentials_at"])) if entry else None
+            return [Diagnostic(name, int(line), int(col), severity, str(message),
+                               None if hint is None else str(hint))
+                    for line, col, severity, message, hint in entry["diagnostics"]
+                    if severity in ("error", "warning", "note")] if entry else None
         except (KeyError, TypeError, ValueError):
             return None
 
-    def put(self, key: str, policy: Policy, problems: list[Diagnostic], at: tuple[int, int]) -> None:
+    def put(self, key: str, problems: list[Diagnostic]) -> None:
         if self.path is None:
             return
-        self.entries = {key: {"policy": policy.to_json(), "credentials_at": list(at), "diagnostics": [
-            [d.line, d.col, d.severity, d.message, d.hint] for d in problems]}}  # one policy per machine
+        self.entries = {key: {"diagnostics": [  # one policy per machine
+            [d.line, d.col, d.severity, d.message, d.hint] for d in problems]}}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".policy-", suffix=".json")

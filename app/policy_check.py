@@ -23,6 +23,7 @@ from app.diagnostics import Diagnostic
 from app.loader import validate_document
 from app.paths import Paths
 from app.policy import Checked, Credentials, Lrs, Policy, Run, Usage
+from app.policy_build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
 from app.settings import Settings
 from app.yamlsource import Located, SourceError, parse_yaml
 
@@ -40,10 +41,7 @@ def _setting_name(name: str) -> str:
 
 
 def _absolute(path: Path) -> Path:
-    path = path.expanduser()
-    if not path.is_absolute():
-        raise ValueError(f"'{path}' is not an absolute path (write the full path, e.g. /srv/wizards)")
-    return path
+    return absolute_folder(path)  # the builder's own check: the two never disagree
 
 
 def _setting(name: str) -> Any:
@@ -76,6 +74,7 @@ class _Run(_Section):
 class _Usage(_Section):
     enabled: bool = True
     search_queries: bool = False
+    retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS, strict=True)] = 180
 
 
 class _Credentials(_Section):
@@ -99,8 +98,9 @@ class _Lrs(_Section):
 
     @model_validator(mode="after")
     def _web(self) -> _Lrs:
-        if not self.endpoint.startswith(("https://", "http://")):
-            raise ValueError(f"'endpoint': not a web address: {self.endpoint!r} (write https://…)")
+        problem = lrs_endpoint_problem(self.endpoint)
+        if problem is not None:
+            raise ValueError(f"'endpoint': {problem}")
         return self
 
 
@@ -128,7 +128,7 @@ class PolicyFile(_Section):
         return Policy(
             settings={n: v for n, v in self.settings if v is not None},
             locked=self.locked, modes=self.modes, library_folders=self.library.folders, run=run,
-            usage=Usage(self.usage.enabled, self.usage.search_queries),
+            usage=Usage(self.usage.enabled, self.usage.search_queries, self.usage.retention_days),
             lrs=None if self.lrs is None else Lrs(self.lrs.endpoint, None if creds is None else Credentials(
                 creds.env, creds.file, creds.inline, creds.allow_inline)))
 
@@ -141,6 +141,9 @@ def check_policy(path: Path, raw: bytes, world_readable: bool) -> Checked:
     except SourceError as exc:
         hint = f"{exc.hint}; the defaults apply" if exc.hint else "the defaults apply"
         return Policy(), [Diagnostic(name, exc.line, exc.col, "error", exc.message, hint)], (1, 1)
+    except (ValueError, RecursionError) as exc:  # whatever the parser let through: never a traceback
+        return Policy(), [Diagnostic(name, 1, 1, "error", f"cannot be read: {exc}"[:200],
+                                     "the defaults apply")], (1, 1)
     found, problems = validate_document(name, located, PolicyFile, "a policy file")
     if found is None:
         problems = [_with_fallback(p) for p in problems]

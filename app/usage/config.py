@@ -1,5 +1,5 @@
-"""What usage data may be kept and where it may go: built by the composition root (from the admin
-policy where there is one, else the environment)."""
+"""What usage data may be kept and where it may go: the admin policy decides where there is a
+policy file (the environment can then only switch recording off); else the environment may."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-__all__ = ["LrsConfig", "UsageConfig"]
+if TYPE_CHECKING:
+    from app.policy import Policy
+
+__all__ = ["LrsConfig", "Sending", "UsageConfig", "usage_in_force"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,8 @@ class UsageConfig:
     store_queries: bool = False
     """Keep the text of searches; off unless the admin policy allows it."""
     lrs: LrsConfig | None = None
+    retention_days: int = 180
+    """Events (and statements not yet sent) older than this are deleted at start-up."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> tuple[UsageConfig, list[str]]:
@@ -72,10 +78,11 @@ class UsageConfig:
 
 
 def _lrs(endpoint: str, username: str, password: str, homepage: str) -> tuple[LrsConfig | None, str]:
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None, (f"wayguide: error: LRS endpoint '{endpoint}' is not an http(s) URL "
-                      "(e.g. https://lrs.example.com/xAPI/)")
+    from app.policy_build import lrs_endpoint_problem
+
+    problem = lrs_endpoint_problem(endpoint)
+    if problem is not None:
+        return None, f"wayguide: error: WAYGUIDE_LRS_ENDPOINT: {problem} (usage data stays local)"
     if not username or not password:
         return None, "wayguide: error: the LRS needs a username and a password (usage data stays local)"
     return LrsConfig(endpoint, username, password, homepage), ""
@@ -83,3 +90,64 @@ def _lrs(endpoint: str, username: str, password: str, homepage: str) -> tuple[Lr
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "off", "no", "false", "")
+
+
+@dataclass(frozen=True)
+class Sending:
+    """The usage configuration in force, the problems to say at start-up, and the truth about
+    where statements go, in one line, for `wayguide doctor`."""
+
+    config: UsageConfig
+    problems: tuple[str, ...]
+    lrs: str
+    """Where statements are sent and why, or why nothing is sent."""
+    trouble: bool
+    """An LRS was meant to be used but cannot be, or it is reached over plain http."""
+
+
+_ENV_LRS = ("WAYGUIDE_LRS_ENDPOINT", "WAYGUIDE_LRS_USERNAME", "WAYGUIDE_LRS_PASSWORD",
+            "WAYGUIDE_LRS_PASSWORD_FILE", "WAYGUIDE_LRS_HOMEPAGE")
+
+
+def usage_in_force(policy: Policy, env: Mapping[str, str] | None = None) -> Sending:
+    """What usage data may be kept and sent. Where a policy file is in force it decides, and the
+    environment can only switch recording off (WAYGUIDE_USAGE=off); where there is none, the
+    environment may configure an LRS."""
+    env = os.environ if env is None else env
+    from_env, problems = UsageConfig.from_env(env)
+    enabled = from_env.enabled and policy.usage.enabled
+    trouble = False
+    if policy.source is None:
+        queries, lrs = from_env.store_queries, from_env.lrs
+        if lrs is not None:
+            where = f"{lrs.endpoint} (from WAYGUIDE_LRS_ENDPOINT: there is no policy file)"
+        elif env.get("WAYGUIDE_LRS_ENDPOINT", "").strip():
+            where, trouble = "nothing is sent: " + "; ".join(p.removeprefix("wayguide: error: ")
+                                                              for p in problems), True
+        else:
+            where = "nothing is sent: no LRS is configured"
+    else:
+        queries, lrs = policy.usage.search_queries, None
+        problems = []  # the environment's LRS is not asked
+        ignored = sorted(n for n in _ENV_LRS if env.get(n))
+        aside = f" ({', '.join(ignored)} ignored: the policy decides)" if ignored else ""
+        if policy.lrs is None:
+            where = f"nothing is sent: the policy names no LRS{aside}"
+        else:
+            creds = policy.lrs.credentials
+            secret, why = creds.fetch(env) if creds is not None else (None, "the policy names none")
+            username, colon, password = (secret or "").partition(":")
+            if colon and username and password:
+                lrs = LrsConfig(policy.lrs.endpoint, username, password)
+                where = f"{policy.lrs.endpoint} (from the policy){aside}"
+            else:
+                why = why or "the credentials are not 'key:secret'"
+                problems.append(f"wayguide: error: no usage data is sent to the LRS the policy names: "
+                                f"{why}")
+                where, trouble = f"nothing is sent: {why}{aside}", True
+    if lrs is not None and not enabled:
+        where, lrs = "nothing is sent: usage data is off", None
+    elif lrs is not None and urlsplit(lrs.endpoint).scheme == "http":
+        where, trouble = where + "; plain http: use https unless the LRS runs on this machine", True
+    config = UsageConfig(enabled, queries, lrs, policy.usage.retention_days)
+    return Sending(config, tuple(problems), where, trouble)

@@ -68,7 +68,8 @@ class Recorder:
             self.sender = Sender(db, lrs, post or urllib_post, backoff=lrs.retry_first,
                                  max_backoff=lrs.retry_max)
             on_commit = self.sender.wake
-        self.store = Store(db, config.lrs is not None, on_commit, on_error or _warn)
+        self.store = Store(db, config.lrs is not None, on_commit, on_error or _warn,
+                           retention_days=config.retention_days, clock=self._clock)
         if self.sender is not None:
             store = self.store
             self.sender.start(lambda: store.wait_ready(30.0))

@@ -4,6 +4,7 @@ queue put."""
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from app.usage.events import RUN_ENDS, UsageEvent, new_id
 
-__all__ = ["DB_NAME", "SCHEMA_VERSION", "Store", "StoreError", "connect", "person_id"]
+__all__ = ["DB_NAME", "SCHEMA_VERSION", "Store", "StoreError", "connect", "person_id", "prune"]
 
 DB_NAME = "usage.sqlite3"
 MAX_BATCH = 250
@@ -25,6 +26,9 @@ itself: a thread waiting for it sets a drop request only after 5 ms (sys.getswit
 without the GIL changing hands, and the writer's sqlite calls give it up and take it back at
 every row, so the GUI thread could wait 5 ms and more behind a flood of events."""
 WRITE_ATTEMPTS = 3
+DAY = 86400.0
+VACUUM_ROWS = 1000
+"""After pruning at least this many rows (or a quarter of them), the file is compacted (VACUUM)."""
 
 _COLUMNS = tuple(f.name for f in fields(UsageEvent))
 INSERT_EVENT = f"INSERT INTO events ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -111,12 +115,18 @@ class Store:
     before it is committed. At start the writer marks runs that never ended as abandoned.
 
     With `outbox`, each event is also queued for the LRS, in the same transaction; `on_commit` is
-    then called (on the writer thread) after each commit."""
+    then called (on the writer thread) after each commit. At start the writer also deletes what is
+    older than `retention_days` (events, and their statements in the outbox, sent or not)."""
 
     def __init__(self, path: Path, outbox: bool = False,
                  on_commit: Callable[[], None] | None = None,
-                 on_error: Callable[[str], None] | None = None) -> None:
+                 on_error: Callable[[str], None] | None = None,
+                 retention_days: float = 180, clock: Callable[[], float] = time.time) -> None:
         self.path = path
+        self._retention = retention_days * DAY
+        self._clock = clock
+        self.pruned = 0
+        """Rows deleted at start for being older than the retention window."""
         self._outbox = outbox
         self._on_commit = on_commit
         self._on_error = on_error
@@ -151,7 +161,9 @@ class Store:
         try:
             conn = connect(self.path)
             self.person = person_id(conn)
-            self._write(conn, abandoned_runs(conn, time.time()))
+            now = self._clock()
+            self.pruned = prune(conn, now - self._retention)
+            self._write(conn, abandoned_runs(conn, now))
         except (sqlite3.Error, OSError, StoreError) as exc:
             self._fail(str(exc) if isinstance(exc, StoreError) else f"{self.path}: error: {exc}")
             return
@@ -233,3 +245,22 @@ def abandoned_runs(conn: sqlite3.Connection, now: float) -> list[UsageEvent]:
     return [UsageEvent("abandoned", now, run=run, wizard=wizard, version=version, mode=mode,
                        step=step, step_index=index, duration=max(0.0, last - started))
             for run, wizard, version, mode, started, last, step, index in rows]
+
+
+def prune(conn: sqlite3.Connection, before: float) -> int:
+    """Delete the events that happened before `before` (seconds since the epoch) and their rows in
+    the outbox, waiting or set aside; compact the file when that was much. The rows deleted."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        statements = conn.execute("DELETE FROM outbox WHERE event IN (SELECT seq FROM events "
+                                  "WHERE at < ?)", (before,)).rowcount
+        events = conn.execute("DELETE FROM events WHERE at < ?", (before,)).rowcount
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if events and (events + statements >= VACUUM_ROWS or events * 4 >= total):
+        with contextlib.suppress(sqlite3.OperationalError):  # busy: the space is reused anyway
+            conn.execute("VACUUM")
+    return int(events + statements)

@@ -5,7 +5,9 @@ statement is made from the event row when sent, with the event's id and timestam
 when it happened), so a statement sent twice is the same statement. The sender runs on its own thread,
 posts batches with `X-Experience-API-Version: 1.0.3`, retries network errors, 429 and 5xx with
 exponential backoff, counts 200/204/409 as delivered (statement ids make a repeat harmless), and
-sets aside a statement the LRS refuses with another 4xx (`wayguide doctor` reports those).
+sets aside a statement the LRS refuses with another 4xx (`wayguide doctor` reports those). It never
+follows a redirect (a 3xx is an error: kept and retried) and posts only over https, except to this
+machine (localhost, 127.0.0.1, ::1).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from app.policy_build import lrs_endpoint_problem
 from app.usage.config import LrsConfig
 from app.usage.events import Kind, UsageEvent
 
@@ -140,15 +143,28 @@ Post = Callable[[str, bytes, Mapping[str, str], float], tuple[int, Mapping[str, 
 """(url, body, headers, timeout) -> (status, headers, body); raises OSError on network errors."""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered, never followed: following one would resend the Basic credentials
+    (to whatever origin it names) and turn the POST into a GET whose 200 looks like delivery."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def urllib_post(url: str, body: bytes, headers: Mapping[str, str],
                 timeout: float) -> tuple[int, Mapping[str, str], bytes]:
+    """POST once to `url`; redirects are returned as they are (3xx), not followed."""
     request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         with error:
-            return error.code, dict(error.headers), error.read()
+            return error.code, dict(error.headers or {}), error.read()
 
 
 @dataclass(frozen=True)
@@ -251,6 +267,9 @@ class Sender:
         body = json.dumps([statement(UsageEvent(*r[1:]), self._person, self.lrs) for r in rows],
                           separators=(",", ":")).encode()
         seqs = [r[0] for r in rows]
+        refused = lrs_endpoint_problem(self.lrs.statements_url)
+        if refused is not None:  # the credentials never go out in clear over the network
+            return self._retry(conn, seqs, f"not sent: {refused}", None)
         try:
             status, headers, answer = self._post(self.lrs.statements_url, body, self._headers(),
                                                  self._timeout)
@@ -265,6 +284,10 @@ class Sender:
                 self._isolate = False
             return 0.0
         detail = _detail(answer)
+        if 300 <= status < 400:  # kept and retried: the endpoint is what an admin must fix
+            target = headers.get("Location") or headers.get("location") or "nowhere"
+            return self._retry(conn, seqs, f"the LRS answered {status}, a redirect to {target[:200]} "
+                               "(not followed: correct the endpoint in the policy)", None)
         if status == 429 or status >= 500:
             return self._retry(conn, seqs, f"the LRS answered {status} {detail}".strip(),
                                headers.get("Retry-After"))

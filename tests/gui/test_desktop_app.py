@@ -86,6 +86,21 @@ def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: Wayguide) -
         future.result()
 
 
+@pytest.mark.parametrize("wizard", ["file", "mousepad.customer-letter"])
+def test_a_dry_run_request_is_refused_and_nothing_runs(qtbot: QtBot, wayguide: Wayguide, home: Path,
+                                                       wizard: str) -> None:
+    path = home / "elsewhere.yaml"
+    path.write_text(ONE_STEP.format(id="else.where", title="From a file"))
+    target = str(path) if wizard == "file" else wizard
+    request = ipc.RunRequest(target, "black", {"customer": "Zoë"}, dry_run=True).message()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, request)
+        qtbot.waitUntil(future.done, timeout=5000)
+    with pytest.raises(ipc.IpcError, match=r"does not do dry runs \(nothing was run\)"):
+        future.result()
+    assert wayguide.run is None
+
+
 def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     wayguide.tray.modeChanged.emit("glass")
     saved = json.loads((home / "config" / "settings.json").read_text())
@@ -469,7 +484,11 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
      (False, False, None, None)),
     ("lrs: {endpoint: 'https://lrs.example/xAPI/', credentials: {env: LRS_AUTH}}\n", {},
      (True, False, None, None)),  # the credentials cannot be had: the data stays local
-], ids=["no policy: the environment", "the policy's LRS", "usage off", "no credentials"])
+    ("usage: {enabled: true}\n", {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/",
+                                  "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"},
+     (True, False, None, None)),  # a policy without an LRS: the environment cannot add one
+], ids=["no policy: the environment", "the policy's LRS", "usage off", "no credentials",
+        "no LRS in the policy"])
 def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: dict[str, str],
                                        wanted: tuple[bool, bool, str | None, str | None],
                                        capsys: pytest.CaptureFixture[str]) -> None:
@@ -484,7 +503,7 @@ def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: 
            config.lrs and config.lrs.username)
     assert got == wanted
     said = capsys.readouterr().err
-    assert ("cannot be read" in said) == (wanted[0] and policy is not None and "lrs" in policy
+    assert ("no usage data is sent" in said) == (wanted[0] and policy is not None and "lrs" in policy
                                           and "LRS_AUTH" not in env)
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from app import ipc, ipc_server
@@ -223,3 +224,66 @@ def test_a_plain_file_in_the_way_is_replaced(qtbot: QtBot, env: dict[str, str], 
     assert server.start() is True
     assert client.call({"op": "ping"})[0]["ok"] is True
     server.close()
+
+
+def test_a_flood_of_connections_is_capped_and_the_server_lives_on(
+        qtbot: QtBot, server: IpcServer, client: Client) -> None:
+    extra = 8
+
+    def flood() -> int:
+        socks = []
+        try:
+            for _ in range(ipc_server.MAX_CONNECTIONS + extra):  # each sends nothing, holds on
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(client.address)
+                sock.settimeout(3.0)
+                socks.append(sock)
+            busy = 0
+            for sock in socks[ipc_server.MAX_CONNECTIONS:]:  # those beyond the cap: told at once
+                with sock.makefile("rb") as reader:
+                    lines = reader.readlines()
+                busy += [json.loads(line)["error"] for line in lines] == [
+                    "Wayguide is busy with other requests; try again"]
+            return busy
+        finally:
+            for sock in socks:
+                sock.close()
+
+    assert client.finish(client.pool.submit(flood)) == extra
+    qtbot.waitUntil(lambda: not server._connections, timeout=5000)
+    with qtbot.waitSignal(server.toggleRequested, timeout=5000):
+        assert client.call({"op": "toggle"}) == [{"ok": True}]
+
+
+def test_the_server_listens_again_after_qt_closed_it(qtbot: QtBot, env: dict[str, str],
+                                                     client: Client) -> None:
+    server = IpcServer(env)
+    assert server.start() is True
+    server._server.close()  # what Qt does when accepting fails (no descriptors left): socket gone
+    assert not os.path.exists(client.address)
+    qtbot.waitUntil(lambda: os.path.exists(client.address), timeout=5000)  # noticed by the folder watch
+    assert client.call({"op": "ping"})[0]["ok"] is True
+    server.close()
+    assert not os.path.exists(client.address)
+    qtbot.wait(200)
+    assert not os.path.exists(client.address)  # closed on purpose: it stays closed
+
+
+def test_a_deleted_socket_is_made_again(qtbot: QtBot, env: dict[str, str], client: Client) -> None:
+    server = IpcServer(env)
+    assert server.start() is True
+    os.unlink(client.address)  # a clean-up script, or another program
+    qtbot.waitUntil(lambda: os.path.exists(client.address), timeout=5000)
+    assert client.call({"op": "ping"})[0]["ok"] is True
+    server.close()
+
+
+def test_the_idle_server_has_no_timer_running(server: IpcServer) -> None:
+    assert not [timer for timer in server.findChildren(QTimer) if timer.isActive()]
+
+
+def test_deeply_nested_requests_are_refused_and_the_server_keeps_working(
+        qtbot: QtBot, server: IpcServer, client: Client) -> None:
+    [reply] = client.raw(b"[" * 60_000 + b"\n")
+    assert reply == {"ok": False, "error": f"request nested too deeply (limit {ipc.MAX_DEPTH} levels)"}
+    assert client.call({"op": "ping"})[0]["ok"] is True

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,6 +177,24 @@ def test_doctor_shows_the_policy_in_force(tmp_path: Path, monkeypatch: pytest.Mo
     lines = [line.strip() for line in out.splitlines()]
     assert any(line.startswith("✓ policy") and line.endswith(f"{policy} (WAYGUIDE_POLICY)") for line in lines)
     assert "modes: glass" in lines and "locked: theme" in lines
+
+
+def test_doctor_tells_where_usage_data_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    for name, value in {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/",
+                        "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"}.items():
+        monkeypatch.setenv(name, value)
+    _, out, _ = run("doctor")  # no policy file: the environment's LRS is used, and doctor says so
+    lines = [line.strip() for line in out.splitlines()]
+    assert any(line.startswith("✓ LRS") and line.endswith(
+        " https://env.example/xAPI/ (from WAYGUIDE_LRS_ENDPOINT: there is no policy file)")
+        for line in lines)
+    use_policy(tmp_path, monkeypatch, "usage: {enabled: true}\n")
+    _, out, _ = run("doctor")
+    assert any(line.startswith("✓ LRS") and line.endswith(
+        "nothing is sent: the policy names no LRS (WAYGUIDE_LRS_ENDPOINT, WAYGUIDE_LRS_PASSWORD, "
+        "WAYGUIDE_LRS_USERNAME ignored: the policy decides)") for line in out.splitlines())
+    assert "s3cr3t-pw" not in out
 
 
 DRY = """\
@@ -350,3 +369,28 @@ def test_secrets_come_from_standard_input_or_a_prompt_and_no_form_is_printed(
                 io.StringIO("ann\n"))
     assert code == 2
     assert err.getvalue() == "wayguide: error: --set-stdin pw: standard input has no line for it\n"
+
+
+def test_doctor_says_why_a_credentials_file_gives_nothing(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "lrs-credentials"
+    secret.write_text("key:secret\n")
+    secret.chmod(0o600)  # root's only: the person's tray app cannot read it
+    use_policy(tmp_path, monkeypatch, "lrs:\n  endpoint: https://lrs.example.com/xAPI/\n"
+                                      f"  credentials: {{file: {secret}}}\n")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    read_text = Path.read_text
+
+    def as_the_person(path: Path, *args: Any, **kwargs: Any) -> str:
+        if path == secret:  # (these tests may run as root, who can read anything)
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", as_the_person)
+    _, out, _ = run("doctor")
+    (line,) = [line for line in out.splitlines() if line.startswith("! LRS")]
+    assert line.endswith(
+        f"nothing is sent: the credentials file {secret} cannot be read by this user (permission "
+        f"denied): make it readable by the group 'wayguide' (chgrp wayguide {secret}; chmod 640 "
+        f"{secret}) and add the person to that group; see the README, 'Sending usage data'")
+    assert "key:secret" not in out

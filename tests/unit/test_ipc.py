@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import shutil
@@ -104,11 +103,42 @@ def test_runtime_dir_that_cannot_be_made(tmp_path: Path) -> None:
         ipc.runtime_dir({"WAYGUIDE_RUNTIME_DIR": str(tmp_path / "file" / "sub")})
 
 
-def test_server_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_server_address(tmp_path: Path) -> None:
     env = {"WAYGUIDE_RUNTIME_DIR": str(tmp_path)}
     assert ipc.server_address(env, "linux") == str(tmp_path / "ipc.sock")
-    monkeypatch.setattr(getpass, "getuser", lambda: r"DOMAIN\Jane Doe")
-    assert ipc.server_address(env, "win32") == "wayguide-DOMAIN_Jane_Doe"
+    sid = "S-1-5-21-1004336348-1177238915-682003330-512"
+    assert ipc.server_address(env, "win32", lambda: sid) == f"wayguide-{sid}"
+
+
+def test_the_windows_pipe_carries_the_account_sid_and_a_dacl_for_it_alone() -> None:
+    sid = "S-1-5-21-1004336348-1177238915-682003330-1001"
+    name, sddl = ipc.windows_pipe(lambda: sid)
+    assert name == f"wayguide-{sid}"
+    assert sddl == f"D:P(A;;GA;;;{sid})"  # protected: nothing inherited; one ACE, this account
+    other = ipc.windows_pipe(lambda: "S-1-5-21-1004336348-1177238915-682003330-1002")
+    assert other[0] != name
+
+    def no_sid() -> str:
+        raise OSError("no token")
+
+    for lookup in (no_sid, lambda: "", lambda: "Jane Doe", lambda: "S-1-5-21-1;(A;;GA;;;WD)"):
+        with pytest.raises(IpcError, match="no SID"):
+            ipc.windows_pipe(lookup)
+    with pytest.raises(OSError):
+        ipc.current_user_sid()  # only Windows has SIDs
+
+
+@pytest.mark.parametrize("line", [b"[" * 60_000, b'{"op": "run", "set": ' + b"{" * 50_000,
+                                  b'{"op": "toggle", "x": [[[[[[1]]]]]]}', b"[" * 1_000 + b"]" * 1_000])
+def test_deep_nesting_is_refused_without_a_recursion_error(line: bytes) -> None:
+    with pytest.raises(ProtocolError, match=r"nested too deeply|too large"):
+        parse_request(line)
+
+
+def test_brackets_inside_text_are_not_nesting() -> None:
+    line = json.dumps({"op": "run", "wizard": "x", "set": {"note": '[[[[[{{{{{\\"' * 100}}).encode()
+    request = parse_request(line)
+    assert isinstance(request, RunRequest) and request.inputs["note"].startswith("[[[[[{{{{{")
 
 
 # ------------------------------------------------------------------ client

@@ -231,3 +231,115 @@ def test_readability_is_part_of_what_was_checked(tmp_path: Path) -> None:
     text = "lrs:\n  endpoint: https://lrs.example.com/\n  credentials: {inline: 'k:s'}\n"
     assert load_policy(write(tmp_path, text, 0o644), cache_dir=tmp_path / "c")[0].lrs is None
     assert load_policy(write(tmp_path, text, 0o600), cache_dir=tmp_path / "c")[0].lrs is not None
+
+
+# ------------------------------------------------------------------ the person cannot override it
+
+FORGED = {"settings": {}, "locked": [], "modes": ["glass", "black"], "library_folders": [],
+          "run": {"allowed": True, "folders": ["/home"]},
+          "usage": {"enabled": True, "search_queries": True}, "lrs": None}
+STRICT = "locked: [hotkey, preferred_mode]\nmodes: [glass]\nrun: {allowed: false}\n"
+
+
+def test_a_system_policy_cannot_be_replaced_through_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.paths
+
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "policy.yaml").write_text(STRICT)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("modes: [glass, black]\n")
+    monkeypatch.setattr(app.paths, "_system_config_dir", lambda: etc)
+    paths = Paths.from_env({"WAYGUIDE_POLICY": str(mine), "WAYGUIDE_CACHE_DIR": str(tmp_path / "c")})
+    policy, problems = policy_in_force(paths, {"WAYGUIDE_POLICY": str(mine)})
+    assert policy.modes == ("glass",) and policy.origin == f"{etc / 'policy.yaml'} (system)"
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", f"WAYGUIDE_POLICY ({mine}) is ignored")]
+    (etc / "policy.yaml").unlink()
+    (etc / "policy.yaml").symlink_to(tmp_path / "gone.yaml")  # a dangling link too
+    policy, _ = policy_in_force(paths, {"WAYGUIDE_POLICY": str(mine)})
+    assert policy == Policy() and "(system)" in policy.origin  # the defaults, not the person's file
+    (etc / "policy.yaml").unlink()  # no system policy: trying one out is fine
+    policy, problems = policy_in_force(paths, {"WAYGUIDE_POLICY": str(mine)})
+    assert "(WAYGUIDE_POLICY)" in policy.origin and problems == []
+
+
+def test_an_edited_cache_changes_no_policy(tmp_path: Path) -> None:
+    import json
+
+    path = write(tmp_path, STRICT + "lockd: []\n")
+    cache = tmp_path / "cache"
+    first = load_policy(path, cache_dir=cache)
+    assert first[0].locked == ("hotkey", "preferred_mode") and len(first[1]) == 1
+    stored = json.loads((cache / "policy.json").read_text())
+    assert "modes" not in json.dumps(stored)  # only diagnostics are kept
+    for entry in stored["entries"].values():  # black box back on, nothing locked, `run` from home
+        entry["policy"] = FORGED
+        entry["diagnostics"] = []
+    (cache / "policy.json").write_text(json.dumps(stored))
+    policy, problems = load_policy(path, cache_dir=cache)
+    assert policy == first[0] and not policy.run.allowed and policy.modes == ("glass",)
+    assert problems == []  # a forged cache can hide a message, never change the policy
+    for entry in stored["entries"].values():
+        entry["diagnostics"] = [["x", 1, "error", {}, None]]  # junk: checked again
+    (cache / "policy.json").write_text(json.dumps(stored))
+    assert load_policy(path, cache_dir=cache) == first
+
+
+HOSTILE = [
+    FULL, STRICT, "settings: {hotkey: ctrl+alt+spce}\nmodes: [black]\n", "locked: [theem]\n",
+    "modes: [grey]\n", "modes: []\n", "modes: glass\n", "modes: [glass, 1]\n",
+    "library: {folders: [share/wizards]}\n", "library: {folders: ['~nosuchuser/x']}\nmodes: [glass]\n",
+    "run: {allowed: true, folders: ['~nosuchuser/x']}\nlocked: [theme]\n",
+    "run: {allowed: 'yes', folders: [/srv/a]}\n", "run: {allowed: 'YES'}\n", "run: {allowed: 2}\n",
+    "run: {allowed: 1}\n", "run: {allowed: ' yes'}\n", "run: {allowed: true, extra: 1}\n", "run: null\n",
+    "run: [allowed]\n", "usage: {enabled: off, search_queries: on}\n", "usage: {enabled: 0.0}\n",
+    "settings: {hotkey: null}\n", "settings: {theme: dark, panel_side: middle}\n",
+    "settings: {roles: [a, b], autostart: false, preferred_mode: glass}\n", "settings: []\n",
+    "locked: hotkey\n", "locked: [hotkey, 3]\n", "lrs: {endpoint: https://x, credentials: {}}\n",
+    "lrs: {endpoint: 'https://lrs.example/x', credentials: {env: A, file: /etc/b}}\n",
+    "lrs: {endpoint: 'http://lrs.example/x', credentials: {env: A}}\n",
+    "lrs: {endpoint: 'http://localhost:8080/x', credentials: {env: A}}\n",
+    "lrs: {endpoint: 'http://[::1]:8080/x', credentials: {file: /etc/wayguide/lrs}}\n",
+    "lrs: {endpoint: 'ftp://lrs.example/x'}\n", "lrs: {endpoint: 'https://[bad'}\n",
+    "lrs: {endpoint: 'https://lrs.example/x', credentials: {inline: 'k:s'}}\n",
+    "lrs: {endpoint: 'https://lrs.example/x', credentials: {inline: 'k:s', allow_inline: true}}\n",
+    "lrs: {endpoint: 'https://lrs.example/x', credentials: {file: relative}}\n", "lrs: {}\n",
+    "lrs: {endpoint: 3}\n", "- a list\n", "just text\n", "modes: [glass\n", "{}\n",
+    "wat: 1\nmodes: [black]\n", "usage: {retention_days: 30}\n", "usage: {retention_days: '30'}\n",
+    "usage: {retention_days: true}\n", "usage: {retention_days: 0, enabled: false}\n",
+    "usage: {retention_days: 36500}\n", "usage: {retention_days: 2.0}\n",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("world", [True, False])
+def test_the_built_policy_is_the_checked_one(tmp_path: Path, text: str, world: bool) -> None:
+    from app.policy_build import build_policy
+    from app.policy_check import check_policy
+
+    path = tmp_path / "policy.yaml"
+    checked, problems, _ = check_policy(path, text.encode(), world)
+    built, _, _ = build_policy(path, text.encode(), world)
+    assert built == checked, [str(p) for p in problems]
+    assert all(p.path == str(path) and "\n" not in str(p) for p in problems)
+
+
+@pytest.mark.parametrize("key", ["library", "run"])
+def test_a_folder_of_an_unknown_user_is_one_positioned_line(tmp_path: Path, key: str) -> None:
+    text = f"locked: [theme]\n{key}:\n  folders: ['~nosuchuser/x']\nmodes: [glass]\n"
+    policy, problems = load_policy(write(tmp_path, text), cache_dir=tmp_path / "c")
+    assert [str(p).split(": ", 1)[1] for p in problems] == [
+        "error: '~nosuchuser/x': cannot find the home folder of user 'nosuchuser' (write the full "
+        "path, e.g. /srv/wizards; this section's defaults apply)"]
+    assert (problems[0].line, problems[0].col) == (3, 13)
+    assert policy.locked == ("theme",) and policy.modes == ("glass",)
+    assert policy.library_folders == () and not policy.run.allowed
+    home = load_policy(write(tmp_path, "library: {folders: ['~/w']}\n"))[0]
+    assert home.library_folders == (Path.home() / "w",)
+
+
+def test_an_unknown_user_in_wayguide_wizards_is_a_missing_folder_not_a_crash() -> None:
+    paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", "~/w"])})
+    assert paths.extra_wizards == (Path("~nosuchuser/x"), Path.home() / "w")

@@ -179,7 +179,7 @@ def test_a_run_left_unfinished_is_abandoned_at_the_next_start(db: Path) -> None:
     last = events(db)[-1]
     assert (last["kind"], last["step"], last["duration"], last["wizard"]) == (
         "abandoned", "write", 5.0, "test.letter")
-    third = Recorder()
+    third = Recorder(clock=lambda: T0 + 120)  # (the real clock: all of it is past the retention)
     third.open(db, UsageConfig())
     flushed(third)
     third.close()
@@ -304,8 +304,8 @@ def test_the_lrs_comes_from_the_environment_with_one_line_per_problem(tmp_path: 
     config, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "lrs.example.com",
                                              "WAYGUIDE_USAGE": "off"})
     assert config == UsageConfig(enabled=False) and problems == [
-        "wayguide: error: LRS endpoint 'lrs.example.com' is not an http(s) URL "
-        "(e.g. https://lrs.example.com/xAPI/)"]
+        "wayguide: error: WAYGUIDE_LRS_ENDPOINT: not a web address: 'lrs.example.com' "
+        "(write https://…) (usage data stays local)"]
     _, problems = UsageConfig.from_env({"WAYGUIDE_LRS_ENDPOINT": "https://lrs.example.com/xAPI/"})
     assert problems == ["wayguide: error: the LRS needs a username and a password (usage data stays local)"]
 
@@ -318,3 +318,76 @@ def test_nothing_is_recorded_when_usage_data_is_off(db: Path) -> None:
     rec.searched("x", 1)
     rec.close()
     assert not db.exists()
+
+
+def test_doctor_warns_of_plain_http_to_this_machine_and_names_the_lrs_in_use() -> None:
+    from app.policy import Credentials, Lrs, Policy
+    from app.usage.config import usage_in_force
+
+    local = usage_in_force(Policy(source=Path("/etc/wayguide/policy.yaml"), lrs=Lrs(
+        "http://localhost:8080/xAPI/", Credentials(env="AUTH"))), {"AUTH": "k:s"})
+    assert local.config.lrs is not None and local.trouble
+    assert local.lrs == ("http://localhost:8080/xAPI/ (from the policy); plain http: use https unless "
+                         "the LRS runs on this machine")
+    remote = usage_in_force(Policy(), {"WAYGUIDE_LRS_ENDPOINT": "http://lrs.example.com/x/",
+                                       "WAYGUIDE_LRS_USERNAME": "u", "WAYGUIDE_LRS_PASSWORD": "p"})
+    assert remote.config.lrs is None and remote.trouble and "plain http" in remote.lrs
+
+
+def test_old_usage_data_is_deleted_at_start_on_the_writer_thread_and_the_file_compacted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from app.usage import store as store_module
+
+    db = tmp_path / DB_NAME
+    now = T0 + 400 * 86400
+    store = Store(db, outbox=True)
+    for i in range(3000):  # a year ago and more: 3,000 events, their statements never sent
+        store.put(UsageEvent("step-shown", T0 + i, run=f"r{i}", wizard="w", step="s", title="x" * 200))
+    recent = [UsageEvent("search", now - 86400 * d, query="q") for d in (1, 179)]
+    for event in recent:
+        store.put(event)
+    assert store.flush()
+    store.close()
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE outbox SET state = 'rejected', error = '400' WHERE seq <= 10")
+    conn.commit()
+    conn.close()
+    size = db.stat().st_size
+    threads: list[str] = []
+    real_prune = store_module.prune
+
+    def prune(conn: sqlite3.Connection, before: float) -> int:
+        threads.append(threading.current_thread().name)
+        return real_prune(conn, before)
+
+    monkeypatch.setattr(store_module, "prune", prune)
+    store = Store(db, outbox=True, retention_days=180, clock=lambda: now)
+    assert store.wait_ready()
+    store.close()
+    assert threads == ["wayguide-usage-writer"] and store.pruned == 6000
+    conn = sqlite3.connect(db)
+    kept = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY seq")]
+    outbox = conn.execute("SELECT count(*), sum(state = 'rejected') FROM outbox").fetchone()
+    conn.close()
+    assert kept == [e.id for e in recent] and outbox == (2, 0)
+    assert db.stat().st_size < size / 4  # VACUUM gave the space back
+
+
+def test_the_retention_window_comes_from_the_policy(tmp_path: Path) -> None:
+    from app.policy import load_policy
+    from app.usage.config import usage_in_force
+
+    path = tmp_path / "policy.yaml"
+    path.write_text("usage: {retention_days: 30}\n")
+    policy, problems = load_policy(path)
+    assert problems == [] and policy.usage.retention_days == 30
+    assert usage_in_force(policy, {}).config.retention_days == 30
+    assert "kept 30 days" in "\n".join(policy.summary())
+    for bad in ("0", "'30'", "true", "1.5", "100000"):
+        path.write_text(f"modes: [glass]\nusage: {{retention_days: {bad}}}\n")
+        policy, problems = load_policy(path)
+        assert [(p.line, p.severity) for p in problems] == [(2, "error")], bad
+        assert policy.usage.retention_days == 180 and policy.modes == ("glass",)
+    assert usage_in_force(load_policy(tmp_path / "none.yaml")[0], {}).config.retention_days == 180

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import json
 import sqlite3
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from app.doctor import usage_checks
+from app.policy_build import lrs_endpoint_problem
 from app.usage import LrsConfig, UsageEvent
 from app.usage.store import DB_NAME, Store
 from app.usage.xapi import ACTIVITY_TYPES, PROFILE, Sender, statement
@@ -165,3 +169,81 @@ def test_wrong_credentials_keep_the_statements(tmp_path: Path) -> None:
     assert sender.send_once(conn) == pytest.approx(2.0, rel=0.2)
     assert pending(db)[0][1] == "pending"
     assert "refused the request: 401" in usage_checks(tmp_path)[0].detail
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    """An HTTP server's handler: records each request; answers `status` (with `location`)."""
+
+    status = 200
+    location = ""
+    seen: list[tuple[str, str, str]]
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.seen.append((self.command, self.path, self.headers.get("Authorization", "")))
+        self.send_response(self.status)
+        if self.location:
+            self.send_header("Location", self.location)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"[]")
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def http_server(status: int, location: str = "") -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
+    seen: list[tuple[str, str, str]] = []
+    handler = type("Handler", (_Recorder,), {"status": status, "location": location, "seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_and_the_statements_are_kept(tmp_path: Path, status: int) -> None:
+    db, ids = outbox(tmp_path, 3)
+    with http_server(200) as (elsewhere, taken), \
+            http_server(status, f"{elsewhere}/steal/statements") as (lrs_url, asked):
+        lrs = LrsConfig(f"{lrs_url}/xAPI/", "key", "secret")
+        sender = Sender(db, lrs, backoff=2.0, max_backoff=60.0)
+        conn = sqlite3.connect(db, isolation_level=None)
+        delay = sender.send_once(conn)
+    assert asked == [("POST", "/xAPI/statements", "Basic a2V5OnNlY3JldA==")]
+    assert taken == []  # the credentials went nowhere else, and nothing was fetched as a GET
+    assert delay == pytest.approx(2.0, rel=0.2)
+    assert pending(db) == [(i, "pending", 1) for i in ids]  # kept, retried later
+    (check,) = usage_checks(tmp_path)
+    assert f"the LRS answered {status}, a redirect to {elsewhere}/steal/statements (not followed" \
+        in check.detail
+
+
+def test_statements_go_over_https_only_except_to_this_machine(tmp_path: Path) -> None:
+    db, ids = outbox(tmp_path, 1)
+    posted: list[str] = []
+
+    def post(url: str, body: bytes, headers: Mapping[str, str],
+             timeout: float) -> tuple[int, Mapping[str, str], bytes]:
+        posted.append(url)
+        return 200, {}, b"[]"
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    plain = Sender(db, LrsConfig("http://lrs.example.com/xAPI/", "key", "secret"), post=post)
+    assert plain.send_once(conn) is not None and posted == []
+    assert pending(db) == [(ids[0], "pending", 1)]
+    assert "plain http" in usage_checks(tmp_path)[0].detail
+    assert Sender(db, LrsConfig("http://localhost:8080/x/", "k", "s"), post=post).send_once(conn) == 0.0
+    assert posted == ["http://localhost:8080/x/statements"] and pending(db) == []
+    assert [lrs_endpoint_problem(u) is None for u in (
+        "http://127.0.0.1/x/", "http://[::1]:9/x/", "https://lrs.example.com/", "http://10.0.0.1/",
+        "http://localhost.example.com/", "http://127.0.0.1.evil.example/")] == [
+        True, True, True, False, False, False]
