@@ -660,6 +660,8 @@ def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_
     assert wizard is not None
     assert wayguide._start(wizard, "black", None, None) is None
     qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)
+    stale = wayguide._worker
+    assert stale is not None
     assert wayguide._start(wizard, "black", None, None) is None
     second = wayguide.run
     assert second is not None
@@ -669,3 +671,4 @@ def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_
         "Wayguide is still finishing what it did before; press Continue in a moment.")
     assert len(stuck.release) == 1  # nothing performed beside the stuck worker
     stuck.release[0].set()
+    qtbot.waitUntil(lambda: not stale.is_alive(), timeout=5000)  # never past the app it reports to
