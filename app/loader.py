@@ -14,7 +14,7 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from app import model, templating
+from app import bounds, model, shell, templating
 from app.cache import ResultCache
 from app.checked import LoadResult
 from app.diagnostics import Diagnostic, Severity
@@ -203,7 +203,9 @@ class _Report:
         if "black" in (wizard.modes or ()) and not any(s.do for s in wizard.steps):
             self.add("warning", ("modes",), "black box does nothing here: no step has 'do'")
         self._blind_keys(wizard)
-        self._templates(wizard)
+        with bounds.trial_budget():  # templates are also rendered once with sample inputs
+            self._templates(wizard)
+        self._shell_inputs(wizard)
 
     def _blind_keys(self, wizard: Wizard) -> None:
         """A wizard with no `when` that types, presses or pastes before any `focus`: its keys go to
@@ -242,6 +244,15 @@ class _Report:
                 line, col = self._template_position(path, text, problem)
                 self.items.append(Diagnostic(self.name, line, col, "error", problem.message,
                                              problem.hint))
+
+    def _shell_inputs(self, wizard: Wizard) -> None:
+        """Warn about free text typed into a terminal unquoted (app/shell.py decides)."""
+        for path, text, name, lineno, window in shell.unquoted_inputs(wizard):
+            problem = templating.TemplateProblem(
+                f"'{name}' is typed into a terminal ({window}) unquoted: text like $(…) "
+                f"in it would run as a command", lineno, f"write {{{{ {name} | shell_quote }}}}")
+            line, col = self._template_position(path, text, problem)
+            self.items.append(Diagnostic(self.name, line, col, "warning", problem.message, problem.hint))
 
     def _template_position(self, path: Path_, text: str,
                            problem: templating.TemplateProblem) -> tuple[int, int]:

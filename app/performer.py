@@ -159,7 +159,7 @@ class Performer:
                     self._check_front(target, force=True, stop=stop)
             case model.PasteAction(paste=text):
                 target = self._front_target(target, stop)
-                self._paste(text, target)
+                self._paste(text, target, stop)
             case model.ClickAction(click=spec):
                 if spec.window is None:
                     target = self._front_target(target, stop)
@@ -218,22 +218,32 @@ class Performer:
                 raise _Paused("Stopped.", skip + typed)
             self._check_front(target, skip + typed, force=True, stop=stop)
 
-    def _paste(self, text: str, target: WindowInfo | None) -> None:
+    def _paste(self, text: str, target: WindowInfo | None, stop: threading.Event,
+               secret: bool = False) -> None:
+        """Offer `text` on the clipboard, press the paste keys, and give the person's clipboard back once the
+        application took the text: only a read after the keys counts (a clipboard manager reads every new
+        clipboard at once), and the application is waited for before the clipboard changes again."""
         clipboard = self._need(self.clipboard, "paste")
         self._check_front(target)
         front = self.probe.active_window() if target is None else target
         terminal = front is not None and any(
             name.lower() in _TERMINALS for name in (front.app, front.klass) if name)
-        offer = clipboard.offer(text)
+        offer = clipboard.offer(text, secret, primary=terminal)  # terminals paste PRIMARY
         try:
+            offer.arm(front.handle if front is not None else 0)
             if not self.injector.press_keys("shift+insert" if terminal else "ctrl+v",
                                             target.handle if target else 0):
                 self._check_front(target, force=True)
-            fetched = offer.fetched.wait(PASTE_TIMEOUT_S)
+            deadline = self.clock() + PASTE_TIMEOUT_S
+            while not offer.fetched.wait(POLL_S):
+                if stop.is_set():
+                    raise _Paused("Stopped.")
+                if self.clock() > deadline:
+                    raise _Refused(f"The application did not take the pasted text within "
+                                   f"{PASTE_TIMEOUT_S:g} s.")
+            offer.settle(stop)
         finally:
             clipboard.restore()  # only once the application has the text: earlier, it would paste the old
-        if not fetched:
-            raise _Refused(f"The application did not take the pasted text within {PASTE_TIMEOUT_S:g} s.")
 
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
         window = target

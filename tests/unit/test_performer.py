@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from app import model, performer
-from app.osapi import FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
+from app.osapi import ClipboardOffer, FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
 from app.performer import Performed, Performer
 
 PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1,
@@ -156,6 +156,54 @@ def test_a_paste_nobody_fetches_fails_and_still_restores(monkeypatch: pytest.Mon
     outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard),
                   actions({"paste": "x"}))
     assert outcome.failed_at == 0 and "did not take the pasted text" in outcome.message
+    assert clipboard.text == "mine"
+
+
+class Kept(FakeClipboard):
+    """A clipboard that keeps its offers; nothing fetches them by itself (a clipboard manager's read as the
+    text is offered is not the application's fetch)."""
+
+    def __init__(self) -> None:
+        super().__init__(text="the person's", fetch=False)
+        self.offered: list[ClipboardOffer] = []
+
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
+        self.offered.append(super().offer(text, secret, primary))
+        return self.offered[-1]
+
+
+def test_the_offer_is_armed_for_the_target_before_the_paste_keys() -> None:
+    clipboard = Kept()
+    pasted: list[str] = []
+
+    class App(FakeInjector):
+        def press_keys(self, combo: str, into: int = 0) -> bool:
+            offer = clipboard.offered[-1]
+            if offer.window == into:  # armed for this window before the keys: the application's read counts
+                pasted.append(clipboard.text)
+                offer.fetched.set()
+            return super().press_keys(combo, into)
+
+    outcome = run(Performer(App(), FakeWindowProbe(window=PAD), clipboard=clipboard),
+                  actions({"paste": "Grüße"}))
+    assert outcome.completed
+    assert pasted == ["Grüße"] and clipboard.armed == [PAD.handle] and clipboard.text == "the person's"
+    assert clipboard.offers == [("Grüße", False)]
+
+
+def test_a_stop_ends_the_paste_wait_at_once_and_gives_the_clipboard_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(performer, "PASTE_TIMEOUT_S", 5.0)  # (the old wait ran out then)
+    clipboard, stop = FakeClipboard(text="mine", fetch=False), threading.Event()
+
+    class Stopping(FakeInjector):
+        def press_keys(self, combo: str, into: int = 0) -> bool:
+            stop.set()  # the person pressed Stop while the application has not fetched the text yet
+            return super().press_keys(combo, into)
+
+    outcome = run(Performer(Stopping(), FakeWindowProbe(window=PAD), clipboard=clipboard),
+                  actions({"paste": "x"}), stop=stop)
+    assert (outcome.paused_at, outcome.message) == ((0, 0), "Stopped.")
     assert clipboard.text == "mine"
 
 
