@@ -602,7 +602,7 @@ class Wayguide(QObject):
                     self._performing.run = run
                     outcome, target = performer.run(
                         effect.actions, run.target, stop, effect.start, effect.pace,
-                        lambda i: self.actionStarted.emit(run, i), when)
+                        lambda i: self.actionStarted.emit(run, i), when, effect.shown)
             finally:
                 if monitor is not None:
                     self._release_monitor(monitor, lease)

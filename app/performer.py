@@ -117,13 +117,16 @@ class Performer:
     def run(self, actions: Sequence[model.Action], target: WindowInfo | None, stop: threading.Event,
             start: tuple[int, int] = (0, 0), pace: Pace = "fast",
             on_action: Callable[[int], None] | None = None,
-            when: Sequence[model.WindowMatch] | None = None) -> tuple[Performed, WindowInfo | None]:
+            when: Sequence[model.WindowMatch] | None = None,
+            shown: Sequence[model.Action] = ()) -> tuple[Performed, WindowInfo | None]:
         """Perform `actions` from `start` (action index, characters of it already typed) with keys going to
         `target`; `on_action(i)` is called as action i begins. Without a target, the first action that
         types, presses or clicks adopts the window in front, and only when it fits the wizard's `when`
         (any window when the wizard names none): otherwise performing pauses. Returns how it ended and the
-        window the next step should work in."""
+        window the next step should work in. `shown`: the actions as the person may see them (Perform.shown);
+        where one differs, its text holds a secret (pasted with the hints clipboard managers honour)."""
         self._when = tuple(when or ())
+        secret = {i for i, (real, seen) in enumerate(zip(actions, shown, strict=False)) if real != seen}
         first, offset = start
         for index in range(first, len(actions)):
             action = actions[index]
@@ -135,7 +138,7 @@ class Performer:
             if pace == "visible" and stop.wait(VISIBLE_GAP_S):
                 return Performed(message="Stopped.", paused_at=(index, skip)), target
             try:
-                target = self._one(action, target, stop, skip, pace)
+                target = self._one(action, target, stop, skip, pace, index in secret)
             except _Paused as paused:
                 return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
@@ -145,7 +148,7 @@ class Performer:
         return Performed(), target
 
     def _one(self, action: model.Action, target: WindowInfo | None, stop: threading.Event, skip: int,
-             pace: Pace) -> WindowInfo | None:
+             pace: Pace, secret: bool = False) -> WindowInfo | None:
         match action:
             case model.FocusAction(focus=match):
                 return self._focus(match, stop)
@@ -159,7 +162,7 @@ class Performer:
                     self._check_front(target, force=True, stop=stop)
             case model.PasteAction(paste=text):
                 target = self._front_target(target, stop)
-                self._paste(text, target, stop)
+                self._paste(text, target, stop, secret)
             case model.ClickAction(click=spec):
                 if spec.window is None:
                     target = self._front_target(target, stop)

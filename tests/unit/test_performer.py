@@ -405,3 +405,13 @@ def test_open_of_anything_but_a_web_link_is_refused_unless_the_policy_trusts_the
     outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher),
                   actions({"open": "steam://run/1\n2"}))
     assert outcome.message.startswith("Opening “steam://run/1\ufffd2” is not allowed here")
+
+
+def test_a_paste_of_text_that_holds_a_secret_carries_the_secret_hint() -> None:
+    """Issue 11.10 with 11.2: the engine's masked actions tell which texts hold a secret."""
+    clipboard = FakeClipboard()
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard)
+    items = actions({"paste": "hunter2"}, {"paste": "Dear Ann"})
+    shown = actions({"paste": "••••••"}, {"paste": "Dear Ann"})
+    outcome, _ = perf.run(items, PAD, threading.Event(), shown=shown)
+    assert outcome.completed and clipboard.offers == [("hunter2", True), ("Dear Ann", False)]
