@@ -324,8 +324,10 @@ class Performer:
                 raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         deadline = self.clock() + NAME_WAIT_S
-        while force and front is not None and front.handle == target.handle and self.clock() < deadline:
-            if stop.wait(POLL_S / 5):  # the focus went; the window manager names the new window in a moment
+        # the focus went: the window manager names the new window in a moment (while it switches, it may
+        # name none at all)
+        while force and (front is None or front.handle == target.handle) and self.clock() < deadline:
+            if stop.wait(POLL_S / 5):
                 raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         if force or front is None or front.handle != target.handle:
