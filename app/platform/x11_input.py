@@ -43,6 +43,10 @@ sent before: a precise barrier instead of RESTORE_SETTLE_S, which was measured t
 the window manager was busy (1 of 10 runs garbled). A window that does not answer in time is hung; the typing
 then goes on as after a settle."""
 
+PING_POLL_S = 0.05
+"""While typing waits for a ping's answer, how often it asks `proceed` whether to stop (the wait before the
+keymap is restored does not: the keys already sent must arrive as the characters they are)."""
+
 BARRIER_CHARS = 64
 """While typing into a window that answers _NET_WM_PING, wait for its answer every this many characters, so
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
@@ -250,6 +254,8 @@ class X11Injector:
         self._grabbed = False
         self._released: Any = None
         """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
+        self._proceed: Callable[[], bool] | None = None
+        """While typing, `type_text`'s `proceed`: a ping wait ends as soon as it says stop."""
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -266,6 +272,7 @@ class X11Injector:
         keysyms = [keysym_for(char) for char in text]
         typed = 0
         self._focus_cache = (0, 0, False)
+        self._proceed = proceed
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
@@ -283,7 +290,7 @@ class X11Injector:
                         break
         finally:
             self._ungrab()
-            self._pending = 0
+            self._pending, self._proceed = 0, None
             self._root.change_attributes(event_mask=0)
             self._display.sync()
         return typed
@@ -380,6 +387,7 @@ class X11Injector:
             yield keymap
         finally:
             self._release_all()
+            self._proceed = None  # stopped or not, the keys sent are read with the mapping they were sent in
             if keymap.placed:
                 self._wait_for_client()
                 changed = {keycode for keycode, _ in keymap.placed}
@@ -567,7 +575,8 @@ class X11Injector:
             self._drain_events()
 
     def _wait_for_pong(self, token: int) -> bool:
-        """Until the ping `token` (or a later one: a window answers in order) was answered."""
+        """Until the ping `token` (or a later one: a window answers in order) was answered; False when it
+        was not within PING_TIMEOUT_S, or typing was told to stop meanwhile (looked at every PING_POLL_S)."""
         deadline = time.monotonic() + PING_TIMEOUT_S
         while True:
             if self._answered >= token:
@@ -577,8 +586,9 @@ class X11Injector:
                 if self._answered >= token:
                     return True
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self._display], [], [], remaining)[0]:
+            if remaining <= 0 or (self._proceed is not None and not self._proceed()):
                 return False
+            select.select([self._display], [], [], min(remaining, PING_POLL_S))
 
     def _drain_events(self) -> None:
         """Drop the events this connection was sent (MappingNotify goes to every client), so none pile up."""
