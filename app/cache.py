@@ -24,7 +24,7 @@ __all__ = ["ResultCache"]
 _LARGEST = 1024 * 1024
 """Larger files are never in the cache: the loader refuses them before it is asked."""
 _SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "files.py", "diagnostics.py",
-            "cache.py", "checked.py", "listing.py", "combo.py")
+            "cache.py", "checked.py", "listing.py", "combo.py", "bounds.py", "shell.py")
 
 
 def code_key(sources: tuple[str, ...] = _SOURCES) -> str:

@@ -58,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("wizard", metavar="ID|FILE")
     p.add_argument("--mode", choices=("glass", "black"))
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="values",
-                   help="an input value (repeatable)")
+                   help="an input value (repeatable); other users can see it with `ps`: not for secrets")
+    p.add_argument("--set-stdin", action="append", default=[], metavar="NAME", dest="from_stdin",
+                   help="read input NAME from standard input, one line each, in order (repeatable); "
+                        "at a terminal, asks for it without showing it")
     p.add_argument("--dry-run", action="store_true",
                    help="print what would be done, step by step, without starting or contacting the app")
     p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
@@ -66,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+         err: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     if not (sys.argv[1:] if argv is None else argv):  # the tray app: nothing else on the way to it
@@ -77,7 +80,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "toggle":  # the hot path: nothing heavy imported
         return _toggle(err)
     if args.command == "run":
-        return _run(args, out, err)
+        return _run(args, out, err, stdin or sys.stdin)
     from app.paths import Paths
 
     paths = Paths.from_env()
@@ -123,7 +126,7 @@ def _toggle(err: TextIO) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     from app import ipc
 
     values: dict[str, str] = {}
@@ -131,6 +134,11 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         name, sep, value = item.partition("=")
         if not sep or not name:
             err.write(f"wayguide: error: --set {item!r}: write NAME=VALUE\n")
+            return EXIT_USAGE
+        values[name.strip()] = value
+    for name in args.from_stdin:
+        value = _read_input(name.strip(), stdin, err)
+        if value is None:
             return EXIT_USAGE
         values[name.strip()] = value
     if args.dry_run:
@@ -156,6 +164,27 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("wayguide: error: the run ended without an outcome\n")
         return EXIT_FAIL
     return EXIT_OK
+
+
+def _read_input(name: str, stdin: TextIO, err: TextIO) -> str | None:
+    """One input value for `--set-stdin NAME`: asked for without echo at a terminal, else the next line of
+    standard input (without its line break). None, said on `err`, when there is none."""
+    if not name:
+        err.write("wayguide: error: --set-stdin needs an input NAME\n")
+        return None
+    if stdin.isatty():
+        import getpass
+
+        try:
+            return getpass.getpass(f"{name}: ")
+        except (EOFError, KeyboardInterrupt):
+            err.write(f"\nwayguide: error: --set-stdin {name}: no value given\n")
+            return None
+    line = stdin.readline()
+    if not line:
+        err.write(f"wayguide: error: --set-stdin {name}: standard input has no line for it\n")
+        return None
+    return line.removesuffix("\n").removesuffix("\r")
 
 
 def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextIO) -> int:

@@ -45,6 +45,8 @@ MAX_LISTENER_RESTARTS = 3
 TICK_MS = 1000
 FILE_POLL_MS = 500
 FILE_READ_LIMIT = 1 << 20
+WORKER_WAIT_S = 5.0
+"""How long a perform waits for the worker of the one before (stopped, so ending) before it pauses."""
 TAKEOVER_HOTKEY_S = 1.0
 """The hotkey pressed this soon after the person took over from a performing run stops the run."""
 
@@ -129,6 +131,13 @@ class Wayguide(QObject):
         self.notified.connect(self._notify)
         self._performer: Performer | None = None
         self._monitor: ActivityMonitor | None = None
+        self._monitor_lock = threading.Lock()
+        self._monitor_owner: object | None = None
+        """The perform that started the monitor: only it stops it (a stale worker never does)."""
+        self._performing = threading.local()
+        """On a worker thread, `.run`: the run that thread performs for."""
+        self._worker: threading.Thread | None = None
+        """The latest perform's worker thread: one performs at a time, a new one waits for it."""
         self._no_automation = ""
         self._usage: Recorder | None = None
         self._opened_by = "panel"
@@ -638,6 +647,7 @@ class Wayguide(QObject):
 
         stop = run.stop = threading.Event()
         run.took_over = None
+        previous, lease = self._worker, object()
         monitor = self._monitor
         if monitor is not None:
             def took_over(kind: Activity) -> None:  # the monitor's thread: stop first, tell the GUI after
@@ -647,21 +657,42 @@ class Wayguide(QObject):
                 self.personActed.emit(run, kind)
 
             try:
-                monitor.start(took_over)
+                with self._monitor_lock:
+                    self._monitor_owner = lease
+                    monitor.start(took_over)
             except Exception as exc:  # ProbeUnavailable, or an X error: performing goes on without it
                 print(f"wayguide: warning: {exc}; Wayguide cannot notice you taking over", file=sys.stderr)
                 monitor = None
+        when = run.wizard.when
+        busy = self.tr("Wayguide is still finishing what it did before; press Continue in a moment.")
 
         def work() -> None:
+            from app.performer import Performed
+
             try:
-                outcome, target = performer.run(effect.actions, run.target, stop, effect.start, effect.pace,
-                                                lambda index: self.actionStarted.emit(run, index))
+                if not _ended(previous, stop):
+                    outcome, target = Performed(message=busy, paused_at=effect.start), run.target
+                elif stop.is_set():
+                    outcome, target = Performed(message="Stopped.", paused_at=effect.start), run.target
+                else:
+                    self._performing.run = run
+                    outcome, target = performer.run(
+                        effect.actions, run.target, stop, effect.start, effect.pace,
+                        lambda i: self.actionStarted.emit(run, i), when, effect.shown)
             finally:
                 if monitor is not None:
-                    monitor.stop()
+                    self._release_monitor(monitor, lease)
             self.performed.emit(run, effect.step_id, outcome, target)
 
-        threading.Thread(target=work, name="wayguide-perform", daemon=True).start()
+        self._worker = threading.Thread(target=work, name="wayguide-perform", daemon=True)
+        self._worker.start()
+
+    def _release_monitor(self, monitor: ActivityMonitor, lease: object) -> None:
+        """Stop the take-over monitor, unless a newer perform started it since (worker threads)."""
+        with self._monitor_lock:
+            if self._monitor_owner is lease:
+                self._monitor_owner = None
+                monitor.stop()
 
     def _performed(self, run: _Run, step_id: str, outcome: Performed, target: WindowInfo | None) -> None:
         from app.engine import Abort, ActionFailed, ActionsDone, ActionsPaused
@@ -736,16 +767,22 @@ class Wayguide(QObject):
                 injector, self._monitor = automation()
                 self._performer = Performer(injector, self.probe, clipboard=QtClipboard(self),
                                             launcher=launcher(), notify=self.notified.emit,
-                                            allow_run=self._may_run)
+                                            allow_run=self._may_run, allow_open=self._may_open)
             except ProbeUnavailable as exc:
                 self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
         return self._performer
 
     def _may_run(self, argv: Sequence[str]) -> bool:
-        """Whether the run in progress may start a program: only where the admin policy allows it,
-        for wizards from the folders it trusts (called on the performer's thread; reads only)."""
-        run, policy = self.run, self.policy
+        """Whether the run being performed may start a program: only where the admin policy allows it,
+        for wizards from the folders it trusts (called on the performer's thread, where it is the run that
+        thread performs for; reads only)."""
+        run, policy = getattr(self._performing, "run", None) or self.run, self.policy
         return run is not None and policy is not None and policy.allows_run(run.path)
+
+    def _may_open(self, target: str) -> bool:
+        """Whether an `open` action may open `target`, which is not a web or mail link: it can start
+        programs (.desktop files, URL schemes, .exe/.lnk), so by the same rule as `run`."""
+        return self._may_run(["open", target])
 
     def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
         from app.engine import Finished
@@ -1056,6 +1093,18 @@ class Observer(QObject):
                 self._files[path] = stamp
                 self.observed.emit(FileObserved(path=path, content=_text(full) if stamp else None,
                                                 at=time.time()))
+
+
+def _ended(worker: threading.Thread | None, stop: threading.Event) -> bool:
+    """Wait, WORKER_WAIT_S at most and no longer than `stop` is clear, for an earlier worker to end;
+    whether it did (the performer and the keyboard are never used by two workers at once)."""
+    deadline = time.monotonic() + WORKER_WAIT_S
+    while worker is not None and worker.is_alive() and not stop.is_set():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        worker.join(min(remaining, 0.05))
+    return worker is None or not worker.is_alive()
 
 
 def _stamp(path: str) -> tuple[int, int, int] | None:

@@ -45,10 +45,11 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
     """Walk the wizard with the engine, as a run with these `--set` values would go (at a choice, the first
     option), printing every step and its actions with the templates filled in and secrets masked. Nothing is
     typed, nothing is started, the running app is not asked. 0, or 1 when the wizard or an input is wrong."""
-    wizard, problem = _load(wizard_ref)
+    wizard, problem, path = _load(wizard_ref)
     if wizard is None:
         err.write(f"wayguide: error: {problem}\n")
         return 1
+    trusted = _trusted(path)
     engine = Engine(wizard)
     wanted = mode or ("black" if "black" in wizard.allowed_modes else None)
     secrets = [value for name, value in values.items()
@@ -74,7 +75,7 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
     step: ShowStep | None = None
     shown: set[str] = set()
     for _ in range(MAX_EVENTS):
-        event, step = _answer(state, effects, step, shown, out, mask)
+        event, step = _answer(state, effects, step, shown, out, mask, trusted)
         if event is None:
             return 0 if state.status == "finished" else 1
         state, effects = engine.handle(state, event)
@@ -83,20 +84,22 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
 
 
 def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str], out: TextIO,
-            mask: Callable[[str], str]) -> tuple[Event | None, ShowStep | None]:
+            mask: Callable[[str], str], trusted: bool = False) -> tuple[Event | None, ShowStep | None]:
     """Print the effects; the event a run would see next (None: the run ended), and the step shown.
-    `shown`: the glass-box steps whose actions were already shown ("Show me")."""
+    `shown`: the glass-box steps whose actions were already shown ("Show me"); `trusted`: the wizard lies
+    where the admin policy lets wizards start programs (`run`, and `open` of more than web links)."""
     at = time.time()
     for effect in effects:
         match effect:
             case ShowStep():
                 step = effect
                 out.write(f"{effect.index}. {mask(effect.title)}\n")
-            case Perform(actions=actions):
+            case Perform():
                 verb = "Wayguide would" if state.treatment == "black" else "Show me would"
-                for action in actions:
-                    text = describe_action(action)
-                    out.write(f"   - {verb}: {mask(text[:1].lower() + text[1:])}\n")
+                for action, display in zip(effect.actions, effect.display, strict=True):
+                    text = _one_line(describe_action(display))  # every secret masked, in whatever form
+                    refused = _refusal(action, trusted)
+                    out.write(f"   - {verb}: {mask(text[:1].lower() + text[1:])}{refused}\n")
                 return ActionsDone(step_id=effect.step_id, at=at), step
             case Paused(reason=reason):
                 out.write(f"   - you: {reason}\n")
@@ -131,18 +134,45 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
     return Next(at=at), step
 
 
-def _load(ref: str) -> tuple[Wizard | None, str]:
+def _refusal(action: object, trusted: bool) -> str:
+    """What a real run would refuse of this action where the wizard lies, as a note after it."""
+    from app.model import OpenAction, RunAction
+    from app.performer import web_link
+
+    if trusted:
+        return ""
+    if isinstance(action, OpenAction) and not web_link(action.open):
+        return " (refused here: from this folder only web and mail links open, says the admin policy)"
+    if isinstance(action, RunAction):
+        return " (refused here: from this folder no program starts, says the admin policy)"
+    return ""
+
+
+def _one_line(text: str) -> str:
+    """Control characters (a line break in an opened path) never break the output's lines."""
+    return "".join(c if c.isprintable() or c == "\t" else "\ufffd" for c in text)
+
+
+def _trusted(path: Path | None) -> bool:
+    from app.paths import Paths
+    from app.policy import policy_in_force
+
+    policy, _ = policy_in_force(Paths.from_env())
+    return policy.allows_run(path)
+
+
+def _load(ref: str) -> tuple[Wizard | None, str, Path | None]:
     from app.loader import load_file
 
     if ref.endswith((".yaml", ".yml")) or os.sep in ref:
         result = load_file(Path(ref))
         if result.wizard is None:
-            return None, str(result.diagnostics[0]) if result.diagnostics else f"{ref}: cannot be read"
-        return result.wizard, ""
+            return None, str(result.diagnostics[0]) if result.diagnostics else f"{ref}: cannot be read", None
+        return result.wizard, "", Path(ref)
     from app.library import Library
     from app.paths import Paths
 
     entry = Library.from_paths(Paths.from_env()).get(ref)
     if entry is None:
-        return None, f"no wizard with id '{ref}' (see: wayguide list)"
-    return entry.wizard, ""
+        return None, f"no wizard with id '{ref}' (see: wayguide list)", None
+    return entry.wizard, "", entry.path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -433,6 +434,15 @@ class Perform:
     actions: tuple[Action, ...]
     pace: Pace
     start: tuple[int, int] = (0, 0)
+    shown: tuple[Action, ...] = ()
+    """The same actions as the person may see them (the panel, a dry run): filled in with every secret
+    input masked, so that no form of a secret (upper-cased, quoted, reversed…) is shown; () when the run
+    has no secret."""
+
+    @property
+    def display(self) -> tuple[Action, ...]:
+        """What to show of the actions: `shown`, else the actions themselves."""
+        return self.shown or self.actions
 
 
 @dataclass(frozen=True)
@@ -573,7 +583,8 @@ class Engine:
                     return self._enter(state, step, at, state.treatment, state.checked)
                 return self._complete(state, step, "automated", at)
             case ActionFailed() as failed if status == "performing" and failed.step_id == step.id:
-                return self._fail(state, step, Failure(failed.action_index, failed.message), [])
+                message = self._mask_failure(state, step, failed.action_index, failed.message, at)
+                return self._fail(state, step, Failure(failed.action_index, message), [])
             case Retry() if status == "failed":
                 again: Pace = "fast" if state.treatment == "black" else "visible"
                 return self._perform(state, step, again, at, [])
@@ -701,8 +712,12 @@ class Engine:
         """Show the first step from `index` on whose `when` holds, or finish."""
         ctx = self._context(state, at)
         effects: list[Effect] = []
+        masked = _masked(ctx, state)
         for step in self._steps[index:]:
             shown, problem = _when(step, ctx)
+            if problem and masked is not ctx:  # the error can quote a value: say the masked one's
+                problem = _when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
+                    "with the value given for a secret input; showing it."
             if problem:
                 effects.append(Notice(problem))
             if shown:
@@ -728,8 +743,7 @@ class Engine:
                  checked: tuple[bool, ...] | None, watch: bool) -> Result:
         """Make `step` current: ShowStep, the highlight, and what to watch."""
         ctx = self._context(state, at)
-        secrets = {v.name: "••••••" for v in state.inputs if v.secret}
-        panel_ctx = {**ctx, "inputs": {**ctx["inputs"], **secrets}}  # the panel never shows secrets
+        panel_ctx = _masked(ctx, state)  # the panel never shows secrets
         problems: list[str] = []
 
         def markdown(text: str) -> str:
@@ -740,12 +754,18 @@ class Engine:
                 return text
 
         files: list[tuple[str, str]] = []
+        shown_files: dict[str, str] = {}  # as the panel may show them: secrets masked
         for path, cond in _leaves(step.until) if watch else ():
             if isinstance(cond, FileCond):
                 try:
-                    files.append((path, templating.render_text(cond.file.path, ctx)))
+                    rendered = templating.render_text(cond.file.path, ctx)
+                    files.append((path, rendered))
+                    shown_files[path] = rendered if panel_ctx is ctx else templating.render_text(
+                        cond.file.path, panel_ctx)
                 except templating.TemplateProblem as problem:
-                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': {problem.message}")
+                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
+                                    f"{_problem_message(problem, cond.file.path, ctx, panel_ctx)}")
+                    shown_files.pop(path, None)
         items = step.checklist or []
         if checked is None or len(checked) != len(items):
             checked = (False,) * len(items)
@@ -758,7 +778,7 @@ class Engine:
             mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
             choices=tuple(markdown(o.label) for o in step.choice or ()),
             checklist=tuple(markdown(item) for item in items), checked=checked,
-            until=("moves on when it sees: " + _describe(step.until, "0", dict(files))
+            until=("moves on when it sees: " + _describe(step.until, "0", shown_files)
                    if watch and step.until is not None else None),
         )
         state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
@@ -795,14 +815,19 @@ class Engine:
         if self._missing_inputs(state):
             return self._ask(replace(state, failure=None), effects)
         ctx = self._context(state, at)
+        masked = _masked(ctx, state)
         actions: list[Action] = []
         for i, action in enumerate(step.do or ()):
             try:
-                actions.append(_render_action(action, ctx))
+                actions.append(_render_action(action, ctx, masked))
             except templating.TemplateProblem as problem:
-                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {problem.message}"
+                why = _problem_message(problem, action, ctx, masked)
+                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {why}"
                 return self._fail(state, step, Failure(i, message), effects)
-        return replace(state, status="performing"), [*effects, Perform(step.id, tuple(actions), pace, start)]
+        shown = () if masked is ctx else tuple(
+            _shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
+        perform = Perform(step.id, tuple(actions), pace, start, shown)
+        return replace(state, status="performing"), [*effects, perform]
 
     @staticmethod
     def _fail(state: RunState, step: Step, failure: Failure, effects: list[Effect]) -> Result:
@@ -873,6 +898,29 @@ class Engine:
         values.update({v.name: v.value for v in state.inputs if not v.secret})
         return replace(state, status="inputs"), [*effects, AskInputs(tuple(self.wizard.inputs), values)]
 
+    def _mask_failure(self, state: RunState, step: Step, index: int, message: str, at: float) -> str:
+        """A failure message as the person may see it: when the action used a secret input, what it quotes
+        of the action (“…”) and every form of its texts are masked, and so is every secret value."""
+        secrets = [v.value for v in state.inputs if v.secret and v.value]
+        if not secrets:
+            return message
+        ctx = self._context(state, at)
+        masked = _masked(ctx, state)
+        do = step.do or ()
+        if 0 <= index < len(do):
+            try:
+                real = _render_action(do[index], ctx, masked)
+            except templating.TemplateProblem:
+                real = do[index]
+            shown = _shown_action(do[index], real, masked)
+            if shown != real:
+                message = _QUOTED.sub(f"“{MASK}”", message)
+                for text in sorted(_texts(real), key=len, reverse=True):
+                    message = message.replace(text, MASK)
+        for secret in sorted(secrets, key=len, reverse=True):
+            message = message.replace(secret, MASK)
+        return message
+
     def _context(self, state: RunState, at: float) -> dict[str, Any]:
         """What templates see: every declared input (defaults, else ""), numbers as entered."""
         given = {v.name: v.value for v in state.inputs}
@@ -936,8 +984,76 @@ def _input_problem(spec: Input, raw: str) -> str | None:
     return None
 
 
-def _render_action(action: Action, ctx: Mapping[str, Any]) -> Action:
-    """The action with its templates filled in, exactly (no escaping)."""
+MASK = "••••••"
+"""What a secret input's value is shown as, wherever it would be shown."""
+_QUOTED = re.compile("“.*”", re.DOTALL)
+
+
+def _masked(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
+    """The template context with every secret input given replaced by MASK (`ctx` itself when none)."""
+    secrets = {v.name: MASK for v in state.inputs if v.secret and v.value}
+    if not secrets:
+        return ctx
+    return {**ctx, "inputs": {**ctx["inputs"], **secrets}}
+
+
+def _problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
+                     masked: dict[str, Any]) -> str:
+    """Why a template could not be filled in, as the person may read it: an error can quote a value
+    (“str object has no element 'hunter2'”), so with secrets given, the reason is the masked rendering's
+    (or a general one when that one works)."""
+    if masked is ctx:
+        return problem.message
+    try:
+        if isinstance(template, str):
+            templating.render_text(template, masked)
+        else:
+            _render_action(template, masked)
+    except templating.TemplateProblem as shown:
+        return shown.message
+    return "the value given for a secret input does not fit it"
+
+
+def _texts(action: Action) -> list[str]:
+    """The text values of an action that may hold (a form of) an input."""
+    match action:
+        case TypeAction(type=value) | PasteAction(paste=value) | OpenAction(open=value) \
+                | CopyAction(copy_=value) | NotifyAction(notify=value):
+            return [value] if value else []
+        case RunAction(run=argv):
+            return [a for a in argv if a]
+    return []
+
+
+def _shown_action(template: Action, real: Action, masked: Mapping[str, Any]) -> Action:
+    """`real` (the action filled in) as the person may see it: filled in from the masked context; when
+    that cannot be (a template that fails on the mask), every text masked whole."""
+    try:
+        return _render_action(template, masked)
+    except templating.TemplateProblem:
+        return _masked_whole(real)
+
+
+def _masked_whole(action: Action) -> Action:
+    match action:
+        case TypeAction():
+            return action.model_copy(update={"type": MASK})
+        case PasteAction():
+            return action.model_copy(update={"paste": MASK})
+        case OpenAction():
+            return action.model_copy(update={"open": MASK})
+        case CopyAction():
+            return action.model_copy(update={"copy_": MASK})
+        case NotifyAction():
+            return action.model_copy(update={"notify": MASK})
+        case RunAction(run=argv):
+            return action.model_copy(update={"run": [MASK] * len(argv)})
+    return action
+
+
+def _render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, Any] | None = None) -> Action:
+    """The action with its templates filled in, exactly (no escaping). A `notify` message is only ever
+    shown, so it is filled in from `masked` (secrets masked) when given."""
     text = templating.render_text
     match action:
         case TypeAction(type=value):
@@ -949,7 +1065,7 @@ def _render_action(action: Action, ctx: Mapping[str, Any]) -> Action:
         case CopyAction(copy_=value):
             return action.model_copy(update={"copy_": text(value, ctx)})
         case NotifyAction(notify=value):
-            return action.model_copy(update={"notify": text(value, ctx)})
+            return action.model_copy(update={"notify": text(value, ctx if masked is None else masked)})
         case RunAction(run=argv):
             return action.model_copy(update={"run": [text(arg, ctx) for arg in argv]})
     return action

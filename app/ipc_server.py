@@ -122,7 +122,8 @@ class IpcServer(QObject):
     def close(self) -> None:
         self._retry.stop()
         if self._folder is not None:
-            self._folder.deleteLater()
+            self._folder.directoryChanged.disconnect(self._recover)
+            self._folder.removePaths(self._folder.directories())
             self._folder = None
         self._server.close()
 
@@ -130,7 +131,7 @@ class IpcServer(QObject):
         """Listen again where Qt stopped (it closes the server, deleting the socket, when accepting
         fails, e.g. with no file descriptors left) or the socket was deleted: otherwise the next
         `wayguide toggle` would find nobody and start a second instance. Called when the socket's folder
-        changes, as a connection ends, and to retry."""
+        changes, and again a second later while listening fails (e.g. descriptors still used up)."""
         if self._folder is None:
             return  # closed on purpose: it stays closed
         if self._server.isListening() and os.path.exists(self._address):
@@ -163,13 +164,9 @@ class IpcServer(QObject):
                 continue
             connection = _Connection(sock, self._dispatch)
             self._connections.add(connection)
-            sock.disconnected.connect(lambda c=connection: self._ended(c))
+            sock.disconnected.connect(lambda c=connection: self._connections.discard(c))
             sock.disconnected.connect(sock.deleteLater)
             connection.begin()
-
-    def _ended(self, connection: _Connection) -> None:
-        self._connections.discard(connection)
-        self._recover()  # descriptors were freed: where accepting had failed, listen again
 
     def _dispatch(self, line: bytes, reply: Reply) -> None:
         try:

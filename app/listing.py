@@ -8,7 +8,6 @@ its hotkey does not hold the model, its validators and every step of every wizar
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -123,9 +122,15 @@ def window_matches(match: Pattern, app: str, title: str, exe: str = "") -> bool:
 
 
 def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
-    """A glob, or "re:" and a regular expression searched anywhere in the text."""
+    """A glob, or "re:" and a regular expression searched anywhere in the text.
+
+    Both see the first bounds.MAX_MATCH_INPUT characters (titles and the clipboard are set by other
+    programs); a regular expression also has a time limit."""
+    from app import bounds  # the fast path (cards from the cache) imports this module only
+
+    text = text[:bounds.MAX_MATCH_INPUT]
     if pattern.startswith("re:"):
-        return re.search(pattern[3:], text, re.IGNORECASE if ignore_case else 0) is not None
+        return bounds.search(pattern[3:], text, ignore_case)
     if ignore_case:
         return fnmatch.fnmatchcase(text.lower(), pattern.lower())
     return fnmatch.fnmatchcase(text, pattern)

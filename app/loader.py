@@ -14,7 +14,7 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from app import model, templating
+from app import bounds, model, shell, templating
 from app.cache import ResultCache
 from app.checked import LoadResult
 from app.diagnostics import Diagnostic, Severity, quote
@@ -202,7 +202,27 @@ class _Report:
                          "a step after a choice is only reached through a goto")
         if "black" in (wizard.modes or ()) and not any(s.do for s in wizard.steps):
             self.add("warning", ("modes",), "black box does nothing here: no step has 'do'")
-        self._templates(wizard)
+        self._blind_keys(wizard)
+        with bounds.trial_budget():  # templates are also rendered once with sample inputs
+            self._templates(wizard)
+        self._shell_inputs(wizard)
+
+    def _blind_keys(self, wizard: Wizard) -> None:
+        """A wizard with no `when` that types, presses or pastes before any `focus`: its keys go to
+        whichever window is in front when it starts (a terminal, a chat)."""
+        if wizard.when:
+            return
+        for i, step in enumerate(wizard.steps):
+            for j, action in enumerate(step.do or ()):
+                if isinstance(action, model.FocusAction):
+                    return
+                if isinstance(action, model.TypeAction | model.KeysAction | model.PasteAction):
+                    kind = model.action_kind(action)
+                    self.add("warning", ("steps", i, "do", j, kind),
+                             f"'{kind}' before any 'focus' in a wizard with no 'when': its keys go to "
+                             "whatever window is in front",
+                             "add 'when:' naming the application, or a 'focus' action first")
+                    return
 
     def _unique(self, wizard: Wizard) -> None:
         for collection, attr in (("steps", "id"), ("inputs", "name")):
@@ -224,6 +244,15 @@ class _Report:
                 line, col = self._template_position(path, text, problem)
                 self.items.append(Diagnostic(self.name, line, col, "error", problem.message,
                                              problem.hint))
+
+    def _shell_inputs(self, wizard: Wizard) -> None:
+        """Warn about free text typed into a terminal unquoted (app/shell.py decides)."""
+        for path, text, name, lineno, window in shell.unquoted_inputs(wizard):
+            problem = templating.TemplateProblem(
+                f"'{name}' is typed into a terminal ({window}) unquoted: text like $(…) "
+                f"in it would run as a command", lineno, f"write {{{{ {name} | shell_quote }}}}")
+            line, col = self._template_position(path, text, problem)
+            self.items.append(Diagnostic(self.name, line, col, "warning", problem.message, problem.hint))
 
     def _template_position(self, path: Path_, text: str,
                            problem: templating.TemplateProblem) -> tuple[int, int]:

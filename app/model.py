@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
@@ -16,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from app import bounds
 from app.combo import validate_combo
 from app.diagnostics import quote
 
@@ -63,10 +63,9 @@ class Strict(BaseModel):
 
 def _check_pattern(value: str | None) -> str | None:
     if value is not None and value.startswith("re:"):
-        try:
-            re.compile(value[3:])
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression: {exc}") from None
+        problem = bounds.regex_problem(value[3:])
+        if problem is not None:
+            raise ValueError(problem)
     return value
 
 

@@ -180,9 +180,22 @@ class FakeActivityMonitor:
 
 @dataclass
 class ClipboardOffer:
-    """Text offered on the clipboard for one paste: `fetched` is set once an application read it."""
+    """Text offered on the clipboard for one paste. Clipboard managers read every new clipboard at once, so a
+    read counts only once the offer is armed (right before the paste keys): `fetched` is set by the first
+    read after `arm` by the client of the window armed for where the platform tells who reads (X11), by any
+    reader elsewhere."""
 
     fetched: threading.Event = field(default_factory=threading.Event)
+    window: int | None = None
+    """Where the paste keys go (a top-level window handle; 0: whichever is in front); None: not armed."""
+
+    def arm(self, window: int = 0) -> None:
+        """The paste keys go to `window` now: from here on a read by its client counts as the fetch."""
+        self.window = window
+
+    def settle(self, stop: threading.Event) -> None:
+        """After `fetched`: until the application has taken the text in, so that the clipboard can be given
+        back (a round trip to it where the platform has one); returns at once when `stop` is set."""
 
 
 class Clipboard(Protocol):
@@ -192,8 +205,11 @@ class Clipboard(Protocol):
         """Put `text` on the clipboard (and PRIMARY), to stay there."""
         ...
 
-    def offer(self, text: str) -> ClipboardOffer:
-        """Put `text` on the clipboard and PRIMARY for one paste, keeping what was there before."""
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
+        """Put `text` on the clipboard (and PRIMARY unless `primary` is False: taking it deselects the text
+        selected in a GTK application, so that its paste no longer replaces it) for one paste, keeping what
+        was there before; `secret`: marked with the hints clipboard managers honour to keep it out of their
+        history."""
         ...
 
     def restore(self) -> None:
@@ -203,22 +219,33 @@ class Clipboard(Protocol):
 
 @dataclass
 class FakeClipboard:
-    """In-memory clipboard; an offer counts as fetched at once unless `fetch` is False."""
+    """In-memory clipboard: an offer counts as fetched as soon as it is armed, unless `fetch` is False."""
 
     text: str = ""
     fetch: bool = True
     saved: list[str] = field(default_factory=list)
+    offers: list[tuple[str, bool]] = field(default_factory=list)
+    """(text, secret) of every offer."""
+    armed: list[int] = field(default_factory=list)
+    """The windows offers were armed for, in order."""
 
     def set_text(self, text: str) -> None:
         self.text = text
 
-    def offer(self, text: str) -> ClipboardOffer:
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
         self.saved.append(self.text)
         self.text = text
-        offer = ClipboardOffer()
-        if self.fetch:
-            offer.fetched.set()
-        return offer
+        self.offers.append((text, secret))
+        clipboard = self
+
+        class Offer(ClipboardOffer):
+            def arm(self, window: int = 0) -> None:
+                super().arm(window)
+                clipboard.armed.append(window)
+                if clipboard.fetch:
+                    self.fetched.set()
+
+        return Offer()
 
     def restore(self) -> None:
         if self.saved:

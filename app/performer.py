@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -12,7 +13,8 @@ from app import model
 from app.engine import Pace, window_matches
 from app.osapi import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
-__all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "Performed", "Performer", "pause_sentence"]
+__all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
+           "pause_sentence", "web_link"]
 
 POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
@@ -27,6 +29,10 @@ VISIBLE_CPS = 20.0
 """Characters per second when typing at the visible pace ("Show me"): slow enough to read along."""
 VISIBLE_GAP_S = 0.6
 """At the visible pace, a pause before each action so that the person can read what comes next."""
+
+WEB_SCHEMES = ("http", "https", "mailto")
+"""What `open` may open for any wizard; anything else (files, .desktop entries, other URL schemes, .exe and
+.lnk) can start programs, so only wizards the administrator trusts to `run` may open it."""
 
 _T = TypeVar("_T")
 _TERMINALS = ("xterm", "uxterm", "urxvt", "rxvt", "st", "kitty", "alacritty")
@@ -64,32 +70,63 @@ def _refuse_run(argv: Sequence[str]) -> bool:
     return False
 
 
+def _refuse_open(target: str) -> bool:
+    return False
+
+
+def web_link(target: str) -> bool:
+    """Whether `target` is a plain web or mail link (WEB_SCHEMES), which any wizard may open: a scheme, then
+    for http(s) a host, and no control characters or line breaks anywhere."""
+    scheme, colon, rest = target.partition(":")
+    if not colon or scheme.lower() not in WEB_SCHEMES or not rest:
+        return False
+    if any(not c.isprintable() for c in target):
+        return False
+    if scheme.lower() == "mailto":
+        return not rest.startswith(("/", " "))
+    host = rest.removeprefix("//").split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    host = host.rpartition("@")[2]
+    return rest.startswith("//") and bool(host) and " " not in host
+
+
 class Performer:
     """Runs actions one by one on a worker thread. Keys only go to the window the run works in: typing stops
     before the first character that would reach another window, and the run pauses. `stop` ends it between
     two keys.
 
-    `allow_run` decides whether a `run` action may start its program (default: never); `notify` shows a
+    `allow_run` decides whether a `run` action may start its program (default: never), `allow_open` whether
+    an `open` action may open something else than a web or mail link (default: never); `notify` shows a
     message to the person (default: nowhere)."""
 
     def __init__(self, injector: Injector, probe: WindowProbe, clock: Callable[[], float] = time.monotonic,
                  clipboard: Clipboard | None = None, launcher: Launcher | None = None,
                  allow_run: Callable[[Sequence[str]], bool] = _refuse_run,
-                 notify: Callable[[str], None] | None = None) -> None:
+                 notify: Callable[[str], None] | None = None,
+                 allow_open: Callable[[str], bool] = _refuse_open) -> None:
         self.injector = injector
         self.probe = probe
         self.clock = clock
         self.clipboard = clipboard
         self.launcher = launcher
         self.allow_run = allow_run
+        self.allow_open = allow_open
         self.notify = notify
+        self._when: tuple[model.WindowMatch, ...] = ()
+        """The wizard's `when` for the run in progress (one run at a time per performer)."""
 
     def run(self, actions: Sequence[model.Action], target: WindowInfo | None, stop: threading.Event,
             start: tuple[int, int] = (0, 0), pace: Pace = "fast",
-            on_action: Callable[[int], None] | None = None) -> tuple[Performed, WindowInfo | None]:
+            on_action: Callable[[int], None] | None = None,
+            when: Sequence[model.WindowMatch] | None = None,
+            shown: Sequence[model.Action] = ()) -> tuple[Performed, WindowInfo | None]:
         """Perform `actions` from `start` (action index, characters of it already typed) with keys going to
-        `target` (None: any window the wizard fits); `on_action(i)` is called as action i begins. Returns how
-        it ended and the window the next step should work in."""
+        `target`; `on_action(i)` is called as action i begins. Without a target, the first action that
+        types, presses or clicks adopts the window in front, and only when it fits the wizard's `when`
+        (any window when the wizard names none): otherwise performing pauses. Returns how it ended and the
+        window the next step should work in. `shown`: the actions as the person may see them (Perform.shown);
+        where one differs, its text holds a secret (pasted with the hints clipboard managers honour)."""
+        self._when = tuple(when or ())
+        secret = {i for i, (real, seen) in enumerate(zip(actions, shown, strict=False)) if real != seen}
         first, offset = start
         for index in range(first, len(actions)):
             action = actions[index]
@@ -101,7 +138,7 @@ class Performer:
             if pace == "visible" and stop.wait(VISIBLE_GAP_S):
                 return Performed(message="Stopped.", paused_at=(index, skip)), target
             try:
-                target = self._one(action, target, stop, skip, pace)
+                target = self._one(action, target, stop, skip, pace, index in secret)
             except _Paused as paused:
                 return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
@@ -111,27 +148,29 @@ class Performer:
         return Performed(), target
 
     def _one(self, action: model.Action, target: WindowInfo | None, stop: threading.Event, skip: int,
-             pace: Pace) -> WindowInfo | None:
+             pace: Pace, secret: bool = False) -> WindowInfo | None:
         match action:
             case model.FocusAction(focus=match):
                 return self._focus(match, stop)
             case model.TypeAction(type=text):
+                target = self._front_target(target, stop, skip)
                 self._type(text.replace("\r\n", "\n"), skip, target, stop, pace)
             case model.KeysAction(keys=combo):
-                self._check_front(target)
-                if not self.injector.press_keys(combo, target.handle if target else 0):
-                    self._check_front(target, force=True)
+                target = self._front_target(target, stop)
+                self._check_front(target, stop=stop)
+                if not self.injector.press_keys(combo, target.handle):
+                    self._check_front(target, force=True, stop=stop)
             case model.PasteAction(paste=text):
-                self._paste(text, target)
+                target = self._front_target(target, stop)
+                self._paste(text, target, stop, secret)
             case model.ClickAction(click=spec):
+                if spec.window is None:
+                    target = self._front_target(target, stop)
                 return self._click(spec, target)
             case model.CopyAction(copy_=text):
                 self._need(self.clipboard, "copy").set_text(text)
             case model.OpenAction(open=where):
-                try:
-                    self._need(self.launcher, "open").open(where)
-                except OSError as exc:
-                    raise _Refused(f"“{where}” could not be opened ({exc.strerror or exc}).") from None
+                self._open(where)
             case model.NotifyAction(notify=message):
                 if self.notify is not None:
                     self.notify(message)
@@ -144,11 +183,31 @@ class Performer:
                 return self._wait_window(spec, target, stop)
         return target
 
+    def _front_target(self, target: WindowInfo | None, stop: threading.Event, offset: int = 0) -> WindowInfo:
+        """`target`, or, when the run has none yet, the window in front once it fits the wizard's `when`
+        (FRONT_GRACE_S for it to come in front); pauses with a sentence when none does."""
+        if target is not None:
+            return target
+        deadline = self.clock() + FRONT_GRACE_S
+        while True:
+            front = self.probe.active_window()
+            if front is not None and front.pid != os.getpid() and (  # never Wayguide's own panel
+                    not self._when or any(_fits(m, front) for m in self._when)):
+                return front
+            if self.clock() >= deadline:
+                break
+            if stop.wait(POLL_S):
+                raise _Paused("Stopped.", offset)
+        what = " or ".join(dict.fromkeys(_name(m) for m in self._when)) or "the application"
+        came = (f"“{front.title}” is in front" if front is not None and front.title else
+                "No window is in front")
+        raise _Paused(f"{came}, and this task is for {what}; Wayguide paused so nothing is typed into the "
+                      f"wrong window. Click into {what} and press Continue.", offset)
+
     # ------------------------------------------------------------ actions
 
-    def _type(self, text: str, skip: int, target: WindowInfo | None, stop: threading.Event,
-              pace: Pace) -> None:
-        self._check_front(target, skip)
+    def _type(self, text: str, skip: int, target: WindowInfo, stop: threading.Event, pace: Pace) -> None:
+        self._check_front(target, skip, stop=stop)
         if pace == "visible":
             def proceed() -> bool:
                 return not stop.wait(1.0 / VISIBLE_CPS)
@@ -156,28 +215,38 @@ class Performer:
             def proceed() -> bool:
                 return not stop.is_set()
         rest = text[skip:]
-        typed = self.injector.type_text(rest, target.handle if target else 0, proceed)
+        typed = self.injector.type_text(rest, target.handle, proceed)
         if typed < len(rest):
             if stop.is_set():
                 raise _Paused("Stopped.", skip + typed)
-            self._check_front(target, skip + typed, force=True)
+            self._check_front(target, skip + typed, force=True, stop=stop)
 
-    def _paste(self, text: str, target: WindowInfo | None) -> None:
+    def _paste(self, text: str, target: WindowInfo | None, stop: threading.Event,
+               secret: bool = False) -> None:
+        """Offer `text` on the clipboard, press the paste keys, and give the person's clipboard back once the
+        application took the text: only a read after the keys counts (a clipboard manager reads every new
+        clipboard at once), and the application is waited for before the clipboard changes again."""
         clipboard = self._need(self.clipboard, "paste")
         self._check_front(target)
         front = self.probe.active_window() if target is None else target
         terminal = front is not None and any(
             name.lower() in _TERMINALS for name in (front.app, front.klass) if name)
-        offer = clipboard.offer(text)
+        offer = clipboard.offer(text, secret, primary=terminal)  # terminals paste PRIMARY
         try:
+            offer.arm(front.handle if front is not None else 0)
             if not self.injector.press_keys("shift+insert" if terminal else "ctrl+v",
                                             target.handle if target else 0):
                 self._check_front(target, force=True)
-            fetched = offer.fetched.wait(PASTE_TIMEOUT_S)
+            deadline = self.clock() + PASTE_TIMEOUT_S
+            while not offer.fetched.wait(POLL_S):
+                if stop.is_set():
+                    raise _Paused("Stopped.")
+                if self.clock() > deadline:
+                    raise _Refused(f"The application did not take the pasted text within "
+                                   f"{PASTE_TIMEOUT_S:g} s.")
+            offer.settle(stop)
         finally:
             clipboard.restore()  # only once the application has the text: earlier, it would paste the old
-        if not fetched:
-            raise _Refused(f"The application did not take the pasted text within {PASTE_TIMEOUT_S:g} s.")
 
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
         window = target
@@ -202,6 +271,16 @@ class Performer:
             raise _Refused(f"The point {fx:g}, {fy:g} is outside “{window.title}” ({width}×{height}).")
         self.injector.click(x0 + dx, y0 + dy, spec.button)
         return window if spec.window is not None else target
+
+    def _open(self, where: str) -> None:
+        if not web_link(where) and not self.allow_open(where):
+            raise _Refused(f"Opening “{_printable(where)}” is not allowed here: your administrator's "
+                           "policy lets only wizards from the folders it trusts open anything but web and "
+                           "mail links (http, https, mailto).")
+        try:
+            self._need(self.launcher, "open").open(where)
+        except OSError as exc:
+            raise _Refused(f"“{_printable(where)}” could not be opened ({exc.strerror or exc}).") from None
 
     def _run_program(self, argv: Sequence[str]) -> None:
         if not self.allow_run(argv):
@@ -230,19 +309,26 @@ class Performer:
                 raise _Refused(f"{_name(match)} did not come to the front.")
         raise _Paused("Stopped.")
 
-    def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False) -> None:
+    def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False,
+                     stop: threading.Event | None = None) -> None:
         """Pause when another window than `target` is in front (`force`: the injector saw the focus go).
-        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue."""
+        Before an action, the target has FRONT_GRACE_S to come (back) in front, e.g. after Continue.
+        Every wait ends at once when `stop` is set."""
         if target is None:
             return
+        stop = stop or threading.Event()
         front = self.probe.active_window()
         grace = self.clock() + FRONT_GRACE_S
         while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
-            time.sleep(POLL_S)
+            if stop.wait(POLL_S):
+                raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         deadline = self.clock() + NAME_WAIT_S
-        while force and front is not None and front.handle == target.handle and self.clock() < deadline:
-            time.sleep(POLL_S / 5)  # the focus went; the window manager names the new window in a moment
+        # the focus went: the window manager names the new window in a moment (while it switches, it may
+        # name none at all)
+        while force and (front is None or front.handle == target.handle) and self.clock() < deadline:
+            if stop.wait(POLL_S / 5):
+                raise _Paused("Stopped.", offset)
             front = self.probe.active_window()
         if force or front is None or front.handle != target.handle:
             raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
@@ -250,18 +336,20 @@ class Performer:
 
     def _wait_window(self, spec: model.WaitSpec, target: WindowInfo | None,
                      stop: threading.Event) -> WindowInfo | None:
-        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (then the
-        window in front after it is)."""
+        """Until the window is in front (it becomes the window keys go to: a dialog) or gone (when the
+        run's own window closed, the run has none: the next action takes the window in front only when it
+        fits the wizard)."""
         match = model.WindowMatch(app=spec.app, title=spec.title) if spec.app or spec.title else None
         deadline = self.clock() + spec.timeout
         while True:
             front = self.probe.active_window()
             there = front is not None and (match is None or _fits(match, front))
             if there != spec.gone:
-                if not spec.gone:
-                    return front  # the window that appeared (a dialog) is where keys go next
-                if target is not None and front is not None and _gone(self.probe, target):
-                    return front  # the run's window itself closed: keys go where the focus went
+                if not spec.gone:  # the window that appeared (a dialog) is where keys go next; without
+                    return front if match is not None else target  # a pattern, any window: not a target
+                if target is not None and _gone(self.probe, target):
+                    return None  # the run's window itself closed: the next action adopts the window in
+                    # front only when it fits the wizard (see _front_target)
                 return target
             if self.clock() > deadline:
                 what = _name(match) if match is not None else "a window"
@@ -285,6 +373,12 @@ def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
         came = f"“{target.title}” is no longer in front"
     return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
             f"Click into {_app_name(target)} and press Continue.")
+
+
+def _printable(text: str, limit: int = 80) -> str:
+    """Text quoted in a message: one line, control characters shown as �, clipped."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:

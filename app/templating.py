@@ -10,6 +10,9 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from app import bounds
+from app.shell import shell_quote
+
 if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache never needs them
     from jinja2 import nodes
     from jinja2.sandbox import SandboxedEnvironment
@@ -64,14 +67,14 @@ class EnteredNumber(Decimal):
 @lru_cache(maxsize=2)
 def _env(markdown_values: bool) -> SandboxedEnvironment:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    env = bounds.bounded_environment(
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
         finalize=_escape_markdown if markdown_values else None,
     )
+    env.filters["shell_quote"] = shell_quote  # a value as one shell word (text typed into terminals)
     return env
 
 
@@ -110,7 +113,10 @@ def check_template(
     if simple is not None:  # the common case, checked without parsing
         return [problem for name, attr in simple
                 for problem in _check_reference(name, attr, inputs, text)]
-    return list(_check_parsed(text, tuple(inputs), expression))
+    problems = list(_check_parsed(text, tuple(inputs), expression))
+    if problems or not bounds.trial_allowed():
+        return problems
+    return list(_trial_render(text, _samples(inputs), expression))
 
 
 _SIMPLE_EXPR = re.compile(r"\{\{\s*([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?\s*\}\}")
@@ -172,6 +178,52 @@ def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple
                 _input_hint(ref, dict.fromkeys(inputs)),
             ))
     return tuple(problems)
+
+
+class _LimitProblem(TemplateProblem):
+    """A template that went over a size or time bound (app.bounds)."""
+
+
+def _limit_problem(exc: bounds.TemplateLimit) -> TemplateProblem:
+    return _LimitProblem(exc.message, bounds.template_line(exc), exc.hint)
+
+
+def _samples(inputs: Mapping[str, object]) -> tuple[tuple[str, str, str], ...]:
+    """(name, type, sample value) of each input, for a trial render at validation."""
+    samples = []
+    for name, spec in inputs.items():
+        kind = str(getattr(spec, "type", "text"))
+        default = getattr(spec, "default", None)
+        choices = getattr(spec, "choices", None) or []
+        value = (str(default) if default is not None else choices[0] if choices
+                 else "1" if kind == "number" else "sample")
+        samples.append((name, kind, value))
+    return tuple(samples)
+
+
+@lru_cache(maxsize=4096)
+def _trial_render(text: str, samples: tuple[tuple[str, str, str], ...],
+                  expression: bool) -> tuple[TemplateProblem, ...]:
+    """Render once with sample inputs under the same bounds as a run: a template that goes over
+    a size or time bound with them is an error now rather than a failed step later. Other
+    problems are left to the run, where the real values are known."""
+    values: dict[str, Any] = {}
+    for name, kind, value in samples:
+        try:
+            values[name] = EnteredNumber(value) if kind == "number" else value
+        except ValueError:
+            values[name] = value
+    ctx = context(values, {"title": "Sample window", "app": "sample"})
+    try:
+        if expression:
+            evaluate(text, ctx)
+        else:
+            render_text(text, ctx)
+    except _LimitProblem as problem:
+        return (problem,)
+    except TemplateProblem:
+        pass
+    return ()
 
 
 def _input_refs(tree: nodes.Node) -> Iterator[tuple[str, int]]:
@@ -241,9 +293,13 @@ def _render(text: str, ctx: Mapping[str, Any], markdown_values: bool) -> str:
     from jinja2 import TemplateSyntaxError
 
     try:
-        return str(_compiled(text, markdown_values).render(ctx))
+        template = _compiled(text, markdown_values)  # compiling is linear in the text: unbounded
+        with bounds.time_limit():
+            return str(template.render(ctx))
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"template syntax: {exc.message}", exc.lineno or 1) from None
+    except bounds.TemplateLimit as exc:
+        raise _limit_problem(exc) from None
     except Exception as exc:  # undefined names, sandbox refusals, type errors in expressions
         raise TemplateProblem(str(exc)) from None
 
@@ -263,9 +319,13 @@ def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
     from jinja2 import TemplateSyntaxError
 
     try:
-        return _env(False).compile_expression(expression, undefined_to_none=False)(**ctx)
+        compiled = _env(False).compile_expression(expression, undefined_to_none=False)
+        with bounds.time_limit():
+            return compiled(**ctx)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(f"expression syntax: {exc.message}", exc.lineno or 1) from None
+    except bounds.TemplateLimit as exc:
+        raise _limit_problem(exc) from None
     except Exception as exc:
         raise TemplateProblem(str(exc)) from None
 

@@ -1,9 +1,15 @@
-"""Typing benchmark: Wayguide's XTEST injector and `xdotool type`, into xterm and mousepad.
+"""Typing benchmark: Wayguide's XTEST injector (raw, and with the black-box guards) and `xdotool type`, into
+xterm, mousepad and LibreOffice Calc.
 
-Run: .venv/bin/python bench/bench_typing.py [--runs 20] [--xdotool-runs 3] [--chars 2000]
-Each run opens a fresh window, types the same mixed text (ASCII, accented Latin, €, —, CJK, newlines) and
-times until the text has fully arrived: xterm runs `cat > FILE`, mousepad saves FILE on ctrl+s; FILE is
-polled until it equals the text. A run whose output stops changing without matching counts as not exact.
+Run: .venv/bin/python bench/bench_typing.py [--runs 20] [--xdotool-runs 3] [--chars 2000] [--calc-runs 20]
+    [--only xterm,mousepad,calc]
+Each run opens a fresh window, types the same text and times until it has fully arrived: into xterm and
+mousepad a mixed text (ASCII, accented Latin, €, —, CJK, newlines; xterm runs `cat > FILE`, mousepad saves
+FILE on ctrl+s; FILE is polled until it equals the text), into Calc (X11 backend, a fresh spreadsheet) a
+table typed cell by cell through Tab and Return, with doubled letters and digits, non-ASCII and numbers,
+saved with ctrl+s and read back until the cells equal the table. A run whose output stops changing without
+matching counts as not exact. The typists take turns run by run, so a machine getting busier slows them
+alike; the guarded rows end with their speed as a fraction of the raw injector's in the same run.
 Every keymap change makes each X client reload its keymap: the window manager's CPU time from typing until
 it is idle again is reported too, and each run starts with it idle.
 """
@@ -11,6 +17,7 @@ it is idle again is reported too, and each run starts with it idle.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -27,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.platform.x11_input import X11Injector, keysym_for  # noqa: E402
+from tests.desktop.calc import ROWS, cells, make_ods, start_calc, stop_calc, typed_text  # noqa: E402
 from tests.desktop.xdesktop import Desktop, start_desktop, wait_for  # noqa: E402
 
 WORDS = {
@@ -39,11 +47,26 @@ WORDS = {
 WEIGHTS = {"ascii": 0.6, "latin": 0.2, "money": 0.1, "cjk": 0.1}
 QUIET_S = 2.0
 """A run's output that has not changed for this long, without matching, is taken as final."""
+CALC_QUIET_S = 10.0
+"""The same for Calc, whose file changes only once saved, after it has worked through every key."""
 XDOTOOL_DEFAULT_DELAY_MS = 12
 
 Typist = Callable[[str, bool], None]
 """Types the text, then presses ctrl+s when asked to save."""
-Opener = Callable[[Desktop, Path], subprocess.Popen[bytes]]
+Opener = Callable[[Desktop, Path], Callable[[], None]]
+"""Opens a fresh window on FILE and puts it in front; returns how to close it."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    opener: Opener
+    text: str
+    expected: object
+    """What `read(FILE)` gives once the text has fully arrived."""
+    read: Callable[[Path], object]
+    save: bool
+    quiet: float = QUIET_S
 
 
 @dataclass(frozen=True)
@@ -72,18 +95,31 @@ def focus(desktop: Desktop, window: int) -> None:
     wait_for(lambda: desktop.active_window() == window, 10, "the window to be active")
 
 
-def open_xterm(desktop: Desktop, path: Path) -> subprocess.Popen[bytes]:
+def ending(process: subprocess.Popen[bytes]) -> Callable[[], None]:
+    def end() -> None:
+        process.terminate()
+        process.wait(10)
+    return end
+
+
+def open_xterm(desktop: Desktop, path: Path) -> Callable[[], None]:
     title = f"bench-{path.stem}"
     process = desktop.spawn(["xterm", "-title", title, "-e", "sh", "-c", 'cat > "$0"', str(path)],
                             env={**desktop.env, "LC_ALL": "C.UTF-8"})
     focus(desktop, desktop.wait_window(name=f"^{title}$", timeout=20))
-    return process
+    return ending(process)
 
 
-def open_mousepad(desktop: Desktop, path: Path) -> subprocess.Popen[bytes]:
+def open_mousepad(desktop: Desktop, path: Path) -> Callable[[], None]:
     process = desktop.spawn(["mousepad", "--disable-server", str(path)])
     focus(desktop, desktop.wait_window(name=f"/{path.name} - Mousepad$", timeout=20))
-    return process
+    return ending(process)
+
+
+def open_calc(desktop: Desktop, path: Path) -> Callable[[], None]:
+    """Calc on a new, empty spreadsheet FILE (one profile for the whole run, made by a warm-up start)."""
+    process, _ = start_calc(desktop, make_ods(path), path.parent / "calc-profile")
+    return lambda: stop_calc(process)
 
 
 def wayguide(injector: X11Injector) -> Typist:
@@ -114,17 +150,22 @@ def xdotool(desktop: Desktop, delay_ms: int) -> Typist:
     return type_text
 
 
-def arrival(path: Path, expected: bytes) -> tuple[bool, float]:
-    """(True, when) once `path` holds `expected`; (False, last change) once it stops changing short of it."""
-    last, changed = b"", time.perf_counter()
+def file_bytes(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
+
+
+def arrival(target: Target, path: Path) -> tuple[bool, float]:
+    """(True, when) once `path` holds what is expected; (False, last change) once it stops changing short
+    of it."""
+    last, changed = target.read(path), time.perf_counter()
     while True:
         now = time.perf_counter()
-        content = path.read_bytes() if path.exists() else b""
-        if content == expected:
+        content = target.read(path)
+        if content == target.expected:
             return True, now
         if content != last:
             last, changed = content, now
-        elif now - changed > QUIET_S:
+        elif now - changed > target.quiet:
             return False, changed
         time.sleep(0.001)
 
@@ -150,21 +191,26 @@ def openbox_pid(desktop: Desktop) -> int:
                 and Path(f"/proc/{p.pid}/comm").read_text().strip() == "openbox")
 
 
-def measure(desktop: Desktop, wm: int, opener: Opener, typist: Typist, text: str, path: Path) -> Run:
-    process = opener(desktop, path)
+def measure(desktop: Desktop, wm: int, target: Target, typist: Typist, path: Path) -> Run:
+    close = target.opener(desktop, path)
     try:
         wm_before = idle_cpu(wm)
         started = time.perf_counter()
-        typist(text, opener is open_mousepad)
+        typist(target.text, target.save)
         sent = time.perf_counter() - started
-        exact, arrived = arrival(path, text.encode())
+        exact, arrived = arrival(target, path)
         return Run(exact, arrived - started, sent, idle_cpu(wm) - wm_before)
     finally:
-        process.terminate()
-        process.wait(10)
+        close()
 
 
-def row(target: str, typist: str, runs: list[Run], chars: int) -> str:
+def median_rate(runs: list[Run], chars: int) -> float:
+    """Median chars/s until fully arrived, over the exact runs (0 when none was)."""
+    exact = [chars / r.seconds for r in runs if r.exact]
+    return statistics.median(exact) if exact else 0.0
+
+
+def row(target: str, typist: str, runs: list[Run], chars: int, raw: list[Run] | None = None) -> str:
     exact = [r for r in runs if r.exact]
     sent = statistics.median(r.sent for r in runs) * 1000
     wm_cpu = statistics.median(r.wm_cpu for r in runs)
@@ -174,8 +220,11 @@ def row(target: str, typist: str, runs: list[Run], chars: int) -> str:
     else:
         settled = statistics.median(chars / r.seconds for r in runs)
         speed = f"       —  (output settled at ~{settled:,.0f}/s, wrong)"
+    ratio = ""
+    if raw is not None and median_rate(raw, chars):
+        ratio = f"  {median_rate(runs, chars) / median_rate(raw, chars):.2f}x raw"
     return (f"{target:<9} {typist:<28} {len(exact):>2}/{len(runs):<3} {speed:<42} {sent:>8,.0f} ms "
-            f"{wm_cpu:>8.2f} s")
+            f"{wm_cpu:>8.2f} s{ratio}")
 
 
 def not_on_keymap(injector: X11Injector, text: str) -> int:
@@ -187,8 +236,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--xdotool-runs", type=int, default=3,
-                        help="runs of each `xdotool type` row (~20 s each, openbox busy ~15 s after each)")
+                        help="runs of each `xdotool type` row into xterm and mousepad (~20 s each, openbox "
+                             "busy ~15 s after each), and of `xdotool type --delay 0` into Calc")
     parser.add_argument("--chars", type=int, default=2000)
+    parser.add_argument("--calc-runs", type=int, default=20,
+                        help="runs of each Calc row but `xdotool type --delay 0` (seconds each: Calc starts)")
+    parser.add_argument("--only", default="xterm,mousepad,calc", help="the targets, comma-separated")
     args = parser.parse_args()
     text = mixed_text(args.chars)
     began = time.perf_counter()
@@ -197,32 +250,60 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wg-typing-"))
     try:
         keymap, wm = injector.keymap_snapshot(), openbox_pid(desktop)
-        print(f"{len(text):,} characters, {text.count(chr(10))} lines, "
-              f"{not_on_keymap(injector, text)} distinct characters not on the keymap; Xvfb + openbox")
-        typists = [
-            ("wayguide X11Injector", wayguide(injector), args.runs),
-            ("wayguide, black-box guards", guarded(desktop, injector), args.runs),
-            (f"xdotool type (default {XDOTOOL_DEFAULT_DELAY_MS} ms)",
-             xdotool(desktop, XDOTOOL_DEFAULT_DELAY_MS), args.xdotool_runs),
-            ("xdotool type --delay 0", xdotool(desktop, 0), args.xdotool_runs),
+        table = typed_text()
+        print(f"xterm, mousepad: {len(text):,} characters, {text.count(chr(10))} lines, "
+              f"{not_on_keymap(injector, text)} distinct characters not on the keymap; Calc: {len(ROWS)}x"
+              f"{len(ROWS[0])} cells, {len(table)} characters typed, {doubled(table)} doubled; "
+              "Xvfb + openbox")
+        targets = [
+            Target("xterm", open_xterm, text, text.encode(), file_bytes, False),
+            Target("mousepad", open_mousepad, text, text.encode(), file_bytes, True),
+            Target("calc", open_calc, table, ROWS, cells, True, CALC_QUIET_S),
         ]
+        chosen = args.only.split(",")
         print(f"{'target':<9} {'typist':<28} {'exact':<6} {'chars/s until fully arrived (min–max)':<42} "
               "returned   openbox CPU  keymap kept")
-        for target, opener in (("xterm", open_xterm), ("mousepad", open_mousepad)):
-            for index, (name, typist, runs) in enumerate(typists):
-                if not runs:
-                    continue
-                results = [measure(desktop, wm, opener, typist, text, work / f"{target}-{index}-{n}.txt")
-                           for n in range(runs)]
-                kept = injector.keymap_snapshot() == keymap
-                print(f"{row(target, name, results, len(text))}  {'yes' if kept else 'NO'}", flush=True)
-        print(f"medians; 'returned': until the typist returned; 'openbox CPU': per run, until idle again. "
-              f"xdotool ran {args.xdotool_runs} times per row instead of {args.runs} (slow; it keeps openbox "
-              f"busy ~15 s a run); total {time.perf_counter() - began:.0f} s")
+        for target in (t for t in targets if t.name in chosen):
+            calc = target.name == "calc"
+            if calc:
+                open_calc(desktop, work / "warm-up.ods")()  # makes the profile: a first start is slower
+            runs = args.calc_runs if calc else args.runs
+            typists = [
+                ("wayguide X11Injector", wayguide(injector), runs),
+                ("wayguide, black-box guards", guarded(desktop, injector), runs),
+                (f"xdotool type (default {XDOTOOL_DEFAULT_DELAY_MS} ms)",
+                 xdotool(desktop, XDOTOOL_DEFAULT_DELAY_MS), args.calc_runs if calc else args.xdotool_runs),
+                ("xdotool type --delay 0", xdotool(desktop, 0), args.xdotool_runs),
+            ]
+            results: list[list[Run]] = [[] for _ in typists]
+            for n in range(max(count for _, _, count in typists)):  # in turns: load slows all alike
+                for index, (_, typist, count) in enumerate(typists):
+                    if n < count:
+                        results[index].append(measure(desktop, wm, target, typist,
+                                                      work / f"{target.name}-{index}-{n}{suffix(target)}"))
+            kept = injector.keymap_snapshot() == keymap
+            for index, (name, _, count) in enumerate(typists):
+                if count:
+                    raw = results[0] if index == 1 and typists[0][2] else None
+                    print(f"{row(target.name, name, results[index], len(target.text), raw)}  "
+                          f"{'yes' if kept else 'NO'}", flush=True)
+        print(f"medians; 'returned': until the typist returned; 'openbox CPU': per run, until idle again; "
+              f"'x raw': the guarded row's median speed over the raw row's, runs taken in turns. Rows of "
+              f"xdotool into xterm and mousepad ran {args.xdotool_runs} times (slow; it keeps openbox busy "
+              f"~15 s a run); total {time.perf_counter() - began:.0f} s")
     finally:
         injector.close()
         desktop.stop()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def suffix(target: Target) -> str:
+    return ".ods" if target.name == "calc" else ".txt"
+
+
+def doubled(text: str) -> int:
+    """How many characters repeat the one before (each a key pressed right after its own release)."""
+    return sum(1 for before, after in itertools.pairwise(text) if before == after)
 
 
 if __name__ == "__main__":

@@ -352,7 +352,7 @@ class StepView(View):
         self.clear_notice()
         self.performing.heading.setText(self.tr("Showing you how") if effect.pace == "visible"
                                         else self.tr("Doing this for you"))
-        self._action_lines = [action_line(a) for a in effect.actions]
+        self._action_lines = [action_line(a) for a in effect.display]  # secrets masked in every form
         self.performing.set_actions(self._action_lines)
         self.performing.set_current(effect.start[0])
         self.performing.show()

@@ -337,3 +337,43 @@ def test_paste_puts_the_text_in_exactly(desktop: Desktop, wayguide: RunningApp, 
         wait_for(lambda: out.exists() and out.read_bytes() == expected, 15, "the pasted text")
     finally:
         end(app)
+
+
+def test_a_wizard_started_beside_a_terminal_never_types_into_it(
+        desktop: Desktop, wayguide: RunningApp, tmp_path: Path, artifacts: Path) -> None:
+    """Issue 11.1: a mousepad wizard whose first step types without `focus`, started black-box while a
+    terminal is in front, typed its text and Return into the terminal."""
+    letter = tmp_path / "letter.txt"
+    spill = tmp_path / "terminal.txt"
+    pad = desktop.spawn(["mousepad", "--disable-server", str(letter)])
+    term = raw_terminal(desktop, "bystander", spill)
+    try:
+        editor = desktop.wait_window(name="letter.txt - Mousepad$")
+        desktop.activate(desktop.wait_window(name="^bystander$"))
+        wait_for(lambda: desktop.active_window() != editor, 5, "the terminal in front")
+        wizard = tmp_path / "letter.yaml"
+        wizard.write_text(json.dumps({
+            "wayguide": 1, "id": "pad.letter", "title": "Write a letter", "modes": ["black"],
+            "when": [{"app": "mousepad"}],
+            "steps": [{"id": "write", "title": "Write and save the letter",
+                       "do": [{"type": "Dear Anna,\n"}, {"keys": "ctrl+s"}]}]}), encoding="utf-8")
+        waiting = Waiting(wayguide, str(wizard), "--mode", "black")
+        try:
+            assert waiting.line() == (
+                "paused: “bystander” is in front, and this task is for mousepad; Wayguide paused so nothing "
+                "is typed into the wrong window. Click into mousepad and press Continue.")
+            desktop.screenshot(artifacts / "desktop-black-box-wrong-window.png")
+            assert not spill.exists() or spill.read_bytes() == b""  # raw mode: a key would be there at once
+            desktop.activate(editor)  # the person clicks into mousepad …
+            desktop.key("ctrl+alt+shift+space")  # … and presses Continue, by keyboard here
+            panel = wait_for(lambda: desktop.windows(name="^Wayguide$"), 10, "the panel")[0]
+            wait_for(lambda: desktop.active_window() == panel, 5, "the panel to take the keyboard")
+            desktop.key("Return")
+            assert waiting.exit_code() == 0
+        finally:
+            waiting.close()
+        wait_for(lambda: letter.exists() and letter.read_bytes() == b"Dear Anna,\n", 15, "the saved letter")
+    finally:
+        end(pad)
+        end(term)
+    assert not spill.exists() or spill.read_bytes() == b""

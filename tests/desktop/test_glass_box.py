@@ -88,6 +88,12 @@ def test_the_watcher_reports_the_window_in_front_its_title_and_only_the_combos_a
         wait_for(lambda: _windows(seen)[-1].title == "watch-two renamed", 5, "the new title")
         watcher.watch(False, ["ctrl+shift+k"])
         assert watcher._thread is None  # no window watching unless asked
+
+        def listening() -> bool:  # pynput's listener starts on its own thread: until it records, keys pass
+            desktop.key("ctrl+shift+k")
+            return "ctrl+shift+k" in seen
+
+        wait_for(listening, 10, "the combo listener", interval=0.25)
         seen.clear()
         desktop.key("ctrl+k")
         desktop.key("ctrl+shift+k")

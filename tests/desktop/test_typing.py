@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -108,11 +110,11 @@ def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
     real = _KeyEvents.send
     failed: list[int] = []
 
-    def send(keys: _KeyEvents, event_type: int, detail: int) -> None:
+    def send(keys: _KeyEvents, event_type: int, detail: int, delay_ms: int = 0) -> None:
         if event_type == X.KeyRelease and not failed:  # 'A' is down with Shift, 'Ä' is remapped
             failed.append(detail)
             raise ConnectionError("unplugged")
-        real(keys, event_type, detail)
+        real(keys, event_type, detail, delay_ms)
 
     with started(desktop, ["xterm", "-title", "typing-failure", "-e", "sh", "-c", "cat > /dev/null"],
                  UTF8):
@@ -124,3 +126,101 @@ def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
         assert failed
         assert not any(desktop.xlib().query_keymap()), "a key is still down"
         assert injector.keymap_snapshot() == keymap
+
+
+class KeyWindow:
+    """A bare X window of this test's own that records the key events it receives, with their server times."""
+
+    def __init__(self, desktop: Desktop, title: str) -> None:
+        from Xlib import display
+
+        self.conn = display.Display(desktop.display)
+        screen = self.conn.screen()
+        self.window = screen.root.create_window(0, 0, 300, 200, 0, screen.root_depth,
+                                                event_mask=X.KeyPressMask | X.KeyReleaseMask)
+        self.window.set_wm_name(title)
+        self.window.map()
+        self.conn.sync()
+        self.events: list[tuple[int, int, int]] = []
+        """(event type, keycode, server time) of each key event, in order."""
+
+    def read(self) -> None:
+        while self.conn.pending_events():
+            event = self.conn.next_event()
+            if event.type in (X.KeyPress, X.KeyRelease):
+                self.events.append((event.type, event.detail, event.time))
+
+    def presses(self) -> int:
+        self.read()
+        return sum(1 for kind, _, _ in self.events if kind == X.KeyPress)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def test_a_repeated_character_is_pressed_at_a_later_server_time_than_its_release(
+        desktop: Desktop, injector: X11Injector) -> None:
+    # LibreOffice's X11 backend (and other Xlib programs) take a release followed by a press of the same key
+    # with the same timestamp for auto-repeat and drop the second character: "Müller" arrived as "Müler".
+    text = "ll 00 ss aa 1000 Müller Straße 11 " * 5
+    target = KeyWindow(desktop, "repeat-target")
+    try:
+        focus(desktop, desktop.wait_window(name="^repeat-target$"))
+        injector.type_text(text)
+        for _ in range(3):
+            injector.press_keys("tab")  # keys: tab, tab, tab
+        wait_for(lambda: target.presses() >= len(text) + 3, 10, "every key press")
+        pairs = list(itertools.pairwise(target.events))
+        repeats = [(first, second) for first, second in pairs if first[0] == X.KeyRelease
+                   and second[0] == X.KeyPress and first[1] == second[1]]
+        assert len(repeats) == 5 * 8 + 2
+        assert all(second[2] > first[2] for first, second in repeats)
+    finally:
+        target.close()
+
+
+def test_typing_into_a_named_window_asks_for_the_focus_once_a_chunk_not_once_a_character(
+        desktop: Desktop, injector: X11Injector, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out, text = tmp_path / "typed.txt", "guarded typing, the focus asked per chunk: 0123456789\n" * 10
+    title = f"chunks-{tmp_path.name}"
+    with started(desktop, ["xterm", "-title", title, "-e", "sh", "-c", 'cat > "$0"', str(out)], UTF8):
+        window = desktop.wait_window(name=f"^{title}$")
+        focus(desktop, window)
+        display = injector._display
+        real, asked = display.get_input_focus, [0]
+
+        def get_input_focus() -> object:
+            asked[0] += 1
+            return real()
+
+        monkeypatch.setattr(display, "get_input_focus", get_input_focus)
+        assert injector.type_text(text, window, lambda: True) == len(text)
+        monkeypatch.undo()
+        assert content_when(out, text.encode(), 10) == text.encode()
+    assert asked[0] <= len(text) // 10  # was one round trip per character: 0.44x the speed of raw typing
+
+
+def test_no_character_reaches_a_window_that_takes_the_focus_mid_typing(
+        desktop: Desktop, injector: X11Injector, tmp_path: Path) -> None:
+    text = "".join(f"line {n:05d} of a long text\n" for n in range(4000))  # seconds: ends long before
+    intruder = KeyWindow(desktop, f"intruder-{tmp_path.name}")
+    target = KeyWindow(desktop, f"target-{tmp_path.name}")
+    try:
+        other = desktop.wait_window(name=f"^intruder-{tmp_path.name}$")
+        mine = desktop.wait_window(name=f"^target-{tmp_path.name}$")
+        focus(desktop, mine)
+        typed: list[int] = []
+        typist = threading.Thread(target=lambda: typed.append(injector.type_text(text, mine, lambda: True)))
+        typist.start()
+        try:
+            wait_for(lambda: target.presses() >= 200, 20, "typing to be under way")
+            desktop.activate(other)  # asks the window manager, as a click or alt+tab would
+        finally:
+            typist.join(30)
+        assert typed and 200 <= typed[0] < len(text)
+        wait_for(lambda: target.presses() >= typed[0], 10, "the typed keys")
+        desktop.xlib().sync()
+        assert intruder.presses() == 0
+    finally:
+        intruder.close()
+        target.close()

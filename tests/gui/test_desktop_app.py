@@ -460,8 +460,9 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
             assert entry is not None, [str(d) for d in app.library.diagnostics()]
             app.run = _Run(entry.wizard, None, entry.path)
             assert app._may_run(["true"]) is allowed
+            assert app._may_open("/usr/share/applications/xterm.desktop") is allowed  # issue 11.4
         app.run = None
-        assert not app._may_run(["true"])
+        assert not app._may_run(["true"]) and not app._may_open("steam://run/1")
     finally:
         app.run = None
         if app.ipc is not None:
@@ -611,3 +612,170 @@ def test_each_start_up_stage_fails_alone_and_says_so(
             app.panel.hide()
         if app.ipc is not None:
             app.ipc.close()
+
+
+class _Stuck:
+    """An injector whose typing sits in a wait that looks at no stop flag (as a ping to a hung window did)
+    until the test lets it go; it counts how many workers are inside it at once."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lock = threading.Lock()
+        self.release: list[threading.Event] = []
+        self.inside = 0
+        self.most = 0
+
+    def type_text(self, text: str, into: int = 0, proceed: Any = None) -> int:
+        import threading
+
+        release = threading.Event()
+        with self.lock:
+            self.release.append(release)
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        release.wait(30)
+        with self.lock:
+            self.inside -= 1
+        return len(text)
+
+    def press_keys(self, combo: str, into: int = 0) -> bool:
+        return True
+
+    def click(self, x: int, y: int, button: str = "left") -> None:
+        raise AssertionError("no clicks here")
+
+
+def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
+        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    """Issue 11.3: an ended run's worker, stuck in a wait, went on beside the next run's and then stopped the
+    monitor that run had started, so the next run typed with take-over detection off."""
+    from app.loader import load_file
+    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    stuck, monitor = _Stuck(), FakeActivityMonitor()
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term))
+    wayguide._monitor = monitor
+    path = home / "black.yaml"
+    path.write_text(BLACK)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    first = wayguide.run
+    assert first is not None
+    qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)  # the first run's worker is stuck
+
+    assert wayguide._start(wizard, "black", None, None) is None  # ends the first run, starts a second
+    second = wayguide.run
+    assert second is not first and first.state.status == "aborted" and first.stop.is_set()
+    qtbot.waitUntil(lambda: monitor.starts >= 3, timeout=5000)  # the second run performs its first step
+    worker = getattr(wayguide, "_worker", None)  # its worker, waiting for the first run's
+    qtbot.waitUntil(lambda: len(stuck.release) == 2 or (worker is not None and worker.is_alive()),
+                    timeout=5000)
+    stuck.release[0].set()  # the stale worker's wait ends at last …
+    qtbot.waitUntil(lambda: len(stuck.release) == 2, timeout=5000)  # … and the second run types
+    assert stuck.most == 1  # never two workers typing at once
+    assert monitor.watching  # the stale worker did not switch off the second run's take-over monitor
+    stuck.release[1].set()
+    qtbot.waitUntil(lambda: second.state.status == "finished", timeout=5000)
+    assert not monitor.watching
+
+
+SECRET_RUN = """\
+wayguide: 1
+id: t.login
+title: Log in
+when: [{app: xterm}]
+modes: [black]
+inputs: [{name: pw, label: Password, type: secret, required: true}]
+steps:
+  - id: login
+    title: Log in with {{ inputs.pw | upper }}
+    do:
+      - type: "{{ inputs.pw }}\\n"
+      - type: "{{ inputs.pw | upper }} `{{ inputs.pw }}` {{ inputs.pw | reverse }}"
+      - notify: "Signed in with {{ inputs.pw | title }}"
+      - open: "steam://login/{{ inputs.pw | upper }}"
+"""
+SECRET_FORMS = ("hunter2", "HUNTER2", "2retnuh", "Hunter2", "hunter", "HUNTER")
+
+
+def _shown_texts(root: Any) -> list[str]:
+    """Every text the panel's widgets show or say (labels, buttons, fields, tooltips, accessible names)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTextEdit, QWidget
+
+    texts = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts += [widget.toolTip(), widget.accessibleName(), widget.accessibleDescription(),
+                  widget.windowTitle()]
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit) and widget.echoMode() == QLineEdit.EchoMode.Normal:
+            texts.append(widget.text())
+        elif isinstance(widget, QTextEdit):
+            texts.append(widget.toPlainText())
+    return [t for t in texts if t]
+
+
+def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+    """Issue 11.10: the panel's "Doing this for you" line showed `Typing "hunter2⏎"`."""
+    from app.loader import load_file
+    from app.osapi import FakeLauncher, FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    stuck = _Stuck()
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term), launcher=FakeLauncher(),
+                                    notify=wayguide.notified.emit)
+    path = home / "login.yaml"
+    path.write_text(SECRET_RUN)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", {"pw": "hunter2"}, None) is None
+    run, panel = wayguide.run, wayguide.panel
+    assert run is not None and panel is not None
+    seen: list[str] = []
+    for typed in range(2):
+        qtbot.waitUntil(lambda n=typed: len(stuck.release) == n + 1, timeout=5000)
+        qtbot.waitUntil(lambda: panel.step.performing.isVisible() and any(  # the lines of the actions
+            "Typing" in t for t in _shown_texts(panel.step.performing)), timeout=5000)
+        seen += _shown_texts(panel)
+        stuck.release[typed].set()
+    qtbot.waitUntil(lambda: run.state.status == "failed", timeout=5000)  # the steam:// link is refused
+    seen += _shown_texts(panel)
+    leaked = [t for t in seen if any(form.lower() in t.lower() for form in SECRET_FORMS)]
+    assert leaked == []
+    assert any("Typing “••••••⏎”" in t for t in seen), seen
+    assert any("“••••••” is not allowed here" in t for t in seen), seen
+
+
+def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_it(
+        qtbot: QtBot, wayguide: Wayguide, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.loader import load_file
+    from app.osapi import FakeWindowProbe, WindowInfo
+    from app.performer import Performer
+
+    monkeypatch.setattr("app.desktop.WORKER_WAIT_S", 0.2)
+    stuck = _Stuck()
+    wayguide._performer = Performer(stuck, FakeWindowProbe(window=WindowInfo(app="xterm", title="bash",
+                                                                             handle=2)))
+    path = home / "black.yaml"
+    path.write_text(BLACK)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)
+    stale = wayguide._worker
+    assert stale is not None
+    assert wayguide._start(wizard, "black", None, None) is None
+    second = wayguide.run
+    assert second is not None
+    qtbot.waitUntil(lambda: second.state.status == "paused", timeout=5000)
+    assert wayguide.panel is not None
+    assert wayguide.panel.step.paused.message() == (
+        "Wayguide is still finishing what it did before; press Continue in a moment.")
+    assert len(stuck.release) == 1  # nothing performed beside the stuck worker
+    stuck.release[0].set()
+    qtbot.waitUntil(lambda: not stale.is_alive(), timeout=5000)  # never past the app it reports to

@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtGui import QClipboard, QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.platform.qt_clipboard import QtClipboard
+from app.platform.qt_clipboard import QtClipboard, _Offer, secret_hints
 
 
 def on_worker(qtbot: QtBot, work: Callable[[], Any]) -> Any:
@@ -27,7 +27,10 @@ def test_an_offer_from_a_worker_is_fetched_then_the_persons_clipboard_comes_back
     clipboard = QtClipboard()
     offer = on_worker(qtbot, lambda: clipboard.offer("Grüße €"))
     assert not offer.fetched.is_set()  # putting it there is not a fetch
-    assert board.text() == "Grüße €"  # an application asks for the text …
+    assert board.text() == "Grüße €"  # a clipboard manager reads every new clipboard at once: no fetch …
+    assert not offer.fetched.is_set()
+    offer.arm(0)  # … the paste keys go out now …
+    assert board.text() == "Grüße €"  # … and an application asks for the text …
     assert offer.fetched.is_set()  # … and the worker learns it was taken
     on_worker(qtbot, clipboard.restore)
     assert board.text() == "the person's own"
@@ -40,3 +43,36 @@ def test_copy_stays_and_a_restore_without_an_offer_changes_nothing(qtbot: QtBot)
     on_worker(qtbot, lambda: clipboard.set_text("INV-42"))
     on_worker(qtbot, clipboard.restore)
     assert QGuiApplication.clipboard().text() == "INV-42"
+
+
+def test_a_secret_offer_carries_the_password_manager_hints(qtbot: QtBot) -> None:
+    clipboard = QtClipboard()
+    on_worker(qtbot, lambda: clipboard.offer("hunter2", secret=True))
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None and data.text() == "hunter2"
+    hints = secret_hints()
+    assert hints and all(bytes(data.data(name).data()) == value for name, value in hints.items())
+    on_worker(qtbot, clipboard.restore)
+    on_worker(qtbot, lambda: clipboard.offer("plain"))
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None and not any(data.hasFormat(name) for name in hints)
+    on_worker(qtbot, clipboard.restore)
+
+
+def test_the_hints_clipboard_managers_honour_on_each_platform() -> None:
+    assert secret_hints("linux") == {"x-kde-passwordManagerHint": b"secret"}
+    assert secret_hints("darwin") == {"application/x-nspasteboard-concealed-type": b"secret"}
+    assert secret_hints("win32")['application/x-qt-windows-mime;value="CanIncludeInClipboardHistory"'] == \
+        b"\0\0\0\0"
+
+
+def test_which_reads_count_as_the_paste_targets_fetch() -> None:
+    offer = _Offer(mask=0x1FFFFF)
+    assert not offer.counts(0x400005)  # not armed: a clipboard manager reading the new clipboard
+    offer.arm(0x0A00003)
+    assert offer.counts(0x0A0001F)  # the target's client (another of its windows asks, as GTK's do)
+    assert not offer.counts(0x0400005)  # another client: a clipboard manager reading after the keys
+    assert offer.counts(None)  # who asks is not known: any read after the keys
+    offer.arm(0)
+    assert offer.counts(0x0400005)  # the keys went to whichever window was in front
+    assert _Offer().counts(0x0400005) is False and _Offer(window=5).counts(0x0400005)  # no mask: not X11

@@ -242,7 +242,8 @@ def test_dry_run_prints_every_step_and_action_with_inputs_filled_in_and_secrets_
         "   - [ ] validated\n"
         "4. Save\n"
         "   - Wayguide would: wait until the window titled Save As* appears.\n"
-        "   - Wayguide would: run `echo ••••••`.\n"
+        "   - Wayguide would: run `echo ••••••`. (refused here: from this folder no program starts, says the "
+        "admin policy)\n"
         "Completed: 4 steps, 2 done by Wayguide, 2 by you.\n")
     assert not (tmp_path / "no-app-here").exists()
 
@@ -315,6 +316,99 @@ def test_odd_files_in_a_wizard_folder_never_stop_the_commands(
     elif argv[0] in ("list", "show"):
         assert done.returncode == 0 and ("Good one" in done.stdout)
         assert "odd.0" in done.stdout or argv[0] == "show"  # a plain date is a fine version
+
+
+OPENS = """\
+wayguide: 1
+id: t.opens
+title: Open things
+modes: [black]
+steps:
+  - id: open
+    title: Open them
+    do:
+      - open: https://intranet.example/expenses
+      - open: mailto:help@example.org
+      - open: /usr/share/applications/xterm.desktop
+      - open: "steam://run/123"
+      - open: 'C:\\Users\\x\\evil.lnk'
+      - open: "file:///bin/sh\\nx"
+      - open: ""
+"""
+
+
+def test_dry_run_says_which_opens_a_run_would_refuse_and_never_breaks_a_line(tmp_path: Path) -> None:
+    """Issue 11.4: `open` of anything but a web or mail link is gated like `run`."""
+    wizard = tmp_path / "opens.yaml"
+    wizard.write_text(OPENS)
+    assert run("validate", str(wizard))[0] == 0
+    code, out, err = run("run", str(wizard), "--dry-run")
+    assert (code, err) == (0, "")
+    note = " (refused here: from this folder only web and mail links open, says the admin policy)"
+    assert out.splitlines()[2:] == [
+        "   - Wayguide would: open https://intranet.example/expenses.",
+        "   - Wayguide would: open mailto:help@example.org.",
+        "   - Wayguide would: open /usr/share/applications/xterm.desktop." + note,
+        "   - Wayguide would: open steam://run/123." + note,
+        "   - Wayguide would: open C:\\Users\\x\\evil.lnk." + note,
+        "   - Wayguide would: open file:///bin/sh\ufffdx." + note,
+        "   - Wayguide would: open ." + note,
+        "Completed: 1 steps, 1 done by Wayguide, 0 by you.",
+    ]
+
+
+SECRET_FORMS = """\
+wayguide: 1
+id: t.login
+title: Log in
+modes: [black]
+inputs:
+  - {name: user, label: User, required: true}
+  - {name: pw, label: Password, type: secret, required: true}
+steps:
+  - id: login
+    title: Log in as {{ inputs.user }} with {{ inputs.pw | upper }}
+    do:
+      - type: "{{ inputs.user }}\\t{{ inputs.pw }}\\n"
+      - type: "{{ inputs.pw | upper }} `{{ inputs.pw }}` {{ inputs.pw | reverse }}"
+      - notify: "Signed in with {{ inputs.pw | title }}"
+"""
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_secrets_come_from_standard_input_or_a_prompt_and_no_form_is_printed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11.10: --dry-run masked only the exact string; `--set` shows a secret to `ps`."""
+    wizard = tmp_path / "login.yaml"
+    wizard.write_text(SECRET_FORMS)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["run", str(wizard), "--dry-run", "--set-stdin", "user", "--set-stdin", "pw"]
+    code = main(argv, out, err, io.StringIO("ann\nhunter2\nrest\n"))
+    assert (code, err.getvalue()) == (0, "")
+    printed = out.getvalue()
+    assert not any(form in printed for form in ("hunter2", "HUNTER2", "2retnuh", "Hunter2"))
+    assert "1. Log in as ann with ••••••\n" in printed
+    assert "   - Wayguide would: type `ann\t••••••⏎`.\n" in printed
+    assert "   - Wayguide would: type `•••••• '••••••' ••••••`.\n" in printed
+    assert "   - Wayguide would: note: Signed in with ••••••\n" in printed
+
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "hunter2")
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr("app.ipc.send", lambda message, **k: sent.append(message) or iter(()))
+    code = main(["run", str(wizard), "--set", "user=ann", "--set-stdin", "pw"], out, err, _Terminal())
+    assert code == 0 and asked == ["pw: "]
+    assert sent[0]["set"] == {"user": "ann", "pw": "hunter2"}
+
+    err = io.StringIO()
+    code = main(["run", str(wizard), "--dry-run", "--set-stdin", "user", "--set-stdin", "pw"], out, err,
+                io.StringIO("ann\n"))
+    assert code == 2
+    assert err.getvalue() == "wayguide: error: --set-stdin pw: standard input has no line for it\n"
 
 
 def test_doctor_says_why_a_credentials_file_gives_nothing(tmp_path: Path,

@@ -760,6 +760,98 @@ def test_secrets_are_typed_but_never_shown_on_the_panel() -> None:
     assert "1234" not in run.state.to_json() and "1234" not in repr(run.state.history)
 
 
+SECRET_FORMS = """
+    id: t.secret-forms
+    modes: [black]
+    inputs: [{name: pw, label: Password, type: secret, required: true}, {name: who, label: Who}]
+    steps:
+      - id: a
+        title: Log in
+        do:
+          - type: "{{ inputs.pw }}\\n"
+          - type: "{{ inputs.pw | upper }}"
+          - paste: "`{{ inputs.pw }}`"
+          - copy: "{{ inputs.pw | reverse }}"
+          - open: "https://example.org/?token={{ inputs.pw | urlencode }}"
+          - run: [login, "--pw={{ inputs.pw[::-1] }}"]
+          - notify: "Logged in as {{ inputs.who }} with {{ inputs.pw | title }}"
+          - type: "{{ inputs.pw[6] }}"
+          - type: "Dear {{ inputs.who }}"
+"""
+FORMS = ("hunter2", "HUNTER2", "2retnuh", "Hunter2")
+
+
+def test_every_form_of_a_secret_is_masked_in_what_is_shown_and_kept_in_what_is_typed() -> None:
+    """Issue 11.10: the panel showed `Typing "hunter2⏎"`; a filter or a backtick printed it in clear."""
+    run = Run(wizard(SECRET_FORMS))
+    effects = run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"}))
+    perform = only(effects, Perform)
+    assert [getattr(a, "type", None) for a in perform.actions[:2]] == ["hunter2\n", "HUNTER2"]
+    assert perform.actions[5].run == ["login", "--pw=2retnuh"]
+    shown = repr(perform.display)
+    assert not any(form in shown for form in FORMS) and "hunter" not in shown.lower()
+    assert [getattr(a, "type", None) for a in perform.display[:2]] == ["••••••\n", "••••••"]
+    assert perform.display[2].paste == "`••••••`"
+    assert perform.display[7].type == "••••••"  # a template that fails on the mask: masked whole
+    assert perform.display[8].type == perform.actions[8].type == "Dear Ann"  # no secret: as it is
+    assert perform.actions[6].notify == perform.display[6].notify == "Logged in as Ann with ••••••"
+
+
+def test_a_failure_message_never_quotes_a_secret_in_any_form() -> None:
+    run = Run(wizard(SECRET_FORMS))
+    run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"}))
+    effects = run.send(ActionFailed, step_id="a", action_index=4,
+                       message="Opening “https://example.org/?token=hunter2” is not allowed here.")
+    assert only(effects, Failed).message == "Opening “••••••” is not allowed here."
+    run = Run(wizard(SECRET_FORMS))
+    run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"}))
+    effects = run.send(ActionFailed, step_id="a", action_index=5,  # a secret with a quote mark in it
+                       message="“--pw=2re” is odd, “ntuh” could not be started.")
+    assert only(effects, Failed).message == "“••••••” could not be started."
+    run = Run(wizard(SECRET_FORMS))
+    run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"}))
+    effects = run.send(ActionFailed, step_id="a", action_index=1,
+                       message="The action failed: HUNTER2 and hunter2 (no quotes).")
+    assert only(effects, Failed).message == "The action failed: •••••• and •••••• (no quotes)."
+
+
+def test_a_template_error_or_a_watched_file_never_shows_a_secret() -> None:
+    run = Run(wizard("""
+        id: t.secret-errors
+        modes: [black]
+        inputs: [{name: pw, label: Password, type: secret, required: true}]
+        steps:
+          - id: a
+            title: Wait for the file
+            until: {file: {path: "/tmp/{{ inputs.pw | upper }}.txt"}}
+          - {id: b, title: Type, do: [{type: "{{ inputs.pw[inputs.pw] }}"}]}
+    """))
+    effects = run.play(Start, (SubmitInputs, {"pw": "hunter2"}))
+    assert only(effects, ShowStep).until == "moves on when it sees: the file /tmp/••••••.txt"
+    assert only(effects, Watch).files == ("/tmp/HUNTER2.txt",)  # what is watched is the real file
+    effects = run.send(Next)
+    message = only(effects, Failed).message
+    assert message.startswith("Action 1 (type) could not be filled in: ") and "hunter2" not in message
+    assert "••••••" in message
+
+
+def test_a_when_that_cannot_be_checked_never_quotes_a_secret() -> None:
+    run = Run(wizard("""
+        id: t.secret-when
+        inputs: [{name: pw, label: Password, type: secret, required: true}]
+        steps: [{id: a, title: A, when: "inputs.pw[inputs.pw] == 1"}]
+    """))
+    effects = run.play(Start, (SubmitInputs, {"pw": "hunter2"}))
+    notice = only(effects, Notice).message
+    assert notice.startswith("Step 'a': its 'when' could not be checked") and "hunter2" not in notice
+
+
+def test_without_secrets_nothing_is_rendered_twice_or_masked() -> None:
+    run = Run(wizard(SECRET_FORMS.replace("type: secret, required: true", "required: true")))
+    perform = only(run.play(Start, (SubmitInputs, {"pw": "hunter2", "who": "Ann"})), Perform)
+    assert perform.shown == () and perform.display == perform.actions
+
+
 def test_glass_asks_for_required_inputs_only() -> None:
     run = Run(BLACK)
     run.send(Start, "glass")

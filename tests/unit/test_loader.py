@@ -179,6 +179,20 @@ CASES = [
         id="black-without-do",
     ),
     pytest.param(
+        HEADER + "steps:\n  - id: a\n    title: A\n    do: [{wait: 1}, {keys: ctrl+v}, {type: x}]\n",
+        ["7:28: warning: 'keys' before any 'focus' in a wizard with no 'when': its keys go to whatever "
+         "window is in front (add 'when:' naming the application, or a 'focus' action first)"],
+        id="keys-before-focus-without-when",
+    ),
+    pytest.param(
+        HEADER + "steps:\n  - id: a\n    title: A\n    do: [{focus: {app: mousepad}}, {type: x}]\n",
+        [], id="focus-before-typing",
+    ),
+    pytest.param(
+        HEADER + "when: [{app: mousepad}]\nsteps:\n  - id: a\n    title: A\n    do: [{paste: x}]\n",
+        [], id="typing-in-a-wizard-with-when",
+    ),
+    pytest.param(
         HEADER + "steps:\n  - id: a\n    title: A\n    title: B\n",
         ["7:5: error: duplicate key 'title' (first given at line 6)"],
         id="duplicate-yaml-key",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from app import model, performer
-from app.osapi import FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
+from app.osapi import ClipboardOffer, FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
 from app.performer import Performed, Performer
 
 PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1,
@@ -159,6 +159,54 @@ def test_a_paste_nobody_fetches_fails_and_still_restores(monkeypatch: pytest.Mon
     assert clipboard.text == "mine"
 
 
+class Kept(FakeClipboard):
+    """A clipboard that keeps its offers; nothing fetches them by itself (a clipboard manager's read as the
+    text is offered is not the application's fetch)."""
+
+    def __init__(self) -> None:
+        super().__init__(text="the person's", fetch=False)
+        self.offered: list[ClipboardOffer] = []
+
+    def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
+        self.offered.append(super().offer(text, secret, primary))
+        return self.offered[-1]
+
+
+def test_the_offer_is_armed_for_the_target_before_the_paste_keys() -> None:
+    clipboard = Kept()
+    pasted: list[str] = []
+
+    class App(FakeInjector):
+        def press_keys(self, combo: str, into: int = 0) -> bool:
+            offer = clipboard.offered[-1]
+            if offer.window == into:  # armed for this window before the keys: the application's read counts
+                pasted.append(clipboard.text)
+                offer.fetched.set()
+            return super().press_keys(combo, into)
+
+    outcome = run(Performer(App(), FakeWindowProbe(window=PAD), clipboard=clipboard),
+                  actions({"paste": "Grüße"}))
+    assert outcome.completed
+    assert pasted == ["Grüße"] and clipboard.armed == [PAD.handle] and clipboard.text == "the person's"
+    assert clipboard.offers == [("Grüße", False)]
+
+
+def test_a_stop_ends_the_paste_wait_at_once_and_gives_the_clipboard_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(performer, "PASTE_TIMEOUT_S", 5.0)  # (the old wait ran out then)
+    clipboard, stop = FakeClipboard(text="mine", fetch=False), threading.Event()
+
+    class Stopping(FakeInjector):
+        def press_keys(self, combo: str, into: int = 0) -> bool:
+            stop.set()  # the person pressed Stop while the application has not fetched the text yet
+            return super().press_keys(combo, into)
+
+    outcome = run(Performer(Stopping(), FakeWindowProbe(window=PAD), clipboard=clipboard),
+                  actions({"paste": "x"}), stop=stop)
+    assert (outcome.paused_at, outcome.message) == ((0, 0), "Stopped.")
+    assert clipboard.text == "mine"
+
+
 def test_copy_open_notify() -> None:
     clipboard, launcher, told = FakeClipboard(), FakeLauncher(), list[str]()
     perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard, launcher=launcher,
@@ -228,3 +276,142 @@ def test_a_dialog_waited_for_takes_the_keys_and_its_closing_gives_them_back() ->
     outcome, target = perf.run(actions({"wait": {"title": "Save As*", "gone": True}}, {"keys": "ctrl+q"}),
                                dialog, threading.Event())
     assert outcome.completed and target == PAD and injector.sent[-1] == ("keys", "ctrl+q")
+
+
+MOUSEPAD_ONLY = [model.WindowMatch(app="mousepad")]
+
+
+def test_without_a_target_keys_go_only_to_a_window_the_wizard_is_for() -> None:
+    """Issue 11.1: a wizard started while a terminal is in front typed into the terminal."""
+    for items in (actions({"type": "rm -rf ~\n"}), actions({"keys": "ctrl+s"}), actions({"paste": "x"}),
+                  actions({"click": {"at": [0.5, 0.5]}})):
+        injector, clipboard = FakeInjector(), FakeClipboard()
+        perf = Performer(injector, FakeWindowProbe(window=TERM), clipboard=clipboard)
+        outcome, target = perf.run(items, None, threading.Event(), when=MOUSEPAD_ONLY)
+        assert outcome.paused_at == (0, 0) and target is None
+        assert injector.sent == [] and clipboard.saved == []
+        assert outcome.message == (
+            "“xterm” is in front, and this task is for mousepad; Wayguide paused so nothing is typed into "
+            "the wrong window. Click into mousepad and press Continue.")
+
+
+def test_without_a_target_a_window_the_wizard_is_for_becomes_the_target() -> None:
+    injector = FakeInjector()
+    probe = FakeWindowProbe(window=PAD)
+    outcome, target = Performer(injector, probe).run(actions({"type": "Hello"}), None, threading.Event(),
+                                                     when=MOUSEPAD_ONLY)
+    assert outcome.completed and target == PAD and injector.sent == [("type", "Hello")]
+    injector.focus = -1  # the typing is bound to that window from now on: another one takes no keys
+    ticks = iter(range(1000))
+    ticking = Performer(injector, probe, clock=lambda: float(next(ticks)))
+    outcome, _ = ticking.run(actions({"type": "more"}), target, threading.Event(), when=MOUSEPAD_ONLY)
+    assert outcome.paused_at is not None and injector.sent == [("type", "Hello")]
+
+
+def test_without_a_target_or_when_the_window_in_front_becomes_the_target() -> None:
+    injector = FakeInjector()
+    outcome, target = Performer(injector, FakeWindowProbe(window=TERM)).run(
+        actions({"type": "ls\n"}), None, threading.Event())
+    assert outcome.completed and target == TERM and injector.sent == [("type", "ls\n")]
+
+
+def test_wayguides_own_panel_never_becomes_the_target() -> None:
+    import os
+
+    injector = FakeInjector()
+    panel = WindowInfo(app="wayguide", title="Wayguide", pid=os.getpid(), handle=7)
+    outcome, target = Performer(injector, FakeWindowProbe(window=panel)).run(
+        actions({"type": "x"}), None, threading.Event())
+    assert outcome.paused_at == (0, 0) and target is None and injector.sent == []
+
+
+def test_a_closed_window_hands_the_keys_only_to_a_window_the_wizard_is_for() -> None:
+    """Issue 11.1: `wait: {…, gone: true}` re-targeted to whatever window came in front."""
+    injector = FakeInjector()
+    perf = Performer(injector, FakeWindowProbe(window=TERM))  # mousepad closed; a terminal is in front
+    outcome, target = perf.run(actions({"wait": {"app": "mousepad", "gone": True}}, {"type": "x\n"}), PAD,
+                               threading.Event(), when=MOUSEPAD_ONLY)
+    assert outcome.paused_at == (1, 0) and target is None and injector.sent == []
+    assert outcome.message.startswith("“xterm” is in front, and this task is for mousepad;")
+
+
+def test_a_wait_for_any_window_does_not_make_the_window_in_front_the_target() -> None:
+    injector = FakeInjector()
+    perf = Performer(injector, FakeWindowProbe(window=TERM))
+    outcome, target = perf.run(actions({"wait": {"timeout": 1}}, {"type": "x"}), None, threading.Event(),
+                               when=MOUSEPAD_ONLY)
+    assert outcome.paused_at == (1, 0) and target is None and injector.sent == []
+
+
+def test_waits_for_the_window_in_front_end_at_once_on_stop() -> None:
+    """Issue 11.3: the grace loops slept without looking at the stop event."""
+
+    class StopsWhileWaiting(threading.Event):
+        """Clear when performing begins; set by the first wait, as a stop arriving mid-wait."""
+
+        def wait(self, timeout: float | None = None) -> bool:
+            self.set()
+            return True
+
+    def stands_still() -> float:  # the grace never runs out: only the stop can end the waits
+        return 0.0
+
+    for target, when in ((PAD, None), (None, MOUSEPAD_ONLY)):
+        perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM), clock=stands_still)
+        outcome, _ = perf.run(actions({"keys": "ctrl+s"}), target, StopsWhileWaiting(), when=when)
+        assert outcome.message == "Stopped." and outcome.paused_at == (0, 0)
+
+
+@pytest.mark.parametrize(("target", "web"), [
+    ("https://intranet.example/expenses?q=1#top", True),
+    ("HTTP://example.org", True),
+    ("mailto:help@example.org", True),
+    ("https://user@example.org/", True),
+    ("/usr/share/applications/xterm.desktop", False),
+    ("file:///usr/share/applications/xterm.desktop", False),
+    ("steam://run/123", False),
+    ("javascript:alert(1)", False),
+    ("C:\\Users\\x\\evil.lnk", False),
+    ("evil.exe", False),
+    ("https:", False),
+    ("https:/etc/passwd", False),
+    ("https:///etc/passwd", False),
+    ("https://example.org/a b", True),
+    ("https://exa mple.org/", False),
+    ("https://example.org/\n-x", False),
+    ("mailto:", False),
+    ("mailto://x", False),
+    ("", False),
+])
+def test_only_web_and_mail_links_count_as_links_any_wizard_may_open(target: str, web: bool) -> None:
+    assert performer.web_link(target) is web
+
+
+def test_open_of_anything_but_a_web_link_is_refused_unless_the_policy_trusts_the_wizard() -> None:
+    """Issue 11.4: `open` started programs (.desktop files, URL schemes, .exe/.lnk) from any wizard."""
+    launcher = FakeLauncher()
+    items = actions({"open": "https://example.org/"}, {"open": "/usr/share/applications/xterm.desktop"})
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher), items)
+    assert outcome.failed_at == 1 and launcher.opened == ["https://example.org/"]
+    assert outcome.message == (
+        "Opening “/usr/share/applications/xterm.desktop” is not allowed here: your administrator's policy "
+        "lets only wizards from the folders it trusts open anything but web and mail links (http, https, "
+        "mailto).")
+    asked: list[str] = []
+    trusted = Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher,
+                        allow_open=lambda target: asked.append(target) is None)
+    assert run(trusted, items).completed and asked == ["/usr/share/applications/xterm.desktop"]
+    assert launcher.opened[-1] == "/usr/share/applications/xterm.desktop"
+    outcome = run(Performer(FakeInjector(), FakeWindowProbe(window=PAD), launcher=launcher),
+                  actions({"open": "steam://run/1\n2"}))
+    assert outcome.message.startswith("Opening “steam://run/1\ufffd2” is not allowed here")
+
+
+def test_a_paste_of_text_that_holds_a_secret_carries_the_secret_hint() -> None:
+    """Issue 11.10 with 11.2: the engine's masked actions tell which texts hold a secret."""
+    clipboard = FakeClipboard()
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard)
+    items = actions({"paste": "hunter2"}, {"paste": "Dear Ann"})
+    shown = actions({"paste": "••••••"}, {"paste": "Dear Ann"})
+    outcome, _ = perf.run(items, PAD, threading.Event(), shown=shown)
+    assert outcome.completed and clipboard.offers == [("hunter2", True), ("Dear Ann", False)]
