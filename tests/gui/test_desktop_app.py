@@ -779,3 +779,29 @@ def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_
     assert len(stuck.release) == 1  # nothing performed beside the stuck worker
     stuck.release[0].set()
     qtbot.waitUntil(lambda: not stale.is_alive(), timeout=5000)  # never past the app it reports to
+
+
+def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
+        qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> Any:
+        raise RuntimeError("odd folder")
+
+    monkeypatch.setattr("overlays.tray.Tray.available", staticmethod(lambda: True))
+    monkeypatch.setattr("overlays.tray.Tray.show", lambda self: None)  # no real tray offscreen
+    monkeypatch.setattr("app.library.Library.from_paths", broken)
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    try:
+        assert app.finish_startup()
+        assert app.panel is None or not app.panel.isVisible()  # a tray: nothing pops up at start
+        _toggled(qtbot, app)
+        assert app.panel is not None
+        notice = app.panel.current_view().notice.message()
+        assert notice == "The wizard library did not start (odd folder): no wizards listed."
+        assert app.startup_problems == []  # said once
+    finally:
+        app.observer.close()
+        app.usage.close()
+        if app.panel is not None:
+            app.panel.hide()
+        if app.ipc is not None:
+            app.ipc.close()
