@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from app import __version__
 from app.checked import LoadResult
 from app.diagnostics import Diagnostic
+from app.files import read_regular
 from app.listing import Card
 
 if TYPE_CHECKING:
@@ -22,8 +23,8 @@ __all__ = ["ResultCache"]
 
 _LARGEST = 1024 * 1024
 """Larger files are never in the cache: the loader refuses them before it is asked."""
-_SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "cache.py", "checked.py",
-            "listing.py", "combo.py", "bounds.py", "shell.py")
+_SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "files.py", "diagnostics.py",
+            "cache.py", "checked.py", "listing.py", "combo.py", "bounds.py", "shell.py")
 
 
 def code_key(sources: tuple[str, ...] = _SOURCES) -> str:
@@ -63,9 +64,9 @@ class ResultCache:
         if not self._entries:
             return None
         try:
-            if os.stat(path).st_size > _LARGEST:
+            raw = read_regular(path, _LARGEST)
+            if len(raw) > _LARGEST:
                 return None
-            raw = path.read_bytes()
         except OSError:
             return None  # the loader says what is wrong with it
         return self.get(hashlib.sha256(raw).hexdigest(), path, str(path))

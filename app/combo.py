@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.diagnostics import quote
+
 __all__ = ["MODIFIERS", "NAMED_KEYS", "pretty_combo", "validate_combo"]
 
 MODIFIERS = ("ctrl", "alt", "shift", "super")
@@ -20,18 +22,18 @@ def validate_combo(value: str) -> str:
     if value.strip().endswith("++"):
         parts = [*parts[:-2], "+"]
     if not parts or any(not p for p in parts):
-        raise ValueError(f"'{value}' is not a key combo (write it like ctrl+s)")
+        raise ValueError(f"{quote(value)} is not a key combo (write it like ctrl+s)")
     parts = [_KEY_ALIASES.get(p, p) for p in parts]
     *mods, key = parts
     for mod in mods:
         if mod not in MODIFIERS:
-            raise ValueError(f"'{mod}' is not a modifier (use {', '.join(MODIFIERS)})")
+            raise ValueError(f"{quote(mod)} is not a modifier (use {', '.join(MODIFIERS)})")
     if len(set(mods)) != len(mods):
-        raise ValueError(f"'{value}' repeats a modifier")
+        raise ValueError(f"{quote(value)} repeats a modifier")
     if key in MODIFIERS:
-        raise ValueError(f"'{value}' has no key after the modifiers")
+        raise ValueError(f"{quote(value)} has no key after the modifiers")
     if len(key) != 1 and key not in NAMED_KEYS:
-        raise ValueError(f"unknown key '{key}' (a single character or one of: enter, tab, "
+        raise ValueError(f"unknown key {quote(key)} (a single character or one of: enter, tab, "
                          "space, escape, f1…f24, …)")
     return "+".join([m for m in MODIFIERS if m in mods] + [key])
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
+from app.files import read_regular
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
@@ -143,6 +144,8 @@ class Wayguide(QObject):
         self._warmed = False
         self._unavailable: str | None = None
         """Why automation cannot work here ("" when it can); found out on the first run."""
+        self.startup_problems: list[str] = []
+        """The start-up stages that failed, one sentence each (shown when the panel first shows)."""
         self.observer = Observer(self, watchers)
         self.observer.observed.connect(self.dispatch)
         self._highlighter: Highlighter | None = None
@@ -171,18 +174,61 @@ class Wayguide(QObject):
     def finish_startup(self) -> bool:
         """Everything the tray did not need: instance check, settings, library, hotkey listener.
 
-        False when another instance turned out to be running (it was asked to show itself)."""
+        Each stage fails alone: it says so in one line (on stderr, and in the panel when it shows),
+        a safe stand-in takes its place and the other stages go on, so one odd file or folder never
+        leaves a half-started app. False when another instance turned out to be running (it was
+        asked to show itself)."""
         if self._started:
             return True
         self._started = True
+        from app.library import Library
+        from app.policy import Policy
+        from app.settings import Settings
+
+        try:
+            if not self._start_ipc():
+                return False
+        except Exception as exc:
+            self._stage_failed("the command channel", exc, "`wayguide toggle` will not reach this instance")
+        self._stage("the window probe", self._start_probe, "showing all wizards")
+        if not self._stage("the policy", self._load_policy, "glass box only, nothing sent"):
+            self.policy = Policy(modes=("glass",), origin="the policy could not be read: glass box only")
+        if not self._stage("the settings", self._load_settings, "Wayguide's defaults apply"):
+            self.settings = self.policy.apply(Settings()) if self.policy is not None else Settings()
+        self._stage("the tray menu", self._set_up_tray, "some of the tray menu may be missing")
+        self._stage("the theme", self._apply_theme, "the system look")
+        self._stage("usage data", self._open_usage, "nothing is recorded")
+        if not self._stage("the wizard library", self._load_library, "no wizards listed"):
+            self.library = Library([])
+        self._stage("watching the wizard folders", self._watch_library, "changes need a restart")
+        self._stage("the list of wizards", self._library_changed, "the tray menu lists no wizards")
+        if self._start_hotkey:
+            self._stage("the global hotkey", self._start_listener,
+                        "bind `wayguide toggle` to a desktop shortcut")
+        if not self.tray.available():
+            self._stage("the no-tray notice", self._no_tray_notice, "run `wayguide toggle` to open Wayguide")
+        return True
+
+    def _stage(self, what: str, work: Callable[[], object], instead: str) -> bool:
+        """Run one start-up stage; False (after saying so) when it failed."""
+        try:
+            work()
+        except Exception as exc:  # one stage never stops the others
+            self._stage_failed(what, exc, instead)
+            return False
+        return True
+
+    def _stage_failed(self, what: str, exc: BaseException, instead: str) -> None:
+        from app.diagnostics import one_line
+
+        reason = one_line(str(exc))[:200] or type(exc).__name__
+        problem = f"{what[:1].upper()}{what[1:]} did not start ({reason}): {instead}."
+        self.startup_problems.append(problem)
+        print(f"wayguide: error: {problem}", file=sys.stderr)
+
+    def _start_ipc(self) -> bool:
         from app import ipc
         from app.ipc_server import IpcServer
-        from app.library import Library
-        from app.osapi import ProbeUnavailable
-        from app.platform import window_probe
-        from app.policy import policy_in_force
-        from app.settings import load_settings
-        from overlays.theme import apply_theme
 
         server = IpcServer()
         try:
@@ -197,31 +243,57 @@ class Wayguide(QObject):
         except ipc.IpcError as exc:
             print(f"wayguide: warning: {exc}; `wayguide toggle` will not reach this instance",
                   file=sys.stderr)
+        return True
+
+    def _start_probe(self) -> None:
+        from app.osapi import ProbeUnavailable
+        from app.platform import window_probe
+
         try:
             self.probe = (self.probes or window_probe)()
         except ProbeUnavailable as exc:
             print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
+
+    def _load_policy(self) -> None:
+        from app.policy import policy_in_force
+
         self.policy, problems = policy_in_force(self.paths)
-        settings, more = load_settings(self.paths.config_dir)
-        for problem in [*problems, *more]:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+
+    def _load_settings(self) -> None:
+        from app.settings import load_settings
+
+        assert self.policy is not None
+        settings, problems = load_settings(self.paths.config_dir)
+        for problem in problems:
             print(problem, file=sys.stderr)
         self.settings = self.policy.apply(settings)
+
+    def _set_up_tray(self) -> None:
+        assert self.settings is not None and self.policy is not None
         self.tray.set_hotkey(self.settings.hotkey)
         self.tray.set_mode(self.settings.preferred_mode)
         self.tray.allow_modes(self.policy.modes, "preferred_mode" in self.policy.locked)
+
+    def _apply_theme(self) -> None:
+        from overlays.theme import apply_theme
+
+        assert self.settings is not None
         apply_theme(self.app, self.settings.theme)
+
+    def _open_usage(self) -> None:
+        assert self.policy is not None
         self.usage.open(usage_db(self.paths), usage_config(self.policy))
+
+    def _load_library(self) -> None:
+        from app.library import Library
+
+        assert self.policy is not None
         self.library = Library.from_paths(self.paths, self.policy.library_folders)
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 print(problem, file=sys.stderr)
-        self._watch_library()
-        self._library_changed()
-        if self._start_hotkey:
-            self._start_listener()
-        if not self.tray.available():
-            self._no_tray_notice()
-        return True
 
     def _panel(self) -> Panel:
         if self.panel is None:
@@ -283,10 +355,11 @@ class Wayguide(QObject):
             return
         print("wayguide: this desktop has no system tray; press "
               f"{self.settings.hotkey.title()} or run `wayguide toggle`", file=sys.stderr)
+        problems, self.startup_problems = self.startup_problems, []  # said with it, not instead
         self.summon()
-        self._panel().current_view().show_notice(
+        self._panel().current_view().show_notice(" ".join([
             f"This desktop has no system tray. Press {self.settings.hotkey.title()} "
-            "or run “wayguide toggle” to open Wayguide.")
+            "or run “wayguide toggle” to open Wayguide.", *problems]), "error" if problems else "info")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
 
@@ -296,7 +369,7 @@ class Wayguide(QObject):
         assert self.library is not None
         wanted = {str(p) for p in self.library.watched_paths()}
         for layer in self.library.layers:  # a folder created later is picked up by its parent
-            if not layer.path.exists() and layer.path.parent.exists():
+            if not os.path.exists(layer.path) and os.path.exists(layer.path.parent):  # never raise
                 wanted.add(str(layer.path.parent))
         current = set(self._watcher.files()) | set(self._watcher.directories())
         if current - wanted:
@@ -385,6 +458,9 @@ class Wayguide(QObject):
         panel = self._panel()
         panel.show()
         panel.raise_()
+        if self.startup_problems and self.run is None:  # said once, where the person looks
+            panel.current_view().show_notice(" ".join(self.startup_problems), "error")
+            self.startup_problems = []
         self._warm_up()
 
     def _warm_up(self) -> None:
@@ -1041,9 +1117,9 @@ def _stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def _text(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read(FILE_READ_LIMIT)
+    try:  # never a FIFO or device (it would block the GUI thread)
+        raw = read_regular(path, FILE_READ_LIMIT * 4)
+        return raw.decode("utf-8", errors="replace")[:FILE_READ_LIMIT]
     except OSError:
         return None
 

@@ -133,9 +133,12 @@ def runtime_dir(env: Mapping[str, str] | None = None) -> Path:
     if env.get("WAYGUIDE_RUNTIME_DIR"):
         path = Path(env["WAYGUIDE_RUNTIME_DIR"])
     else:
-        with warnings.catch_warnings():  # "XDG_RUNTIME_DIR is not set": the fallback is fine
-            warnings.simplefilter("ignore")
-            path = Path(platformdirs.user_runtime_dir("wayguide"))
+        try:
+            with warnings.catch_warnings():  # "XDG_RUNTIME_DIR is not set": the fallback is fine
+                warnings.simplefilter("ignore")
+                path = Path(platformdirs.user_runtime_dir("wayguide"))
+        except OSError:  # no XDG_RUNTIME_DIR, and /tmp/runtime-<uid> belongs to someone else
+            path = _private_fallback(env)
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         if hasattr(os, "getuid"):
@@ -145,6 +148,13 @@ def runtime_dir(env: Mapping[str, str] | None = None) -> Path:
     except OSError as exc:
         raise IpcError(f"cannot create {path}: {exc.strerror}") from None
     return path
+
+
+def _private_fallback(env: Mapping[str, str]) -> Path:
+    """A socket folder nobody else can have made first: in the person's own cache folder."""
+    from app.paths import Paths
+
+    return Paths.from_env(env).cache_dir / "run"
 
 
 def server_address(env: Mapping[str, str] | None = None, platform: str = sys.platform,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 from app.cache import ResultCache
 from app.checked import LoadResult
 from app.diagnostics import Diagnostic
+from app.files import kind_of
 from app.listing import Card
 from app.paths import Paths
 
@@ -87,6 +89,8 @@ class Library:
         self._files: dict[str, _File] = {}
         self._entries: dict[str, Entry] = {}
         self._notes: list[Diagnostic] = []
+        self._skipped: list[Diagnostic] = []
+        """Wizard-named paths that are no regular files (FIFOs, devices, symlink loops)."""
 
     @classmethod
     def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
@@ -100,9 +104,16 @@ class Library:
     def refresh(self) -> list[Path]:
         """Load new and changed files, forget removed ones; return the paths that changed."""
         found: dict[str, tuple[Signature, int]] = {}
+        skipped: dict[str, Skipped] = {}
         for index, layer in enumerate(self.layers):
             for path, signature in _scan(layer.path):
-                found.setdefault(path, (signature, index))
+                if isinstance(signature, str):
+                    skipped.setdefault(path, signature)
+                else:
+                    found.setdefault(path, (signature, index))
+        self._skipped = [Diagnostic(path, 1, 1, "error", why, "a wizard is a regular file"
+                                    if why.startswith("not a regular file") else None)
+                         for path, why in sorted(skipped.items()) if path not in found]
         changed = [p for p in self._files if p not in found]
         for path in changed:
             del self._files[path]
@@ -128,9 +139,13 @@ class Library:
                 return self.refresh()
             try:
                 st = os.stat(path)
-            except OSError:
+            except (OSError, ValueError):
+                st = None
+            if st is None or not stat.S_ISREG(st.st_mode):  # gone, or no longer a regular file
                 if self._files.pop(path, None) is not None:
                     changed.append(path)
+                if st is not None:
+                    return self.refresh()
                 continue
             signature = (st.st_mtime_ns, st.st_size, st.st_ino)
             known = self._files.get(path)
@@ -150,7 +165,7 @@ class Library:
 
     def watched_paths(self) -> list[Path]:
         """The folders and files a watcher should follow (existing layer folders and their files)."""
-        folders = {layer.path for layer in self.layers if layer.path.is_dir()}
+        folders = {layer.path for layer in self.layers if os.path.isdir(layer.path)}  # never raises
         folders |= {Path(p).parent for p in self._files}
         return sorted(folders) + [Path(p) for p in self._files]
 
@@ -202,7 +217,7 @@ class Library:
     def diagnostics(self) -> list[Diagnostic]:
         """Every problem in every file, and the overrides between layers."""
         items = [d for file in self._files.values() for d in file.result.diagnostics]
-        return sorted(items + self._notes, key=lambda d: (d.path, d.line, d.col))
+        return sorted(items + self._notes + self._skipped, key=lambda d: (d.path, d.line, d.col))
 
 
 def _checked(path: Path, cache: ResultCache | None) -> LoadResult:
@@ -228,15 +243,26 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def _scan(root: Path) -> Iterator[tuple[str, Signature]]:
-    """Wizard files under a folder (recursively, hidden ones skipped), or a single file."""
+Skipped = str
+"""Why a wizard-named path was not read (it is no regular file, or cannot be looked at)."""
+
+
+def _scan(root: Path) -> Iterator[tuple[str, Signature | Skipped]]:
+    """Wizard files under a folder (recursively, hidden ones skipped), or a single file, with the
+    signature of each regular file and, for a wizard-named path that is something else (a FIFO, a
+    device, a symlink loop), why it is skipped. Never opens anything; follows symlinks to folders
+    but visits each folder (device, inode) once, so symlink loops end."""
     try:
         st = os.stat(root)
-    except OSError:
+    except FileNotFoundError:
         return
-    if not os.path.isdir(root):
-        yield str(root), (st.st_mtime_ns, st.st_size, st.st_ino)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+        yield str(root), f"cannot read: {getattr(exc, 'strerror', None) or exc}"
         return
+    if not stat.S_ISDIR(st.st_mode):
+        yield str(root), _signature(st) if stat.S_ISREG(st.st_mode) else _not_regular(st.st_mode)
+        return
+    visited = {(st.st_dev, st.st_ino)}
     stack = [str(root)]
     while stack:
         folder = stack.pop()
@@ -248,11 +274,26 @@ def _scan(root: Path) -> Iterator[tuple[str, Signature]]:
         for item in items:
             if item.name.startswith("."):
                 continue
-            if item.is_dir():
-                stack.append(item.path)
-            elif item.name.endswith(SUFFIXES):
-                try:
-                    s = item.stat()
-                except OSError:
-                    continue
-                yield item.path, (s.st_mtime_ns, s.st_size, s.st_ino)
+            wizard = item.name.endswith(SUFFIXES)
+            try:
+                s = item.stat()  # follows symlinks; a loop raises ELOOP
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                if wizard:
+                    yield item.path, f"cannot read: {exc.strerror or exc}"
+                continue
+            if stat.S_ISDIR(s.st_mode):
+                if (s.st_dev, s.st_ino) not in visited:
+                    visited.add((s.st_dev, s.st_ino))
+                    stack.append(item.path)
+            elif wizard:
+                yield item.path, _signature(s) if stat.S_ISREG(s.st_mode) else _not_regular(s.st_mode)
+
+
+def _signature(st: os.stat_result) -> Signature:
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _not_regular(mode: int) -> Skipped:
+    return f"not a regular file ({kind_of(mode)}): skipped"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from app import bounds, model, shell, templating
 from app.cache import ResultCache
 from app.checked import LoadResult
-from app.diagnostics import Diagnostic, Severity
+from app.diagnostics import Diagnostic, Severity, quote
 from app.model import Wizard
 from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
 
@@ -116,7 +116,7 @@ class _Report:
                 expected = " or ".join(dict.fromkeys(branches[path]))
                 where, at_key, message, hint = path, False, f"expected {expected}, got {value}", None
                 if path and isinstance(path[-1], str):
-                    message = f"'{path[-1]}': {message}"
+                    message = f"{quote(path[-1])}: {message}"
             else:
                 where, at_key, message, hint = self._describe(path, rest, err)
             if (where, message) in seen:
@@ -136,9 +136,9 @@ class _Report:
             hint = f"did you mean '{close[0]}'?" if close else (
                 "allowed: " + ", ".join(allowed) if allowed else None)
             where = path if path and path[-1] == field else (*path, field)
-            return where, True, f"unknown key '{field}'", hint
+            return where, True, f"unknown key {quote(field)}", hint
         if kind == "missing":
-            inside = f" in '{path[-1]}'" if path and isinstance(path[-1], str) else ""
+            inside = f" in {quote(path[-1])}" if path and isinstance(path[-1], str) else ""
             return path, False, f"missing required key '{field}'{inside}", None
         if kind in ("action_kind", "condition_kind"):
             return self._kind_error(path, value, kind)
@@ -152,7 +152,7 @@ class _Report:
             message = f"{message}, got {_short(value)}"
         label = path[-1] if path and isinstance(path[-1], str) else None
         if label and kind not in ("value_error", "assertion_error"):
-            message = f"'{label}': {message}"
+            message = f"{quote(label)}: {message}"
         return path, False, message, None
 
     @staticmethod
@@ -171,7 +171,7 @@ class _Report:
         unknown = next(k for k in value if k not in kinds)
         close = difflib.get_close_matches(unknown, kinds, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(kinds)
-        return (*path, unknown), True, f"unknown {what} '{unknown}'", hint
+        return (*path, unknown), True, f"unknown {what} {quote(unknown)}", hint
 
     @staticmethod
     def _id_error(path: Path_, value: Any) -> tuple[str, str | None]:
@@ -194,7 +194,7 @@ class _Report:
                     hint = f"did you mean '{close[0]}'?" if close else "steps: " + ", ".join(
                         step_ids)
                     self.add("error", ("steps", i, "choice", j, "goto"),
-                             f"goto '{option.goto}': no such step", hint)
+                             f"goto {quote(option.goto)}: no such step", hint)
         reachable = reachable_steps(wizard)
         for i, step in enumerate(wizard.steps):
             if step.id not in reachable:  # ids are unique once the checks above pass
@@ -232,7 +232,7 @@ class _Report:
                 if value in first:
                     line = self.located.position((collection, first[value], attr))[0]
                     noun = "step id" if collection == "steps" else "input name"
-                    self.add("error", (collection, i, attr), f"duplicate {noun} '{value}'",
+                    self.add("error", (collection, i, attr), f"duplicate {noun} {quote(value)}",
                              f"first used at line {line}")
                 else:
                     first[value] = i
@@ -345,7 +345,9 @@ def _shadowed(path: Path_, rest: tuple[str | int, ...],
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else (
+    if isinstance(value, str):
+        return quote(value)
+    text = (
         "a mapping" if isinstance(value, dict) else
         "a list" if isinstance(value, list) else
         "nothing" if value is None else repr(value))

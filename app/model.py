@@ -17,6 +17,7 @@ from pydantic import (
 
 from app import bounds
 from app.combo import validate_combo
+from app.diagnostics import quote
 
 __all__ = [
     "TEMPLATE",
@@ -300,7 +301,7 @@ class Input(Strict):
             if not self.choices:
                 raise ValueError("a choice input needs 'choices'")
             if self.default is not None and str(self.default) not in self.choices:
-                raise ValueError(f"default '{self.default}' is not one of the choices")
+                raise ValueError(f"default {quote(self.default)} is not one of the choices")
         elif self.choices is not None:
             raise ValueError("'choices' belongs to inputs of type choice")
         if self.type == "secret" and self.default is not None:

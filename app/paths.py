@@ -10,7 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["Paths"]
+__all__ = ["Paths", "expand_user"]
 
 APP = "wayguide"
 
@@ -47,6 +47,15 @@ class Paths:
     @property
     def user_wizards(self) -> Path:
         return self.data_dir / "wizards"
+
+
+def expand_user(path: Path) -> Path:
+    """`~` and `~user` expanded; a path naming a user who does not exist stays as written (it then
+    names no folder, and the library reports nothing there) instead of raising."""
+    try:
+        return path.expanduser()
+    except (RuntimeError, KeyError):
+        return path
 
 
 def bundled_dir(name: str) -> Path:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.diagnostics import Diagnostic
+from app.files import read_regular
 from app.settings import Settings
 
 if TYPE_CHECKING:
@@ -240,7 +241,7 @@ def load_policy(path: Path, origin: str = "system",
     (positioned lines, found by app.policy_check) are kept in the cache folder, by the digest of its
     bytes: what is in that user-writable folder can change a message, never the policy."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, 4 << 20)  # never opens a FIFO or device (it would block)
     except FileNotFoundError:
         return Policy(origin=f"no policy file at {path} ({origin}): the defaults"), []
     except OSError as exc:

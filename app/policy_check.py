@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.diagnostics import Diagnostic
+from app.diagnostics import Diagnostic, quote
 from app.loader import validate_document
 from app.paths import Paths
 from app.policy import Checked, Credentials, Lrs, Policy, Run, Usage
@@ -36,7 +36,7 @@ def _setting_name(name: str) -> str:
     if name not in SETTING_NAMES:
         close = difflib.get_close_matches(name, SETTING_NAMES, n=1)
         hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(SETTING_NAMES)
-        raise ValueError(f"unknown setting '{name}' ({hint})")
+        raise ValueError(f"unknown setting {quote(name)} ({hint})")
     return name
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,12 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from app.diagnostics import quote
+from app.files import NotRegularFile, read_regular
+
 __all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes", "read_yaml",
+    "MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes",
+    "read_yaml",
 ]
 
 MAX_BYTES = 512 * 1024
@@ -21,15 +26,39 @@ MAX_BYTES = 512 * 1024
 MAX_NODES = 20_000
 """Most values a document may expand to (counting every alias use): stops "billion laughs"."""
 MAX_DEPTH = 64
+MAX_INT = 2**63 - 1
+"""Larger whole numbers are refused: no wizard needs one, and one of 4,300+ digits cannot even be
+printed (int-to-text conversion is limited)."""
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_YAML = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_YAML + t for t in ("str", "int", "float", "bool", "null"))
+_COLLECTION_TAGS = (_YAML + "seq", _YAML + "map")
+_PLAIN_TAGS = (_STR, _INT, _FLOAT, _BOOL, _NULL)
+"""The only scalar tags a value may have, written or resolved: no dates, binary, sets or objects."""
+
+
+def _implicit() -> dict[Any, list[tuple[str, Any]]]:
+    """YAML 1.1's resolution of plain values, for text, numbers, booleans and null only: a plain
+    date (`version: 2024-02-30`) stays text, and `=`, `<<`, `!`... are text too (merge keys are
+    refused where keys are read)."""
+    kept = {_INT, _FLOAT, _BOOL, _NULL, _YAML + "merge"}
+    table: dict[Any, list[tuple[str, Any]]] = {}
+    for first, pairs in _Base.yaml_implicit_resolvers.items():
+        pairs = [(tag, regexp) for tag, regexp in pairs if tag in kept]
+        if pairs:
+            table[first] = pairs
+    return table
 
 
 class _Loader(_Base):  # type: ignore[misc]
     """libyaml's safe loader, with YAML 1.1 tag resolution in fewer Python steps: it runs once per
-    value and was a fifth of all loading time. Same tags as SafeLoader (no path resolvers)."""
+    value and was a fifth of all loading time. Plain values resolve to str, int, float, bool or null
+    only (no path resolvers)."""
 
-    _wildcard = tuple(_Base.yaml_implicit_resolvers.get(None, ()))
+    yaml_implicit_resolvers = _implicit()
+    _wildcard = tuple(yaml_implicit_resolvers.get(None, ()))
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is ScalarNode:
@@ -46,14 +75,17 @@ class _Loader(_Base):  # type: ignore[misc]
     def ascend_resolver(self) -> None:
         pass
 
+
 _constructor = SafeConstructor()
 _scalar: dict[str, Callable[[SafeConstructor, ScalarNode], Any]] = {
-    tag: fn
-    for tag, fn in SafeConstructor.yaml_constructors.items()
-    if tag is not None and not tag.endswith(("map", "seq", "omap", "pairs", "set"))
+    tag: SafeConstructor.yaml_constructors[tag] for tag in (_INT, _FLOAT, _BOOL, _NULL)
 }
+_EXPECTED = {_INT: "a whole number", _FLOAT: "a number", _BOOL: "true or false", _NULL: "null"}
 
-_COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+
+def _tag_name(tag: str) -> str:
+    return quote("!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag, 60).strip("'\"")
+
 
 Path_ = tuple[str | int, ...]
 
@@ -121,16 +153,19 @@ def read_yaml(path: Path) -> Located:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of a wizard file, refusing large files before reading them."""
+    """The bytes of a wizard file, refusing large files before reading them, and anything that is
+    not a regular file (a FIFO, a device) without opening it."""
     try:
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
+        st = os.stat(path)
+        size = st.st_size
+        if size > MAX_BYTES and stat.S_ISREG(st.st_mode):
             raise SourceError(
                 f"file is too large ({size // 1024} KiB; the limit is {MAX_BYTES // 1024} KiB)",
                 hint="split it into several wizards",
             )
-        with open(path, "rb") as stream:
-            raw = stream.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise SourceError(f"cannot read: {exc.strerror}", hint="a wizard is a regular file") from None
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_BYTES:  # grew while we looked
@@ -158,6 +193,13 @@ def parse_yaml(raw: bytes) -> Located:
         if mark is None:
             raise SourceError(message) from None
         raise SourceError(message, mark.line + 1, mark.column + 1, _syntax_hint(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (position: in bytes)
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise SourceError(f"character {quote(character)} (U+{ord(character):04X}) is not allowed in YAML",
+                          line, col, "remove it, or write it as an escape in double quotes") from None
     except yaml.YAMLError as exc:
         raise SourceError(f"YAML: {exc}") from None
     if node is None:
@@ -186,6 +228,39 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
     return None
 
 
+def _unsupported(node: Node) -> SourceError:
+    return SourceError(
+        f"unsupported YAML tag {_tag_name(node.tag)}", node.start_mark.line + 1, node.start_mark.column + 1,
+        "only text, numbers, true/false, null, lists and mappings; quote the value to keep it as text",
+    )
+
+
+def _scalar_value(node: ScalarNode) -> Any:
+    """A plain value: text, or a number, boolean or null when it reads as one (or is tagged so)."""
+    if node.tag == _STR or node.tag == _YAML + "merge":  # a merge key is refused by _mapping
+        return node.value
+    fn = _scalar.get(node.tag)
+    if fn is None:
+        raise _unsupported(node)
+    try:
+        value = fn(_constructor, node)
+        if node.tag == _INT and not -MAX_INT <= value <= MAX_INT:
+            raise SourceError(
+                f"{quote(node.value)} is too large a number", node.start_mark.line + 1,
+                node.start_mark.column + 1, "quote it to keep it as text",
+            )
+        return value
+    except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        too_long = "digits" in str(exc)
+        raise SourceError(
+            f"{quote(node.value)} is not {_EXPECTED[node.tag]}"
+            + (" (too many digits)" if too_long else ""),
+            node.start_mark.line + 1, node.start_mark.column + 1,
+            "no wizard needs a number this long" if too_long
+            else f"remove the tag {_tag_name(node.tag)}, or quote the value to keep it as text",
+        ) from None
+
+
 class _Builder:
     def __init__(self) -> None:
         self.count = 0
@@ -204,18 +279,9 @@ class _Builder:
                 node.start_mark.line + 1, node.start_mark.column + 1,
             )
         if isinstance(node, ScalarNode):
-            fn = _scalar.get(node.tag)
-            if fn is None:
-                raise SourceError(
-                    f"unsupported YAML tag {node.tag}",
-                    node.start_mark.line + 1, node.start_mark.column + 1,
-                )
-            return fn(_constructor, node)
-        if not isinstance(node, ScalarNode) and node.tag not in _COLLECTION_TAGS:
-            raise SourceError(
-                f"unsupported YAML tag {node.tag}",
-                node.start_mark.line + 1, node.start_mark.column + 1,
-            )
+            return _scalar_value(node)
+        if node.tag not in _COLLECTION_TAGS:
+            raise _unsupported(node)
         if isinstance(node, SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
         if isinstance(node, MappingNode):
@@ -232,9 +298,11 @@ class _Builder:
                                   "write the keys out")
             if not isinstance(key_node, ScalarNode):
                 raise SourceError("a key must be plain text", line, col)
+            if key_node.tag not in _PLAIN_TAGS:
+                raise _unsupported(key_node)
             key = str(key_node.value)
             if key in result:
-                raise SourceError(f"duplicate key '{key}'", line, col,
+                raise SourceError(f"duplicate key {quote(key)}", line, col,
                                   f"first given at line {lines[key]}")
             lines[key] = line
             result[key] = self.build(value_node, depth + 1)

@@ -507,6 +507,113 @@ def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: 
                                           and "LRS_AUTH" not in env)
 
 
+# issue 11 (7): one odd file or failing stage never leaves a half-started app
+
+def _odd_files(folder: Path) -> None:
+    header = "wayguide: 1\nid: odd.{n}\ntitle: Odd {n}\nsteps: [{{id: a, title: A}}]\n"
+    for n, line in enumerate(["version: 2024-02-30", "version: !!timestamp 2024-01-01",
+                              "version: !!binary aGk=", "version: !!int abc", "version: " + "9" * 4400,
+                              "title2: \"x\\ny\"", "version: a\x01"]):
+        (folder / f"odd{n}.yaml").write_text(header.format(n=n) + line + "\n")
+    (folder / "good.yaml").write_text(ONE_STEP.format(id="good.one", title="Good one"))
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "back").symlink_to(folder)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.yaml")
+
+
+def _toggled(qtbot: QtBot, app: Wayguide) -> None:
+    """`wayguide toggle` over IPC shows the panel (shown at start-up here: no tray offscreen)."""
+    app.hide_panel()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, {"op": "toggle"})
+        qtbot.waitUntil(future.done, timeout=10_000)
+    assert future.result() == [{"ok": True}]
+    qtbot.waitUntil(lambda: app.panel is not None and app.panel.isVisible(), timeout=5000)
+
+
+def test_a_library_of_odd_files_starts_and_toggle_works(
+        qtbot: QtBot, qapp: Any, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    import contextlib
+    import threading
+
+    _odd_files(home / "mine")
+
+    def unblock() -> None:  # a FIFO that is opened blocks start-up for good: fail instead of hanging
+        with contextlib.suppress(OSError):
+            os.close(os.open(home / "mine" / "fifo.yaml", os.O_WRONLY | os.O_NONBLOCK))
+
+    guard = threading.Timer(30.0, unblock)
+    guard.start()
+    with ThreadPoolExecutor(1) as pool:
+        app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+        try:
+            assert app.finish_startup()
+            assert guard.is_alive(), "start-up opened the FIFO"
+            assert app.library is not None and app.library.get("good.one") is not None
+            assert app.library.get("odd.0") is not None  # a plain date is a fine version
+            err = capfd.readouterr().err
+            assert "Traceback" not in err and "did not start" not in err
+            for name in ("odd1", "odd2", "odd3", "odd4", "odd5", "odd6", "loop", "fifo")[
+                    : 8 if hasattr(os, "mkfifo") else 7]:
+                assert f"{home / 'mine' / name}.yaml:" in err, name
+            _toggled(qtbot, app)
+            future = pool.submit(_client, ipc.RunRequest("good.one").message())
+            qtbot.waitUntil(future.done, timeout=10_000)
+            assert future.result() == [{"ok": True}]
+        finally:
+            guard.cancel()
+            app.observer.close()
+            app.usage.close()
+            if app.panel is not None:
+                app.panel.hide()
+            if app.ipc is not None:
+                app.ipc.close()
+
+
+def test_each_start_up_stage_fails_alone_and_says_so(
+        qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    def broken(*_: object, **__: object) -> Any:
+        raise RuntimeError("something odd\nin the file")
+
+    monkeypatch.setattr("app.library.Library.from_paths", broken)
+    monkeypatch.setattr("app.policy.policy_in_force", broken)
+    monkeypatch.setattr("app.settings.load_settings", broken)
+    monkeypatch.setattr("overlays.theme.apply_theme", broken)
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    try:
+        assert app.finish_startup()
+        err = [line for line in capfd.readouterr().err.splitlines() if "did not start" in line]
+        assert err == [
+            "wayguide: error: The policy did not start (something odd\\nin the file): glass box only, "
+            "nothing sent.",
+            "wayguide: error: The settings did not start (something odd\\nin the file): Wayguide's "
+            "defaults apply.",
+            "wayguide: error: The theme did not start (something odd\\nin the file): the system look.",
+            "wayguide: error: The wizard library did not start (something odd\\nin the file): no wizards "
+            "listed.",
+        ]
+        assert app.policy is not None and app.policy.modes == ("glass",)
+        assert app.library is not None and len(app.library) == 0
+        assert app.panel is not None and app.panel.isVisible()  # no tray here: shown at once, and says
+        notice = app.panel.current_view().notice.message()  # what went wrong
+        assert "no system tray" in notice and "The wizard library did not start" in notice
+        _toggled(qtbot, app)
+        with ThreadPoolExecutor(1) as pool:  # `wayguide run` gets an answer, never hangs
+            future = pool.submit(_client, ipc.RunRequest("no.such").message())
+            qtbot.waitUntil(future.done, timeout=10_000)
+        with pytest.raises(ipc.IpcError, match="no wizard with id"):
+            future.result()
+    finally:
+        app.observer.close()
+        app.usage.close()
+        if app.panel is not None:
+            app.panel.hide()
+        if app.ipc is not None:
+            app.ipc.close()
+
+
 class _Stuck:
     """An injector whose typing sits in a wait that looks at no stop flag (as a ping to a hung window did)
     until the test lets it go; it counts how many workers are inside it at once."""
@@ -672,3 +779,29 @@ def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_
     assert len(stuck.release) == 1  # nothing performed beside the stuck worker
     stuck.release[0].set()
     qtbot.waitUntil(lambda: not stale.is_alive(), timeout=5000)  # never past the app it reports to
+
+
+def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
+        qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> Any:
+        raise RuntimeError("odd folder")
+
+    monkeypatch.setattr("overlays.tray.Tray.available", staticmethod(lambda: True))
+    monkeypatch.setattr("overlays.tray.Tray.show", lambda self: None)  # no real tray offscreen
+    monkeypatch.setattr("app.library.Library.from_paths", broken)
+    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    try:
+        assert app.finish_startup()
+        assert app.panel is None or not app.panel.isVisible()  # a tray: nothing pops up at start
+        _toggled(qtbot, app)
+        assert app.panel is not None
+        notice = app.panel.current_view().notice.message()
+        assert notice == "The wizard library did not start (odd folder): no wizards listed."
+        assert app.startup_problems == []  # said once
+    finally:
+        app.observer.close()
+        app.usage.close()
+        if app.panel is not None:
+            app.panel.hide()
+        if app.ipc is not None:
+            app.ipc.close()

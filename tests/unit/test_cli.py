@@ -278,6 +278,46 @@ def test_dry_run_of_a_broken_file_or_unknown_id(tmp_path: Path) -> None:
     assert (code, err) == (1, "wayguide: error: no wizard with id 'no.such-wizard' (see: wayguide list)\n")
 
 
+def odd_library(tmp_path: Path) -> Path:
+    """A shared folder with one of each odd thing of issue 11 (7) beside a good wizard."""
+    import os
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(GOOD.format(id="good.one", title="Good one"))
+    header = "wayguide: 1\nid: odd.{n}\ntitle: Odd\nsteps: [{{id: a, title: A}}]\n"
+    for n, line in enumerate(["version: 2024-02-30", "version: !!timestamp 2024-01-01",
+                              "version: !!binary aGk=", "version: !!int abc", "version: " + "9" * 4400,
+                              "version: a\x01"]):
+        (folder / f"odd{n}.yaml").write_text(header.format(n=n) + line + "\n")
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "back").symlink_to(folder)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.yaml")
+    return folder
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["list"], ["list", "--json"], ["show", "good.one"],
+                                  ["doctor"]])
+def test_odd_files_in_a_wizard_folder_never_stop_the_commands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+    folder = odd_library(tmp_path)
+    monkeypatch.setenv("WAYGUIDE_WIZARDS", str(folder))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    # a subprocess: a FIFO that is opened blocks forever, and then the timeout says so
+    done = subprocess.run([sys.executable, "-m", "app", *argv], capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    if argv[0] == "validate":
+        assert done.returncode == 1
+        lines = done.stdout.splitlines()
+        assert all(line.isprintable() and ": error: " in line for line in lines), lines
+        assert sorted(Path(line.split(":")[0]).name for line in lines) == [
+            "fifo.yaml", "loop.yaml", "odd1.yaml", "odd2.yaml", "odd3.yaml", "odd4.yaml", "odd5.yaml"]
+    elif argv[0] in ("list", "show"):
+        assert done.returncode == 0 and ("Good one" in done.stdout)
+        assert "odd.0" in done.stdout or argv[0] == "show"  # a plain date is a fine version
+
+
 OPENS = """\
 wayguide: 1
 id: t.opens

@@ -103,6 +103,27 @@ def test_runtime_dir_that_cannot_be_made(tmp_path: Path) -> None:
         ipc.runtime_dir({"WAYGUIDE_RUNTIME_DIR": str(tmp_path / "file" / "sub")})
 
 
+def test_a_foreign_tmp_runtime_folder_falls_back_to_a_private_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No XDG_RUNTIME_DIR, and /tmp/runtime-<uid> made by someone else first (issue 11, 7):
+    platformdirs refuses it with PermissionError; the socket goes into the person's cache folder."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or Path(f"/run/user/{os.geteuid()}").exists():
+        def refuse(*_: object, **__: object) -> str:
+            raise PermissionError("runtime directory /tmp/runtime-1000 is owned by uid 0, not 1000")
+        monkeypatch.setattr(ipc.platformdirs, "user_runtime_dir", refuse)
+    else:  # the real thing: a folder of another user's where platformdirs looks
+        foreign = tmp_path / "tmp" / f"runtime-{os.geteuid()}"
+        foreign.mkdir(parents=True, mode=0o700)
+        os.chown(foreign, 65534, 65534)
+        monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    env = {"WAYGUIDE_CACHE_DIR": str(tmp_path / "cache")}
+    assert ipc.runtime_dir(env) == tmp_path / "cache" / "run"
+    assert stat.S_IMODE((tmp_path / "cache" / "run").stat().st_mode) == 0o700
+    assert ipc.server_address(env, "linux") == str(tmp_path / "cache" / "run" / "ipc.sock")
+
+
 def test_server_address(tmp_path: Path) -> None:
     env = {"WAYGUIDE_RUNTIME_DIR": str(tmp_path)}
     assert ipc.server_address(env, "linux") == str(tmp_path / "ipc.sock")

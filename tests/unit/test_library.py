@@ -149,3 +149,113 @@ def test_reload_named_files(tmp_path: Path) -> None:
     added = write(tmp_path, "b.yaml", wizard("b"))
     assert library.reload([tmp_path]) == [added]  # a folder changed: rescan
     assert tmp_path in library.watched_paths() and added in library.watched_paths()
+
+
+# issue 11 (7): odd things in a wizard folder are reported, never followed forever nor opened
+
+def finishes(fn: object, fifo: Path | None = None, timeout: float = 20.0) -> None:
+    """Call fn on a thread; fail (after unblocking a reader stuck on `fifo`) when it does not return."""
+    import threading
+
+    assert callable(fn)
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # reported in the test's thread
+            failure.append(exc)
+        done.set()
+
+    threading.Thread(target=work, daemon=True).start()
+    if not done.wait(timeout):
+        if fifo is not None:  # let the blocked reader go, or the process never ends
+            with open(fifo, "wb"):
+                pass
+        pytest.fail(f"still running after {timeout} s")
+    if failure:
+        raise failure[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path) -> None:
+    write(tmp_path, "good.yaml", wizard("good"))
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    library = Library([Layer("user", tmp_path)])
+    finishes(library.refresh, fifo)
+    assert library.ids() == ["good"]
+    assert [str(d) for d in library.diagnostics()] == [
+        f"{fifo}:1:1: error: not a regular file (a FIFO): skipped (a wizard is a regular file)"]
+    alone = Library([Layer("argument", fifo)])  # named by itself (WAYGUIDE_WIZARDS, validate PATH)
+    finishes(alone.refresh, fifo)
+    assert [d.message for d in alone.diagnostics()] == ["not a regular file (a FIFO): skipped"]
+    finishes(lambda: library.reload([fifo]), fifo)
+    assert library.ids() == ["good"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path) -> None:
+    from app.cache import ResultCache
+    from app.loader import load_file
+
+    write(tmp_path, "good.yaml", wizard("good"))
+    cache = ResultCache(tmp_path / "cache.json")
+    Library([Layer("user", tmp_path)], cache).refresh()
+    cache.save()
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    results: list[object] = []
+    finishes(lambda: results.append(load_file(fifo)), fifo)
+    finishes(lambda: results.append(ResultCache(tmp_path / "cache.json").find(fifo)), fifo)
+    loaded, found = results
+    assert [str(d) for d in loaded.diagnostics] == [  # type: ignore[attr-defined]
+        f"{fifo}:1:1: error: cannot read: not a regular file (a FIFO) (a wizard is a regular file)"]
+    assert found is None
+
+
+def test_symlink_loops_end(tmp_path: Path) -> None:
+    root = tmp_path / "w"
+    write(root / "sub", "good.yaml", wizard("good"))
+    for name in ("a", "b", "c"):  # three ways back at each level: 3^40 paths without a visited set
+        (root / "sub" / name).symlink_to(root)
+    (root / "self").symlink_to(".")
+    (root / "loop.yaml").symlink_to("loop.yaml")
+    (root / "dangling.yaml").symlink_to("nowhere.yaml")
+    library = Library([Layer("user", root)])
+    finishes(library.refresh)
+    assert library.ids() == ["good"]
+    assert [(Path(d.path).name, d.message) for d in library.diagnostics()] == [
+        ("loop.yaml", "cannot read: Too many levels of symbolic links")]
+
+
+def test_symlinked_files_and_folders_still_load(tmp_path: Path) -> None:
+    elsewhere = write(tmp_path / "elsewhere", "real.yaml", wizard("real"))
+    write(tmp_path / "folder", "other.yaml", wizard("other"))
+    root = tmp_path / "w"
+    root.mkdir()
+    (root / "link.yaml").symlink_to(elsewhere)
+    (root / "linked-folder").symlink_to(tmp_path / "folder")
+    library = Library([Layer("user", root)])
+    library.refresh()
+    assert library.ids() == ["other", "real"] and not library.diagnostics()
+
+
+def test_weird_layer_folders_are_reported_or_ignored_never_raised(tmp_path: Path) -> None:
+    write(tmp_path / "w", "good.yaml", wizard("good"))
+    layers = [Layer("policy", Path("/srv/a\0b")), Layer("policy", Path("~nosuchuser/x")),
+              Layer("policy", tmp_path / ("a" * 5000)), Layer("user", tmp_path / "w")]
+    library = Library(layers)
+    library.refresh()
+    assert library.ids() == ["good"]
+    assert [str(d) for d in library.diagnostics()] == [
+        "/srv/a\\x00b:1:1: error: cannot read: embedded null byte",
+        f"{tmp_path / ('a' * 5000)}:1:1: error: cannot read: File name too long"]
+    assert library.reload([Path("/srv/a\0b")]) == []
+    assert tmp_path / "w" in library.watched_paths()
+
+
+def test_wizard_folders_of_users_that_do_not_exist(tmp_path: Path) -> None:
+    paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", str(tmp_path)])})
+    assert paths.extra_wizards == (Path("~nosuchuser/x"), tmp_path)

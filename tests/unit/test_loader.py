@@ -314,7 +314,7 @@ def test_unsafe_tags_are_refused(tmp_path: Path) -> None:
     path.write_text(HEADER + "summary: !!python/object/apply:os.system ['true']\n"
                     "steps: [{id: a, title: A}]\n")
     [diagnostic] = load_file(path).diagnostics
-    assert diagnostic.message == "unsupported YAML tag tag:yaml.org,2002:python/object/apply:os.system"
+    assert diagnostic.message == "unsupported YAML tag !!python/object/apply:os.system"
     assert (diagnostic.line, diagnostic.col) == (4, 10)
 
 
@@ -338,3 +338,63 @@ def test_the_core_imports_neither_qt_nor_pynput() -> None:
             "print(bad); raise SystemExit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# issue 11 (7): one odd value is one positioned error line, never a traceback
+
+ODD_VALUES = [
+    pytest.param("version: !!timestamp 2024-01-01", "7:10: error: unsupported YAML tag !!timestamp",
+                 id="timestamp-tag"),
+    pytest.param("version: !!binary aGVsbG8=", "7:10: error: unsupported YAML tag !!binary", id="binary-tag"),
+    pytest.param("version: !!set {a}", "7:10: error: unsupported YAML tag !!set", id="set-tag"),
+    pytest.param("version: !custom x", "7:10: error: unsupported YAML tag !custom", id="local-tag"),
+    pytest.param("version: !!int abc", "7:10: error: 'abc' is not a whole number", id="int-tag-on-text"),
+    pytest.param("version: !!float abc", "7:10: error: 'abc' is not a number", id="float-tag-on-text"),
+    pytest.param("version: !!bool maybe", "7:10: error: 'maybe' is not true or false", id="bool-tag"),
+    pytest.param("version: " + "1" * 4400, "7:10: error: '1111", id="4400-digits"),
+    pytest.param("version: 0x" + "f" * 5000, "7:10: error: '0xfff", id="hex-of-6000-digits"),
+    pytest.param("version: 9223372036854775808", "7:10: error: '9223372036854775808' is too large a number",
+                 id="beyond-64-bits"),
+    pytest.param("? !!binary YQ==\n: 1", "7:3: error: unsupported YAML tag !!binary", id="tagged-key"),
+    pytest.param("version: a\x01b", "7:11: error: character '\\x01' (U+0001) is not allowed in YAML",
+                 id="control-character"),
+    pytest.param("summary: Müller\x7f", "7:16: error: character '\\x7f' (U+007F) is not allowed in YAML",
+                 id="control-character-after-non-ascii"),
+]
+
+ODD_HEADER = HEADER + "steps:\n  - id: a\n    title: A\n"
+
+
+@pytest.mark.parametrize(("line", "expected"), ODD_VALUES)
+def test_odd_values_are_one_positioned_error(tmp_path: Path, line: str, expected: str) -> None:
+    found = problems(tmp_path, ODD_HEADER + line + "\n")
+    assert len(found) == 1 and found[0].startswith(expected), found
+    assert "\n" not in found[0]
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "2024-01-01", "2024-01-01 10:00:00", "=", "<<"])
+def test_plain_dates_and_odd_words_stay_text(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(ODD_HEADER + f"version: {value}\n")
+    result = load_file(path)
+    assert result.wizard is not None, [str(d) for d in result.diagnostics]
+    assert result.wizard.version == value
+
+
+@pytest.mark.parametrize("value", ["!!str 12", "!!int 12", "!!float 1.5", "!!bool true", "!!null ''"])
+def test_standard_scalar_tags_are_allowed(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(ODD_HEADER + f"summary: {value}\n")
+    assert all(d.severity != "error" or "summary" in d.message for d in load_file(path).diagnostics)
+    assert not any("tag" in d.message for d in load_file(path).diagnostics)
+
+
+def test_quoted_file_content_cannot_forge_diagnostic_lines(tmp_path: Path) -> None:
+    forged = "x\\nw.yaml:1:1: error: forged\\u202e"
+    found = problems(tmp_path, HEADER + f'"{forged}": 1\n'
+                     "inputs:\n  - {name: p, label: P, type: choice, choices: [a], default: \"b\\nforged\"}\n"
+                     f'steps: [{{id: a, title: A, choice: [{{label: x, goto: "{forged}"}}]}}]\n')
+    assert len(found) == 3
+    for line in found:
+        assert line.isprintable() and "\n" not in line, line
+    assert "unknown key 'x\\nw.yaml:1:1: error: forged\\u202e'" in found[0]

@@ -343,3 +343,16 @@ def test_a_folder_of_an_unknown_user_is_one_positioned_line(tmp_path: Path, key:
 def test_an_unknown_user_in_wayguide_wizards_is_a_missing_folder_not_a_crash() -> None:
     paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", "~/w"])})
     assert paths.extra_wizards == (Path("~nosuchuser/x"), Path.home() / "w")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_as_the_policy_file_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    from tests.unit.test_library import finishes
+
+    fifo = tmp_path / "policy.yaml"
+    os.mkfifo(fifo)
+    found: list[object] = []
+    finishes(lambda: found.append(load_policy(fifo)), fifo)
+    [(_, problems)] = found  # type: ignore[misc]
+    assert [str(p) for p in problems] == [
+        f"{fifo}:1:1: error: cannot read: not a regular file (a FIFO) (the defaults apply)"]

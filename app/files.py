@@ -1,0 +1,51 @@
+"""Reading files other people can put in place: regular files only, never blocking on a FIFO or a
+device, never reading more than asked."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["NotRegularFile", "kind_of", "read_regular"]
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+class NotRegularFile(OSError):
+    """The path names something other than a regular file; `strerror` says what."""
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this mode is, in words ("a FIFO")."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file (one more than `limit` says it is larger).
+
+    Anything else raises NotRegularFile without being opened (a FIFO would block the reader until
+    some writer came), and a file swapped for one between the check and the open is caught by
+    opening without blocking and checking what was opened."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind_of(mode)})", str(path))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                 | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, f"not a regular file ({kind_of(mode)})", str(path))
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
