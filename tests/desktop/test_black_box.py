@@ -66,6 +66,15 @@ class Waiting:
             self.process.stdout.close()
 
 
+def run_black_box(app: RunningApp, wizard: Path) -> None:
+    """`wayguide run WIZARD --mode black --wait`, which must complete."""
+    waiting = Waiting(app, str(wizard), "--mode", "black")
+    try:
+        assert waiting.exit_code() == 0, waiting.line()
+    finally:
+        waiting.close()
+
+
 def wizard_file(path: Path, steps: list[dict[str, object]]) -> Path:
     path.write_text(json.dumps({"wayguide": 1, "id": "black.desk", "title": "Black box on the desktop",
                                 "modes": ["black"], "steps": steps}, ensure_ascii=False), encoding="utf-8")
@@ -329,11 +338,7 @@ def test_paste_puts_the_text_in_exactly(desktop: Desktop, wayguide: RunningApp, 
             {"id": "go", "title": "Go there", "do": [{"focus": {"app": target}}]},
             {"id": "paste", "title": "Paste the letter", "do": steps},
         ])
-        waiting = Waiting(wayguide, str(wizard), "--mode", "black")
-        try:
-            assert waiting.exit_code() == 0, waiting.line()
-        finally:
-            waiting.close()
+        run_black_box(wayguide, wizard)
         wait_for(lambda: out.exists() and out.read_bytes() == expected, 15, "the pasted text")
     finally:
         end(app)

@@ -20,7 +20,7 @@ import pytest
 from Xlib import X
 
 from tests.desktop.clipwatch import read_selection, targets
-from tests.desktop.test_black_box import Waiting, end, raw_terminal, wizard_file
+from tests.desktop.test_black_box import end, raw_terminal, run_black_box, wizard_file
 from tests.desktop.test_tray_app import RunningApp, start_app, stop_app
 from tests.desktop.xdesktop import Desktop, wait_for
 
@@ -137,11 +137,7 @@ def test_paste_beside_clipboard_managers_puts_the_text_in_and_gives_the_clipboar
                 {"id": "go", "title": "Go there", "do": [{"focus": {"app": target}}]},
                 {"id": "paste", "title": "Paste the letter", "do": steps},
             ])
-            waiting = Waiting(wayguide, str(wizard), "--mode", "black")
-            try:
-                assert waiting.exit_code() == 0, waiting.line()
-            finally:
-                waiting.close()
+            run_black_box(wayguide, wizard)
             try:
                 wait_for(lambda: out.exists() and out.read_bytes() == expected, 15,  # noqa: B023
                          f"the pasted text of round {n}")

@@ -50,6 +50,11 @@ def started(qapp: Any) -> Iterator[Wayguide]:
     app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
     assert app.finish_startup()
     yield app
+    shut_down(app)
+
+
+def shut_down(app: Wayguide) -> None:
+    """Close what a started composition root holds open: watchers, usage data, the panel, the socket."""
     app.observer.close()
     app.usage.close()
     if app.panel is not None:

@@ -16,6 +16,7 @@ from app import ipc
 from app.desktop import Wayguide
 from app.engine import Abort, Next
 from app.paths import Paths
+from tests.gui.conftest import shut_down
 
 pytestmark = pytest.mark.gui
 
@@ -563,12 +564,7 @@ def test_a_library_of_odd_files_starts_and_toggle_works(
             assert future.result() == [{"ok": True}]
         finally:
             guard.cancel()
-            app.observer.close()
-            app.usage.close()
-            if app.panel is not None:
-                app.panel.hide()
-            if app.ipc is not None:
-                app.ipc.close()
+            shut_down(app)
 
 
 def test_each_start_up_stage_fails_alone_and_says_so(
@@ -606,12 +602,7 @@ def test_each_start_up_stage_fails_alone_and_says_so(
         with pytest.raises(ipc.IpcError, match="no wizard with id"):
             future.result()
     finally:
-        app.observer.close()
-        app.usage.close()
-        if app.panel is not None:
-            app.panel.hide()
-        if app.ipc is not None:
-            app.ipc.close()
+        shut_down(app)
 
 
 class _Stuck:
@@ -799,9 +790,4 @@ def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
         assert notice == "The wizard library did not start (odd folder): no wizards listed."
         assert app.startup_problems == []  # said once
     finally:
-        app.observer.close()
-        app.usage.close()
-        if app.panel is not None:
-            app.panel.hide()
-        if app.ipc is not None:
-            app.ipc.close()
+        shut_down(app)
