@@ -10,6 +10,7 @@ short settle (xterm does not answer pings) before the person's clipboard comes b
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures
 import ctypes
 import select
@@ -184,6 +185,21 @@ class _Requests(QAbstractNativeEventFilter):
         return False, 0
 
 
+def _let_go() -> None:
+    """Take clipboard data made in Python off the clipboard while Python still runs. Qt deletes what the
+    clipboard holds in a C++ exit handler, after the interpreter is gone, and deleting a QMimeData made in
+    Python then crashes the process (seen at exit after any paste). At exit the clipboard is lost anyway."""
+    import shiboken6
+
+    if not isinstance(QCoreApplication.instance(), QGuiApplication):
+        return
+    board = QGuiApplication.clipboard()
+    for mode in QtClipboard._modes(board):
+        data = board.mimeData(mode)
+        if data is not None and shiboken6.createdByPython(data):
+            board.clear(mode)
+
+
 def _copy(data: QMimeData | None) -> QMimeData | None:
     if data is None or not data.formats():
         return None
@@ -207,6 +223,8 @@ class QtClipboard(QObject):
         self._requests = _Requests() if QGuiApplication.platformName() == "xcb" else None
         self._x11_connection: _X11 | None = None
         self._x11_failed = False
+        atexit.unregister(_let_go)  # once, however many clipboards were made
+        atexit.register(_let_go)
 
     def _requestor(self) -> int | None:
         """The requestor window of the X11 request being answered (None: not X11, or not known)."""

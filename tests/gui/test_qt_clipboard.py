@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -76,3 +79,25 @@ def test_which_reads_count_as_the_paste_targets_fetch() -> None:
     offer.arm(0)
     assert offer.counts(0x0400005)  # the keys went to whichever window was in front
     assert _Offer().counts(0x0400005) is False and _Offer(window=5).counts(0x0400005)  # no mask: not X11
+
+
+def test_the_process_exits_cleanly_after_a_paste() -> None:
+    """Qt deletes the clipboard's data in a C++ exit handler, after Python is gone: the person's clipboard
+    put back as a QMimeData made in Python crashed every exit after a paste (segmentation fault)."""
+    script = """
+import os
+import subprocess
+import sys
+import threading
+from PySide6.QtGui import QGuiApplication
+from app.platform.qt_clipboard import QtClipboard
+app = QGuiApplication([])
+QGuiApplication.clipboard().setText("the person's own")
+clipboard = QtClipboard()
+clipboard.offer("pasted")
+clipboard.restore()
+assert QGuiApplication.clipboard().text() == "the person's own"
+"""
+    done = subprocess.run([sys.executable, "-c", script], env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
