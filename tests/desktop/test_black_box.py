@@ -145,9 +145,15 @@ def test_another_window_in_front_pauses_and_continue_types_the_rest_once(
                 keys.wait_for(500)  # typing into mousepad is well under way
                 desktop.activate(term)  # another window comes in front mid-typing
                 paused = waiting.line()
-                assert paused.startswith("paused: “intruder” came in front of “")
-                assert paused.endswith("letter.txt - Mousepad”; Wayguide paused so nothing is typed into "
-                                       "the wrong window. Click into Mousepad and press Continue.")
+                # Naming the intruder needs the window manager's _NET_ACTIVE_WINDOW, which openbox was seen to
+                # update more than 2 s after the focus moved on a quiet machine: then it says the run's window
+                # is no longer in front. Either way it paused, and says why.
+                assert paused.startswith(("paused: “intruder” came in front of “", "paused: “")), paused
+                assert paused.endswith(("letter.txt - Mousepad”; Wayguide paused so nothing is typed into "
+                                        "the wrong window. Click into Mousepad and press Continue.",
+                                        "letter.txt - Mousepad” is no longer in front; Wayguide paused so "
+                                        "nothing is typed into the wrong window. Click into Mousepad and "
+                                        "press Continue.")), paused
                 desktop.screenshot(artifacts / "desktop-black-box-paused.png")
                 deadline = time.monotonic() + 0.5  # a bounded look for anything more reaching the intruder
                 while time.monotonic() < deadline:
