@@ -12,6 +12,7 @@ from typing import TypeVar
 from app import model
 from app.engine import Pace, window_matches
 from app.osapi import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
+from app.shell import is_terminal_window
 
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
            "pause_sentence", "web_link"]
@@ -35,8 +36,6 @@ WEB_SCHEMES = ("http", "https", "mailto")
 .lnk) can start programs, so only wizards the administrator trusts to `run` may open it."""
 
 _T = TypeVar("_T")
-_TERMINALS = ("xterm", "uxterm", "urxvt", "rxvt", "st", "kitty", "alacritty")
-"""Window classes that paste PRIMARY with Shift+Insert instead of Ctrl+V."""
 
 
 @dataclass(frozen=True)
@@ -229,8 +228,7 @@ class Performer:
         clipboard = self._need(self.clipboard, "paste")
         self._check_front(target)
         front = self.probe.active_window() if target is None else target
-        terminal = front is not None and any(
-            name.lower() in _TERMINALS for name in (front.app, front.klass) if name)
+        terminal = front is not None and is_terminal_window(front.app, front.klass)
         offer = clipboard.offer(text, secret, primary=terminal)  # terminals paste PRIMARY
         try:
             offer.arm(front.handle if front is not None else 0)

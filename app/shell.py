@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from app.model import Wizard
     from app.yamlsource import Path_
 
-__all__ = ["QUOTING_FILTERS", "TERMINALS", "is_terminal", "shell_quote", "unquoted_inputs"]
+__all__ = [
+    "QUOTING_FILTERS", "TERMINALS", "is_terminal", "is_terminal_window", "shell_quote", "unquoted_inputs",
+]
 
 QUOTING_FILTERS = frozenset({"shell_quote", "int", "float"})
 """Filters after which a value is safe on a shell command line."""
@@ -45,6 +47,12 @@ def is_terminal(app: str | None) -> bool:
     pattern = app.lower()
     return any(fnmatch.fnmatchcase(name.rstrip("*"), pattern) or fnmatch.fnmatchcase(pattern, name)
                for name in TERMINALS)
+
+
+def is_terminal_window(*names: str) -> bool:
+    """Whether a window whose class or executable is one of `names` is a terminal emulator (they paste
+    with Shift+Insert, and Ctrl+V would reach the shell as a control character)."""
+    return any(fnmatch.fnmatchcase(name.lower(), glob) for name in names if name for glob in TERMINALS)
 
 
 def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[Path_, str, str, int, str]]:

@@ -139,7 +139,11 @@ def test_click_outside_the_window_or_into_a_window_behind_is_refused() -> None:
     assert injector.sent == []
 
 
-@pytest.mark.parametrize(("window", "keys"), [(PAD, "ctrl+v"), (TERM, "shift+insert")])
+GNOME_TERMINAL = WindowInfo(app="gnome-terminal-server", klass="Gnome-terminal", title="~", handle=31)
+
+
+@pytest.mark.parametrize(("window", "keys"), [(PAD, "ctrl+v"), (TERM, "shift+insert"),
+                                              (GNOME_TERMINAL, "shift+insert")])  # ctrl+v: to the shell
 def test_paste_offers_the_text_then_gives_the_person_their_clipboard_back(
         window: WindowInfo, keys: str) -> None:
     clipboard = FakeClipboard(text="the person's")
