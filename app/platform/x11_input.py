@@ -52,17 +52,32 @@ BARRIER_CHARS = 64
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
 too (mousepad reads ~3,500 keys/s: 64 keys are ~20 ms)."""
 
-FOCUS_CHUNK_CHARS = 32
+FOCUS_CHUNK_CHARS = 64
 """While typing into a named window, how many characters go in one chunk: the server is grabbed, the focus
 checked (one round trip) and the chunk's keys sent, then the server is let go. No other client's request (the
 window manager's focus change among them) is carried out while the keys are delivered, so the focus cannot
 move in the middle of a chunk and no character reaches another window; the round trip is paid once a chunk
-instead of once a character (a check per character made guarded typing 0.44x as fast as raw into xterm).
-Other clients are served between chunks only, so a focus change asked for while typing (a chain of round
-trips: xdotool, the window manager) lands later: measured ~0.1-0.2 s instead of ~0.07 s with 32, ~0.2-0.35 s
-with 64, 2.5-4 s when the next grab followed the release at once. The person's own clicks and keys stop
-typing anyway (see app.platform.x11_activity). A divisor of BARRIER_CHARS, so that the pace pings fall
-between chunks, never inside a grab."""
+instead of once a character (a check per character made guarded typing 0.44x as fast as raw into xterm;
+chunks of 32 0.86x). Other clients are served between chunks only, so a window switch, which takes the
+window manager a chain of round trips, could starve: one asked for mid-typing was seen to land only after
+21,000 characters (mousepad sets _NET_WM_USER_TIME on every key it reads, and openbox answers each change
+with round trips, one per gap between chunks). Typing therefore watches for a switch being asked for or made
+(see X11Injector._switch_sign): it stops at once when another window is asked to come in front, and leaves
+the server free while a switch settles. A divisor of BARRIER_CHARS, so that the pace pings fall between
+chunks, never inside a grab."""
+
+SWITCH_SETTLE_S = 0.05
+"""After the focus or the active window changed while typing, how long nothing more must happen before the
+focus is judged (the server left free meanwhile)."""
+
+SWITCH_WAIT_S = 0.5
+"""After a new top-level window was shown while typing (the window manager may give it the focus), the longest
+the server is left free for the window manager to do so. It may be behind: after 2,500 characters typed into
+mousepad, openbox took ~0.35 s of a free server to carry out a switch (4-14 ms without grabs)."""
+
+FLUSH_EVENTS = 16
+"""Within a chunk, key events are sent to the server this many at a time, so that it starts on them while the
+rest are queued (the server is grabbed: nothing else can use it meanwhile)."""
 
 PACED_S = 0.001
 """A `proceed()` that took longer than this waited on purpose (visible pace): the chunk goes out at once."""
@@ -256,6 +271,12 @@ class X11Injector:
         """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
         self._proceed: Callable[[], bool] | None = None
         """While typing, `type_text`'s `proceed`: a ping wait ends as soon as it says stop."""
+        self._switching = 0.0
+        """Until when (time.monotonic) the server is left free for a window switch under way (0: none)."""
+        self._called_away = False
+        """Whether another window than the one typed into was asked to come in front while typing."""
+        self._watched = 0
+        """The window whose focus changes this connection is told about while typing into it (0: none)."""
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -279,9 +300,8 @@ class X11Injector:
                     raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
                                            "lacks")
                 barrier = self._ping_target()
-                if barrier is not None:  # pongs come to the root window
-                    self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
-                    self._pending = 0
+                self._pending = 0
+                self._watch(into, barrier is not None)
                 for batch in batches(keysyms, keymap.strokes, keymap.capacity):
                     self._remap(keymap, batch)
                     done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
@@ -291,9 +311,37 @@ class X11Injector:
         finally:
             self._ungrab()
             self._pending, self._proceed = 0, None
-            self._root.change_attributes(event_mask=0)
+            self._unwatch()
             self._display.sync()
         return typed
+
+    def _watch(self, into: int, pongs: bool) -> None:
+        """Be told of what the server does that matters while typing: pongs and window-switch requests (both
+        ClientMessages to the root window), the active window changing, new top-level windows, and the focus
+        leaving `into`."""
+        self._switching, self._called_away = 0.0, False
+        mask = X.SubstructureNotifyMask if pongs or into else 0
+        if into:
+            mask |= X.PropertyChangeMask
+            try:
+                self._display.create_resource_object("window", into).change_attributes(
+                    event_mask=X.FocusChangeMask)
+                self._display.sync()
+                self._watched = into
+            except error.XError:  # gone: the focus check finds it so
+                self._watched = 0
+        self._root.change_attributes(event_mask=mask)
+
+    def _unwatch(self) -> None:
+        self._switching, self._called_away = 0.0, False
+        self._root.change_attributes(event_mask=0)
+        if self._watched:
+            try:
+                self._display.create_resource_object("window", self._watched).change_attributes(event_mask=0)
+                self._display.sync()
+            except error.XError:
+                pass
+            self._watched = 0
 
     def focus_within(self, into: int) -> bool:
         """Whether the keyboard focus is in `into` or one of its children (one round trip)."""
@@ -468,11 +516,13 @@ class X11Injector:
         if into and not self._grab_focused(into):
             return 0
         try:
-            for press, keycode, delay in events:
+            for number, (press, keycode, delay) in enumerate(events, 1):
                 if press:
                     self._down(keycode, delay)
                 else:
                     self._up(keycode)
+                if number % FLUSH_EVENTS == 0:
+                    self._display.flush()
             self._last_char = last
         finally:
             if into:
@@ -488,6 +538,8 @@ class X11Injector:
         if self._released is not None:
             self._released.reply()  # the server has let the waiting clients in since (see _ungrab)
             self._released = None
+        if not self._settle():
+            return False
         for _ in range(3):
             self._display.grab_server()
             self._grabbed = True
@@ -497,6 +549,23 @@ class X11Injector:
             if not self._keeps_focus(into):
                 return False
         return False
+
+    def _settle(self) -> bool:
+        """Whether typing may go on as far as window switches go (see _switch_sign): not once another window
+        was asked to come in front; while the window manager is switching windows, the server is left free
+        until the switch is done (at most SWITCH_WAIT_S, and no longer than `proceed` allows), after which
+        the focus is judged where it went."""
+        self._drain_events()
+        deadline = time.monotonic() + SWITCH_WAIT_S
+        while self._switching and not self._called_away:
+            now = time.monotonic()
+            until = min(self._switching, deadline)
+            if now >= until or (self._proceed is not None and not self._proceed()):
+                break
+            select.select([self._display], [], [], until - now)
+            self._drain_events()
+        self._switching = 0.0
+        return not self._called_away
 
     def _ungrab(self) -> None:
         """Let the server go, after the keys queued before it, with a round trip that the next grab waits
@@ -596,11 +665,33 @@ class X11Injector:
             self._note(self._display.next_event())
 
     def _note(self, event: Any) -> None:
-        """Note a ping answered."""
-        if event.type == X.ClientMessage and event.client_type == self._display.get_atom("WM_PROTOCOLS") \
-                and event.data[1][0] == self._display.get_atom("_NET_WM_PING"):
+        """Note a ping answered, or a sign that the window manager is switching windows (see _switch_sign)."""
+        atom = self._display.get_atom
+        if event.type == X.ClientMessage and event.client_type == atom("WM_PROTOCOLS") \
+                and event.data[1][0] == atom("_NET_WM_PING"):
             self._answered = max(self._answered, int(event.data[1][1]))
+            return
+        sign = self._switch_sign(event)
+        if sign == "asked" and event.type == X.ClientMessage and int(event.window.id) != self._watched:
+            self._called_away = True
+        if sign == "asked":
+            self._switching = max(self._switching, time.monotonic() + SWITCH_WAIT_S)
+        elif sign == "done":
+            self._switching = time.monotonic() + SWITCH_SETTLE_S
 
+    def _switch_sign(self, event: Any) -> str:
+        """What `event` says of a window switch: "asked" for a switch asked for (a _NET_ACTIVE_WINDOW message
+        to the root window, as taskbars, pagers and xdotool send it) or a new top-level window shown (the
+        window manager may give it the focus); "done" for the active window changed or the focus left the
+        window typed into; "" for anything else."""
+        active = self._display.get_atom("_NET_ACTIVE_WINDOW")
+        if (event.type == X.ClientMessage and event.client_type == active) \
+                or (event.type == X.MapNotify and not event.override):
+            return "asked"
+        if (event.type == X.PropertyNotify and event.atom == active) or (
+                event.type == X.FocusOut and event.detail != X.NotifyInferior and event.mode != X.NotifyGrab):
+            return "done"
+        return ""
 
 def _split_combo(combo: str) -> tuple[list[str], str]:
     normal = validate_combo(combo)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import queue
-import select
 import subprocess
 import threading
 import time
@@ -18,7 +17,7 @@ from Xlib.ext import xtest
 
 from tests.desktop.test_tray_app import WAYGUIDE, RunningApp, start_app, stop_app
 from tests.desktop.test_typing import TEXT, UTF8, xmodmap
-from tests.desktop.xdesktop import Desktop, wait_for
+from tests.desktop.xdesktop import Desktop, KeyCounter, wait_for
 
 LONG = "".join(f"{n:04d} Grüße, Ä ß € ñ — 日本: the quick brown fox jumps over the lazy dog.\n"
                for n in range(300))
@@ -143,20 +142,14 @@ def test_another_window_in_front_pauses_and_continue_types_the_rest_once(
             waiting = Waiting(wayguide, str(wizard), "--mode", "black")
             try:
                 keys.wait_for(500)  # typing into mousepad is well under way
-                # another window takes the keyboard mid-typing: the X focus moves at once (a window manager's
-                # switch, _NET_ACTIVE_WINDOW, was seen to land only once guarded typing ended, quiet machine)
+                # another window asks the window manager to come in front mid-typing (as a taskbar would):
+                # under the typing's grabs such a switch once landed only after 21,000 characters, and then
+                # the pause could not name the intruder
                 desktop.run(["xdotool", "windowactivate", str(term)], check=True)
-                desktop.run(["xdotool", "windowfocus", str(term)], check=True)
                 paused = waiting.line()
-                # Naming the intruder needs the window manager's _NET_ACTIVE_WINDOW, which openbox was seen to
-                # update more than 2 s after the focus moved on a quiet machine: then it says the run's window
-                # is no longer in front. Either way it paused, and says why.
-                assert paused.startswith(("paused: “intruder” came in front of “", "paused: “")), paused
-                assert paused.endswith(("letter.txt - Mousepad”; Wayguide paused so nothing is typed into "
-                                        "the wrong window. Click into Mousepad and press Continue.",
-                                        "letter.txt - Mousepad” is no longer in front; Wayguide paused so "
-                                        "nothing is typed into the wrong window. Click into Mousepad and "
-                                        "press Continue.")), paused
+                assert paused.startswith("paused: “intruder” came in front of “"), paused
+                assert paused.endswith("letter.txt - Mousepad”; Wayguide paused so nothing is typed into the "
+                                       "wrong window. Click into Mousepad and press Continue."), paused
                 desktop.screenshot(artifacts / "desktop-black-box-paused.png")
                 deadline = time.monotonic() + 0.5  # a bounded look for anything more reaching the intruder
                 while time.monotonic() < deadline:
@@ -181,43 +174,6 @@ def test_another_window_in_front_pauses_and_continue_types_the_rest_once(
 
 def chars(path: Path) -> int:
     return len(path.read_bytes().decode("utf-8", "replace"))
-
-
-class KeyCounter:
-    """Counts key presses on the X server (XInput 2 raw events, any sender) on a thread of its own."""
-
-    def __init__(self, desktop: Desktop) -> None:
-        from Xlib import display
-        from Xlib.ext import xinput
-
-        self._conn = display.Display(desktop.display)
-        version = xinput.XIQueryVersion(display=self._conn.display, major_version=2, minor_version=2,
-                                        opcode=self._conn.display.get_extension_major(xinput.extname))
-        assert version.major_version == 2
-        self._conn.screen().root.xinput_select_events([(xinput.AllMasterDevices, xinput.RawKeyPressMask)])
-        self._conn.sync()
-        self.count = 0
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._count, daemon=True)
-
-    def _count(self) -> None:
-        while not self._done.is_set():
-            while self._conn.pending_events():
-                if self._conn.next_event().type == 35:  # GenericEvent: a raw key press
-                    self.count += 1
-            select.select([self._conn], [], [], 0.02)
-
-    def wait_for(self, presses: int) -> None:
-        wait_for(lambda: self.count >= presses, 30, f"{presses} key presses")
-
-    def __enter__(self) -> KeyCounter:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join(5)
-        self._conn.close()
 
 
 def press_escape(desktop: Desktop) -> float:

@@ -14,7 +14,7 @@ import pytest
 from Xlib import X
 
 from app.platform.x11_input import X11Injector, _KeyEvents, keysym_for
-from tests.desktop.xdesktop import Desktop, wait_for
+from tests.desktop.xdesktop import Desktop, KeyCounter, wait_for
 
 TEXT = (
     "Grüße, Ä ß € ñ — 日本\n"
@@ -224,3 +224,35 @@ def test_no_character_reaches_a_window_that_takes_the_focus_mid_typing(
     finally:
         intruder.close()
         target.close()
+
+
+def test_a_window_switch_asked_for_mid_typing_stops_typing_before_the_text_ends(
+        desktop: Desktop, injector: X11Injector, tmp_path: Path) -> None:
+    # mousepad (GTK) sets _NET_WM_USER_TIME on every key it reads and openbox answers each change with round
+    # trips: under the typing's server grabs the window manager fell thousands of keys behind, and a switch
+    # asked for after 5,000 characters landed only once all 42,000 were typed
+    out = tmp_path / "long.txt"
+    text = "".join(f"line {n:05d} of a long letter\n" for n in range(1500))
+    intruder = KeyWindow(desktop, f"intruder-{tmp_path.name}")
+    with started(desktop, ["mousepad", "--disable-server", str(out)], {}):
+        try:
+            other = desktop.wait_window(name=f"^intruder-{tmp_path.name}$")
+            mine = desktop.wait_window(name=f"/{out.name} - Mousepad$")
+            focus(desktop, mine)
+            with KeyCounter(desktop) as keys:
+                typed: list[int] = []
+                typist = threading.Thread(
+                    target=lambda: typed.append(injector.type_text(text, mine, lambda: True)))
+                typist.start()
+                try:
+                    keys.wait_for(5000)
+                    desktop.run(["xdotool", "windowactivate", str(other)], check=True)
+                finally:
+                    typist.join(60)
+            assert typed and 5000 <= typed[0] < len(text)
+            # the window manager, no longer held up, carries the switch out
+            wait_for(lambda: desktop.active_window() == other, 10, "the intruder to be the active window")
+            desktop.xlib().sync()
+            assert intruder.presses() == 0
+        finally:
+            intruder.close()

@@ -8,6 +8,7 @@ import select
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -173,3 +174,40 @@ def start_desktop(without: Sequence[str] = ()) -> Desktop:
         desktop.stop()
         raise
     return desktop
+
+
+class KeyCounter:
+    """Counts key presses on the X server (XInput 2 raw events, any sender) on a thread of its own."""
+
+    def __init__(self, desktop: Desktop) -> None:
+        from Xlib import display
+        from Xlib.ext import xinput
+
+        self._conn = display.Display(desktop.display)
+        version = xinput.XIQueryVersion(display=self._conn.display, major_version=2, minor_version=2,
+                                        opcode=self._conn.display.get_extension_major(xinput.extname))
+        assert version.major_version == 2
+        self._conn.screen().root.xinput_select_events([(xinput.AllMasterDevices, xinput.RawKeyPressMask)])
+        self._conn.sync()
+        self.count = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._count, daemon=True)
+
+    def _count(self) -> None:
+        while not self._done.is_set():
+            while self._conn.pending_events():
+                if self._conn.next_event().type == 35:  # GenericEvent: a raw key press
+                    self.count += 1
+            select.select([self._conn], [], [], 0.02)
+
+    def wait_for(self, presses: int) -> None:
+        wait_for(lambda: self.count >= presses, 30, f"{presses} key presses")
+
+    def __enter__(self) -> KeyCounter:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(5)
+        self._conn.close()
