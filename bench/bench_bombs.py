@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_bombs.py [--runs 5]
 Reports, per bomb, the slowest of N renders or matches: each must end with a clean problem (or no
-match) near the bounds in app/bounds.py — RENDER_SECONDS for templates, MATCH_SECONDS for
+match) near the bounds in app/format/bounds.py — RENDER_SECONDS for templates, MATCH_SECONDS for
 regular expressions — and the cost of the bounds on an ordinary template, beside Jinja's plain
 sandbox in the same run.
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app import bounds  # noqa: E402
-from app.listing import text_matches  # noqa: E402
-from app.templating import TemplateProblem, context, render_markdown, render_text  # noqa: E402
+from app.format import bounds  # noqa: E402
+from app.library.cards import text_matches  # noqa: E402
+from app.format.templating import TemplateProblem, context, render_markdown, render_text  # noqa: E402
 
 TEMPLATES = {
     "'a' * 10**9": "{{ ('a' * 10**9) | length }}",

@@ -19,10 +19,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.cache import ResultCache
-from app.library import Layer, Library
-from app.model import Wizard
-from app.relevance import SearchIndex
+from app.format.cache import ResultCache
+from app.library.layers import Layer, Library
+from app.format.model import Wizard
+from app.library.relevance import SearchIndex
 
 WORDS = (
     "invoice customer letter expense claim travel meals receipt printer ticket escalate "

@@ -23,7 +23,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.engine import Abort, Aborted, Effect, Engine, Event, Finished, Next, RunState, ShowStep, Start
-from app.model import Wizard
+from app.format.model import Wizard
 from app.usage import LrsConfig, Recorder, UsageConfig
 from app.usage.report import build, html, table
 from app.usage.store import DB_NAME, INSERT_EVENT, MIGRATIONS

@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.listing import window_matches
-from app.model import Region
-from app.osapi import ProbeUnavailable, WindowInfo, WindowProbe
-from app.placement import Rect, target_rect
+from app.library.cards import window_matches
+from app.format.model import Region
+from app.ports import ProbeUnavailable, WindowInfo, WindowProbe
+from overlays.placement import Rect, target_rect
 
 __all__ = ["GAP", "HIGHLIGHT_TITLE", "POLL_MS", "RING", "HighlightOverlay", "Highlighter"]
 

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.combo import pretty_combo
-from app.listing import Listed
-from app.relevance import Match, SearchIndex
+from app.format.combo import pretty_combo
+from app.library.cards import Listed
+from app.library.relevance import Match, SearchIndex
 from overlays.views import View, label, scaled_font
 
 __all__ = ["HomeView", "TaskList"]

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine import Abort, AskInputs, SubmitInputs
-from app.model import Input
+from app.format.model import Input
 from overlays.views import View, button, discard, escape_html, label, mnemonic_safe, repolish, scaled_font
 
 __all__ = ["Field", "InputsView"]

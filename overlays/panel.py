@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.combo import pretty_combo
-from app.listing import Listed
-from app.placement import Rect
-from app.relevance import Match
+from app.format.combo import pretty_combo
+from app.library.cards import Listed
+from overlays.placement import Rect
+from app.library.relevance import Match
 from overlays.home_view import HomeView
 from overlays.tray import app_icon
 from overlays.views import View, scaled_font
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
     from overlays.done_view import DoneView
     from overlays.inputs_view import InputsView
     from overlays.step_view import StepView
@@ -196,7 +196,7 @@ class Panel(QWidget):
     # ------------------------------------------------------------ public API
 
     def place(self, rect: QRect | Rect) -> None:
-        """Put the panel at `rect` (see app.placement.panel_rect)."""
+        """Put the panel at `rect` (see overlays.placement.panel_rect)."""
         if isinstance(rect, Rect):
             rect = QRect(rect.x, rect.y, rect.w, rect.h)
         self.setGeometry(rect)

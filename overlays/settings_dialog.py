@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.combo import validate_combo
-from app.settings import Settings
+from app.format.combo import validate_combo
+from app.policy.settings import Settings
 from overlays.views import label, repolish, scaled_font
 
 __all__ = ["LOCKED_TIP", "SettingsDialog", "parse_roles"]

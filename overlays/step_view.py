@@ -36,8 +36,8 @@ from app.engine import (
     SkipStep,
     SwitchMode,
 )
-from app.jobaid import describe_action
-from app.model import Action
+from app.cli.jobaid import describe_action
+from app.format.model import Action
 from overlays.views import (
     Banner,
     RichText,

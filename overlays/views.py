@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.templating import markdown_to_html
+from app.format.templating import markdown_to_html
 
 __all__ = ["MARGIN", "SPACING", "Banner", "RichText", "View", "WrapButton", "WrapCheckBox", "button",
            "discard", "escape_html", "label", "markdown_block", "markdown_inline", "markdown_plain",

@@ -1,4 +1,4 @@
-"""Real implementations of the OS protocols in app.osapi, one module per window system."""
+"""Real implementations of the OS protocols in app.ports, one module per window system."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from app.osapi import (
+from app.ports import (
     ActivityMonitor,
     Injector,
     InputWatcher,
@@ -54,7 +54,7 @@ def launcher() -> Launcher:
 
     return SubprocessLauncher()
 def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> InputWatcher:
-    """The input watcher for this desktop (an app.osapi.WatcherFactory); raises ProbeUnavailable
+    """The input watcher for this desktop (an app.ports.WatcherFactory); raises ProbeUnavailable
     saying why there is none. It opens nothing until asked to watch."""
     if _x11("Wayland does not tell applications which window is in front"):
         from app.platform.x11_watch import X11InputWatcher

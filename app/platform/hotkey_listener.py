@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from app.hotkeys import Combo, HotkeyMatcher
+from app.platform.hotkeys import Combo, HotkeyMatcher
 
 __all__ = ["HotkeyListener", "key_name", "x11_modifier_reader", "x11_modifier_state"]
 

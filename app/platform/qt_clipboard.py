@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-from app.osapi import ClipboardOffer
+from app.ports import ClipboardOffer
 
 __all__ = ["CALL_TIMEOUT_S", "PING_TIMEOUT_S", "SETTLE_S", "QtClipboard", "secret_hints"]
 

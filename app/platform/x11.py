@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from app.osapi import ProbeUnavailable, WindowInfo
+from app.ports import ProbeUnavailable, WindowInfo
 
 __all__ = ["X11WindowProbe"]
 

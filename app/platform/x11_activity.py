@@ -14,7 +14,7 @@ from Xlib import XK, error
 from Xlib import display as xdisplay
 from Xlib.ext import xinput
 
-from app.osapi import Activity, ProbeUnavailable
+from app.ports import Activity, ProbeUnavailable
 
 __all__ = ["POINTER_SLACK_PX", "OwnInput", "X11ActivityMonitor"]
 

@@ -15,8 +15,8 @@ from Xlib import display as xdisplay
 from Xlib.ext import xtest
 from Xlib.protocol import request
 
-from app.combo import validate_combo
-from app.osapi import ProbeUnavailable
+from app.format.combo import validate_combo
+from app.ports import ProbeUnavailable
 from app.platform.x11_activity import OwnInput
 
 __all__ = [
@@ -391,9 +391,9 @@ class X11Injector:
             self._display.sync()
 
     def press_keys(self, combo: str, into: int = 0) -> bool:
-        """Press a combo such as "ctrl+shift+s" (as app.model.validate_combo writes it) once: the modifiers
-        down in order, the key down and up, the modifiers up in reverse. Shift is added when the key's
-        character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
+        """Press a combo such as "ctrl+shift+s" (as app.format.combo.validate_combo writes it) once: the
+        modifiers down in order, the key down and up, the modifiers up in reverse. Shift is added when the
+        key's character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
         modifiers, key = _split_combo(combo)
         keysym = XK.string_to_keysym(_NAMED_KEYSYMS[key]) if key in _NAMED_KEYSYMS else keysym_for(key)
         if into and not self.focus_within(into):

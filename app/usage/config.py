@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from app.policy import Policy
+    from app.policy.admin import Policy
 
 __all__ = ["LrsConfig", "Sending", "UsageConfig", "usage_in_force"]
 
@@ -78,7 +78,7 @@ class UsageConfig:
 
 
 def _lrs(endpoint: str, username: str, password: str, homepage: str) -> tuple[LrsConfig | None, str]:
-    from app.policy_build import lrs_endpoint_problem
+    from app.policy.build import lrs_endpoint_problem
 
     problem = lrs_endpoint_problem(endpoint)
     if problem is not None:

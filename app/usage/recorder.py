@@ -15,7 +15,7 @@ from app.usage.events import Kind, UsageEvent, new_id
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
-    from app.model import Step, Wizard
+    from app.format.model import Step, Wizard
     from app.usage.store import Store
     from app.usage.xapi import Post, Sender
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from app.policy_build import lrs_endpoint_problem
+from app.policy.build import lrs_endpoint_problem
 from app.usage.config import LrsConfig
 from app.usage.events import Kind, UsageEvent
 

@@ -12,7 +12,7 @@ import threading
 
 from PySide6.QtWidgets import QApplication
 
-from app.osapi import ClipboardOffer
+from app.ports import ClipboardOffer
 from app.platform.qt_clipboard import QtClipboard
 
 

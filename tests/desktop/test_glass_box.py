@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.osapi import WindowInfo
-from app.placement import Rect, target_rect
+from app.ports import WindowInfo
+from overlays.placement import Rect, target_rect
 from app.platform.x11_watch import X11InputWatcher
 from overlays.highlight import GAP, HIGHLIGHT_TITLE, RING
 from overlays.theme import colors

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.desktop import Wayguide
+from app.runtime.app import Wayguide
 from app.paths import Paths
 
 

@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app import ipc
-from app.desktop import Wayguide
+from app.platform import ipc
+from app.runtime.app import Wayguide
 from app.engine import Abort, Next
 from app.paths import Paths
 from tests.gui.conftest import shut_down
@@ -141,9 +141,9 @@ steps:
 
 def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
                ends: tuple[str, ...] = ("finished", "failed")) -> Any:
-    from app.loader import load_file
-    from app.osapi import FakeInjector
-    from app.performer import Performer
+    from app.format.loader import load_file
+    from app.ports import FakeInjector
+    from app.automation.performer import Performer
 
     injector = FakeInjector()
     wayguide._performer = Performer(injector, probe)
@@ -158,7 +158,7 @@ def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
 
 def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, wayguide: Wayguide,
                                                                home: Path) -> None:
-    from app.osapi import FakeWindowProbe, WindowInfo
+    from app.ports import FakeWindowProbe, WindowInfo
 
     editor = WindowInfo(app="mousepad", title="notes - Mousepad", handle=1)
     term = WindowInfo(app="xterm", title="bash", handle=2)
@@ -171,7 +171,7 @@ def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, way
 
 def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
         qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
-    from app.osapi import FakeWindowProbe, WindowInfo
+    from app.ports import FakeWindowProbe, WindowInfo
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     intruder = WindowInfo(app="firefox", title="Mail", handle=3)
@@ -308,7 +308,7 @@ def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
         qtbot: QtBot, wayguide: Wayguide, capsys: pytest.CaptureFixture[str]) -> None:
     import threading
 
-    from app.hotkeys import Combo
+    from app.platform.hotkeys import Combo
     from app.platform.hotkey_listener import HotkeyListener
 
     class Listener:
@@ -388,9 +388,9 @@ class _Typist:
 ])
 def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Wayguide, home: Path,
                                                      activity: str, status: str, then_hotkey: bool) -> None:
-    from app.loader import load_file
-    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
-    from app.performer import Performer
+    from app.format.loader import load_file
+    from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.automation.performer import Performer
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     typist, monitor = _Typist(), FakeActivityMonitor()
@@ -444,7 +444,7 @@ steps:
 
 
 def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp: Any, home: Path) -> None:
-    from app.desktop import _Run
+    from app.runtime.app import _Run
 
     trusted, mine = home / "trusted", home / "mine"
     trusted.mkdir()
@@ -493,8 +493,8 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
 def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: dict[str, str],
                                        wanted: tuple[bool, bool, str | None, str | None],
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from app.desktop import usage_config
-    from app.policy import load_policy
+    from app.runtime.app import usage_config
+    from app.policy.admin import load_policy
 
     (tmp_path / "policy.yaml").write_text(policy or "")
     loaded, problems = load_policy(tmp_path / "policy.yaml" if policy else tmp_path / "none.yaml")
@@ -573,9 +573,9 @@ def test_each_start_up_stage_fails_alone_and_says_so(
     def broken(*_: object, **__: object) -> Any:
         raise RuntimeError("something odd\nin the file")
 
-    monkeypatch.setattr("app.library.Library.from_paths", broken)
-    monkeypatch.setattr("app.policy.policy_in_force", broken)
-    monkeypatch.setattr("app.settings.load_settings", broken)
+    monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
+    monkeypatch.setattr("app.policy.admin.policy_in_force", broken)
+    monkeypatch.setattr("app.policy.settings.load_settings", broken)
     monkeypatch.setattr("overlays.theme.apply_theme", broken)
     app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
     try:
@@ -641,9 +641,9 @@ def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
         qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     """Issue 11.3: an ended run's worker, stuck in a wait, went on beside the next run's and then stopped the
     monitor that run had started, so the next run typed with take-over detection off."""
-    from app.loader import load_file
-    from app.osapi import FakeActivityMonitor, FakeWindowProbe, WindowInfo
-    from app.performer import Performer
+    from app.format.loader import load_file
+    from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
+    from app.automation.performer import Performer
 
     stuck, monitor = _Stuck(), FakeActivityMonitor()
     term = WindowInfo(app="xterm", title="bash", handle=2)
@@ -712,9 +712,9 @@ def _shown_texts(root: Any) -> list[str]:
 
 def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     """Issue 11.10: the panel's "Doing this for you" line showed `Typing "hunter2⏎"`."""
-    from app.loader import load_file
-    from app.osapi import FakeLauncher, FakeWindowProbe, WindowInfo
-    from app.performer import Performer
+    from app.format.loader import load_file
+    from app.ports import FakeLauncher, FakeWindowProbe, WindowInfo
+    from app.automation.performer import Performer
 
     stuck = _Stuck()
     term = WindowInfo(app="xterm", title="bash", handle=2)
@@ -744,11 +744,11 @@ def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayg
 
 def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_it(
         qtbot: QtBot, wayguide: Wayguide, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.loader import load_file
-    from app.osapi import FakeWindowProbe, WindowInfo
-    from app.performer import Performer
+    from app.format.loader import load_file
+    from app.ports import FakeWindowProbe, WindowInfo
+    from app.automation.performer import Performer
 
-    monkeypatch.setattr("app.desktop.WORKER_WAIT_S", 0.2)
+    monkeypatch.setattr("app.runtime.app.WORKER_WAIT_S", 0.2)
     stuck = _Stuck()
     wayguide._performer = Performer(stuck, FakeWindowProbe(window=WindowInfo(app="xterm", title="bash",
                                                                              handle=2)))
@@ -779,7 +779,7 @@ def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
 
     monkeypatch.setattr("overlays.tray.Tray.available", staticmethod(lambda: True))
     monkeypatch.setattr("overlays.tray.Tray.show", lambda self: None)  # no real tray offscreen
-    monkeypatch.setattr("app.library.Library.from_paths", broken)
+    monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
     app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
     try:
         assert app.finish_startup()

@@ -4,7 +4,7 @@ kept as cards, and the full model is made when a run starts. Checked in fresh in
 This is what keeps idle memory near a bare PySide6 tray app (bench/bench_app.py: pydantic and the
 model classes alone are ~25 MiB). Whatever start-up reads (settings, the admin policy, the library)
 must be usable without them once it has been checked: keep a checked result by content digest, as
-app/cache.py does for wizard files, and validate with pydantic only when the file changed."""
+app/format/cache.py does for wizard files, and validate with pydantic only when the file changed."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 IDLE = """
 import sys
 from PySide6.QtWidgets import QApplication
-from app.library import Library
+from app.library.layers import Library
 from app.paths import Paths
-from app.relevance import relevant
-from app.osapi import WindowInfo
-from app.settings import load_settings
+from app.library.relevance import relevant
+from app.ports import WindowInfo
+from app.policy.settings import load_settings
 app = QApplication([])
 settings, _ = load_settings(Paths.from_env().config_dir)
 library = Library.from_paths(Paths.from_env())
@@ -37,8 +37,8 @@ panel.show_home(cards, relevant(cards, WindowInfo(app="mousepad", title="Untitle
                 settings.hotkey)
 panel.show()
 app.processEvents()
-heavy = sorted(m for m in ("pydantic", "app.model", "app.engine", "app.loader", "yaml", "jinja2")
-               if m in sys.modules)
+heavy = sorted(m for m in ("pydantic", "app.format.model", "app.engine", "app.format.loader", "yaml",
+                           "jinja2") if m in sys.modules)
 print(len(cards), len(panel.home.list.task_rows()), heavy)
 if sys.argv[1:] == ["run"]:
     wizard = library.get("mousepad.customer-letter").wizard
@@ -72,7 +72,7 @@ def test_a_run_gets_the_full_model_from_the_cache(tmp_path: Path) -> None:
 STARTUP = """
 import sys
 from PySide6.QtWidgets import QApplication
-from app.desktop import Wayguide
+from app.runtime.app import Wayguide
 from app.paths import Paths
 app = QApplication([])
 wayguide = Wayguide(app, Paths.from_env(), start_hotkey=False)
@@ -82,7 +82,7 @@ wayguide._show_home()  # what the first hotkey press shows, before the warm-up t
 shown = sorted(m for m in HEAVY if m in sys.modules)
 print(len(list(wayguide.library)), idle, shown)
 wayguide.quit()
-""".replace("HEAVY", repr(("pydantic", "app.model", "app.engine", "app.loader", "jinja2")))
+""".replace("HEAVY", repr(("pydantic", "app.format.model", "app.engine", "app.format.loader", "jinja2")))
 
 POLICY = """\
 settings: {hotkey: ctrl+alt+g, theme: dark}

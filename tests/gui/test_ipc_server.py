@@ -16,9 +16,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app import ipc, ipc_server
-from app.ipc import IpcError, RunRequest, finished, send, server_address
-from app.ipc_server import IpcServer, Reply
+from app.platform import ipc
+from app.platform import ipc_server
+from app.platform.ipc import IpcError, RunRequest, finished, send, server_address
+from app.platform.ipc_server import IpcServer, Reply
 
 pytestmark = pytest.mark.gui
 

@@ -32,9 +32,9 @@ from app.engine import (
     SubmitInputs,
     SwitchMode,
 )
-from app.model import Wizard
-from app.placement import Rect
-from app.relevance import Match
+from app.format.model import Wizard
+from overlays.placement import Rect
+from app.library.relevance import Match
 from overlays import theme
 from overlays.done_view import duration_text, figures
 from overlays.panel import PANEL_WIDTH, Panel
@@ -636,7 +636,7 @@ def test_markup_in_input_values_is_shown_literally(panel: Panel, clock: Clock, q
 
 
 def test_action_lines_clip_long_text_and_keep_it_literal() -> None:
-    from app.model import TypeAction
+    from app.format.model import TypeAction
 
     line = action_line(TypeAction(type="<i>" + "x" * 200))
     assert line.startswith("Typing “<i>xxx") and line.endswith("…”…") and len(line) < 80

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from app.settings import Settings
+from app.policy.settings import Settings
 from overlays import theme
 from overlays.settings_dialog import SettingsDialog, parse_roles
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.desktop import Wayguide, usage_db
+from app.runtime.app import Wayguide, usage_db
 from tests.gui.conftest import started
 
 pytestmark = pytest.mark.gui

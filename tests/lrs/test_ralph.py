@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from app.doctor import usage_checks
+from app.cli.doctor import usage_checks
 from app.engine import Next, Start
 from app.usage import LrsConfig, Recorder, UsageConfig
 from app.usage.store import DB_NAME

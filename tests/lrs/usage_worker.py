@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from app.engine import Engine, Event, Next, RunState, Start
-from app.model import Wizard
+from app.format.model import Wizard
 from app.usage import LrsConfig, Recorder, UsageConfig
 from app.usage.xapi import outbox_status, urllib_post
 from tests.lrs.conftest import PASSWORD, USER

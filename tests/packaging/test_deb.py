@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from app import __version__
-from app.autostart import XdgAutostart
+from app.platform.autostart import XdgAutostart
 from tests.desktop.test_tray_app import panel_windows, start_app, stop_app, tray_icons
 from tests.desktop.xdesktop import Desktop, wait_for
 from tests.packaging.conftest import ROOT, Installed

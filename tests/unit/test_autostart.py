@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.autostart import (
+from app.platform.autostart import (
     APPROVED_KEY,
     APPROVED_OFF,
     RUN_KEY,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app import bounds
-from app.listing import text_matches
-from app.loader import load_file
-from app.templating import TemplateProblem, context, evaluate, render_markdown, render_text
+from app.format import bounds
+from app.library.cards import text_matches
+from app.format.loader import load_file
+from app.format.templating import TemplateProblem, context, evaluate, render_markdown, render_text
 
 HEADER = "wayguide: 1\nid: t\ntitle: T\n"
 HANG_GUARD_S = 60  # far above any bounded run, far below "hangs"
@@ -74,7 +74,7 @@ def test_ordinary_templates_still_validate_and_render(tmp_path: Path) -> None:
     assert problems(tmp_path, HEADER + "inputs:\n  - {name: who, label: W}\n"
                     "  - {name: n, label: N, type: number}\nsteps:\n  - id: a\n    title: A\n"
                     f"    do:\n      - type: \"{template}\"\n") == []
-    from app.templating import EnteredNumber
+    from app.format.templating import EnteredNumber
 
     text = render_text(template, context({"who": "ab", "n": EnteredNumber("21")}))
     assert text == f"AB 00003   ab {'-' * 20} 42 a, b {2 ** 64}"
@@ -113,8 +113,8 @@ def test_the_time_limit_restores_the_previous_trace_function() -> None:
 RUNTIME_SCRIPT = """
 import time
 from app.engine import Engine
-from app.listing import text_matches
-from app.templating import TemplateProblem, context, render_text
+from app.library.cards import text_matches
+from app.format.templating import TemplateProblem, context, render_text
 # engine: a wizard that was never validated (e.g. a cached or hand-built one) fails the step cleanly
 for template in {bombs!r}:
     try:

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from app.cli import main
-from app.model import json_schema
+from app.cli.main import main
+from app.format.model import json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "wayguide: 1\nid: {id}\ntitle: {title}\nsteps: [{{id: a, title: A}}]\n"
@@ -222,7 +222,7 @@ steps:
 def test_dry_run_prints_every_step_and_action_with_inputs_filled_in_and_secrets_masked(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WAYGUIDE_RUNTIME_DIR", str(tmp_path / "no-app-here"))
-    monkeypatch.setattr("app.ipc.send", lambda *a, **k: pytest.fail("a dry run contacted the app"))
+    monkeypatch.setattr("app.platform.ipc.send", lambda *a, **k: pytest.fail("a dry run contacted the app"))
     wizard = tmp_path / "dry.yaml"
     wizard.write_text(DRY)
     code, out, err = run("run", str(wizard), "--dry-run", "--set", "customer=Ann", "--set", "pin=4711")
@@ -399,7 +399,7 @@ def test_secrets_come_from_standard_input_or_a_prompt_and_no_form_is_printed(
     asked: list[str] = []
     monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or "hunter2")
     sent: list[dict[str, object]] = []
-    monkeypatch.setattr("app.ipc.send", lambda message, **k: sent.append(message) or iter(()))
+    monkeypatch.setattr("app.platform.ipc.send", lambda message, **k: sent.append(message) or iter(()))
     code = main(["run", str(wizard), "--set", "user=ann", "--set-stdin", "pw"], out, err, _Terminal())
     assert code == 0 and asked == ["pw: "]
     assert sent[0]["set"] == {"user": "ann", "pw": "hunter2"}

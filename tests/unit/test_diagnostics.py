@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.diagnostics import QUOTE_LIMIT, Diagnostic, one_line, quote
-from app.loader import load_file
+from app.format.diagnostics import QUOTE_LIMIT, Diagnostic, one_line, quote
+from app.format.loader import load_file
 
 ANY_TEXT = st.text(st.characters(codec=None), max_size=200)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.doctor import DesktopFacts, automation_problem, report
+from app.cli.doctor import DesktopFacts, automation_problem, report
 
 X11 = {"DISPLAY": ":0"}
 FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})

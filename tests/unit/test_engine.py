@@ -53,7 +53,7 @@ from app.engine import (
     WindowActivated,
     window_matches,
 )
-from app.model import RunAction, TypeAction, WindowMatch, Wizard
+from app.format.model import RunAction, TypeAction, WindowMatch, Wizard
 
 T0 = 1_700_000_000.0
 

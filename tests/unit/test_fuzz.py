@@ -27,12 +27,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import engine as E
-from app.diagnostics import Diagnostic
-from app.dryrun import dry_run
-from app.loader import load_file
-from app.model import Wizard
-from app.policy import load_policy
-from app.policy_check import check_policy
+from app.format.diagnostics import Diagnostic
+from app.cli.dryrun import dry_run
+from app.format.loader import load_file
+from app.format.model import Wizard
+from app.policy.admin import load_policy
+from app.policy.check import check_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 WIZARDS = sorted((ROOT / "wizards").glob("*.yaml"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.hotkeys import Combo
+from app.platform.hotkeys import Combo
 from app.platform.hotkey_listener import HotkeyListener, key_name, x11_modifier_state
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.hotkeys import STALE_AFTER, Combo, HotkeyMatcher, hotkey_support
+from app.platform.hotkeys import STALE_AFTER, Combo, HotkeyMatcher, hotkey_support
 
 CAS = Combo.parse("ctrl+alt+space")
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from app import ipc
-from app.ipc import IpcError, ProtocolError, RunRequest, encode, finished, parse_request, send
+from app.platform import ipc
+from app.platform.ipc import IpcError, ProtocolError, RunRequest, encode, finished, parse_request, send
 
 # ------------------------------------------------------------------ protocol
 

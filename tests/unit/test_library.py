@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.library import Layer, Library, default_layers
+from app.library.layers import Layer, Library, default_layers
 from app.paths import Paths
 
 
@@ -101,7 +101,7 @@ def test_missing_layer_folders_are_fine(tmp_path: Path) -> None:
 
 
 def test_result_cache_gives_the_same_library_and_survives_damage(tmp_path: Path) -> None:
-    from app.cache import ResultCache
+    from app.format.cache import ResultCache
 
     folder = tmp_path / "w"
     write(folder, "good.yaml", wizard("good", "Good"))
@@ -124,7 +124,7 @@ def test_result_cache_gives_the_same_library_and_survives_damage(tmp_path: Path)
 
 def test_result_cache_is_keyed_by_the_checking_code(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from app import cache
+    from app.format import cache
 
     folder = tmp_path / "w"
     write(folder, "a.yaml", wizard("a"))
@@ -197,8 +197,8 @@ def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path) -> No
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path) -> None:
-    from app.cache import ResultCache
-    from app.loader import load_file
+    from app.format.cache import ResultCache
+    from app.format.loader import load_file
 
     write(tmp_path, "good.yaml", wizard("good"))
     cache = ResultCache(tmp_path / "cache.json")

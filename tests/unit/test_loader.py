@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.loader import load_file
-from app.yamlsource import MAX_BYTES
+from app.format.loader import load_file
+from app.format.source import MAX_BYTES
 
 HEADER = "wayguide: 1\nid: t\ntitle: T\n"
 
@@ -332,8 +332,9 @@ def test_the_core_imports_neither_qt_nor_pynput() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, app.loader, app.library, app.model, app.engine, app.relevance, "
-            "app.jobaid, app.settings, app.templating, app.hotkeys; "
+    code = ("import sys, app.format.loader, app.library.layers, app.format.model, app.engine, "
+            "app.library.relevance, app.cli.jobaid, app.policy.settings, app.format.templating, "
+            "app.platform.hotkeys; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pynput', 'shiboken6')]; "
             "print(bad); raise SystemExit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.placement import Rect, Side, choose_area, panel_rect, target_rect
+from overlays.placement import Rect, Side, choose_area, panel_rect, target_rect
 
 FULL_HD = Rect(0, 0, 1920, 1040)            # a 1920x1080 screen minus a 40 px taskbar
 SECOND = Rect(1920, 0, 2560, 1400)          # a larger screen to its right

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.loader import load_file
+from app.format.loader import load_file
 from app.paths import Paths
-from app.policy import Credentials, Policy, load_policy, policy_in_force
-from app.settings import Settings
+from app.policy.admin import Credentials, Policy, load_policy, policy_in_force
+from app.policy.settings import Settings
 
 SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 
@@ -217,13 +217,13 @@ def test_an_unchanged_file_is_not_checked_again(tmp_path: Path, monkeypatch: pyt
     path = write(tmp_path, FULL + "lockd: []\n")
     first = load_policy(path, cache_dir=tmp_path / "cache")
     assert [p.message for p in first[1]] == ["unknown key 'lockd'"]
-    monkeypatch.setitem(sys.modules, "app.policy_check", None)  # importing it now fails
+    monkeypatch.setitem(sys.modules, "app.policy.check", None)  # importing it now fails
     again = load_policy(path, cache_dir=tmp_path / "cache")
     assert again == first and again[0].source == path
     path.write_text(FULL)
     with pytest.raises(ImportError):  # changed bytes are checked
         load_policy(path, cache_dir=tmp_path / "cache")
-    monkeypatch.delitem(sys.modules, "app.policy_check")
+    monkeypatch.delitem(sys.modules, "app.policy.check")
     assert load_policy(path, cache_dir=tmp_path / "cache")[1] == []
 
 
@@ -316,8 +316,8 @@ HOSTILE = [
 @pytest.mark.parametrize("text", HOSTILE)
 @pytest.mark.parametrize("world", [True, False])
 def test_the_built_policy_is_the_checked_one(tmp_path: Path, text: str, world: bool) -> None:
-    from app.policy_build import build_policy
-    from app.policy_check import check_policy
+    from app.policy.build import build_policy
+    from app.policy.check import check_policy
 
     path = tmp_path / "policy.yaml"
     checked, problems, _ = check_policy(path, text.encode(), world)

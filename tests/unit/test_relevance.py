@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from app.model import Wizard
-from app.osapi import WindowInfo
-from app.relevance import SearchIndex, for_roles, relevant
+from app.format.model import Wizard
+from app.ports import WindowInfo
+from app.library.relevance import SearchIndex, for_roles, relevant
 
 
 def wiz(wizard_id: str, title: str, **extra: Any) -> Wizard:

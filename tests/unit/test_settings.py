@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings, load_settings, save_settings
+from app.policy.settings import Settings, load_settings, save_settings
 
 
 def test_defaults_when_nothing_is_saved(tmp_path: Path) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from app.loader import load_file
-from app.model import TypeAction
-from app.shell import is_terminal
-from app.templating import EnteredNumber, context, render_text
+from app.format.loader import load_file
+from app.format.model import TypeAction
+from app.format.shell import is_terminal
+from app.format.templating import EnteredNumber, context, render_text
 
 ROOT = Path(__file__).resolve().parents[2]
 ARCHIVE = ROOT / "wizards" / "xterm.archive-folder.yaml"

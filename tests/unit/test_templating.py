@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.templating import (
+from app.format.templating import (
     EnteredNumber,
     TemplateProblem,
     check_template,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.cli import main as cli
+from app.cli.main import main as cli
 from app.engine import (
     Abort,
     ActionFailed,
@@ -23,7 +23,7 @@ from app.engine import (
     RunState,
     Start,
 )
-from app.model import Wizard
+from app.format.model import Wizard
 from app.usage import Recorder, UsageConfig, UsageEvent
 from app.usage.report import build, csv_text, html, json_text, table
 from app.usage.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, connect
@@ -321,7 +321,7 @@ def test_nothing_is_recorded_when_usage_data_is_off(db: Path) -> None:
 
 
 def test_doctor_warns_of_plain_http_to_this_machine_and_names_the_lrs_in_use() -> None:
-    from app.policy import Credentials, Lrs, Policy
+    from app.policy.admin import Credentials, Lrs, Policy
     from app.usage.config import usage_in_force
 
     local = usage_in_force(Policy(source=Path("/etc/wayguide/policy.yaml"), lrs=Lrs(
@@ -376,7 +376,7 @@ def test_old_usage_data_is_deleted_at_start_on_the_writer_thread_and_the_file_co
 
 
 def test_the_retention_window_comes_from_the_policy(tmp_path: Path) -> None:
-    from app.policy import load_policy
+    from app.policy.admin import load_policy
     from app.usage.config import usage_in_force
 
     path = tmp_path / "policy.yaml"

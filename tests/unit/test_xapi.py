@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.doctor import usage_checks
-from app.policy_build import lrs_endpoint_problem
+from app.cli.doctor import usage_checks
+from app.policy.build import lrs_endpoint_problem
 from app.usage import LrsConfig, UsageEvent
 from app.usage.store import DB_NAME, Store
 from app.usage.xapi import ACTIVITY_TYPES, PROFILE, Sender, statement

@@ -31,8 +31,8 @@ from app.engine import (
     SkipStep,
     Start,
 )
-from app.jobaid import describe_action
-from app.model import Wizard
+from app.cli.jobaid import describe_action
+from app.format.model import Wizard
 
 __all__ = ["MASK", "dry_run"]
 
@@ -136,8 +136,8 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
 
 def _refusal(action: object, trusted: bool) -> str:
     """What a real run would refuse of this action where the wizard lies, as a note after it."""
-    from app.model import OpenAction, RunAction
-    from app.performer import web_link
+    from app.format.model import OpenAction, RunAction
+    from app.automation.performer import web_link
 
     if trusted:
         return ""
@@ -155,21 +155,21 @@ def _one_line(text: str) -> str:
 
 def _trusted(path: Path | None) -> bool:
     from app.paths import Paths
-    from app.policy import policy_in_force
+    from app.policy.admin import policy_in_force
 
     policy, _ = policy_in_force(Paths.from_env())
     return policy.allows_run(path)
 
 
 def _load(ref: str) -> tuple[Wizard | None, str, Path | None]:
-    from app.loader import load_file
+    from app.format.loader import load_file
 
     if ref.endswith((".yaml", ".yml")) or os.sep in ref:
         result = load_file(Path(ref))
         if result.wizard is None:
             return None, str(result.diagnostics[0]) if result.diagnostics else f"{ref}: cannot be read", None
         return result.wizard, "", Path(ref)
-    from app.library import Library
+    from app.library.layers import Library
     from app.paths import Paths
 
     entry = Library.from_paths(Paths.from_env()).get(ref)

@@ -13,8 +13,8 @@ from app import __version__
 if TYPE_CHECKING:
     import argparse
 
-    from app.diagnostics import Diagnostic
-    from app.library import Library
+    from app.format.diagnostics import Diagnostic
+    from app.library.layers import Library
     from app.paths import Paths
 
 __all__ = ["main"]
@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     out = out or sys.stdout
     err = err or sys.stderr
     if not (sys.argv[1:] if argv is None else argv):  # the tray app: nothing else on the way to it
-        from app.desktop import main as desktop_main
+        from app.runtime.app import main as desktop_main
 
         return desktop_main()
     args = _parser().parse_args(argv)
@@ -89,7 +89,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "schema":
         import json
 
-        from app.model import json_schema
+        from app.format.model import json_schema
 
         out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
@@ -100,8 +100,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "report":
         return _report(paths, args.format, args.out, out, err)
     if args.command == "doctor":
-        from app import doctor
-        from app.policy import policy_in_force
+        from app.cli import doctor
+        from app.policy.admin import policy_in_force
         from app.usage.config import usage_in_force
 
         policy, problems = policy_in_force(paths)
@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
 
 
 def _toggle(err: TextIO) -> int:
-    from app import ipc
+    from app.platform import ipc
 
     try:
         list(ipc.send({"op": "toggle"}, start_if_absent=True, timeout=20.0))
@@ -127,7 +127,7 @@ def _toggle(err: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    from app import ipc
+    from app.platform import ipc
 
     values: dict[str, str] = {}
     for item in args.values:
@@ -142,7 +142,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
             return EXIT_USAGE
         values[name.strip()] = value
     if args.dry_run:
-        from app.dryrun import dry_run
+        from app.cli.dryrun import dry_run
 
         return dry_run(args.wizard, args.mode, values, out, err)
     target = args.wizard
@@ -211,8 +211,8 @@ def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextI
 def _library(paths: Paths, err: TextIO | None = None) -> Library:
     """The library with the same layers as the tray app, policy folders included; the policy's
     problems go to `err` when given."""
-    from app.library import Library
-    from app.policy import policy_in_force
+    from app.library.layers import Library
+    from app.policy.admin import policy_in_force
 
     policy, problems = policy_in_force(paths)
     if err is not None:
@@ -229,7 +229,7 @@ def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
 
 def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
               err: TextIO) -> int:
-    from app.library import Layer, Library
+    from app.library.layers import Layer, Library
 
     if targets:
         missing = [t for t in targets if not t.exists()]
@@ -242,7 +242,7 @@ def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
             return EXIT_FAIL
         diagnostics = library.diagnostics()
     else:  # the whole library, and the policy that names some of its folders
-        from app.policy import policy_in_force
+        from app.policy.admin import policy_in_force
 
         policy, problems = policy_in_force(paths)
         library = Library.from_paths(paths, policy.library_folders)
@@ -263,9 +263,9 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
     entries = list(library)
     reasons: dict[str, str] = {}
     if active:
-        from app.osapi import ProbeUnavailable
+        from app.ports import ProbeUnavailable
         from app.platform import window_probe
-        from app.relevance import relevant
+        from app.library.relevance import relevant
 
         try:
             window = window_probe().active_window()
@@ -301,7 +301,7 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
 
 
 def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
-    from app.jobaid import job_aid
+    from app.cli.jobaid import job_aid
 
     library = _library(paths, err)
     entry = library.get(wizard_id)

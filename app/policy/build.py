@@ -1,5 +1,5 @@
 """The admin policy built from policy.yaml itself, at every start, with plain checks (no schema
-library): a section that is not entirely right falls back to its defaults, as app/policy_check.py
+library): a section that is not entirely right falls back to its defaults, as app/policy/check.py
 (which finds the positioned lines saying why) has it. The two agree; tests/unit/test_policy.py
 holds them to it."""
 
@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.diagnostics import Diagnostic
-from app.policy import Credentials, Lrs, Policy, Run, Usage
-from app.settings import Settings
+from app.format.diagnostics import Diagnostic
+from app.policy.admin import Credentials, Lrs, Policy, Run, Usage
+from app.policy.settings import Settings
 
 __all__ = ["Invalid", "absolute_folder", "build_policy", "lrs_endpoint_problem"]
 
@@ -33,7 +33,7 @@ def build_policy(path: Path, raw: bytes, world_readable: bool
                  ) -> tuple[Policy, tuple[int, int], Diagnostic | None]:
     """The policy in these bytes, where its credentials file is named (line, col), and the one
     error line when the file cannot be parsed at all (the defaults then apply)."""
-    from app.yamlsource import SourceError, parse_yaml
+    from app.format.source import SourceError, parse_yaml
 
     try:
         located = parse_yaml(raw)

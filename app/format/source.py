@@ -13,8 +13,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from app.diagnostics import quote
-from app.files import NotRegularFile, read_regular
+from app.format.diagnostics import quote
+from app.format.files import NotRegularFile, read_regular
 
 __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes",

@@ -11,10 +11,10 @@ from typing import Any, Literal, TypeAlias
 
 from pydantic import TypeAdapter
 
-from app import templating
-from app.combo import pretty_combo, validate_combo
-from app.listing import text_matches, window_matches
-from app.model import (
+from app.format import templating
+from app.format.combo import pretty_combo, validate_combo
+from app.library.cards import text_matches, window_matches
+from app.format.model import (
     Action,
     ActiveCond,
     AfterCond,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app import model, templating
-from app.combo import pretty_combo
+from app.format import model
+from app.format import templating
+from app.format.combo import pretty_combo
 from app.engine import describe_condition
-from app.model import Step, Wizard
+from app.format.model import Step, Wizard
 
 __all__ = ["describe_action", "job_aid"]
 

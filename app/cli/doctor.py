@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from app.hotkeys import WAYLAND_HINT, hotkey_support
+from app.platform.hotkeys import WAYLAND_HINT, hotkey_support
 
 if TYPE_CHECKING:
-    from app.diagnostics import Diagnostic
-    from app.policy import Policy
+    from app.format.diagnostics import Diagnostic
+    from app.policy.admin import Policy
 
 __all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report",
            "usage_checks"]

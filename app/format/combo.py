@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.diagnostics import quote
+from app.format.diagnostics import quote
 
 __all__ = ["MODIFIERS", "NAMED_KEYS", "pretty_combo", "validate_combo"]
 

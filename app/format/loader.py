@@ -14,12 +14,15 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from app import bounds, model, shell, templating
-from app.cache import ResultCache
-from app.checked import LoadResult
-from app.diagnostics import Diagnostic, Severity, quote
-from app.model import Wizard
-from app.yamlsource import Located, Path_, SourceError, parse_yaml, read_bytes
+from app.format import bounds
+from app.format import model
+from app.format import shell
+from app.format import templating
+from app.format.cache import ResultCache
+from app.format.results import LoadResult
+from app.format.diagnostics import Diagnostic, Severity, quote
+from app.format.model import Wizard
+from app.format.source import Located, Path_, SourceError, parse_yaml, read_bytes
 
 __all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document"]
 
@@ -246,7 +249,7 @@ class _Report:
                                              problem.hint))
 
     def _shell_inputs(self, wizard: Wizard) -> None:
-        """Warn about free text typed into a terminal unquoted (app/shell.py decides)."""
+        """Warn about free text typed into a terminal unquoted (app/format/shell.py decides)."""
         for path, text, name, lineno, window in shell.unquoted_inputs(wizard):
             problem = templating.TemplateProblem(
                 f"'{name}' is typed into a terminal ({window}) unquoted: text like $(…) "

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
 
 __all__ = ["Card", "Listed", "Pattern", "WindowPattern", "text_matches", "window_matches"]
 
 
 class Pattern(Protocol):
-    """Which window: all given keys must match (app.model.WindowMatch is one)."""
+    """Which window: all given keys must match (app.format.model.WindowMatch is one)."""
 
     @property
     def app(self) -> str | None: ...
@@ -29,7 +29,7 @@ class Pattern(Protocol):
 
 
 class Listed(Protocol):
-    """What a wizard shows in lists and search: a `Card`, or the full `app.model.Wizard`."""
+    """What a wizard shows in lists and search: a `Card`, or the full `app.format.model.Wizard`."""
 
     @property
     def id(self) -> str: ...
@@ -126,7 +126,7 @@ def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
 
     Both see the first bounds.MAX_MATCH_INPUT characters (titles and the clipboard are set by other
     programs); a regular expression also has a time limit."""
-    from app import bounds  # the fast path (cards from the cache) imports this module only
+    from app.format import bounds  # the fast path (cards from the cache) imports this module only
 
     text = text[:bounds.MAX_MATCH_INPUT]
     if pattern.startswith("re:"):

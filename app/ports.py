@@ -90,7 +90,7 @@ class Injector(Protocol):
         ...
 
     def press_keys(self, combo: str, into: int = 0) -> bool:
-        """Press a combo once, as app.model.validate_combo writes it ("ctrl+shift+s"); False, with
+        """Press a combo once, as app.format.model.validate_combo writes it ("ctrl+shift+s"); False, with
         nothing pressed, when `into` (when given) does not hold the keyboard focus."""
         ...
 
@@ -294,7 +294,7 @@ class InputWatcher(Protocol):
 
 WatcherFactory = Callable[[Callable[[WindowInfo], None], Callable[[str], None]], InputWatcher]
 """Makes an InputWatcher from `on_window(window)` and `on_combo(combo)`; combos as
-app.model.validate_combo writes them ("ctrl+s")."""
+app.format.model.validate_combo writes them ("ctrl+s")."""
 
 
 @dataclass

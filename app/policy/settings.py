@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from app.combo import validate_combo
-from app.diagnostics import Diagnostic
+from app.format.combo import validate_combo
+from app.format.diagnostics import Diagnostic
 
 __all__ = ["DEFAULT_HOTKEY", "Settings", "load_settings", "save_settings"]
 

@@ -15,9 +15,9 @@ from pydantic import (
     model_validator,
 )
 
-from app import bounds
-from app.combo import validate_combo
-from app.diagnostics import quote
+from app.format import bounds
+from app.format.combo import validate_combo
+from app.format.diagnostics import quote
 
 __all__ = [
     "TEMPLATE",

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from jinja2 import nodes
 
-    from app.model import Wizard
-    from app.yamlsource import Path_
+    from app.format.model import Wizard
+    from app.format.source import Path_
 
 __all__ = [
     "QUOTING_FILTERS", "TERMINALS", "is_terminal", "is_terminal_window", "shell_quote", "unquoted_inputs",
@@ -41,7 +41,7 @@ def is_terminal(app: str | None) -> bool:
     if not app:
         return False
     if app.startswith("re:"):
-        from app.bounds import search
+        from app.format.bounds import search
 
         return any(search(app[3:], name.rstrip("*"), True) for name in TERMINALS)
     pattern = app.lower()
@@ -60,7 +60,7 @@ def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[Path_, str, str, int, str]
     free-text input (`inputs.NAME`) or window property (`window.title`, set by whatever program owns
     the window) that a `type` or `paste` action puts into a terminal without `shell_quote`.
     Numbers and the author's own choices are safe as they are."""
-    from app.model import FocusAction, PasteAction, TypeAction
+    from app.format.model import FocusAction, PasteAction, TypeAction
 
     free = {f"inputs.{i.name}" for i in wizard.inputs if i.type in ("text", "multiline", "secret")}
     free |= {"window.title", "window.app"}

@@ -17,8 +17,8 @@ defaults and the rest of the policy holds.
       endpoint: https://lrs.example.com/xapi/
       credentials: {env: WAYGUIDE_LRS_AUTH}   # or {file: /etc/wayguide/lrs-credentials}
 
-The policy is built from the file at every start (app/policy_build.py: plain checks, no schema
-library). The file's problems, as positioned lines, come from app/policy_check.py (pydantic and the
+The policy is built from the file at every start (app/policy/build.py: plain checks, no schema
+library). The file's problems, as positioned lines, come from app/policy/check.py (pydantic and the
 wizard loader's machinery) only when its bytes change; those lines, and never the policy, are kept
 in the cache folder, which the person can write.
 """
@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.diagnostics import Diagnostic
-from app.files import read_regular
-from app.settings import Settings
+from app.format.diagnostics import Diagnostic
+from app.format.files import read_regular
+from app.policy.settings import Settings
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
     from app.paths import Paths
 
 __all__ = ["Credentials", "Lrs", "Policy", "Run", "Usage", "load_policy", "policy_in_force"]
@@ -237,8 +237,8 @@ def load_policy(path: Path, origin: str = "system",
     """The policy in `path`, or the defaults; never raises for anything in the file.
 
     `origin` says how the path was chosen ("system" or "WAYGUIDE_POLICY"). The policy is built from
-    the file itself at every call (app.policy_build, no schema library); only the file's problems
-    (positioned lines, found by app.policy_check) are kept in the cache folder, by the digest of its
+    the file itself at every call (app.policy.build, no schema library); only the file's problems
+    (positioned lines, found by app.policy.check) are kept in the cache folder, by the digest of its
     bytes: what is in that user-writable folder can change a message, never the policy."""
     try:
         raw = read_regular(path, 4 << 20)  # never opens a FIFO or device (it would block)
@@ -249,7 +249,7 @@ def load_policy(path: Path, origin: str = "system",
             Diagnostic(str(path), 1, 1, "error", f"cannot read: {exc.strerror or exc}", "the defaults apply")]
     if all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines()):
         return Policy(source=path, origin=f"{path} ({origin}; nothing set: the defaults)"), []
-    from app.policy_build import build_policy
+    from app.policy.build import build_policy
 
     world = _world_readable(path)
     policy, credentials_at, parse_error = build_policy(path, raw, world)
@@ -260,7 +260,7 @@ def load_policy(path: Path, origin: str = "system",
         cache = _Cache(cache_dir / CACHE_FILE if cache_dir is not None else None)
         found = cache.get(key, str(path))
         if found is None:
-            from app.policy_check import check_policy  # pydantic and the loader: only for a changed file
+            from app.policy.check import check_policy  # pydantic and the loader: only for a changed file
 
             found = check_policy(path, raw, world)[1]
             cache.put(key, found)
@@ -290,7 +290,7 @@ class _Cache:
     diagnostics: the policy itself is always built from the file."""
 
     def __init__(self, path: Path | None) -> None:
-        from app.cache import code_key
+        from app.format.cache import code_key
 
         self.path = path
         self.key = code_key(_CHECKING_CODE)

@@ -1,4 +1,4 @@
-"""The running app's end of app.ipc: one instance per person, each request turned into a Qt signal."""
+"""The running app's end of app.platform.ipc: one instance per person, each request a Qt signal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.ipc import (
+from app.platform.ipc import (
     MAX_MESSAGE,
     IpcError,
     ProtocolError,
@@ -64,12 +64,12 @@ class Reply:
 
 
 class IpcServer(QObject):
-    """Listens on the per-user address of app.ipc and emits a signal for each request.
+    """Listens on the per-user address of app.platform.ipc and emits a signal for each request.
 
     toggle, show and ping are answered {"ok": true} at once. For `run` the receiver of runRequested
     answers through the Reply: {"ok": true} or {"ok": false, "error": "one line"}, then closes it, or
-    with `wait` keeps it and later sends `app.ipc.finished(...)` and closes. Request contents are never
-    logged: inputs given with --set may be private.
+    with `wait` keeps it and later sends `app.platform.ipc.finished(...)` and closes. Request contents are
+    never logged: inputs given with --set may be private.
     """
 
     toggleRequested = Signal()

@@ -17,21 +17,21 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import __version__
-from app.files import read_regular
+from app.format.files import read_regular
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
-    from app.autostart import Autostart
+    from app.platform.autostart import Autostart
     from app.engine import Aborted, Finished, Perform, RunState, Watch
-    from app.ipc import RunRequest
-    from app.ipc_server import IpcServer, Reply
-    from app.library import Entry, Library
-    from app.model import Wizard
-    from app.osapi import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
-    from app.performer import Performed, Performer
-    from app.placement import Rect
-    from app.policy import Policy
-    from app.settings import Settings
+    from app.platform.ipc import RunRequest
+    from app.platform.ipc_server import IpcServer, Reply
+    from app.library.layers import Entry, Library
+    from app.format.model import Wizard
+    from app.ports import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
+    from app.automation.performer import Performed, Performer
+    from overlays.placement import Rect
+    from app.policy.admin import Policy
+    from app.policy.settings import Settings
     from app.usage import UsageConfig
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
@@ -92,14 +92,14 @@ class Wayguide(QObject):
                  watchers: WatcherFactory | None = None, autostart: Autostart | None = None) -> None:
         """Only the tray is made here; `finish_startup` does the rest once it shows. `watchers`
         makes the input watcher (default: the one for this desktop); `autostart` is where "start at
-        login" is switched (default: this OS's, app/autostart.py)."""
+        login" is switched (default: this OS's, app/platform/autostart.py)."""
         super().__init__()
         from overlays.tray import Tray, app_icon
 
         self.app = app
         self.paths = paths
         self.policy: Policy | None = None
-        """The administrator's policy (app/policy.py), read once at start-up."""
+        """The administrator's policy (app/policy/admin.py), read once at start-up."""
         self._autostart = autostart
         self.tray = Tray(app_icon(), self)
         self.settings: Settings | None = None
@@ -181,9 +181,9 @@ class Wayguide(QObject):
         if self._started:
             return True
         self._started = True
-        from app.library import Library
-        from app.policy import Policy
-        from app.settings import Settings
+        from app.library.layers import Library
+        from app.policy.admin import Policy
+        from app.policy.settings import Settings
 
         try:
             if not self._start_ipc():
@@ -219,7 +219,7 @@ class Wayguide(QObject):
         return True
 
     def _stage_failed(self, what: str, exc: BaseException, instead: str) -> None:
-        from app.diagnostics import one_line
+        from app.format.diagnostics import one_line
 
         reason = one_line(str(exc))[:200] or type(exc).__name__
         problem = f"{what[:1].upper()}{what[1:]} did not start ({reason}): {instead}."
@@ -227,8 +227,8 @@ class Wayguide(QObject):
         print(f"wayguide: error: {problem}", file=sys.stderr)
 
     def _start_ipc(self) -> bool:
-        from app import ipc
-        from app.ipc_server import IpcServer
+        from app.platform import ipc
+        from app.platform.ipc_server import IpcServer
 
         server = IpcServer()
         try:
@@ -246,7 +246,7 @@ class Wayguide(QObject):
         return True
 
     def _start_probe(self) -> None:
-        from app.osapi import ProbeUnavailable
+        from app.ports import ProbeUnavailable
         from app.platform import window_probe
 
         try:
@@ -255,14 +255,14 @@ class Wayguide(QObject):
             print(f"wayguide: warning: {exc}; showing all wizards", file=sys.stderr)
 
     def _load_policy(self) -> None:
-        from app.policy import policy_in_force
+        from app.policy.admin import policy_in_force
 
         self.policy, problems = policy_in_force(self.paths)
         for problem in problems:
             print(problem, file=sys.stderr)
 
     def _load_settings(self) -> None:
-        from app.settings import load_settings
+        from app.policy.settings import load_settings
 
         assert self.policy is not None
         settings, problems = load_settings(self.paths.config_dir)
@@ -287,7 +287,7 @@ class Wayguide(QObject):
         self.usage.open(usage_db(self.paths), usage_config(self.policy))
 
     def _load_library(self) -> None:
-        from app.library import Library
+        from app.library.layers import Library
 
         assert self.policy is not None
         self.library = Library.from_paths(self.paths, self.policy.library_folders)
@@ -313,7 +313,7 @@ class Wayguide(QObject):
         return self.panel
 
     def _start_listener(self) -> None:
-        from app.hotkeys import Combo
+        from app.platform.hotkeys import Combo
         from app.platform.hotkey_listener import HotkeyListener, x11_modifier_reader
 
         assert self.settings is not None
@@ -402,7 +402,7 @@ class Wayguide(QObject):
         """The wizards for the person's roles, in the modes the policy allows."""
         import dataclasses
 
-        from app.relevance import for_roles
+        from app.library.relevance import for_roles
 
         assert self.library is not None and self.settings is not None and self.policy is not None
         visible = []
@@ -466,7 +466,7 @@ class Wayguide(QObject):
     def _warm_up(self) -> None:
         """Once the panel has been shown, the engine and the wizard model are imported on a worker
         thread, so that picking a task does not wait for them; a tray app nobody opened never holds
-        them (see app.listing)."""
+        them (see app.library.cards)."""
         if not self._warmed:
             self._warmed = True
             threading.Thread(target=importlib.import_module, args=("app.engine",),
@@ -477,7 +477,7 @@ class Wayguide(QObject):
             self.panel.hide()
 
     def _foreground(self) -> WindowInfo | None:
-        from app.osapi import ProbeUnavailable
+        from app.ports import ProbeUnavailable
 
         if self.probe is None:
             return None
@@ -490,7 +490,7 @@ class Wayguide(QObject):
         return window
 
     def _show_home(self) -> None:
-        from app.relevance import relevant
+        from app.library.relevance import relevant
 
         assert self.settings is not None
         wizards = [e.card for e in self._visible()]
@@ -502,7 +502,7 @@ class Wayguide(QObject):
                                 self.settings.keyboard_hotkey)
 
     def _place(self) -> None:
-        from app.placement import Rect, panel_rect
+        from overlays.placement import Rect, panel_rect
 
         assert self.settings is not None
         screens = QGuiApplication.screens()
@@ -542,7 +542,7 @@ class Wayguide(QObject):
     def _start(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None,
                reply: Reply | None, source: str = "panel", path: Path | None = None) -> str | None:
         from app.engine import Abort, Start
-        from app.relevance import relevant
+        from app.library.relevance import relevant
 
         assert self.settings is not None and self.policy is not None
         allowed = self.policy.restrict(wizard)
@@ -619,7 +619,7 @@ class Wayguide(QObject):
     def _highlight(self) -> Highlighter:
         """Made on first use, with a window probe of its own: the performer's is used on its thread."""
         if self._highlighter is None:
-            from app.osapi import ProbeUnavailable
+            from app.ports import ProbeUnavailable
             from app.platform import window_probe
             from overlays.highlight import Highlighter
 
@@ -667,7 +667,7 @@ class Wayguide(QObject):
         busy = self.tr("Wayguide is still finishing what it did before; press Continue in a moment.")
 
         def work() -> None:
-            from app.performer import Performed
+            from app.automation.performer import Performed
 
             try:
                 if not _ended(previous, stop):
@@ -745,7 +745,7 @@ class Wayguide(QObject):
         if self._performer is not None:
             return ""
         if self._unavailable is None:
-            from app.doctor import automation_problem, probe_facts
+            from app.cli.doctor import automation_problem, probe_facts
 
             problem = automation_problem(probe_facts())
             if problem is None and self.probe is None:
@@ -756,8 +756,8 @@ class Wayguide(QObject):
     def _automation(self) -> Performer | None:
         """The performer, made on first use; None (and the reason kept) where automation cannot work."""
         if self._performer is None and not self._no_automation:
-            from app.osapi import ProbeUnavailable
-            from app.performer import Performer
+            from app.ports import ProbeUnavailable
+            from app.automation.performer import Performer
             from app.platform import automation, launcher
             from app.platform.qt_clipboard import QtClipboard
 
@@ -786,7 +786,7 @@ class Wayguide(QObject):
 
     def _ended(self, run: _Run, effect: Finished | Aborted) -> None:
         from app.engine import Finished
-        from app.ipc import finished
+        from app.platform.ipc import finished
 
         if run.reply is None:
             return
@@ -802,7 +802,7 @@ class Wayguide(QObject):
             self._start(self.run.wizard, self.run.state.mode, None, None, path=self.run.path)
 
     def _run_requested(self, request: RunRequest, reply: Reply) -> None:
-        from app.loader import load_file
+        from app.format.loader import load_file
 
         if request.dry_run:  # refused, never run for real: `wayguide run --dry-run` works alone
             reply.send({"ok": False, "error": "the running app does not do dry runs (nothing was "
@@ -852,7 +852,7 @@ class Wayguide(QObject):
             self._apply_settings(dialog.settings())
 
     def _apply_settings(self, new: Settings) -> None:
-        from app.settings import save_settings
+        from app.policy.settings import save_settings
         from overlays.theme import apply_theme
 
         assert self.settings is not None and self.policy is not None
@@ -872,7 +872,7 @@ class Wayguide(QObject):
             self._library_changed()
 
     def _autostart_backend(self) -> Autostart:
-        from app.autostart import autostart
+        from app.platform.autostart import autostart
 
         if self._autostart is None:
             self._autostart = autostart()
@@ -1136,7 +1136,7 @@ def _steps(state: RunState) -> str:
 
 
 def _rect(q: QRect) -> Rect:
-    from app.placement import Rect
+    from overlays.placement import Rect
 
     return Rect(q.x(), q.y(), q.width(), q.height())
 

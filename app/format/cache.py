@@ -11,27 +11,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.checked import LoadResult
-from app.diagnostics import Diagnostic
-from app.files import read_regular
-from app.listing import Card
+from app.format.results import LoadResult
+from app.format.diagnostics import Diagnostic
+from app.format.files import read_regular
+from app.library.cards import Card
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
 
 __all__ = ["ResultCache"]
 
 _LARGEST = 1024 * 1024
 """Larger files are never in the cache: the loader refuses them before it is asked."""
-_SOURCES = ("model.py", "loader.py", "templating.py", "yamlsource.py", "files.py", "diagnostics.py",
-            "cache.py", "checked.py", "listing.py", "combo.py", "bounds.py", "shell.py")
+_SOURCES = (
+    "format/model.py", "format/loader.py", "format/templating.py", "format/source.py", "format/files.py",
+    "format/diagnostics.py", "format/cache.py", "format/results.py", "format/combo.py", "format/bounds.py",
+    "format/shell.py", "library/cards.py")
 
 
 def code_key(sources: tuple[str, ...] = _SOURCES) -> str:
     """Changes whenever the code that checks wizards (or the named modules of app/) changes, so
     stale results are never used."""
     digest = hashlib.sha256(__version__.encode())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # app/
     for name in sources:
         with contextlib.suppress(OSError):  # a frozen build keeps no sources: its version is the key
             digest.update((here / name).read_bytes())

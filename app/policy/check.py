@@ -1,5 +1,5 @@
 """Checking policy.yaml: its schema (pydantic) and positioned one-line errors, through the wizard
-loader's machinery. Imported only when the file's bytes changed (app/policy.py keeps the result)."""
+loader's machinery. Imported only when the file's bytes changed (app/policy/admin.py keeps the result)."""
 
 from __future__ import annotations
 
@@ -19,13 +19,13 @@ from pydantic import (
     model_validator,
 )
 
-from app.diagnostics import Diagnostic, quote
-from app.loader import validate_document
+from app.format.diagnostics import Diagnostic, quote
+from app.format.loader import validate_document
 from app.paths import Paths
-from app.policy import Checked, Credentials, Lrs, Policy, Run, Usage
-from app.policy_build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
-from app.settings import Settings
-from app.yamlsource import Located, SourceError, parse_yaml
+from app.policy.admin import Checked, Credentials, Lrs, Policy, Run, Usage
+from app.policy.build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
+from app.policy.settings import Settings
+from app.format.source import Located, SourceError, parse_yaml
 
 __all__ = ["check_policy"]
 

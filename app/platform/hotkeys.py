@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from app.combo import MODIFIERS, validate_combo
+from app.format.combo import MODIFIERS, validate_combo
 
 __all__ = ["MODIFIER_KEYS", "STALE_AFTER", "WAYLAND_HINT", "Combo", "HotkeyMatcher", "hotkey_support"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.diagnostics import Diagnostic
-from app.listing import Card
+from app.format.diagnostics import Diagnostic
+from app.library.cards import Card
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
 
 __all__ = ["LoadResult"]
 
@@ -47,13 +47,13 @@ class LoadResult:
         if self._dump is not None:
             from pydantic import ValidationError
 
-            from app.model import Wizard
+            from app.format.model import Wizard
 
             dump, self._dump = self._dump, None
             try:
                 self._wizard = Wizard.model_validate(dump)
             except ValidationError:  # a cache file edited by hand: check the file itself again
-                from app.loader import load_file
+                from app.format.loader import load_file
 
                 self._wizard = load_file(self.path).wizard
         return self._wizard

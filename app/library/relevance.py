@@ -8,8 +8,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.listing import Listed, Pattern, window_matches
-from app.osapi import WindowInfo
+from app.library.cards import Listed, Pattern, window_matches
+from app.ports import WindowInfo
 
 __all__ = ["Match", "SearchIndex", "for_roles", "relevant"]
 

@@ -10,8 +10,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from app import bounds
-from app.shell import shell_quote
+from app.format import bounds
+from app.format.shell import shell_quote
 
 if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache never needs them
     from jinja2 import nodes
@@ -181,7 +181,7 @@ def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple
 
 
 class _LimitProblem(TemplateProblem):
-    """A template that went over a size or time bound (app.bounds)."""
+    """A template that went over a size or time bound (app.format.bounds)."""
 
 
 def _limit_problem(exc: bounds.TemplateLimit) -> TemplateProblem:

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cache import ResultCache
-from app.checked import LoadResult
-from app.diagnostics import Diagnostic
-from app.files import kind_of
-from app.listing import Card
+from app.format.cache import ResultCache
+from app.format.results import LoadResult
+from app.format.diagnostics import Diagnostic
+from app.format.files import kind_of
+from app.library.cards import Card
 from app.paths import Paths
 
 if TYPE_CHECKING:
-    from app.model import Wizard
+    from app.format.model import Wizard
 
 __all__ = ["Entry", "Layer", "Library"]
 
@@ -225,7 +225,7 @@ def _checked(path: Path, cache: ResultCache | None) -> LoadResult:
     the loader are not even imported then), else from the loader."""
     if cache is not None and (hit := cache.find(path)) is not None:
         return hit
-    from app.loader import load_file
+    from app.format.loader import load_file
 
     return load_file(path, cache=cache)
 

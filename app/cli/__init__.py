@@ -1,0 +1,1 @@
+"""The `wayguide` command line: commands, dry run, job aid, doctor."""

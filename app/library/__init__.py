@@ -1,0 +1,1 @@
+"""The wizard library: layered folders, cards, search and relevance."""

@@ -1,0 +1,1 @@
+"""What is decided: the administrator's policy and the person's own settings."""

@@ -1,0 +1,1 @@
+"""The running tray app, in named parts."""
