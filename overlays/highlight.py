@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.library.cards import window_matches
 from app.format.model import Region
+from app.library.cards import window_matches
 from app.ports import ProbeUnavailable, WindowInfo, WindowProbe
 from overlays.placement import Rect, target_rect
 

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from app.format.combo import pretty_combo
 from app.library.cards import Listed
-from overlays.placement import Rect
 from app.library.relevance import Match
 from overlays.home_view import HomeView
+from overlays.placement import Rect
 from overlays.tray import app_icon
 from overlays.views import View, scaled_font
 

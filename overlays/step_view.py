@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.cli.jobaid import describe_action
 from app.engine import (
     Abort,
     Back,
@@ -36,7 +37,6 @@ from app.engine import (
     SkipStep,
     SwitchMode,
 )
-from app.cli.jobaid import describe_action
 from app.format.model import Action
 from overlays.views import (
     Banner,

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.format import model
 from app.engine import Pace, window_matches
-from app.ports import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
+from app.format import model
 from app.format.shell import is_terminal_window
+from app.ports import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
            "pause_sentence", "web_link"]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
+from app.cli.jobaid import describe_action
 from app.engine import (
     Aborted,
     ActionsDone,
@@ -31,7 +32,6 @@ from app.engine import (
     SkipStep,
     Start,
 )
-from app.cli.jobaid import describe_action
 from app.format.model import Wizard
 
 __all__ = ["MASK", "dry_run"]
@@ -136,8 +136,8 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
 
 def _refusal(action: object, trusted: bool) -> str:
     """What a real run would refuse of this action where the wizard lies, as a note after it."""
-    from app.format.model import OpenAction, RunAction
     from app.automation.performer import web_link
+    from app.format.model import OpenAction, RunAction
 
     if trusted:
         return ""

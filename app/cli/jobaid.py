@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from app.format import model
-from app.format import templating
-from app.format.combo import pretty_combo
 from app.engine import describe_condition
+from app.format import model, templating
+from app.format.combo import pretty_combo
 from app.format.model import Step, Wizard
 
 __all__ = ["describe_action", "job_aid"]

@@ -263,9 +263,9 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
     entries = list(library)
     reasons: dict[str, str] = {}
     if active:
-        from app.ports import ProbeUnavailable
-        from app.platform import window_probe
         from app.library.relevance import relevant
+        from app.platform import window_probe
+        from app.ports import ProbeUnavailable
 
         try:
             window = window_probe().active_window()

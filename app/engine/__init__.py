@@ -13,7 +13,6 @@ from pydantic import TypeAdapter
 
 from app.format import templating
 from app.format.combo import pretty_combo, validate_combo
-from app.library.cards import text_matches, window_matches
 from app.format.model import (
     Action,
     ActiveCond,
@@ -37,6 +36,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
+from app.library.cards import text_matches, window_matches
 
 __all__ = [
     "FAILURE_OPTIONS",

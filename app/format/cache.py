@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
-from app.format.results import LoadResult
 from app.format.diagnostics import Diagnostic
 from app.format.files import read_regular
+from app.format.results import LoadResult
 from app.library.cards import Card
 
 if TYPE_CHECKING:

@@ -14,14 +14,11 @@ from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from app.format import bounds
-from app.format import model
-from app.format import shell
-from app.format import templating
+from app.format import bounds, model, shell, templating
 from app.format.cache import ResultCache
-from app.format.results import LoadResult
 from app.format.diagnostics import Diagnostic, Severity, quote
 from app.format.model import Wizard
+from app.format.results import LoadResult
 from app.format.source import Located, Path_, SourceError, parse_yaml, read_bytes
 
 __all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document"]

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.format.cache import ResultCache
-from app.format.results import LoadResult
 from app.format.diagnostics import Diagnostic
 from app.format.files import kind_of
+from app.format.results import LoadResult
 from app.library.cards import Card
 from app.paths import Paths
 

@@ -16,8 +16,8 @@ from Xlib.ext import xtest
 from Xlib.protocol import request
 
 from app.format.combo import validate_combo
-from app.ports import ProbeUnavailable
 from app.platform.x11_activity import OwnInput
+from app.ports import ProbeUnavailable
 
 __all__ = [
     "BARRIER_CHARS", "FOCUS_CHUNK_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S", "REPEAT_DELAY_MS",

@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any
 
+from app.platform.hotkey_listener import HotkeyListener, x11_modifier_state
 from app.platform.hotkeys import Combo
 from app.ports import ProbeUnavailable, WindowInfo
-from app.platform.hotkey_listener import HotkeyListener, x11_modifier_state
 
 __all__ = ["X11InputWatcher"]
 

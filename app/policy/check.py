@@ -21,11 +21,11 @@ from pydantic import (
 
 from app.format.diagnostics import Diagnostic, quote
 from app.format.loader import validate_document
+from app.format.source import Located, SourceError, parse_yaml
 from app.paths import Paths
 from app.policy.admin import Checked, Credentials, Lrs, Policy, Run, Usage
 from app.policy.build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
 from app.policy.settings import Settings
-from app.format.source import Located, SourceError, parse_yaml
 
 __all__ = ["check_policy"]
 

@@ -21,21 +21,21 @@ from app.format.files import read_regular
 from app.paths import Paths
 
 if TYPE_CHECKING:  # the tray must appear fast: everything else is imported after it shows
-    from app.platform.autostart import Autostart
+    from app.automation.performer import Performed, Performer
     from app.engine import Aborted, Finished, Perform, RunState, Watch
+    from app.format.model import Wizard
+    from app.library.layers import Entry, Library
+    from app.platform.autostart import Autostart
     from app.platform.ipc import RunRequest
     from app.platform.ipc_server import IpcServer, Reply
-    from app.library.layers import Entry, Library
-    from app.format.model import Wizard
-    from app.ports import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
-    from app.automation.performer import Performed, Performer
-    from overlays.placement import Rect
     from app.policy.admin import Policy
     from app.policy.settings import Settings
+    from app.ports import Activity, ActivityMonitor, InputWatcher, WatcherFactory, WindowInfo, WindowProbe
     from app.usage import UsageConfig
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
     from overlays.panel import Panel
+    from overlays.placement import Rect
 
 __all__ = ["Wayguide", "main"]
 
@@ -246,8 +246,8 @@ class Wayguide(QObject):
         return True
 
     def _start_probe(self) -> None:
-        from app.ports import ProbeUnavailable
         from app.platform import window_probe
+        from app.ports import ProbeUnavailable
 
         try:
             self.probe = (self.probes or window_probe)()
@@ -313,8 +313,8 @@ class Wayguide(QObject):
         return self.panel
 
     def _start_listener(self) -> None:
-        from app.platform.hotkeys import Combo
         from app.platform.hotkey_listener import HotkeyListener, x11_modifier_reader
+        from app.platform.hotkeys import Combo
 
         assert self.settings is not None
         if self.listener is not None:
@@ -619,8 +619,8 @@ class Wayguide(QObject):
     def _highlight(self) -> Highlighter:
         """Made on first use, with a window probe of its own: the performer's is used on its thread."""
         if self._highlighter is None:
-            from app.ports import ProbeUnavailable
             from app.platform import window_probe
+            from app.ports import ProbeUnavailable
             from overlays.highlight import Highlighter
 
             probe = None
@@ -756,10 +756,10 @@ class Wayguide(QObject):
     def _automation(self) -> Performer | None:
         """The performer, made on first use; None (and the reason kept) where automation cannot work."""
         if self._performer is None and not self._no_automation:
-            from app.ports import ProbeUnavailable
             from app.automation.performer import Performer
             from app.platform import automation, launcher
             from app.platform.qt_clipboard import QtClipboard
+            from app.ports import ProbeUnavailable
 
             try:
                 if self.probe is None:

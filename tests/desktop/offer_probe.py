@@ -12,8 +12,8 @@ import threading
 
 from PySide6.QtWidgets import QApplication
 
-from app.ports import ClipboardOffer
 from app.platform.qt_clipboard import QtClipboard
+from app.ports import ClipboardOffer
 
 
 def main() -> int:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from app.ports import WindowInfo
-from overlays.placement import Rect, target_rect
 from app.platform.x11_watch import X11InputWatcher
+from app.ports import WindowInfo
 from overlays.highlight import GAP, HIGHLIGHT_TITLE, RING
+from overlays.placement import Rect, target_rect
 from overlays.theme import colors
 from tests.desktop.test_tray_app import WAYGUIDE, click, start_app, stop_app
 from tests.desktop.xdesktop import Desktop, start_desktop, wait_for

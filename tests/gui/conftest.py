@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.runtime.app import Wayguide
 from app.paths import Paths
+from app.runtime.app import Wayguide
 
 
 @pytest.fixture

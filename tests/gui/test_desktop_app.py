@@ -12,10 +12,10 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.platform import ipc
-from app.runtime.app import Wayguide
 from app.engine import Abort, Next
 from app.paths import Paths
+from app.platform import ipc
+from app.runtime.app import Wayguide
 from tests.gui.conftest import shut_down
 
 pytestmark = pytest.mark.gui
@@ -141,9 +141,9 @@ steps:
 
 def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
                ends: tuple[str, ...] = ("finished", "failed")) -> Any:
+    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeInjector
-    from app.automation.performer import Performer
 
     injector = FakeInjector()
     wayguide._performer = Performer(injector, probe)
@@ -308,8 +308,8 @@ def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
         qtbot: QtBot, wayguide: Wayguide, capsys: pytest.CaptureFixture[str]) -> None:
     import threading
 
-    from app.platform.hotkeys import Combo
     from app.platform.hotkey_listener import HotkeyListener
+    from app.platform.hotkeys import Combo
 
     class Listener:
         def __init__(self, on_end: Any) -> None:
@@ -388,9 +388,9 @@ class _Typist:
 ])
 def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Wayguide, home: Path,
                                                      activity: str, status: str, then_hotkey: bool) -> None:
+    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
-    from app.automation.performer import Performer
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     typist, monitor = _Typist(), FakeActivityMonitor()
@@ -493,8 +493,8 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
 def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: dict[str, str],
                                        wanted: tuple[bool, bool, str | None, str | None],
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from app.runtime.app import usage_config
     from app.policy.admin import load_policy
+    from app.runtime.app import usage_config
 
     (tmp_path / "policy.yaml").write_text(policy or "")
     loaded, problems = load_policy(tmp_path / "policy.yaml" if policy else tmp_path / "none.yaml")
@@ -641,9 +641,9 @@ def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
         qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     """Issue 11.3: an ended run's worker, stuck in a wait, went on beside the next run's and then stopped the
     monitor that run had started, so the next run typed with take-over detection off."""
+    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
-    from app.automation.performer import Performer
 
     stuck, monitor = _Stuck(), FakeActivityMonitor()
     term = WindowInfo(app="xterm", title="bash", handle=2)
@@ -712,9 +712,9 @@ def _shown_texts(root: Any) -> list[str]:
 
 def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
     """Issue 11.10: the panel's "Doing this for you" line showed `Typing "hunter2⏎"`."""
+    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeLauncher, FakeWindowProbe, WindowInfo
-    from app.automation.performer import Performer
 
     stuck = _Stuck()
     term = WindowInfo(app="xterm", title="bash", handle=2)
@@ -744,9 +744,9 @@ def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayg
 
 def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_it(
         qtbot: QtBot, wayguide: Wayguide, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeWindowProbe, WindowInfo
-    from app.automation.performer import Performer
 
     monkeypatch.setattr("app.runtime.app.WORKER_WAIT_S", 0.2)
     stuck = _Stuck()

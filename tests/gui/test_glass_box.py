@@ -13,10 +13,10 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.runtime.app import Wayguide
 from app.format.loader import load_file
-from app.ports import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
 from app.paths import Paths
+from app.ports import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
+from app.runtime.app import Wayguide
 from overlays.highlight import GAP, RING
 
 pytestmark = pytest.mark.gui

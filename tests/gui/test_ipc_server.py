@@ -16,8 +16,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
-from app.platform import ipc
-from app.platform import ipc_server
+from app.platform import ipc, ipc_server
 from app.platform.ipc import IpcError, RunRequest, finished, send, server_address
 from app.platform.ipc_server import IpcServer, Reply
 

@@ -33,11 +33,11 @@ from app.engine import (
     SwitchMode,
 )
 from app.format.model import Wizard
-from overlays.placement import Rect
 from app.library.relevance import Match
 from overlays import theme
 from overlays.done_view import duration_text, figures
 from overlays.panel import PANEL_WIDTH, Panel
+from overlays.placement import Rect
 from overlays.step_view import action_line
 from overlays.views import RichText
 

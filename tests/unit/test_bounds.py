@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.format import bounds
-from app.library.cards import text_matches
 from app.format.loader import load_file
 from app.format.templating import TemplateProblem, context, evaluate, render_markdown, render_text
+from app.library.cards import text_matches
 
 HEADER = "wayguide: 1\nid: t\ntitle: T\n"
 HANG_GUARD_S = 60  # far above any bounded run, far below "hangs"

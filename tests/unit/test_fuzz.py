@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import engine as E
-from app.format.diagnostics import Diagnostic
 from app.cli.dryrun import dry_run
+from app.format.diagnostics import Diagnostic
 from app.format.loader import load_file
 from app.format.model import Wizard
 from app.policy.admin import load_policy

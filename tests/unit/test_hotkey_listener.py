@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.platform.hotkeys import Combo
 from app.platform.hotkey_listener import HotkeyListener, key_name, x11_modifier_state
+from app.platform.hotkeys import Combo
 
 
 class Key(enum.Enum):

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from app.format import model
 from app.automation import performer
-from app.ports import ClipboardOffer, FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
 from app.automation.performer import Performed, Performer
+from app.format import model
+from app.ports import ClipboardOffer, FakeClipboard, FakeInjector, FakeLauncher, FakeWindowProbe, WindowInfo
 
 PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1,
                  geometry=(100, 50, 801, 601))

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from app.format.model import Wizard
-from app.ports import WindowInfo
 from app.library.relevance import SearchIndex, for_roles, relevant
+from app.ports import WindowInfo
 
 
 def wiz(wizard_id: str, title: str, **extra: Any) -> Wizard:
