@@ -20,8 +20,8 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.format.cache import ResultCache
-from app.library.layers import Layer, Library
 from app.format.model import Wizard
+from app.library.layers import Layer, Library
 from app.library.relevance import SearchIndex
 
 WORDS = (
