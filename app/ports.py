@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias
 
 __all__ = [
-    "Activity", "ActivityMonitor", "Clipboard", "ClipboardOffer", "FakeActivityMonitor", "FakeClipboard",
-    "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeWindowProbe", "Injector", "InputWatcher",
-    "Launcher", "ProbeUnavailable", "WatcherFactory", "WindowInfo", "WindowProbe",
+    "Activity", "ActivityMonitor", "Automation", "Autostart", "Clipboard", "ClipboardOffer",
+    "FakeActivityMonitor", "FakeAutomation", "FakeAutostart", "FakeClipboard", "FakeHotkeys", "FakeInjector",
+    "FakeInputWatcher", "FakeLauncher", "FakeOpener", "FakeWindowProbe", "Hotkeys", "HotkeysFactory",
+    "Injector", "InputWatcher", "Launcher", "Opener", "ProbeUnavailable", "WatcherFactory", "WindowInfo",
+    "WindowProbe",
 ]
 
 
@@ -278,13 +280,21 @@ class FakeLauncher:
 
 class InputWatcher(Protocol):
     """Tells what the person does, never what they type: the window in front (and its title)
-    changing, and the key combos asked for. It reports through the callbacks it was made with
-    (see WatcherFactory), on a thread of its own: the caller hops to its GUI thread."""
+    changing, the key combos asked for, and where a followed window is. It reports through the
+    callbacks it was made with (see WatcherFactory), on a thread of its own: the caller hops to its
+    GUI thread."""
 
     def watch(self, windows: bool, combos: Collection[str]) -> None:
         """Observe exactly this from now on, replacing what was observed before; nothing at all (no
-        thread, no listener) when `windows` is False and `combos` empty. With `windows`, the window
-        in front is reported right away, then on every change of it or of its title."""
+        thread, no listener) when `windows` is False and `combos` empty (and nothing is followed). With
+        `windows`, the window in front is reported right away, then on every change of it or of its
+        title."""
+        ...
+
+    def follow(self, handle: int | None) -> None:
+        """Call `on_moved()` whenever window `handle` moves, is resized, shown, hidden or closed, another
+        window comes in front, or windows open or close (handle 0: no window yet, only the latter two);
+        None: stop following. Replaces what was followed before; costs nothing while None."""
         ...
 
     def close(self) -> None:
@@ -292,21 +302,28 @@ class InputWatcher(Protocol):
         ...
 
 
-WatcherFactory = Callable[[Callable[[WindowInfo], None], Callable[[str], None]], InputWatcher]
-"""Makes an InputWatcher from `on_window(window)` and `on_combo(combo)`; combos as
+WatcherFactory = Callable[[Callable[[WindowInfo], None], Callable[[str], None], Callable[[], None]],
+                          InputWatcher]
+"""Makes an InputWatcher from `on_window(window)`, `on_combo(combo)` and `on_moved()`; combos as
 app.format.model.validate_combo writes them ("ctrl+s")."""
+
+
+def _nothing() -> None:
+    """A callback that does nothing."""
 
 
 @dataclass
 class FakeInputWatcher:
-    """In-memory watcher for tests: `activate` and `press` play the person."""
+    """In-memory watcher for tests: `activate`, `press` and `move` play the person."""
 
     on_window: Callable[[WindowInfo], None]
     on_combo: Callable[[str], None]
+    on_moved: Callable[[], None] = _nothing
     window: WindowInfo | None = None
     windows: bool = False
     combos: frozenset[str] = frozenset()
     calls: list[tuple[bool, frozenset[str]]] = field(default_factory=list)
+    followed: int | None = None
     closed: bool = False
 
     def watch(self, windows: bool, combos: Collection[str]) -> None:
@@ -315,8 +332,12 @@ class FakeInputWatcher:
         if windows and self.window is not None:
             self.on_window(self.window)
 
+    def follow(self, handle: int | None) -> None:
+        self.followed = handle
+
     def close(self) -> None:
         self.watch(False, ())
+        self.follow(None)
         self.closed = True
 
     def activate(self, window: WindowInfo) -> None:
@@ -324,8 +345,140 @@ class FakeInputWatcher:
         self.window = window
         if self.windows:
             self.on_window(window)
+        self.move()
 
     def press(self, combo: str) -> None:
         """The person presses a combo; only combos being watched are reported."""
         if combo in self.combos:
             self.on_combo(combo)
+
+    def move(self) -> None:
+        """A window moved, was shown or hidden: reported while something is followed."""
+        if self.followed is not None:
+            self.on_moved()
+
+
+class Opener(Protocol):
+    """Opens a link or a document with the desktop's default application (the browser, a viewer)."""
+
+    def open_url(self, url: str) -> bool:
+        """Open a URL, or a local file given as an absolute path; False when nothing could open it."""
+        ...
+
+
+@dataclass
+class FakeOpener:
+    opened: list[str] = field(default_factory=list)
+    works: bool = True
+    """False: like a desktop with no browser."""
+
+    def open_url(self, url: str) -> bool:
+        self.opened.append(url)
+        return self.works
+
+
+class Autostart(Protocol):
+    """Whether Wayguide starts when this person logs in (app/platform/autostart.py for each OS)."""
+
+    def enabled(self) -> bool:
+        """What the login really does (an installed entry, the person's override); raises OSError."""
+        ...
+
+    def set_enabled(self, on: bool) -> None:
+        """Switch it for this person; raises OSError when it cannot."""
+        ...
+
+
+@dataclass
+class FakeAutostart:
+    on: bool = True
+
+    def enabled(self) -> bool:
+        return self.on
+
+    def set_enabled(self, on: bool) -> None:
+        self.on = on
+
+
+class Hotkeys(Protocol):
+    """The global hotkey listener: calls `on_hotkey(combo)` on a thread of its own when one of its combos
+    is pressed (the keys themselves never leave it), and `on_died()` there when it ended by itself."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def is_alive(self) -> bool: ...
+
+    def ensure_running(self) -> bool:
+        """Start it again after it ended by itself; True when it had to."""
+        ...
+
+
+HotkeysFactory = Callable[[Sequence[str], Callable[[str], None], Callable[[], None]], Hotkeys]
+"""(combos, on_hotkey(combo), on_died()) -> a Hotkeys not yet started; raises when there can be none."""
+
+
+@dataclass
+class FakeHotkeys:
+    """In-memory hotkey listener: `press` and `die` play the person and the desktop (on the caller's
+    thread)."""
+
+    combos: Sequence[str]
+    on_hotkey: Callable[[str], None]
+    on_died: Callable[[], None] = _nothing
+    alive: bool = False
+    starts: int = 0
+
+    def start(self) -> None:
+        self.alive, self.starts = True, self.starts + 1
+
+    def stop(self) -> None:
+        self.alive = False
+
+    def is_alive(self) -> bool:
+        return self.alive
+
+    def ensure_running(self) -> bool:
+        if self.alive:
+            return False
+        self.start()
+        return True
+
+    def press(self, combo: str) -> None:
+        if self.alive and combo in self.combos:
+            self.on_hotkey(combo)
+
+    def die(self) -> None:
+        self.alive = False
+        self.on_died()
+
+
+class Automation(Protocol):
+    """Typing and clicking into other applications, where the desktop allows it."""
+
+    def problem(self) -> str | None:
+        """Why it cannot work here, a clause ("there is no X display to type into"); None when it can.
+        Cheap: holds nothing open."""
+        ...
+
+    def connect(self) -> tuple[Injector, ActivityMonitor | None]:
+        """The injector and the monitor that tells the person's own input from it (None where the desktop
+        cannot tell); raises ProbeUnavailable saying why there are none."""
+        ...
+
+
+@dataclass
+class FakeAutomation:
+    injector: Injector = field(default_factory=FakeInjector)
+    monitor: ActivityMonitor | None = None
+    unavailable: str | None = None
+    """The problem, when automation is to be unavailable."""
+
+    def problem(self) -> str | None:
+        return self.unavailable
+
+    def connect(self) -> tuple[Injector, ActivityMonitor | None]:
+        if self.unavailable:
+            raise ProbeUnavailable(self.unavailable)
+        return self.injector, self.monitor

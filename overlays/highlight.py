@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.format.model import Region
 from app.library.cards import window_matches
-from app.ports import ProbeUnavailable, WindowInfo, WindowProbe
+from app.ports import InputWatcher, ProbeUnavailable, WatcherFactory, WindowInfo, WindowProbe
 from overlays.placement import Rect, target_rect
 
-__all__ = ["GAP", "HIGHLIGHT_TITLE", "POLL_MS", "RING", "HighlightOverlay", "Highlighter"]
+__all__ = ["GAP", "HIGHLIGHT_TITLE", "RING", "HighlightOverlay", "Highlighter"]
 
 HIGHLIGHT_TITLE = "Wayguide highlight"
 GAP = 6
@@ -21,8 +21,6 @@ GAP = 6
 RING = 4
 """Width of the outline."""
 RADIUS = 10
-POLL_MS = 100
-"""How often the window's place is checked while a highlight is shown."""
 
 FLAGS = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
          | Qt.WindowType.WindowDoesNotAcceptFocus | Qt.WindowType.WindowTransparentForInput
@@ -83,18 +81,28 @@ class HighlightOverlay(QWidget):
 
 class Highlighter(QObject):
     """Keeps the outline on a step's target while a step asks for it: finds the window (the one the
-    target names, else the one in front), checks its place every POLL_MS, and hides the outline while
-    the window is gone, minimised, or covered by another window in front."""
+    target names, else the one in front), follows it through an input watcher (app.ports.InputWatcher:
+    it tells when the window moves, is shown or hidden, or another comes in front; no polling), and
+    hides the outline while the window is gone, minimised, or covered by another window in front.
 
-    def __init__(self, probe: WindowProbe | None, parent: QObject | None = None) -> None:
+    `watchers` makes that watcher on first need; without one (or where it cannot be made) the outline
+    is placed once and stays."""
+
+    _moved = Signal()
+    """From the watcher's thread: Qt queues it to the GUI thread."""
+
+    def __init__(self, probe: WindowProbe | None, watchers: WatcherFactory | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._probe = probe
+        self._watchers = watchers
+        self._watcher: InputWatcher | None = None
         self._target: Region | None = None
         self._handle = 0
+        self._followed: int | None = None
         self._front = 0
         self._overlay: HighlightOverlay | None = None
-        self._timer = QTimer(self, interval=POLL_MS)
-        self._timer.timeout.connect(self._follow)
+        self._moved.connect(self._follow, Qt.ConnectionType.QueuedConnection)
 
     @property
     def overlay(self) -> HighlightOverlay:
@@ -108,14 +116,24 @@ class Highlighter(QObject):
         if self._probe is None:
             return  # nowhere to look: the step's text says where
         self._follow()
-        self._timer.start()
 
     def clear(self) -> None:
         self._target = None
         self._handle = 0
-        self._timer.stop()
+        self._watch(None)
         if self._overlay is not None:
             self._overlay.hide()
+
+    def close(self) -> None:
+        """Clear, and stop following windows for good."""
+        self.clear()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def following(self) -> int | None:
+        """The window the watcher follows (0: none found yet), or None while nothing is followed."""
+        return self._followed
 
     def shown(self) -> QRect | None:
         """The region outlined right now, or None."""
@@ -132,10 +150,11 @@ class Highlighter(QObject):
             front = probe.active_window()
         except ProbeUnavailable:
             window = front = None
+        self._handle = window.handle if window is not None else 0
+        self._watch(self._handle)
         if window is None or not window.shown or window.geometry is None:
             self._hide()
             return
-        self._handle = window.handle
         ratio = QGuiApplication.primaryScreen().devicePixelRatio()
         x, y, w, h = (round(v / ratio) for v in window.geometry)
         region = target_rect(Rect(x, y, w, h), target.region)
@@ -161,6 +180,20 @@ class Highlighter(QObject):
         if front is not None and any(w.handle == front.handle for w in fits):
             return front
         return fits[-1] if fits else None
+
+    def _watch(self, handle: int | None) -> None:
+        """Follow `handle` (0: the windows, until the target's opens; None: nothing)."""
+        if handle == self._followed:
+            return
+        self._followed = handle
+        try:
+            if self._watcher is None and handle is not None and self._watchers is not None:
+                self._watcher = self._watchers(lambda _: None, lambda _: None, self._moved.emit)
+            if self._watcher is not None:
+                self._watcher.follow(handle)
+        except Exception:  # ProbeUnavailable, an X error: the outline stays where it was put
+            self._watchers = None
+            self._watcher = None
 
     def _hide(self) -> None:
         if self._overlay is not None and self._overlay.isVisible():

@@ -124,6 +124,8 @@ class Panel(QWidget):
     """The person opened "Why?" on a step (its id)."""
     searched = Signal(str, int)
     """(query, tasks found) once a search settles."""
+    linkRequested = Signal(str)
+    """A web link in a step's text was clicked: to be opened in the browser."""
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent, WINDOW_FLAGS)
@@ -176,6 +178,7 @@ class Panel(QWidget):
             step.modeSwitched.connect(self._mode_switched)
             step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
             step.whyOpened.connect(self.whyOpened)
+            step.linkRequested.connect(self.linkRequested)
             done.runAgainRequested.connect(self.runAgainRequested)
             done.homeRequested.connect(self._go_home)
             self._run_views = (inputs, step, done)

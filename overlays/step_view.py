@@ -130,6 +130,8 @@ class StepView(View):
     modeSwitched = Signal(str)
     whyOpened = Signal(str)
     """The person opened "Why?" on this step (its id)."""
+    linkRequested = Signal(str)
+    """A web link in the step's text was clicked."""
 
     def __init__(self, clock: Callable[[], float] = time.time, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,6 +178,7 @@ class StepView(View):
 
     def _build_body(self) -> None:
         self.heading = RichText()
+        self.heading.linkRequested.connect(self.linkRequested)
         self.heading.setFont(scaled_font(self.font(), 1.3, QFont.Weight.Bold))
         self.content.addSpacing(4)
         self.content.addWidget(self.heading)
@@ -192,6 +195,7 @@ class StepView(View):
         for widget in (self.performing, self.paused, self.failed):
             self.content.addWidget(widget)
         self.explain = RichText()
+        self.explain.linkRequested.connect(self.linkRequested)
         self.content.addWidget(self.explain)
         self.why_toggle = button("", role="link", accessible=self.tr("Why?"))
         self.why_toggle.setCheckable(True)
@@ -201,6 +205,7 @@ class StepView(View):
         why_layout = QVBoxLayout(self.why_box)
         why_layout.setContentsMargins(12, 2, 0, 2)
         self.why = RichText()
+        self.why.linkRequested.connect(self.linkRequested)
         self.why.setProperty("role", "muted")
         why_layout.addWidget(self.why)
         self.why_box.hide()

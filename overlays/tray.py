@@ -93,6 +93,10 @@ class Tray(QObject):
             key = str(action.data())
             action.setEnabled(not locked and (key == "wizard" or key in modes))
 
+    def modes_enabled(self) -> dict[str, bool]:
+        """The preferred modes in the menu ("wizard", "glass", "black"), and whether each can be picked."""
+        return {str(a.data()): a.isEnabled() for a in self._mode_group.actions()}
+
     def set_wizards(self, wizards: Sequence[tuple[str, str]]) -> None:
         """(id, title) pairs, shown in the Wizards submenu."""
         self.wizards.clear()

@@ -6,7 +6,7 @@ import html
 import re
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QMouseEvent, QTextDocument
+from PySide6.QtGui import QFont, QMouseEvent, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -109,7 +109,10 @@ def button(text: str, role: str | None = None, accessible: str | None = None) ->
 
 
 class RichText(QLabel):
-    """Rendered Markdown: wraps, selectable; only http(s) links open, in the browser."""
+    """Rendered Markdown: wraps, selectable. A link clicked is asked for through `linkRequested`, only
+    http(s) links (the runtime opens them in the browser, through app.ports.Opener)."""
+
+    linkRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,11 +137,10 @@ class RichText(QLabel):
     def plain_text(self) -> str:
         return self._plain
 
-    @staticmethod
-    def _open(link: str) -> None:
+    def _open(self, link: str) -> None:
         url = QUrl(link)
         if url.scheme().lower() in SAFE_SCHEMES:
-            QDesktopServices.openUrl(url)
+            self.linkRequested.emit(url.toString())
 
 
 class WrapButton(QPushButton):

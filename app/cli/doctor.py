@@ -173,6 +173,14 @@ def usage_checks(data_dir: Path, now: float | None = None) -> list[Check]:
     return out
 
 
+def log_check(data_dir: Path) -> Check:
+    """Where the tray app writes its log (app/logs.py): what to look at when something went wrong."""
+    from app.logs import log_file
+
+    path = log_file(data_dir)
+    return Check("log file", "ok", str(path) if path.exists() else f"{path} (nothing logged yet)")
+
+
 def report(facts: DesktopFacts, extra: Sequence[Check] = (), policy: Policy | None = None,
            problems: Sequence[Diagnostic] = ()) -> tuple[str, int]:
     """The printed report and the exit code (1 when something essential fails); with a policy,

@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     out = out or sys.stdout
     err = err or sys.stderr
     if not (sys.argv[1:] if argv is None else argv):  # the tray app: nothing else on the way to it
-        from app.runtime.app import main as desktop_main
+        from app.runtime.main import main as desktop_main
 
         return desktop_main()
     args = _parser().parse_args(argv)
@@ -107,8 +107,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         policy, problems = policy_in_force(paths)
         sending = usage_in_force(policy)
         lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
-        text, code = doctor.report(doctor.probe_facts(), [lrs, *doctor.usage_checks(paths.data_dir)],
-                                   policy, problems)
+        text, code = doctor.report(doctor.probe_facts(), [lrs, *doctor.usage_checks(paths.data_dir),
+                                                          doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)
         return code
     _parser().print_help(out)

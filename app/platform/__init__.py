@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from app.ports import (
     ActivityMonitor,
+    Hotkeys,
     Injector,
     InputWatcher,
     Launcher,
+    Opener,
     ProbeUnavailable,
     WindowInfo,
     WindowProbe,
 )
 
-__all__ = ["automation", "input_watcher", "launcher", "window_probe"]
+__all__ = ["automation", "global_hotkeys", "input_watcher", "opener", "program_launcher", "window_probe"]
+# no function here is named like a module of this package: importing the module would replace it
 
 
 def _x11(wayland_reason: str) -> bool:
@@ -49,15 +52,37 @@ def automation() -> tuple[Injector, ActivityMonitor | None]:
     raise ProbeUnavailable(f"no automation for {sys.platform} yet")
 
 
-def launcher() -> Launcher:
+def program_launcher() -> Launcher:
     from app.platform.launcher import SubprocessLauncher
 
     return SubprocessLauncher()
-def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> InputWatcher:
+
+
+def opener() -> Opener:
+    """Opens links and documents with the desktop's default application (through Qt)."""
+    from app.platform.qt_opener import QtOpener
+
+    return QtOpener()
+
+
+def global_hotkeys(combos: Sequence[str], on_hotkey: Callable[[str], None],
+                   on_died: Callable[[], None]) -> Hotkeys:
+    """The global hotkey listener for this desktop (an app.ports.HotkeysFactory), not yet started; raises
+    ValueError for a combo it cannot read."""
+    from app.platform.hotkey_listener import HotkeyListener, x11_modifier_reader
+    from app.platform.hotkeys import Combo
+
+    parsed = [Combo.parse(combo) for combo in combos]
+    reader = x11_modifier_reader() if sys.platform.startswith("linux") else None
+    return HotkeyListener(parsed, lambda combo: on_hotkey(str(combo)), reader, on_died=on_died)
+
+
+def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
+                  on_moved: Callable[[], None]) -> InputWatcher:
     """The input watcher for this desktop (an app.ports.WatcherFactory); raises ProbeUnavailable
     saying why there is none. It opens nothing until asked to watch."""
     if _x11("Wayland does not tell applications which window is in front"):
         from app.platform.x11_watch import X11InputWatcher
 
-        return X11InputWatcher(on_window, on_combo)
+        return X11InputWatcher(on_window, on_combo, on_moved=on_moved)
     raise ProbeUnavailable(f"no input watcher for {sys.platform} yet")

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.ports import Autostart
+
 __all__ = ["Autostart", "LaunchAgent", "Registry", "WindowsRun", "XdgAutostart", "autostart", "command"]
 
 NAME = "wayguide"
@@ -24,14 +26,6 @@ RUN_VALUE = "Wayguide"
 APPROVED_ON = bytes([2]) + bytes(11)
 APPROVED_OFF = bytes([3]) + bytes(11)
 AGENT_LABEL = "org.wayguide.Wayguide"
-
-
-class Autostart(Protocol):
-    def enabled(self) -> bool:
-        """Whether Wayguide starts when this person logs in."""
-        ...
-
-    def set_enabled(self, on: bool) -> None: ...
 
 
 def command() -> list[str]:

@@ -119,6 +119,10 @@ class IpcServer(QObject):
         finally:
             lock.unlock()
 
+    def listening(self) -> bool:
+        """Whether `wayguide toggle` and `wayguide run` reach this server now."""
+        return bool(self._server.isListening())
+
     def close(self) -> None:
         self._retry.stop()
         if self._folder is not None:

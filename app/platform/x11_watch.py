@@ -19,26 +19,35 @@ __all__ = ["X11InputWatcher"]
 log = logging.getLogger(__name__)
 
 _TITLES = ("_NET_WM_NAME", "WM_NAME")
+_STATES = ("_NET_WM_STATE", "WM_STATE")
+"""Properties of a followed window that say it was minimised or shown again."""
 JOIN_TIMEOUT = 2.0
 
 
 class X11InputWatcher:
     """InputWatcher for X11. Windows: a thread with its own X connection waits (no polling) for
     PropertyNotify of `_NET_ACTIVE_WINDOW` on the root window and of the title on the window in
-    front, then describes that window with the window probe. Combos: a HotkeyListener (the exact
-    matcher of the global hotkey) for just the combos asked for; other keys never leave it.
-    Both exist only while something is watched. Wayguide's own windows are not reported."""
+    front, then describes that window with the window probe. A followed window: the same thread waits
+    for StructureNotify (ConfigureNotify, map, unmap, destroy) of it and of its window manager frame,
+    for its state (minimised) and for the window in front and the window list changing. Combos: a
+    HotkeyListener (the exact matcher of the global hotkey) for just the combos asked for; other keys
+    never leave it. Each exists only while something is watched. Wayguide's own windows are not
+    reported."""
 
     def __init__(self, on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
-                 display: str | None = None) -> None:
+                 display: str | None = None, on_moved: Callable[[], None] | None = None) -> None:
         self._on_window = on_window
         self._on_combo = on_combo
+        self._on_moved = on_moved or (lambda: None)
         self._display = display
         self._combos: frozenset[str] = frozenset()
         self._keys: HotkeyListener | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._report = threading.Event()
+        self._refollow = threading.Event()
+        self._windows = False
+        self._followed: int | None = None
         self._wake: tuple[int, int] | None = None
         self._modifiers: Any = None
         """The X connection the combo listener reads the held modifiers with."""
@@ -57,19 +66,36 @@ class X11InputWatcher:
         if problem is not None:
             raise problem
 
+    def follow(self, handle: int | None) -> None:
+        """Raises ProbeUnavailable when the X display cannot be opened."""
+        self._followed = handle
+        self._refollow.set()
+        self._update_thread()
+
+    def running(self) -> bool:
+        """Whether the thread for windows runs (only while windows are watched or one is followed)."""
+        return self._thread is not None
+
     def _watch_windows(self, windows: bool) -> None:
-        if not windows:
+        self._windows = windows
+        if windows:
+            self._report.set()
+        self._update_thread()
+
+    def _update_thread(self) -> None:
+        if not (self._windows or self._followed is not None):
             self._stop_thread()
             return
-        self._report.set()
         if self._thread is not None and not self._thread.is_alive():
             self._stop_thread()  # it ended on an X error: start afresh
         if self._thread is None:
+            self._refollow.set()
             self._start_thread()
         else:
             self._poke()
 
     def close(self) -> None:
+        self._followed = None
         self.watch(False, ())
         if self._modifiers is not None:
             self._modifiers.close()
@@ -142,34 +168,52 @@ class X11InputWatcher:
             connection.set_error_handler(lambda *_: None)  # a window that vanished is no news
             root = connection.screen().root
             active_atom = connection.intern_atom("_NET_ACTIVE_WINDOW")
+            clients_atom = connection.intern_atom("_NET_CLIENT_LIST")
             title_atoms = {connection.intern_atom(name) for name in _TITLES}
+            state_atoms = {connection.intern_atom(name) for name in _STATES}
+            structure = (X.ConfigureNotify, X.MapNotify, X.UnmapNotify, X.DestroyNotify, X.ReparentNotify)
             root.change_attributes(event_mask=X.PropertyChangeMask)
             connection.flush()
-            front: Any = None
+            masks = _Masks(connection)
+            front = followed = frame = 0
             own = os.getpid()
             while not self._stop.is_set():
-                changed = self._report.is_set()
+                report = self._report.is_set()
                 self._report.clear()
+                refollow = self._refollow.is_set()
+                self._refollow.clear()
+                switched = titled = moved = False
                 while connection.pending_events():
                     event = connection.next_event()
-                    if event.type != X.PropertyNotify:
-                        continue
-                    if event.window.id == root.id and event.atom == active_atom:
-                        changed = True
-                    elif front is not None and event.window.id == front.id and event.atom in title_atoms:
-                        changed = True
-                if changed:
-                    handle = _active_handle(root, active_atom)
-                    if front is not None and front.id != handle:
-                        front.change_attributes(event_mask=X.NoEventMask)
-                        front = None
-                    if handle and front is None:
-                        front = connection.create_resource_object("window", handle)
-                        front.change_attributes(event_mask=X.PropertyChangeMask)
+                    if event.type == X.PropertyNotify:
+                        if event.window.id == root.id:
+                            switched |= event.atom == active_atom
+                            moved |= event.atom == clients_atom
+                        elif event.window.id == front and event.atom in title_atoms:
+                            titled = True
+                        moved |= event.window.id == followed and event.atom in state_atoms
+                    elif event.type in structure:
+                        moved = True
+                        refollow |= event.type == X.ReparentNotify
+                if switched or report or titled or refollow:
+                    if switched or report or refollow:
+                        front = _active_handle(root, active_atom)
+                    if refollow:
+                        followed = self._followed or 0
+                        frame = _frame(connection, root, followed) if followed else 0
+                    following = self._followed is not None
+                    masks.select({front: X.PropertyChangeMask | (X.StructureNotifyMask if following else 0)},
+                                 {followed: X.StructureNotifyMask | X.PropertyChangeMask},
+                                 {frame: X.StructureNotifyMask})
                     connection.flush()
-                    window = probe.describe(handle) if handle else None
-                    if window is not None and window.pid != own:
-                        self._on_window(window)
+                    if self._windows and (switched or report or titled):
+                        window = probe.describe(front) if front else None
+                        if window is not None and window.pid != own:
+                            self._on_window(window)
+                    moved |= switched or refollow
+                if moved and self._followed is not None:
+                    self._on_moved()
+                if switched or report or titled or refollow or moved:
                     continue  # events may have come in meanwhile
                 ready, _, _ = select.select([connection.fileno(), wake], [], [])
                 if wake in ready:
@@ -180,6 +224,43 @@ class X11InputWatcher:
             os.close(wake)
             probe.close()
             connection.close()
+
+
+class _Masks:
+    """The events this connection asked for on windows other than the root (one mask per window and
+    client in X: the wishes for one window are joined)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._connection = connection
+        self._selected: dict[int, int] = {}
+
+    def select(self, *wishes: dict[int, int]) -> None:
+        from Xlib import X
+
+        wanted: dict[int, int] = {}
+        for wish in wishes:
+            for window, mask in wish.items():
+                if window:
+                    wanted[window] = wanted.get(window, 0) | mask
+        for window in set(wanted) | set(self._selected):
+            mask = wanted.get(window, X.NoEventMask)
+            if mask != self._selected.get(window, X.NoEventMask):
+                self._connection.create_resource_object("window", window).change_attributes(event_mask=mask)
+        self._selected = wanted
+
+
+def _frame(connection: Any, root: Any, handle: int) -> int:
+    """The window manager's frame around a top-level window (its ancestor just below the root); the
+    window itself where it has none; 0 when it is gone."""
+    window = connection.create_resource_object("window", handle)
+    try:
+        while True:
+            parent = window.query_tree().parent
+            if not parent or parent.id == root.id:
+                return int(window.id)
+            window = parent
+    except Exception:  # BadWindow: it went away meanwhile
+        return 0
 
 
 def _active_handle(root: Any, atom: int) -> int:

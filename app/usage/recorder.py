@@ -3,7 +3,7 @@ searches into usage events, and owns the store and the xAPI sender."""
 
 from __future__ import annotations
 
-import sys
+import logging
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from app.usage.xapi import Post, Sender
 
 __all__ = ["Recorder"]
+
+log = logging.getLogger(__name__)
 
 _OUTCOMES = {"person": "person", "chosen": "person", "detected": "detected",
              "automated": "automated", "skipped": "skipped"}
@@ -153,4 +155,4 @@ def _step(wizard: Wizard, step_id: str) -> Step | None:
 
 
 def _warn(message: str) -> None:
-    print(message, file=sys.stderr)
+    log.warning("%s", message)

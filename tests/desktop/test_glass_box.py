@@ -18,6 +18,8 @@ from tests.desktop.test_tray_app import WAYGUIDE, click, start_app, stop_app
 from tests.desktop.xdesktop import Desktop, start_desktop, wait_for
 
 UTF8 = {"LC_ALL": "C.UTF-8"}
+MOVED = "moved"
+"""What the watcher's on_moved leaves in `seen`."""
 
 
 def client_rect(desktop: Desktop, window: int) -> Rect:
@@ -44,7 +46,7 @@ def watched(desktop: Desktop,
             monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[X11InputWatcher, list[object]]]:
     monkeypatch.setenv("DISPLAY", desktop.display)  # pynput's listener opens $DISPLAY
     seen: list[object] = []
-    watcher = X11InputWatcher(seen.append, seen.append, desktop.display)
+    watcher = X11InputWatcher(seen.append, seen.append, desktop.display, on_moved=lambda: seen.append(MOVED))
     yield watcher, seen
     watcher.close()
 
@@ -87,7 +89,7 @@ def test_the_watcher_reports_the_window_in_front_its_title_and_only_the_combos_a
         desktop.run(["xdotool", "set_window", "--name", "watch-two renamed", str(two)], check=True)
         wait_for(lambda: _windows(seen)[-1].title == "watch-two renamed", 5, "the new title")
         watcher.watch(False, ["ctrl+shift+k"])
-        assert watcher._thread is None  # no window watching unless asked
+        assert not watcher.running()  # no window watching unless asked
 
         def listening() -> bool:  # pynput's listener starts on its own thread: until it records, keys pass
             desktop.key("ctrl+shift+k")
@@ -107,6 +109,38 @@ def test_the_watcher_reports_the_window_in_front_its_title_and_only_the_combos_a
         for process in (first, second):
             process.terminate()
             process.wait(5)
+
+
+def test_the_watcher_tells_when_a_followed_window_moves_or_hides_and_nothing_else(
+        desktop: Desktop, watched: tuple[X11InputWatcher, list[object]]) -> None:
+    watcher, seen = watched
+    process = desktop.spawn(["xterm", "-title", "follow-me", "-geometry", "80x24+100+120"])
+    other = desktop.spawn(["xterm", "-title", "bystander", "-geometry", "40x10+1200+600"])
+    try:
+        window = desktop.wait_window(name="^follow-me$")
+        bystander = desktop.wait_window(name="^bystander$")
+        desktop.activate(window)
+        watcher.follow(window)
+        assert watcher.running()
+        wait_for(lambda: MOVED in seen, 5, "the first report as it starts following")
+        seen.clear()
+        desktop.run(["xdotool", "windowmove", "--sync", str(bystander), "1100", "500"], check=True)
+        desktop.run(["xdotool", "windowmove", "--sync", str(window), "300", "200"], check=True)
+        wait_for(lambda: MOVED in seen, 5, "the move of the followed window")
+        seen.clear()
+        desktop.run(["xdotool", "windowminimize", "--sync", str(window)], check=True)
+        wait_for(lambda: MOVED in seen, 5, "the followed window hidden")
+        assert not [s for s in seen if isinstance(s, WindowInfo)]  # the window in front: only when watched
+        watcher.follow(None)
+        assert not watcher.running()
+        seen.clear()
+        desktop.activate(window)
+        desktop.run(["xdotool", "windowmove", "--sync", str(window), "100", "120"], check=True)
+        assert seen == []
+    finally:
+        for each in (process, other):
+            each.terminate()
+            each.wait(5)
 
 
 TARGET = """\

@@ -3,7 +3,7 @@
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,16 @@ from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.logs import configure
 from app.paths import Paths
-from app.runtime.app import Wayguide
+from app.ports import FakeHotkeys
+from app.runtime.tray_app import TrayApp
+
+
+@pytest.fixture(scope="session", autouse=True)
+def logs_on_stderr() -> None:
+    """The app's warnings go to stderr, as `main` has them (some tests read them there)."""
+    configure()
 
 
 @pytest.fixture
@@ -45,17 +53,18 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     shutil.rmtree(runtime, ignore_errors=True)
 
 
-def started(qapp: Any) -> Iterator[Wayguide]:
-    """The composition root, started without a hotkey listener, and closed down afterwards."""
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+def started(qapp: Any, **parts: Any) -> Iterator[TrayApp]:
+    """The composition root, started (without a hotkey listener unless `parts` say otherwise, with the
+    collaborators in `parts`), and closed down afterwards."""
+    app = TrayApp(qapp, Paths.from_env(), **{"start_hotkey": False, **parts})
     assert app.finish_startup()
     yield app
     shut_down(app)
 
 
-def shut_down(app: Wayguide) -> None:
+def shut_down(app: TrayApp) -> None:
     """Close what a started composition root holds open: watchers, usage data, the panel, the socket."""
-    app.observer.close()
+    app.runs.close()
     app.usage.close()
     if app.panel is not None:
         app.panel.hide()
@@ -64,5 +73,34 @@ def shut_down(app: Wayguide) -> None:
 
 
 @pytest.fixture
-def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Wayguide]:
+def wayguide(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[TrayApp]:
     yield from started(qapp)
+
+
+@pytest.fixture
+def make_app(qtbot: QtBot, qapp: Any, home: Path) -> Iterator[Callable[..., TrayApp]]:
+    """Makes started composition roots with the collaborators given (fakes), all closed down afterwards."""
+    made: list[Iterator[TrayApp]] = []
+
+    def make(**parts: Any) -> TrayApp:
+        made.append(started(qapp, **parts))
+        return next(made[-1])
+
+    yield make
+    for app in made:
+        next(app, None)
+
+
+class Hotkeys:
+    """A HotkeysFactory making FakeHotkeys; `press` plays the person on the latest."""
+
+    def __init__(self) -> None:
+        self.made: list[FakeHotkeys] = []
+
+    def __call__(self, combos: Sequence[str], on_hotkey: Callable[[str], None],
+                 on_died: Callable[[], None]) -> FakeHotkeys:
+        self.made.append(FakeHotkeys(list(combos), on_hotkey, on_died))
+        return self.made[-1]
+
+    def press(self, combo: str) -> None:
+        self.made[-1].press(combo)

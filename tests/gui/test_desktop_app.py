@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from pytestqt.qtbot import QtBot
 from app.engine import Abort, Next
 from app.paths import Paths
 from app.platform import ipc
-from app.runtime.app import Wayguide
-from tests.gui.conftest import shut_down
+from app.ports import FakeAutomation, FakeAutostart
+from app.runtime.tray_app import TrayApp
+from tests.gui.conftest import Hotkeys, shut_down
 
 pytestmark = pytest.mark.gui
 
@@ -31,7 +33,7 @@ steps:
 
 
 def test_a_new_wizard_file_appears_and_a_running_one_is_not_disturbed(
-        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
     mine = home / "mine" / "mine.yaml"
     mine.write_text(ONE_STEP.format(id="my.task", title="My task"))
     qtbot.waitUntil(lambda: wayguide.library is not None and wayguide.library.get("my.task") is not None,
@@ -48,7 +50,7 @@ def test_a_new_wizard_file_appears_and_a_running_one_is_not_disturbed(
 
 
 def test_a_broken_file_is_reported_and_the_rest_keeps_working(
-        qtbot: QtBot, wayguide: Wayguide, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+        qtbot: QtBot, wayguide: TrayApp, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
     (home / "mine" / "good.yaml").write_text(ONE_STEP.format(id="good", title="Good"))
     (home / "mine" / "bad.yaml").write_text("wayguide: 1\nid: bad\ntitel: x\n")
     qtbot.waitUntil(lambda: wayguide.library.get("good") is not None, timeout=5000)  # type: ignore[union-attr]
@@ -63,7 +65,7 @@ def _client(request: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize(("finish", "outcome"), [(Next(at=0.0), "completed"),
                                                  (Abort(reason="Stopped by you", at=0.0), "aborted")])
-def test_run_with_wait_reports_the_outcome(qtbot: QtBot, wayguide: Wayguide, home: Path,
+def test_run_with_wait_reports_the_outcome(qtbot: QtBot, wayguide: TrayApp, home: Path,
                                            finish: Any, outcome: str) -> None:
     path = home / "elsewhere.yaml"
     path.write_text(ONE_STEP.format(id="else.where", title="From a file"))
@@ -79,7 +81,7 @@ def test_run_with_wait_reports_the_outcome(qtbot: QtBot, wayguide: Wayguide, hom
     assert messages[-1]["event"] == "finished" and messages[-1]["outcome"] == outcome
 
 
-def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: Wayguide) -> None:
+def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: TrayApp) -> None:
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(_client, ipc.RunRequest("no.such").message())
         qtbot.waitUntil(future.done, timeout=5000)
@@ -88,7 +90,7 @@ def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: Wayguide) -
 
 
 @pytest.mark.parametrize("wizard", ["file", "mousepad.customer-letter"])
-def test_a_dry_run_request_is_refused_and_nothing_runs(qtbot: QtBot, wayguide: Wayguide, home: Path,
+def test_a_dry_run_request_is_refused_and_nothing_runs(qtbot: QtBot, wayguide: TrayApp, home: Path,
                                                        wizard: str) -> None:
     path = home / "elsewhere.yaml"
     path.write_text(ONE_STEP.format(id="else.where", title="From a file"))
@@ -102,7 +104,7 @@ def test_a_dry_run_request_is_refused_and_nothing_runs(qtbot: QtBot, wayguide: W
     assert wayguide.run is None
 
 
-def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
     wayguide.tray.modeChanged.emit("glass")
     saved = json.loads((home / "config" / "settings.json").read_text())
     assert saved["preferred_mode"] == "glass"
@@ -110,10 +112,10 @@ def test_preferred_mode_from_the_tray_is_saved(qtbot: QtBot, wayguide: Wayguide,
 
 def test_without_a_tray_it_says_so_once(qtbot: QtBot, qapp: Any, home: Path,
                                         capfd: pytest.CaptureFixture[str]) -> None:
-    assert not Wayguide(qapp, Paths.from_env(), start_hotkey=False).tray.available()  # offscreen
+    assert not TrayApp(qapp, Paths.from_env(), start_hotkey=False).tray.available()  # offscreen
     said = []
     for _ in range(2):
-        app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+        app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
         assert app.finish_startup()
         said.append(capfd.readouterr().err.count("this desktop has no system tray"))
         assert app.ipc is not None
@@ -139,39 +141,35 @@ steps:
 """
 
 
-def _black_run(qtbot: QtBot, wayguide: Wayguide, home: Path, probe: Any,
-               ends: tuple[str, ...] = ("finished", "failed")) -> Any:
-    from app.automation.performer import Performer
+def _black_run(qtbot: QtBot, app: TrayApp, home: Path,
+               ends: tuple[str, ...] = ("finished", "failed")) -> None:
     from app.format.loader import load_file
-    from app.ports import FakeInjector
 
-    injector = FakeInjector()
-    wayguide._performer = Performer(injector, probe)
     path = home / "black.yaml"
     path.write_text(BLACK)
     wizard = load_file(path).wizard
     assert wizard is not None
-    assert wayguide._start(wizard, "black", None, None) is None
-    qtbot.waitUntil(lambda: wayguide.run is not None and wayguide.run.state.status in ends, timeout=5000)
-    return injector
+    assert app.runs.start_wizard(wizard, "black") is None
+    qtbot.waitUntil(lambda: app.run is not None and app.run.state.status in ends, timeout=5000)
 
 
-def test_black_box_brings_the_window_forward_and_types_into_it(qtbot: QtBot, wayguide: Wayguide,
-                                                               home: Path) -> None:
-    from app.ports import FakeWindowProbe, WindowInfo
+def test_black_box_brings_the_window_forward_and_types_into_it(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    from app.ports import FakeInjector, FakeWindowProbe, WindowInfo
 
     editor = WindowInfo(app="mousepad", title="notes - Mousepad", handle=1)
     term = WindowInfo(app="xterm", title="bash", handle=2)
-    probe = FakeWindowProbe(window=editor, others=[term])
-    injector = _black_run(qtbot, wayguide, home, probe)
+    probe, injector = FakeWindowProbe(window=editor, others=[term]), FakeInjector()
+    wayguide = make_app(probes=lambda: probe, automation=FakeAutomation(injector))
+    _black_run(qtbot, wayguide, home)
     assert wayguide.run is not None and wayguide.run.state.status == "finished"
     assert probe.activated == [2]
     assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
 
 
 def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
-        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
-    from app.ports import FakeWindowProbe, WindowInfo
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    from app.ports import FakeInjector, FakeWindowProbe, WindowInfo
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
     intruder = WindowInfo(app="firefox", title="Mail", handle=3)
@@ -179,7 +177,8 @@ def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
     class Intruding(FakeWindowProbe):
         """The terminal is in front for the focus step; then a mail window takes over, once."""
 
-        intrude = True
+        intrude = False
+        """Set once the app has started (it looks at the window in front as it shows the panel)."""
 
         def active_window(self) -> WindowInfo | None:
             front = self.window
@@ -187,8 +186,10 @@ def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
                 self.window = intruder
             return front
 
-    probe = Intruding(window=term, others=[intruder])
-    injector = _black_run(qtbot, wayguide, home, probe, ends=("paused", "failed", "finished"))
+    probe, injector = Intruding(window=term, others=[intruder]), FakeInjector()
+    wayguide = make_app(probes=lambda: probe, automation=FakeAutomation(injector))
+    probe.intrude = True
+    _black_run(qtbot, wayguide, home, ends=("paused", "failed", "finished"))
     run = wayguide.run
     assert run is not None and run.state.status == "paused" and run.state.resume_at == (0, 0)
     assert injector.sent == []
@@ -204,17 +205,6 @@ def test_black_box_pauses_when_another_window_comes_to_the_front_and_continues(
     assert injector.sent == [("type", "Grüße €\n"), ("keys", "ctrl+d")]
 
 
-class FakeAutostart:
-    def __init__(self) -> None:
-        self.on = True
-
-    def enabled(self) -> bool:
-        return self.on
-
-    def set_enabled(self, on: bool) -> None:
-        self.on = on
-
-
 def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any, home: Path) -> None:
     share = home / "share"
     share.mkdir()
@@ -226,20 +216,19 @@ def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any,
     (home / "config").mkdir()
     (home / "config" / "settings.json").write_text(json.dumps({"hotkey": "ctrl+alt+h", "autostart": True}))
     fake = FakeAutostart()
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
     try:
         assert app.finish_startup()
         assert app.settings is not None and app.settings.hotkey == "ctrl+shift+g"
         assert app.policy is not None and app.policy.locked == ("hotkey",)
         entry = app.library.get("shared.task") if app.library is not None else None
         assert entry is not None and entry.layer == "policy"
-        assert all(e.card.allowed_modes == ("glass",) for e in app._visible())
-        enabled = {a.data(): a.isEnabled() for a in app.tray._mode_group.actions()}
-        assert enabled == {"wizard": True, "glass": True, "black": False}
+        assert all(e.card.allowed_modes == ("glass",) for e in app.visible())
+        assert app.tray.modes_enabled() == {"wizard": True, "glass": True, "black": False}
         assert app.start("shared.task", "black") == "'shared.task' cannot run in black box mode"
         assert app.start("shared.task", None) is None
         assert app.run is not None and app.run.state.mode == "glass"
-        app._apply_settings(app.settings.replace(hotkey="ctrl+alt+j", autostart=False))
+        app.preferences.apply(app.settings.replace(hotkey="ctrl+alt+j", autostart=False))
         assert app.settings.hotkey == "ctrl+shift+g" and not fake.on  # locked stays; autostart switched
         saved = json.loads((home / "config" / "settings.json").read_text())
         assert saved["autostart"] is False and saved["hotkey"] == "ctrl+shift+g"
@@ -253,7 +242,7 @@ def test_the_policy_sets_hotkey_modes_folders_and_locks(qtbot: QtBot, qapp: Any,
 def test_a_broken_policy_is_one_line_and_the_app_runs(qtbot: QtBot, qapp: Any, home: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     (home / "policy.yaml").write_text("modes: [glass\n")
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
     try:
         assert app.finish_startup()
         assert app.policy is not None and app.policy.modes == ("glass", "black")
@@ -274,14 +263,13 @@ def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: An
         return 0
 
     monkeypatch.setattr("overlays.settings_dialog.SettingsDialog.exec", exec_)
-    fake = FakeAutostart()
-    fake.on = False  # e.g. switched off in the desktop's own session settings
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
+    fake = FakeAutostart(on=False)  # e.g. switched off in the desktop's own session settings
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False, autostart=fake)
     try:
         assert app.finish_startup() and app.settings is not None and app.settings.autostart
         app.open_settings()
         assert shown == [False]
-        app._apply_settings(app.settings.replace(autostart=True))
+        app.preferences.apply(app.settings.replace(autostart=True))
         assert fake.on
     finally:
         if app.ipc is not None:
@@ -290,22 +278,23 @@ def test_settings_show_whether_the_login_really_starts_it(qtbot: QtBot, qapp: An
 
 def test_quit_completes_when_the_hotkey_listener_fails_to_stop(qtbot: QtBot, qapp: Any, home: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    class Broken:
+    from app.ports import FakeHotkeys
+
+    class Broken(FakeHotkeys):
         def stop(self) -> None:
             raise ConnectionError("Display connection closed by client")
 
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, autostart=FakeAutostart())
+    app = TrayApp(qapp, Paths.from_env(), autostart=FakeAutostart(),
+                  hotkeys=lambda combos, on_hotkey, on_died: Broken(combos, on_hotkey, on_died))
     assert app.finish_startup()
-    app.listener = Broken()
     quits: list[bool] = []
     monkeypatch.setattr(qapp, "quit", lambda: quits.append(True))
     app.quit()  # a SIGTERM at logout lands here
-    assert quits == [True] and app.ipc is not None and not app.ipc._server.isListening()
-
+    assert quits == [True] and app.ipc is not None and not app.ipc.listening()
 
 
 def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
-        qtbot: QtBot, wayguide: Wayguide, capsys: pytest.CaptureFixture[str]) -> None:
+        qtbot: QtBot, make_app: Callable[..., TrayApp], capsys: pytest.CaptureFixture[str]) -> None:
     import threading
 
     from app.platform.hotkey_listener import HotkeyListener
@@ -336,9 +325,12 @@ def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
         made.append(Listener(on_end))
         return made[-1]
 
-    wayguide.listener = HotkeyListener([Combo.parse("ctrl+alt+space")], lambda combo: None, None,
-                                       factory, on_died=wayguide.listenerDied.emit)
-    wayguide.listener.start()
+    def hotkeys(combos: Any, on_hotkey: Any, on_died: Any) -> HotkeyListener:  # pynput's listener faked
+        return HotkeyListener([Combo.parse(c) for c in combos], lambda combo: on_hotkey(str(combo)), None,
+                              factory, on_died=on_died)
+
+    wayguide = make_app(start_hotkey=True, hotkeys=hotkeys)
+    assert len(made) == 1 and made[0].alive
     repeating = [t for t in wayguide.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
     assert not repeating  # nothing wakes an idle app
     for restarts in (1, 2, 3):
@@ -347,7 +339,7 @@ def test_a_hotkey_listener_that_dies_is_restarted_without_any_polling(
         assert made[-1].alive
     assert capsys.readouterr().err.count("had stopped and was restarted") == 3
     made[-1].die()
-    qtbot.waitUntil(lambda: wayguide.listener is None)
+    qtbot.waitUntil(lambda: wayguide.hotkey.listener is None)
     assert len(made) == 4 and "giving up" in capsys.readouterr().err
 
 
@@ -386,24 +378,21 @@ class _Typist:
     ("pointer", "paused", False),
     ("key", "aborted", True),  # the abort hotkey: its first key already stopped the typing
 ])
-def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Wayguide, home: Path,
-                                                     activity: str, status: str, then_hotkey: bool) -> None:
-    from app.automation.performer import Performer
+def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, make_app: Callable[..., TrayApp],
+                                                     home: Path, activity: str, status: str,
+                                                     then_hotkey: bool) -> None:
     from app.format.loader import load_file
     from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
 
     term = WindowInfo(app="xterm", title="bash", handle=2)
-    typist, monitor = _Typist(), FakeActivityMonitor()
-    wayguide._performer = Performer(typist, FakeWindowProbe(window=term))
-    wayguide._monitor = monitor
+    typist, monitor, keys = _Typist(), FakeActivityMonitor(), Hotkeys()
+    wayguide = make_app(probes=lambda: FakeWindowProbe(window=term),
+                        automation=FakeAutomation(typist, monitor), start_hotkey=True, hotkeys=keys)
     path = home / "black.yaml"
     path.write_text(BLACK.replace("Grüße €\\n", "x" * 5000))
     assert "x" * 5000 in path.read_text()
     wizard = load_file(path).wizard
     assert wizard is not None
-    assert wayguide._start(wizard, "black", None, None) is None
-    run = wayguide.run
-    assert run is not None
     told: list[dict[str, Any]] = []
 
     class Reply:
@@ -413,12 +402,14 @@ def test_the_person_taking_over_stops_typing_at_once(qtbot: QtBot, wayguide: Way
         def close(self) -> None:
             pass
 
-    run.reply = Reply()  # type: ignore[assignment]
+    assert wayguide.runs.start_wizard(wizard, "black", reply=Reply()) is None  # type: ignore[arg-type]
+    run = wayguide.run
+    assert run is not None
     qtbot.waitUntil(lambda: run.state.step_id == "type" and typist.started.is_set(), timeout=5000)
     assert monitor.watching
     monitor.act(activity)  # on the monitor's thread in real life: the stop does not wait for the GUI
     if then_hotkey:
-        wayguide._hotkey("ctrl+alt+space")
+        keys.press("ctrl+alt+space")
     qtbot.waitUntil(lambda: run.state.status == status, timeout=5000)
     assert 0 < len(typist.typed) < 5000 and typist.sent == []
     qtbot.waitUntil(lambda: not monitor.watching, timeout=5000)  # only while performing
@@ -444,8 +435,6 @@ steps:
 
 
 def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp: Any, home: Path) -> None:
-    from app.runtime.app import _Run
-
     trusted, mine = home / "trusted", home / "mine"
     trusted.mkdir()
     mine.mkdir(exist_ok=True)
@@ -453,21 +442,19 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
     (mine / "m.yaml").write_text(RUNS.format(id="my.tool"))
     (home / "policy.yaml").write_text(f"run: {{allowed: true, folders: [{trusted}]}}\n"
                                       f"library: {{folders: [{trusted}]}}\n")
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
     try:
         assert app.finish_startup() and app.library is not None
         for wizard_id, allowed in (("trusted.tool", True), ("my.tool", False)):
-            entry = app.library.get(wizard_id)
-            assert entry is not None, [str(d) for d in app.library.diagnostics()]
-            app.run = _Run(entry.wizard, None, entry.path)
-            assert app._may_run(["true"]) is allowed
-            assert app._may_open("/usr/share/applications/xterm.desktop") is allowed  # issue 11.4
-        app.run = None
-        assert not app._may_run(["true"]) and not app._may_open("steam://run/1")
+            assert app.library.get(wizard_id) is not None, [str(d) for d in app.library.diagnostics()]
+            assert app.start(wizard_id, None) is None
+            assert app.performing.may_run(["true"]) is allowed
+            assert app.performing.may_open("/usr/share/applications/xterm.desktop") is allowed  # issue 11.4
+        app.runs.home()
+        assert app.run is None
+        assert not app.performing.may_run(["true"]) and not app.performing.may_open("steam://run/1")
     finally:
-        app.run = None
-        if app.ipc is not None:
-            app.ipc.close()
+        shut_down(app)
 
 
 @pytest.mark.parametrize(("policy", "env", "wanted"), [
@@ -494,7 +481,7 @@ def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: 
                                        wanted: tuple[bool, bool, str | None, str | None],
                                        capsys: pytest.CaptureFixture[str]) -> None:
     from app.policy.admin import load_policy
-    from app.runtime.app import usage_config
+    from app.runtime.usage_data import usage_config
 
     (tmp_path / "policy.yaml").write_text(policy or "")
     loaded, problems = load_policy(tmp_path / "policy.yaml" if policy else tmp_path / "none.yaml")
@@ -523,7 +510,7 @@ def _odd_files(folder: Path) -> None:
         os.mkfifo(folder / "fifo.yaml")
 
 
-def _toggled(qtbot: QtBot, app: Wayguide) -> None:
+def _toggled(qtbot: QtBot, app: TrayApp) -> None:
     """`wayguide toggle` over IPC shows the panel (shown at start-up here: no tray offscreen)."""
     app.hide_panel()
     with ThreadPoolExecutor(1) as pool:
@@ -547,7 +534,7 @@ def test_a_library_of_odd_files_starts_and_toggle_works(
     guard = threading.Timer(30.0, unblock)
     guard.start()
     with ThreadPoolExecutor(1) as pool:
-        app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+        app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
         try:
             assert app.finish_startup()
             assert guard.is_alive(), "start-up opened the FIFO"
@@ -577,7 +564,7 @@ def test_each_start_up_stage_fails_alone_and_says_so(
     monkeypatch.setattr("app.policy.admin.policy_in_force", broken)
     monkeypatch.setattr("app.policy.settings.load_settings", broken)
     monkeypatch.setattr("overlays.theme.apply_theme", broken)
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
     try:
         assert app.finish_startup()
         err = [line for line in capfd.readouterr().err.splitlines() if "did not start" in line]
@@ -638,31 +625,30 @@ class _Stuck:
 
 
 def test_a_new_run_waits_for_the_old_worker_and_keeps_its_take_over_monitor(
-        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
     """Issue 11.3: an ended run's worker, stuck in a wait, went on beside the next run's and then stopped the
     monitor that run had started, so the next run typed with take-over detection off."""
-    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeActivityMonitor, FakeWindowProbe, WindowInfo
 
     stuck, monitor = _Stuck(), FakeActivityMonitor()
     term = WindowInfo(app="xterm", title="bash", handle=2)
-    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term))
-    wayguide._monitor = monitor
+    wayguide = make_app(probes=lambda: FakeWindowProbe(window=term),
+                        automation=FakeAutomation(stuck, monitor))
     path = home / "black.yaml"
     path.write_text(BLACK)
     wizard = load_file(path).wizard
     assert wizard is not None
-    assert wayguide._start(wizard, "black", None, None) is None
+    assert wayguide.runs.start_wizard(wizard, "black") is None
     first = wayguide.run
     assert first is not None
     qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)  # the first run's worker is stuck
 
-    assert wayguide._start(wizard, "black", None, None) is None  # ends the first run, starts a second
+    assert wayguide.runs.start_wizard(wizard, "black") is None  # ends the first run, starts a second
     second = wayguide.run
     assert second is not first and first.state.status == "aborted" and first.stop.is_set()
     qtbot.waitUntil(lambda: monitor.starts >= 3, timeout=5000)  # the second run performs its first step
-    worker = getattr(wayguide, "_worker", None)  # its worker, waiting for the first run's
+    worker = wayguide.performing.worker  # its worker, waiting for the first run's
     qtbot.waitUntil(lambda: len(stuck.release) == 2 or (worker is not None and worker.is_alive()),
                     timeout=5000)
     stuck.release[0].set()  # the stale worker's wait ends at last …
@@ -710,21 +696,21 @@ def _shown_texts(root: Any) -> list[str]:
     return [t for t in texts if t]
 
 
-def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, make_app: Callable[..., TrayApp],
+                                                     home: Path) -> None:
     """Issue 11.10: the panel's "Doing this for you" line showed `Typing "hunter2⏎"`."""
-    from app.automation.performer import Performer
     from app.format.loader import load_file
     from app.ports import FakeLauncher, FakeWindowProbe, WindowInfo
 
     stuck = _Stuck()
     term = WindowInfo(app="xterm", title="bash", handle=2)
-    wayguide._performer = Performer(stuck, FakeWindowProbe(window=term), launcher=FakeLauncher(),
-                                    notify=wayguide.notified.emit)
+    wayguide = make_app(probes=lambda: FakeWindowProbe(window=term), automation=FakeAutomation(stuck),
+                        launcher=FakeLauncher())
     path = home / "login.yaml"
     path.write_text(SECRET_RUN)
     wizard = load_file(path).wizard
     assert wizard is not None
-    assert wayguide._start(wizard, "black", {"pw": "hunter2"}, None) is None
+    assert wayguide.runs.start_wizard(wizard, "black", {"pw": "hunter2"}) is None
     run, panel = wayguide.run, wayguide.panel
     assert run is not None and panel is not None
     seen: list[str] = []
@@ -743,24 +729,23 @@ def test_the_panel_never_shows_a_secret_in_any_form(qtbot: QtBot, wayguide: Wayg
 
 
 def test_a_worker_that_does_not_end_makes_the_next_run_pause_not_perform_beside_it(
-        qtbot: QtBot, wayguide: Wayguide, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.automation.performer import Performer
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.format.loader import load_file
     from app.ports import FakeWindowProbe, WindowInfo
 
-    monkeypatch.setattr("app.runtime.app.WORKER_WAIT_S", 0.2)
+    monkeypatch.setattr("app.runtime.performing.WORKER_WAIT_S", 0.2)
     stuck = _Stuck()
-    wayguide._performer = Performer(stuck, FakeWindowProbe(window=WindowInfo(app="xterm", title="bash",
-                                                                             handle=2)))
+    term = WindowInfo(app="xterm", title="bash", handle=2)
+    wayguide = make_app(probes=lambda: FakeWindowProbe(window=term), automation=FakeAutomation(stuck))
     path = home / "black.yaml"
     path.write_text(BLACK)
     wizard = load_file(path).wizard
     assert wizard is not None
-    assert wayguide._start(wizard, "black", None, None) is None
+    assert wayguide.runs.start_wizard(wizard, "black") is None
     qtbot.waitUntil(lambda: len(stuck.release) == 1, timeout=5000)
-    stale = wayguide._worker
+    stale = wayguide.performing.worker
     assert stale is not None
-    assert wayguide._start(wizard, "black", None, None) is None
+    assert wayguide.runs.start_wizard(wizard, "black") is None
     second = wayguide.run
     assert second is not None
     qtbot.waitUntil(lambda: second.state.status == "paused", timeout=5000)
@@ -780,7 +765,7 @@ def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
     monkeypatch.setattr("overlays.tray.Tray.available", staticmethod(lambda: True))
     monkeypatch.setattr("overlays.tray.Tray.show", lambda self: None)  # no real tray offscreen
     monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False)
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
     try:
         assert app.finish_startup()
         assert app.panel is None or not app.panel.isVisible()  # a tray: nothing pops up at start
@@ -791,3 +776,23 @@ def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
         assert app.startup_problems == []  # said once
     finally:
         shut_down(app)
+
+
+def test_a_link_in_a_step_opens_through_the_opener(qtbot: QtBot, make_app: Callable[..., TrayApp],
+                                                   home: Path) -> None:
+    """Views never open links themselves: the panel asks, the runtime opens through app.ports.Opener."""
+    from app.format.loader import load_file
+    from app.ports import FakeOpener
+
+    opener = FakeOpener()
+    app = make_app(opener=opener)
+    path = home / "link.yaml"
+    path.write_text("wayguide: 1\nid: link\ntitle: Link\nsteps:\n"
+                    "  - {id: a, title: A, explain: 'See [the guide](https://example.org/guide).'}\n")
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert app.runs.start_wizard(wizard, None) is None
+    assert app.panel is not None
+    app.panel.step.explain.linkActivated.emit("https://example.org/guide")
+    app.panel.step.explain.linkActivated.emit("file:///etc/passwd")
+    assert opener.opened == ["https://example.org/guide"]

@@ -9,15 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.format.loader import load_file
 from app.paths import Paths
 from app.ports import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
-from app.runtime.app import Wayguide
+from app.runtime.tray_app import TrayApp
 from overlays.highlight import GAP, RING
+from tests.gui.conftest import Hotkeys
 
 pytestmark = pytest.mark.gui
 
@@ -54,21 +55,29 @@ UNTITLED = WindowInfo(app="mousepad", title="Untitled 1 - Mousepad", handle=2, p
                       geometry=(600, 0, 500, 400))
 
 
+class Watchers:
+    """A WatcherFactory making FakeInputWatchers with XTERM in front."""
+
+    def __init__(self) -> None:
+        self.made: list[FakeInputWatcher] = []
+
+    def __call__(self, on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
+                 on_moved: Callable[[], None]) -> FakeInputWatcher:
+        self.made.append(FakeInputWatcher(on_window, on_combo, on_moved, window=XTERM))
+        return self.made[-1]
+
+
 @pytest.fixture
-def fake(qapp: Any, home: Path) -> Iterator[tuple[Wayguide, list[FakeInputWatcher]]]:
-    made: list[FakeInputWatcher] = []
-
-    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> FakeInputWatcher:
-        made.append(FakeInputWatcher(on_window, on_combo, window=XTERM))
-        return made[-1]
-
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
+def fake(qapp: Any, home: Path) -> Iterator[tuple[TrayApp, list[FakeInputWatcher]]]:
+    watchers = Watchers()
+    made = watchers.made
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False, watchers=watchers)
     assert app.finish_startup()
     yield app, made
     app.quit()
 
 
-def _at(qtbot: QtBot, app: Wayguide, step: str) -> None:
+def _at(qtbot: QtBot, app: TrayApp, step: str) -> None:
     qtbot.waitUntil(lambda: app.run is not None and app.run.state.step_id == step, timeout=5000)
 
 
@@ -80,7 +89,7 @@ def test_a_glass_box_run_moves_on_by_itself_at_each_step(qtbot: QtBot, fake: Any
     wizard = load_file(path).wizard
     assert wizard is not None
     assert not app.observer.watching() and not made  # nothing at idle
-    assert app._start(wizard, None, None, None) is None
+    assert app.runs.start_wizard(wizard, None) is None
     _at(qtbot, app, "front")
     watcher = made[0]
     assert (watcher.windows, watcher.combos) == (True, frozenset())
@@ -122,7 +131,7 @@ def test_the_window_in_front_is_reported_at_once_for_each_step(qtbot: QtBot, fak
                     "  - {id: c, title: C}\n")
     wizard = load_file(path).wizard
     assert wizard is not None
-    app._start(wizard, None, None, None)
+    app.runs.start_wizard(wizard, None)
     _at(qtbot, app, "c")  # xterm titled bash was in front all along
     assert [h.outcome for h in app.run.state.history] == ["detected", "detected"]
     assert not made[0].windows
@@ -141,19 +150,23 @@ steps:
 """
 
 
-def test_the_highlight_surrounds_the_target_and_follows_its_window(qtbot: QtBot, wayguide: Wayguide,
-                                                                   home: Path) -> None:
+def test_the_highlight_surrounds_the_target_and_follows_its_window(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
     term = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(100, 100, 800, 600))
     probe = FakeWindowProbe(window=term)
-    wayguide.probe = probe
-    wayguide.probes = lambda: probe
+    watchers = Watchers()
+    wayguide = make_app(probes=lambda: probe, watchers=watchers)
     path = home / "target.yaml"
     path.write_text(TARGET)
     wizard = load_file(path).wizard
     assert wizard is not None
-    wayguide._start(wizard, None, None, None)
-    highlighter = wayguide._highlight()
+    wayguide.runs.start_wizard(wizard, None)
+    highlighter = wayguide.runs.highlighter()
     assert highlighter.shown() == QRect(300, 400, 400, 150)
+    assert highlighter.following() == 7
+    watcher = next(w for w in watchers.made if w.followed is not None)  # the highlight's own
+    polling = [t for t in wayguide.findChildren(QTimer) if t.isActive() and not t.isSingleShot()]
+    assert not polling
     overlay = highlighter.overlay
     flags = overlay.windowFlags()
     for flag in (Qt.WindowType.WindowTransparentForInput, Qt.WindowType.WindowDoesNotAcceptFocus,
@@ -165,24 +178,31 @@ def test_the_highlight_surrounds_the_target_and_follows_its_window(qtbot: QtBot,
     assert mask.contains(QPoint(overlay.width() // 2, 1))  # the ring
     assert not mask.contains(QPoint(overlay.width() // 2, overlay.height() // 2))  # the region: uncovered
     probe.window = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(200, 50, 400, 400))
+    assert highlighter.shown() == QRect(300, 400, 400, 150)  # nothing looks until the watcher tells
+    watcher.move()
     qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 250, 200, 100), timeout=2000)
     probe.window = WindowInfo(app="xterm", title="bash", handle=7, pid=1, geometry=(200, 50, 400, 400),
                               shown=False)
+    watcher.move()
     qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)
     probe.window = term
+    watcher.move()
     qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
     mail = WindowInfo(app="thunderbird", title="Mail", handle=8, pid=3, geometry=(250, 200, 300, 300))
     probe.window, probe.others = mail, [term]
+    watcher.activate(mail)
     qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=2000)  # another window lies over it
     probe.window, probe.others = term, [mail]
+    watcher.activate(term)
     qtbot.waitUntil(lambda: highlighter.shown() == QRect(300, 400, 400, 150), timeout=2000)
     assert wayguide.panel is not None
     wayguide.panel.step.next.click()
     assert highlighter.shown() is None  # the next step has no target
+    assert highlighter.following() is None and watcher.followed is None  # nothing followed any more
 
 
 def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
-        qtbot: QtBot, wayguide: Wayguide, home: Path) -> None:
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
     (home / "mine" / "greet.yaml").write_text(
         "wayguide: 1\nid: greet\ntitle: Greet\nmodes: [black, glass]\n"
         "inputs: [{name: customer, label: Customer, required: true}]\n"
@@ -206,34 +226,38 @@ def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
     assert panel.grab().save(str(ARTIFACTS / "panel-no-automation-light.png"))
 
 
-def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(wayguide: Wayguide) -> None:
+def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(
+        make_app: Callable[..., TrayApp]) -> None:
     probe = FakeWindowProbe(window=WindowInfo(app="xterm", klass="XTerm", title="bash", handle=1, pid=1))
-    wayguide.probe = probe
+    keys = Hotkeys()
+    wayguide = make_app(probes=lambda: probe, start_hotkey=True, hotkeys=keys)
+    assert keys.made[-1].combos == ["ctrl+alt+space", "ctrl+alt+shift+space"] and keys.made[-1].alive
     wayguide.hide_panel()  # shown at start-up: offscreen there is no tray
-    wayguide._hotkey("ctrl+alt+space")
+    keys.press("ctrl+alt+space")
     panel = wayguide.panel
     assert panel is not None and panel.isVisible()
     assert panel.home.headers() == ["For XTerm", "All tasks"]
     xterm_first = panel.home.shown_ids()[:2]
     assert all(i.startswith("xterm.") for i in xterm_first)
-    wayguide._hotkey("ctrl+alt+space")
+    keys.press("ctrl+alt+space")
     assert not panel.isVisible()
     probe.window = WindowInfo(app="mousepad", klass="Mousepad", title="notes - Mousepad", handle=2, pid=2)
-    wayguide._hotkey("ctrl+alt+space")
+    keys.press("ctrl+alt+space")
     assert panel.home.headers() == ["For Mousepad", "All tasks"]
     assert panel.home.shown_ids()[0].startswith("mousepad.")
     probe.window = WindowInfo(app="wayguide", title="Wayguide", handle=3, pid=os.getpid())
-    wayguide._hotkey("ctrl+alt+space")
-    wayguide._hotkey("ctrl+alt+space")  # pressed while Wayguide itself is in front: the context stays
+    keys.press("ctrl+alt+space")
+    keys.press("ctrl+alt+space")  # pressed while Wayguide itself is in front: the context stays
     assert panel.home.headers() == ["For Mousepad", "All tasks"]
 
 
 def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
         qtbot: QtBot, qapp: Any, home: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None]) -> FakeInputWatcher:
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
+                on_moved: Callable[[], None]) -> FakeInputWatcher:
         raise ProbeUnavailable("Wayland does not tell applications which window is in front")
 
-    app = Wayguide(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
+    app = TrayApp(qapp, Paths.from_env(), start_hotkey=False, watchers=factory)
     assert app.finish_startup()
     try:
         path = home / "keys.yaml"
@@ -242,7 +266,7 @@ def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
                         "  - {id: wait, title: Wait, until: {after: 30}}\n")
         wizard = load_file(path).wizard
         assert wizard is not None
-        app._start(wizard, None, None, None)
+        app.runs.start_wizard(wizard, None)
         assert app.panel is not None
         step = app.panel.step
         assert step.unseen.isVisibleTo(app.panel)

@@ -72,13 +72,13 @@ def test_a_run_gets_the_full_model_from_the_cache(tmp_path: Path) -> None:
 STARTUP = """
 import sys
 from PySide6.QtWidgets import QApplication
-from app.runtime.app import Wayguide
+from app.runtime.tray_app import TrayApp
 from app.paths import Paths
 app = QApplication([])
-wayguide = Wayguide(app, Paths.from_env(), start_hotkey=False)
+wayguide = TrayApp(app, Paths.from_env(), start_hotkey=False)
 assert wayguide.finish_startup()
 idle = sorted(m for m in HEAVY if m in sys.modules)
-wayguide._show_home()  # what the first hotkey press shows, before the warm-up thread
+wayguide.panels.show_home()  # what the first hotkey press shows, before the warm-up thread
 shown = sorted(m for m in HEAVY if m in sys.modules)
 print(len(list(wayguide.library)), idle, shown)
 wayguide.quit()

@@ -12,7 +12,9 @@ import pytest
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from app.runtime.app import Wayguide, usage_db
+from app.ports import FakeOpener
+from app.runtime.tray_app import TrayApp
+from app.runtime.usage_data import usage_db
 from tests.gui.conftest import started
 
 pytestmark = pytest.mark.gui
@@ -32,16 +34,22 @@ VALUE, SECRET, QUERY = "Xylophant-1d8e3f", "pin-7c2a9b41", "zqvx-wombat"
 
 
 @pytest.fixture
-def app(qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wayguide]:
+def opener() -> FakeOpener:
+    return FakeOpener()
+
+
+@pytest.fixture
+def app(qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch,
+        opener: FakeOpener) -> Iterator[TrayApp]:
     # an LRS that is never there: every statement stays in the outbox, on disk
     for name, value in {"WAYGUIDE_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
                         "WAYGUIDE_LRS_PASSWORD": "p"}.items():
         monkeypatch.setenv(name, value)
     (home / "mine" / "private.yaml").write_text(SECRETIVE)
-    yield from started(qapp)
+    yield from started(qapp, opener=opener)
 
 
-def kinds(app: Wayguide) -> list[tuple[str, str | None]]:
+def kinds(app: TrayApp) -> list[tuple[str, str | None]]:
     assert app.usage.store is not None and app.usage.store.flush()
     conn = sqlite3.connect(usage_db(app.paths))
     try:
@@ -50,7 +58,7 @@ def kinds(app: Wayguide) -> list[tuple[str, str | None]]:
         conn.close()
 
 
-def test_nothing_typed_is_kept_in_any_file(qtbot: QtBot, app: Wayguide, tmp_path: Path) -> None:
+def test_nothing_typed_is_kept_in_any_file(qtbot: QtBot, app: TrayApp, tmp_path: Path) -> None:
     assert app.start("private.task", "glass", {"customer": VALUE, "pin": SECRET}, source="tray") is None
     panel = app.panel
     assert panel is not None
@@ -58,7 +66,7 @@ def test_nothing_typed_is_kept_in_any_file(qtbot: QtBot, app: Wayguide, tmp_path
     panel.step.next.click()
     panel.step.next.click()
     assert app.run is not None and app.run.state.status == "finished"
-    app._home()
+    app.runs.home()
     panel.home.search.setFocus()
     with qtbot.waitSignal(panel.searched, timeout=5000) as searched:
         QTest.keyClicks(panel.home.search, QUERY)
@@ -79,10 +87,7 @@ def test_nothing_typed_is_kept_in_any_file(qtbot: QtBot, app: Wayguide, tmp_path
 
 
 def test_insights_in_the_tray_writes_the_report_and_opens_it(
-        qtbot: QtBot, app: Wayguide, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl",
-                        lambda url: opened.append(url.toLocalFile()) or True)
+        qtbot: QtBot, app: TrayApp, opener: FakeOpener, monkeypatch: pytest.MonkeyPatch) -> None:
     app.start("private.task", "glass", {"customer": "A"})
     assert app.panel is not None
     app.panel.step.next.click()
@@ -93,11 +98,11 @@ def test_insights_in_the_tray_writes_the_report_and_opens_it(
     assert [a.text() for a in app.tray.menu.actions()].index("Insights") > 0
     app.tray.insights.trigger()
     target = app.paths.cache_dir / "insights.html"
-    assert opened == [str(target)]
+    assert opener.opened == [str(target)]
     page = target.read_text(encoding="utf-8")
     assert "A task with inputs" in page and "<svg" in page
     said: list[str] = []
-    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: False)
+    opener.works = False  # no browser here
     monkeypatch.setattr(app.tray.icon, "showMessage", lambda title, text, *_: said.append(text))
     app.tray.insights.trigger()
     assert said == [f"The insights report is in {target}"]

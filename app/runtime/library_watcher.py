@@ -1,0 +1,101 @@
+"""The library watcher: loads the wizard library and reloads the files that change, telling the rest of
+the app through `changed` (no polling: the OS reports the changes)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from app.paths import Paths
+
+if TYPE_CHECKING:
+    from app.library.layers import Entry, Library
+    from app.policy.admin import Policy
+    from app.policy.settings import Settings
+
+__all__ = ["RELOAD_DELAY_MS", "LibraryWatcher", "visible_entries"]
+
+log = logging.getLogger(__name__)
+
+RELOAD_DELAY_MS = 150
+
+
+class LibraryWatcher(QObject):
+    """Holds the library (None until loaded); a run in progress keeps the wizard it started with."""
+
+    changed = Signal()
+    """Files were reloaded and the library's wizards changed."""
+
+    def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._paths = paths
+        self.library: Library | None = None
+        self._pending: set[Path] = set()
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._changed)
+        self._watcher.directoryChanged.connect(self._changed)
+
+    def load(self, folders: tuple[Path, ...] | list[Path]) -> None:
+        """Load every layer (policy `folders` among them); problems other than notes go to the log."""
+        from app.library.layers import Library
+
+        self.library = Library.from_paths(self._paths, folders)
+        for problem in self.library.diagnostics():
+            if problem.severity != "note":
+                log.warning("%s", problem)
+
+    def load_nothing(self) -> None:
+        """The stand-in where the library could not be loaded: no wizards."""
+        from app.library.layers import Library
+
+        self.library = Library([])
+
+    def watch(self) -> None:
+        """Watch the library's files and folders (and the parents of folders not yet there)."""
+        assert self.library is not None
+        wanted = {str(p) for p in self.library.watched_paths()}
+        for layer in self.library.layers:  # a folder created later is picked up by its parent
+            if not os.path.exists(layer.path) and os.path.exists(layer.path.parent):  # never raise
+                wanted.add(str(layer.path.parent))
+        current = set(self._watcher.files()) | set(self._watcher.directories())
+        if current - wanted:
+            self._watcher.removePaths(sorted(current - wanted))
+        if wanted - current:
+            self._watcher.addPaths(sorted(wanted - current))
+
+    def _changed(self, path: str) -> None:
+        self._pending.add(Path(path))
+        self._reload_timer.start()
+
+    def _reload(self) -> None:
+        assert self.library is not None
+        pending, self._pending = self._pending, set()
+        changed = self.library.reload(sorted(pending))
+        for problem in self.library.diagnostics():
+            if problem.is_error and Path(problem.path) in changed:
+                log.warning("%s", problem)
+        self.watch()
+        if changed:
+            self.changed.emit()
+
+
+def visible_entries(library: Library, settings: Settings, policy: Policy) -> list[Entry]:
+    """The wizards for the person's roles, in the modes the policy allows."""
+    from app.library.relevance import for_roles
+
+    visible = []
+    for entry in library:
+        modes = policy.modes_for(entry.card.allowed_modes)
+        if modes and for_roles(entry.card, settings.roles):
+            if modes != entry.card.allowed_modes:
+                card = dataclasses.replace(entry.card, allowed_modes=modes)
+                entry = dataclasses.replace(entry, card=card)
+            visible.append(entry)
+    return visible

@@ -1,0 +1,100 @@
+"""`wayguide` with no command: the tray app's process. Logging, the Qt application, quitting on
+SIGTERM/SIGINT, and the ready marker tests and benchmarks wait for."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.paths import Paths
+from app.runtime.tray_app import TrayApp
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the tray app, or hand over to the one already running.
+
+    The tray comes first; the check for a running instance follows on the first turn of the event
+    loop (finish_startup), and a second instance then hands over and quits at once."""
+    from app.logs import configure
+
+    paths = Paths.from_env()
+    configure(paths.data_dir)
+    QGuiApplication.setDesktopFileName("wayguide")
+    app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName("wayguide")
+    app.setApplicationDisplayName("Wayguide")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)
+    tray_app = TrayApp(app, paths)
+
+    signal_ends = _quit_on_signals(tray_app, tray_app.quit)  # noqa: F841 (kept open while the app lives)
+    ready = os.environ.get("WAYGUIDE_READY_FILE")
+
+    def finish() -> None:
+        if not tray_app.finish_startup():
+            app.quit()
+        elif ready:
+            _ready_marker(ready, "ready")
+
+    if ready:  # the tray shows on the first turn of the event loop
+        QTimer.singleShot(0, lambda: _ready_marker(ready, "tray"))
+    QTimer.singleShot(0, finish)
+    return int(app.exec())
+
+
+def _ready_marker(path: str, stage: str) -> None:
+    """Tests and benchmarks learn how far start-up got through WAYGUIDE_READY_FILE:
+    {"tray": time} once the tray shows, then {"tray": …, "ready": time} once everything runs."""
+    target = Path(path)
+    try:
+        stages = json.loads(target.read_text())
+    except (OSError, ValueError):
+        stages = {"pid": os.getpid()}
+    stages[stage] = time.time()
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stages))
+    os.replace(tmp, target)
+
+
+def _quit_on_signals(owner: QObject, quit_: Callable[[], None]) -> tuple[object, ...]:
+    """SIGTERM (logout, `kill`) and SIGINT quit cleanly. Python runs signal handlers only when it
+    gets control, so the signal also wakes Qt's event loop through a pipe (a socket on Windows,
+    where set_wakeup_fd takes only those) that it watches. Returns the pipe's ends, to be kept open
+    as long as the app lives."""
+    import signal
+
+    from PySide6.QtCore import QSocketNotifier
+
+    ends: tuple[object, ...]
+    if sys.platform == "win32":
+        import socket
+
+        receiver, sender = socket.socketpair()
+        for end in (receiver, sender):
+            end.setblocking(False)
+        read_end, write_end = receiver.fileno(), sender.fileno()
+        drain: Callable[[], object] = lambda: receiver.recv(64)  # noqa: E731
+        ends = (receiver, sender)
+    else:
+        read_end, write_end = os.pipe()
+        for fd in (read_end, write_end):
+            os.set_blocking(fd, False)
+        drain = lambda: os.read(read_end, 64)  # noqa: E731
+        ends = (read_end, write_end)
+    signal.set_wakeup_fd(write_end)
+    notifier = QSocketNotifier(read_end, QSocketNotifier.Type.Read, owner)
+    notifier.activated.connect(drain)
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: quit_())
+    return ends

@@ -1,0 +1,166 @@
+"""The panel host: makes the panel on first need, summons it beside the window in front (without taking
+the keyboard), places it, shows the tasks that fit that window, and gives the focus back."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QRect
+from PySide6.QtGui import QGuiApplication
+
+if TYPE_CHECKING:
+    from app.library.layers import Entry
+    from app.ports import WindowInfo, WindowProbe
+    from app.runtime.preferences import Preferences
+    from overlays.panel import Panel
+    from overlays.placement import Rect
+
+__all__ = ["PANEL_WIDTH", "PanelHost"]
+
+PANEL_WIDTH = 360
+
+
+class PanelHost(QObject):
+    """Where the panel comes from and where it shows. `ready()` finishes start-up (False: another
+    instance runs); `wire(panel)` connects a new panel to the rest of the app; `busy()` tells whether a
+    run is in progress (the panel then shows the run, not the tasks); `visible()` lists the wizards the
+    person may use; `problems` are the start-up problems, said once where the person looks."""
+
+    def __init__(self, ready: Callable[[], bool], preferences: Preferences,
+                 probe: Callable[[], WindowProbe | None], visible: Callable[[], list[Entry]],
+                 busy: Callable[[], bool], wire: Callable[[Panel], None], problems: list[str],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ready = ready
+        self._preferences = preferences
+        self._probe = probe
+        self._visible = visible
+        self._busy = busy
+        self._wire = wire
+        self._problems = problems
+        self.panel: Panel | None = None
+        """Made when first shown: the memory of a panel nobody opened is not spent."""
+        self.context: WindowInfo | None = None
+        """The window the panel was last summoned beside."""
+        self.opened_by = "panel"
+        """How the panel was opened last ("panel", "hotkey"): where usage data says a run came from."""
+        self._warmed = False
+
+    def get(self) -> Panel:
+        """The panel, made (and wired) on first use."""
+        if self.panel is None:
+            from overlays.panel import Panel
+
+            panel = Panel()
+            self._wire(panel)
+            self.panel = panel
+        return self.panel
+
+    def shown(self) -> bool:
+        return self.panel is not None and self.panel.isVisible()
+
+    def summon(self) -> None:
+        """Show the panel beside the window in front, without taking the keyboard from it."""
+        if not self._ready():
+            return
+        self.opened_by = "panel"
+        window = self._foreground()
+        if window is not None:
+            self.context = window
+        if not self._busy():
+            self.show_home()
+        self._place()
+        panel = self.get()
+        panel.show()
+        panel.raise_()
+        if self._problems and not self._busy():  # said once, where the person looks
+            panel.current_view().show_notice(" ".join(self._problems), "error")
+            self._problems.clear()
+        self._warm_up()
+
+    def summon_with_keyboard(self) -> None:
+        """For keyboard users, and from the tray menu: show the panel with the keyboard in it;
+        it goes back to the application once a task is picked or Escape is pressed."""
+        self.summon()
+        if self.panel is not None and self.panel.isVisible():
+            self.panel.focus_search()
+
+    def toggle(self) -> None:
+        if self.shown():
+            self.hide()
+        else:
+            self.summon()
+
+    def hide(self) -> None:
+        if self.panel is not None:
+            self.panel.hide()
+
+    def show_home(self) -> None:
+        """The tasks: those for the window in front first."""
+        from app.library.relevance import relevant
+
+        settings = self._preferences.settings
+        assert settings is not None
+        wizards = [e.card for e in self._visible()]
+        matches = relevant(wizards, self.context, settings.roles) if self.context else []
+        label = None
+        if self.context is not None and matches:
+            label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
+        self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey)
+
+    def refresh(self) -> None:
+        """The library or the settings changed: the tasks shown follow (not a run's view)."""
+        if self.shown() and not self._busy():
+            self.show_home()
+
+    def give_focus_back(self) -> None:
+        probe = self._probe()
+        if probe is not None and self.context is not None and self.context.handle:
+            probe.activate(self.context.handle)
+
+    def _foreground(self) -> WindowInfo | None:
+        from app.ports import ProbeUnavailable
+
+        probe = self._probe()
+        if probe is None:
+            return None
+        try:
+            window = probe.active_window()
+        except ProbeUnavailable:
+            return None
+        if window is None or window.pid == os.getpid():
+            return None
+        return window
+
+    def _place(self) -> None:
+        from overlays.placement import Rect, panel_rect
+
+        settings = self._preferences.settings
+        assert settings is not None
+        areas = [_rect(s.availableGeometry()) for s in QGuiApplication.screens()]
+        foreground = None
+        if self.context is not None and self.context.geometry is not None:
+            ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+            x, y, w, h = (int(v / ratio) for v in self.context.geometry)
+            foreground = Rect(x, y, w, h)
+        r = panel_rect(areas, foreground, PANEL_WIDTH, settings.panel_side)
+        self.get().place(QRect(r.x, r.y, r.w, r.h))
+
+    def _warm_up(self) -> None:
+        """Once the panel has been shown, the engine and the wizard model are imported on a worker
+        thread, so that picking a task does not wait for them; a tray app nobody opened never holds
+        them (see app.library.cards)."""
+        if not self._warmed:
+            self._warmed = True
+            threading.Thread(target=importlib.import_module, args=("app.engine",),
+                             name="wayguide-warm-up", daemon=True).start()
+
+
+def _rect(q: QRect) -> Rect:
+    from overlays.placement import Rect
+
+    return Rect(q.x(), q.y(), q.width(), q.height())

@@ -1,0 +1,331 @@
+"""The tray app, composed: makes the runtime's parts, hands each the collaborators it needs (the OS
+ports, or fakes in tests), wires their signals, and starts up in stages that fail alone."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app import __version__
+from app.paths import Paths
+from app.runtime.hotkey import GlobalHotkey
+from app.runtime.library_watcher import LibraryWatcher, visible_entries
+from app.runtime.panel_host import PanelHost
+from app.runtime.performing import Performing
+from app.runtime.preferences import Preferences
+from app.runtime.runs import RunController
+from app.runtime.startup import StartupStages
+from app.runtime.step_observer import StepObserver
+from app.runtime.usage_data import open_insights, usage_config, usage_db
+
+if TYPE_CHECKING:
+    from app.library.layers import Entry, Library
+    from app.platform.ipc_server import IpcServer
+    from app.policy.admin import Policy
+    from app.policy.settings import Settings
+    from app.ports import Automation, Autostart, HotkeysFactory, Launcher, Opener, WatcherFactory, WindowProbe
+    from app.runtime.runs import Run
+    from app.usage.recorder import Recorder
+    from overlays.highlight import Highlighter
+    from overlays.panel import Panel
+
+__all__ = ["TrayApp"]
+
+log = logging.getLogger(__name__)
+
+
+class TrayApp(QObject):
+    """Everything the running app is made of; created once by `main`, no globals. Only the tray is
+    shown here; `finish_startup` does the rest once it shows.
+
+    The collaborators default to this desktop's (app.platform): `probes` makes a window probe (each
+    with its own connection), `watchers` an input watcher, `automation` types and clicks, `launcher`
+    runs programs, `opener` opens links and files, `autostart` switches start at login, `hotkeys`
+    makes the global hotkey's listener (only with `start_hotkey`)."""
+
+    def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True, *,
+                 probes: Callable[[], WindowProbe] | None = None, watchers: WatcherFactory | None = None,
+                 automation: Automation | None = None, launcher: Launcher | None = None,
+                 opener: Opener | None = None, autostart: Autostart | None = None,
+                 hotkeys: HotkeysFactory | None = None) -> None:
+        super().__init__()
+        from overlays.tray import Tray, app_icon
+
+        self.app = app
+        self.paths = paths
+        self.tray = Tray(app_icon(), self)
+        self.ipc: IpcServer | None = None
+        self.probe: WindowProbe | None = None
+        """The window probe of the GUI thread (None where the window in front cannot be known)."""
+        self._probes = probes
+        self._watchers = watchers
+        self._opener = opener
+        self._start_hotkey = start_hotkey
+        self._started = False
+        self._usage: Recorder | None = None
+        self.stages = StartupStages()
+        self.preferences = Preferences(app, paths, self.tray, autostart, self)
+        self.library_watcher = LibraryWatcher(paths, self)
+        self.hotkey = GlobalHotkey(hotkeys, self)
+        self.observer = StepObserver(self, watchers)
+        self.panels = PanelHost(self.finish_startup, self.preferences, lambda: self.probe, self.visible,
+                                lambda: self.runs.run is not None, self._wire, self.stages.problems, self)
+        self.performing = Performing(lambda: self.probe, lambda: self.preferences.policy,
+                                     lambda: self.runs.run, automation, launcher, self)
+        self.runs = RunController(self.finish_startup, self.preferences, lambda: self.library_watcher.library,
+                                  self.panels, self.observer, self._highlighter, self.performing,
+                                  lambda: self.usage, self)
+        self.preferences.applied.connect(self._settings_applied)
+        self.library_watcher.changed.connect(self._library_changed)
+        self.hotkey.pressed.connect(self._hotkey)
+        self.tray.openRequested.connect(self.panels.summon_with_keyboard)
+        self.tray.wizardRequested.connect(lambda wizard_id: self.runs.start(wizard_id, None, source="tray"))
+        self.tray.insightsRequested.connect(self.open_insights)
+        self.tray.modeChanged.connect(self.preferences.change_mode)
+        self.tray.settingsRequested.connect(self.open_settings)
+        self.tray.aboutRequested.connect(self._about)
+        self.tray.quitRequested.connect(self.quit)
+        if self.tray.available():
+            self.tray.show()
+
+    # what the parts hold, for those who drive the app (the command channel, tests)
+    @property
+    def run(self) -> Run | None:
+        return self.runs.run
+
+    @property
+    def panel(self) -> Panel | None:
+        return self.panels.panel
+
+    @property
+    def library(self) -> Library | None:
+        return self.library_watcher.library
+
+    @property
+    def settings(self) -> Settings | None:
+        return self.preferences.settings
+
+    @property
+    def policy(self) -> Policy | None:
+        return self.preferences.policy
+
+    @property
+    def startup_problems(self) -> list[str]:
+        """The start-up stages that failed, one sentence each, until the panel first shows them."""
+        return self.stages.problems
+
+    @property
+    def usage(self) -> Recorder:
+        """Usage data: fed by the runs and the panel's "Why?" and search; made after the tray shows."""
+        if self._usage is None:
+            from app.usage.recorder import Recorder
+
+            self._usage = Recorder()
+        return self._usage
+
+    def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
+              source: str = "panel") -> str | None:
+        """Start a wizard of the library by id; the error, one line, when it cannot be started."""
+        return self.runs.start(wizard_id, mode, values, source=source)
+
+    def dispatch(self, event: Any) -> None:
+        self.runs.dispatch(event)
+
+    def summon(self) -> None:
+        self.panels.summon()
+
+    def toggle(self) -> None:
+        self.panels.toggle()
+
+    def hide_panel(self) -> None:
+        self.panels.hide()
+
+    def visible(self) -> list[Entry]:
+        """The wizards for the person's roles, in the modes the policy allows."""
+        library, settings, policy = self.library, self.settings, self.policy
+        assert library is not None and settings is not None and policy is not None
+        return visible_entries(library, settings, policy)
+
+    # --------------------------------------------------------------- start-up
+
+    def finish_startup(self) -> bool:
+        """Everything the tray did not need: instance check, settings, library, hotkey listener.
+
+        Each stage fails alone (app/runtime/startup.py), so one odd file or folder never leaves a
+        half-started app. False when another instance turned out to be running (it was asked to show
+        itself)."""
+        if self._started:
+            return True
+        self._started = True
+        stage, preferences, library = self.stages.run, self.preferences, self.library_watcher
+        try:
+            if not self._start_ipc():
+                return False
+        except Exception as exc:
+            self.stages.failed("the command channel", exc, "`wayguide toggle` will not reach this instance")
+        stage("the window probe", self._start_probe, "showing all wizards")
+        if not stage("the policy", preferences.load_policy, "glass box only, nothing sent"):
+            preferences.glass_box_only()
+        if not stage("the settings", preferences.load_settings, "Wayguide's defaults apply"):
+            preferences.defaults()
+        stage("the tray menu", preferences.set_up_tray, "some of the tray menu may be missing")
+        stage("the theme", preferences.apply_theme, "the system look")
+        stage("usage data", self._open_usage, "nothing is recorded")
+        if not stage("the wizard library", lambda: library.load(self._policy().library_folders),
+                     "no wizards listed"):
+            library.load_nothing()
+        stage("watching the wizard folders", library.watch, "changes need a restart")
+        stage("the list of wizards", self._library_changed, "the tray menu lists no wizards")
+        if self._start_hotkey:
+            stage("the global hotkey", lambda: self.hotkey.start(self._combos()),
+                  "bind `wayguide toggle` to a desktop shortcut")
+        if not self.tray.available():
+            stage("the no-tray notice", self._no_tray_notice, "run `wayguide toggle` to open Wayguide")
+        return True
+
+    def _start_ipc(self) -> bool:
+        from app.platform import ipc
+        from app.platform.ipc_server import IpcServer
+
+        server = IpcServer()
+        try:
+            if not server.start():
+                self.tray.hide()
+                list(ipc.send({"op": "show"}, timeout=5.0))
+                return False
+            self.ipc = server
+            server.toggleRequested.connect(self.panels.toggle)
+            server.showRequested.connect(self.panels.summon)
+            server.runRequested.connect(self.runs.run_requested)
+        except ipc.IpcError as exc:
+            log.warning("wayguide: warning: %s; `wayguide toggle` will not reach this instance", exc)
+        return True
+
+    def _start_probe(self) -> None:
+        from app.platform import window_probe
+        from app.ports import ProbeUnavailable
+
+        try:
+            self.probe = (self._probes or window_probe)()
+        except ProbeUnavailable as exc:
+            log.warning("wayguide: warning: %s; showing all wizards", exc)
+
+    def _policy(self) -> Policy:
+        assert self.policy is not None
+        return self.policy
+
+    def _combos(self) -> list[str]:
+        assert self.settings is not None
+        return [self.settings.hotkey, self.settings.keyboard_hotkey]
+
+    def _open_usage(self) -> None:
+        self.usage.open(usage_db(self.paths), usage_config(self._policy()))
+
+    def _no_tray_notice(self) -> None:
+        """Said once per person: where there is no tray, how to reach Wayguide."""
+        assert self.settings is not None
+        marker = self.paths.data_dir / "said-no-tray"
+        if marker.exists():
+            return
+        hotkey = self.settings.hotkey.title()
+        log.warning("wayguide: this desktop has no system tray; press %s or run `wayguide toggle`", hotkey)
+        problems = list(self.stages.problems)  # said with it, not instead
+        self.stages.problems.clear()
+        self.panels.summon()
+        self.panels.get().current_view().show_notice(" ".join([
+            f"This desktop has no system tray. Press {hotkey} or run “wayguide toggle” to open Wayguide.",
+            *problems]), "error" if problems else "info")
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
+    # ----------------------------------------------------------------- wiring
+
+    def _wire(self, panel: Panel) -> None:
+        """A new panel: what its buttons ask goes to the runs, the panel host and the preferences."""
+        panel.startRequested.connect(self.runs.start_from_panel)
+        panel.engineEvent.connect(self.runs.dispatch)
+        panel.hideRequested.connect(self.panels.hide)
+        panel.settingsRequested.connect(self.open_settings)
+        panel.focusReleased.connect(self.panels.give_focus_back)
+        panel.runAgainRequested.connect(self.runs.run_again)
+        panel.homeRequested.connect(self.runs.home)
+        panel.whyOpened.connect(lambda step_id: self.usage.help_opened(self.runs.run, step_id))
+        panel.searched.connect(self.usage.searched)
+        panel.linkRequested.connect(self.open_link)
+
+    def _highlighter(self) -> Highlighter:
+        """With a window probe of its own: the performer's is used on its thread."""
+        from app.platform import input_watcher, window_probe
+        from app.ports import ProbeUnavailable
+        from overlays.highlight import Highlighter
+
+        probe = None
+        if self.probe is not None:
+            try:
+                probe = (self._probes or window_probe)()
+            except ProbeUnavailable:
+                probe = None
+        return Highlighter(probe, self._watchers or input_watcher, self)
+
+    def _hotkey(self, combo: str) -> None:
+        if self.runs.hotkey_stops():
+            return
+        if self.settings is not None and combo == self.settings.keyboard_hotkey:
+            self.panels.summon_with_keyboard()
+        else:
+            self.panels.toggle()
+        self.panels.opened_by = "hotkey"
+
+    def _settings_applied(self, old: Settings, new: Settings) -> None:
+        if (new.hotkey, new.keyboard_hotkey) != (old.hotkey, old.keyboard_hotkey):
+            self.hotkey.restart([new.hotkey, new.keyboard_hotkey])
+        if new.roles != old.roles and self.library is not None:
+            self._library_changed()
+
+    def _library_changed(self) -> None:
+        self.tray.set_wizards([(e.id, e.card.title) for e in self.visible()])
+        self.panels.refresh()
+
+    # ------------------------------------------------------------ the tray menu
+
+    def open_settings(self) -> None:
+        if self.finish_startup():
+            self.preferences.edit()
+
+    def open_link(self, url: str) -> None:
+        """A link in the panel, opened in the browser."""
+        self._opener_port().open_url(url)
+
+    def open_insights(self) -> None:
+        """The usage report as one HTML file in the cache dir, opened in the browser."""
+        if not self.finish_startup():
+            return
+        unopened = open_insights(self.paths, self.usage, self._opener_port())
+        if unopened is not None:  # no browser here
+            self.tray.icon.showMessage("Wayguide", f"The insights report is in {unopened}")
+
+    def _opener_port(self) -> Opener:
+        if self._opener is None:
+            from app.platform import opener
+
+            self._opener = opener()
+        return self._opener
+
+    def _about(self) -> None:
+        QMessageBox.about(None, "About Wayguide",
+                          f"<b>Wayguide {__version__}</b><p>Task help beside your work: glass box "
+                          "or black box.</p>")
+
+    def quit(self) -> None:
+        self.runs.abort("Wayguide was closed")
+        self.runs.close()
+        self.usage.close()
+        self.hotkey.stop()
+        if self.ipc is not None:
+            self.ipc.close()
+        self.tray.hide()
+        self.app.quit()
