@@ -4,9 +4,11 @@ the keyboard), places it, shows the tasks that fit that window, and gives the fo
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from overlays.placement import Rect
 
 __all__ = ["PANEL_WIDTH", "PanelHost"]
+
+log = logging.getLogger(__name__)
 
 PANEL_WIDTH = 360
 
@@ -116,6 +120,24 @@ class PanelHost(QObject):
         """The library or the settings changed: the tasks shown follow (not a run's view)."""
         if self.shown() and not self._busy():
             self.show_home()
+
+    def no_tray_notice(self, marker: Path) -> None:
+        """Said once per person (`marker` remembers it): where there is no tray, how to reach Wayguide;
+        the start-up problems are said with it."""
+        settings = self._preferences.settings
+        assert settings is not None
+        if marker.exists():
+            return
+        hotkey = settings.hotkey.title()
+        log.warning("wayguide: this desktop has no system tray; press %s or run `wayguide toggle`", hotkey)
+        problems = list(self._problems)  # said with it, not instead
+        self._problems.clear()
+        self.summon()
+        self.get().current_view().show_notice(" ".join([
+            f"This desktop has no system tray. Press {hotkey} or run “wayguide toggle” to open Wayguide.",
+            *problems]), "error" if problems else "info")
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
 
     def give_focus_back(self) -> None:
         probe = self._probe()

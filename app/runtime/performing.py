@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from app.engine import Perform
     from app.policy.admin import Policy
     from app.ports import Activity, ActivityMonitor, Automation, Injector, Launcher, WindowProbe
-    from app.runtime.runs import Run
+    from app.runtime.run import Run
 
 __all__ = ["WORKER_WAIT_S", "DesktopAutomation", "Performing"]
 

@@ -4,7 +4,6 @@ and carries out what it says (panel, step observer, highlight, performing, repli
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,9 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.runtime.run import Run, steps_summary
+
 if TYPE_CHECKING:
     from app.automation.performer import Performed
-    from app.engine import Aborted, Finished, Perform, RunState
+    from app.engine import Aborted, Finished, Perform
     from app.format.model import Wizard
     from app.library.layers import Library
     from app.platform.ipc import RunRequest
@@ -27,31 +28,10 @@ if TYPE_CHECKING:
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
 
-__all__ = ["TAKEOVER_HOTKEY_S", "Run", "RunController"]
+__all__ = ["TAKEOVER_HOTKEY_S", "RunController"]
 
 TAKEOVER_HOTKEY_S = 1.0
 """The hotkey pressed this soon after the person took over from a performing run stops the run."""
-
-
-class Run:
-    """The run in progress: its wizard, engine and state, and who waits for its end."""
-
-    def __init__(self, wizard: Wizard, reply: Reply | None, path: Path | None = None) -> None:
-        from app.engine import Engine
-
-        self.wizard = wizard
-        self.path = path
-        """The wizard's file: the admin policy allows `run` actions by where it lies."""
-        self.engine = Engine(wizard)
-        self.state: RunState = self.engine.initial()
-        self.reply = reply
-        self.stop = threading.Event()
-        """Set when the run ends: actions being performed stop at once."""
-        self.target: WindowInfo | None = None
-        """The window keys go to; set by `focus` actions."""
-        self.took_over: Activity | None = None
-        """What the person did to stop the actions being performed (set on the monitor's thread)."""
-        self.took_over_at = 0.0
 
 
 class RunController(QObject):
@@ -312,19 +292,9 @@ class RunController(QObject):
         if run.reply is None:
             return
         if isinstance(effect, Finished):
-            run.reply.send(finished("completed", f"{run.wizard.title}: completed ({_steps(run.state)})"))
+            summary = steps_summary(run.state)
+            run.reply.send(finished("completed", f"{run.wizard.title}: completed ({summary})"))
         else:
             run.reply.send(finished("aborted", effect.reason or "aborted"))
         run.reply.close()
         run.reply = None
-
-
-def _steps(state: RunState) -> str:
-    """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you"."""
-    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "automated": "done for you",
-             "skipped": "skipped"}
-    outcomes = [h.outcome for h in state.history if h.outcome in names]
-    counts = {name: outcomes.count(outcome) for outcome, name in names.items() if outcome in outcomes}
-    if not outcomes:
-        return "no steps"
-    return f"{len(outcomes)} steps: " + ", ".join(f"{n} {name}" for name, n in counts.items())

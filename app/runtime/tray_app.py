@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from app.policy.admin import Policy
     from app.policy.settings import Settings
     from app.ports import Automation, Autostart, HotkeysFactory, Launcher, Opener, WatcherFactory, WindowProbe
-    from app.runtime.runs import Run
+    from app.runtime.run import Run
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
     from overlays.panel import Panel
@@ -184,7 +184,9 @@ class TrayApp(QObject):
             stage("the global hotkey", lambda: self.hotkey.start(self._combos()),
                   "bind `wayguide toggle` to a desktop shortcut")
         if not self.tray.available():
-            stage("the no-tray notice", self._no_tray_notice, "run `wayguide toggle` to open Wayguide")
+            marker = self.paths.data_dir / "said-no-tray"
+            stage("the no-tray notice", lambda: self.panels.no_tray_notice(marker),
+                  "run `wayguide toggle` to open Wayguide")
         return True
 
     def _start_ipc(self) -> bool:
@@ -224,23 +226,6 @@ class TrayApp(QObject):
 
     def _open_usage(self) -> None:
         self.usage.open(usage_db(self.paths), usage_config(self._policy()))
-
-    def _no_tray_notice(self) -> None:
-        """Said once per person: where there is no tray, how to reach Wayguide."""
-        assert self.settings is not None
-        marker = self.paths.data_dir / "said-no-tray"
-        if marker.exists():
-            return
-        hotkey = self.settings.hotkey.title()
-        log.warning("wayguide: this desktop has no system tray; press %s or run `wayguide toggle`", hotkey)
-        problems = list(self.stages.problems)  # said with it, not instead
-        self.stages.problems.clear()
-        self.panels.summon()
-        self.panels.get().current_view().show_notice(" ".join([
-            f"This desktop has no system tray. Press {hotkey} or run “wayguide toggle” to open Wayguide.",
-            *problems]), "error" if problems else "info")
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
 
     # ----------------------------------------------------------------- wiring
 

@@ -1,0 +1,47 @@
+"""A run in progress: its wizard, engine and state, who waits for its end, and how its steps ended."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.engine import RunState
+    from app.format.model import Wizard
+    from app.platform.ipc_server import Reply
+    from app.ports import Activity, WindowInfo
+
+__all__ = ["Run", "steps_summary"]
+
+
+class Run:
+    """The run in progress: its wizard, engine and state, and who waits for its end."""
+
+    def __init__(self, wizard: Wizard, reply: Reply | None, path: Path | None = None) -> None:
+        from app.engine import Engine
+
+        self.wizard = wizard
+        self.path = path
+        """The wizard's file: the admin policy allows `run` actions by where it lies."""
+        self.engine = Engine(wizard)
+        self.state: RunState = self.engine.initial()
+        self.reply = reply
+        self.stop = threading.Event()
+        """Set when the run ends: actions being performed stop at once."""
+        self.target: WindowInfo | None = None
+        """The window keys go to; set by `focus` actions."""
+        self.took_over: Activity | None = None
+        """What the person did to stop the actions being performed (set on the monitor's thread)."""
+        self.took_over_at = 0.0
+
+
+def steps_summary(state: RunState) -> str:
+    """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you"."""
+    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "automated": "done for you",
+             "skipped": "skipped"}
+    outcomes = [h.outcome for h in state.history if h.outcome in names]
+    counts = {name: outcomes.count(outcome) for outcome, name in names.items() if outcome in outcomes}
+    if not outcomes:
+        return "no steps"
+    return f"{len(outcomes)} steps: " + ", ".join(f"{n} {name}" for name, n in counts.items())
