@@ -203,8 +203,9 @@ class ClipboardOffer:
 class Clipboard(Protocol):
     """The desktop clipboard (CLIPBOARD and, on X11, PRIMARY). Callable from any thread."""
 
-    def set_text(self, text: str) -> None:
-        """Put `text` on the clipboard (and PRIMARY), to stay there."""
+    def set_text(self, text: str, secret: bool = False) -> None:
+        """Put `text` on the clipboard (and PRIMARY), to stay there; `secret`: marked with the hints clipboard
+        managers honour to keep it out of their history."""
         ...
 
     def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
@@ -228,11 +229,14 @@ class FakeClipboard:
     saved: list[str] = field(default_factory=list)
     offers: list[tuple[str, bool]] = field(default_factory=list)
     """(text, secret) of every offer."""
+    copies: list[tuple[str, bool]] = field(default_factory=list)
+    """(text, secret) of every text put on the clipboard to stay."""
     armed: list[int] = field(default_factory=list)
     """The windows offers were armed for, in order."""
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, secret: bool = False) -> None:
         self.text = text
+        self.copies.append((text, secret))
 
     def offer(self, text: str, secret: bool = False, primary: bool = True) -> ClipboardOffer:
         self.saved.append(self.text)

@@ -123,7 +123,8 @@ class Performer:
         types, presses or clicks adopts the window in front, and only when it fits the wizard's `when`
         (any window when the wizard names none): otherwise performing pauses. Returns how it ended and the
         window the next step should work in. `shown`: the actions as the person may see them (Perform.shown);
-        where one differs, its text holds a secret (pasted with the hints clipboard managers honour)."""
+        where one differs, its text holds a secret (pasted or copied with the hints clipboard managers
+        honour)."""
         self._when = tuple(when or ())
         secret = {i for i, (real, seen) in enumerate(zip(actions, shown, strict=False)) if real != seen}
         first, offset = start
@@ -167,7 +168,7 @@ class Performer:
                     target = self._front_target(target, stop)
                 return self._click(spec, target)
             case model.CopyAction(copy_=text):
-                self._need(self.clipboard, "copy").set_text(text)
+                self._need(self.clipboard, "copy").set_text(text, secret)
             case model.OpenAction(open=where):
                 self._open(where)
             case model.NotifyAction(notify=message):

@@ -242,11 +242,20 @@ class QtClipboard(QObject):
                 return None
         return self._x11_connection
 
-    def set_text(self, text: str) -> None:
+    def set_text(self, text: str, secret: bool = False) -> None:
+        hints = secret_hints() if secret else {}
+
         def put() -> None:
             board = QGuiApplication.clipboard()
             for mode in self._modes(board):
-                board.setText(text, mode)
+                if hints:
+                    data = QMimeData()
+                    data.setText(text)
+                    for name, value in hints.items():
+                        data.setData(name, QByteArray(value))
+                    board.setMimeData(data, mode)
+                else:
+                    board.setText(text, mode)
 
         self._in_gui(put)
 

@@ -48,6 +48,18 @@ def test_copy_stays_and_a_restore_without_an_offer_changes_nothing(qtbot: QtBot)
     assert QGuiApplication.clipboard().text() == "INV-42"
 
 
+def test_a_secret_copy_carries_the_password_manager_hints_and_a_plain_one_does_not(qtbot: QtBot) -> None:
+    clipboard = QtClipboard()
+    hints = secret_hints()
+    on_worker(qtbot, lambda: clipboard.set_text("hunter2", secret=True))
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None and data.text() == "hunter2"
+    assert hints and all(bytes(data.data(name).data()) == value for name, value in hints.items())
+    on_worker(qtbot, lambda: clipboard.set_text("INV-42"))
+    data = QGuiApplication.clipboard().mimeData()
+    assert data is not None and data.text() == "INV-42" and not any(data.hasFormat(name) for name in hints)
+
+
 def test_a_secret_offer_carries_the_password_manager_hints(qtbot: QtBot) -> None:
     clipboard = QtClipboard()
     on_worker(qtbot, lambda: clipboard.offer("hunter2", secret=True))

@@ -420,3 +420,12 @@ def test_a_paste_of_text_that_holds_a_secret_carries_the_secret_hint() -> None:
     shown = actions({"paste": "••••••"}, {"paste": "Dear Ann"})
     outcome, _ = perf.run(items, PAD, threading.Event(), shown=shown)
     assert outcome.completed and clipboard.offers == [("hunter2", True), ("Dear Ann", False)]
+
+
+def test_a_copy_of_text_that_holds_a_secret_carries_the_secret_hint() -> None:
+    clipboard = FakeClipboard()
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=PAD), clipboard=clipboard)
+    items = actions({"copy": "hunter2"}, {"copy": "INV-42"})
+    shown = actions({"copy": "••••••"}, {"copy": "INV-42"})
+    outcome, _ = perf.run(items, PAD, threading.Event(), shown=shown)
+    assert outcome.completed and clipboard.copies == [("hunter2", True), ("INV-42", False)]
