@@ -21,7 +21,7 @@ from app.ports import ProbeUnavailable
 
 __all__ = [
     "BARRIER_CHARS", "FOCUS_CHUNK_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S", "REPEAT_DELAY_MS",
-    "RESTORE_SETTLE_S", "X11Injector", "batches", "keysym_for",
+    "RESTORE_SETTLE_S", "UNPACED_CHUNK_CHARS", "X11Injector", "batches", "keysym_for",
 ]
 
 REMAP_SETTLE_S = 0.02
@@ -64,7 +64,13 @@ window manager a chain of round trips, could starve: one asked for mid-typing wa
 with round trips, one per gap between chunks). Typing therefore watches for a switch being asked for or made
 (see X11Injector._switch_sign): it stops at once when another window is asked to come in front, and leaves
 the server free while a switch settles. A divisor of BARRIER_CHARS, so that the pace pings fall between
-chunks, never inside a grab."""
+chunks, never inside a grab. Into a window that does not answer pings, chunks are UNPACED_CHUNK_CHARS."""
+
+UNPACED_CHUNK_CHARS = 256
+"""The chunk into a window that does not answer _NET_WM_PING (xterm): no pace bounds its queue anyway, and
+each chunk's two round trips wait for this process to be scheduled again (chunks of 64 made guarded typing
+0.88x as fast as raw into xterm, 256 0.93x). The grab lasts as long as the server takes to queue the chunk's
+keys (a few ms), so nothing waits on it longer."""
 
 SWITCH_SETTLE_S = 0.05
 """After the focus or the active window changed while typing, how long nothing more must happen before the
@@ -284,11 +290,11 @@ class X11Injector:
         pings has read them).
 
         `proceed()` is asked before each character; when it returns False, typing stops there. With `into`
-        (a top-level window; 0: any) the characters go in chunks (FOCUS_CHUNK_CHARS): for each, the server
-        is grabbed, the focus checked to be inside `into` and the keys sent before the server is let go, so
-        the focus cannot move while a chunk is delivered and no character reaches another window; when
-        `into` no longer holds the focus, typing stops there (the count is exact: the rest can be typed
-        later). A focus that follows the pointer (PointerRoot) is never inside `into`: nothing is typed.
+        (a top-level window; 0: any) the characters go in chunks (FOCUS_CHUNK_CHARS, UNPACED_CHUNK_CHARS):
+        for each, the server is grabbed, the focus checked to be inside `into` and the keys sent before the
+        server is let go, so the focus cannot move while a chunk is delivered and no character reaches another
+        window; when `into` no longer holds the focus, typing stops there (the count is exact: the rest can be
+        typed later). A focus that follows the pointer (PointerRoot) is never inside `into`: nothing is typed.
         Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
         typed = 0
@@ -471,6 +477,7 @@ class X11Injector:
                     proceed: Callable[[], bool] | None, barrier: Any, before: int) -> int:
         """Type `batch` while the focus and `proceed` allow, a chunk at a time; how many were typed."""
         shift_code = strokes[XK.string_to_keysym("Shift_L")][0]
+        size = FOCUS_CHUNK_CHARS if barrier is not None else UNPACED_CHUNK_CHARS
         done, chunk, refused = 0, list[int](), False
         try:
             for keysym in batch:
@@ -479,7 +486,7 @@ class X11Injector:
                     break
                 chunk.append(keysym)
                 paced = time.monotonic() - began > PACED_S
-                if paced or (before + done + len(chunk)) % FOCUS_CHUNK_CHARS == 0:
+                if paced or (before + done + len(chunk)) % size == 0:
                     sent = self._send_chunk(chunk, strokes, shift_code, into)
                     done += sent
                     if sent < len(chunk):
