@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.engine import Pace, window_matches
+from app.engine import Pace
 from app.format import model
 from app.format.shell import is_terminal_window
+from app.library.matching import window_fits
 from app.ports import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
@@ -192,7 +193,7 @@ class Performer:
         while True:
             front = self.probe.active_window()
             if front is not None and front.pid != os.getpid() and (  # never Wayguide's own panel
-                    not self._when or any(_fits(m, front) for m in self._when)):
+                    not self._when or any(window_fits(m, front) for m in self._when)):
                 return front
             if self.clock() >= deadline:
                 break
@@ -250,7 +251,7 @@ class Performer:
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
         window = target
         if spec.window is not None:
-            window = next((w for w in reversed(self.probe.windows()) if _fits(spec.window, w)), None)
+            window = next((w for w in reversed(self.probe.windows()) if window_fits(spec.window, w)), None)
             if window is None:
                 raise _Refused(f"No window of {_name(spec.window)} is open to click into.")
         front = self.probe.active_window()
@@ -292,9 +293,9 @@ class Performer:
 
     def _focus(self, match: model.WindowMatch, stop: threading.Event) -> WindowInfo:
         front = self.probe.active_window()
-        if front is not None and _fits(match, front):
+        if front is not None and window_fits(match, front):
             return front
-        candidates = [w for w in self.probe.windows() if _fits(match, w)]
+        candidates = [w for w in self.probe.windows() if window_fits(match, w)]
         if not candidates:
             raise _Refused(f"No window of {_name(match)} is open.")
         wanted = candidates[-1]
@@ -342,7 +343,7 @@ class Performer:
         deadline = self.clock() + spec.timeout
         while True:
             front = self.probe.active_window()
-            there = front is not None and (match is None or _fits(match, front))
+            there = front is not None and (match is None or window_fits(match, front))
             if there != spec.gone:
                 if not spec.gone:  # the window that appeared (a dialog) is where keys go next; without
                     return front if match is not None else target  # a pattern, any window: not a target
@@ -386,11 +387,6 @@ def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
 
 def _app_name(window: WindowInfo) -> str:
     return window.klass or window.app[:1].upper() + window.app[1:] or f"“{window.title}”"
-
-
-def _fits(match: model.WindowMatch, window: WindowInfo) -> bool:
-    return window_matches(match, window.app, window.title, window.exe) or bool(
-        window.klass and window_matches(match, window.klass, window.title))
 
 
 def _name(match: model.WindowMatch) -> str:

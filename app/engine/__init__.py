@@ -36,7 +36,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.library.cards import text_matches, window_matches
+from app.library.matching import text_matches, window_fits, window_matches
 
 __all__ = [
     "FAILURE_OPTIONS",
@@ -154,6 +154,7 @@ class SeenWindow:
     app: str
     title: str
     exe: str = ""
+    klass: str = ""
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ class WindowActivated(_Timed):
     app: str
     title: str
     exe: str = ""
+    klass: str = ""
 
 
 @dataclass(frozen=True)
@@ -841,7 +843,7 @@ class Engine:
         if state.status == "ready":
             return state, []
         if isinstance(event, WindowActivated):
-            state = replace(state, window=SeenWindow(event.app, event.title, event.exe))
+            state = replace(state, window=SeenWindow(event.app, event.title, event.exe, event.klass))
         if state.status not in _WAITING or step is None or step.until is None:
             return state, []
         leaves = list(_leaves(step.until))
@@ -1118,7 +1120,7 @@ def _holds(cond: Condition, path: str, state: RunState, at: float) -> bool:
             return path in state.holding
         case ActiveCond(active=match):
             seen = state.window
-            return seen is not None and window_matches(match, seen.app, seen.title, seen.exe)
+            return seen is not None and window_fits(match, seen)
         case AfterCond(after=seconds):
             return at - state.step_started_at >= seconds
 

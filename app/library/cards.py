@@ -7,25 +7,16 @@ its hotkey does not hold the model, its validators and every step of every wizar
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.library.matching import Pattern
+
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["Card", "Listed", "Pattern", "WindowPattern", "text_matches", "window_matches"]
-
-
-class Pattern(Protocol):
-    """Which window: all given keys must match (app.format.model.WindowMatch is one)."""
-
-    @property
-    def app(self) -> str | None: ...
-
-    @property
-    def title(self) -> str | None: ...
+__all__ = ["Card", "Listed", "WindowPattern"]
 
 
 class Listed(Protocol):
@@ -107,30 +98,3 @@ class Card:
         if not card.allowed_modes:
             raise ValueError("a card needs a mode")
         return card
-
-
-def window_matches(match: Pattern, app: str, title: str, exe: str = "") -> bool:
-    """Whether a window fits `match`. `app` is a case-insensitive glob (or "re:" regex) against the
-    window class or the executable's name (basename, also without ".exe"); `title` likewise against
-    the title. Regexes search anywhere in the text."""
-    if match.app is not None:
-        name = exe.replace("\\", "/").rpartition("/")[2]
-        stem = name[:-4] if name.lower().endswith(".exe") else name
-        if not any(text_matches(match.app, c, True) for c in (app, name, stem) if c):
-            return False
-    return match.title is None or text_matches(match.title, title, True)
-
-
-def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
-    """A glob, or "re:" and a regular expression searched anywhere in the text.
-
-    Both see the first bounds.MAX_MATCH_INPUT characters (titles and the clipboard are set by other
-    programs); a regular expression also has a time limit."""
-    from app.format import bounds  # the fast path (cards from the cache) imports this module only
-
-    text = text[:bounds.MAX_MATCH_INPUT]
-    if pattern.startswith("re:"):
-        return bounds.search(pattern[3:], text, ignore_case)
-    if ignore_case:
-        return fnmatch.fnmatchcase(text.lower(), pattern.lower())
-    return fnmatch.fnmatchcase(text, pattern)

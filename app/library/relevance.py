@@ -8,7 +8,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.library.cards import Listed, Pattern, window_matches
+from app.library.cards import Listed
+from app.library.matching import Pattern, window_fits
 from app.ports import WindowInfo
 
 __all__ = ["Match", "SearchIndex", "for_roles", "relevant"]
@@ -45,9 +46,7 @@ def relevant(wizards: Iterable[Listed], window: WindowInfo,
     for wizard in wizards:
         if not wizard.when or not for_roles(wizard, roles):
             continue
-        hits = [m for m in wizard.when
-                if window_matches(m, window.app, window.title, window.exe)
-                or (window.klass and window_matches(m, window.klass, window.title))]
+        hits = [m for m in wizard.when if window_fits(m, window)]
         if not hits:
             continue
         best = max(hits, key=_specificity)

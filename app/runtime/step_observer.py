@@ -128,6 +128,7 @@ class StepObserver(QObject):
 
         if self.current is not None and self.current.windows:
             self.observed.emit(WindowActivated(app=window.app, title=window.title, exe=window.exe,
+                                               klass=window.klass,
                                                at=time.time()))
 
     def _combo_pressed(self, combo: str) -> None:
