@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.format import bounds  # noqa: E402
+from app.format.matching import text_matches  # noqa: E402
 from app.format.templating import TemplateProblem, context, render_markdown, render_text  # noqa: E402
-from app.library.matching import text_matches  # noqa: E402
 
 TEMPLATES = {
     "'a' * 10**9": "{{ ('a' * 10**9) | length }}",

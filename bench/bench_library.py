@@ -20,6 +20,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.format.cache import ResultCache
+from app.format.loader import wizard_in
 from app.format.model import Wizard
 from app.library.layers import Layer, Library
 from app.library.relevance import SearchIndex
@@ -102,7 +103,7 @@ def main() -> None:
         cache_file = folder.parent / f"{folder.name}-cache.json"
 
         def full(cache: bool = False) -> None:
-            library = Library([Layer("bench", folder)], ResultCache(cache_file) if cache else None)
+            library = Library([Layer("bench", folder)], ResultCache(cache_file, wizard_in) if cache else None)
             library.refresh()
             assert len(library) == 1000, library.diagnostics()[:3]
 

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.engine import Abort, Aborted, Effect, Engine, Event, Finished, Next, RunState, ShowStep, Start
 from app.format.model import Wizard
 from app.usage import LrsConfig, Recorder, UsageConfig
-from app.usage.report import build, html, table
+from app.usage.formats import html, table
+from app.usage.report import build
 from app.usage.store import DB_NAME, INSERT_EVENT, MIGRATIONS
 
 EVENTS = 100_000

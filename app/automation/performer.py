@@ -11,8 +11,8 @@ from typing import TypeVar
 
 from app.engine import Pace
 from app.format import model
+from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
-from app.library.matching import window_fits
 from app.ports import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
 
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",

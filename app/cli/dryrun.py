@@ -155,7 +155,7 @@ def _one_line(text: str) -> str:
 
 def _trusted(path: Path | None) -> bool:
     from app.paths import Paths
-    from app.policy.admin import policy_in_force
+    from app.policy.loading import policy_in_force
 
     policy, _ = policy_in_force(Paths.from_env())
     return policy.allows_run(path)

@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _report(paths, args.format, args.out, out, err)
     if args.command == "doctor":
         from app.cli import doctor
-        from app.policy.admin import policy_in_force
+        from app.policy.loading import policy_in_force
         from app.usage.config import usage_in_force
 
         policy, problems = policy_in_force(paths)
@@ -188,7 +188,8 @@ def _read_input(name: str, stdin: TextIO, err: TextIO) -> str | None:
 
 
 def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextIO) -> int:
-    from app.usage.report import build, render
+    from app.usage.formats import render
+    from app.usage.report import build
     from app.usage.store import DB_NAME, StoreError
 
     try:
@@ -212,7 +213,7 @@ def _library(paths: Paths, err: TextIO | None = None) -> Library:
     """The library with the same layers as the tray app, policy folders included; the policy's
     problems go to `err` when given."""
     from app.library.layers import Library
-    from app.policy.admin import policy_in_force
+    from app.policy.loading import policy_in_force
 
     policy, problems = policy_in_force(paths)
     if err is not None:
@@ -242,7 +243,7 @@ def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
             return EXIT_FAIL
         diagnostics = library.diagnostics()
     else:  # the whole library, and the policy that names some of its folders
-        from app.policy.admin import policy_in_force
+        from app.policy.loading import policy_in_force
 
         policy, problems = policy_in_force(paths)
         library = Library.from_paths(paths, policy.library_folders)

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter
 
 from app.format import templating
 from app.format.combo import pretty_combo, validate_combo
+from app.format.matching import text_matches, window_fits, window_matches
 from app.format.model import (
     Action,
     ActiveCond,
@@ -36,7 +37,6 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.library.matching import text_matches, window_fits, window_matches
 
 __all__ = [
     "FAILURE_OPTIONS",

@@ -1,1 +1,2 @@
-"""The wizard format: YAML with positions, the model, the loader, its results and cache."""
+"""The wizard format: YAML with positions, the model, the loader, its results and cache, the cards
+that lists show, and the rule for which window a wizard is for."""

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
+from app.format.cards import Card
 from app.format.diagnostics import Diagnostic
 from app.format.files import read_regular
-from app.format.results import LoadResult
-from app.library.cards import Card
+from app.format.results import LoadResult, Recheck
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
@@ -26,7 +26,7 @@ _LARGEST = 1024 * 1024
 _SOURCES = (
     "format/model.py", "format/loader.py", "format/templating.py", "format/source.py", "format/files.py",
     "format/diagnostics.py", "format/cache.py", "format/results.py", "format/combo.py", "format/bounds.py",
-    "format/shell.py", "library/cards.py")
+    "format/shell.py", "format/cards.py", "format/matching.py")
 
 
 def code_key(sources: tuple[str, ...] = _SOURCES) -> str:
@@ -43,8 +43,11 @@ def code_key(sources: tuple[str, ...] = _SOURCES) -> str:
 class ResultCache:
     """A JSON file of {file digest: checked result}. Missing, stale or corrupt files are ignored."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, recheck: Recheck) -> None:
+        """`recheck` checks a file again when its stored model no longer validates (the loader's
+        `wizard_in`, passed in: the loader uses this cache)."""
         self.path = path
+        self._recheck = recheck
         self.key = code_key()
         self._entries: dict[str, dict[str, Any]] = {}
         self._used: set[str] = set()
@@ -86,7 +89,7 @@ class ResultCache:
                 result = LoadResult(path, None, diagnostics, entry["revision"], (line, col))
             elif isinstance(entry["wizard"], dict):
                 result = LoadResult.cached(path, Card.from_json(entry["card"]), entry["wizard"],
-                                           diagnostics, entry["revision"], (line, col))
+                                           diagnostics, entry["revision"], (line, col), self._recheck)
             else:
                 return None
         except (KeyError, TypeError, ValueError):

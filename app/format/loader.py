@@ -21,7 +21,7 @@ from app.format.model import Wizard
 from app.format.results import LoadResult
 from app.format.source import Located, Path_, SourceError, parse_yaml, read_bytes
 
-__all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document"]
+__all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document", "wizard_in"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -63,6 +63,11 @@ def _load(path: Path, name: str, raw: bytes, digest: str) -> LoadResult:
         wizard = None
     revision = (wizard.version or digest[:12]) if wizard is not None else ""
     return LoadResult(path, wizard, diagnostics, revision, located.position(("id",)))
+
+
+def wizard_in(path: Path) -> Wizard | None:
+    """The file's wizard, checked again from its bytes (None when it has errors)."""
+    return load_file(path).wizard
 
 
 def validate_document(name: str, located: Located, root: type[M],

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.format.cards import Card
 from app.format.diagnostics import Diagnostic
-from app.library.cards import Card
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["LoadResult"]
+__all__ = ["LoadResult", "Recheck"]
+
+Recheck = Callable[[Path], "Wizard | None"]
+"""Checks a wizard file again, from its bytes (the loader's `load_file(path).wizard`)."""
 
 
 class LoadResult:
     """`wizard` is None when the file has errors. A result taken from the cache holds the model's
     JSON and validates it on first use of `wizard`: listing the library needs only `card`."""
 
-    __slots__ = ("_dump", "_wizard", "card", "diagnostics", "id_position", "path", "revision")
+    __slots__ = ("_dump", "_recheck", "_wizard", "card", "diagnostics", "id_position", "path", "revision")
 
     def __init__(self, path: Path, wizard: Wizard | None, diagnostics: tuple[Diagnostic, ...],
                  revision: str = "", id_position: tuple[int, int] = (1, 1)) -> None:
@@ -30,12 +34,15 @@ class LoadResult:
         self.card = Card.of(wizard) if wizard is not None else None
         self._wizard = wizard
         self._dump: dict[str, Any] | None = None
+        self._recheck: Recheck | None = None
 
     @classmethod
     def cached(cls, path: Path, card: Card, dump: dict[str, Any], diagnostics: tuple[Diagnostic, ...],
-               revision: str, id_position: tuple[int, int]) -> LoadResult:
+               revision: str, id_position: tuple[int, int], recheck: Recheck | None = None) -> LoadResult:
+        """A result from the cache: `recheck` is asked for the wizard when the stored model no longer
+        validates (a cache file edited by hand); without it that wizard counts as broken."""
         result = cls(path, None, diagnostics, revision, id_position)
-        result.card, result._dump = card, dump
+        result.card, result._dump, result._recheck = card, dump, recheck
         return result
 
     @property
@@ -53,9 +60,7 @@ class LoadResult:
             try:
                 self._wizard = Wizard.model_validate(dump)
             except ValidationError:  # a cache file edited by hand: check the file itself again
-                from app.format.loader import load_file
-
-                self._wizard = load_file(self.path).wizard
+                self._wizard = self._recheck(self.path) if self._recheck is not None else None
         return self._wizard
 
     def __repr__(self) -> str:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.format.cache import ResultCache
+from app.format.cards import Card
 from app.format.diagnostics import Diagnostic
 from app.format.files import kind_of
 from app.format.results import LoadResult
-from app.library.cards import Card
 from app.paths import Paths
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class Library:
     @classmethod
     def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
         library = cls(default_layers(paths, policy_folders),
-                      ResultCache(paths.cache_dir / "library.json"))
+                      ResultCache(paths.cache_dir / "library.json", recheck=_recheck))
         library.refresh()
         return library
 
@@ -297,3 +297,11 @@ def _signature(st: os.stat_result) -> Signature:
 
 def _not_regular(mode: int) -> Skipped:
     return f"not a regular file ({kind_of(mode)}): skipped"
+
+
+def _recheck(path: Path) -> Wizard | None:
+    """A cached wizard whose stored model no longer validates (its cache file was edited): the file
+    itself, checked again."""
+    from app.format.loader import wizard_in
+
+    return wizard_in(path)

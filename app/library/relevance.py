@@ -8,8 +8,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.library.cards import Listed
-from app.library.matching import Pattern, window_fits
+from app.format.cards import Listed
+from app.format.matching import Pattern, window_fits
 from app.ports import WindowInfo
 
 __all__ = ["Match", "SearchIndex", "for_roles", "relevant"]

@@ -175,7 +175,7 @@ class PanelHost(QObject):
     def _warm_up(self) -> None:
         """Once the panel has been shown, the engine and the wizard model are imported on a worker
         thread, so that picking a task does not wait for them; a tray app nobody opened never holds
-        them (see app.library.cards)."""
+        them (see app.format.cards)."""
         if not self._warmed:
             self._warmed = True
             threading.Thread(target=importlib.import_module, args=("app.engine",),

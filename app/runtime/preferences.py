@@ -41,7 +41,7 @@ class Preferences(QObject):
         self.settings: Settings | None = None
 
     def load_policy(self) -> None:
-        from app.policy.admin import policy_in_force
+        from app.policy.loading import policy_in_force
 
         self.policy, problems = policy_in_force(self._paths)
         for problem in problems:

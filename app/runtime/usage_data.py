@@ -41,7 +41,8 @@ def usage_config(policy: Policy, env: Mapping[str, str] | None = None) -> UsageC
 def open_insights(paths: Paths, usage: Recorder, opener: Opener) -> Path | None:
     """Write the usage report as one HTML file in the cache dir and open it in the browser; the file
     when nothing could open it (to be said where it is), None otherwise."""
-    from app.usage.report import build, html
+    from app.usage.formats import html
+    from app.usage.report import build
     from app.usage.store import StoreError
 
     if usage.store is not None:

@@ -8,7 +8,7 @@ import gettext
 from dataclasses import dataclass
 
 from app.usage.i18n import N_, language, load
-from app.usage.report import Report, WizardStats, _seconds
+from app.usage.report import Report, WizardStats, duration_text
 
 __all__ = ["render_html"]
 
@@ -93,7 +93,7 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
     for i, s in enumerate(w.steps):
         bars.append(Bar(i * (BAR_HEIGHT + 8), s.title, s.reached, f"{s.reached / top:.0%}",
                         max(1.0, FUNNEL_WIDTH * s.reached / top), FUNNEL_WIDTH * s.stopped_here / top,
-                        s.stopped_here, _seconds(s.median_seconds, t)))
+                        s.stopped_here, duration_text(s.median_seconds, t)))
     runs = w.runs_over_time[-MAX_POINTS:]
     points: list[Point] = []
     x_ticks: list[Tick] = []
@@ -120,7 +120,7 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
             kind = "done" if r.outcome == "completed" else "stopped"
             points.append(Point(round(x(r.at), 1), round(y(r.seconds), 1), kind, tip % {
                 "when": when, "outcome": outcomes.get(r.outcome, r.outcome),
-                "duration": _seconds(r.seconds, t), "mode": modes.get(r.mode, r.mode)}))
+                "duration": duration_text(r.seconds, t), "mode": modes.get(r.mode, r.mode)}))
         for i in range(5):
             at = t0 + span * i / 4
             x_ticks.append(Tick(round(x(at), 1), _day(at, t)))
@@ -148,6 +148,6 @@ def render_html(report: Report, translations: gettext.NullTranslations | None = 
     template = env.get_template("report.html.j2")
     generated = dt.datetime.fromtimestamp(report.generated_at).strftime("%Y-%m-%d %H:%M")
     return template.render(report=report, charts=[_chart(w, t) for w in report.wizards],
-                           generated=generated, seconds=lambda v: _seconds(v, t), lang=language(t),
+                           generated=generated, seconds=lambda v: duration_text(v, t), lang=language(t),
                            funnel_width=FUNNEL_WIDTH, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT,
                            plot_w=PLOT_W, plot_h=PLOT_H, pad=PAD)

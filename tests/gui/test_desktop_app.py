@@ -480,7 +480,7 @@ def test_run_actions_only_from_the_folders_the_policy_trusts(qtbot: QtBot, qapp:
 def test_usage_data_follows_the_policy(tmp_path: Path, policy: str | None, env: dict[str, str],
                                        wanted: tuple[bool, bool, str | None, str | None],
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from app.policy.admin import load_policy
+    from app.policy.loading import load_policy
     from app.runtime.usage_data import usage_config
 
     (tmp_path / "policy.yaml").write_text(policy or "")
@@ -561,7 +561,7 @@ def test_each_start_up_stage_fails_alone_and_says_so(
         raise RuntimeError("something odd\nin the file")
 
     monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
-    monkeypatch.setattr("app.policy.admin.policy_in_force", broken)
+    monkeypatch.setattr("app.policy.loading.policy_in_force", broken)
     monkeypatch.setattr("app.policy.settings.load_settings", broken)
     monkeypatch.setattr("overlays.theme.apply_theme", broken)
     app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)

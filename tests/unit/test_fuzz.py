@@ -31,8 +31,8 @@ from app.cli.dryrun import dry_run
 from app.format.diagnostics import Diagnostic
 from app.format.loader import load_file
 from app.format.model import Wizard
-from app.policy.admin import load_policy
 from app.policy.check import check_policy
+from app.policy.loading import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 WIZARDS = sorted((ROOT / "wizards").glob("*.yaml"))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.format.loader import wizard_in
+from app.format.model import Wizard
 from app.library.layers import Layer, Library, default_layers
 from app.paths import Paths
 
@@ -107,19 +109,45 @@ def test_result_cache_gives_the_same_library_and_survives_damage(tmp_path: Path)
     write(folder, "good.yaml", wizard("good", "Good"))
     bad = write(folder, "bad.yaml", "wayguide: 1\nid: bad\ntitle: B\ntitel: x\nsteps: [{id: a, title: A}]\n")
     cache_file = tmp_path / "cache" / "library.json"
-    cold = Library([Layer("user", folder)], ResultCache(cache_file))
+    cold = Library([Layer("user", folder)], ResultCache(cache_file, wizard_in))
     cold.refresh()
     assert cache_file.exists()
-    warm = Library([Layer("user", folder)], ResultCache(cache_file))
+    warm = Library([Layer("user", folder)], ResultCache(cache_file, wizard_in))
     warm.refresh()
     assert [(e.id, e.wizard, e.revision) for e in warm] == [(e.id, e.wizard, e.revision) for e in cold]
     assert warm.diagnostics() == cold.diagnostics()
     assert [str(d) for d in warm.diagnostics()] == [
         f"{bad}:4:1: error: unknown key 'titel' (did you mean 'title'?)"]
     cache_file.write_text("{not json")
-    damaged = Library([Layer("user", folder)], ResultCache(cache_file))
+    damaged = Library([Layer("user", folder)], ResultCache(cache_file, wizard_in))
     damaged.refresh()
     assert damaged.ids() == ["good"]
+
+
+def test_a_stored_model_edited_by_hand_is_checked_again_from_the_file(tmp_path: Path) -> None:
+    import json
+
+    from app.format.cache import ResultCache
+
+    folder = tmp_path / "w"
+    write(folder, "good.yaml", wizard("good", "Good"))
+    cache_file = tmp_path / "cache" / "library.json"
+    Library([Layer("user", folder)], ResultCache(cache_file, wizard_in)).refresh()
+    data = json.loads(cache_file.read_text())
+    for entry in data["entries"].values():
+        entry["wizard"]["steps"] = "not a list"
+    cache_file.write_text(json.dumps(data))
+    rechecked: list[Path] = []
+
+    def recheck(path: Path) -> Wizard | None:
+        rechecked.append(path)
+        return wizard_in(path)
+
+    edited = Library([Layer("user", folder)], ResultCache(cache_file, recheck))
+    edited.refresh()
+    (entry,) = list(edited)
+    assert rechecked == [] and entry.wizard is not None and entry.wizard.steps[0].id == "a"
+    assert rechecked == [folder / "good.yaml"]
 
 
 def test_result_cache_is_keyed_by_the_checking_code(tmp_path: Path,
@@ -129,10 +157,10 @@ def test_result_cache_is_keyed_by_the_checking_code(tmp_path: Path,
     folder = tmp_path / "w"
     write(folder, "a.yaml", wizard("a"))
     cache_file = tmp_path / "library.json"
-    Library([Layer("user", folder)], cache.ResultCache(cache_file)).refresh()
+    Library([Layer("user", folder)], cache.ResultCache(cache_file, wizard_in)).refresh()
     monkeypatch.setattr(cache, "code_key", lambda: "other code")
-    assert cache.ResultCache(cache_file).get("anything", folder, "x") is None
-    stale = cache.ResultCache(cache_file)
+    assert cache.ResultCache(cache_file, wizard_in).get("anything", folder, "x") is None
+    stale = cache.ResultCache(cache_file, wizard_in)
     assert stale._entries == {}
 
 
@@ -201,14 +229,14 @@ def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path) -> None:
     from app.format.loader import load_file
 
     write(tmp_path, "good.yaml", wizard("good"))
-    cache = ResultCache(tmp_path / "cache.json")
+    cache = ResultCache(tmp_path / "cache.json", wizard_in)
     Library([Layer("user", tmp_path)], cache).refresh()
     cache.save()
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
     results: list[object] = []
     finishes(lambda: results.append(load_file(fifo)), fifo)
-    finishes(lambda: results.append(ResultCache(tmp_path / "cache.json").find(fifo)), fifo)
+    finishes(lambda: results.append(ResultCache(tmp_path / "cache.json", wizard_in).find(fifo)), fifo)
     loaded, found = results
     assert [str(d) for d in loaded.diagnostics] == [  # type: ignore[attr-defined]
         f"{fifo}:1:1: error: cannot read: not a regular file (a FIFO) (a wizard is a regular file)"]
@@ -259,3 +287,14 @@ def test_weird_layer_folders_are_reported_or_ignored_never_raised(tmp_path: Path
 def test_wizard_folders_of_users_that_do_not_exist(tmp_path: Path) -> None:
     paths = Paths.from_env({"WAYGUIDE_WIZARDS": os.pathsep.join(["~nosuchuser/x", str(tmp_path)])})
     assert paths.extra_wizards == (Path("~nosuchuser/x"), tmp_path)
+
+
+def test_the_code_keys_name_modules_that_exist() -> None:
+    """The caches are keyed by the code that checks files; a module moved without its name here
+    would be left out of the key silently, and stale results would be used."""
+    from app.format import cache
+    from app.policy import loading
+
+    app_dir = Path(cache.__file__).resolve().parents[1]
+    missing = [name for name in (*cache._SOURCES, *loading._CHECKING_CODE) if not (app_dir / name).is_file()]
+    assert missing == []

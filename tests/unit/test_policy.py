@@ -12,7 +12,8 @@ import pytest
 
 from app.format.loader import load_file
 from app.paths import Paths
-from app.policy.admin import Credentials, Policy, load_policy, policy_in_force
+from app.policy.admin import Credentials, Policy
+from app.policy.loading import load_policy, policy_in_force
 from app.policy.settings import Settings
 
 SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}

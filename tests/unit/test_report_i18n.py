@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from app.usage.formats import html
 from app.usage.i18n import language, load
-from app.usage.report import PersonStats, Report, RunPoint, StepStats, WizardStats, html
+from app.usage.report import PersonStats, Report, RunPoint, StepStats, WizardStats
 
 ROOT = Path(__file__).resolve().parents[2]
 POT = ROOT / "resources" / "locale" / "wayguide.pot"

@@ -25,7 +25,8 @@ from app.engine import (
 )
 from app.format.model import Wizard
 from app.usage import Recorder, UsageConfig, UsageEvent
-from app.usage.report import build, csv_text, html, json_text, table
+from app.usage.formats import csv_text, html, json_text, table
+from app.usage.report import build
 from app.usage.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, Store, StoreError, connect
 
 T0 = 1_700_000_000.0
@@ -376,7 +377,7 @@ def test_old_usage_data_is_deleted_at_start_on_the_writer_thread_and_the_file_co
 
 
 def test_the_retention_window_comes_from_the_policy(tmp_path: Path) -> None:
-    from app.policy.admin import load_policy
+    from app.policy.loading import load_policy
     from app.usage.config import usage_in_force
 
     path = tmp_path / "policy.yaml"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app.library.matching import Pattern
+from app.format.matching import Pattern
 
 if TYPE_CHECKING:
     from app.format.model import Wizard

@@ -1,0 +1,91 @@
+"""`wayguide report`'s formats: a table for the terminal, CSV, JSON, and one self-contained HTML
+page with charts (app.usage.charts)."""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import io
+import json
+from dataclasses import asdict
+
+from app.usage.charts import render_html
+from app.usage.report import Report, duration_text
+
+__all__ = ["FORMATS", "csv_text", "html", "json_text", "render", "table"]
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+def table(report: Report) -> str:
+    if not report.wizards:
+        return "No usage recorded yet.\n"
+    lines = []
+    for w in report.wizards:
+        lines.append(f"{w.title} ({w.wizard})")
+        lines.append(f"  runs {w.runs} · completed {w.completed} ({w.completion_rate:.0%}) · "
+                     f"median {duration_text(w.median_seconds)} · "
+                     f"90th percentile {duration_text(w.p90_seconds)} · "
+                     f"glass {w.glass_share:.0%} / black {w.black_share:.0%}")
+        if w.stops:
+            where = ", ".join(f"{step} ({n})" for step, n in w.stops[:3])
+            lines.append(f"  unfinished runs stop at: {where}")
+        width = max(len(s.step) for s in w.steps) if w.steps else 0
+        for s in w.steps:
+            lines.append(f"    {s.step:<{width}}  reached {s.reached:>5}  stopped {s.stopped_here:>4}  "
+                         f"median {duration_text(s.median_seconds):>10}")
+    if report.people:
+        lines.append("")
+        lines.append("Time to competency (runs until the first glass-box completion without help "
+                     "within the median time)")
+        for p in report.people:
+            reached = str(p.runs_to_competency) if p.runs_to_competency else "not yet"
+            lines.append(f"  person {p.person}  {p.wizard}: {reached} (of {p.runs} runs)")
+    lines.append("")
+    lines.append(f"Searches: {report.searches} · “Why?” opened: {report.help_opened}")
+    return "\n".join(lines) + "\n"
+
+
+CSV_FIELDS = ("section", "wizard", "title", "step", "person", "runs", "completed", "completion_rate",
+              "median_seconds", "p90_seconds", "glass_share", "black_share", "reached", "stopped_here",
+              "runs_to_competency")
+
+
+def csv_text(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for w in report.wizards:
+        writer.writerow({"section": "wizard", "wizard": w.wizard, "title": w.title, "runs": w.runs,
+                         "completed": w.completed, "completion_rate": f"{w.completion_rate:.4f}",
+                         "median_seconds": _num(w.median_seconds), "p90_seconds": _num(w.p90_seconds),
+                         "glass_share": f"{w.glass_share:.4f}", "black_share": f"{w.black_share:.4f}"})
+        for s in w.steps:
+            writer.writerow({"section": "step", "wizard": w.wizard, "title": s.title, "step": s.step,
+                             "median_seconds": _num(s.median_seconds), "reached": s.reached,
+                             "stopped_here": s.stopped_here})
+    for p in report.people:
+        writer.writerow({"section": "person", "wizard": p.wizard, "person": p.person, "runs": p.runs,
+                         "runs_to_competency": p.runs_to_competency or ""})
+    return out.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def json_text(report: Report) -> str:
+    data = asdict(report)
+    for w in data["wizards"]:
+        w.pop("runs_over_time")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def html(report: Report, translations: gettext.NullTranslations | None = None) -> str:
+    """One self-contained page: inline CSS and SVG, nothing fetched; in the person's language
+    unless `translations` says otherwise."""
+    return render_html(report, translations)
+
+
+def render(report: Report, fmt: str) -> str:
+    return {"table": table, "csv": csv_text, "json": json_text, "html": html}[fmt](report)
