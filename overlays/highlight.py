@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.format.matching import window_fits
 from app.format.model import Region
-from app.library.cards import window_matches
 from app.ports import InputWatcher, ProbeUnavailable, WatcherFactory, WindowInfo, WindowProbe
 from overlays.placement import Rect, target_rect
 
@@ -173,9 +173,7 @@ class Highlighter(QObject):
             front = probe.active_window()
             return front if front is not None and front.pid != own else None
         match = target.window
-        fits = [w for w in probe.windows() if w.pid != own and (
-            window_matches(match, w.app, w.title, w.exe)
-            or (w.klass and window_matches(match, w.klass, w.title)))]
+        fits = [w for w in probe.windows() if w.pid != own and window_fits(match, w)]
         front = probe.active_window()
         if front is not None and any(w.handle == front.handle for w in fits):
             return front

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.format.cards import Listed
 from app.format.combo import pretty_combo
-from app.library.cards import Listed
 from app.library.relevance import Match, SearchIndex
 from overlays.views import View, label, scaled_font
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.format.cards import Listed
 from app.format.combo import pretty_combo
-from app.library.cards import Listed
 from app.library.relevance import Match
 from overlays.home_view import HomeView
 from overlays.placement import Rect

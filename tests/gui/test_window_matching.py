@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.automation.performer import Performer
 from app.engine import Engine, Start, WindowActivated
 from app.format import model
-from app.library.matching import window_fits
+from app.format.matching import window_fits
 from app.library.relevance import relevant
 from app.ports import FakeInjector, FakeWindowProbe, WindowInfo
 from overlays.highlight import Highlighter

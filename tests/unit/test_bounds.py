@@ -12,8 +12,8 @@ import pytest
 
 from app.format import bounds
 from app.format.loader import load_file
+from app.format.matching import text_matches
 from app.format.templating import TemplateProblem, context, evaluate, render_markdown, render_text
-from app.library.matching import text_matches
 
 HEADER = "wayguide: 1\nid: t\ntitle: T\n"
 HANG_GUARD_S = 60  # far above any bounded run, far below "hangs"
@@ -113,7 +113,7 @@ def test_the_time_limit_restores_the_previous_trace_function() -> None:
 RUNTIME_SCRIPT = """
 import time
 from app.engine import Engine
-from app.library.matching import text_matches
+from app.format.matching import text_matches
 from app.format.templating import TemplateProblem, context, render_text
 # engine: a wizard that was never validated (e.g. a cached or hand-built one) fails the step cleanly
 for template in {bombs!r}:
