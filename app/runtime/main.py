@@ -26,10 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     The tray comes first; the check for a running instance follows on the first turn of the event
     loop (finish_startup), and a second instance then hands over and quits at once."""
-    from app.logs import configure
-
     paths = Paths.from_env()
-    configure(paths.data_dir)
     QGuiApplication.setDesktopFileName("wayguide")
     app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName("wayguide")
@@ -42,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ready = os.environ.get("WAYGUIDE_READY_FILE")
 
     def finish() -> None:
+        from app.logs import configure  # logging.handlers costs ~15 ms: not before the tray shows
+
+        configure(paths.data_dir)  # until now, logging's last resort put warnings on stderr alike
         if not tray_app.finish_startup():
             app.quit()
         elif ready:
