@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.cli.jobaid import describe_action
 from app.engine import (
     Abort,
     Back,
@@ -38,6 +37,7 @@ from app.engine import (
     SwitchMode,
 )
 from app.format.model import Action
+from app.format.wording import describe_action
 from overlays.views import (
     Banner,
     RichText,

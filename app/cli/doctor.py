@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from app.platform.desktop_facts import DesktopFacts, automation_problem, probe_facts
 from app.platform.hotkeys import WAYLAND_HINT, hotkey_support
 
 if TYPE_CHECKING:
@@ -23,62 +22,10 @@ Verdict = Literal["ok", "warn", "fail"]
 
 
 @dataclass(frozen=True)
-class DesktopFacts:
-    """What was found out about the desktop; gathered by `probe_facts`, faked in tests."""
-
-    platform: str
-    session: str  # "x11", "wayland", "none", or the OS name
-    env: Mapping[str, str]
-    """The session's DISPLAY, WAYLAND_DISPLAY and XDG_SESSION_TYPE."""
-    display_error: str | None = None
-    extensions: frozenset[str] = frozenset()
-    window_manager: str | None = None
-    tray: bool = False
-
-
-@dataclass(frozen=True)
 class Check:
     name: str
     verdict: Verdict
     detail: str
-
-
-def probe_facts(env: Mapping[str, str] | None = None) -> DesktopFacts:
-    env = os.environ if env is None else env
-    platform = sys.platform
-    session_env = {k: env[k] for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE") if k in env}
-    if not platform.startswith("linux"):
-        return DesktopFacts(platform, platform, session_env)
-    if not env.get("DISPLAY"):
-        session = "wayland" if env.get("WAYLAND_DISPLAY") else "none"
-        return DesktopFacts(platform, session, session_env, "DISPLAY is not set")
-    try:
-        from Xlib import display as xdisplay
-        from Xlib import error
-
-        d = xdisplay.Display(env["DISPLAY"])
-    except Exception as exc:  # any failure to connect is a fact to report, not a crash
-        return DesktopFacts(platform, "x11", session_env,
-                            f"cannot open display {env['DISPLAY']}: {exc}")
-    try:
-        extensions = frozenset(d.list_extensions())
-        root = d.screen().root
-        wm = None
-        check = root.get_full_property(d.intern_atom("_NET_SUPPORTING_WM_CHECK"), 0)
-        if check is not None and len(check.value):
-            try:
-                name = d.create_resource_object("window", int(check.value[0])).get_full_property(
-                    d.intern_atom("_NET_WM_NAME"), d.intern_atom("UTF8_STRING"))
-                wm = name.value.decode("utf-8", "replace") if name is not None else "unnamed"
-            except error.XError:
-                wm = "unnamed"
-        screen = d.get_default_screen()
-        owner = d.get_selection_owner(d.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}"))
-        tray = bool(getattr(owner, "id", owner))
-    finally:
-        d.close()
-    session = "wayland" if env.get("WAYLAND_DISPLAY") else "x11"
-    return DesktopFacts(platform, session, session_env, None, extensions, wm, tray)
 
 
 def checks(facts: DesktopFacts) -> list[Check]:
@@ -111,22 +58,6 @@ def checks(facts: DesktopFacts) -> list[Check]:
         out.append(Check("system tray", "ok" if facts.tray else "warn",
                          "present" if facts.tray else "none: use the hotkey or `wayguide toggle`"))
     return out
-
-
-def automation_problem(facts: DesktopFacts) -> str | None:
-    """Why "Do it for me" cannot type and press keys here (a clause), or None when it can."""
-    if facts.platform == "darwin":
-        return ("it needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, "
-                "allow Wayguide")
-    if not facts.platform.startswith("linux"):
-        return None
-    if facts.session == "wayland":
-        return "Wayland does not let one application type into another"
-    if facts.display_error is not None:
-        return "there is no X display to type into"
-    if "XTEST" not in facts.extensions:
-        return "the X server lacks the XTEST extension"
-    return None
 
 
 def _automation(facts: DesktopFacts) -> Check:

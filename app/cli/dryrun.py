@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from app.cli.jobaid import describe_action
 from app.engine import (
     Aborted,
     ActionsDone,
@@ -33,6 +32,7 @@ from app.engine import (
     Start,
 )
 from app.format.model import Wizard
+from app.format.wording import describe_action
 
 __all__ = ["MASK", "dry_run"]
 

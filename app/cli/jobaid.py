@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from app.engine import describe_condition
-from app.format import model, templating
-from app.format.combo import pretty_combo
+from app.format import templating
 from app.format.model import Step, Wizard
+from app.format.wording import describe_action, window_words
 
-__all__ = ["describe_action", "job_aid"]
+__all__ = ["job_aid"]
 
 
 class _Placeholders(dict[str, str]):
@@ -18,48 +17,6 @@ class _Placeholders(dict[str, str]):
 
     def __init__(self, wizard: Wizard) -> None:
         super().__init__({i.name: f"‹{i.label}›" for i in wizard.inputs})
-
-
-def _window(match: model.WindowMatch | None) -> str:
-    if match is None:
-        return "the window in front"
-    if match.app and match.title:
-        return f"{match.app} (title {match.title})"
-    return match.app or f"the window titled {match.title}"
-
-
-def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
-    """One action in words, for people; `render` fills in template text."""
-    match action:
-        case model.FocusAction(focus=w):
-            return f"Bring {_window(w)} to the front."
-        case model.KeysAction(keys=k):
-            return f"Press {pretty_combo(k)}."
-        case model.TypeAction(type=t):
-            return f"Type `{_inline(render(t))}`."
-        case model.PasteAction(paste=t):
-            return f"Paste `{_inline(render(t))}`."
-        case model.ClickAction(click=c):
-            return f"Click at {c.at[0]:g}, {c.at[1]:g} in {_window(c.window)}."
-        case model.WaitAction(wait=float() | int() as seconds):
-            return f"Wait {seconds:g} s."
-        case model.WaitAction(wait=model.WaitSpec() as w):
-            what = _window(model.WindowMatch(app=w.app, title=w.title)) if (w.app or w.title) \
-                else "the window"
-            return f"Wait until {what} {'closes' if w.gone else 'appears'}."
-        case model.OpenAction(open=target):
-            return f"Open {render(target)}."
-        case model.CopyAction(copy_=t):
-            return f"Copy `{_inline(render(t))}` to the clipboard."
-        case model.NotifyAction(notify=t):
-            return f"Note: {render(t)}"
-        case model.RunAction(run=argv):
-            return "Run `" + " ".join(render(a) for a in argv) + "`."
-    return str(action)
-
-
-def _inline(text: str) -> str:
-    return text.replace("\n", "⏎").replace("`", "'")
 
 
 def job_aid(wizard: Wizard) -> str:
@@ -83,7 +40,7 @@ def job_aid(wizard: Wizard) -> str:
         out += [wizard.summary, ""]
     facts = []
     if wizard.when:
-        facts.append("**Where:** " + "; ".join(_window(w) for w in wizard.when))
+        facts.append("**Where:** " + "; ".join(window_words(w) for w in wizard.when))
     if wizard.roles:
         facts.append("**For:** " + ", ".join(wizard.roles))
     if facts:

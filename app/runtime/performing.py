@@ -31,7 +31,7 @@ class DesktopAutomation:
     `wayguide doctor` finds in the way."""
 
     def problem(self) -> str | None:
-        from app.cli.doctor import automation_problem, probe_facts
+        from app.platform.desktop_facts import automation_problem, probe_facts
 
         return automation_problem(probe_facts())
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.cli.doctor import DesktopFacts, automation_problem, report
+from app.cli.doctor import report
+from app.platform.desktop_facts import DesktopFacts, automation_problem
 
 X11 = {"DISPLAY": ":0"}
 FULL = frozenset({"RECORD", "XTEST", "XInputExtension"})

@@ -327,15 +327,16 @@ def test_revision_is_version_or_digest(tmp_path: Path) -> None:
     assert len(load_file(b).revision) == 12
 
 
-def test_the_core_imports_neither_qt_nor_pynput() -> None:
-    """Model, loader, library, engine, relevance, job aids, settings: no Qt, no pynput."""
+def test_importing_the_engine_or_the_model_loads_no_ui_input_or_x11_library() -> None:
+    """What a fresh interpreter loads (the import contracts in pyproject.toml, run by scripts/test,
+    hold every core package to this statically; this checks the running truth for the two that
+    matter most)."""
     import subprocess
     import sys
 
-    code = ("import sys, app.format.loader, app.library.layers, app.format.model, app.engine, "
-            "app.library.relevance, app.cli.jobaid, app.policy.settings, app.format.templating, "
-            "app.platform.hotkeys; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pynput', 'shiboken6')]; "
+    code = ("import sys, app.engine, app.format.model; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'shiboken6', 'pynput', 'Xlib', 'overlays') or m.startswith('app.platform')]; "
             "print(bad); raise SystemExit(bool(bad))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
