@@ -5,15 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.format.cards import Card
 from app.format.diagnostics import Diagnostic
-from app.format.files import read_regular
+from app.format.files import read_regular, write_atomic
 from app.format.results import LoadResult, Recheck
 
 if TYPE_CHECKING:
@@ -117,11 +115,8 @@ class ResultCache:
             return
         entries = {d: e for d, e in self._entries.items() if d in self._used}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".library-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump({"key": self.key, "entries": entries}, stream, ensure_ascii=False)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps({"key": self.key, "entries": entries}, ensure_ascii=False),
+                         durable=False)
         except OSError:
             return  # a cache that cannot be written only costs time
         self._entries = entries

@@ -1,14 +1,17 @@
 """Reading files other people can put in place: regular files only, never blocking on a FIFO or a
-device, never reading more than asked."""
+device, never reading more than asked. Writing Wayguide's own files atomically: a crash or a full
+disk leaves the old file or the new one, never half of one."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
-__all__ = ["NotRegularFile", "kind_of", "read_regular"]
+__all__ = ["NotRegularFile", "kind_of", "read_regular", "write_atomic"]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -49,3 +52,22 @@ def read_regular(path: Path | str, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
+    """Replace `path` with `data` (text is written as UTF-8) in one step: written to a new file
+    beside it (readable by the owner only), flushed to disk unless not `durable` (a cache), then
+    renamed over it. Makes the folder when missing; raises OSError, leaving no temporary file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

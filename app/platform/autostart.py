@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.format.files import write_atomic
 from app.ports import Autostart
 
 __all__ = ["Autostart", "LaunchAgent", "Registry", "WindowsRun", "XdgAutostart", "autostart", "command"]
@@ -77,7 +78,7 @@ class XdgAutostart:
                  f"Exec={_exec_line(self.argv)}", "X-GNOME-Autostart-enabled=true"]
         if not on:
             lines = ["[Desktop Entry]", "Type=Application", "Name=Wayguide", "Hidden=true"]
-        _write_atomic(self.user_entry, ("\n".join(lines) + "\n").encode())
+        write_atomic(self.user_entry, ("\n".join(lines) + "\n").encode())
 
 
 def _desktop_keys(path: Path) -> dict[str, str]:
@@ -106,13 +107,6 @@ def _exec_line(argv: Sequence[str]) -> str:
         return f'"{escaped}"'.replace("%", "%%")
 
     return " ".join(quote(a) for a in argv)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------- Windows
@@ -218,7 +212,7 @@ class LaunchAgent:
             return
         plist = {"Label": AGENT_LABEL, "ProgramArguments": self.argv, "RunAtLoad": True,
                  "ProcessType": "Interactive", "LimitLoadToSessionType": "Aqua"}
-        _write_atomic(self.path, plistlib.dumps(plist))
+        write_atomic(self.path, plistlib.dumps(plist))
 
 
 def autostart(platform: str | None = None, env: Mapping[str, str] | None = None,

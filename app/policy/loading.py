@@ -12,14 +12,13 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.format.cache import code_key
 from app.format.diagnostics import Diagnostic
-from app.format.files import read_regular
+from app.format.files import read_regular, write_atomic
 from app.policy.admin import Policy
 from app.policy.build import build_policy
 
@@ -147,8 +146,4 @@ class _Cache:
         self.entries = {key: {"diagnostics": [  # one policy per machine
             [d.line, d.col, d.severity, d.message, d.hint] for d in problems]}}
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".policy-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump({"key": self.key, "entries": self.entries}, stream)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps({"key": self.key, "entries": self.entries}), durable=False)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any, Literal
 
 from app.format.combo import validate_combo
 from app.format.diagnostics import Diagnostic
+from app.format.files import write_atomic
 
 __all__ = ["DEFAULT_HOTKEY", "Settings", "load_settings", "save_settings"]
 
@@ -121,13 +120,8 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[Diagnostic]]:
 
 def save_settings(config_dir: Path, settings: Settings) -> Path:
     """Write atomically, so a crash never leaves half a file."""
-    config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / FILENAME
-    text = json.dumps(settings.to_json(), indent=2, ensure_ascii=False) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=config_dir, prefix=".settings-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(settings.to_json(), indent=2, ensure_ascii=False) + "\n")
     return path
 
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.format.files import write_atomic
 from app.paths import Paths
 from app.runtime.tray_app import TrayApp
 
@@ -62,9 +63,7 @@ def _ready_marker(path: str, stage: str) -> None:
     except (OSError, ValueError):
         stages = {"pid": os.getpid()}
     stages[stage] = time.time()
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(stages))
-    os.replace(tmp, target)
+    write_atomic(target, json.dumps(stages), durable=False)
 
 
 def _quit_on_signals(owner: QObject, quit_: Callable[[], None]) -> tuple[object, ...]:
