@@ -12,12 +12,6 @@ from tests.desktop.xdesktop import Desktop, start_desktop
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/desktop/" in str(item.path):
-            item.add_marker(pytest.mark.desktop)
-
-
 @pytest.fixture(scope="session")
 def desktop() -> Iterator[Desktop]:
     desk = start_desktop()

@@ -6,12 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from tests.desktop.test_tray_app import run_black_box, start_app, stop_app, terminal_writing_to
 from tests.desktop.xdesktop import Desktop
-
-pytestmark = pytest.mark.desktop
 
 VALUE = "Zyxomir-5b7d2e"
 LETTER = """\

@@ -20,8 +20,6 @@ from app.ports import FakeAutomation, FakeAutostart
 from app.runtime.tray_app import TrayApp
 from tests.gui.conftest import Hotkeys, shut_down
 
-pytestmark = pytest.mark.gui
-
 ONE_STEP = """\
 wayguide: 1
 id: {id}

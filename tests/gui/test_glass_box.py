@@ -20,8 +20,6 @@ from app.runtime.tray_app import TrayApp
 from overlays.highlight import GAP, RING
 from tests.gui.conftest import Hotkeys
 
-pytestmark = pytest.mark.gui
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 WALK = """\

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.gui
-
 ROOT = Path(__file__).resolve().parents[2]
 
 IDLE = """

@@ -20,8 +20,6 @@ from app.platform import ipc, ipc_server
 from app.platform.ipc import IpcError, RunRequest, finished, send, server_address
 from app.platform.ipc_server import IpcServer, Reply
 
-pytestmark = pytest.mark.gui
-
 Messages = list[dict[str, Any]]
 
 

@@ -41,8 +41,6 @@ from overlays.placement import Rect
 from overlays.step_view import action_line
 from overlays.views import RichText
 
-pytestmark = pytest.mark.gui
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 CLAIM: dict[str, Any] = {

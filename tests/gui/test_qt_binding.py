@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import sys
 
-import pytest
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-
-pytestmark = pytest.mark.gui
 
 
 def test_void_calls_keep_none_alive(qtbot: QtBot, qapp: QApplication) -> None:

@@ -13,8 +13,6 @@ from app.policy.settings import Settings
 from overlays import theme
 from overlays.settings_dialog import SettingsDialog, parse_roles
 
-pytestmark = pytest.mark.gui
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 START = Settings(hotkey="ctrl+alt+space", panel_side="auto", theme="system", roles=("support",),
                  preferred_mode="wizard", autostart=True)

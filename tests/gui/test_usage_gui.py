@@ -17,8 +17,6 @@ from app.runtime.tray_app import TrayApp
 from app.runtime.usage_data import usage_db
 from tests.gui.conftest import started
 
-pytestmark = pytest.mark.gui
-
 SECRETIVE = """\
 wayguide: 1
 id: private.task

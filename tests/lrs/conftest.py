@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 USER, PASSWORD = "wayguide", "lrs-test-password"
 APPS = {"stock": "ralph.api:app", "append": "tests.lrs.ralph_append:app"}
 
-pytestmark = pytest.mark.lrs
 
 
 def free_port() -> int:

@@ -23,8 +23,6 @@ from app.usage.xapi import outbox_status
 from tests.lrs.conftest import PASSWORD, ROOT, USER, Ralph
 from tests.lrs.usage_worker import WIZARD, Run
 
-pytestmark = pytest.mark.lrs
-
 
 def wait_for(condition: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout

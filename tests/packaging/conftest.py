@@ -15,13 +15,6 @@ from tests.desktop.conftest import artifacts, desktop  # noqa: F401 - the same f
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/packaging/" in str(item.path):
-            item.add_marker(pytest.mark.packaging)
-            item.add_marker(pytest.mark.desktop)
-
-
 @dataclass(frozen=True)
 class Installed:
     deb: Path

@@ -11,6 +11,7 @@ from app.format.loader import wizard_in
 from app.format.model import Wizard
 from app.library.layers import Layer, Library, default_layers
 from app.paths import Paths
+from tests.conftest import Finishes
 
 
 def wizard(wizard_id: str, title: str = "A task") -> str:
@@ -181,33 +182,8 @@ def test_reload_named_files(tmp_path: Path) -> None:
 
 # issue 11 (7): odd things in a wizard folder are reported, never followed forever nor opened
 
-def finishes(fn: object, fifo: Path | None = None, timeout: float = 20.0) -> None:
-    """Call fn on a thread; fail (after unblocking a reader stuck on `fifo`) when it does not return."""
-    import threading
-
-    assert callable(fn)
-    done = threading.Event()
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            fn()
-        except BaseException as exc:  # reported in the test's thread
-            failure.append(exc)
-        done.set()
-
-    threading.Thread(target=work, daemon=True).start()
-    if not done.wait(timeout):
-        if fifo is not None:  # let the blocked reader go, or the process never ends
-            with open(fifo, "wb"):
-                pass
-        pytest.fail(f"still running after {timeout} s")
-    if failure:
-        raise failure[0]
-
-
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path) -> None:
+def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path, finishes: Finishes) -> None:
     write(tmp_path, "good.yaml", wizard("good"))
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
@@ -224,7 +200,7 @@ def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path) -> No
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path) -> None:
+def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path, finishes: Finishes) -> None:
     from app.format.cache import ResultCache
     from app.format.loader import load_file
 
@@ -243,7 +219,7 @@ def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path) -> None:
     assert found is None
 
 
-def test_symlink_loops_end(tmp_path: Path) -> None:
+def test_symlink_loops_end(tmp_path: Path, finishes: Finishes) -> None:
     root = tmp_path / "w"
     write(root / "sub", "good.yaml", wizard("good"))
     for name in ("a", "b", "c"):  # three ways back at each level: 3^40 paths without a visited set
