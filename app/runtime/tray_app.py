@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.paths import Paths
@@ -301,9 +301,9 @@ class TrayApp(QObject):
         return self._opener
 
     def _about(self) -> None:
-        QMessageBox.about(None, "About Wayguide",
-                          f"<b>Wayguide {__version__}</b><p>Task help beside your work: glass box "
-                          "or black box.</p>")
+        from overlays.about import about_box, licence_text
+
+        about_box(__version__, licence_text()).exec()
 
     def quit(self) -> None:
         self.runs.abort("Wayguide was closed")
