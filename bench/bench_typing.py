@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.platform.x11_input import X11Injector, keysym_for  # noqa: E402
+from app.platform.x11_input import X11Injector  # noqa: E402
+from app.platform.x11_keys import keysym_for  # noqa: E402
 from tests.desktop.calc import ROWS, cells, make_ods, start_calc, stop_calc, typed_text  # noqa: E402
 from tests.desktop.xdesktop import Desktop, start_desktop, wait_for  # noqa: E402
 

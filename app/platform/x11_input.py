@@ -5,9 +5,8 @@ from __future__ import annotations
 import itertools
 import select
 import time
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from typing import Any
 
 from Xlib import XK, X, error, protocol
@@ -17,11 +16,21 @@ from Xlib.protocol import request
 
 from app.format.combo import validate_combo
 from app.platform.x11_activity import OwnInput
+from app.platform.x11_keys import (
+    MODIFIER_KEYSYMS,
+    NAMED_KEYSYMS,
+    KeyEvents,
+    Keymap,
+    Stroke,
+    adjacent_runs,
+    batches,
+    keysym_for,
+)
 from app.ports import ProbeUnavailable
 
 __all__ = [
     "BARRIER_CHARS", "FOCUS_CHUNK_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S", "REPEAT_DELAY_MS",
-    "RESTORE_SETTLE_S", "UNPACED_CHUNK_CHARS", "X11Injector", "batches", "keysym_for",
+    "RESTORE_SETTLE_S", "UNPACED_CHUNK_CHARS", "X11Injector",
 ]
 
 REMAP_SETTLE_S = 0.02
@@ -100,146 +109,6 @@ FOCUS_FLICKER_S = 0.05
 """When the focus leaves the window being typed into, how long to wait for it to settle before stopping."""
 
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
-_RETURN, _TAB = 0xFF0D, 0xFF09
-_UNICODE_KEYSYMS = 0x01000000
-_MODIFIER_KEYSYMS = {"ctrl": "Control_L", "alt": "Alt_L", "shift": "Shift_L", "super": "Super_L"}
-_NAMED_KEYSYMS = {
-    "enter": "Return", "tab": "Tab", "space": "space", "escape": "Escape", "backspace": "BackSpace",
-    "delete": "Delete", "insert": "Insert", "home": "Home", "end": "End", "pageup": "Prior",
-    "pagedown": "Next", "up": "Up", "down": "Down", "left": "Left", "right": "Right", "menu": "Menu",
-    "printscreen": "Print", **{f"f{n}": f"F{n}" for n in range(1, 25)},
-}
-
-Stroke = tuple[int, bool]
-"""A keycode and whether Shift must be held to get the keysym wanted from it."""
-
-
-def keysym_for(char: str) -> int:
-    """The keysym that types `char`: newline is Return, tab is Tab, Latin-1 keysyms equal the code point,
-    every other character has the Unicode keysym 0x01000000 + code point. Other control characters raise
-    ValueError."""
-    if char == "\n":
-        return _RETURN
-    if char == "\t":
-        return _TAB
-    code = ord(char)
-    if code < 0x20 or 0x7F <= code < 0xA0:
-        raise ValueError(f"cannot type the control character U+{code:04X}")
-    return code if code <= 0xFF else _UNICODE_KEYSYMS + code
-
-
-def batches(keysyms: Sequence[int], present: Container[int], capacity: int) -> Iterator[Sequence[int]]:
-    """Split `keysyms` into consecutive batches, each needing at most `capacity` (≥ 1) distinct keysyms that
-    are not in `present`."""
-    start, missing = 0, set[int]()
-    for index, keysym in enumerate(keysyms):
-        if keysym in present or keysym in missing:
-            continue
-        if len(missing) == capacity:
-            yield keysyms[start:index]
-            start, missing = index, set()
-        missing.add(keysym)
-    if start < len(keysyms):
-        yield keysyms[start:]
-
-
-def _runs(keycodes: Sequence[int]) -> list[list[int]]:
-    """Ascending keycodes grouped into runs of adjacent ones."""
-    runs: list[list[int]] = []
-    for keycode in keycodes:
-        if runs and runs[-1][-1] == keycode - 1:
-            runs[-1].append(keycode)
-        else:
-            runs.append([keycode])
-    return runs
-
-
-@dataclass
-class _Keymap:
-    """The keyboard mapping as read at the start of one call, and what that call has put on spare keycodes."""
-
-    first: int
-    rows: list[tuple[int, ...]]
-    strokes: dict[int, Stroke]
-    """Keysym -> how to type it, for the keysyms the mapping already has (shift levels 1 and 2 only)."""
-    spares: list[int]
-    """Keycodes with no keysym and no modifier role; each can carry two keysyms (without and with Shift)."""
-    placed: dict[Stroke, int] = field(default_factory=dict)
-    """Spare keycode and shift level -> the keysym currently put there."""
-
-    @classmethod
-    def read(cls, display: Any) -> _Keymap:
-        first = display.display.info.min_keycode
-        rows = [tuple(row) for row in display.get_keyboard_mapping(
-            first, display.display.info.max_keycode - first + 1)]
-        modifiers = {code for codes in display.get_modifier_mapping() for code in codes}
-        strokes: dict[int, Stroke] = {}
-        for shift in (False, True):
-            for offset, row in enumerate(rows):
-                if len(row) > shift and row[shift]:
-                    strokes.setdefault(row[shift], (first + offset, shift))
-        spares = [first + offset for offset, row in enumerate(rows)
-                  if not any(row) and first + offset not in modifiers]
-        return cls(first, rows, strokes, spares)
-
-    @property
-    def capacity(self) -> int:
-        return 2 * len(self.spares)
-
-    def slots(self) -> list[Stroke]:
-        """Where keysyms can go, longest runs of adjacent spare keycodes first: each run rewritten costs a
-        request, and every client (the window manager too) reloads its keymap on each."""
-        runs = sorted(_runs(self.spares), key=len, reverse=True)
-        return [(keycode, shift) for run in runs for keycode in run for shift in (False, True)]
-
-    def row(self, keycode: int) -> tuple[int, ...]:
-        """What `keycode` should carry now: the keysyms placed on it (one alone fills both levels, so Shift
-        cannot change it), else its original row."""
-        original = self.rows[keycode - self.first]
-        low, high = self.placed.get((keycode, False), 0), self.placed.get((keycode, True), 0)
-        if not low and not high:
-            return original
-        return (low or high, high or low, *(0,) * (len(original) - 2))
-
-    def all_strokes(self) -> dict[int, Stroke]:
-        return {**self.strokes, **{keysym: slot for slot, keysym in self.placed.items()}}
-
-
-class _Prebuilt:
-    """A request whose bytes are already made, as python-xlib's Display queues requests."""
-
-    __slots__ = ("_binary", "_serial")
-
-    def __init__(self, binary: bytes) -> None:
-        self._binary, self._serial = binary, 0
-
-    @staticmethod
-    def _set_error(error: object) -> int:
-        return 0  # python-xlib's default handling of errors, as for any request not waited on
-
-
-class _KeyEvents:
-    """XTEST key presses and releases, each one's request bytes made once per keycode: python-xlib makes
-    every request anew, which was half the time typing took. This leans on python-xlib's request internals
-    (`FakeInput._request`, `Display.send_request`, a request's `_binary`); the desktop typing tests fail
-    loudly if a python-xlib release changes them."""
-
-    def __init__(self, display: Any) -> None:
-        self._display = display
-        self._opcode = display.display.get_extension_major(xtest.extname)
-        self._made: dict[tuple[int, int, int], bytes] = {}
-
-    def send(self, event_type: int, keycode: int, delay_ms: int = 0) -> None:
-        """Queue the event; the server carries it out `delay_ms` after reading it (XTEST's `time` field),
-        which holds back this connection's later requests too."""
-        binary = self._made.get((event_type, keycode, delay_ms))
-        if binary is None:
-            binary = self._made[event_type, keycode, delay_ms] = xtest.FakeInput._request.to_binary(
-                opcode=self._opcode, event_type=event_type, detail=keycode, time=delay_ms,
-                root=X.NONE, x=0, y=0)
-        self._display.display.send_request(_Prebuilt(binary), False)
-
-
 class X11Injector:
     """Types text and presses key combos through XTEST, as if on the keyboard.
 
@@ -261,7 +130,7 @@ class X11Injector:
             self._display.close()
             raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
         self._root = self._display.screen().root
-        self._keys = _KeyEvents(self._display)
+        self._keys = KeyEvents(self._display)
         self._held: list[int] = []
         self._tokens = itertools.count(1)
         self._focus_cache: tuple[int, int, bool] = (0, 0, False)
@@ -401,7 +270,7 @@ class X11Injector:
         modifiers down in order, the key down and up, the modifiers up in reverse. Shift is added when the
         key's character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
         modifiers, key = _split_combo(combo)
-        keysym = XK.string_to_keysym(_NAMED_KEYSYMS[key]) if key in _NAMED_KEYSYMS else keysym_for(key)
+        keysym = XK.string_to_keysym(NAMED_KEYSYMS[key]) if key in NAMED_KEYSYMS else keysym_for(key)
         if into and not self.focus_within(into):
             return False
         with self._session() as keymap:
@@ -416,7 +285,7 @@ class X11Injector:
                 return False
             try:
                 for modifier in modifiers:
-                    self._down(strokes[XK.string_to_keysym(_MODIFIER_KEYSYMS[modifier])][0])
+                    self._down(strokes[XK.string_to_keysym(MODIFIER_KEYSYMS[modifier])][0])
                 self._down(keycode, REPEAT_DELAY_MS if keycode == self._last_char and not modifiers else 0)
                 self._last_char = keycode
                 self._release_all()
@@ -434,9 +303,9 @@ class X11Injector:
         self._display.close()
 
     @contextmanager
-    def _session(self) -> Iterator[_Keymap]:
+    def _session(self) -> Iterator[Keymap]:
         """Read the mapping; afterwards release every key still down and restore what was remapped."""
-        keymap = _Keymap.read(self._display)
+        keymap = Keymap.read(self._display)
         try:
             yield keymap
         finally:
@@ -450,7 +319,7 @@ class X11Injector:
             self._display.sync()
             self._drain_events()
 
-    def _remap(self, keymap: _Keymap, keysyms: Sequence[int]) -> None:
+    def _remap(self, keymap: Keymap, keysyms: Sequence[int]) -> None:
         """Put every keysym in `keysyms` that the mapping lacks on a spare keycode, keeping those already
         placed, then let clients catch up."""
         wanted = [keysym for keysym in dict.fromkeys(keysyms) if keysym not in keymap.strokes]
@@ -466,10 +335,10 @@ class X11Injector:
         self._display.sync()
         time.sleep(REMAP_SETTLE_S)
 
-    def _send_rows(self, keymap: _Keymap, keycodes: set[int]) -> None:
+    def _send_rows(self, keymap: Keymap, keycodes: set[int]) -> None:
         """Rewrite the runs of adjacent spare keycodes that contain `keycodes`: one request per run, never
         spanning a used keycode (a request across used keycodes corrupts the mapping under XKB)."""
-        for run in _runs(keymap.spares):
+        for run in adjacent_runs(keymap.spares):
             if keycodes.intersection(run):
                 self._display.change_keyboard_mapping(run[0], [keymap.row(code) for code in run])
 
@@ -487,56 +356,73 @@ class X11Injector:
                 chunk.append(keysym)
                 paced = time.monotonic() - began > PACED_S
                 if paced or (before + done + len(chunk)) % size == 0:
-                    sent = self._send_chunk(chunk, strokes, shift_code, into)
+                    sent = self._send_chunk(chunk, strokes, shift_code, into, proceed)
                     done += sent
                     if sent < len(chunk):
-                        refused = True  # the focus left `into`: nothing more is sent
+                        refused = True  # the focus left `into`, or `proceed` said stop: nothing more
                         break
                     chunk = []
                     if barrier is not None and (before + done) % BARRIER_CHARS == 0:
                         self._pace(barrier)
             if chunk and not refused:  # those `proceed` allowed before it said stop, or the batch's last
-                done += self._send_chunk(chunk, strokes, shift_code, into)
+                done += self._send_chunk(chunk, strokes, shift_code, into, proceed)
         finally:
             self._released = None  # its answer is read by the next round trip
         self._display.sync()
         return done
 
-    def _send_chunk(self, chunk: Sequence[int], strokes: dict[int, Stroke], shift: int, into: int) -> int:
+    def _send_chunk(self, chunk: Sequence[int], strokes: dict[int, Stroke], shift: int, into: int,
+                    proceed: Callable[[], bool] | None = None) -> int:
         """Send the keys of `chunk`, with the server grabbed and the focus checked first when `into` is
-        given; how many were sent (all, or none when `into` does not hold the focus). The key events are
-        worked out before the grab, so that the server is held for as short as can be."""
+        given; how many characters were sent: all, none when `into` does not hold the focus, or those
+        before `proceed` said stop (asked each time a batch of events goes out, so that a person taking
+        over stops a long chunk at once; a chunk of more than one character only ever follows calls of
+        `proceed` that returned at once). The key events are worked out before the grab, so that the
+        server is held for as short as can be."""
         events: list[tuple[bool, int, int]] = []
         """(press, keycode, XTEST delay): the chunk's key events, Shift only around the characters needing it
         (never a modifier held while the server is free: a click would be shifted)."""
-        shifted, last = False, self._last_char
+        shifted = False
         for keysym in chunk:
             keycode, level = strokes[keysym]
             if level != shifted:
                 events.append((level, shift, 0))
                 shifted = level
-            events.append((True, keycode, REPEAT_DELAY_MS if keycode == last else 0))
+            events.append((True, keycode, REPEAT_DELAY_MS if keycode == self._last_char else 0))
             events.append((False, keycode, 0))
-            last = keycode
+            self._last_char = keycode  # as it will be sent; put right below if the chunk stops early
         if shifted:
             events.append((False, shift, 0))
         if into and not self._grab_focused(into):
             return 0
+        sent, last, shift_down, unflushed = 0, 0, False, 0
         try:
-            for number, (press, keycode, delay) in enumerate(events, 1):
+            for press, keycode, delay in events:
                 if press:
                     self._down(keycode, delay)
                 else:
                     self._up(keycode)
-                if number % FLUSH_EVENTS == 0:
+                unflushed += 1
+                if keycode == shift:
+                    shift_down = press
+                    continue
+                if press:
+                    continue
+                sent, last = sent + 1, keycode
+                if unflushed >= FLUSH_EVENTS:
                     self._display.flush()
+                    unflushed = 0
+                    if proceed is not None and sent < len(chunk) and not proceed():
+                        break
+            if shift_down:
+                self._up(shift)
             self._last_char = last
         finally:
             if into:
                 self._ungrab()
             else:
                 self._display.flush()  # the application can start on them while the next chunk is made
-        return len(chunk)
+        return sent
 
     def _grab_focused(self, into: int) -> bool:
         """Grab the server and check that the focus is inside `into`: True with the server grabbed (until

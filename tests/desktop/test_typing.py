@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from Xlib import X
 
-from app.platform.x11_input import X11Injector, _KeyEvents, keysym_for
+from app.platform.x11_input import X11Injector
+from app.platform.x11_keys import KeyEvents, keysym_for
 from tests.desktop.xdesktop import Desktop, KeyCounter, wait_for
 
 TEXT = (
@@ -107,10 +108,10 @@ def test_typing_into_mousepad_and_saving_with_ctrl_s(desktop: Desktop, injector:
 def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
         desktop: Desktop, injector: X11Injector, monkeypatch: pytest.MonkeyPatch) -> None:
     keymap = injector.keymap_snapshot()
-    real = _KeyEvents.send
+    real = KeyEvents.send
     failed: list[int] = []
 
-    def send(keys: _KeyEvents, event_type: int, detail: int, delay_ms: int = 0) -> None:
+    def send(keys: KeyEvents, event_type: int, detail: int, delay_ms: int = 0) -> None:
         if event_type == X.KeyRelease and not failed:  # 'A' is down with Shift, 'Ä' is remapped
             failed.append(detail)
             raise ConnectionError("unplugged")
@@ -119,7 +120,7 @@ def test_a_failure_while_typing_leaves_no_key_down_and_the_keymap_restored(
     with started(desktop, ["xterm", "-title", "typing-failure", "-e", "sh", "-c", "cat > /dev/null"],
                  UTF8):
         focus(desktop, desktop.wait_window(name="^typing-failure$"))
-        monkeypatch.setattr(_KeyEvents, "send", send)
+        monkeypatch.setattr(KeyEvents, "send", send)
         with pytest.raises(ConnectionError):
             injector.type_text("AÄ")
         monkeypatch.undo()
