@@ -6,10 +6,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any, Literal, TypeAlias
-
-from pydantic import TypeAdapter
 
 from app.format import templating
 from app.format.combo import pretty_combo, validate_combo
@@ -74,7 +71,6 @@ __all__ = [
     "Perform",
     "Refused",
     "Result",
-    "Resume",
     "Retry",
     "RunState",
     "SeenWindow",
@@ -159,13 +155,12 @@ class SeenWindow:
 
 @dataclass(frozen=True)
 class RunState:
-    """One run of one wizard. Immutable; `to_json`/`from_json` let a run resume after a restart.
+    """One run of one wizard. Immutable.
 
     `treatment` is how the current step is run: the run's mode, or "glass" for a step the person
     took over (DoItMyself) or went Back to in a black-box run. `latched` and `holding` are the paths
     ("0", "0.1", ...) of the `until` conditions seen (keys, clipboard) or holding (files) during the
-    current step; `files` maps file-condition paths to their rendered file paths. `withheld` names
-    the inputs whose values were left out when the state was saved: they are asked for again.
+    current step; `files` maps file-condition paths to their rendered file paths.
     `resume_at` is set while performing is paused part-way (another window came in front, the person
     took over): Continue goes on from there, so nothing is typed twice and nothing is lost.
     """
@@ -183,7 +178,6 @@ class RunState:
     history: tuple[HistoryEntry, ...] = ()
     inputs: tuple[InputValue, ...] = ()
     asked: bool = False
-    withheld: tuple[str, ...] = ()
     failure: Failure | None = None
     latched: tuple[str, ...] = ()
     holding: tuple[str, ...] = ()
@@ -191,28 +185,6 @@ class RunState:
     window: SeenWindow | None = None
     resume_at: tuple[int, int] | None = None
     """Where performing the current step paused: (action index, characters of it already typed)."""
-
-    def to_json(self, keep_inputs: bool = True) -> str:
-        """JSON of this state; secret inputs are never included, other inputs only if `keep_inputs`.
-
-        The observed window is left out too: it is stale after a restart."""
-        kept = tuple(v for v in self.inputs if keep_inputs and not v.secret)
-        withheld = sorted({*self.withheld, *(v.name for v in self.inputs if v not in kept)})
-        saved = replace(self, inputs=kept, withheld=tuple(withheld), window=None)
-        return _state_json().dump_json(saved).decode()
-
-    @classmethod
-    def from_json(cls, text: str) -> RunState:
-        """The state saved by `to_json`; raises pydantic.ValidationError on anything else.
-
-        Send `Resume` next: it asks for withheld inputs and shows the current step again."""
-        return _state_json().validate_json(text)
-
-
-@cache
-def _state_json() -> TypeAdapter[RunState]:
-    """Built on first use: it costs memory that a run which is never saved does not need."""
-    return TypeAdapter(RunState)
 
 # ----------------------------------------------------------------- events
 # `at` is the wall-clock time of the event in seconds since the epoch (time.time()).
@@ -234,11 +206,6 @@ class Start(_Timed):
 @dataclass(frozen=True)
 class SubmitInputs(_Timed):
     values: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class Resume(_Timed):
-    """Continue a state loaded with `RunState.from_json`: re-emits what the current status shows."""
 
 
 @dataclass(frozen=True)
@@ -358,7 +325,7 @@ class Tick(_Timed):
 
 
 Event: TypeAlias = (
-    Start | SubmitInputs | Resume | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
+    Start | SubmitInputs | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
     | ActionsDone | ActionFailed | ActionsPaused | Continue | Retry | SkipStep | DoItMyself
     | WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick
 )
@@ -533,8 +500,6 @@ class Engine:
         if state.step_id is not None and state.step_id not in self._index:
             if isinstance(event, Abort):
                 return self._abort(state, event.reason, event.at)
-            if isinstance(event, Resume):
-                return self._abort(state, "The wizard changed since this run was saved.", event.at)
             return state, []
         step = self._current(state)
         match event:
@@ -542,8 +507,6 @@ class Engine:
                 return self._start(state, event)
             case SubmitInputs() if state.status == "inputs":
                 return self._submit(state, event)
-            case Resume() if state.status != "ready":
-                return self._resume(state, event.at)
             case Abort() if state.status != "ready":
                 return self._abort(state, event.reason, event.at)
             case WindowActivated() | KeysPressed() | ClipboardChanged() | FileObserved() | Tick():
@@ -620,15 +583,7 @@ class Engine:
         kept, errors = self._validate(event.values)
         if errors:
             return state, [InputsInvalid(errors)]
-        return self._continue(replace(state, inputs=kept, asked=True, withheld=()), event.at)
-
-    def _resume(self, state: RunState, at: float) -> Result:
-        if state.status == "performing":
-            interrupted = Failure(None, "Wayguide stopped while performing this step; it may be half done.")
-            state = replace(state, status="failed", failure=interrupted)
-        if state.status == "inputs" or self._missing_inputs(state):
-            return self._ask(state, [])
-        return self._continue(state, at)
+        return self._continue(replace(state, inputs=kept, asked=True), event.at)
 
     def _continue(self, state: RunState, at: float) -> Result:
         """Carry on after the inputs form: the first step, or the current one again."""
@@ -893,7 +848,7 @@ class Engine:
 
     def _missing_inputs(self, state: RunState) -> bool:
         given = {v.name for v in state.inputs}
-        return bool(state.withheld) or any(i.required and i.name not in given for i in self.wizard.inputs)
+        return any(i.required and i.name not in given for i in self.wizard.inputs)
 
     def _ask(self, state: RunState, effects: list[Effect]) -> Result:
         values = {i.name: str(i.default) for i in self.wizard.inputs if i.default is not None}
