@@ -19,7 +19,7 @@ from app.format.cache import ResultCache
 from app.format.diagnostics import Diagnostic, Severity, quote
 from app.format.model import Wizard
 from app.format.results import LoadResult
-from app.format.source import Located, Path_, SourceError, parse_yaml, read_bytes
+from app.format.source import KeyPath, Located, SourceError, parse_yaml, read_bytes
 
 __all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document", "wizard_in"]
 
@@ -87,7 +87,7 @@ class _Report:
         self.root = root
         self.items: list[Diagnostic] = []
 
-    def add(self, severity: Severity, path: Path_, message: str, hint: str | None = None,
+    def add(self, severity: Severity, path: KeyPath, message: str, hint: str | None = None,
             key: bool = False) -> None:
         line, col = self.located.position(path, key=key)
         self.items.append(Diagnostic(self.name, line, col, severity, message, hint))
@@ -107,11 +107,11 @@ class _Report:
             return None
 
     def _schema_errors(self, exc: ValidationError) -> None:
-        seen: set[tuple[Path_, str]] = set()
+        seen: set[tuple[KeyPath, str]] = set()
         resolved = [(_resolve(self.located.data, err["loc"]), err) for err in exc.errors()]
         resolved = [r for r in resolved
                     if not (_branch(*r[0][1:], r[1]) and _shadowed(*r[0], resolved))]
-        branches: dict[Path_, list[str]] = {}
+        branches: dict[KeyPath, list[str]] = {}
         for (path, rest), err in resolved:  # every branch of a union failed at the same value
             if rest and err["type"].endswith(("_type", "_parsing")):
                 branches.setdefault(path, []).append(_BRANCH_NAMES.get(str(rest[-1]), "a mapping"))
@@ -129,8 +129,8 @@ class _Report:
             seen.add((where, message))
             self.add("error", where, message, hint, key=at_key)
 
-    def _describe(self, path: Path_, rest: tuple[str | int, ...],
-                  err: Any) -> tuple[Path_, bool, str, str | None]:
+    def _describe(self, path: KeyPath, rest: tuple[str | int, ...],
+                  err: Any) -> tuple[KeyPath, bool, str, str | None]:
         """Where to point, whether at the key, the message and the hint for one pydantic error."""
         kind: str = err["type"]
         value = _get(self.located.data, path)
@@ -161,7 +161,7 @@ class _Report:
         return path, False, message, None
 
     @staticmethod
-    def _kind_error(path: Path_, value: Any, kind: str) -> tuple[Path_, bool, str, str | None]:
+    def _kind_error(path: KeyPath, value: Any, kind: str) -> tuple[KeyPath, bool, str, str | None]:
         what, kinds = (("action", model.ACTION_KINDS) if kind == "action_kind"
                        else ("condition", model.CONDITION_KINDS))
         example = "keys: ctrl+s" if what == "action" else "active: {app: mousepad}"
@@ -179,7 +179,7 @@ class _Report:
         return (*path, unknown), True, f"unknown {what} {quote(unknown)}", hint
 
     @staticmethod
-    def _id_error(path: Path_, value: Any) -> tuple[str, str | None]:
+    def _id_error(path: KeyPath, value: Any) -> tuple[str, str | None]:
         if path[-1:] == ("name",):
             return f"invalid input name {_short(value)}", "use lowercase letters, digits and _"
         if path == ("id",):
@@ -259,7 +259,7 @@ class _Report:
             line, col = self._template_position(path, text, problem)
             self.items.append(Diagnostic(self.name, line, col, "warning", problem.message, problem.hint))
 
-    def _template_position(self, path: Path_, text: str,
+    def _template_position(self, path: KeyPath, text: str,
                            problem: templating.TemplateProblem) -> tuple[int, int]:
         line, col = self.located.position(path)
         style = self.located.style(path)
@@ -278,7 +278,7 @@ class _Report:
         return line, col
 
 
-def path_line(located: Located, path: Path_) -> int:
+def path_line(located: Located, path: KeyPath) -> int:
     return located.position(path)[0]
 
 
@@ -307,13 +307,13 @@ _BRANCH_NAMES = {"float": "a number", "constrained-float": "a number", "int": "a
                  "bool": "true or false", "list": "a list"}
 
 
-def _get(data: Any, path: Path_) -> Any:
+def _get(data: Any, path: KeyPath) -> Any:
     for part in path:
         data = data[part]
     return data
 
 
-def _resolve(data: Any, loc: tuple[str | int, ...]) -> tuple[Path_, tuple[str | int, ...]]:
+def _resolve(data: Any, loc: tuple[str | int, ...]) -> tuple[KeyPath, tuple[str | int, ...]]:
     """Split a pydantic error location into the part that exists in the data and the rest.
 
     Union branch tags (e.g. 'WaitSpec', 'float') appear in locations but not in the data;
@@ -337,8 +337,8 @@ def _branch(rest: tuple[str | int, ...], err: Any) -> tuple[str | int, ...]:
     return rest[:-1] if err["type"] == "missing" else rest
 
 
-def _shadowed(path: Path_, rest: tuple[str | int, ...],
-              resolved: list[tuple[tuple[Path_, tuple[str | int, ...]], Any]]) -> bool:
+def _shadowed(path: KeyPath, rest: tuple[str | int, ...],
+              resolved: list[tuple[tuple[KeyPath, tuple[str | int, ...]], Any]]) -> bool:
     """An error from a union branch is dropped when another branch got further."""
     return any(
         other_path != path and other_path[: len(path)] == path and other_rest != rest
@@ -446,7 +446,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _template_fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, bool]]:
+def _template_fields(obj: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, bool]]:
     """Every template string in a wizard, with its path in the document."""
     if isinstance(obj, BaseModel):
         for name, key, marker, deeper in _plan(type(obj)):

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from jinja2 import nodes
 
     from app.format.model import Wizard
-    from app.format.source import Path_
+    from app.format.source import KeyPath
 
 __all__ = [
     "QUOTING_FILTERS", "TERMINALS", "is_terminal", "is_terminal_window", "shell_quote", "unquoted_inputs",
@@ -55,7 +55,7 @@ def is_terminal_window(*names: str) -> bool:
     return any(fnmatch.fnmatchcase(name.lower(), glob) for name in names if name for glob in TERMINALS)
 
 
-def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[Path_, str, str, int, str]]:
+def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[KeyPath, str, str, int, str]]:
     """(path of the action's text, the text, the value's name, line in the text, the window) of each
     free-text input (`inputs.NAME`) or window property (`window.title`, set by whatever program owns
     the window) that a `type` or `paste` action puts into a terminal without `shell_quote`.

@@ -17,8 +17,8 @@ from app.format.diagnostics import quote
 from app.format.files import NotRegularFile, read_regular
 
 __all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "Located", "SourceError", "parse_yaml", "read_bytes",
-    "read_yaml",
+    "MAX_BYTES", "MAX_DEPTH", "MAX_INT", "MAX_NODES", "KeyPath", "Located", "SourceError", "parse_yaml",
+    "read_bytes",
 ]
 
 MAX_BYTES = 512 * 1024
@@ -87,7 +87,8 @@ def _tag_name(tag: str) -> str:
     return quote("!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag, 60).strip("'\"")
 
 
-Path_ = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in a YAML document: the keys and list indexes from its root, e.g. ("steps", 2, "do")."""
 
 
 class SourceError(Exception):
@@ -106,7 +107,7 @@ class Located:
     text: str
     root: Node | None = None
 
-    def _walk(self, path: Path_) -> tuple[Node | None, Node | None]:
+    def _walk(self, path: KeyPath) -> tuple[Node | None, Node | None]:
         """(key node, value node) at `path`, or at its deepest existing ancestor."""
         key: Node | None = None
         node = self.root
@@ -122,7 +123,7 @@ class Located:
                 break
         return key, node
 
-    def position(self, path: Path_, key: bool = False) -> tuple[int, int]:
+    def position(self, path: KeyPath, key: bool = False) -> tuple[int, int]:
         """Position (line, col; 1-based) of the value, or key, at `path`, else of its nearest ancestor."""
         key_node, node = self._walk(path)
         mark = (key_node if key and key_node is not None and self._exists(path) else node)
@@ -130,7 +131,7 @@ class Located:
             return 1, 1
         return mark.start_mark.line + 1, mark.start_mark.column + 1
 
-    def _exists(self, path: Path_) -> bool:
+    def _exists(self, path: KeyPath) -> bool:
         data = self.data
         for part in path:
             if isinstance(data, dict) and part in data:
@@ -141,15 +142,10 @@ class Located:
                 return False
         return True
 
-    def style(self, path: Path_) -> str | None:
+    def style(self, path: KeyPath) -> str | None:
         """'|' or '>' for block scalars, a quote for quoted ones, None for plain ones."""
         _, node = self._walk(path)
         return node.style if isinstance(node, ScalarNode) else None
-
-
-def read_yaml(path: Path) -> Located:
-    """Read one wizard file; raise SourceError with a position for anything wrong with it."""
-    return parse_yaml(read_bytes(path))
 
 
 def read_bytes(path: Path) -> bytes:
