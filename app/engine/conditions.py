@@ -1,0 +1,124 @@
+"""A step's `until` conditions: which hold on what was observed, what to watch, and in words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+from app.engine.effects import Watch
+from app.engine.state import RunState
+from app.format.combo import pretty_combo
+from app.format.matching import window_fits
+from app.format.model import (
+    ActiveCond,
+    AfterCond,
+    AllCond,
+    AnyCond,
+    ClipboardCond,
+    Condition,
+    FileCond,
+    KeysCond,
+    Step,
+    WindowMatch,
+)
+
+# ------------------------------------------------------------- conditions
+
+
+def _children(cond: Condition) -> Sequence[Condition] | None:
+    if isinstance(cond, AnyCond):
+        return cond.any
+    if isinstance(cond, AllCond):
+        return cond.all
+    return None
+
+
+def _leaves(cond: Condition | None, path: str = "0") -> Iterator[tuple[str, Condition]]:
+    """The simple conditions inside `cond`, each with its path ("0", "0.1", ...)."""
+    if cond is None:
+        return
+    children = _children(cond)
+    if children is None:
+        yield path, cond
+        return
+    for i, child in enumerate(children):
+        yield from _leaves(child, f"{path}.{i}")
+
+
+def _holds(cond: Condition, path: str, state: RunState, at: float) -> bool:
+    """Keys and clipboard count once seen during the step; the rest on the latest observation."""
+    match cond:
+        case AnyCond(any=items):
+            return any(_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
+        case AllCond(all=items):
+            return all(_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
+        case KeysCond() | ClipboardCond():
+            return path in state.latched
+        case FileCond():
+            return path in state.holding
+        case ActiveCond(active=match):
+            seen = state.window
+            return seen is not None and window_fits(match, seen)
+        case AfterCond(after=seconds):
+            return at - state.step_started_at >= seconds
+
+
+def _watch(step: Step, files: list[tuple[str, str]]) -> Watch:
+    leaves = [c for _, c in _leaves(step.until)]
+    return Watch(
+        step.id,
+        step.until,
+        windows=any(isinstance(c, ActiveCond) for c in leaves),
+        keys=tuple(dict.fromkeys(c.keys for c in leaves if isinstance(c, KeysCond))),
+        clipboard=any(isinstance(c, ClipboardCond) for c in leaves),
+        files=tuple(dict.fromkeys(rendered for _, rendered in files)),
+        timer=any(isinstance(c, AfterCond) for c in leaves),
+    )
+
+
+def describe_condition(cond: Condition, files: Mapping[str, str] | None = None) -> str:
+    """What ends a step, in a few words ("Mousepad in front"); `files` maps condition paths
+    ("0", "0.1", ...) to rendered file paths, else the templates are shown."""
+    return _describe(cond, "0", files or {})
+
+
+def _describe(cond: Condition, path: str, files: Mapping[str, str]) -> str:
+    """A condition in a few words, e.g. "Mousepad in front", for "moves on when it sees: …"."""
+    match cond:
+        case AnyCond(any=items):
+            return _describe_all(items, path, files, " or ")
+        case AllCond(all=items):
+            return _describe_all(items, path, files, " and ")
+        case ActiveCond(active=match):
+            return f"{_describe_window(match)} in front"
+        case KeysCond(keys=combo):
+            return f"{pretty_combo(combo)} pressed"
+        case ClipboardCond(clipboard=pattern):
+            return f"copied text matching {_pattern(pattern)}"
+        case FileCond(file=spec):
+            name = files.get(path, spec.path)
+            return f"the file {name}" + (f" containing “{spec.contains}”" if spec.contains else "")
+        case AfterCond(after=seconds):
+            return f"{seconds:g} s passed"
+
+
+def _describe_all(items: Sequence[Condition], path: str, files: Mapping[str, str], joiner: str) -> str:
+    parts = []
+    for i, child in enumerate(items):
+        text = _describe(child, f"{path}.{i}", files)
+        parts.append(f"({text})" if _children(child) is not None else text)
+    return joiner.join(parts)
+
+
+def _describe_window(match: WindowMatch) -> str:
+    app = match.app
+    if app is not None:
+        app = _pattern(app) if app.startswith("re:") or any(ch in app for ch in "*?[") \
+            else app[:1].upper() + app[1:]
+    title = _pattern(match.title) if match.title is not None else None
+    if app and title:
+        return f"{app} titled {title}"
+    return app or f"a window titled {title}"
+
+
+def _pattern(pattern: str) -> str:
+    return f"/{pattern[3:]}/" if pattern.startswith("re:") else f"“{pattern}”"

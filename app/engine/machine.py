@@ -1,0 +1,564 @@
+"""The transition function: `Engine(wizard).handle(state, event) -> (state, effects)`."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from app.engine.conditions import _describe, _holds, _leaves, _watch
+from app.engine.effects import (
+    Aborted,
+    AskInputs,
+    ClearHighlight,
+    Effect,
+    Failed,
+    Finished,
+    Highlight,
+    InputsInvalid,
+    Notice,
+    Paused,
+    Perform,
+    Refused,
+    Result,
+    ShowStep,
+    Summary,
+    Watch,
+)
+from app.engine.events import (
+    Abort,
+    ActionFailed,
+    ActionsDone,
+    ActionsPaused,
+    Back,
+    Check,
+    Choose,
+    ClipboardChanged,
+    Continue,
+    DoItMyself,
+    Event,
+    FileObserved,
+    KeysPressed,
+    Next,
+    Retry,
+    ShowMe,
+    Skip,
+    SkipStep,
+    Start,
+    SubmitInputs,
+    SwitchMode,
+    Tick,
+    WindowActivated,
+)
+from app.engine.masking import _QUOTED, MASK, _masked, _problem_message, _render_action, _shown_action, _texts
+from app.engine.state import (
+    _ENDED,
+    _MODES,
+    _WAITING,
+    Failure,
+    HistoryEntry,
+    InputValue,
+    Mode,
+    Outcome,
+    Pace,
+    RunState,
+    SeenWindow,
+    Visit,
+)
+from app.format import templating
+from app.format.combo import validate_combo
+from app.format.matching import text_matches
+from app.format.model import (
+    Action,
+    ClipboardCond,
+    FileCond,
+    Input,
+    KeysCond,
+    Step,
+    Wizard,
+    action_kind,
+)
+
+# ----------------------------------------------------------------- engine
+
+
+class Engine:
+    """Runs one wizard. Holds no run state: every call takes a RunState and returns the next one.
+
+    Glass box asks for inputs only when some are required; black box whenever the wizard has any
+    (unless Start brings valid values). Events that make no sense in the current status are
+    ignored; `handle` never raises.
+    """
+
+    def __init__(self, wizard: Wizard) -> None:
+        self.wizard = wizard
+        self._steps = wizard.steps
+        self._index: dict[str, int] = {}
+        for i, step in enumerate(wizard.steps):
+            self._index.setdefault(step.id, i)
+
+    def initial(self) -> RunState:
+        """The state before Start."""
+        mode = _MODES.get(self.wizard.default_mode, "glass")
+        return RunState(wizard_id=self.wizard.id, mode=mode, treatment=mode)
+
+    def handle(self, state: RunState, event: Event) -> Result:
+        """The next state and what the runtime should do now, in order."""
+        if state.wizard_id != self.wizard.id or state.status in _ENDED:
+            return state, []
+        if state.step_id is not None and state.step_id not in self._index:
+            if isinstance(event, Abort):
+                return self._abort(state, event.reason, event.at)
+            return state, []
+        step = self._current(state)
+        match event:
+            case Start():
+                return self._start(state, event)
+            case SubmitInputs() if state.status == "inputs":
+                return self._submit(state, event)
+            case Abort() if state.status != "ready":
+                return self._abort(state, event.reason, event.at)
+            case WindowActivated() | KeysPressed() | ClipboardChanged() | FileObserved() | Tick():
+                return self._observe(state, step, event)
+        if step is None:
+            return state, []
+        return self._on_step(state, step, event)
+
+    # ------------------------------------------------------------ statuses
+
+    def _on_step(self, state: RunState, step: Step, event: Event) -> Result:
+        status, at = state.status, event.at
+        waiting = status in _WAITING
+        match event:
+            case Next() if waiting:
+                return self._next(state, step, at)
+            case Skip() if waiting:
+                if step.choice:
+                    return state, [Notice("Choose one of the options.")]
+                return self._complete(state, step, "skipped", at)
+            case Choose(index=index) if waiting:
+                return self._choose(state, step, index, at)
+            case Check(index=index, checked=checked) if waiting:
+                return self._check(state, step, index, checked), []
+            case ShowMe() if waiting and step.do:
+                return self._perform(state, step, "visible", at, [], state.resume_at or (0, 0))
+            case Continue() if status == "paused" and state.resume_at is not None:
+                pace: Pace = "fast" if state.treatment == "black" else "visible"
+                return self._perform(state, step, pace, at, [], state.resume_at)
+            case ActionsPaused() as paused if status == "performing" and paused.step_id == step.id:
+                state = replace(state, status="paused", resume_at=(paused.action_index, paused.offset))
+                return state, [Paused(step.id, paused.reason, can_continue=True)]
+            case Back() if waiting or status == "failed":
+                return self._back(state, at)
+            case SwitchMode(mode=mode) if waiting or status == "failed":
+                return self._switch(state, step, mode, at)
+            case ActionsDone(step_id=done) if status == "performing" and done == step.id:
+                if step.checklist and not _ticked(state, step):
+                    return self._enter(state, step, at, state.treatment, state.checked)
+                return self._complete(state, step, "automated", at)
+            case ActionFailed() as failed if status == "performing" and failed.step_id == step.id:
+                message = self._mask_failure(state, step, failed.action_index, failed.message, at)
+                return self._fail(state, step, Failure(failed.action_index, message), [])
+            case Retry() if status == "failed":
+                again: Pace = "fast" if state.treatment == "black" else "visible"
+                return self._perform(state, step, again, at, [])
+            case SkipStep() if status == "failed":
+                return self._complete(state, step, "skipped", at)
+            case DoItMyself() if status == "failed":
+                return self._enter(state, step, at, "glass", state.checked)
+        return state, []
+
+    def _start(self, state: RunState, event: Start) -> Result:
+        if state.status != "ready":
+            return state, []
+        wanted = event.mode or self.wizard.default_mode
+        mode = _MODES.get(wanted)
+        if mode is None or mode not in self.wizard.allowed_modes:
+            allowed = " or ".join(self.wizard.allowed_modes)
+            return state, [Refused(f"This wizard cannot run in mode '{wanted}' (allowed: {allowed}).")]
+        state = replace(state, mode=mode, treatment=mode, started_at=event.at)
+        if event.values is not None:
+            kept, errors = self._validate(event.values)
+            state = replace(state, inputs=kept)
+            if errors:
+                state, effects = self._ask(state, [])
+                return state, [*effects, InputsInvalid(errors)]
+            return self._enter_from(replace(state, asked=True), 0, event.at)
+        if self.wizard.inputs and (mode == "black" or any(i.required for i in self.wizard.inputs)):
+            return self._ask(state, [])
+        return self._enter_from(state, 0, event.at)
+
+    def _submit(self, state: RunState, event: SubmitInputs) -> Result:
+        kept, errors = self._validate(event.values)
+        if errors:
+            return state, [InputsInvalid(errors)]
+        return self._continue(replace(state, inputs=kept, asked=True), event.at)
+
+    def _continue(self, state: RunState, at: float) -> Result:
+        """Carry on after the inputs form: the first step, or the current one again."""
+        step = self._current(state)
+        if step is None:
+            return self._enter_from(state, 0, at)
+        if state.failure is not None:
+            failure = state.failure
+            state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
+            return self._fail(state, step, failure, effects)
+        if state.resume_at is not None:  # paused part-way: never performed again from the start
+            resume_at = state.resume_at
+            state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
+            return replace(state, status="paused", resume_at=resume_at), [*effects, Paused(
+                step.id, "Wayguide had paused this step part-way; press Continue to go on.", True)]
+        return self._enter(state, step, at, state.treatment, state.checked)
+
+    def _abort(self, state: RunState, reason: str, at: float) -> Result:
+        state = replace(state, status="aborted", ended_at=at)
+        return state, [Aborted(reason, state.step_id, _summary(state, at))]
+
+    def _switch(self, state: RunState, step: Step, wanted: str, at: float) -> Result:
+        mode = _MODES.get(wanted)
+        if mode == state.mode:
+            return state, []
+        if mode is None or mode not in self.wizard.allowed_modes:
+            return state, [Refused(f"This wizard cannot run in mode '{wanted}'.")]
+        state = replace(state, mode=mode, treatment=mode)
+        if mode == "black" and self.wizard.inputs and not state.asked:
+            return self._ask(replace(state, failure=None), [])
+        return self._enter(state, step, at, mode, state.checked)
+
+    # --------------------------------------------------------------- steps
+
+    def _current(self, state: RunState) -> Step | None:
+        index = self._index.get(state.step_id) if state.step_id is not None else None
+        return None if index is None else self._steps[index]
+
+    def _next(self, state: RunState, step: Step, at: float) -> Result:
+        if step.choice:
+            return state, [Notice("Choose one of the options.")]
+        if step.checklist and not _ticked(state, step):
+            return state, [Notice("Tick every item on the checklist first.")]
+        return self._complete(state, step, "person", at)
+
+    def _choose(self, state: RunState, step: Step, index: int, at: float) -> Result:
+        options = step.choice or []
+        if not 0 <= index < len(options):
+            return state, []
+        target = self._index.get(options[index].goto)
+        if target is None:
+            return state, [Notice(f"That option leads to step '{options[index].goto}', "
+                                  "which this wizard does not have.")]
+        return self._complete(state, step, "chosen", at, goto=target, choice=index)
+
+    @staticmethod
+    def _check(state: RunState, step: Step, index: int, checked: bool) -> RunState:
+        if len(state.checked) != len(step.checklist or ()) or not 0 <= index < len(state.checked):
+            return state
+        flags = list(state.checked)
+        flags[index] = checked
+        return replace(state, checked=tuple(flags))
+
+    def _back(self, state: RunState, at: float) -> Result:
+        if not state.trail or state.trail[-1].step_id not in self._index:
+            return state, []
+        visit = state.trail[-1]
+        step = self._steps[self._index[visit.step_id]]
+        state = replace(state, trail=state.trail[:-1], history=state.history[: visit.history_len])
+        # Going back in a black-box run never repeats automation by itself: the person does it.
+        treatment = state.mode if step.needs_person else "glass"
+        return self._enter(state, step, at, treatment, visit.checked)
+
+    def _complete(self, state: RunState, step: Step, outcome: Outcome, at: float,
+                  goto: int | None = None, choice: int | None = None) -> Result:
+        entry = HistoryEntry(step.id, outcome, state.treatment, state.step_started_at, at, choice)
+        visit = Visit(step.id, len(state.history), state.checked)
+        state = replace(state, history=(*state.history, entry), trail=(*state.trail, visit),
+                        failure=None)
+        return self._enter_from(state, self._index[step.id] + 1 if goto is None else goto, at)
+
+    def _enter_from(self, state: RunState, index: int, at: float) -> Result:
+        """Show the first step from `index` on whose `when` holds, or finish."""
+        ctx = self._context(state, at)
+        effects: list[Effect] = []
+        masked = _masked(ctx, state)
+        for step in self._steps[index:]:
+            shown, problem = _when(step, ctx)
+            if problem and masked is not ctx:  # the error can quote a value: say the masked one's
+                problem = _when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
+                    "with the value given for a secret input; showing it."
+            if problem:
+                effects.append(Notice(problem))
+            if shown:
+                state, more = self._enter(state, step, at, state.mode)
+                return state, [*effects, *more]
+            skipped = HistoryEntry(step.id, "skipped-when", state.mode, at, at)
+            state = replace(state, history=(*state.history, skipped))
+        state = replace(state, status="finished", ended_at=at, step_id=None, failure=None)
+        return state, [*effects, Finished(_summary(state, at))]
+
+    def _enter(self, state: RunState, step: Step, at: float, treatment: Mode,
+               checked: tuple[bool, ...] | None = None) -> Result:
+        """Show `step`, then perform it (black box) or wait for the person or its `until`."""
+        automated = treatment == "black" and not step.needs_person
+        state, effects = self._display(state, step, at, treatment, checked, watch=not automated)
+        if automated:
+            return self._perform(state, step, "fast", at, effects)
+        if treatment == "black":
+            return replace(state, status="paused"), [*effects, Paused(step.id, _pause_reason(step))]
+        return replace(state, status="running"), effects
+
+    def _display(self, state: RunState, step: Step, at: float, treatment: Mode,
+                 checked: tuple[bool, ...] | None, watch: bool) -> Result:
+        """Make `step` current: ShowStep, the highlight, and what to watch."""
+        ctx = self._context(state, at)
+        panel_ctx = _masked(ctx, state)  # the panel never shows secrets
+        problems: list[str] = []
+
+        def markdown(text: str) -> str:
+            try:
+                return templating.render_markdown(text, panel_ctx)
+            except templating.TemplateProblem as problem:
+                problems.append(f"Step '{step.id}': could not fill in '{text}': {problem.message}")
+                return text
+
+        files: list[tuple[str, str]] = []
+        shown_files: dict[str, str] = {}  # as the panel may show them: secrets masked
+        for path, cond in _leaves(step.until) if watch else ():
+            if isinstance(cond, FileCond):
+                try:
+                    rendered = templating.render_text(cond.file.path, ctx)
+                    files.append((path, rendered))
+                    shown_files[path] = rendered if panel_ctx is ctx else templating.render_text(
+                        cond.file.path, panel_ctx)
+                except templating.TemplateProblem as problem:
+                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
+                                    f"{_problem_message(problem, cond.file.path, ctx, panel_ctx)}")
+                    shown_files.pop(path, None)
+        items = step.checklist or []
+        if checked is None or len(checked) != len(items):
+            checked = (False,) * len(items)
+        index = len(state.trail) + 1
+        show = ShowStep(
+            step_id=step.id, index=index, total=index + self._ahead(step, ctx),
+            title=markdown(step.title),
+            explain=markdown(step.explain) if step.explain is not None else None,
+            why=markdown(step.why) if step.why is not None else None,
+            mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
+            choices=tuple(markdown(o.label) for o in step.choice or ()),
+            checklist=tuple(markdown(item) for item in items), checked=checked,
+            until=("moves on when it sees: " + _describe(step.until, "0", shown_files)
+                   if watch and step.until is not None else None),
+        )
+        state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
+                        checked=checked, failure=None, latched=(), holding=(), files=tuple(files),
+                        resume_at=None)
+        effects: list[Effect] = [
+            show,
+            Highlight(step.id, step.target) if step.target else ClearHighlight(),
+            _watch(step, files) if watch else Watch(step.id),
+            *(Notice(p) for p in problems),
+        ]
+        return state, effects
+
+    def _ahead(self, step: Step, ctx: Mapping[str, Any]) -> int:
+        """How many steps will plausibly follow `step` (choices: the first option)."""
+        count, seen, current = 0, {step.id}, step
+        while True:
+            if current.choice:
+                i: int | None = self._index.get(current.choice[0].goto)
+            else:
+                i = self._index[current.id] + 1
+            while i is not None and i < len(self._steps) and not _when(self._steps[i], ctx)[0]:
+                i += 1
+            if i is None or i >= len(self._steps) or self._steps[i].id in seen:
+                return count
+            current = self._steps[i]
+            seen.add(current.id)
+            count += 1
+
+    # ---------------------------------------------------------- automation
+
+    def _perform(self, state: RunState, step: Step, pace: Pace, at: float,
+                 effects: list[Effect], start: tuple[int, int] = (0, 0)) -> Result:
+        if self._missing_inputs(state):
+            return self._ask(replace(state, failure=None), effects)
+        ctx = self._context(state, at)
+        masked = _masked(ctx, state)
+        actions: list[Action] = []
+        for i, action in enumerate(step.do or ()):
+            try:
+                actions.append(_render_action(action, ctx, masked))
+            except templating.TemplateProblem as problem:
+                why = _problem_message(problem, action, ctx, masked)
+                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {why}"
+                return self._fail(state, step, Failure(i, message), effects)
+        shown = () if masked is ctx else tuple(
+            _shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
+        perform = Perform(step.id, tuple(actions), pace, start, shown)
+        return replace(state, status="performing"), [*effects, perform]
+
+    @staticmethod
+    def _fail(state: RunState, step: Step, failure: Failure, effects: list[Effect]) -> Result:
+        state = replace(state, status="failed", failure=failure)
+        return state, [*effects, Failed(step.id, failure.action_index, failure.message)]
+
+    # -------------------------------------------------------- observations
+
+    def _observe(self, state: RunState, step: Step | None,
+                 event: WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick) -> Result:
+        if state.status == "ready":
+            return state, []
+        if isinstance(event, WindowActivated):
+            state = replace(state, window=SeenWindow(event.app, event.title, event.exe, event.klass))
+        if state.status not in _WAITING or step is None or step.until is None:
+            return state, []
+        leaves = list(_leaves(step.until))
+        match event:
+            case KeysPressed(combo=combo):
+                pressed = _normalise_combo(combo)
+                seen = {p for p, c in leaves if isinstance(c, KeysCond) and c.keys == pressed}
+                state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
+            case ClipboardChanged(text=text):
+                seen = {p for p, c in leaves
+                        if isinstance(c, ClipboardCond) and text_matches(c.clipboard, text, False)}
+                state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
+            case FileObserved(path=path, content=content):
+                watched = dict(state.files)
+                holding = set(state.holding)
+                for p, c in leaves:
+                    if isinstance(c, FileCond) and watched.get(p) == path:
+                        if content is not None and (c.file.contains or "") in content:
+                            holding.add(p)
+                        else:
+                            holding.discard(p)
+                state = replace(state, holding=tuple(sorted(holding)))
+        if _holds(step.until, "0", state, event.at):
+            return self._complete(state, step, "detected", event.at)
+        return state, []
+
+    # -------------------------------------------------------------- inputs
+
+    def _validate(self, values: Mapping[str, str]) -> tuple[tuple[InputValue, ...], dict[str, str]]:
+        """The valid values (defaults applied) and a message per invalid field."""
+        errors = {name: "Not an input of this wizard." for name in values if self.wizard.input(name) is None}
+        kept: list[InputValue] = []
+        for spec in self.wizard.inputs:
+            raw = values.get(spec.name, "")
+            if not raw.strip() and spec.default is not None:
+                raw = str(spec.default)
+            if not raw.strip():
+                if spec.required:
+                    errors[spec.name] = "Required."
+                continue
+            problem = _input_problem(spec, raw)
+            if problem:
+                errors[spec.name] = problem
+            else:
+                kept.append(InputValue(spec.name, raw, spec.type == "secret"))
+        return tuple(kept), errors
+
+    def _missing_inputs(self, state: RunState) -> bool:
+        given = {v.name for v in state.inputs}
+        return any(i.required and i.name not in given for i in self.wizard.inputs)
+
+    def _ask(self, state: RunState, effects: list[Effect]) -> Result:
+        values = {i.name: str(i.default) for i in self.wizard.inputs if i.default is not None}
+        values.update({v.name: v.value for v in state.inputs if not v.secret})
+        return replace(state, status="inputs"), [*effects, AskInputs(tuple(self.wizard.inputs), values)]
+
+    def _mask_failure(self, state: RunState, step: Step, index: int, message: str, at: float) -> str:
+        """A failure message as the person may see it: when the action used a secret input, what it quotes
+        of the action (“…”) and every form of its texts are masked, and so is every secret value."""
+        secrets = [v.value for v in state.inputs if v.secret and v.value]
+        if not secrets:
+            return message
+        ctx = self._context(state, at)
+        masked = _masked(ctx, state)
+        do = step.do or ()
+        if 0 <= index < len(do):
+            try:
+                real = _render_action(do[index], ctx, masked)
+            except templating.TemplateProblem:
+                real = do[index]
+            shown = _shown_action(do[index], real, masked)
+            if shown != real:
+                message = _QUOTED.sub(f"“{MASK}”", message)
+                for text in sorted(_texts(real), key=len, reverse=True):
+                    message = message.replace(text, MASK)
+        for secret in sorted(secrets, key=len, reverse=True):
+            message = message.replace(secret, MASK)
+        return message
+
+    def _context(self, state: RunState, at: float) -> dict[str, Any]:
+        """What templates see: every declared input (defaults, else ""), numbers as entered."""
+        given = {v.name: v.value for v in state.inputs}
+        inputs: dict[str, object] = {}
+        for spec in self.wizard.inputs:
+            raw = given.get(spec.name, "" if spec.default is None else str(spec.default))
+            inputs[spec.name] = raw
+            if spec.type == "number" and _input_problem(spec, raw) is None:
+                inputs[spec.name] = templating.EnteredNumber(raw)
+        window = {"app": state.window.app, "title": state.window.title} if state.window else None
+        return templating.context(inputs, window, _moment(at))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _normalise_combo(combo: str) -> str:
+    try:
+        return validate_combo(combo)
+    except ValueError:
+        return ""
+
+
+def _moment(at: float) -> _dt.datetime:
+    try:
+        return _dt.datetime.fromtimestamp(at).astimezone()
+    except (OverflowError, OSError, ValueError):
+        return _dt.datetime.fromtimestamp(0).astimezone()
+
+
+def _when(step: Step, ctx: Mapping[str, Any]) -> tuple[bool, str | None]:
+    """Whether the step is shown; a `when` that cannot be evaluated shows it, with a problem."""
+    if step.when is None:
+        return True, None
+    try:
+        return bool(templating.evaluate(step.when, ctx)), None
+    except Exception as exc:  # TemplateProblem, or the truth value of an undefined name
+        return True, f"Step '{step.id}': its 'when' could not be checked ({exc}); showing it."
+
+
+def _ticked(state: RunState, step: Step) -> bool:
+    return len(state.checked) == len(step.checklist or ()) and all(state.checked)
+
+
+def _pause_reason(step: Step) -> str:
+    if step.choice:
+        return "This step needs your decision."
+    if step.checklist:
+        return "Tick the checklist, then press Next."
+    return "Do this step yourself, then press Next."
+
+
+def _input_problem(spec: Input, raw: str) -> str | None:
+    if spec.type == "number":
+        try:
+            templating.EnteredNumber(raw)
+        except ValueError:
+            return f"'{raw}' is not a number."
+    if spec.type == "choice" and raw not in (spec.choices or []):
+        return f"'{raw}' is not one of: {', '.join(spec.choices or [])}."
+    return None
+
+
+def _summary(state: RunState, at: float) -> Summary:
+    outcomes = [entry.outcome for entry in state.history if entry.outcome != "skipped-when"]
+    return Summary(
+        steps=len(outcomes),
+        automated=outcomes.count("automated"),
+        by_person=sum(o in ("person", "detected", "chosen") for o in outcomes),
+        skipped=outcomes.count("skipped"),
+        duration=max(0.0, at - state.started_at),
+    )
+
+

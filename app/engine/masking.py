@@ -1,0 +1,107 @@
+"""Rendering actions from templates, with secret inputs masked in everything shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from app.engine.state import RunState
+from app.format import templating
+from app.format.model import (
+    Action,
+    CopyAction,
+    NotifyAction,
+    OpenAction,
+    PasteAction,
+    RunAction,
+    TypeAction,
+)
+
+MASK = "••••••"
+"""What a secret input's value is shown as, wherever it would be shown."""
+_QUOTED = re.compile("“.*”", re.DOTALL)
+
+
+def _masked(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
+    """The template context with every secret input given replaced by MASK (`ctx` itself when none)."""
+    secrets = {v.name: MASK for v in state.inputs if v.secret and v.value}
+    if not secrets:
+        return ctx
+    return {**ctx, "inputs": {**ctx["inputs"], **secrets}}
+
+
+def _problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
+                     masked: dict[str, Any]) -> str:
+    """Why a template could not be filled in, as the person may read it: an error can quote a value
+    (“str object has no element 'hunter2'”), so with secrets given, the reason is the masked rendering's
+    (or a general one when that one works)."""
+    if masked is ctx:
+        return problem.message
+    try:
+        if isinstance(template, str):
+            templating.render_text(template, masked)
+        else:
+            _render_action(template, masked)
+    except templating.TemplateProblem as shown:
+        return shown.message
+    return "the value given for a secret input does not fit it"
+
+
+def _texts(action: Action) -> list[str]:
+    """The text values of an action that may hold (a form of) an input."""
+    match action:
+        case TypeAction(type=value) | PasteAction(paste=value) | OpenAction(open=value) \
+                | CopyAction(copy_=value) | NotifyAction(notify=value):
+            return [value] if value else []
+        case RunAction(run=argv):
+            return [a for a in argv if a]
+    return []
+
+
+def _shown_action(template: Action, real: Action, masked: Mapping[str, Any]) -> Action:
+    """`real` (the action filled in) as the person may see it: filled in from the masked context; when
+    that cannot be (a template that fails on the mask), every text masked whole."""
+    try:
+        return _render_action(template, masked)
+    except templating.TemplateProblem:
+        return _masked_whole(real)
+
+
+def _masked_whole(action: Action) -> Action:
+    match action:
+        case TypeAction():
+            return action.model_copy(update={"type": MASK})
+        case PasteAction():
+            return action.model_copy(update={"paste": MASK})
+        case OpenAction():
+            return action.model_copy(update={"open": MASK})
+        case CopyAction():
+            return action.model_copy(update={"copy_": MASK})
+        case NotifyAction():
+            return action.model_copy(update={"notify": MASK})
+        case RunAction(run=argv):
+            return action.model_copy(update={"run": [MASK] * len(argv)})
+    return action
+
+
+def _render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, Any] | None = None) -> Action:
+    """The action with its templates filled in, exactly (no escaping). A `notify` message is only ever
+    shown, so it is filled in from `masked` (secrets masked) when given."""
+    text = templating.render_text
+    match action:
+        case TypeAction(type=value):
+            return action.model_copy(update={"type": text(value, ctx)})
+        case PasteAction(paste=value):
+            return action.model_copy(update={"paste": text(value, ctx)})
+        case OpenAction(open=value):
+            return action.model_copy(update={"open": text(value, ctx)})
+        case CopyAction(copy_=value):
+            return action.model_copy(update={"copy_": text(value, ctx)})
+        case NotifyAction(notify=value):
+            return action.model_copy(update={"notify": text(value, ctx if masked is None else masked)})
+        case RunAction(run=argv):
+            return action.model_copy(update={"run": [text(arg, ctx) for arg in argv]})
+    return action
+
+
