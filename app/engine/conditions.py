@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 
 from app.engine.effects import Watch
-from app.engine.state import RunState
-from app.format.combo import pretty_combo
-from app.format.matching import window_fits
+from app.engine.events import ClipboardChanged, FileObserved, KeysPressed, Observation, WindowActivated
+from app.engine.state import _WAITING, RunState, SeenWindow
+from app.format.combo import pretty_combo, validate_combo
+from app.format.matching import text_matches, window_fits
 from app.format.model import (
     ActiveCond,
     AfterCond,
@@ -122,3 +124,43 @@ def _describe_window(match: WindowMatch) -> str:
 
 def _pattern(pattern: str) -> str:
     return f"/{pattern[3:]}/" if pattern.startswith("re:") else f"“{pattern}”"
+
+
+def note_observation(state: RunState, step: Step | None, event: Observation) -> RunState:
+    """The state with an observation noted: the window in front; keys and clipboard latched, files
+    holding or not, for the step's `until` conditions while the run waits on the step."""
+    if state.status == "ready":
+        return state
+    if isinstance(event, WindowActivated):
+        state = replace(state, window=SeenWindow(event.app, event.title, event.exe, event.klass))
+    if state.status not in _WAITING or step is None or step.until is None:
+        return state
+    leaves = list(_leaves(step.until))
+    match event:
+        case KeysPressed(combo=combo):
+            pressed = normalise_combo(combo)
+            seen = {p for p, c in leaves if isinstance(c, KeysCond) and c.keys == pressed}
+            state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
+        case ClipboardChanged(text=text):
+            seen = {p for p, c in leaves
+                    if isinstance(c, ClipboardCond) and text_matches(c.clipboard, text, False)}
+            state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
+        case FileObserved(path=path, content=content):
+            watched = dict(state.files)
+            holding = set(state.holding)
+            for p, c in leaves:
+                if isinstance(c, FileCond) and watched.get(p) == path:
+                    if content is not None and (c.file.contains or "") in content:
+                        holding.add(p)
+                    else:
+                        holding.discard(p)
+            state = replace(state, holding=tuple(sorted(holding)))
+    return state
+
+
+def normalise_combo(combo: str) -> str:
+    """A pressed combo as `keys` conditions spell it ("ctrl+s"), or "" for none."""
+    try:
+        return validate_combo(combo)
+    except ValueError:
+        return ""

@@ -144,6 +144,9 @@ class Tick(_Timed):
     pass
 
 
+Observation: TypeAlias = WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick
+"""What the runtime saw while a step waits: the window in front, keys, the clipboard, a file, time."""
+
 Event: TypeAlias = (
     Start | SubmitInputs | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
     | ActionsDone | ActionFailed | ActionsPaused | Continue | Retry | SkipStep | DoItMyself

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from app.engine.conditions import _describe, _holds, _leaves, _watch
+from app.engine.conditions import _describe, _holds, _leaves, _watch, note_observation
 from app.engine.effects import (
     Aborted,
     AskInputs,
@@ -51,6 +51,7 @@ from app.engine.events import (
     Tick,
     WindowActivated,
 )
+from app.engine.inputs import input_problem, validate_inputs
 from app.engine.masking import _QUOTED, MASK, _masked, _problem_message, _render_action, _shown_action, _texts
 from app.engine.state import (
     _ENDED,
@@ -58,23 +59,16 @@ from app.engine.state import (
     _WAITING,
     Failure,
     HistoryEntry,
-    InputValue,
     Mode,
     Outcome,
     Pace,
     RunState,
-    SeenWindow,
     Visit,
 )
 from app.format import templating
-from app.format.combo import validate_combo
-from app.format.matching import text_matches
 from app.format.model import (
     Action,
-    ClipboardCond,
     FileCond,
-    Input,
-    KeysCond,
     Step,
     Wizard,
     action_kind,
@@ -179,7 +173,7 @@ class Engine:
             return state, [Refused(f"This wizard cannot run in mode '{wanted}' (allowed: {allowed}).")]
         state = replace(state, mode=mode, treatment=mode, started_at=event.at)
         if event.values is not None:
-            kept, errors = self._validate(event.values)
+            kept, errors = validate_inputs(self.wizard, event.values)
             state = replace(state, inputs=kept)
             if errors:
                 state, effects = self._ask(state, [])
@@ -190,7 +184,7 @@ class Engine:
         return self._enter_from(state, 0, event.at)
 
     def _submit(self, state: RunState, event: SubmitInputs) -> Result:
-        kept, errors = self._validate(event.values)
+        kept, errors = validate_inputs(self.wizard, event.values)
         if errors:
             return state, [InputsInvalid(errors)]
         return self._continue(replace(state, inputs=kept, asked=True), event.at)
@@ -405,56 +399,13 @@ class Engine:
 
     def _observe(self, state: RunState, step: Step | None,
                  event: WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick) -> Result:
-        if state.status == "ready":
-            return state, []
-        if isinstance(event, WindowActivated):
-            state = replace(state, window=SeenWindow(event.app, event.title, event.exe, event.klass))
-        if state.status not in _WAITING or step is None or step.until is None:
-            return state, []
-        leaves = list(_leaves(step.until))
-        match event:
-            case KeysPressed(combo=combo):
-                pressed = _normalise_combo(combo)
-                seen = {p for p, c in leaves if isinstance(c, KeysCond) and c.keys == pressed}
-                state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
-            case ClipboardChanged(text=text):
-                seen = {p for p, c in leaves
-                        if isinstance(c, ClipboardCond) and text_matches(c.clipboard, text, False)}
-                state = replace(state, latched=tuple(sorted({*state.latched, *seen})))
-            case FileObserved(path=path, content=content):
-                watched = dict(state.files)
-                holding = set(state.holding)
-                for p, c in leaves:
-                    if isinstance(c, FileCond) and watched.get(p) == path:
-                        if content is not None and (c.file.contains or "") in content:
-                            holding.add(p)
-                        else:
-                            holding.discard(p)
-                state = replace(state, holding=tuple(sorted(holding)))
-        if _holds(step.until, "0", state, event.at):
+        state = note_observation(state, step, event)
+        if state.status in _WAITING and step is not None and step.until is not None and _holds(
+                step.until, "0", state, event.at):
             return self._complete(state, step, "detected", event.at)
         return state, []
 
     # -------------------------------------------------------------- inputs
-
-    def _validate(self, values: Mapping[str, str]) -> tuple[tuple[InputValue, ...], dict[str, str]]:
-        """The valid values (defaults applied) and a message per invalid field."""
-        errors = {name: "Not an input of this wizard." for name in values if self.wizard.input(name) is None}
-        kept: list[InputValue] = []
-        for spec in self.wizard.inputs:
-            raw = values.get(spec.name, "")
-            if not raw.strip() and spec.default is not None:
-                raw = str(spec.default)
-            if not raw.strip():
-                if spec.required:
-                    errors[spec.name] = "Required."
-                continue
-            problem = _input_problem(spec, raw)
-            if problem:
-                errors[spec.name] = problem
-            else:
-                kept.append(InputValue(spec.name, raw, spec.type == "secret"))
-        return tuple(kept), errors
 
     def _missing_inputs(self, state: RunState) -> bool:
         given = {v.name for v in state.inputs}
@@ -495,20 +446,13 @@ class Engine:
         for spec in self.wizard.inputs:
             raw = given.get(spec.name, "" if spec.default is None else str(spec.default))
             inputs[spec.name] = raw
-            if spec.type == "number" and _input_problem(spec, raw) is None:
+            if spec.type == "number" and input_problem(spec, raw) is None:
                 inputs[spec.name] = templating.EnteredNumber(raw)
         window = {"app": state.window.app, "title": state.window.title} if state.window else None
         return templating.context(inputs, window, _moment(at))
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _normalise_combo(combo: str) -> str:
-    try:
-        return validate_combo(combo)
-    except ValueError:
-        return ""
 
 
 def _moment(at: float) -> _dt.datetime:
@@ -540,15 +484,7 @@ def _pause_reason(step: Step) -> str:
     return "Do this step yourself, then press Next."
 
 
-def _input_problem(spec: Input, raw: str) -> str | None:
-    if spec.type == "number":
-        try:
-            templating.EnteredNumber(raw)
-        except ValueError:
-            return f"'{raw}' is not a number."
-    if spec.type == "choice" and raw not in (spec.choices or []):
-        return f"'{raw}' is not one of: {', '.join(spec.choices or [])}."
-    return None
+
 
 
 def _summary(state: RunState, at: float) -> Summary:
