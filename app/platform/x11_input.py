@@ -382,15 +382,15 @@ class X11Injector:
         events: list[tuple[bool, int, int]] = []
         """(press, keycode, XTEST delay): the chunk's key events, Shift only around the characters needing it
         (never a modifier held while the server is free: a click would be shifted)."""
-        shifted = False
+        shifted, previous = False, self._last_char
         for keysym in chunk:
             keycode, level = strokes[keysym]
             if level != shifted:
                 events.append((level, shift, 0))
                 shifted = level
-            events.append((True, keycode, REPEAT_DELAY_MS if keycode == self._last_char else 0))
+            events.append((True, keycode, REPEAT_DELAY_MS if keycode == previous else 0))
             events.append((False, keycode, 0))
-            self._last_char = keycode  # as it will be sent; put right below if the chunk stops early
+            previous = keycode
         if shifted:
             events.append((False, shift, 0))
         if into and not self._grab_focused(into):
