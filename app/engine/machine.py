@@ -194,10 +194,6 @@ class Engine:
         step = self._current(state)
         if step is None:
             return self._enter_from(state, 0, at)
-        if state.failure is not None:
-            failure = state.failure
-            state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
-            return self._fail(state, step, failure, effects)
         if state.resume_at is not None:  # paused part-way: never performed again from the start
             resume_at = state.resume_at
             state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
