@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,6 @@ from app.format.loader import wizard_in
 from app.format.model import Wizard
 from app.library.layers import Layer, Library, default_layers
 from app.paths import Paths
-from tests.conftest import Finishes
 
 
 def wizard(wizard_id: str, title: str = "A task") -> str:
@@ -183,7 +183,8 @@ def test_reload_named_files(tmp_path: Path) -> None:
 # issue 11 (7): odd things in a wizard folder are reported, never followed forever nor opened
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path, finishes: Finishes) -> None:
+def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path,
+                                                           finishes: Callable[..., None]) -> None:
     write(tmp_path, "good.yaml", wizard("good"))
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
@@ -200,7 +201,7 @@ def test_a_fifo_named_yaml_is_skipped_without_being_opened(tmp_path: Path, finis
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path, finishes: Finishes) -> None:
+def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path, finishes: Callable[..., None]) -> None:
     from app.format.cache import ResultCache
     from app.format.loader import load_file
 
@@ -219,7 +220,7 @@ def test_the_loader_and_the_cache_never_open_a_fifo(tmp_path: Path, finishes: Fi
     assert found is None
 
 
-def test_symlink_loops_end(tmp_path: Path, finishes: Finishes) -> None:
+def test_symlink_loops_end(tmp_path: Path, finishes: Callable[..., None]) -> None:
     root = tmp_path / "w"
     write(root / "sub", "good.yaml", wizard("good"))
     for name in ("a", "b", "c"):  # three ways back at each level: 3^40 paths without a visited set

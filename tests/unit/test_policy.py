@@ -6,6 +6,7 @@ import dataclasses
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,6 @@ from app.paths import Paths
 from app.policy.admin import Credentials, Policy
 from app.policy.loading import load_policy, policy_in_force
 from app.policy.settings import Settings
-from tests.conftest import Finishes
 
 SETTING_NAMES = {f.name for f in dataclasses.fields(Settings)}
 
@@ -348,7 +348,8 @@ def test_an_unknown_user_in_wayguide_wizards_is_a_missing_folder_not_a_crash() -
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_as_the_policy_file_is_an_error_not_a_hang(tmp_path: Path, finishes: Finishes) -> None:
+def test_a_fifo_as_the_policy_file_is_an_error_not_a_hang(tmp_path: Path,
+                                                          finishes: Callable[..., None]) -> None:
     fifo = tmp_path / "policy.yaml"
     os.mkfifo(fifo)
     found: list[object] = []
