@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
-import select
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from Xlib import XK, X, error, protocol
+from Xlib import XK, X, error
 from Xlib import display as xdisplay
 from Xlib.ext import xtest
 from Xlib.protocol import request
@@ -26,10 +24,11 @@ from app.platform.x11_keys import (
     batches,
     keysym_for,
 )
+from app.platform.x11_signs import ServerSigns
 from app.ports import ProbeUnavailable
 
 __all__ = [
-    "BARRIER_CHARS", "CHUNK_SERVER_S", "FOCUS_CHUNK_CHARS", "PING_TIMEOUT_S", "REMAP_SETTLE_S",
+    "BARRIER_CHARS", "CHUNK_SERVER_S", "FOCUS_CHUNK_CHARS", "REMAP_SETTLE_S",
     "REPEAT_DELAY_MS", "RESTORE_SETTLE_S", "UNPACED_CHUNK_CHARS", "X11Injector", "fitting_chunk",
 ]
 
@@ -46,16 +45,6 @@ without it 2 of 4 runs of 2,000 characters needing 5 remaps were exact in xterm;
 idle machine; with 3 busy processes on the 2 cores, the test text (several remaps) was exact in 3 of 6 runs
 with 20 ms and in 6 of 8 with 100 ms. It delays only the return of typing, not the arrival of the text."""
 
-PING_TIMEOUT_S = 5.0
-"""Longest wait for the answer to a _NET_WM_PING. A GTK window (mousepad) answers only after reading the keys
-sent before: a precise barrier instead of RESTORE_SETTLE_S, which was measured too short for mousepad while
-the window manager was busy (1 of 10 runs garbled). A window that does not answer in time is hung; the typing
-then goes on as after a settle."""
-
-PING_POLL_S = 0.05
-"""While typing waits for a ping's answer, how often it asks `proceed` whether to stop (the wait before the
-keymap is restored does not: the keys already sent must arrive as the characters they are)."""
-
 BARRIER_CHARS = 64
 """While typing into a window that answers _NET_WM_PING, wait for its answer every this many characters, so
 that it never has more than that many keys queued: stopping typing then stops it at once in the application
@@ -71,7 +60,7 @@ chunks of 32 0.86x). Other clients are served between chunks only, so a window s
 window manager a chain of round trips, could starve: one asked for mid-typing was seen to land only after
 21,000 characters (mousepad sets _NET_WM_USER_TIME on every key it reads, and openbox answers each change
 with round trips, one per gap between chunks). Typing therefore watches for a switch being asked for or made
-(see X11Injector._switch_sign): it stops at once when another window is asked to come in front, and leaves
+(see ServerSigns._switch_sign): it stops at once when another window is asked to come in front, and leaves
 the server free while a switch settles. A divisor of BARRIER_CHARS, so that the pace pings fall between
 chunks, never inside a grab. Into a window that does not answer pings, chunks are UNPACED_CHUNK_CHARS."""
 
@@ -87,15 +76,6 @@ up to about twice this, plus the terminal's own lag. Chunks of 256 let the last 
 an Escape on a loaded machine; the size is worked out afresh from how fast the server delivered the latest
 chunk, so it shrinks when the machine is busy. Smaller chunks cost a round trip each (guarded typing into
 xterm: 0.93x as fast as raw with chunks of 256, 0.90x with 128, 0.88x with 64; sized to 15 ms, 0.93x)."""
-
-SWITCH_SETTLE_S = 0.05
-"""After the focus or the active window changed while typing, how long nothing more must happen before the
-focus is judged (the server left free meanwhile)."""
-
-SWITCH_WAIT_S = 0.5
-"""After a new top-level window was shown while typing (the window manager may give it the focus), the longest
-the server is left free for the window manager to do so. It may be behind: after 2,500 characters typed into
-mousepad, openbox took ~0.35 s of a free server to carry out a switch (4-14 ms without grabs)."""
 
 FLUSH_EVENTS = 16
 """Within a chunk, key events are sent to the server this many at a time, so that it starts on them while the
@@ -139,26 +119,14 @@ class X11Injector:
         self._root = self._display.screen().root
         self._keys = KeyEvents(self._display)
         self._held: list[int] = []
-        self._tokens = itertools.count(1)
         self._focus_cache: tuple[int, int, bool] = (0, 0, False)
         """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
-        self._pending = 0
-        """The token of the pace ping not answered yet (0: none)."""
-        self._answered = 0
-        """The latest ping token answered (tokens only grow)."""
         self._last_char = 0
         """The keycode of the latest character or combo key pressed (see REPEAT_DELAY_MS)."""
         self._grabbed = False
         self._released: Any = None
         """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
-        self._proceed: Callable[[], bool] | None = None
-        """While typing, `type_text`'s `proceed`: a ping wait ends as soon as it says stop."""
-        self._switching = 0.0
-        """Until when (time.monotonic) the server is left free for a window switch under way (0: none)."""
-        self._called_away = False
-        """Whether another window than the one typed into was asked to come in front while typing."""
-        self._watched = 0
-        """The window whose focus changes this connection is told about while typing into it (0: none)."""
+        self._signs = ServerSigns(self._display, self._root)
         self._unpaced = UNPACED_CHUNK_CHARS[0] * 4
         """The size of the next chunk into a window that does not answer pings (see CHUNK_SERVER_S)."""
         self._flight: tuple[int, float] = (0, 0.0)
@@ -179,15 +147,15 @@ class X11Injector:
         keysyms = [keysym_for(char) for char in text]
         typed = 0
         self._focus_cache = (0, 0, False)
-        self._proceed = proceed
+        self._signs.proceed = proceed
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
                     raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
                                            "lacks")
-                barrier = self._ping_target()
-                self._pending = 0
-                self._watch(into, barrier is not None)
+                barrier = self._signs.ping_target()
+                self._signs.pending = 0
+                self._signs.watch(into, barrier is not None)
                 for batch in batches(keysyms, keymap.strokes, keymap.capacity):
                     self._remap(keymap, batch)
                     done = self._type_batch(batch, keymap.all_strokes(), into, proceed, barrier, typed)
@@ -196,38 +164,10 @@ class X11Injector:
                         break
         finally:
             self._ungrab()
-            self._pending, self._proceed = 0, None
-            self._unwatch()
+            self._signs.pending, self._signs.proceed = 0, None
+            self._signs.unwatch()
             self._display.sync()
         return typed
-
-    def _watch(self, into: int, pongs: bool) -> None:
-        """Be told of what the server does that matters while typing: pongs and window-switch requests (both
-        ClientMessages to the root window), the active window changing, new top-level windows, and the focus
-        leaving `into`."""
-        self._switching, self._called_away = 0.0, False
-        mask = X.SubstructureNotifyMask if pongs or into else 0
-        if into:
-            mask |= X.PropertyChangeMask
-            try:
-                self._display.create_resource_object("window", into).change_attributes(
-                    event_mask=X.FocusChangeMask)
-                self._display.sync()
-                self._watched = into
-            except error.XError:  # gone: the focus check finds it so
-                self._watched = 0
-        self._root.change_attributes(event_mask=mask)
-
-    def _unwatch(self) -> None:
-        self._switching, self._called_away = 0.0, False
-        self._root.change_attributes(event_mask=0)
-        if self._watched:
-            try:
-                self._display.create_resource_object("window", self._watched).change_attributes(event_mask=0)
-                self._display.sync()
-            except error.XError:
-                pass
-            self._watched = 0
 
     def focus_within(self, into: int) -> bool:
         """Whether the keyboard focus is in `into` or one of its children (one round trip)."""
@@ -321,14 +261,14 @@ class X11Injector:
             yield keymap
         finally:
             self._release_all()
-            self._proceed = None  # stopped or not, the keys sent are read with the mapping they were sent in
+            self._signs.proceed = None  # stopped or not: keys sent are read with the mapping sent for them
             if keymap.placed:
                 self._wait_for_client()
                 changed = {keycode for keycode, _ in keymap.placed}
                 keymap.placed.clear()
                 self._send_rows(keymap, changed)
             self._display.sync()
-            self._drain_events()
+            self._signs.drain()
 
     def _remap(self, keymap: Keymap, keysyms: Sequence[int]) -> None:
         """Put every keysym in `keysyms` that the mapping lacks on a spare keycode, keeping those already
@@ -377,7 +317,7 @@ class X11Injector:
                         break
                     chunk = []
                     if barrier is not None and (before + done) % BARRIER_CHARS == 0:
-                        self._pace(barrier)
+                        self._signs.pace(barrier)
             if chunk and not refused:  # those `proceed` allowed before it said stop, or the batch's last
                 done += self._send_chunk(chunk, strokes, shift_code, into, proceed)
         finally:
@@ -455,7 +395,7 @@ class X11Injector:
             if chars:
                 self._unpaced = fitting_chunk(chars, time.monotonic() - began, self._unpaced)
                 self._flight = (0, 0.0)
-        if not self._settle():
+        if not self._signs.settle():
             return False
         for _ in range(3):
             self._display.grab_server()
@@ -466,23 +406,6 @@ class X11Injector:
             if not self._keeps_focus(into):
                 return False
         return False
-
-    def _settle(self) -> bool:
-        """Whether typing may go on as far as window switches go (see _switch_sign): not once another window
-        was asked to come in front; while the window manager is switching windows, the server is left free
-        until the switch is done (at most SWITCH_WAIT_S, and no longer than `proceed` allows), after which
-        the focus is judged where it went."""
-        self._drain_events()
-        deadline = time.monotonic() + SWITCH_WAIT_S
-        while self._switching and not self._called_away:
-            now = time.monotonic()
-            until = min(self._switching, deadline)
-            if now >= until or (self._proceed is not None and not self._proceed()):
-                break
-            select.select([self._display], [], [], until - now)
-            self._drain_events()
-        self._switching = 0.0
-        return not self._called_away
 
     def _ungrab(self) -> None:
         """Let the server go, after the keys queued before it, with a round trip that the next grab waits
@@ -516,99 +439,10 @@ class X11Injector:
         """Until the focused client has read the keys sent so far: a _NET_WM_PING round trip where it answers
         pings, else RESTORE_SETTLE_S."""
         self._display.sync()
-        window = self._ping_target()
-        if window is None or not self._ping(window):
+        window = self._signs.ping_target()
+        if window is None or not self._signs.ping(window):
             time.sleep(RESTORE_SETTLE_S)
 
-    def _ping_target(self) -> Any:
-        """The top-level window holding the keyboard focus if it answers _NET_WM_PING, else None."""
-        window = self._display.get_input_focus().focus
-        ping = self._display.get_atom("_NET_WM_PING")
-        try:
-            while hasattr(window, "query_tree") and window != self._root:
-                protocols = window.get_wm_protocols()
-                if len(protocols):
-                    return window if ping in protocols else None
-                window = window.query_tree().parent
-        except error.XError:
-            pass
-        return None
-
-    def _pace(self, window: Any) -> None:
-        """Wait for the answer to the previous pace ping, then ping again: the window has at most two
-        chunks of BARRIER_CHARS queued, and always one to read while the next is sent."""
-        if self._pending:
-            self._wait_for_pong(self._pending)
-        self._pending = next(self._tokens)
-        self._send_ping(window, self._pending)
-
-    def _send_ping(self, window: Any, token: int) -> None:
-        window.send_event(protocol.event.ClientMessage(
-            window=window, client_type=self._display.get_atom("WM_PROTOCOLS"),
-            data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
-        self._display.flush()
-
-    def _ping(self, window: Any) -> bool:
-        """Send _NET_WM_PING to `window` and wait for its answer (sent to the root window)."""
-        token = next(self._tokens)
-        self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
-        try:
-            self._send_ping(window, token)
-            return self._wait_for_pong(token)
-        finally:
-            self._root.change_attributes(event_mask=X.SubstructureNotifyMask if self._pending else 0)
-            self._display.sync()
-            self._drain_events()
-
-    def _wait_for_pong(self, token: int) -> bool:
-        """Until the ping `token` (or a later one: a window answers in order) was answered; False when it
-        was not within PING_TIMEOUT_S, or typing was told to stop meanwhile (looked at every PING_POLL_S)."""
-        deadline = time.monotonic() + PING_TIMEOUT_S
-        while True:
-            if self._answered >= token:
-                return True
-            while self._display.pending_events():
-                self._note(self._display.next_event())
-                if self._answered >= token:
-                    return True
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or (self._proceed is not None and not self._proceed()):
-                return False
-            select.select([self._display], [], [], min(remaining, PING_POLL_S))
-
-    def _drain_events(self) -> None:
-        """Drop the events this connection was sent (MappingNotify goes to every client), so none pile up."""
-        while self._display.pending_events():
-            self._note(self._display.next_event())
-
-    def _note(self, event: Any) -> None:
-        """Note a ping answered, or a sign that the window manager is switching windows (see _switch_sign)."""
-        atom = self._display.get_atom
-        if event.type == X.ClientMessage and event.client_type == atom("WM_PROTOCOLS") \
-                and event.data[1][0] == atom("_NET_WM_PING"):
-            self._answered = max(self._answered, int(event.data[1][1]))
-            return
-        sign = self._switch_sign(event)
-        if sign == "asked" and event.type == X.ClientMessage and int(event.window.id) != self._watched:
-            self._called_away = True
-        if sign == "asked":
-            self._switching = max(self._switching, time.monotonic() + SWITCH_WAIT_S)
-        elif sign == "done":
-            self._switching = time.monotonic() + SWITCH_SETTLE_S
-
-    def _switch_sign(self, event: Any) -> str:
-        """What `event` says of a window switch: "asked" for a switch asked for (a _NET_ACTIVE_WINDOW message
-        to the root window, as taskbars, pagers and xdotool send it) or a new top-level window shown (the
-        window manager may give it the focus); "done" for the active window changed or the focus left the
-        window typed into; "" for anything else."""
-        active = self._display.get_atom("_NET_ACTIVE_WINDOW")
-        if (event.type == X.ClientMessage and event.client_type == active) \
-                or (event.type == X.MapNotify and not event.override):
-            return "asked"
-        if (event.type == X.PropertyNotify and event.atom == active) or (
-                event.type == X.FocusOut and event.detail != X.NotifyInferior and event.mode != X.NotifyGrab):
-            return "done"
-        return ""
 
 def fitting_chunk(chars: int, took: float, previous: int) -> int:
     """The size of the next chunk into a window that does not answer pings, after the server took `took`

@@ -1,12 +1,11 @@
-"""The X11 injector's ping wait ends when typing is told to stop (no X server: a silent fake display)."""
+"""The X11 typist's ping wait ends when typing is told to stop (no X server: a silent fake display)."""
 
 from __future__ import annotations
 
 import socket
 import threading
 
-from app.platform import x11_input
-from app.platform.x11_input import X11Injector
+from app.platform.x11_signs import PING_TIMEOUT_S, ServerSigns
 
 
 class _SilentDisplay:
@@ -24,16 +23,15 @@ class _SilentDisplay:
 
 def test_a_ping_wait_ends_as_soon_as_typing_is_told_to_stop() -> None:
     """Issue 11.3: the wait for a window's answer took up to PING_TIMEOUT_S whatever the stop said."""
-    injector = object.__new__(X11Injector)  # only what the wait uses: no X server here
     display = _SilentDisplay()
-    injector._display, injector._answered = display, 0
+    signs = ServerSigns(display, root=None)  # only what the wait uses: no X server here
     stop = threading.Event()
-    injector._proceed = lambda: not stop.is_set()
+    signs.proceed = lambda: not stop.is_set()
     outcome: list[bool] = []
-    waiter = threading.Thread(target=lambda: outcome.append(injector._wait_for_pong(1)))
+    waiter = threading.Thread(target=lambda: outcome.append(signs.wait_for_pong(1)))
     waiter.start()
     stop.set()
-    waiter.join(x11_input.PING_TIMEOUT_S / 2)  # ended by the stop, long before the answer's timeout
+    waiter.join(PING_TIMEOUT_S / 2)  # ended by the stop, long before the answer's timeout
     assert outcome == [False]
     display.ours.close()
     display.theirs.close()
