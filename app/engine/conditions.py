@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from app.engine.effects import Watch
 from app.engine.events import ClipboardChanged, FileObserved, KeysPressed, Observation, WindowActivated
-from app.engine.state import _WAITING, RunState, SeenWindow
+from app.engine.state import WAITING, RunState, SeenWindow
 from app.format.combo import pretty_combo, validate_combo
 from app.format.matching import text_matches, window_fits
 from app.format.model import (
@@ -34,7 +34,7 @@ def _children(cond: Condition) -> Sequence[Condition] | None:
     return None
 
 
-def _leaves(cond: Condition | None, path: str = "0") -> Iterator[tuple[str, Condition]]:
+def simple_conditions(cond: Condition | None, path: str = "0") -> Iterator[tuple[str, Condition]]:
     """The simple conditions inside `cond`, each with its path ("0", "0.1", ...)."""
     if cond is None:
         return
@@ -43,16 +43,16 @@ def _leaves(cond: Condition | None, path: str = "0") -> Iterator[tuple[str, Cond
         yield path, cond
         return
     for i, child in enumerate(children):
-        yield from _leaves(child, f"{path}.{i}")
+        yield from simple_conditions(child, f"{path}.{i}")
 
 
-def _holds(cond: Condition, path: str, state: RunState, at: float) -> bool:
+def condition_holds(cond: Condition, path: str, state: RunState, at: float) -> bool:
     """Keys and clipboard count once seen during the step; the rest on the latest observation."""
     match cond:
         case AnyCond(any=items):
-            return any(_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
+            return any(condition_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
         case AllCond(all=items):
-            return all(_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
+            return all(condition_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
         case KeysCond() | ClipboardCond():
             return path in state.latched
         case FileCond():
@@ -64,8 +64,8 @@ def _holds(cond: Condition, path: str, state: RunState, at: float) -> bool:
             return at - state.step_started_at >= seconds
 
 
-def _watch(step: Step, files: list[tuple[str, str]]) -> Watch:
-    leaves = [c for _, c in _leaves(step.until)]
+def step_watch(step: Step, files: list[tuple[str, str]]) -> Watch:
+    leaves = [c for _, c in simple_conditions(step.until)]
     return Watch(
         step.id,
         step.until,
@@ -80,10 +80,10 @@ def _watch(step: Step, files: list[tuple[str, str]]) -> Watch:
 def describe_condition(cond: Condition, files: Mapping[str, str] | None = None) -> str:
     """What ends a step, in a few words ("Mousepad in front"); `files` maps condition paths
     ("0", "0.1", ...) to rendered file paths, else the templates are shown."""
-    return _describe(cond, "0", files or {})
+    return describe_at(cond, "0", files or {})
 
 
-def _describe(cond: Condition, path: str, files: Mapping[str, str]) -> str:
+def describe_at(cond: Condition, path: str, files: Mapping[str, str]) -> str:
     """A condition in a few words, e.g. "Mousepad in front", for "moves on when it sees: …"."""
     match cond:
         case AnyCond(any=items):
@@ -106,7 +106,7 @@ def _describe(cond: Condition, path: str, files: Mapping[str, str]) -> str:
 def _describe_all(items: Sequence[Condition], path: str, files: Mapping[str, str], joiner: str) -> str:
     parts = []
     for i, child in enumerate(items):
-        text = _describe(child, f"{path}.{i}", files)
+        text = describe_at(child, f"{path}.{i}", files)
         parts.append(f"({text})" if _children(child) is not None else text)
     return joiner.join(parts)
 
@@ -133,9 +133,9 @@ def note_observation(state: RunState, step: Step | None, event: Observation) -> 
         return state
     if isinstance(event, WindowActivated):
         state = replace(state, window=SeenWindow(event.app, event.title, event.exe, event.klass))
-    if state.status not in _WAITING or step is None or step.until is None:
+    if state.status not in WAITING or step is None or step.until is None:
         return state
-    leaves = list(_leaves(step.until))
+    leaves = list(simple_conditions(step.until))
     match event:
         case KeysPressed(combo=combo):
             pressed = normalise_combo(combo)

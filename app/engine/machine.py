@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from app.engine.conditions import _describe, _holds, _leaves, _watch, note_observation
+from app.engine.conditions import (
+    condition_holds,
+    describe_at,
+    note_observation,
+    simple_conditions,
+    step_watch,
+)
 from app.engine.effects import (
     Aborted,
     AskInputs,
@@ -52,11 +58,19 @@ from app.engine.events import (
     WindowActivated,
 )
 from app.engine.inputs import input_problem, validate_inputs
-from app.engine.masking import _QUOTED, MASK, _masked, _problem_message, _render_action, _shown_action, _texts
+from app.engine.masking import (
+    MASK,
+    QUOTED,
+    action_texts,
+    masked_context,
+    problem_message,
+    render_action,
+    shown_action,
+)
 from app.engine.state import (
-    _ENDED,
-    _MODES,
-    _WAITING,
+    ENDED,
+    MODES,
+    WAITING,
     Failure,
     HistoryEntry,
     Mode,
@@ -94,12 +108,12 @@ class Engine:
 
     def initial(self) -> RunState:
         """The state before Start."""
-        mode = _MODES.get(self.wizard.default_mode, "glass")
+        mode = MODES.get(self.wizard.default_mode, "glass")
         return RunState(wizard_id=self.wizard.id, mode=mode, treatment=mode)
 
     def handle(self, state: RunState, event: Event) -> Result:
         """The next state and what the runtime should do now, in order."""
-        if state.wizard_id != self.wizard.id or state.status in _ENDED:
+        if state.wizard_id != self.wizard.id or state.status in ENDED:
             return state, []
         if state.step_id is not None and state.step_id not in self._index:
             if isinstance(event, Abort):
@@ -123,7 +137,7 @@ class Engine:
 
     def _on_step(self, state: RunState, step: Step, event: Event) -> Result:
         status, at = state.status, event.at
-        waiting = status in _WAITING
+        waiting = status in WAITING
         match event:
             case Next() if waiting:
                 return self._next(state, step, at)
@@ -167,7 +181,7 @@ class Engine:
         if state.status != "ready":
             return state, []
         wanted = event.mode or self.wizard.default_mode
-        mode = _MODES.get(wanted)
+        mode = MODES.get(wanted)
         if mode is None or mode not in self.wizard.allowed_modes:
             allowed = " or ".join(self.wizard.allowed_modes)
             return state, [Refused(f"This wizard cannot run in mode '{wanted}' (allowed: {allowed}).")]
@@ -206,7 +220,7 @@ class Engine:
         return state, [Aborted(reason, state.step_id, _summary(state, at))]
 
     def _switch(self, state: RunState, step: Step, wanted: str, at: float) -> Result:
-        mode = _MODES.get(wanted)
+        mode = MODES.get(wanted)
         if mode == state.mode:
             return state, []
         if mode is None or mode not in self.wizard.allowed_modes:
@@ -269,7 +283,7 @@ class Engine:
         """Show the first step from `index` on whose `when` holds, or finish."""
         ctx = self._context(state, at)
         effects: list[Effect] = []
-        masked = _masked(ctx, state)
+        masked = masked_context(ctx, state)
         for step in self._steps[index:]:
             shown, problem = _when(step, ctx)
             if problem and masked is not ctx:  # the error can quote a value: say the masked one's
@@ -300,7 +314,7 @@ class Engine:
                  checked: tuple[bool, ...] | None, watch: bool) -> Result:
         """Make `step` current: ShowStep, the highlight, and what to watch."""
         ctx = self._context(state, at)
-        panel_ctx = _masked(ctx, state)  # the panel never shows secrets
+        panel_ctx = masked_context(ctx, state)  # the panel never shows secrets
         problems: list[str] = []
 
         def markdown(text: str) -> str:
@@ -312,7 +326,7 @@ class Engine:
 
         files: list[tuple[str, str]] = []
         shown_files: dict[str, str] = {}  # as the panel may show them: secrets masked
-        for path, cond in _leaves(step.until) if watch else ():
+        for path, cond in simple_conditions(step.until) if watch else ():
             if isinstance(cond, FileCond):
                 try:
                     rendered = templating.render_text(cond.file.path, ctx)
@@ -321,7 +335,7 @@ class Engine:
                         cond.file.path, panel_ctx)
                 except templating.TemplateProblem as problem:
                     problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
-                                    f"{_problem_message(problem, cond.file.path, ctx, panel_ctx)}")
+                                    f"{problem_message(problem, cond.file.path, ctx, panel_ctx)}")
                     shown_files.pop(path, None)
         items = step.checklist or []
         if checked is None or len(checked) != len(items):
@@ -335,7 +349,7 @@ class Engine:
             mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
             choices=tuple(markdown(o.label) for o in step.choice or ()),
             checklist=tuple(markdown(item) for item in items), checked=checked,
-            until=("moves on when it sees: " + _describe(step.until, "0", shown_files)
+            until=("moves on when it sees: " + describe_at(step.until, "0", shown_files)
                    if watch and step.until is not None else None),
         )
         state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
@@ -344,7 +358,7 @@ class Engine:
         effects: list[Effect] = [
             show,
             Highlight(step.id, step.target) if step.target else ClearHighlight(),
-            _watch(step, files) if watch else Watch(step.id),
+            step_watch(step, files) if watch else Watch(step.id),
             *(Notice(p) for p in problems),
         ]
         return state, effects
@@ -372,17 +386,17 @@ class Engine:
         if self._missing_inputs(state):
             return self._ask(replace(state, failure=None), effects)
         ctx = self._context(state, at)
-        masked = _masked(ctx, state)
+        masked = masked_context(ctx, state)
         actions: list[Action] = []
         for i, action in enumerate(step.do or ()):
             try:
-                actions.append(_render_action(action, ctx, masked))
+                actions.append(render_action(action, ctx, masked))
             except templating.TemplateProblem as problem:
-                why = _problem_message(problem, action, ctx, masked)
+                why = problem_message(problem, action, ctx, masked)
                 message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {why}"
                 return self._fail(state, step, Failure(i, message), effects)
         shown = () if masked is ctx else tuple(
-            _shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
+            shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
         perform = Perform(step.id, tuple(actions), pace, start, shown)
         return replace(state, status="performing"), [*effects, perform]
 
@@ -396,7 +410,7 @@ class Engine:
     def _observe(self, state: RunState, step: Step | None,
                  event: WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick) -> Result:
         state = note_observation(state, step, event)
-        if state.status in _WAITING and step is not None and step.until is not None and _holds(
+        if state.status in WAITING and step is not None and step.until is not None and condition_holds(
                 step.until, "0", state, event.at):
             return self._complete(state, step, "detected", event.at)
         return state, []
@@ -419,17 +433,17 @@ class Engine:
         if not secrets:
             return message
         ctx = self._context(state, at)
-        masked = _masked(ctx, state)
+        masked = masked_context(ctx, state)
         do = step.do or ()
         if 0 <= index < len(do):
             try:
-                real = _render_action(do[index], ctx, masked)
+                real = render_action(do[index], ctx, masked)
             except templating.TemplateProblem:
                 real = do[index]
-            shown = _shown_action(do[index], real, masked)
+            shown = shown_action(do[index], real, masked)
             if shown != real:
-                message = _QUOTED.sub(f"“{MASK}”", message)
-                for text in sorted(_texts(real), key=len, reverse=True):
+                message = QUOTED.sub(f"“{MASK}”", message)
+                for text in sorted(action_texts(real), key=len, reverse=True):
                     message = message.replace(text, MASK)
         for secret in sorted(secrets, key=len, reverse=True):
             message = message.replace(secret, MASK)

@@ -20,10 +20,10 @@ from app.format.model import (
 
 MASK = "••••••"
 """What a secret input's value is shown as, wherever it would be shown."""
-_QUOTED = re.compile("“.*”", re.DOTALL)
+QUOTED = re.compile("“.*”", re.DOTALL)
 
 
-def _masked(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
+def masked_context(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
     """The template context with every secret input given replaced by MASK (`ctx` itself when none)."""
     secrets = {v.name: MASK for v in state.inputs if v.secret and v.value}
     if not secrets:
@@ -31,7 +31,7 @@ def _masked(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
     return {**ctx, "inputs": {**ctx["inputs"], **secrets}}
 
 
-def _problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
+def problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
                      masked: dict[str, Any]) -> str:
     """Why a template could not be filled in, as the person may read it: an error can quote a value
     (“str object has no element 'hunter2'”), so with secrets given, the reason is the masked rendering's
@@ -42,13 +42,13 @@ def _problem_message(problem: templating.TemplateProblem, template: Action | str
         if isinstance(template, str):
             templating.render_text(template, masked)
         else:
-            _render_action(template, masked)
+            render_action(template, masked)
     except templating.TemplateProblem as shown:
         return shown.message
     return "the value given for a secret input does not fit it"
 
 
-def _texts(action: Action) -> list[str]:
+def action_texts(action: Action) -> list[str]:
     """The text values of an action that may hold (a form of) an input."""
     match action:
         case TypeAction(type=value) | PasteAction(paste=value) | OpenAction(open=value) \
@@ -59,11 +59,11 @@ def _texts(action: Action) -> list[str]:
     return []
 
 
-def _shown_action(template: Action, real: Action, masked: Mapping[str, Any]) -> Action:
+def shown_action(template: Action, real: Action, masked: Mapping[str, Any]) -> Action:
     """`real` (the action filled in) as the person may see it: filled in from the masked context; when
     that cannot be (a template that fails on the mask), every text masked whole."""
     try:
-        return _render_action(template, masked)
+        return render_action(template, masked)
     except templating.TemplateProblem:
         return _masked_whole(real)
 
@@ -85,7 +85,7 @@ def _masked_whole(action: Action) -> Action:
     return action
 
 
-def _render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, Any] | None = None) -> Action:
+def render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, Any] | None = None) -> Action:
     """The action with its templates filled in, exactly (no escaping). A `notify` message is only ever
     shown, so it is filled in from `masked` (secrets masked) when given."""
     text = templating.render_text

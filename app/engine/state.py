@@ -12,9 +12,9 @@ Status: TypeAlias = Literal[
 Outcome: TypeAlias = Literal["person", "detected", "automated", "skipped", "skipped-when", "chosen"]
 Pace: TypeAlias = Literal["visible", "fast"]
 
-_MODES: dict[str, Mode] = {"glass": "glass", "black": "black"}
-_WAITING = ("running", "paused")
-_ENDED = ("finished", "aborted")
+MODES: dict[str, Mode] = {"glass": "glass", "black": "black"}
+WAITING = ("running", "paused")
+ENDED = ("finished", "aborted")
 FAILURE_OPTIONS = ("retry", "skip", "myself")
 
 # ------------------------------------------------------------------ state
