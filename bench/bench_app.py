@@ -1,8 +1,10 @@
 """Tray app benchmark on a real X desktop, beside a bare PySide6 tray app measured in the same run.
 
-Run: .venv/bin/python bench/bench_app.py [--runs 10] [--idle 60]
+Run: .venv/bin/python bench/bench_app.py [--runs 10] [--idle 60] [--against DIR]
 Reports: process start to tray ready; hotkey press to panel mapped; idle CPU with the hotkey
-listener running; idle RSS with the bundled library loaded.
+listener running; idle RSS with the bundled library loaded. With --against, the Wayguide of another checkout
+(e.g. `git worktree add /tmp/before REV`) is measured too, in the same run and taking turns with this one,
+so that a change's effect stands apart from the machine's drift.
 """
 
 from __future__ import annotations
@@ -63,19 +65,20 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Subject:
-    def __init__(self, name: str, argv: list[str], desktop: Desktop, extra: dict[str, str]) -> None:
-        self.name, self.argv, self.desktop, self.extra = name, argv, desktop, extra
+    def __init__(self, name: str, argv: list[str], desktop: Desktop, extra: dict[str, str],
+                 tree: Path = ROOT) -> None:
+        self.name, self.argv, self.desktop, self.extra, self.tree = name, argv, desktop, extra, tree
 
     def start(self) -> tuple[subprocess.Popen[bytes], float, Path]:
         home = Path(tempfile.mkdtemp(prefix="wg-bench-"))
         ready = home / "ready"
         env = {**self.desktop.env, "WAYGUIDE_READY_FILE": str(ready),
                "WAYGUIDE_CONFIG_DIR": str(home / "c"), "WAYGUIDE_DATA_DIR": str(home / "d"),
-               "WAYGUIDE_CACHE_DIR": str(ROOT / "bench" / "out" / "cache"),
+               "WAYGUIDE_CACHE_DIR": str(ROOT / "bench" / "out" / f"cache-{self.tree.name}"),
                "WAYGUIDE_RUNTIME_DIR": str(home / "r"), **self.extra}
         started = time.perf_counter()
         process = subprocess.Popen(self.argv, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+                                   stderr=subprocess.DEVNULL, cwd=self.tree)
         wait_for(lambda: ready.exists() or process.poll() is not None, 30, f"{self.name} tray",
                  interval=0.001)
         took = time.perf_counter() - started
@@ -153,16 +156,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--idle", type=float, default=60.0)
+    parser.add_argument("--against", type=Path, help="another checkout's Wayguide to measure beside this one")
     args = parser.parse_args()
-    for package in ("app", "overlays"):  # measured as installed: pip and the bundle ship bytecode
-        compileall.compile_dir(ROOT / package, quiet=1)
+    trees = [ROOT] + ([args.against.resolve()] if args.against else [])
+    for tree in trees:
+        for package in ("app", "overlays"):  # measured as installed: pip and the bundle ship bytecode
+            compileall.compile_dir(tree / package, quiet=1)
     desktop = start_desktop()
     try:
         subjects = [
             Subject("bare PySide6 tray app", [sys.executable, "-c", BARE], desktop, {}),
             Subject("wayguide", [sys.executable, "-m", "app"], desktop, {}),
         ]
-        Subject.stop(*_pair(subjects[1].start()))  # fills the library cache once
+        if args.against:
+            subjects.append(Subject(f"wayguide at {args.against}", [sys.executable, "-m", "app"], desktop, {},
+                                    args.against.resolve()))
+        for subject in subjects[1:]:
+            Subject.stop(*_pair(subject.start()))  # fills the library cache once
         starts, fulls = interleaved(subjects, args.runs)
         base = statistics.median(starts[subjects[0].name])
         print(f"start to tray ready (median of {args.runs})")
@@ -177,7 +187,7 @@ def main() -> None:
 
         print(f"hotkey press to panel mapped ({args.runs * 3} presses)")
         bare = Subject("bare", [sys.executable, "-c", BARE], desktop, {"BARE_HOTKEY": "1"})
-        for subject, title in ((bare, "Bare panel"), (subjects[1], "Wayguide")):
+        for subject, title in ((bare, "Bare panel"), *((s, "Wayguide") for s in subjects[1:])):
             process, _, home = subject.start()
             try:
                 samples = hotkey_latencies(desktop, title, args.runs * 3)
@@ -188,7 +198,7 @@ def main() -> None:
 
         print(f"idle over {args.idle:g} s with the hotkey listener running")
         results = {}
-        for subject in (bare, subjects[1]):
+        for subject in (bare, *subjects[1:]):
             process, _, home = subject.start()
             try:
                 time.sleep(2)
