@@ -34,3 +34,16 @@ def test_no_module_over_700_lines_and_no_class_over_400() -> None:
                 if size > MAX_CLASS_LINES:
                     too_big.append(f"{path.relative_to(ROOT).as_posix()}: class {node.name}")
     assert too_big == []
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A name with a leading underscore is its module's own: a sibling needing it gets a public name."""
+    private = []
+    for path in _modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("app", "overlays"):
+                private += [f"{path.relative_to(ROOT).as_posix()}:{node.lineno}: {node.module}.{alias.name}"
+                            for alias in node.names
+                            if alias.name.startswith("_") and not alias.name.endswith("__")]
+    assert private == []
