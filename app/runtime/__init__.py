@@ -1,6 +1,7 @@
 """The running tray app, in named parts, each with one job:
 
-- `main`: the process (logging, Qt application, signals, the ready marker);
+- `main`: the process (logging, Qt application, signals, the ready marker), PySide6 imported first through
+  `import_hook`, so that its import hook keeps no module's source;
 - `tray_app.TrayApp`: the composition root that makes the parts and wires them, starting up in
   `startup` stages that fail alone;
 - `runs.RunController`: starts runs, feeds the engine, carries out its effects, answers `wayguide run`;

@@ -9,15 +9,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from app.runtime.import_hook import import_pyside_keeping_no_sources
 
-from app import __version__
-from app.format.files import write_atomic
-from app.paths import Paths
-from app.runtime.tray_app import TrayApp
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
 
 __all__ = ["main"]
 
@@ -27,6 +24,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     The tray comes first; the check for a running instance follows on the first turn of the event
     loop (finish_startup), and a second instance then hands over and quits at once."""
+    import_pyside_keeping_no_sources()  # first: PySide6's hook checks every module imported after it
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app import __version__
+    from app.paths import Paths
+    from app.runtime.tray_app import TrayApp
+
     paths = Paths.from_env()
     QGuiApplication.setDesktopFileName("wayguide")
     app = QApplication(list(argv) if argv is not None else sys.argv[:1])
@@ -57,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ready_marker(path: str, stage: str) -> None:
     """Tests and benchmarks learn how far start-up got through WAYGUIDE_READY_FILE:
     {"tray": time} once the tray shows, then {"tray": …, "ready": time} once everything runs."""
+    from app.format.files import write_atomic
+
     target = Path(path)
     try:
         stages = json.loads(target.read_text())
