@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias
 
 __all__ = [
-    "Activity", "ActivityMonitor", "Automation", "Autostart", "Clipboard", "ClipboardOffer",
-    "FakeActivityMonitor", "FakeAutomation", "FakeAutostart", "FakeClipboard", "FakeHotkeys", "FakeInjector",
-    "FakeInputWatcher", "FakeLauncher", "FakeOpener", "FakeWindowProbe", "Hotkeys", "HotkeysFactory",
-    "Injector", "InputWatcher", "Launcher", "Opener", "ProbeUnavailable", "WatcherFactory", "WindowInfo",
-    "WindowProbe",
+    "Activity", "ActivityMonitor", "Automation", "Autostart", "Clipboard", "ClipboardOffer", "Control",
+    "Elements", "FakeActivityMonitor", "FakeAutomation", "FakeAutostart", "FakeClipboard", "FakeHotkeys",
+    "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeOpener", "FakeWindowProbe", "Hotkeys",
+    "HotkeysFactory", "Injector", "InputWatcher", "Launcher", "Locator", "Opener", "ProbeUnavailable",
+    "WatcherFactory", "WindowInfo", "WindowProbe",
 ]
 
 
@@ -33,6 +33,52 @@ class WindowInfo:
     """x, y, width, height on the desktop, in device pixels."""
     shown: bool = True
     """On screen: mapped, not minimised."""
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Which control inside a window: `role` ("push button") and accessible `name` (a glob, or "re:" and a
+    regular expression; None: any), `within` an ancestor that must match, and the `index`th of the matches
+    in reading order (None: all of them)."""
+
+    role: str | None = None
+    name: str | None = None
+    within: Locator | None = None
+    index: int | None = None
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a window, as the accessibility API shows it. In a list of controls (reading order,
+    depth first) `parent` is the position of its parent (-1: none in the list); `ref` is the adapter's own
+    handle (on AT-SPI its bus name and object path)."""
+
+    role: str
+    name: str
+    parent: int = -1
+    states: frozenset[str] = field(default_factory=frozenset)
+    ref: tuple[str, str] = ("", "")
+
+    @property
+    def label(self) -> str:
+        """The name as shown and matched: applications pad some ("Save As...      ")."""
+        return self.name.strip()
+
+
+class Elements(Protocol):
+    """The controls inside applications' windows (AT-SPI on Linux)."""
+
+    def controls(self, window: WindowInfo) -> list[Control]:
+        """Every control of `window`, in reading order; [] when its application shows none."""
+        ...
+
+    def find(self, locator: Locator, window: WindowInfo) -> list[Control]:
+        """The controls of `window` that `locator` picks, in reading order (see Locator)."""
+        ...
+
+    def extents(self, control: Control) -> tuple[int, int, int, int] | None:
+        """Where `control` is on the desktop (x, y, width, height); None when it is not shown."""
+        ...
 
 
 class ProbeUnavailable(Exception):

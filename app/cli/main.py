@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="what works on this desktop: display, tray, hotkeys, injection")
 
+    p = sub.add_parser("inspect", help="the controls of the window in front, as locators for wizards")
+    p.add_argument("--delay", type=float, default=0.0, metavar="S",
+                   help="wait S seconds first, time to bring the window to the front")
+    p.add_argument("--title", metavar="GLOB", help="the first window whose title matches (or re:REGEX)")
+    p.add_argument("--json", action="store_true", help="a JSON array")
+
     p = sub.add_parser("report", help="usage: runs, completion, where runs stop, time to competency")
     p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
     p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the terminal")
@@ -99,6 +105,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _show(paths, args.id, out, err)
     if args.command == "report":
         return _report(paths, args.format, args.out, out, err)
+    if args.command == "inspect":
+        return _inspect(args, out, err)
     if args.command == "doctor":
         from app.cli import doctor
         from app.policy.loading import policy_in_force
@@ -113,6 +121,19 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return code
     _parser().print_help(out)
     return EXIT_OK
+
+
+def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app import platform
+    from app.cli.inspect import inspect
+    from app.ports import ProbeUnavailable
+
+    try:
+        probe, elements = platform.window_probe(), platform.elements()
+    except ProbeUnavailable as exc:
+        err.write(f"wayguide: error: {exc}\n")
+        return EXIT_FAIL
+    return inspect(probe, elements, out, err, title=args.title, delay=max(0.0, args.delay), as_json=args.json)
 
 
 def _toggle(err: TextIO) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from app.ports import (
     ActivityMonitor,
+    Elements,
     Hotkeys,
     Injector,
     InputWatcher,
@@ -18,7 +19,8 @@ from app.ports import (
     WindowProbe,
 )
 
-__all__ = ["automation", "global_hotkeys", "input_watcher", "opener", "program_launcher", "window_probe"]
+__all__ = ["automation", "elements", "global_hotkeys", "input_watcher", "opener", "program_launcher",
+           "window_probe"]
 # no function here is named like a module of this package: importing the module would replace it
 
 
@@ -50,6 +52,16 @@ def automation() -> tuple[Injector, ActivityMonitor | None]:
         own = OwnInput()
         return X11Injector(own=own), X11ActivityMonitor(own)
     raise ProbeUnavailable(f"no automation for {sys.platform} yet")
+
+
+def elements() -> Elements:
+    """The controls inside applications (the accessibility bus); its calls raise ProbeUnavailable saying
+    why when there is none. It connects on first use."""
+    if sys.platform.startswith("linux"):
+        from app.platform.atspi import AtspiElements
+
+        return AtspiElements()
+    raise ProbeUnavailable(f"no accessibility adapter for {sys.platform} yet")
 
 
 def program_launcher() -> Launcher:

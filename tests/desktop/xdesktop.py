@@ -36,12 +36,16 @@ class Desktop:
     display: str
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     _xlib: Any = None
+    bus: str = ""
+    """The D-Bus session bus of this desktop (its address), when started with accessibility."""
 
     @property
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.pop("WAYLAND_DISPLAY", None)
         env.update(DISPLAY=self.display, QT_QPA_PLATFORM="xcb")
+        if self.bus:
+            env["DBUS_SESSION_BUS_ADDRESS"] = self.bus
         return env
 
     def spawn(self, argv: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
@@ -139,8 +143,10 @@ def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float 
     return int(data)
 
 
-def start_desktop(without: Sequence[str] = ()) -> Desktop:
-    """Xvfb, openbox and trayer on a free display; `without`: X extensions to leave out ("XTEST")."""
+def start_desktop(without: Sequence[str] = (), accessibility: bool = False) -> Desktop:
+    """Xvfb, openbox and trayer on a free display; `without`: X extensions to leave out ("XTEST").
+    With `accessibility`, also a D-Bus session bus and the AT-SPI bus launcher, as a desktop session
+    has them: applications started afterwards expose their controls (GTK with no setting)."""
     missing = [t for t in ("Xvfb", "openbox", "trayer", "xdotool", "xterm", "import")
                if shutil.which(t) is None]
     if missing:
@@ -164,6 +170,8 @@ def start_desktop(without: Sequence[str] = ()) -> Desktop:
     desktop = Desktop(f":{number}")
     desktop.processes.append(xvfb)
     try:
+        if accessibility:
+            _start_accessibility(desktop)
         desktop.spawn(["openbox", "--sm-disable"])
         wait_for(lambda: desktop.root_property("_NET_SUPPORTING_WM_CHECK") is not None, 10,
                  "openbox")
@@ -211,3 +219,30 @@ class KeyCounter:
         self._done.set()
         self._thread.join(5)
         self._conn.close()
+
+
+AT_SPI_BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+
+
+def _start_accessibility(desktop: Desktop) -> None:
+    """A session bus (its address read from the pipe it writes it to) and the accessibility bus on it."""
+    if shutil.which("dbus-daemon") is None or not os.access(AT_SPI_BUS_LAUNCHER, os.X_OK):
+        raise RuntimeError("missing dbus-daemon or at-spi-bus-launcher: run scripts/setup")
+    read_end, write_end = os.pipe()
+    try:
+        desktop.spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile", f"--print-address={write_end}"],
+                      pass_fds=(write_end,))
+        os.close(write_end)
+        write_end = -1
+        with os.fdopen(read_end, "rb", closefd=False) as pipe:
+            if not select.select([read_end], [], [], 10)[0]:
+                raise RuntimeError("dbus-daemon did not start (no address)")
+            desktop.bus = pipe.readline().decode().strip()
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+    desktop.spawn([AT_SPI_BUS_LAUNCHER, "--launch-immediately"])
+    wait_for(lambda: "unix:" in desktop.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+         "org.a11y.Bus.GetAddress"]).stdout, 10, "the accessibility bus")

@@ -1,0 +1,143 @@
+"""Controls inside an application, as the accessibility API shows them: the pure work on locators.
+
+A locator (app.ports.Locator) names a control the way a person would point at it: its role ("push
+button", "menu item"), its accessible name (a glob, or "re:" and a regular expression), optionally an
+ancestor it must be within, and which match to take when several do (`index`, in reading order).
+Nothing here talks to an application: the adapters (app/platform/atspi.py) fetch the controls, and this
+module matches them, says them in words and works out the shortest locator that picks out one control."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.format.matching import text_matches
+from app.ports import Control, Locator, WindowInfo
+
+__all__ = ["ROLE_NAMES", "FakeElements", "find", "fits", "locator_text", "normal_role", "shortest_locator"]
+
+ROLE_NAMES = (
+    "invalid", "accelerator label", "alert", "animation", "arrow", "calendar", "canvas", "check box",
+    "check menu item", "color chooser", "column header", "combo box", "date editor", "desktop icon",
+    "desktop frame", "dial", "dialog", "directory pane", "drawing area", "file chooser", "filler",
+    "focus traversable", "font chooser", "frame", "glass pane", "html container", "icon", "image",
+    "internal frame", "label", "layered pane", "list", "list item", "menu", "menu bar", "menu item",
+    "option pane", "page tab", "page tab list", "panel", "password text", "popup menu", "progress bar",
+    "push button", "radio button", "radio menu item", "root pane", "row header", "scroll bar",
+    "scroll pane", "separator", "slider", "spin button", "split pane", "status bar", "table", "table cell",
+    "table column header", "table row header", "tearoff menu item", "terminal", "text", "toggle button",
+    "tool bar", "tool tip", "tree", "tree table", "unknown", "viewport", "window", "extended", "header",
+    "footer", "paragraph", "ruler", "application", "autocomplete", "editbar", "embedded", "entry", "chart",
+    "caption", "document frame", "heading", "page", "section", "redundant object", "form", "link",
+    "input method window", "table row", "tree item", "document spreadsheet", "document presentation",
+    "document text", "document web", "document email", "comment", "list box", "grouping", "image map",
+    "notification", "info bar", "level bar", "title bar", "block quote", "audio", "video", "definition",
+    "article", "landmark", "log", "marquee", "math", "rating", "timer", "static", "math fraction",
+    "math root", "subscript", "superscript", "description list", "description term", "description value",
+    "footnote", "content deletion", "content insertion", "mark", "suggestion", "push button menu",
+    "switch",
+)
+"""AT-SPI's roles by number, named as `GetRoleName` names them (atspi-constants.h, AtspiRole)."""
+
+_ALIASES = {"button": "push button", "statusbar": "status bar"}
+"""Names other versions of AT-SPI give a role (2.50 calls role 43 "button")."""
+
+
+def normal_role(role: str) -> str:
+    """A role name as compared: lower case, single spaces, "-" and "_" as spaces, aliases resolved."""
+    words = " ".join(role.lower().replace("-", " ").replace("_", " ").split())
+    return _ALIASES.get(words, words)
+
+
+def fits(locator: Locator, control: Control) -> bool:
+    """Whether `control` has the locator's role and name (its `within` and `index` aside)."""
+    if locator.role is not None and normal_role(locator.role) != normal_role(control.role):
+        return False
+    return locator.name is None or text_matches(locator.name, control.label, False)
+
+
+def find(controls: Sequence[Control], locator: Locator) -> list[int]:
+    """The positions of the controls that `locator` picks, in reading order: all that match, or the one
+    at `index` (none when there are fewer)."""
+    scopes: set[int] | None = None
+    if locator.within is not None:
+        scopes = set(find(controls, locator.within))
+        if not scopes:
+            return []
+    found = [i for i, control in enumerate(controls)
+             if fits(locator, control) and (scopes is None or _inside(controls, i, scopes))]
+    if locator.index is not None:
+        return found[locator.index:locator.index + 1] if 0 <= locator.index < len(found) else []
+    return found
+
+
+def _inside(controls: Sequence[Control], i: int, ancestors: set[int]) -> bool:
+    seen = 0
+    parent = controls[i].parent
+    while 0 <= parent < len(controls) and seen < len(controls):  # a parent loop ends here too
+        if parent in ancestors:
+            return True
+        parent, seen = controls[parent].parent, seen + 1
+    return False
+
+
+def shortest_locator(controls: Sequence[Control], i: int) -> Locator:
+    """The shortest locator that picks out exactly the control at `i`: its role and name when those are
+    unique; else within its nearest named ancestor that makes them unique; else with an index."""
+    control = controls[i]
+    plain = Locator(control.role, _literal(control.label) if control.label else None)
+    if find(controls, plain) == [i]:
+        return plain
+    parent, seen = control.parent, 0
+    while 0 <= parent < len(controls) and seen < len(controls):
+        ancestor = controls[parent]
+        if ancestor.label:
+            outer = Locator(ancestor.role, _literal(ancestor.label))
+            if len(find(controls, outer)) == 1:
+                inner = Locator(plain.role, plain.name, outer)
+                if find(controls, inner) == [i]:
+                    return inner
+        parent, seen = ancestor.parent, seen + 1
+    return Locator(plain.role, plain.name, None, find(controls, plain).index(i))
+
+
+def _literal(name: str) -> str:
+    """A glob that matches exactly `name` (its glob characters escaped as character classes)."""
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def locator_text(locator: Locator) -> str:
+    """The locator as a YAML flow mapping, ready to paste into a wizard."""
+    parts = []
+    if locator.role is not None:
+        parts.append(f"role: {locator.role}")
+    if locator.name is not None:
+        parts.append(f"name: {_quoted(locator.name)}")
+    if locator.within is not None:
+        parts.append(f"within: {locator_text(locator.within)}")
+    if locator.index is not None:
+        parts.append(f"index: {locator.index}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _quoted(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return f'"{escaped}"'
+
+
+@dataclass
+class FakeElements:
+    """Elements for tests: each window's controls by its handle, and where each control is."""
+
+    windows: dict[int, list[Control]] = field(default_factory=dict)
+    places: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
+
+    def controls(self, window: WindowInfo) -> list[Control]:
+        return list(self.windows.get(window.handle, []))
+
+    def find(self, locator: Locator, window: WindowInfo) -> list[Control]:
+        controls = self.controls(window)
+        return [controls[i] for i in find(controls, locator)]
+
+    def extents(self, control: Control) -> tuple[int, int, int, int] | None:
+        return self.places.get(control.ref)

@@ -1,0 +1,289 @@
+"""The controls inside applications on Linux, through the AT-SPI accessibility bus (jeepney, pure Python).
+
+jeepney speaks D-Bus with no GObject typelibs, so the bundle needs nothing from the system beyond the bus
+itself (pyatspi needs PyGObject and the system's typelibs, and is not on PyPI).
+
+Asking a control at a time is slow: one call per node for children, role and name took 1.0-1.7 s for
+mousepad's 322 nodes. So the server does the walking: `Collection.GetMatches` returns every control of a
+role (or all of them) in reading order in one call, and what is asked of each of those (name, role,
+parent) goes out at once and the answers are read as they come (`_Bus.calls`). Applications are other
+programs: every answer is checked for its type, names are cut at MAX_NAME characters, a window at
+MAX_CONTROLS controls, and every call has a deadline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from app.format.elements import ROLE_NAMES, fits, normal_role
+from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
+
+__all__ = ["CALL_TIMEOUT_S", "MAX_CONTROLS", "AtspiElements"]
+
+CALL_TIMEOUT_S = 2.0
+"""The longest wait for an application's answers to one batch of calls (a hung application)."""
+
+MAX_CONTROLS = 20_000
+"""A window with more controls than this is read up to here (a hostile or broken application)."""
+
+MAX_NAME = 1_000
+"""Accessible names longer than this are cut (names are set by other programs)."""
+
+_ACCESSIBLE = "org.a11y.atspi.Accessible"
+_COLLECTION = "org.a11y.atspi.Collection"
+_COMPONENT = "org.a11y.atspi.Component"
+_PROPERTIES = "org.freedesktop.DBus.Properties"
+_REGISTRY = ("org.a11y.atspi.Registry", "/org/a11y/atspi/accessible/root")
+_MATCH_ALL, _MATCH_ANY = 1, 2
+_SORT_CANONICAL = 1
+_NOWHERE = -(2**31)
+"""GTK places a control that is not shown (a menu item of a closed menu) here, 1x1."""
+_WINDOW_ROLES = {"frame", "dialog", "file chooser", "window", "alert", "font chooser", "color chooser"}
+
+Ref = tuple[str, str]
+"""An accessible object: the bus name of its application and its object path."""
+
+
+class _Bus:
+    """One connection to the accessibility bus, with calls sent together and their answers matched."""
+
+    def __init__(self, address: str | None) -> None:
+        try:
+            from jeepney import DBusAddress, new_method_call
+            from jeepney.io.blocking import open_dbus_connection
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
+        self._address_type, self._method_call = DBusAddress, new_method_call
+        try:
+            if address is None:
+                with open_dbus_connection(bus="SESSION") as session:
+                    bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
+                    reply = session.send_and_get_reply(new_method_call(bus, "GetAddress"),
+                                                       timeout=CALL_TIMEOUT_S)
+                    address = _first_str(reply.body)
+                if not address:
+                    raise ProbeUnavailable("the session bus has no accessibility bus "
+                                           "(at-spi-bus-launcher is not running)")
+            self._conn: Any = open_dbus_connection(bus=address)
+        except ProbeUnavailable:
+            raise
+        except (OSError, KeyError, ValueError, TimeoutError) as exc:
+            raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def call(self, ref: Ref, interface: str, method: str, signature: str | None = None,
+             *args: Any) -> tuple[Any, ...] | None:
+        return self.calls([(ref, interface, method, signature, args)])[0]
+
+    def calls(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]
+              ) -> list[tuple[Any, ...] | None]:
+        """Send every request, then read the answers as they come; an error answer, a missing one (the
+        deadline passed) or a malformed request gives None in its place."""
+        from jeepney import HeaderFields, MessageType
+
+        serials: dict[int, int] = {}
+        answers: list[tuple[Any, ...] | None] = [None] * len(requests)
+        for position, ((bus_name, path), interface, method, signature, args) in enumerate(requests):
+            address = self._address_type(path, bus_name=bus_name, interface=interface)
+            try:
+                message = self._method_call(address, method, signature, args)
+            except (TypeError, ValueError):  # a path or name the application gave that D-Bus refuses
+                continue
+            serial = next(self._conn.outgoing_serial)
+            serials[serial] = position
+            self._conn.send(message, serial=serial)
+        deadline = time.monotonic() + CALL_TIMEOUT_S
+        while serials:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                message = self._conn.receive(timeout=remaining)
+            except TimeoutError:
+                break
+            position_of = serials.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
+            if position_of is not None and message.header.message_type == MessageType.method_return:
+                answers[position_of] = tuple(message.body)
+        return answers
+
+
+class AtspiElements:
+    """Elements (app.ports) on the AT-SPI bus. The connection opens on first use; ProbeUnavailable says
+    why when there is no bus. Use from one thread at a time."""
+
+    def __init__(self, address: str | None = None) -> None:
+        self._address = address
+        self._bus: _Bus | None = None
+        self._apps: dict[int, Ref] = {}
+        """The application of each process id seen (asking the registry takes a call per application)."""
+
+    def close(self) -> None:
+        if self._bus is not None:
+            self._bus.close()
+            self._bus = None
+
+    # ------------------------------------------------------------------ the port
+
+    def controls(self, window: WindowInfo) -> list[Control]:
+        root = self._window_root(window)
+        if root is None:
+            return []
+        refs = [root, *self._matches(root, None)]
+        return self._describe(refs[:MAX_CONTROLS])
+
+    def find(self, locator: Locator, window: WindowInfo) -> list[Control]:
+        root = self._window_root(window)
+        if root is None:
+            return []
+        found = self._find(locator, [root])
+        if locator.within is None:  # the window itself is one of its controls, the first in reading order
+            itself = Control(self._roles([root])[0], self._names([root])[0], ref=root)
+            found = [itself, *found] if fits(locator, itself) else found
+        if locator.index is not None:
+            return found[locator.index:locator.index + 1] if 0 <= locator.index < len(found) else []
+        return found
+
+    def extents(self, control: Control) -> tuple[int, int, int, int] | None:
+        answer = self._connected().call(control.ref, _COMPONENT, "GetExtents", "u", 0)  # 0: screen
+        box = answer[0] if answer else None
+        if isinstance(box, tuple) and len(box) == 4 and all(isinstance(v, int) for v in box):
+            x, y, width, height = box
+            hidden = x == _NOWHERE or y == _NOWHERE or width <= 1 or height <= 1
+            return None if hidden else (x, y, width, height)
+        return None
+
+    # ------------------------------------------------------------------ finding
+
+    def _find(self, locator: Locator, scopes: list[Ref]) -> list[Control]:
+        if locator.within is not None:
+            outer = self._find(locator.within, scopes)
+            if locator.within.index is not None:
+                outer = outer[locator.within.index:locator.within.index + 1]
+            scopes = [control.ref for control in outer]
+        found: list[Control] = []
+        seen: set[Ref] = set()
+        for scope in scopes:
+            refs = [ref for ref in self._matches(scope, locator.role) if ref not in seen]
+            seen.update(refs)
+            names = self._names(refs)
+            role = normal_role(locator.role) if locator.role is not None else None
+            roles = [role] * len(refs) if role is not None else self._roles(refs)
+            found += [control for ref, name, role_name in zip(refs, names, roles, strict=True)
+                      if fits(locator, control := Control(role_name or "", name, ref=ref))]
+        return found
+
+    def _matches(self, scope: Ref, role: str | None) -> list[Ref]:
+        """The descendants of `scope` (of `role`, when given) in reading order, found by the application."""
+        roles = [0] * ((len(ROLE_NAMES) + 31) // 32)
+        if role is not None:
+            wanted = normal_role(role)
+            numbers = [n for n, name in enumerate(ROLE_NAMES) if name == wanted]
+            if not numbers:
+                return []
+            for number in numbers:
+                roles[number // 32] |= 1 << (number % 32)
+        role_match = _MATCH_ANY if role else _MATCH_ALL
+        rule: tuple[Any, ...] = ([0, 0], _MATCH_ALL, {}, _MATCH_ALL, roles, role_match, [], _MATCH_ALL, False)
+        answer = self._connected().call(scope, _COLLECTION, "GetMatches", "(aiia{ss}iaiiasib)uib", rule,
+                                        _SORT_CANONICAL, MAX_CONTROLS, True)
+        return _refs(answer[0] if answer else None)[:MAX_CONTROLS]
+
+    def _describe(self, refs: list[Ref]) -> list[Control]:
+        """Name, role and parent of each of `refs` (parents as positions in the list)."""
+        names, roles = self._names(refs), self._roles(refs)
+        parents = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Parent"))
+                                           for ref in refs])
+        position = {ref: i for i, ref in enumerate(refs)}
+        controls = []
+        for ref, name, role, parent in zip(refs, names, roles, parents, strict=True):
+            parent_ref = _variant_ref(parent)
+            controls.append(Control(role or "", name, position.get(parent_ref, -1) if parent_ref else -1,
+                                    ref=ref))
+        return controls
+
+    def _names(self, refs: list[Ref]) -> list[str]:
+        answers = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name"))
+                                           for ref in refs])
+        return [_variant_str(answer)[:MAX_NAME] for answer in answers]
+
+    def _roles(self, refs: list[Ref]) -> list[str]:
+        answers = self._connected().calls([(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs])
+        names = []
+        for answer in answers:
+            number = answer[0] if answer else None
+            names.append(ROLE_NAMES[number] if isinstance(number, int) and 0 <= number < len(ROLE_NAMES)
+                         else "unknown")
+        return names
+
+    # ------------------------------------------------------------------ windows
+
+    def _window_root(self, window: WindowInfo) -> Ref | None:
+        """The accessible object of `window`: among the top levels of the application with the window's
+        process id, the one named as the window is titled (the only one, when one)."""
+        app = self._apps.get(window.pid)
+        answer = self._connected().call(app, _ACCESSIBLE, "GetChildren") if app is not None else None
+        if answer is None:  # not seen yet, or gone since (a new process with the same id)
+            app = self._application(window.pid)
+            if app is None:
+                return None
+            self._apps[window.pid] = app
+            answer = self._connected().call(app, _ACCESSIBLE, "GetChildren")
+        tops = _refs(answer[0] if answer else None)
+        named = list(zip(tops, self._names(tops), self._roles(tops), strict=True))
+        windows = [(ref, name) for ref, name, role in named if role in _WINDOW_ROLES] or \
+            [(ref, name) for ref, name, _ in named]
+        title = window.title.strip()
+        exact = [ref for ref, name in windows if name.strip() == title]
+        if exact:
+            return exact[0]
+        return windows[0][0] if len(windows) == 1 else None
+
+    def _application(self, pid: int) -> Ref | None:
+        if pid <= 0:
+            return None
+        bus = self._connected()
+        answer = bus.call(_REGISTRY, _ACCESSIBLE, "GetChildren")
+        apps = _refs(answer[0] if answer else None)
+        pids = bus.calls([(("org.freedesktop.DBus", "/org/freedesktop/DBus"), "org.freedesktop.DBus",
+                           "GetConnectionUnixProcessID", "s", (name,)) for name, _ in apps])
+        for app, found in zip(apps, pids, strict=True):
+            if found and found[0] == pid:
+                return app
+        return None
+
+    def _connected(self) -> _Bus:
+        if self._bus is None:
+            self._bus = _Bus(self._address)
+        return self._bus
+
+
+def _first_str(body: Sequence[Any]) -> str:
+    return body[0] if body and isinstance(body[0], str) else ""
+
+
+def _refs(value: Any) -> list[Ref]:
+    if not isinstance(value, list):
+        return []
+    return [(item[0], item[1]) for item in value
+            if isinstance(item, tuple) and len(item) == 2 and all(isinstance(v, str) for v in item)
+            and item[1] != "/org/a11y/atspi/null"]
+
+
+def _variant_str(answer: tuple[Any, ...] | None) -> str:
+    """A string from a Properties.Get answer (a variant: signature and value)."""
+    value = answer[0] if answer else None
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], str):
+        return value[1]
+    return ""
+
+
+def _variant_ref(answer: tuple[Any, ...] | None) -> Ref | None:
+    value = answer[0] if answer else None
+    if isinstance(value, tuple) and len(value) == 2:
+        refs = _refs([value[1]])
+        return refs[0] if refs else None
+    return None
+

@@ -1,0 +1,100 @@
+"""Controls inside a real application (mousepad) over the AT-SPI bus: found by locator, placed where
+they are drawn, and listed by `wayguide inspect` as locators that find them again. xterm, which shows no
+controls, gets one clear line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.platform.atspi import AtspiElements
+from app.platform.x11 import X11WindowProbe
+from app.ports import Locator, WindowInfo
+from tests.desktop.xdesktop import Desktop, start_desktop, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def a11y_desktop() -> Iterator[Desktop]:
+    desktop = start_desktop(accessibility=True)
+    yield desktop
+    desktop.stop()
+
+
+@pytest.fixture(scope="module")
+def mousepad(a11y_desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> WindowInfo:
+    home = tmp_path_factory.mktemp("home")
+    a11y_desktop.spawn(["mousepad", "--disable-server"], env={**a11y_desktop.env, "HOME": str(home)})
+    handle = a11y_desktop.wait_window(name="Mousepad$")
+    probe = X11WindowProbe(a11y_desktop.display)
+    window = probe.describe(handle)
+    probe.close()
+    assert window is not None and window.pid > 0
+    return window
+
+
+@pytest.fixture
+def elements(a11y_desktop: Desktop, monkeypatch: pytest.MonkeyPatch) -> Iterator[AtspiElements]:
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", a11y_desktop.bus)
+    found = AtspiElements()
+    yield found
+    found.close()
+
+
+def test_a_menu_item_is_found_by_role_and_name_before_its_menu_is_open(
+        mousepad: WindowInfo, elements: AtspiElements) -> None:
+    found = wait_for(lambda: elements.find(Locator("menu item", "Save As*"), mousepad), 10, "Save As…")
+    assert [c.label for c in found] == ["Save As..."]
+    assert elements.extents(found[0]) is None  # its menu is closed: not on the screen
+    assert elements.find(Locator("menu item", "Save As*", Locator("menu", "Edit")), mousepad) == []
+    assert [c.label for c in elements.find(Locator("menu item", "Save*"), mousepad)] == \
+        ["Save", "Save As...", "Save All"]
+    assert [c.label for c in elements.find(Locator("menu item", "Save*", index=2), mousepad)] == ["Save All"]
+
+
+def test_a_control_is_where_it_is_drawn_inside_its_window(
+        mousepad: WindowInfo, elements: AtspiElements) -> None:
+    assert mousepad.geometry is not None
+    x, y, width, height = mousepad.geometry
+    menu = wait_for(lambda: elements.find(Locator("menu", "File"), mousepad), 10, "the File menu")[0]
+    box = elements.extents(menu)
+    assert box is not None
+    assert x <= box[0] and y <= box[1] and box[0] + box[2] <= x + width and box[1] + box[3] <= y + height
+
+
+def test_inspect_lists_locators_that_find_their_control_again(
+        a11y_desktop: Desktop, mousepad: WindowInfo, elements: AtspiElements) -> None:
+    env = {**a11y_desktop.env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "app", "inspect", "--title", "*Mousepad", "--json"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert len(listed) > 100
+    save_as = [row for row in listed if row["name"] == "Save As..." and row["role"] == "menu item"]
+    assert save_as and save_as[0]["locator"] == {"role": "menu item", "name": "Save As..."}
+    for row in listed[::15] + save_as:  # a sample: each locator picks out one control, the one listed
+        spec = row["locator"]
+        within = spec.get("within")
+        outer = Locator(within.get("role"), within.get("name")) if within else None
+        locator = Locator(spec.get("role"), spec.get("name"), outer, spec.get("index"))
+        found = elements.find(locator, mousepad)
+        assert len(found) == 1 and (found[0].role, found[0].label) == (row["role"], row["name"]), row
+    text = subprocess.run([sys.executable, "-m", "app", "inspect", "--title", "*Mousepad"], env=env,
+                          capture_output=True, text=True, timeout=60).stdout
+    assert 'menu item “Save As...”    {role: menu item, name: "Save As..."}' in text
+
+
+def test_a_window_that_shows_no_controls_gets_one_clear_line(a11y_desktop: Desktop) -> None:
+    a11y_desktop.spawn(["xterm", "-title", "no-controls-here"])
+    a11y_desktop.wait_window(name="^no-controls-here$")
+    env = {**a11y_desktop.env, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "app", "inspect", "--title", "no-controls-here"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "shows no controls" in done.stderr
