@@ -80,6 +80,11 @@ class Elements(Protocol):
         """Where `control` is on the desktop (x, y, width, height); None when it is not shown."""
         ...
 
+    def activate(self, control: Control) -> bool:
+        """Press `control` through its own action (a button's "click", a menu item's "activate"), which
+        works also where it is not on the screen; False when it has none (click it instead)."""
+        ...
+
 
 class ProbeUnavailable(Exception):
     """The window system cannot be asked (no display, no permission); the message says why."""
@@ -517,6 +522,10 @@ class Automation(Protocol):
         cannot tell); raises ProbeUnavailable saying why there are none."""
         ...
 
+    def elements(self) -> Elements | None:
+        """The controls inside applications, where this desktop shows them (None: it does not)."""
+        ...
+
 
 @dataclass
 class FakeAutomation:
@@ -524,9 +533,13 @@ class FakeAutomation:
     monitor: ActivityMonitor | None = None
     unavailable: str | None = None
     """The problem, when automation is to be unavailable."""
+    controls: Elements | None = None
 
     def problem(self) -> str | None:
         return self.unavailable
+
+    def elements(self) -> Elements | None:
+        return self.controls
 
     def connect(self) -> tuple[Injector, ActivityMonitor | None]:
         if self.unavailable:

@@ -13,7 +13,17 @@ from app.engine import Pace
 from app.format import model
 from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
-from app.ports import Clipboard, Injector, Launcher, WindowInfo, WindowProbe
+from app.format.wording import control_words
+from app.ports import (
+    Clipboard,
+    Control,
+    Elements,
+    Injector,
+    Launcher,
+    ProbeUnavailable,
+    WindowInfo,
+    WindowProbe,
+)
 
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
            "pause_sentence", "web_link"]
@@ -25,6 +35,8 @@ FRONT_GRACE_S = 0.5
 NAME_WAIT_S = 2.0
 """After the focus went elsewhere mid-typing, how long to wait for the window manager to say which window
 took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
+ELEMENT_TIMEOUT_S = 5.0
+"""How long a control may take to appear (a dialog opening) before the guide counts as out of date."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -102,7 +114,7 @@ class Performer:
                  clipboard: Clipboard | None = None, launcher: Launcher | None = None,
                  allow_run: Callable[[Sequence[str]], bool] = _refuse_run,
                  notify: Callable[[str], None] | None = None,
-                 allow_open: Callable[[str], bool] = _refuse_open) -> None:
+                 allow_open: Callable[[str], bool] = _refuse_open, elements: Elements | None = None) -> None:
         self.injector = injector
         self.probe = probe
         self.clock = clock
@@ -111,6 +123,7 @@ class Performer:
         self.allow_run = allow_run
         self.allow_open = allow_open
         self.notify = notify
+        self.elements = elements
         self._when: tuple[model.WindowMatch, ...] = ()
         """The wizard's `when` for the run in progress (one run at a time per performer)."""
 
@@ -164,6 +177,10 @@ class Performer:
             case model.PasteAction(paste=text):
                 target = self._front_target(target, stop)
                 self._paste(text, target, stop, secret)
+            case model.ClickAction(click=model.ClickSpec(element=model.ElementLocator() as element) as spec):
+                if spec.window is None and element.window is None:
+                    target = self._front_target(target, stop)
+                return self._click_control(element, spec, target, stop)
             case model.ClickAction(click=spec):
                 if spec.window is None:
                     target = self._front_target(target, stop)
@@ -248,6 +265,66 @@ class Performer:
         finally:
             clipboard.restore()  # only once the application has the text: earlier, it would paste the old
 
+    def _click_control(self, element: model.ElementLocator, spec: model.ClickSpec, target: WindowInfo | None,
+                       stop: threading.Event) -> WindowInfo | None:
+        """Press the control through its own action where it has one (also a menu item of a closed menu),
+        else click the centre of it; a control not found within ELEMENT_TIMEOUT_S means the guide no
+        longer fits the application, said in one sentence."""
+        elements = self._need(self.elements, "click on a control")
+        match = element.window or spec.window
+        window = self._window_of(match) if match is not None else target
+        if window is None:
+            window = self.probe.active_window()
+        if window is None:
+            raise _Refused("Wayguide cannot tell which window the control is in.")
+        control, where = self._wait_control(elements, element, window, stop)
+        try:
+            if elements.activate(control):
+                return window if match is not None else target
+            box = elements.extents(control)
+        except ProbeUnavailable as exc:
+            raise _Refused(f"Wayguide cannot reach the controls of {_app_name(where)}: {exc}.") from None
+        if box is None:
+            raise _Refused(f"{_plain(control_words(element))} is not on the screen in {_app_name(where)}.")
+        front = self.probe.active_window()
+        if front is None or front.pid != where.pid:
+            shown = f"“{front.title}”" if front is not None and front.title else "Another window"
+            raise _Paused(f"{shown} is in front of “{where.title}”; Wayguide paused so that it does not "
+                          f"click into the wrong window. Click into {_app_name(where)} and press Continue.")
+        x, y, width, height = box
+        self.injector.click(x + width // 2, y + height // 2, spec.button)
+        return window if match is not None else target
+
+    def _wait_control(self, elements: Elements, element: model.ElementLocator, window: WindowInfo,
+                      stop: threading.Event) -> tuple[Control, WindowInfo]:
+        """The control `element` names, in `window` or, when not there, in the window of the same
+        application that is in front (a dialog it opened); waits ELEMENT_TIMEOUT_S for it to appear."""
+        locator = element.locator()
+        deadline = self.clock() + ELEMENT_TIMEOUT_S
+        while True:
+            places = [window]
+            front = self.probe.active_window()
+            if front is not None and front.handle != window.handle and front.pid == window.pid:
+                places.append(front)
+            try:
+                for place in places:
+                    found = elements.find(locator, place)
+                    if found:
+                        return found[0], place
+            except ProbeUnavailable as exc:
+                raise _Refused(f"Wayguide cannot reach the controls of {_app_name(window)}: {exc}.") from None
+            if self.clock() >= deadline:
+                raise _Refused(f"{_plain(control_words(element))} was not found in {_app_name(window)}: "
+                               "this guide may be out of date.")
+            if stop.wait(POLL_S * 4):
+                raise _Paused("Stopped.")
+
+    def _window_of(self, match: model.WindowMatch) -> WindowInfo:
+        window = next((w for w in reversed(self.probe.windows()) if window_fits(match, w)), None)
+        if window is None:
+            raise _Refused(f"No window of {_name(match)} is open.")
+        return window
+
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
         window = target
         if spec.window is not None:
@@ -264,6 +341,7 @@ class Performer:
             raise _Paused(f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not "
                           f"click into the wrong window. Click into {_app_name(window)} and press Continue.")
         x0, y0, width, height = window.geometry
+        assert spec.at is not None  # a click with an element is _click_control's
         fx, fy = spec.at
         dx = round(fx * (width - 1)) if 0 <= fx <= 1 else round(fx)
         dy = round(fy * (height - 1)) if 0 <= fy <= 1 else round(fy)
@@ -383,6 +461,12 @@ def _printable(text: str, limit: int = 80) -> str:
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
     return all(w.handle != window.handle for w in probe.windows())
+
+
+def _plain(words: str) -> str:
+    """Words for a sentence in plain text (no Markdown emphasis), starting with a capital."""
+    text = words.replace("**", "")
+    return text[:1].upper() + text[1:]
 
 
 def _app_name(window: WindowInfo) -> str:

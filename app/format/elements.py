@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from app.format.matching import text_matches
 from app.ports import Control, Locator, WindowInfo
 
-__all__ = ["ROLE_NAMES", "FakeElements", "find", "fits", "locator_text", "normal_role", "shortest_locator"]
+__all__ = ["ROLE_NAMES", "FakeElements", "find", "fits", "locator_text", "normal_role", "role_hint",
+           "shortest_locator"]
 
 ROLE_NAMES = (
     "invalid", "accelerator label", "alert", "animation", "arrow", "calendar", "canvas", "check box",
@@ -47,6 +48,14 @@ def normal_role(role: str) -> str:
     """A role name as compared: lower case, single spaces, "-" and "_" as spaces, aliases resolved."""
     words = " ".join(role.lower().replace("-", " ").replace("_", " ").split())
     return _ALIASES.get(words, words)
+
+
+def role_hint(role: str) -> str:
+    """" (did you mean 'push button'?)" for a role name close to a known one, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(normal_role(role), ROLE_NAMES, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else " (`wayguide inspect` lists the roles of a window)"
 
 
 def fits(locator: Locator, control: Control) -> bool:
@@ -131,6 +140,9 @@ class FakeElements:
 
     windows: dict[int, list[Control]] = field(default_factory=dict)
     places: dict[tuple[str, str], tuple[int, int, int, int]] = field(default_factory=dict)
+    actions: set[tuple[str, str]] = field(default_factory=set)
+    """The controls (by ref) that have an action of their own."""
+    activated: list[Control] = field(default_factory=list)
 
     def controls(self, window: WindowInfo) -> list[Control]:
         return list(self.windows.get(window.handle, []))
@@ -141,3 +153,9 @@ class FakeElements:
 
     def extents(self, control: Control) -> tuple[int, int, int, int] | None:
         return self.places.get(control.ref)
+
+    def activate(self, control: Control) -> bool:
+        if control.ref not in self.actions:
+            return False
+        self.activated.append(control)
+        return True

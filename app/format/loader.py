@@ -425,11 +425,20 @@ def _marker(annotation: Any) -> str | None:
 @cache
 def _plan(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ...]:
     """(attribute, key in the document, template marker, may hold templates deeper) of each field."""
+    return _plan_in(cls, frozenset())
+
+
+def _plan_in(cls: type[BaseModel], seen: frozenset[type[BaseModel]]
+             ) -> tuple[tuple[str, str, str | None, bool], ...]:
+    """_plan, for a model met inside the models `seen` on the way to it: a model holding itself (a locator
+    `within` a locator) counts as maybe holding templates deeper, so the walk ends and is never wrong."""
+    seen = seen | {cls}
     plan = []
     for name, info in cls.model_fields.items():
         marker = ("template" if model.TEMPLATE in info.metadata else
                   "expression" if model.EXPRESSION in info.metadata else _marker(info.annotation))
-        deeper = any(_plan(t) and any(m or d for _, _, m, d in _plan(t)) for t in _models_in(info.annotation))
+        deeper = any(t in seen or any(m or d for _, _, m, d in _plan_in(t, seen))
+                     for t in _models_in(info.annotation))
         plan.append((name, info.alias or name, marker, deeper))
     return tuple(plan)
 

@@ -18,11 +18,14 @@ from pydantic import (
 from app.format import bounds
 from app.format.combo import validate_combo
 from app.format.diagnostics import quote
+from app.format.elements import ROLE_NAMES, normal_role, role_hint
+from app.ports import Locator
 
 __all__ = [
     "TEMPLATE",
     "Action",
     "Condition",
+    "ElementLocator",
     "Input",
     "Step",
     "WindowMatch",
@@ -108,15 +111,55 @@ class Region(Strict):
         return value
 
 
+class ElementLocator(Strict):
+    """A control inside the application, as its accessibility API names it (`wayguide inspect` lists
+    them with their locators)."""
+
+    role: str | None = Field(None, description='AT-SPI role name, e.g. "push button", "menu item".')
+    name: str | None = Field(None, description='Accessible name: a glob, or "re:" and a regular expression.')
+    within: ElementLocator | None = Field(None, description="An ancestor the control must be inside.")
+    index: int | None = Field(None, ge=0, le=10_000, description="The nth match in reading order, from 0.")
+    window: WindowMatch | None = Field(None, description="The window; default: the one the run works in.")
+
+    _patterns = field_validator("name")(_check_pattern)
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str | None) -> str | None:
+        if value is not None and normal_role(value) not in ROLE_NAMES:
+            raise ValueError(f"unknown role {quote(value)}{role_hint(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> ElementLocator:
+        if self.role is None and self.name is None:
+            raise ValueError("give at least one of 'role' or 'name'")
+        return self
+
+    def locator(self) -> Locator:
+        """The locator the elements port takes (its window aside)."""
+        within = self.within.locator() if self.within is not None else None
+        return Locator(self.role, self.name, within, self.index)
+
+
 # ---------------------------------------------------------------- actions
 
 
 class ClickSpec(Strict):
-    at: tuple[float, float] = Field(
-        description="Point: fractions (≤ 1) of the window, or pixels from its top-left corner."
+    at: tuple[float, float] | None = Field(
+        None, description="Point: fractions (≤ 1) of the window, or pixels from its top-left corner."
+    )
+    element: ElementLocator | None = Field(
+        None, description="A control: pressed through its accessibility action, else clicked at its centre."
     )
     button: Literal["left", "right", "middle"] = "left"
     window: WindowMatch | None = None
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ClickSpec:
+        if (self.at is None) == (self.element is None):
+            raise ValueError("give either 'at' (a point) or 'element' (a control)")
+        return self
 
 
 class WaitSpec(Strict):

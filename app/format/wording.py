@@ -9,7 +9,7 @@ from typing import Any
 from app.format import model
 from app.format.combo import pretty_combo
 
-__all__ = ["describe_action", "inline_code", "window_words"]
+__all__ = ["control_words", "describe_action", "inline_code", "window_words"]
 
 
 def window_words(match: model.WindowMatch | None) -> str:
@@ -18,6 +18,21 @@ def window_words(match: model.WindowMatch | None) -> str:
     if match.app and match.title:
         return f"{match.app} (title {match.title})"
     return match.app or f"the window titled {match.title}"
+
+
+def control_words(element: model.ElementLocator) -> str:
+    """A control for people: "**Save As…** (menu item)", "the push button", "**OK** (push button) in
+    **Save As** (dialog)"."""
+    if element.name is not None:
+        shown = element.name[3:] if element.name.startswith("re:") else element.name.rstrip("*").strip()
+        words = f"**{inline_code(shown) or element.name}**" + (f" ({element.role})" if element.role else "")
+    else:
+        words = f"the {element.role}"
+    if element.index is not None:
+        words += f", match {element.index + 1}"
+    if element.within is not None:
+        words += f" in {control_words(element.within)}"
+    return words
 
 
 def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
@@ -31,8 +46,11 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
             return f"Type `{inline_code(render(t))}`."
         case model.PasteAction(paste=t):
             return f"Paste `{inline_code(render(t))}`."
-        case model.ClickAction(click=c):
-            return f"Click at {c.at[0]:g}, {c.at[1]:g} in {window_words(c.window)}."
+        case model.ClickAction(click=model.ClickSpec(element=model.ElementLocator() as e) as c):
+            where = e.window or c.window
+            return f"Click {control_words(e)}" + (f" in {window_words(where)}." if where else ".")
+        case model.ClickAction(click=model.ClickSpec(at=(x, y)) as c):
+            return f"Click at {x:g}, {y:g} in {window_words(c.window)}."
         case model.WaitAction(wait=float() | int() as seconds):
             return f"Wait {seconds:g} s."
         case model.WaitAction(wait=model.WaitSpec() as w):

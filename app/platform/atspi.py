@@ -31,6 +31,7 @@ MAX_NAME = 1_000
 """Accessible names longer than this are cut (names are set by other programs)."""
 
 _ACCESSIBLE = "org.a11y.atspi.Accessible"
+_ACTION = "org.a11y.atspi.Action"
 _COLLECTION = "org.a11y.atspi.Collection"
 _COMPONENT = "org.a11y.atspi.Component"
 _PROPERTIES = "org.freedesktop.DBus.Properties"
@@ -154,6 +155,10 @@ class AtspiElements:
             hidden = x == _NOWHERE or y == _NOWHERE or width <= 1 or height <= 1
             return None if hidden else (x, y, width, height)
         return None
+
+    def activate(self, control: Control) -> bool:
+        done = self._connected().call(control.ref, _ACTION, "DoAction", "i", 0)  # the first: click, activate
+        return bool(done and done[0] is True)  # an error answer: no such interface, or no action 0
 
     # ------------------------------------------------------------------ finding
 

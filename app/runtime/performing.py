@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from app.automation.performer import Performer
     from app.engine import Perform
     from app.policy.admin import Policy
-    from app.ports import Activity, ActivityMonitor, Automation, Injector, Launcher, WindowProbe
+    from app.ports import Activity, ActivityMonitor, Automation, Elements, Injector, Launcher, WindowProbe
     from app.runtime.run import Run
 
 __all__ = ["WORKER_WAIT_S", "DesktopAutomation", "Performing"]
@@ -39,6 +39,15 @@ class DesktopAutomation:
         from app.platform import automation
 
         return automation()
+
+    def elements(self) -> Elements | None:
+        from app.platform import elements
+        from app.ports import ProbeUnavailable
+
+        try:
+            return elements()
+        except ProbeUnavailable:
+            return None
 
 
 class Performing(QObject):
@@ -173,11 +182,12 @@ class Performing(QObject):
                 probe = self._probe()
                 if probe is None:
                     raise ProbeUnavailable("the window in front cannot be known here")
-                injector, self._monitor = (self._automation or DesktopAutomation()).connect()
+                automation = self._automation or DesktopAutomation()
+                injector, self._monitor = automation.connect()
                 self._performer = Performer(injector, probe, clipboard=QtClipboard(self),
                                             launcher=self._launcher or program_launcher(),
                                             notify=self.notified.emit, allow_run=self.may_run,
-                                            allow_open=self.may_open)
+                                            allow_open=self.may_open, elements=automation.elements())
             except ProbeUnavailable as exc:
                 self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
         return self._performer

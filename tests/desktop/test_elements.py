@@ -98,3 +98,65 @@ def test_a_window_that_shows_no_controls_gets_one_clear_line(a11y_desktop: Deskt
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "shows no controls" in done.stderr
+
+
+def test_black_box_opens_save_as_through_the_menu_item_by_locator_and_saves(
+        a11y_desktop: Desktop, tmp_path: Path, artifacts: Path) -> None:
+    """The menu item is pressed through its own action, its menu never opened; the bytes are compared."""
+    from tests.desktop.test_black_box import Waiting, end, wizard_file
+    from tests.desktop.test_tray_app import start_app, stop_app
+
+    saved = tmp_path / "saved by locator.txt"
+    text = "Pressed through the accessibility bus: Grüße, 日本.\n"
+    pad = a11y_desktop.spawn(["mousepad", "--disable-server"],
+                             env={**a11y_desktop.env, "HOME": str(tmp_path / "pad-home")})
+    app = start_app(a11y_desktop, tmp_path / "home")
+    try:
+        a11y_desktop.wait_window(name="Mousepad$")
+        wizard = wizard_file(tmp_path / "save.yaml", [
+            {"id": "go", "title": "Go to Mousepad", "do": [{"focus": {"app": "mousepad"}}]},
+            {"id": "write", "title": "Write", "do": [{"type": text}]},
+            {"id": "save", "title": "Save it", "do": [
+                {"click": {"element": {"role": "menu item", "name": "Save As*"}}},
+                {"wait": {"title": "Save As*", "timeout": 15}},
+                {"keys": "ctrl+a"}, {"type": str(saved)}, {"wait": 1}, {"keys": "enter"},
+                {"wait": {"title": "Save As*", "gone": True, "timeout": 15}}]},
+        ])
+        waiting = Waiting(app, str(wizard), "--mode", "black")
+        try:
+            wait_for(lambda: a11y_desktop.windows(name="^Save As"), 30, "the Save As dialog")
+            a11y_desktop.screenshot(artifacts / "desktop-elements-save-as.png")
+            assert waiting.exit_code() == 0
+            assert waiting.line().startswith("completed: ")
+        finally:
+            waiting.close()
+        wait_for(lambda: saved.exists() and saved.read_bytes() == text.encode(), 15, "the saved file")
+    finally:
+        stop_app(app)
+        end(pad)
+    assert saved.read_bytes() == text.encode()
+
+
+def test_a_locator_that_matches_nothing_stops_black_box_with_one_sentence(
+        a11y_desktop: Desktop, mousepad: WindowInfo, tmp_path: Path, artifacts: Path) -> None:
+    from tests.desktop.test_black_box import Waiting, wizard_file
+    from tests.desktop.test_tray_app import start_app, stop_app
+
+    app = start_app(a11y_desktop, tmp_path / "home")
+    try:
+        wizard = wizard_file(tmp_path / "gone.yaml", [
+            {"id": "go", "title": "Go to Mousepad", "do": [{"focus": {"app": "mousepad"}}]},
+            {"id": "export", "title": "Export", "do": [
+                {"click": {"element": {"role": "menu item", "name": "Export as PDF*"}}}]},
+        ])
+        waiting = Waiting(app, str(wizard), "--mode", "black")
+        try:
+            assert waiting.line() == ("failed: step “export”, action 1: Export as PDF (menu item) was not "
+                                      "found in Mousepad: this guide may be out of date.")
+            wait_for(lambda: a11y_desktop.windows(name="^Wayguide$"), 10, "the panel")
+            a11y_desktop.screenshot(artifacts / "desktop-elements-not-found.png")
+            assert waiting.process.poll() is None  # the run waits: Retry, Skip step, or I'll do it myself
+        finally:
+            waiting.close()
+    finally:
+        stop_app(app)

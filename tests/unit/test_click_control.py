@@ -1,0 +1,108 @@
+"""Black box presses controls by locator: through the control's own action where it has one, else at the
+centre of where it is drawn; a control that never appears means the guide is out of date, in one sentence."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.automation import performer
+from app.automation.performer import Performed, Performer
+from app.format import model
+from app.format.elements import FakeElements
+from app.ports import Control, FakeInjector, FakeWindowProbe, WindowInfo
+
+PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1, pid=40,
+                 geometry=(100, 50, 801, 601))
+DIALOG = WindowInfo(app="mousepad", klass="Mousepad", title="Save As", handle=3, pid=40,
+                    geometry=(200, 100, 600, 400))
+TERM = WindowInfo(app="xterm", klass="XTerm", title="xterm", handle=2, pid=41, geometry=(0, 0, 400, 300))
+SAVE_AS = Control("menu item", "Save As...      ", 1, ref=("pad", "/save-as"))
+CANCEL = Control("push button", "Cancel", 0, ref=("pad", "/cancel"))
+
+
+def click(element: dict[str, object], elements: FakeElements | None, probe: FakeWindowProbe,
+          injector: FakeInjector | None = None) -> Performed:
+    step = model.Step.model_validate({"id": "s", "title": "S", "do": [{"click": {"element": element}}]})
+    assert step.do is not None
+    outcome, _ = Performer(injector or FakeInjector(), probe, elements=elements).run(
+        step.do, PAD, threading.Event())
+    return outcome
+
+
+def test_a_control_with_an_action_is_pressed_through_it_even_off_screen() -> None:
+    elements = FakeElements({1: [Control("frame", "Untitled - Mousepad"), SAVE_AS]}, actions={SAVE_AS.ref})
+    injector = FakeInjector()
+    save_as = {"role": "menu item", "name": "Save As*"}
+    outcome = click(save_as, elements, FakeWindowProbe(window=PAD), injector)
+    assert outcome.completed and elements.activated == [SAVE_AS] and injector.sent == []
+
+
+def test_a_control_without_an_action_is_clicked_at_its_centre_in_a_dialog_of_the_same_application() -> None:
+    elements = FakeElements({3: [Control("dialog", "Save As"), CANCEL]}, {CANCEL.ref: (500, 400, 80, 30)})
+    injector = FakeInjector()
+    outcome = click({"role": "push button", "name": "Cancel"}, elements, FakeWindowProbe(window=DIALOG),
+                    injector)
+    assert outcome.completed and injector.sent == [("click", "540,415,left")]
+
+
+def test_a_control_in_a_window_that_is_not_in_front_is_not_clicked() -> None:
+    elements = FakeElements({1: [CANCEL]}, {CANCEL.ref: (500, 400, 80, 30)})
+    injector = FakeInjector()
+    probe = FakeWindowProbe(window=PAD)
+    cancel = [model.ClickAction.model_validate({"click": {"element": {"name": "Cancel"}}})]
+    outcome, _ = Performer(injector, probe, elements=elements).run(cancel, PAD, threading.Event())
+    assert outcome.completed
+    probe.window = TERM
+    outcome, _ = Performer(injector, probe, elements=elements).run(cancel, PAD, threading.Event())
+    assert outcome.paused_at == (0, 0) and "wrong window" in outcome.message
+    assert injector.sent == [("click", "540,415,left")]
+
+
+def test_a_control_that_never_appears_says_the_guide_may_be_out_of_date(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(performer, "ELEMENT_TIMEOUT_S", 0.1)
+    save_as = {"role": "menu item", "name": "Save As*"}
+    outcome = click(save_as, FakeElements({1: []}), FakeWindowProbe(window=PAD))
+    assert outcome.failed_at == 0
+    assert outcome.message == "Save As (menu item) was not found in Mousepad: this guide may be out of date."
+
+
+def test_without_an_accessibility_bus_clicking_a_control_is_refused_in_one_sentence() -> None:
+    outcome = click({"role": "menu item", "name": "Save As*"}, None, FakeWindowProbe(window=PAD))
+    assert outcome.failed_at == 0
+    assert outcome.message == "Wayguide cannot do 'click on a control' actions for you here."
+
+
+@pytest.mark.parametrize(("spec", "problem"), [
+    ({"element": {"role": "pushbutton", "name": "OK"}},
+     "unknown role 'pushbutton' (did you mean 'push button'?)"),
+    ({"element": {"index": 2}}, "give at least one of 'role' or 'name'"),
+    ({"element": {"name": "OK"}, "at": [1, 1]}, "give either 'at' (a point) or 'element' (a control)"),
+    ({"button": "left"}, "give either 'at' (a point) or 'element' (a control)"),
+    ({"element": {"name": "re:(a+)+$"}}, "exponential time"),
+])
+def test_a_bad_locator_is_one_clear_error(spec: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        model.ClickAction.model_validate({"click": spec})
+    assert problem in str(caught.value)
+
+
+def test_a_wizard_file_with_locators_loads_and_a_bad_one_points_at_the_line(tmp_path: Path) -> None:
+    """A locator holds a locator (`within`): the loader's walk over the format ended in a RecursionError."""
+    from app.format.loader import load_file
+
+    good = tmp_path / "good.yaml"
+    good.write_text("wayguide: 1\nid: save\ntitle: Save\nsteps:\n  - id: s\n    title: S\n    do:\n"
+                    "      - click: {element: {role: push button, name: Save,\n"
+                    "                          within: {role: dialog, name: Save As, within: {name: x}}}}\n")
+    loaded = load_file(good)
+    assert loaded.wizard is not None, loaded.diagnostics
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.read_text().replace("role: dialog", "role: dialogue"))
+    result = load_file(bad)
+    assert result.wizard is None
+    assert str(result.diagnostics[0]).startswith(f"{bad}:9:")
+    assert "unknown role 'dialogue' (did you mean 'dialog'?)" in str(result.diagnostics[0])
