@@ -82,7 +82,13 @@ class Elements(Protocol):
 
     def activate(self, control: Control) -> bool:
         """Press `control` through its own action (a button's "click", a menu item's "activate"), which
-        works also where it is not on the screen; False when it has none (click it instead)."""
+        works also where it is not on the screen; False when it has none (click it instead). The
+        application may carry out the action while answering (GTK does): a modal dialog it opens then
+        keeps it from answering any other call until the dialog closes, so click where you can."""
+        ...
+
+    def ancestors(self, control: Control) -> list[Control]:
+        """The controls `control` is inside, nearest first, up to its window."""
         ...
 
 

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from app.engine import Pace
 from app.format import model
+from app.format.elements import normal_role
 from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
 from app.format.wording import control_words
@@ -35,6 +36,8 @@ FRONT_GRACE_S = 0.5
 NAME_WAIT_S = 2.0
 """After the focus went elsewhere mid-typing, how long to wait for the window manager to say which window
 took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
+MENU_OPEN_S = 2.0
+"""After clicking a menu, how long its items may take to come on the screen."""
 ELEMENT_TIMEOUT_S = 5.0
 """How long a control may take to appear (a dialog opening) before the guide counts as out of date."""
 PASTE_TIMEOUT_S = 3.0
@@ -267,9 +270,10 @@ class Performer:
 
     def _click_control(self, element: model.ElementLocator, spec: model.ClickSpec, target: WindowInfo | None,
                        stop: threading.Event) -> WindowInfo | None:
-        """Press the control through its own action where it has one (also a menu item of a closed menu),
-        else click the centre of it; a control not found within ELEMENT_TIMEOUT_S means the guide no
-        longer fits the application, said in one sentence."""
+        """Click the control as a person would: at its centre, opening the menus it is in first; through
+        its own action only where it cannot be brought on the screen (an action that opens a modal dialog
+        keeps a GTK application from answering until the dialog closes). A control not found within
+        ELEMENT_TIMEOUT_S means the guide no longer fits the application, said in one sentence."""
         elements = self._need(self.elements, "click on a control")
         match = element.window or spec.window
         window = self._window_of(match) if match is not None else target
@@ -278,22 +282,45 @@ class Performer:
         if window is None:
             raise _Refused("Wayguide cannot tell which window the control is in.")
         control, where = self._wait_control(elements, element, window, stop)
+        words = _plain(control_words(element))
         try:
-            if elements.activate(control):
-                return window if match is not None else target
-            box = elements.extents(control)
+            box = elements.extents(control) or self._open_menus(elements, control, where, spec, stop)
+            if box is None:
+                if elements.activate(control):
+                    return window if match is not None else target
+                raise _Refused(f"{words} is not on the screen in {_app_name(where)}.")
         except ProbeUnavailable as exc:
             raise _Refused(f"Wayguide cannot reach the controls of {_app_name(where)}: {exc}.") from None
-        if box is None:
-            raise _Refused(f"{_plain(control_words(element))} is not on the screen in {_app_name(where)}.")
+        self._click_box(box, where, spec.button)
+        return window if match is not None else target
+
+    def _open_menus(self, elements: Elements, control: Control, where: WindowInfo, spec: model.ClickSpec,
+                    stop: threading.Event) -> tuple[int, int, int, int] | None:
+        """Open the menus `control` is in, outermost first, clicking each, until it is on the screen;
+        where it then is (None when it does not come on the screen)."""
+        menus = [a for a in elements.ancestors(control) if normal_role(a.role) == "menu"]
+        for menu in reversed(menus):
+            box = elements.extents(menu)
+            if box is None:
+                continue  # inside a menu not open yet: the one outside it opens it
+            self._click_box(box, where, spec.button)
+            deadline = self.clock() + MENU_OPEN_S
+            while (found := elements.extents(control)) is None and self.clock() < deadline:
+                if stop.wait(POLL_S):
+                    raise _Paused("Stopped.")
+            if found is not None:
+                return found
+        return None
+
+    def _click_box(self, box: tuple[int, int, int, int], where: WindowInfo, button: str) -> None:
+        """Click the centre of `box`, only while a window of the control's application is in front."""
         front = self.probe.active_window()
         if front is None or front.pid != where.pid:
             shown = f"“{front.title}”" if front is not None and front.title else "Another window"
             raise _Paused(f"{shown} is in front of “{where.title}”; Wayguide paused so that it does not "
                           f"click into the wrong window. Click into {_app_name(where)} and press Continue.")
         x, y, width, height = box
-        self.injector.click(x + width // 2, y + height // 2, spec.button)
-        return window if match is not None else target
+        self.injector.click(x + width // 2, y + height // 2, button)
 
     def _wait_control(self, elements: Elements, element: model.ElementLocator, window: WindowInfo,
                       stop: threading.Event) -> tuple[Control, WindowInfo]:
@@ -302,10 +329,10 @@ class Performer:
         locator = element.locator()
         deadline = self.clock() + ELEMENT_TIMEOUT_S
         while True:
-            places = [window]
+            places = [window]  # a dialog of the application in front first: what the person sees
             front = self.probe.active_window()
             if front is not None and front.handle != window.handle and front.pid == window.pid:
-                places.append(front)
+                places.insert(0, front)
             try:
                 for place in places:
                     found = elements.find(locator, place)

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from app.format.diagnostics import Diagnostic
     from app.policy.admin import Policy
 
-__all__ = ["Check", "DesktopFacts", "automation_problem", "checks", "probe_facts", "report",
-           "usage_checks"]
+__all__ = ["Check", "DesktopFacts", "accessibility_check", "automation_problem", "checks", "probe_facts",
+           "report", "usage_checks"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -102,6 +102,18 @@ def usage_checks(data_dir: Path, now: float | None = None) -> list[Check]:
         out.append(Check("LRS rejected", "warn", f"{status.rejected} statements refused by the LRS and "
                                                  f"set aside (not retried): {shown}"))
     return out
+
+
+def accessibility_check() -> Check:
+    """Whether controls inside applications can be found (the AT-SPI bus on Linux)."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return Check("accessibility", "warn", f"no adapter for {sys.platform} yet: steps find windows only")
+    from app.platform.atspi import accessibility_check as probe
+
+    works, detail = probe()
+    return Check("accessibility", "ok" if works else "warn", detail)
 
 
 def log_check(data_dir: Path) -> Check:

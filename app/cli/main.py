@@ -115,7 +115,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         policy, problems = policy_in_force(paths)
         sending = usage_in_force(policy)
         lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
-        text, code = doctor.report(doctor.probe_facts(), [lrs, *doctor.usage_checks(paths.data_dir),
+        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs,
+                                                          *doctor.usage_checks(paths.data_dir),
                                                           doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)
         return code

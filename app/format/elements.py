@@ -159,3 +159,14 @@ class FakeElements:
             return False
         self.activated.append(control)
         return True
+
+    def ancestors(self, control: Control) -> list[Control]:
+        for controls in self.windows.values():
+            if control in controls:
+                found: list[Control] = []
+                parent = controls[controls.index(control)].parent
+                while 0 <= parent < len(controls) and len(found) < len(controls):
+                    found.append(controls[parent])
+                    parent = controls[parent].parent
+                return found
+        return []

@@ -12,6 +12,7 @@ MAX_CONTROLS controls, and every call has a deadline."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -19,13 +20,20 @@ from typing import Any
 from app.format.elements import ROLE_NAMES, fits, normal_role
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
-__all__ = ["CALL_TIMEOUT_S", "MAX_CONTROLS", "AtspiElements"]
+__all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_check"]
+
+EXPOSING_HINT = ("Qt applications show theirs with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1, Java ones with the "
+                 "ATK bridge, Chromium and Electron with --force-renderer-accessibility")
+"""What an application needs before its controls can be found, when it shows none."""
 
 CALL_TIMEOUT_S = 2.0
 """The longest wait for an application's answers to one batch of calls (a hung application)."""
 
 MAX_CONTROLS = 20_000
 """A window with more controls than this is read up to here (a hostile or broken application)."""
+
+MAX_DEPTH = 100
+"""Ancestors are followed this far up at most (a parent loop in a broken application)."""
 
 MAX_NAME = 1_000
 """Accessible names longer than this are cut (names are set by other programs)."""
@@ -58,6 +66,8 @@ class _Bus:
         self._address_type, self._method_call = DBusAddress, new_method_call
         try:
             if address is None:
+                if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+                    raise ProbeUnavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
                 with open_dbus_connection(bus="SESSION") as session:
                     bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
                     reply = session.send_and_get_reply(new_method_call(bus, "GetAddress"),
@@ -69,7 +79,7 @@ class _Bus:
             self._conn: Any = open_dbus_connection(bus=address)
         except ProbeUnavailable:
             raise
-        except (OSError, KeyError, ValueError, TimeoutError) as exc:
+        except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
             raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
 
     def close(self) -> None:
@@ -126,6 +136,16 @@ class AtspiElements:
             self._bus.close()
             self._bus = None
 
+    def applications(self) -> tuple[list[str], int]:
+        """The names of the applications that show their controls on the bus, and how many more did not
+        answer in time (hung); raises ProbeUnavailable when there is no bus."""
+        bus = self._connected()
+        answer = bus.call(_REGISTRY, _ACCESSIBLE, "GetChildren")
+        apps = _refs(answer[0] if answer else None)
+        answers = bus.calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name")) for ref in apps])
+        names = sorted({name for name in map(_variant_str, answers) if name})
+        return names, sum(1 for found in answers if found is None)
+
     # ------------------------------------------------------------------ the port
 
     def controls(self, window: WindowInfo) -> list[Control]:
@@ -159,6 +179,20 @@ class AtspiElements:
     def activate(self, control: Control) -> bool:
         done = self._connected().call(control.ref, _ACTION, "DoAction", "i", 0)  # the first: click, activate
         return bool(done and done[0] is True)  # an error answer: no such interface, or no action 0
+
+    def ancestors(self, control: Control) -> list[Control]:
+        found: list[Control] = []
+        ref: Ref | None = control.ref
+        bus = self._connected()
+        while ref is not None and len(found) < MAX_DEPTH:
+            answer = bus.call(ref, _PROPERTIES, "Get", "ss", _ACCESSIBLE, "Parent")
+            ref = _variant_ref(answer)
+            if ref is None or ref[1] == _REGISTRY[1]:  # the application itself: past the window
+                break
+            found.append(Control(self._roles([ref])[0], self._names([ref])[0], ref=ref))
+            if found[-1].role in _WINDOW_ROLES:
+                break
+        return found
 
     # ------------------------------------------------------------------ finding
 
@@ -292,3 +326,19 @@ def _variant_ref(answer: tuple[Any, ...] | None) -> Ref | None:
         return refs[0] if refs else None
     return None
 
+
+
+def accessibility_check() -> tuple[bool, str]:
+    """For `wayguide doctor`: whether controls inside applications can be found here, and in words which
+    applications show them or what is missing."""
+    elements = AtspiElements()
+    try:
+        names, silent = elements.applications()
+    except ProbeUnavailable as exc:
+        return False, (f"{exc}: steps find windows but not the controls inside them (a desktop session "
+                       "starts the bus; scripts/start does where none runs)")
+    finally:
+        elements.close()
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    hung = f" ({silent} more did not answer within {CALL_TIMEOUT_S:g} s)" if silent else ""
+    return True, (f"AT-SPI; controls shown by {shown or 'no application yet'}{hung}. Others: {EXPOSING_HINT}")

@@ -106,3 +106,24 @@ def test_a_wizard_file_with_locators_loads_and_a_bad_one_points_at_the_line(tmp_
     assert result.wizard is None
     assert str(result.diagnostics[0]).startswith(f"{bad}:9:")
     assert "unknown role 'dialogue' (did you mean 'dialog'?)" in str(result.diagnostics[0])
+
+
+def test_a_menu_item_is_clicked_as_a_person_would_its_menu_opened_first() -> None:
+    """An item's own action can open a modal dialog from inside the bus call, and GTK then answers no
+    other call until the dialog closes; so where the menu can be opened, it is clicked open."""
+    menu = Control("menu", "File", 1, ref=("pad", "/file"))
+    item = Control("menu item", "Save As...      ", 2, ref=("pad", "/save-as"))
+    window = [Control("frame", "Untitled - Mousepad"), Control("menu bar", "", 0), menu, item]
+    elements = FakeElements({1: window}, {menu.ref: (100, 70, 40, 20)}, actions={item.ref})
+
+    class Opens(FakeInjector):
+        def click(self, x: int, y: int, button: str = "left") -> None:
+            super().click(x, y, button)
+            elements.places[item.ref] = (100, 120, 160, 24)  # the menu is open: its items are drawn
+
+    injector = Opens()
+    save_as = {"role": "menu item", "name": "Save As*"}
+    outcome = click(save_as, elements, FakeWindowProbe(window=PAD), injector)
+    assert outcome.completed
+    assert injector.sent == [("click", "120,80,left"), ("click", "180,132,left")]
+    assert elements.activated == []
