@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
+from app.format import model
 from app.format.elements import locator_text, shortest_locator
-from app.format.matching import text_matches
+from app.format.matching import text_matches, window_fits
 from app.ports import Control, Elements, Locator, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["inspect", "outline"]
+__all__ = ["check", "inspect", "locators_in", "outline"]
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -78,3 +81,69 @@ def _as_dict(locator: Locator) -> dict[str, object]:
     if locator.index is not None:
         found["index"] = locator.index
     return found
+
+
+def locators_in(wizard: model.Wizard) -> list[tuple[str, model.ElementLocator]]:
+    """Every control a wizard names, with where: "step “save”, action 2"."""
+    found = []
+    for step in wizard.steps:
+        for number, action in enumerate(step.do or (), 1):
+            if isinstance(action, model.ClickAction) and action.click.element is not None:
+                found.append((f"step “{step.id}”, action {number}", action.click.element))
+    return found
+
+
+def check(path: Path, probe: WindowProbe, elements: Elements, out: TextIO, err: TextIO, *,
+          title: str | None = None, delay: float = 0.0) -> int:
+    """Check each locator of the wizard at `path` against the application: the window it names, else the
+    window in front (after `delay`) or titled `title`. Exit 1 when one finds nothing, naming the nearest
+    controls of the application."""
+    from app.format.loader import load_file
+
+    loaded = load_file(path)
+    if loaded.wizard is None:
+        for diagnostic in loaded.diagnostics:
+            err.write(f"{diagnostic}\n")
+        return EXIT_FAIL
+    named = locators_in(loaded.wizard)
+    if not named:
+        out.write(f"{path}: names no controls\n")
+        return EXIT_OK
+    if delay > 0:
+        time.sleep(delay)
+    default = _window(probe, title)
+    missing = 0
+    try:
+        for where, element in named:
+            window = default if element.window is None else next(
+                (w for w in reversed(probe.windows()) if window_fits(element.window, w)), None)
+            text = locator_text(element.locator())
+            if window is None:
+                out.write(f"✗ {where}: {text}: no window to look in\n")
+                missing += 1
+                continue
+            found = elements.find(element.locator(), window)
+            if found:
+                shown = found[0].label or found[0].role
+                out.write(f"✓ {where}: {text}: found in “{window.title}” ({shown})\n")
+                continue
+            missing += 1
+            near = _nearest(element, elements.controls(window))
+            hint = f"; nearest: {', '.join(near)}" if near else ""
+            out.write(f"✗ {where}: {text}: not found in “{window.title}”{hint}\n")
+    except ProbeUnavailable as exc:
+        err.write(f"wayguide: error: {exc} (see `wayguide doctor`)\n")
+        return EXIT_FAIL
+    return EXIT_FAIL if missing else EXIT_OK
+
+
+def _nearest(element: model.ElementLocator, controls: Sequence[Control]) -> list[str]:
+    """Up to three controls whose names are closest to the locator's (of its role first)."""
+    from app.format.elements import normal_role
+
+    wanted = (element.name or "").removeprefix("re:").strip("*")
+    role = normal_role(element.role) if element.role is not None else None
+    same_role = [c for c in controls if role is None or normal_role(c.role) == role]
+    names = list(dict.fromkeys(c.label for c in (same_role or controls) if c.label))
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.4) if wanted else names[:3]
+    return [f"“{name}”" for name in close]

@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="wait S seconds first, time to bring the window to the front")
     p.add_argument("--title", metavar="GLOB", help="the first window whose title matches (or re:REGEX)")
     p.add_argument("--json", action="store_true", help="a JSON array")
+    p.add_argument("--check", type=Path, metavar="FILE",
+                   help="instead: check each control the wizard FILE names against the application")
 
     p = sub.add_parser("report", help="usage: runs, completion, where runs stop, time to competency")
     p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
@@ -134,6 +136,10 @@ def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ProbeUnavailable as exc:
         err.write(f"wayguide: error: {exc}\n")
         return EXIT_FAIL
+    if args.check is not None:
+        from app.cli.inspect import check
+
+        return check(args.check, probe, elements, out, err, title=args.title, delay=max(0.0, args.delay))
     return inspect(probe, elements, out, err, title=args.title, delay=max(0.0, args.delay), as_json=args.json)
 
 

@@ -162,3 +162,21 @@ def test_a_locator_that_matches_nothing_stops_black_box_with_one_sentence(
             waiting.close()
     finally:
         stop_app(app)
+
+
+def test_inspect_check_says_which_locators_of_a_wizard_are_found_and_the_nearest_names(
+        a11y_desktop: Desktop, mousepad: WindowInfo, tmp_path: Path) -> None:
+    wizard = tmp_path / "check.yaml"
+    wizard.write_text("wayguide: 1\nid: check\ntitle: Check\nsteps:\n  - id: save\n    title: Save\n    do:\n"
+                      '      - click: {element: {role: menu item, name: "Save As*"}}\n'
+                      '      - click: {element: {role: menu item, name: "Sav As*"}}\n')
+    env = {**a11y_desktop.env, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "app", "inspect", "--check", str(wizard), "--title", "*Mousepad"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        '✓ step “save”, action 1: {role: menu item, name: "Save As*"}: found in “Untitled 1 - Mousepad” '
+        "(Save As...)",
+        '✗ step “save”, action 2: {role: menu item, name: "Sav As*"}: not found in “Untitled 1 - Mousepad”; '
+        "nearest: “Save As...”, “Save All”, “Save”",
+    ]
