@@ -8,6 +8,7 @@ import select
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -38,6 +39,8 @@ class Desktop:
     _xlib: Any = None
     bus: str = ""
     """The D-Bus session bus of this desktop (its address), when started with accessibility."""
+    scratch: list[Path] = field(default_factory=list)
+    """Folders made for this desktop, removed when it stops."""
 
     @property
     def env(self) -> dict[str, str]:
@@ -46,6 +49,9 @@ class Desktop:
         env.update(DISPLAY=self.display, QT_QPA_PLATFORM="xcb")
         if self.bus:
             env["DBUS_SESSION_BUS_ADDRESS"] = self.bus
+            # GTK would keep its settings through the bus (dconf, in the real home): mousepad then
+            # restored one test's documents in the next; in memory, as without a bus, nothing carries over
+            env["GSETTINGS_BACKEND"] = "memory"
         return env
 
     def spawn(self, argv: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
@@ -125,6 +131,8 @@ class Desktop:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float = 10) -> int:
@@ -228,10 +236,12 @@ def _start_accessibility(desktop: Desktop) -> None:
     """A session bus (its address read from the pipe it writes it to) and the accessibility bus on it."""
     if shutil.which("dbus-daemon") is None or not os.access(AT_SPI_BUS_LAUNCHER, os.X_OK):
         raise RuntimeError("missing dbus-daemon or at-spi-bus-launcher: run scripts/setup")
+    home = Path(tempfile.mkdtemp(prefix="wg-bus-"))  # the accessibility bus's socket and what the bus
+    bus_env = {**desktop.env, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)}  # starts stay apart
     read_end, write_end = os.pipe()
     try:
         desktop.spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile", f"--print-address={write_end}"],
-                      pass_fds=(write_end,))
+                      pass_fds=(write_end,), env=bus_env)
         os.close(write_end)
         write_end = -1
         with os.fdopen(read_end, "rb", closefd=False) as pipe:
@@ -242,7 +252,9 @@ def _start_accessibility(desktop: Desktop) -> None:
         os.close(read_end)
         if write_end >= 0:
             os.close(write_end)
-    desktop.spawn([AT_SPI_BUS_LAUNCHER, "--launch-immediately"])
+    desktop.scratch.append(home)
+    desktop.spawn([AT_SPI_BUS_LAUNCHER, "--launch-immediately"],
+                  env={**bus_env, "DBUS_SESSION_BUS_ADDRESS": desktop.bus})
     wait_for(lambda: "unix:" in desktop.run(
         ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
          "org.a11y.Bus.GetAddress"]).stdout, 10, "the accessibility bus")
