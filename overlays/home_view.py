@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolButton,
     QWidget,
 )
 
@@ -294,6 +295,8 @@ class HomeView(View):
         self.search.setPlaceholderText(self.tr("Search tasks…"))
         self.search.setAccessibleName(self.tr("Search tasks"))
         self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):  # Qt makes it without a name
+            clear.setAccessibleName(self.tr("Clear search"))
         self.search.textChanged.connect(self._refill)
         self.search.textEdited.connect(lambda _: self._settled.start())
         self.list = TaskList()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.format.elements import normal_role
 from app.platform.atspi import AtspiElements
 from app.platform.x11 import X11WindowProbe
 from app.ports import Locator, WindowInfo
@@ -180,3 +181,42 @@ def test_inspect_check_says_which_locators_of_a_wizard_are_found_and_the_nearest
         '✗ step “save”, action 2: {role: menu item, name: "Sav As*"}: not found in “Untitled 1 - Mousepad”; '
         "nearest: “Save As...”, “Save All”, “Save”",
     ]
+
+
+INTERACTIVE = {"push button", "toggle button", "check box", "radio button", "menu item", "check menu item",
+               "radio menu item", "text", "entry", "password text", "combo box", "list item", "link",
+               "spin button", "slider", "page tab", "tree item", "table cell"}
+"""Roles a person acts on: each needs a name a screen reader can say."""
+
+
+def test_the_panel_names_every_control_a_person_can_act_on(
+        a11y_desktop: Desktop, tmp_path: Path, elements: AtspiElements,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read over AT-SPI, as a screen reader would: the task list, and a step of a run."""
+    from tests.desktop.test_black_box import wizard_file
+    from tests.desktop.test_tray_app import start_app, stop_app
+
+    monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")  # what a screen reader's presence does
+    app = start_app(a11y_desktop, tmp_path / "home")
+    probe = X11WindowProbe(a11y_desktop.display)
+    try:
+        subprocess.run([sys.executable, "-m", "app", "toggle"], env=app.env, timeout=30, check=True)
+        handle = a11y_desktop.wait_window(name="^Wayguide$")
+        panel = probe.describe(handle)
+        assert panel is not None
+        home = wait_for(lambda: [c for c in elements.controls(panel) if c.role == "list item"] and
+                        elements.controls(panel), 10, "the task list on the bus")
+        wizard = wizard_file(tmp_path / "steps.yaml", [
+            {"id": "read", "title": "Read the letter", "explain": "Read it **once**.", "why": "To know it."},
+            {"id": "choose", "title": "Choose", "choice": [{"label": "Reply", "goto": "read"},
+                                                           {"label": "File it", "goto": "read"}]},
+        ])
+        subprocess.run([sys.executable, "-m", "app", "run", str(wizard)], env=app.env, timeout=30, check=True)
+        step = wait_for(lambda: [c for c in elements.controls(panel) if c.label == "Next"] and
+                        elements.controls(panel), 10, "the step view on the bus")
+        for view in (home, step):
+            unnamed = [c.role for c in view if normal_role(c.role) in INTERACTIVE and not c.label]
+            assert unnamed == [], [(c.role, c.label) for c in view]
+    finally:
+        probe.close()
+        stop_app(app)
