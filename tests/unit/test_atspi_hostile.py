@@ -1,0 +1,97 @@
+"""The AT-SPI adapter treats every answer as hostile: other applications give the names, paths and
+shapes, and may never answer. No bus here: the answers are made up, the connection is a fake."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from app.platform import atspi
+from app.platform.atspi import AtspiElements, _Bus, _refs, _variant_ref, _variant_str
+from app.ports import Control, Locator, WindowInfo
+
+
+@pytest.mark.parametrize("value", [None, "x", 3, [("a",)], [("a", 1)], [(1, 2)], [["a", "b"]], {"a": "b"}])
+def test_odd_lists_of_objects_give_nothing_and_raise_nothing(value: Any) -> None:
+    assert _refs(value) == []
+
+
+def test_the_null_object_is_no_object() -> None:
+    assert _refs([(":1.1", "/org/a11y/atspi/null"), (":1.1", "/a")]) == [(":1.1", "/a")]
+
+
+@pytest.mark.parametrize("answer", [None, (), ("s",), (("s", 3),), (("s", b"x"),), ((1, 2, 3),)])
+def test_odd_property_answers_read_as_empty(answer: Any) -> None:
+    assert _variant_str(answer) == ""
+    assert _variant_ref(answer) is None
+
+
+class _Silent:
+    """A bus connection on which the application never answers."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+        self.outgoing_serial = iter(range(1, 10**6))
+        self.sock = self
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += 1
+
+    def receive(self, timeout: float | None = None) -> Any:
+        time.sleep(min(timeout or 0.0, 0.05))
+        raise TimeoutError
+
+
+def _silent_bus() -> _Bus:
+    from jeepney import DBusAddress, new_method_call
+
+    bus = object.__new__(_Bus)
+    bus._address_type, bus._method_call = DBusAddress, new_method_call
+    bus._conn, bus._made = _Silent(), {}
+    return bus
+
+
+def test_a_hung_application_costs_one_deadline_per_batch_not_one_per_call(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(atspi, "CALL_TIMEOUT_S", 0.2)
+    bus = _silent_bus()
+    started = time.monotonic()
+    answers = bus.calls([((":1.9", f"/o/{i}"), atspi._PROPERTIES, "Get", "ss", (atspi._ACCESSIBLE, "Name"))
+                         for i in range(500)])
+    assert answers == [None] * 500 and time.monotonic() - started < 1.0
+    assert bus._conn.sent == 1  # the 500 requests went out together
+
+
+def test_a_path_the_bus_refuses_is_skipped_not_sent() -> None:
+    bus = _silent_bus()
+    assert bus._message(((":1.9", "not a path"), atspi._ACCESSIBLE, "GetRole", None, ())) is None
+    assert bus._message(((":1.9", "/ok"), atspi._ACCESSIBLE, "GetRole", None, ())) is not None
+
+
+def test_names_longer_than_the_bound_are_cut() -> None:
+    elements = AtspiElements()
+
+    class Long:
+        def calls(self, requests: list[Any]) -> list[Any]:
+            return [(("s", "x" * 100_000),) for _ in requests]
+
+    elements._bus = Long()  # type: ignore[assignment]
+    assert [len(name) for name in elements._names([(":1.9", "/a")])] == [atspi.MAX_NAME]
+
+
+def test_a_window_of_no_known_application_has_no_controls() -> None:
+    elements = AtspiElements()
+
+    class NoApps:
+        def call(self, *request: Any) -> Any:
+            return ([],)
+
+        def calls(self, requests: list[Any]) -> list[Any]:
+            return [None for _ in requests]
+
+    elements._bus = NoApps()  # type: ignore[assignment]
+    window = WindowInfo(app="mousepad", pid=4242)
+    assert elements.controls(window) == [] and elements.find(Locator("push button"), window) == []
+    assert elements.extents(Control("push button", "OK", ref=(":1.9", "/a"))) is None
