@@ -1,16 +1,19 @@
-"""The highlight: a soft rounded outline around a step's target region that follows its window."""
+"""The highlight: a soft rounded outline around a step's target (a region of a window, or a control in
+it) that follows its window."""
 
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.format.matching import window_fits
-from app.format.model import Region
-from app.ports import InputWatcher, ProbeUnavailable, WatcherFactory, WindowInfo, WindowProbe
+from app.format.model import ElementTarget, Region, Target
+from app.ports import Elements, InputWatcher, ProbeUnavailable, WatcherFactory, WindowInfo, WindowProbe
 from overlays.placement import Rect, target_rect
 
 __all__ = ["GAP", "HIGHLIGHT_TITLE", "RING", "HighlightOverlay", "Highlighter"]
@@ -90,19 +93,30 @@ class Highlighter(QObject):
 
     _moved = Signal()
     """From the watcher's thread: Qt queues it to the GUI thread."""
+    _located = Signal(int, object)
+    """(generation, the control's extents or None) from the thread that asked the accessibility bus."""
 
     def __init__(self, probe: WindowProbe | None, watchers: WatcherFactory | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None,
+                 elements: Callable[[], Elements | None] | None = None) -> None:
         super().__init__(parent)
         self._probe = probe
         self._watchers = watchers
         self._watcher: InputWatcher | None = None
-        self._target: Region | None = None
+        self._elements = elements
+        """Makes the elements port on first need (a control as target); None: controls are never outlined."""
+        self._bus: Elements | None = None
+        self._generation = 0
+        """Counts the look-ups of a control; an answer to an older one is dropped."""
+        self._asking = threading.Lock()
+        """Held by the thread asking the bus: one at a time (the port is used from one thread)."""
+        self._target: Target | None = None
         self._handle = 0
         self._followed: int | None = None
         self._front = 0
         self._overlay: HighlightOverlay | None = None
         self._moved.connect(self._follow, Qt.ConnectionType.QueuedConnection)
+        self._located.connect(self._place_control, Qt.ConnectionType.QueuedConnection)
 
     @property
     def overlay(self) -> HighlightOverlay:
@@ -110,7 +124,7 @@ class Highlighter(QObject):
             self._overlay = HighlightOverlay()
         return self._overlay
 
-    def show(self, target: Region) -> None:
+    def show(self, target: Target) -> None:
         self._target = target
         self._handle = 0
         if self._probe is None:
@@ -118,6 +132,7 @@ class Highlighter(QObject):
         self._follow()
 
     def clear(self) -> None:
+        self._generation += 1  # a look-up under way is for a target no longer shown
         self._target = None
         self._handle = 0
         self._watch(None)
@@ -155,24 +170,81 @@ class Highlighter(QObject):
         if window is None or not window.shown or window.geometry is None:
             self._hide()
             return
+        if isinstance(target, ElementTarget):
+            self._ask_for_control(target, window)
+            return
         ratio = QGuiApplication.primaryScreen().devicePixelRatio()
         x, y, w, h = (round(v / ratio) for v in window.geometry)
         region = target_rect(Rect(x, y, w, h), target.region)
         if region.w <= 0 or region.h <= 0 or _covers(front, window, region, ratio):
             self._hide()
             return
+        self._outline(region, front)
+
+    def _outline(self, region: Rect, front: WindowInfo | None) -> None:
         self.overlay.show_around(QRect(region.x, region.y, region.w, region.h), _accent())
         front_handle = front.handle if front is not None else 0
         if front_handle != self._front:  # the window manager raised a window: stay above it
             self._front = front_handle
             self.overlay.raise_()
 
-    def _find(self, target: Region, probe: WindowProbe) -> WindowInfo | None:
+    def _ask_for_control(self, target: ElementTarget, window: WindowInfo) -> None:
+        """Ask the bus where the control is, on a thread (an application may take up to its deadline to
+        answer); the answer comes back through _located. Asked again as the window moves."""
+        if self._bus is None and self._elements is not None:
+            self._bus = self._elements()
+            self._elements = None  # made once, or known not to be there
+        bus = self._bus
+        if bus is None:
+            self._hide()
+            return
+        self._generation += 1
+        generation, locator, front = self._generation, target.element.locator(), self._probe_front()
+
+        def ask() -> None:
+            with self._asking:
+                if generation != self._generation:
+                    return  # a newer look-up is on its way
+                box = None
+                try:
+                    places = [window] + ([front] if front is not None and front.pid == window.pid
+                                         and front.handle != window.handle else [])
+                    for place in places:
+                        found = bus.find(locator, place)
+                        if found:
+                            box = bus.extents(found[0])
+                            break
+                except ProbeUnavailable:
+                    box = None
+                self._located.emit(generation, (box, window.pid))
+
+        threading.Thread(target=ask, name="wayguide-highlight", daemon=True).start()
+
+    def _place_control(self, generation: int, answer: object) -> None:
+        if generation != self._generation or not isinstance(self._target, ElementTarget):
+            return
+        box, pid = answer if isinstance(answer, tuple) else (None, 0)
+        front = self._probe_front()
+        if box is None or front is None or front.pid != pid:
+            self._hide()  # not found, not on the screen, or another application is in front
+            return
+        ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+        x, y, w, h = (round(v / ratio) for v in box)
+        self._outline(Rect(x, y, w, h), front)
+
+    def _probe_front(self) -> WindowInfo | None:
+        try:
+            return self._probe.active_window() if self._probe is not None else None
+        except ProbeUnavailable:
+            return None
+
+    def _find(self, target: Target, probe: WindowProbe) -> WindowInfo | None:
         own = os.getpid()
-        if target.window is None:
+        where = target.window if isinstance(target, Region) else target.element.window
+        if where is None:
             front = probe.active_window()
             return front if front is not None and front.pid != own else None
-        match = target.window
+        match = where
         fits = [w for w in probe.windows() if w.pid != own and window_fits(match, w)]
         front = probe.active_window()
         if front is not None and any(w.handle == front.handle for w in fits):

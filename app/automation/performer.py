@@ -270,10 +270,11 @@ class Performer:
 
     def _click_control(self, element: model.ElementLocator, spec: model.ClickSpec, target: WindowInfo | None,
                        stop: threading.Event) -> WindowInfo | None:
-        """Click the control as a person would: at its centre, opening the menus it is in first; through
-        its own action only where it cannot be brought on the screen (an action that opens a modal dialog
-        keeps a GTK application from answering until the dialog closes). A control not found within
-        ELEMENT_TIMEOUT_S means the guide no longer fits the application, said in one sentence."""
+        """Click the control at its centre where it is on the screen; else press it through its own action
+        (a menu item of a closed menu); else click open the menus it is in, then it. A modal dialog opened
+        through an action keeps a GTK application from answering the bus until the dialog closes: steps in
+        such a dialog use keys. A control not found within ELEMENT_TIMEOUT_S means the guide no longer
+        fits the application, said in one sentence."""
         elements = self._need(self.elements, "click on a control")
         match = element.window or spec.window
         window = self._window_of(match) if match is not None else target
@@ -284,10 +285,11 @@ class Performer:
         control, where = self._wait_control(elements, element, window, stop)
         words = _plain(control_words(element))
         try:
-            box = elements.extents(control) or self._open_menus(elements, control, where, spec, stop)
+            box = elements.extents(control)
+            if box is None and elements.activate(control):
+                return window if match is not None else target
+            box = box or self._open_menus(elements, control, where, spec, stop)
             if box is None:
-                if elements.activate(control):
-                    return window if match is not None else target
                 raise _Refused(f"{words} is not on the screen in {_app_name(where)}.")
         except ProbeUnavailable as exc:
             raise _Refused(f"Wayguide cannot reach the controls of {_app_name(where)}: {exc}.") from None

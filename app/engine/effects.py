@@ -11,7 +11,7 @@ from app.format.model import (
     Action,
     Condition,
     Input,
-    Region,
+    Target,
 )
 
 # ---------------------------------------------------------------- effects
@@ -54,7 +54,7 @@ class ShowStep:
 @dataclass(frozen=True)
 class Highlight:
     step_id: str
-    target: Region
+    target: Target
 
 
 @dataclass(frozen=True)

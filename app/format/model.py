@@ -26,8 +26,10 @@ __all__ = [
     "Action",
     "Condition",
     "ElementLocator",
+    "ElementTarget",
     "Input",
     "Step",
+    "Target",
     "WindowMatch",
     "Wizard",
     "action_kind",
@@ -140,6 +142,27 @@ class ElementLocator(Strict):
         """The locator the elements port takes (its window aside)."""
         within = self.within.locator() if self.within is not None else None
         return Locator(self.role, self.name, within, self.index)
+
+
+class ElementTarget(Strict):
+    """A control outlined while the step is shown: its real rectangle, followed as it moves."""
+
+    element: ElementLocator
+
+
+def target_kind(value: object) -> str:
+    """Which kind of target a value is: a control when it names an `element`, else a region (so that a
+    mistake in a region is said as one, not as a mismatch with both kinds)."""
+    if isinstance(value, dict):
+        return "element" if "element" in value else "region"
+    return "element" if isinstance(value, ElementTarget) else "region"
+
+
+Target: TypeAlias = Annotated[
+    Annotated[Region, Tag("region")] | Annotated[ElementTarget, Tag("element")],
+    Discriminator(target_kind),
+]
+"""What a step outlines: a part of a window, or a control in it."""
 
 
 # ---------------------------------------------------------------- actions
@@ -367,7 +390,8 @@ class Step(Strict):
     title: Template
     explain: Template | None = Field(None, description="Markdown: what to do, and where.")
     why: Template | None = Field(None, description="Markdown: why this step matters.")
-    target: Region | None = Field(None, description="Highlighted while the step is shown.")
+    target: Target | None = Field(None, description="Outlined while the step is shown: a region of a window, "
+                                                      "or a control ({element: LOCATOR}).")
     do: list[Action] | None = Field(None, description="Performed in black box and by Show me.")
     until: Condition | None = Field(None, description="Glass box: the step is done when it holds.")
     when: Annotated[str, EXPRESSION] | None = Field(

@@ -60,14 +60,16 @@ def unquoted_inputs(wizard: Wizard) -> Iterator[tuple[KeyPath, str, str, int, st
     free-text input (`inputs.NAME`) or window property (`window.title`, set by whatever program owns
     the window) that a `type` or `paste` action puts into a terminal without `shell_quote`.
     Numbers and the author's own choices are safe as they are."""
-    from app.format.model import FocusAction, PasteAction, TypeAction
+    from app.format.model import FocusAction, PasteAction, Region, TypeAction
 
     free = {f"inputs.{i.name}" for i in wizard.inputs if i.type in ("text", "multiline", "secret")}
     free |= {"window.title", "window.app"}
     fallback = next((w.app for w in wizard.when or () if is_terminal(w.app)), None)
     focused: str | None = None
     for i, step in enumerate(wizard.steps):
-        target = step.target.window.app if step.target and step.target.window else None
+        where = step.target.window if isinstance(step.target, Region) else (
+            step.target.element.window if step.target is not None else None)
+        target = where.app if where is not None else None
         for j, action in enumerate(step.do or ()):
             if isinstance(action, FocusAction):
                 focused = action.focus.app

@@ -238,7 +238,10 @@ class AtspiElements:
         found: list[Control] = []
         seen: set[Ref] = set()
         for scope in scopes:
-            refs = [ref for ref in self._matches(scope, locator.role) if ref not in seen]
+            refs = self._matches(scope, locator.role)
+            if not refs and locator.role is not None:
+                refs = self._by_role(scope, locator.role)
+            refs = [ref for ref in refs if ref not in seen]
             seen.update(refs)
             names = self._names(refs)
             role = normal_role(locator.role) if locator.role is not None else None
@@ -262,6 +265,15 @@ class AtspiElements:
         answer = self._connected().call(scope, _COLLECTION, "GetMatches", "(aiia{ss}iaiiasib)uib", rule,
                                         _SORT_CANONICAL, MAX_CONTROLS, True)
         return _refs(answer[0] if answer else None)[:MAX_CONTROLS]
+
+    def _by_role(self, scope: Ref, role: str) -> list[Ref]:
+        """The descendants of `scope` with `role`, asking each control its role. GTK gives a control its
+        role only once asked for it: a freshly started mousepad answered a search by role with nothing
+        (all 229 menu items were missing) until its controls had been asked; once asked, the search by
+        role finds them, so this slower way is taken only when that one finds nothing."""
+        refs = self._matches(scope, None)
+        wanted = normal_role(role)
+        return [ref for ref, name in zip(refs, self._roles(refs), strict=True) if name == wanted]
 
     def _describe(self, refs: list[Ref]) -> list[Control]:
         """Name, role and parent of each of `refs` (parents as positions in the list)."""

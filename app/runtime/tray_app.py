@@ -27,7 +27,16 @@ if TYPE_CHECKING:
     from app.platform.ipc_server import IpcServer
     from app.policy.admin import Policy
     from app.policy.settings import Settings
-    from app.ports import Automation, Autostart, HotkeysFactory, Launcher, Opener, WatcherFactory, WindowProbe
+    from app.ports import (
+        Automation,
+        Autostart,
+        Elements,
+        HotkeysFactory,
+        Launcher,
+        Opener,
+        WatcherFactory,
+        WindowProbe,
+    )
     from app.runtime.run import Run
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
@@ -63,6 +72,7 @@ class TrayApp(QObject):
         """The window probe of the GUI thread (None where the window in front cannot be known)."""
         self._probes = probes
         self._watchers = watchers
+        self._automation = automation
         self._opener = opener
         self._start_hotkey = start_hotkey
         self._started = False
@@ -254,7 +264,13 @@ class TrayApp(QObject):
                 probe = (self._probes or window_probe)()
             except ProbeUnavailable:
                 probe = None
-        return Highlighter(probe, self._watchers or input_watcher, self)
+        return Highlighter(probe, self._watchers or input_watcher, self, self._control_finder)
+
+    def _control_finder(self) -> Elements | None:
+        """The controls inside applications, for the highlight (its own connection to the bus)."""
+        from app.runtime.performing import DesktopAutomation
+
+        return (self._automation or DesktopAutomation()).elements()
 
     def _hotkey(self, combo: str) -> None:
         if self.runs.hotkey_stops():

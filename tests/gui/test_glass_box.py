@@ -4,6 +4,7 @@ the highlight following a fake window, and the panel saying why "Do it for me" i
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,18 @@ from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app.format.elements import FakeElements
 from app.format.loader import load_file
 from app.paths import Paths
-from app.ports import FakeInputWatcher, FakeWindowProbe, ProbeUnavailable, WindowInfo
+from app.ports import (
+    Control,
+    FakeAutomation,
+    FakeInputWatcher,
+    FakeWindowProbe,
+    Locator,
+    ProbeUnavailable,
+    WindowInfo,
+)
 from app.runtime.tray_app import TrayApp
 from overlays.highlight import GAP, RING
 from tests.gui.conftest import Hotkeys
@@ -277,3 +287,50 @@ def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
         assert capfd.readouterr().err.count("cannot notice windows and keys") == 1
     finally:
         app.quit()
+
+
+CONTROL_TARGET = """\
+wayguide: 1
+id: control-target
+title: Control target
+steps:
+  - id: look
+    title: Save it from the menu
+    target: {element: {role: menu, name: File}}
+"""
+
+
+def test_a_control_as_target_is_outlined_where_the_bus_says_it_is_and_followed(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    """The bus is asked on a thread (an application may take its deadline to answer), never on the GUI's."""
+    pad = WindowInfo(app="mousepad", title="Untitled - Mousepad", handle=7, pid=40,
+                     geometry=(100, 100, 800, 600))
+    menu = Control("menu", "File", ref=("pad", "/file"))
+    controls = FakeElements({7: [Control("frame", "Untitled - Mousepad"), menu]},
+                            {menu.ref: (110, 130, 40, 24)})
+    asked_from: list[str] = []
+
+    class Recorded(FakeElements):
+        def find(self, locator: Locator, window: WindowInfo) -> list[Control]:
+            asked_from.append(threading.current_thread().name)
+            return controls.find(locator, window)
+
+    probe = FakeWindowProbe(window=pad)
+    watchers = Watchers()
+    wayguide = make_app(probes=lambda: probe, watchers=watchers,
+                        automation=FakeAutomation(controls=Recorded(controls.windows, controls.places)))
+    path = home / "control.yaml"
+    path.write_text(CONTROL_TARGET)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    wayguide.runs.start_wizard(wizard, None)
+    highlighter = wayguide.runs.highlighter()
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(110, 130, 40, 24), timeout=3000)
+    assert asked_from and "MainThread" not in asked_from
+    watcher = next(w for w in watchers.made if w.followed is not None)
+    controls.places[menu.ref] = (210, 230, 40, 24)  # the window moved, and the control with it
+    watcher.move()
+    qtbot.waitUntil(lambda: highlighter.shown() == QRect(210, 230, 40, 24), timeout=3000)
+    del controls.places[menu.ref]  # no longer on the screen
+    watcher.move()
+    qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=3000)
