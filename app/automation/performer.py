@@ -200,6 +200,8 @@ class Performer:
             case model.WaitAction(wait=float() | int() as seconds):
                 if stop.wait(seconds):
                     raise _Paused("Stopped.")
+            case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as element) as spec):
+                self._wait_element(element, spec, target, stop)
             case model.WaitAction(wait=model.WaitSpec() as spec):
                 return self._wait_window(spec, target, stop)
         return target
@@ -463,6 +465,37 @@ class Performer:
                 raise _Refused(f"{what} did not {'close' if spec.gone else 'appear'} within "
                                f"{spec.timeout:g} s.")
             if stop.wait(POLL_S):
+                raise _Paused("Stopped.")
+
+    def _wait_element(self, element: model.ElementLocator, spec: model.WaitSpec, target: WindowInfo | None,
+                      stop: threading.Event) -> None:
+        """Until the control is there (in the run's window, or a window of the same application in front),
+        or, with `gone`, until it is not."""
+        elements = self._need(self.elements, "wait for a control")
+        deadline = self.clock() + spec.timeout
+        while True:
+            window = self._window_of(element.window) if element.window is not None else target
+            if window is None:
+                window = self.probe.active_window()
+            places = [window] if window is not None else []
+            front = self.probe.active_window()
+            if front is not None and window is not None and front.handle != window.handle \
+                    and front.pid == window.pid:
+                places.insert(0, front)
+            try:
+                there = any(elements.find(element.locator(), place) for place in places)
+            except ProbeUnavailable as exc:
+                raise _Refused(f"Wayguide cannot reach the controls of the application: {exc}.") from None
+            if there != spec.gone:
+                return
+            if self.clock() > deadline:
+                words = _plain(control_words(element))
+                if spec.gone:
+                    raise _Refused(f"{words} did not go away within {spec.timeout:g} s.")
+                where = f" in {_app_name(window)}" if window is not None else ""
+                raise _Refused(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
+                               "out of date.")
+            if stop.wait(POLL_S * 4):
                 raise _Paused("Stopped.")
 
     @staticmethod

@@ -188,10 +188,18 @@ class ClickSpec(Strict):
 class WaitSpec(Strict):
     app: str | None = None
     title: str | None = None
-    gone: bool = Field(False, description="Wait for the window to disappear instead.")
+    element: ElementLocator | None = Field(None, description="A control to wait for, instead of a window.")
+    gone: bool = Field(False, description="Wait for the window (or control) to disappear instead.")
     timeout: float = Field(10.0, gt=0, le=3600, description="Seconds before the step fails.")
 
     _patterns = field_validator("app", "title")(_check_pattern)
+
+    @model_validator(mode="after")
+    def _window_or_control(self) -> WaitSpec:
+        if self.element is not None and (self.app is not None or self.title is not None):
+            raise ValueError("wait for a window (app, title) or a control (element), not both: a control's "
+                             "window goes inside it (element: {window: …})")
+        return self
 
 
 class FocusAction(Strict):

@@ -53,6 +53,8 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
             return f"Click at {x:g}, {y:g} in {window_words(c.window)}."
         case model.WaitAction(wait=float() | int() as seconds):
             return f"Wait {seconds:g} s."
+        case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as e) as w):
+            return f"Wait until {control_words(e)} {'is gone' if w.gone else 'appears'}."
         case model.WaitAction(wait=model.WaitSpec() as w):
             what = window_words(model.WindowMatch(app=w.app, title=w.title)) if (w.app or w.title) \
                 else "the window"

@@ -12,7 +12,7 @@ from app.automation import performer
 from app.automation.performer import Performed, Performer
 from app.format import model
 from app.format.elements import FakeElements
-from app.ports import Control, FakeInjector, FakeWindowProbe, WindowInfo
+from app.ports import Control, FakeInjector, FakeWindowProbe, Locator, WindowInfo
 
 PAD = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled - Mousepad", handle=1, pid=40,
                  geometry=(100, 50, 801, 601))
@@ -125,3 +125,42 @@ def test_a_menu_item_without_an_action_is_clicked_as_a_person_would_its_menu_ope
     assert outcome.completed
     assert injector.sent == [("click", "120,80,left"), ("click", "180,132,left")]
     assert elements.activated == []
+
+
+def test_a_wait_for_a_control_ends_when_it_appears_or_goes_and_says_when_it_never_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(performer, "POLL_S", 0.01)
+    dialog_button = Control("push button", "Replace", 0, ref=("pad", "/replace"))
+    elements = FakeElements({1: [Control("frame", "Untitled - Mousepad")]})
+    probe = FakeWindowProbe(window=PAD)
+    clock = [0.0]
+    perf = Performer(FakeInjector(), probe, clock=lambda: clock[0], elements=elements)
+
+    def wait(spec: dict[str, object]) -> Performed:
+        action = model.WaitAction.model_validate({"wait": spec})
+        outcome, _ = perf.run([action], PAD, threading.Event())
+        return outcome
+
+    def appears() -> None:
+        clock[0] += 1.0
+        if clock[0] >= 3:
+            elements.windows[1].append(dialog_button)
+
+    elements_find = elements.find
+
+    def find(locator: Locator, window: WindowInfo) -> list[Control]:
+        appears()
+        return elements_find(locator, window)
+
+    monkeypatch.setattr(elements, "find", find)
+    assert wait({"element": {"role": "push button", "name": "Replace"}, "timeout": 10}).completed
+    stays = wait({"element": {"role": "push button", "name": "Replace"}, "gone": True, "timeout": 2})
+    assert stays.message == "Replace (push button) did not go away within 2 s."
+    missing = wait({"element": {"role": "push button", "name": "Overwrite"}, "timeout": 2})
+    assert missing.message == ("Overwrite (push button) did not appear within 2 s in Mousepad: this guide "
+                               "may be out of date.")
+
+
+def test_a_wait_names_a_window_or_a_control_not_both() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        model.WaitAction.model_validate({"wait": {"title": "Save As", "element": {"name": "Save"}}})
