@@ -1,4 +1,5 @@
-"""Real implementations of the OS protocols in app.ports, one module per window system."""
+"""Real implementations of the OS protocols in app.ports, one module per window system (and per bus:
+atspi for the controls inside applications)."""
 
 from __future__ import annotations
 
