@@ -290,7 +290,7 @@ class Performer:
             box = elements.extents(control)
             if box is None and elements.activate(control):
                 return window if match is not None else target
-            box = box or self._open_menus(elements, control, where, spec, stop)
+            box = box or self._open_menus(elements, control, where, stop)
             if box is None:
                 raise _Refused(f"{words} is not on the screen in {_app_name(where)}.")
         except ProbeUnavailable as exc:
@@ -298,7 +298,7 @@ class Performer:
         self._click_box(box, where, spec.button)
         return window if match is not None else target
 
-    def _open_menus(self, elements: Elements, control: Control, where: WindowInfo, spec: model.ClickSpec,
+    def _open_menus(self, elements: Elements, control: Control, where: WindowInfo,
                     stop: threading.Event) -> tuple[int, int, int, int] | None:
         """Open the menus `control` is in, outermost first, clicking each, until it is on the screen;
         where it then is (None when it does not come on the screen)."""
@@ -307,7 +307,7 @@ class Performer:
             box = elements.extents(menu)
             if box is None:
                 continue  # inside a menu not open yet: the one outside it opens it
-            self._click_box(box, where, spec.button)
+            self._click_box(box, where, "left")  # a menu opens with the left button, whatever the click
             deadline = self.clock() + MENU_OPEN_S
             while (found := elements.extents(control)) is None and self.clock() < deadline:
                 if stop.wait(POLL_S):
@@ -320,9 +320,7 @@ class Performer:
         """Click the centre of `box`, only while a window of the control's application is in front."""
         front = self.probe.active_window()
         if front is None or front.pid != where.pid:
-            shown = f"“{front.title}”" if front is not None and front.title else "Another window"
-            raise _Paused(f"{shown} is in front of “{where.title}”; Wayguide paused so that it does not "
-                          f"click into the wrong window. Click into {_app_name(where)} and press Continue.")
+            raise _Paused(_not_in_front(front, where))
         x, y, width, height = box
         self.injector.click(x + width // 2, y + height // 2, button)
 
@@ -357,20 +355,14 @@ class Performer:
         return window
 
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
-        window = target
-        if spec.window is not None:
-            window = next((w for w in reversed(self.probe.windows()) if window_fits(spec.window, w)), None)
-            if window is None:
-                raise _Refused(f"No window of {_name(spec.window)} is open to click into.")
+        window = self._window_of(spec.window) if spec.window is not None else target
         front = self.probe.active_window()
         if window is None:
             window = front
         if window is None or window.geometry is None:
             raise _Refused("Wayguide cannot tell where the window to click into is.")
         if front is None or front.handle != window.handle:
-            shown = f"“{front.title}”" if front is not None and front.title else "Another window"
-            raise _Paused(f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not "
-                          f"click into the wrong window. Click into {_app_name(window)} and press Continue.")
+            raise _Paused(_not_in_front(front, window))
         x0, y0, width, height = window.geometry
         assert spec.at is not None  # a click with an element is _click_control's
         fx, fy = spec.at
@@ -523,6 +515,13 @@ def _printable(text: str, limit: int = 80) -> str:
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
     return all(w.handle != window.handle for w in probe.windows())
+
+
+def _not_in_front(front: WindowInfo | None, window: WindowInfo) -> str:
+    """Why a click waits: another window is in front of the one to click into."""
+    shown = f"“{front.title}”" if front is not None and front.title else "Another window"
+    return (f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not click into the "
+            f"wrong window. Click into {_app_name(window)} and press Continue.")
 
 
 def _plain(words: str) -> str:

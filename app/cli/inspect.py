@@ -35,8 +35,10 @@ def inspect(probe: WindowProbe, elements: Elements, out: TextIO, err: TextIO, *,
         err.write(f"wayguide: error: {exc} (see `wayguide doctor`)\n")
         return EXIT_FAIL
     if not controls:
+        from app.platform.atspi import EXPOSING_HINT
+
         err.write(f"wayguide: error: “{window.title}” ({window.app}) shows no controls to the accessibility "
-                  "bus (Qt applications need QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1; see `wayguide doctor`)\n")
+                  f"bus ({EXPOSING_HINT}; see `wayguide doctor`)\n")
         return EXIT_FAIL
     if as_json:
         out.write(json.dumps([{"role": c.role, "name": c.label, "depth": depth,
@@ -84,12 +86,17 @@ def _as_dict(locator: Locator) -> dict[str, object]:
 
 
 def locators_in(wizard: model.Wizard) -> list[tuple[str, model.ElementLocator]]:
-    """Every control a wizard names, with where: "step “save”, action 2"."""
+    """Every control a wizard names, with where: "step “save”, target", "step “save”, action 2"."""
     found = []
     for step in wizard.steps:
+        if isinstance(step.target, model.ElementTarget):
+            found.append((f"step “{step.id}”, target", step.target.element))
         for number, action in enumerate(step.do or (), 1):
-            if isinstance(action, model.ClickAction) and action.click.element is not None:
-                found.append((f"step “{step.id}”, action {number}", action.click.element))
+            element = (action.click.element if isinstance(action, model.ClickAction) else
+                       action.wait.element if isinstance(action, model.WaitAction)
+                       and isinstance(action.wait, model.WaitSpec) else None)
+            if element is not None:
+                found.append((f"step “{step.id}”, action {number}", element))
     return found
 
 

@@ -12,6 +12,7 @@ MAX_CONTROLS controls, and every call has a deadline."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import time
@@ -85,6 +86,8 @@ class _Bus:
             self._conn: Any = open_dbus_connection(bus=address)
             self._made: dict[object, bytes] = {}
             """Requests already turned into bytes (see _message)."""
+            self.broken = False
+            """Whether the connection failed: the next use opens a new one."""
         except ProbeUnavailable:
             raise
         except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
@@ -115,22 +118,25 @@ class _Bus:
             start = len(outgoing)
             outgoing += data
             _SERIAL.pack_into(outgoing, start + _SERIAL_AT, serial)
-        if outgoing:
-            self._conn.sock.sendall(outgoing)
         deadline = time.monotonic() + CALL_TIMEOUT_S
-        while serials:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                message = self._conn.receive(timeout=remaining)
-            except TimeoutError:
-                break
-            position_of = serials.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
-            if position_of is not None and message.header.message_type == MessageType.method_return:
-                answers[position_of] = tuple(message.body)
+        try:
+            if outgoing:
+                self._conn.sock.sendall(outgoing)
+            while serials:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                try:
+                    message = self._conn.receive(timeout=remaining)
+                except TimeoutError:
+                    break
+                position_of = serials.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
+                if position_of is not None and message.header.message_type == MessageType.method_return:
+                    answers[position_of] = tuple(message.body)
+        except (OSError, ValueError) as exc:  # the bus went away, or sent what is not D-Bus
+            self.broken = True
+            raise ProbeUnavailable(f"the accessibility bus stopped answering ({exc})") from None
         return answers
-
 
     def _message(self, request: tuple[Ref, str, str, str | None, tuple[Any, ...]]) -> bytes | None:
         """The request as bytes on the wire, its serial to be filled in. The same few requests go to the
@@ -166,8 +172,9 @@ class AtspiElements:
 
     def close(self) -> None:
         if self._bus is not None:
-            self._bus.close()
-            self._bus = None
+            bus, self._bus = self._bus, None
+            with contextlib.suppress(OSError):
+                bus.close()
 
     def applications(self) -> tuple[list[str], int]:
         """The names of the applications that show their controls on the bus, and how many more did not
@@ -339,6 +346,8 @@ class AtspiElements:
         return None
 
     def _connected(self) -> _Bus:
+        if self._bus is not None and self._bus.broken:
+            self.close()
         if self._bus is None:
             self._bus = _Bus(self._address)
         return self._bus

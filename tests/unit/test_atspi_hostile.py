@@ -10,7 +10,7 @@ import pytest
 
 from app.platform import atspi
 from app.platform.atspi import AtspiElements, _Bus, _refs, _variant_ref, _variant_str
-from app.ports import Control, Locator, WindowInfo
+from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
 
 @pytest.mark.parametrize("value", [None, "x", 3, [("a",)], [("a", 1)], [(1, 2)], [["a", "b"]], {"a": "b"}])
@@ -49,7 +49,7 @@ def _silent_bus() -> _Bus:
 
     bus = object.__new__(_Bus)
     bus._address_type, bus._method_call = DBusAddress, new_method_call
-    bus._conn, bus._made = _Silent(), {}
+    bus._conn, bus._made, bus.broken = _Silent(), {}, False
     return bus
 
 
@@ -74,6 +74,8 @@ def test_names_longer_than_the_bound_are_cut() -> None:
     elements = AtspiElements()
 
     class Long:
+        broken = False
+
         def calls(self, requests: list[Any]) -> list[Any]:
             return [(("s", "x" * 100_000),) for _ in requests]
 
@@ -85,6 +87,8 @@ def test_a_window_of_no_known_application_has_no_controls() -> None:
     elements = AtspiElements()
 
     class NoApps:
+        broken = False
+
         def call(self, *request: Any) -> Any:
             return ([],)
 
@@ -95,3 +99,39 @@ def test_a_window_of_no_known_application_has_no_controls() -> None:
     window = WindowInfo(app="mousepad", pid=4242)
     assert elements.controls(window) == [] and elements.find(Locator("push button"), window) == []
     assert elements.extents(Control("push button", "OK", ref=(":1.9", "/a"))) is None
+
+
+class _Gone(_Silent):
+    """A bus that went away (its daemon ended)."""
+
+    def sendall(self, data: bytes) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_bus_that_went_away_is_said_in_one_line_and_opened_again_on_next_use() -> None:
+    bus = _silent_bus()
+    bus._conn, bus.broken = _Gone(), False
+    elements = AtspiElements()
+    elements._bus = bus
+    with pytest.raises(ProbeUnavailable, match="the accessibility bus stopped answering"):
+        elements.extents(Control("push button", "OK", ref=(":1.9", "/a")))
+    opened: list[_Bus] = []
+
+    class Fresh(_Bus):
+        def __init__(self, address: str | None) -> None:
+            opened.append(self)
+            self.broken = False
+
+        def call(self, *request: Any) -> Any:
+            return None
+
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(atspi, "_Bus", Fresh)
+    try:
+        assert elements.extents(Control("push button", "OK", ref=(":1.9", "/a"))) is None
+    finally:
+        monkey.undo()
+    assert len(opened) == 1 and elements._bus is opened[0]

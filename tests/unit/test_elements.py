@@ -75,3 +75,20 @@ def test_the_fake_finds_in_the_window_it_is_asked_about() -> None:
     assert [c.label for c in found] == ["Save As..."]
     assert elements.extents(found[0]) == (10, 20, 100, 24)
     assert elements.find(Locator("menu item", "Save As*"), WindowInfo(handle=8)) == []
+
+
+def test_inspect_check_looks_at_every_control_a_wizard_names() -> None:
+    from app.cli.inspect import locators_in
+    from app.format import model
+
+    wizard = model.Wizard.model_validate({"wayguide": 1, "id": "w", "title": "W", "steps": [
+        {"id": "look", "title": "Look", "target": {"element": {"role": "menu", "name": "File"}}},
+        {"id": "save", "title": "Save", "do": [
+            {"keys": "ctrl+s"},
+            {"wait": {"element": {"role": "dialog", "name": "Save As"}}},
+            {"click": {"element": {"role": "push button", "name": "Save"}}},
+            {"click": {"at": [0.5, 0.5]}}]},
+    ]})
+    assert [(where, e.name) for where, e in locators_in(wizard)] == [
+        ("step “look”, target", "File"), ("step “save”, action 2", "Save As"),
+        ("step “save”, action 3", "Save")]
