@@ -91,6 +91,35 @@ class Elements(Protocol):
         """The controls `control` is inside, nearest first, up to its window."""
         ...
 
+    def states(self, control: Control) -> frozenset[str]:
+        """Its states as they are now, by their AT-SPI names ("focused", "checked", "enabled", "showing"...);
+        empty when it is gone."""
+        ...
+
+    def text(self, control: Control) -> str | None:
+        """What a text control holds now (None: it shows no text). For comparing in memory: never kept."""
+        ...
+
+    def set_text(self, control: Control, text: str) -> bool:
+        """Replace a text control's content through the API; False where the application does not allow it
+        (then focus it and type)."""
+        ...
+
+    def focused(self, window: WindowInfo) -> Control | None:
+        """The control of `window` holding the keyboard focus, or None."""
+        ...
+
+    def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        """The innermost control of `window` at the desktop point (x, y), or None."""
+        ...
+
+    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+        """Call `on_change()` (on a thread of the adapter's own) soon after any control of any application
+        takes or loses the focus, changes state, name or text, or gains or loses children, or a window opens,
+        closes or comes in front; several at once may be told once. Returns the call that stops it. Raises
+        ProbeUnavailable where there is no bus."""
+        ...
+
 
 class ProbeUnavailable(Exception):
     """The window system cannot be asked (no display, no permission); the message says why."""

@@ -9,6 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from app.automation.controls import POLL_S, Controls, app_name, plain, printable
+from app.automation.controls import Paused as _Paused
+from app.automation.controls import Refused as _Refused
 from app.engine import Pace
 from app.format import model
 from app.format.elements import normal_role
@@ -29,7 +32,6 @@ from app.ports import (
 __all__ = ["PASTE_TIMEOUT_S", "VISIBLE_CPS", "VISIBLE_GAP_S", "WEB_SCHEMES", "Performed", "Performer",
            "pause_sentence", "web_link"]
 
-POLL_S = 0.05
 FOCUS_TIMEOUT_S = 3.0
 FRONT_GRACE_S = 0.5
 """Before an action, how long the run's window may take to be in front before performing pauses."""
@@ -38,8 +40,6 @@ NAME_WAIT_S = 2.0
 took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
 MENU_OPEN_S = 2.0
 """After clicking a menu, how long its items may take to come on the screen."""
-ELEMENT_TIMEOUT_S = 5.0
-"""How long a control may take to appear (a dialog opening) before the guide counts as out of date."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -67,18 +67,6 @@ class Performed:
     @property
     def completed(self) -> bool:
         return self.failed_at is None and self.paused_at is None
-
-
-class _Refused(Exception):
-    """An action that cannot go on; the message is one sentence for the person."""
-
-
-class _Paused(Exception):
-    """Performing stops here without harm: `offset` characters of the current action were typed."""
-
-    def __init__(self, message: str, offset: int = 0) -> None:
-        super().__init__(message)
-        self.offset = offset
 
 
 def _refuse_run(argv: Sequence[str]) -> bool:
@@ -171,7 +159,11 @@ class Performer:
                 return self._focus(match, stop)
             case model.TypeAction(type=text):
                 target = self._front_target(target, stop, skip)
-                self._type(text.replace("\r\n", "\n"), skip, target, stop, pace)
+                self._type(text.replace("\r\n", "\n"), skip, target, stop, pace, verify=True)
+            case model.FillAction(fill=spec):
+                if spec.element.window is None:
+                    target = self._front_target(target, stop, skip)
+                self._fill(spec, target, stop, pace, skip)
             case model.KeysAction(keys=combo):
                 target = self._front_target(target, stop)
                 self._check_front(target, stop=stop)
@@ -201,7 +193,8 @@ class Performer:
                 if stop.wait(seconds):
                     raise _Paused("Stopped.")
             case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as element) as spec):
-                self._wait_element(element, spec, target, stop)
+                controls = self._controls("wait for a control")
+                controls.wait_element(element, spec, target, self._window_of, stop)
             case model.WaitAction(wait=model.WaitSpec() as spec):
                 return self._wait_window(spec, target, stop)
         return target
@@ -229,8 +222,12 @@ class Performer:
 
     # ------------------------------------------------------------ actions
 
-    def _type(self, text: str, skip: int, target: WindowInfo, stop: threading.Event, pace: Pace) -> None:
+    def _type(self, text: str, skip: int, target: WindowInfo, stop: threading.Event, pace: Pace,
+              verify: bool = False) -> None:
+        """Type `text` from character `skip` into `target`; with `verify`, where the control with the focus
+        shows its text, check that the text arrived (see _verify)."""
         self._check_front(target, skip, stop=stop)
+        field = self._controls("type").focused_field(target, text) if verify and self.elements else None
         if pace == "visible":
             def proceed() -> bool:
                 return not stop.wait(1.0 / VISIBLE_CPS)
@@ -243,6 +240,46 @@ class Performer:
             if stop.is_set():
                 raise _Paused("Stopped.", skip + typed)
             self._check_front(target, skip + typed, force=True, stop=stop)
+        if field is not None:
+            self._controls("type").verify(field, lambda now: rest in now, stop)
+
+    def _fill(self, spec: model.FillSpec, target: WindowInfo | None, stop: threading.Event, pace: Pace,
+              skip: int) -> None:
+        """Click into the field, select all and type, as a person would, then check that it holds the text;
+        where keys cannot reach it (not on the screen, its application not in front), set it through the
+        accessibility API where the application allows that. Keys come first: GTK's file chooser took a
+        name set through the API but kept its Save button greyed, as if nothing had been typed."""
+        elements = self._need(self.elements, "fill")
+        element = spec.element
+        window = self._window_of(element.window) if element.window is not None else target
+        if window is None:
+            raise _Refused("Wayguide cannot tell which window the field is in.")
+        text = spec.text.replace("\r\n", "\n")
+        field, where = self._controls("fill").wait_control(element, window, stop)
+        try:
+            if skip == 0:
+                box = elements.extents(field)
+                front = self.probe.active_window()
+                if box is None or front is None or front.pid != where.pid:
+                    if elements.set_text(field, text):
+                        self._controls("fill").verify(field, lambda now: now == text, stop)
+                        return
+                    if box is None:
+                        raise _Refused(f"{plain(control_words(element))} is not on the screen in "
+                                       f"{app_name(where)}.")
+                    raise _Paused(_not_in_front(front, where))
+                self._click_box(box, where, "left")
+                front = self.probe.active_window()
+                if front is None or front.pid != where.pid:
+                    raise _Paused(_not_in_front(front, where))
+                if not self.injector.press_keys("ctrl+a", front.handle):
+                    self._check_front(front, force=True, stop=stop)
+                where = front
+        except ProbeUnavailable as exc:
+            raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
+        self._type(text, skip, where, stop, pace)
+        if elements.text(field) is not None:
+            self._controls("fill").verify(field, lambda now: now == text, stop)
 
     def _paste(self, text: str, target: WindowInfo | None, stop: threading.Event,
                secret: bool = False) -> None:
@@ -272,11 +309,12 @@ class Performer:
 
     def _click_control(self, element: model.ElementLocator, spec: model.ClickSpec, target: WindowInfo | None,
                        stop: threading.Event) -> WindowInfo | None:
-        """Click the control at its centre where it is on the screen; else press it through its own action
-        (a menu item of a closed menu); else click open the menus it is in, then it. A modal dialog opened
-        through an action keeps a GTK application from answering the bus until the dialog closes: steps in
-        such a dialog use keys. A control not found within ELEMENT_TIMEOUT_S means the guide no longer
-        fits the application, said in one sentence."""
+        """Click the control at its centre where it is on the screen; else, with its application in front,
+        click open the menus it is in, then it, as a person would; else press it through its own action (a
+        button scrolled out of view, an application behind another). The action comes second because GTK
+        carries it out inside the bus call: a modal dialog it opens keeps the application from answering
+        the bus until the dialog closes, so that its fields could not be filled. A control not found within
+        ELEMENT_TIMEOUT_S means the guide no longer fits the application, said in one sentence."""
         elements = self._need(self.elements, "click on a control")
         match = element.window or spec.window
         window = self._window_of(match) if match is not None else target
@@ -284,17 +322,19 @@ class Performer:
             window = self.probe.active_window()
         if window is None:
             raise _Refused("Wayguide cannot tell which window the control is in.")
-        control, where = self._wait_control(elements, element, window, stop)
-        words = _plain(control_words(element))
+        control, where = self._controls("click on a control").wait_control(element, window, stop)
+        words = plain(control_words(element))
         try:
             box = elements.extents(control)
-            if box is None and elements.activate(control):
-                return window if match is not None else target
-            box = box or self._open_menus(elements, control, where, stop)
+            front = self.probe.active_window()
+            if box is None and front is not None and front.pid == where.pid:
+                box = self._open_menus(elements, control, where, stop)
             if box is None:
-                raise _Refused(f"{words} is not on the screen in {_app_name(where)}.")
+                if elements.activate(control):
+                    return window if match is not None else target
+                raise _Refused(f"{words} is not on the screen in {app_name(where)}.")
         except ProbeUnavailable as exc:
-            raise _Refused(f"Wayguide cannot reach the controls of {_app_name(where)}: {exc}.") from None
+            raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
         self._click_box(box, where, spec.button)
         return window if match is not None else target
 
@@ -324,30 +364,6 @@ class Performer:
         x, y, width, height = box
         self.injector.click(x + width // 2, y + height // 2, button)
 
-    def _wait_control(self, elements: Elements, element: model.ElementLocator, window: WindowInfo,
-                      stop: threading.Event) -> tuple[Control, WindowInfo]:
-        """The control `element` names, in `window` or, when not there, in the window of the same
-        application that is in front (a dialog it opened); waits ELEMENT_TIMEOUT_S for it to appear."""
-        locator = element.locator()
-        deadline = self.clock() + ELEMENT_TIMEOUT_S
-        while True:
-            places = [window]  # a dialog of the application in front first: what the person sees
-            front = self.probe.active_window()
-            if front is not None and front.handle != window.handle and front.pid == window.pid:
-                places.insert(0, front)
-            try:
-                for place in places:
-                    found = elements.find(locator, place)
-                    if found:
-                        return found[0], place
-            except ProbeUnavailable as exc:
-                raise _Refused(f"Wayguide cannot reach the controls of {_app_name(window)}: {exc}.") from None
-            if self.clock() >= deadline:
-                raise _Refused(f"{_plain(control_words(element))} was not found in {_app_name(window)}: "
-                               "this guide may be out of date.")
-            if stop.wait(POLL_S * 4):
-                raise _Paused("Stopped.")
-
     def _window_of(self, match: model.WindowMatch) -> WindowInfo:
         window = next((w for w in reversed(self.probe.windows()) if window_fits(match, w)), None)
         if window is None:
@@ -375,13 +391,13 @@ class Performer:
 
     def _open(self, where: str) -> None:
         if not web_link(where) and not self.allow_open(where):
-            raise _Refused(f"Opening “{_printable(where)}” is not allowed here: your administrator's "
+            raise _Refused(f"Opening “{printable(where)}” is not allowed here: your administrator's "
                            "policy lets only wizards from the folders it trusts open anything but web and "
                            "mail links (http, https, mailto).")
         try:
             self._need(self.launcher, "open").open(where)
         except OSError as exc:
-            raise _Refused(f"“{_printable(where)}” could not be opened ({exc.strerror or exc}).") from None
+            raise _Refused(f"“{printable(where)}” could not be opened ({exc.strerror or exc}).") from None
 
     def _run_program(self, argv: Sequence[str]) -> None:
         if not self.allow_run(argv):
@@ -459,36 +475,8 @@ class Performer:
             if stop.wait(POLL_S):
                 raise _Paused("Stopped.")
 
-    def _wait_element(self, element: model.ElementLocator, spec: model.WaitSpec, target: WindowInfo | None,
-                      stop: threading.Event) -> None:
-        """Until the control is there (in the run's window, or a window of the same application in front),
-        or, with `gone`, until it is not."""
-        elements = self._need(self.elements, "wait for a control")
-        deadline = self.clock() + spec.timeout
-        while True:
-            window = self._window_of(element.window) if element.window is not None else target
-            if window is None:
-                window = self.probe.active_window()
-            places = [window] if window is not None else []
-            front = self.probe.active_window()
-            if front is not None and window is not None and front.handle != window.handle \
-                    and front.pid == window.pid:
-                places.insert(0, front)
-            try:
-                there = any(elements.find(element.locator(), place) for place in places)
-            except ProbeUnavailable as exc:
-                raise _Refused(f"Wayguide cannot reach the controls of the application: {exc}.") from None
-            if there != spec.gone:
-                return
-            if self.clock() > deadline:
-                words = _plain(control_words(element))
-                if spec.gone:
-                    raise _Refused(f"{words} did not go away within {spec.timeout:g} s.")
-                where = f" in {_app_name(window)}" if window is not None else ""
-                raise _Refused(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
-                               "out of date.")
-            if stop.wait(POLL_S * 4):
-                raise _Paused("Stopped.")
+    def _controls(self, kind: str) -> Controls:
+        return Controls(self._need(self.elements, kind), self.probe, self.clock)
 
     @staticmethod
     def _need(part: _T | None, kind: str) -> _T:
@@ -504,13 +492,7 @@ def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
     else:
         came = f"“{target.title}” is no longer in front"
     return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
-            f"Click into {_app_name(target)} and press Continue.")
-
-
-def _printable(text: str, limit: int = 80) -> str:
-    """Text quoted in a message: one line, control characters shown as �, clipped."""
-    shown = "".join(c if c.isprintable() else "\ufffd" for c in text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+            f"Click into {app_name(target)} and press Continue.")
 
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
@@ -521,17 +503,7 @@ def _not_in_front(front: WindowInfo | None, window: WindowInfo) -> str:
     """Why a click waits: another window is in front of the one to click into."""
     shown = f"“{front.title}”" if front is not None and front.title else "Another window"
     return (f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not click into the "
-            f"wrong window. Click into {_app_name(window)} and press Continue.")
-
-
-def _plain(words: str) -> str:
-    """Words for a sentence in plain text (no Markdown emphasis), starting with a capital."""
-    text = words.replace("**", "")
-    return text[:1].upper() + text[1:]
-
-
-def _app_name(window: WindowInfo) -> str:
-    return window.klass or window.app[:1].upper() + window.app[1:] or f"“{window.title}”"
+            f"wrong window. Click into {app_name(window)} and press Continue.")
 
 
 def _name(match: model.WindowMatch) -> str:

@@ -6,7 +6,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from app.engine.effects import Watch
-from app.engine.events import ClipboardChanged, FileObserved, KeysPressed, Observation, WindowActivated
+from app.engine.events import (
+    ClipboardChanged,
+    ElementObserved,
+    FileObserved,
+    KeysPressed,
+    Observation,
+    WindowActivated,
+)
 from app.engine.state import WAITING, RunState, SeenWindow
 from app.format.combo import pretty_combo, validate_combo
 from app.format.matching import text_matches, window_fits
@@ -17,11 +24,13 @@ from app.format.model import (
     AnyCond,
     ClipboardCond,
     Condition,
+    ElementCond,
     FileCond,
     KeysCond,
     Step,
     WindowMatch,
 )
+from app.format.wording import control_words
 
 # ------------------------------------------------------------- conditions
 
@@ -55,7 +64,7 @@ def condition_holds(cond: Condition, path: str, state: RunState, at: float) -> b
             return all(condition_holds(c, f"{path}.{i}", state, at) for i, c in enumerate(items))
         case KeysCond() | ClipboardCond():
             return path in state.latched
-        case FileCond():
+        case FileCond() | ElementCond():
             return path in state.holding
         case ActiveCond(active=match):
             seen = state.window
@@ -73,6 +82,7 @@ def step_watch(step: Step, files: list[tuple[str, str]]) -> Watch:
         keys=tuple(dict.fromkeys(c.keys for c in leaves if isinstance(c, KeysCond))),
         clipboard=any(isinstance(c, ClipboardCond) for c in leaves),
         files=tuple(dict.fromkeys(rendered for _, rendered in files)),
+        elements=tuple((p, c) for p, c in simple_conditions(step.until) if isinstance(c, ElementCond)),
         timer=any(isinstance(c, AfterCond) for c in leaves),
     )
 
@@ -99,6 +109,11 @@ def describe_at(cond: Condition, path: str, files: Mapping[str, str]) -> str:
         case FileCond(file=spec):
             name = files.get(path, spec.path)
             return f"the file {name}" + (f" containing “{spec.contains}”" if spec.contains else "")
+        case ElementCond(element=element, gone=True):
+            return f"{control_words(element, '')} gone"
+        case ElementCond(element=element, state=state, text=text):
+            words = control_words(element, "") + (f" {state}" if state else " there")
+            return words + (f" showing text matching {_pattern(text)}" if text is not None else "")
         case AfterCond(after=seconds):
             return f"{seconds:g} s passed"
 
@@ -155,6 +170,10 @@ def note_observation(state: RunState, step: Step | None, event: Observation) -> 
                     else:
                         holding.discard(p)
             state = replace(state, holding=tuple(sorted(holding)))
+        case ElementObserved(path=path, holds=holds):
+            if any(p == path and isinstance(c, ElementCond) for p, c in leaves):
+                kept = set(state.holding) - {path}
+                state = replace(state, holding=tuple(sorted(kept | ({path} if holds else set()))))
     return state
 
 

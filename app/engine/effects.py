@@ -10,6 +10,7 @@ from app.engine.state import FAILURE_OPTIONS, Mode, Pace, RunState
 from app.format.model import (
     Action,
     Condition,
+    ElementCond,
     Input,
     Target,
 )
@@ -75,6 +76,9 @@ class Watch:
     keys: tuple[str, ...] = ()
     clipboard: bool = False
     files: tuple[str, ...] = ()
+    elements: tuple[tuple[str, ElementCond], ...] = ()
+    """The `element` conditions, each with its path: report ElementObserved right away, then whenever it
+    changes."""
     timer: bool = False
 
 

@@ -140,16 +140,28 @@ class FileObserved(_Timed):
 
 
 @dataclass(frozen=True)
+class ElementObserved(_Timed):
+    """Whether the `element` condition at `path` ("0", "0.1", ...) of the step holds, as the runtime found
+    it on the accessibility bus (a text it matched stays there)."""
+
+    path: str
+    holds: bool
+
+
+@dataclass(frozen=True)
 class Tick(_Timed):
     pass
 
 
-Observation: TypeAlias = WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick
-"""What the runtime saw while a step waits: the window in front, keys, the clipboard, a file, time."""
+Observation: TypeAlias = (
+    WindowActivated | KeysPressed | ClipboardChanged | FileObserved | ElementObserved | Tick
+)
+"""What the runtime saw while a step waits: the window in front, keys, the clipboard, a file, a control,
+time."""
 
 Event: TypeAlias = (
     Start | SubmitInputs | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
     | ActionsDone | ActionFailed | ActionsPaused | Continue | Retry | SkipStep | DoItMyself
-    | WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick
+    | WindowActivated | KeysPressed | ClipboardChanged | FileObserved | ElementObserved | Tick
 )
 

@@ -43,10 +43,12 @@ from app.engine.events import (
     ClipboardChanged,
     Continue,
     DoItMyself,
+    ElementObserved,
     Event,
     FileObserved,
     KeysPressed,
     Next,
+    Observation,
     Retry,
     ShowMe,
     Skip,
@@ -127,7 +129,8 @@ class Engine:
                 return self._submit(state, event)
             case Abort() if state.status != "ready":
                 return self._abort(state, event.reason, event.at)
-            case WindowActivated() | KeysPressed() | ClipboardChanged() | FileObserved() | Tick():
+            case WindowActivated() | KeysPressed() | ClipboardChanged() | FileObserved() | ElementObserved() \
+                    | Tick():
                 return self._observe(state, step, event)
         if step is None:
             return state, []
@@ -408,7 +411,7 @@ class Engine:
     # -------------------------------------------------------- observations
 
     def _observe(self, state: RunState, step: Step | None,
-                 event: WindowActivated | KeysPressed | ClipboardChanged | FileObserved | Tick) -> Result:
+                 event: Observation) -> Result:
         state = note_observation(state, step, event)
         if state.status in WAITING and step is not None and step.until is not None and condition_holds(
                 step.until, "0", state, event.at):

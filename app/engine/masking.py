@@ -11,6 +11,7 @@ from app.format import templating
 from app.format.model import (
     Action,
     CopyAction,
+    FillAction,
     NotifyAction,
     OpenAction,
     PasteAction,
@@ -54,6 +55,8 @@ def action_texts(action: Action) -> list[str]:
         case TypeAction(type=value) | PasteAction(paste=value) | OpenAction(open=value) \
                 | CopyAction(copy_=value) | NotifyAction(notify=value):
             return [value] if value else []
+        case FillAction(fill=spec):
+            return [spec.text] if spec.text else []
         case RunAction(run=argv):
             return [a for a in argv if a]
     return []
@@ -80,6 +83,8 @@ def _masked_whole(action: Action) -> Action:
             return action.model_copy(update={"copy_": MASK})
         case NotifyAction():
             return action.model_copy(update={"notify": MASK})
+        case FillAction(fill=spec):
+            return action.model_copy(update={"fill": spec.model_copy(update={"text": MASK})})
         case RunAction(run=argv):
             return action.model_copy(update={"run": [MASK] * len(argv)})
     return action
@@ -100,6 +105,8 @@ def render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, A
             return action.model_copy(update={"copy_": text(value, ctx)})
         case NotifyAction(notify=value):
             return action.model_copy(update={"notify": text(value, ctx if masked is None else masked)})
+        case FillAction(fill=spec):
+            return action.model_copy(update={"fill": spec.model_copy(update={"text": text(spec.text, ctx)})})
         case RunAction(run=argv):
             return action.model_copy(update={"run": [text(arg, ctx) for arg in argv]})
     return action

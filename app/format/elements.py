@@ -8,11 +8,11 @@ module matches them, says them in words and works out the shortest locator that 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.format.matching import text_matches
-from app.ports import Control, Locator, WindowInfo
+from app.format.matching import Pattern, text_matches, window_fits
+from app.ports import Control, Elements, Locator, WindowInfo
 
 __all__ = ["ROLE_NAMES", "FakeElements", "find", "fits", "locator_text", "normal_role", "role_hint",
            "shortest_locator"]
@@ -110,6 +110,38 @@ def shortest_locator(controls: Sequence[Control], i: int) -> Locator:
     return Locator(plain.role, plain.name, None, find(controls, plain).index(i))
 
 
+def places(match: Pattern | None, front: WindowInfo | None,
+           windows: Sequence[WindowInfo]) -> list[WindowInfo]:
+    """Where a control is looked for: with a window `match`, the windows that fit it, the one in `front`
+    first; else the window in front and the other windows of its application (a dialog, or the main window
+    under it)."""
+    if match is not None:
+        fitting = [w for w in windows if window_fits(match, w)]
+        return sorted(fitting, key=lambda w: front is None or w.handle != front.handle)
+    if front is None:
+        return []
+    return [front, *(w for w in windows if w.pid == front.pid and w.handle != front.handle)]
+
+
+def control_holds(elements: Elements, locator: Locator, where: Sequence[WindowInfo], state: str | None = None,
+                  text: str | None = None, gone: bool = False) -> bool:
+    """Whether a control `locator` picks is in one of the windows `where` (not, when `gone`), in `state`
+    and with its text (or else its name) matching `text`, a glob or "re:" regex. The text is compared here
+    and forgotten."""
+    for window in where:
+        for control in elements.find(locator, window):
+            if gone:
+                return False
+            if state is not None and state not in elements.states(control):
+                continue
+            if text is not None:
+                shown = elements.text(control)
+                if not text_matches(text, control.label if shown is None else shown, False):
+                    continue
+            return True
+    return gone
+
+
 def _literal(name: str) -> str:
     """A glob that matches exactly `name` (its glob characters escaped as character classes)."""
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
@@ -143,6 +175,11 @@ class FakeElements:
     actions: set[tuple[str, str]] = field(default_factory=set)
     """The controls (by ref) that have an action of their own."""
     activated: list[Control] = field(default_factory=list)
+    texts: dict[tuple[str, str], str] = field(default_factory=dict)
+    """What each text control (by ref) holds."""
+    editable: set[tuple[str, str]] = field(default_factory=set)
+    """The text controls whose content the API may set."""
+    listeners: list[Callable[[], None]] = field(default_factory=list)
 
     def controls(self, window: WindowInfo) -> list[Control]:
         return list(self.windows.get(window.handle, []))
@@ -170,3 +207,35 @@ class FakeElements:
                     parent = controls[parent].parent
                 return found
         return []
+
+    def states(self, control: Control) -> frozenset[str]:
+        current = next((c for controls in self.windows.values() for c in controls if c.ref == control.ref),
+                       None)
+        return current.states if current is not None else frozenset()
+
+    def text(self, control: Control) -> str | None:
+        return self.texts.get(control.ref)
+
+    def set_text(self, control: Control, text: str) -> bool:
+        if control.ref not in self.editable:
+            return False
+        self.texts[control.ref] = text
+        return True
+
+    def focused(self, window: WindowInfo) -> Control | None:
+        return next((c for c in self.controls(window) if "focused" in c.states), None)
+
+    def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        inside = [c for c in self.controls(window) if (box := self.places.get(c.ref)) is not None
+                  and box[0] <= x < box[0] + box[2] and box[1] <= y < box[1] + box[3]]
+        return inside[-1] if inside else None  # the last in reading order: the innermost
+
+    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+        self.listeners.append(on_change)
+        return lambda: self.listeners.remove(on_change) if on_change in self.listeners else None
+
+    def change(self, handle: int, controls: list[Control]) -> None:
+        """The application changes window `handle`'s controls (a dialog opens, a box is ticked)."""
+        self.windows[handle] = controls
+        for listener in list(self.listeners):
+            listener()

@@ -221,7 +221,8 @@ class _Report:
             for j, action in enumerate(step.do or ()):
                 if isinstance(action, model.FocusAction):
                     return
-                if isinstance(action, model.TypeAction | model.KeysAction | model.PasteAction):
+                if isinstance(action, model.TypeAction | model.KeysAction | model.PasteAction) or (
+                        isinstance(action, model.FillAction) and action.fill.element.window is None):
                     kind = model.action_kind(action)
                     self.add("warning", ("steps", i, "do", j, kind),
                              f"'{kind}' before any 'focus' in a wizard with no 'when': its keys go to "

@@ -185,10 +185,15 @@ class ClickSpec(Strict):
         return self
 
 
+ElementState: TypeAlias = Literal["focused", "checked", "selected", "expanded", "enabled", "showing"]
+"""States a control can be waited for or noticed in (AT-SPI state names)."""
+
+
 class WaitSpec(Strict):
     app: str | None = None
     title: str | None = None
     element: ElementLocator | None = Field(None, description="A control to wait for, instead of a window.")
+    state: ElementState | None = Field(None, description="…and for it to be in this state, e.g. enabled.")
     gone: bool = Field(False, description="Wait for the window (or control) to disappear instead.")
     timeout: float = Field(10.0, gt=0, le=3600, description="Seconds before the step fails.")
 
@@ -199,6 +204,8 @@ class WaitSpec(Strict):
         if self.element is not None and (self.app is not None or self.title is not None):
             raise ValueError("wait for a window (app, title) or a control (element), not both: a control's "
                              "window goes inside it (element: {window: …})")
+        if self.state is not None and (self.element is None or self.gone):
+            raise ValueError("'state' is for a control that is there: give it with 'element', without 'gone'")
         return self
 
 
@@ -227,6 +234,16 @@ class ClickAction(Strict):
     click: ClickSpec
 
 
+class FillSpec(Strict):
+    element: ElementLocator = Field(description="A text field.")
+    text: Template = Field(description="Its whole content: set through the accessibility API where the "
+                                       "application allows it, else the field is focused and this typed.")
+
+
+class FillAction(Strict):
+    fill: FillSpec
+
+
 class WaitAction(Strict):
     wait: Annotated[float, Field(gt=0, le=3600)] | WaitSpec = Field(
         description="Seconds, or a window to appear (or disappear)."
@@ -252,7 +269,7 @@ class RunAction(Strict):
 
 
 ACTION_KINDS = (
-    "focus", "keys", "type", "paste", "click", "wait", "open", "copy", "notify", "run"
+    "focus", "keys", "type", "paste", "click", "fill", "wait", "open", "copy", "notify", "run"
 )
 
 
@@ -279,6 +296,7 @@ Action = Annotated[
     | Annotated[TypeAction, Tag("type")]
     | Annotated[PasteAction, Tag("paste")]
     | Annotated[ClickAction, Tag("click")]
+    | Annotated[FillAction, Tag("fill")]
     | Annotated[WaitAction, Tag("wait")]
     | Annotated[OpenAction, Tag("open")]
     | Annotated[CopyAction, Tag("copy")]
@@ -326,6 +344,26 @@ class AfterCond(Strict):
     after: float = Field(gt=0, le=86400, description="Seconds since the step was shown.")
 
 
+
+
+class ElementCond(Strict):
+    element: ElementLocator = Field(description="A control is there (in the window the run works in, or a "
+                                                "dialog of its application in front).")
+    state: ElementState | None = Field(
+        None, description="…and in this state.")
+    text: str | None = Field(None, description='…and its text matches this glob, or "re:" regex (matched in '
+                                               'memory, never kept).')
+    gone: bool = Field(False, description="The control is not there (a dialog closed).")
+
+    _pattern = field_validator("text")(_check_pattern)
+
+    @model_validator(mode="after")
+    def _gone_alone(self) -> ElementCond:
+        if self.gone and (self.state is not None or self.text is not None):
+            raise ValueError("a control that is gone has no state or text: give 'gone' alone")
+        return self
+
+
 class AnyCond(Strict):
     any: list[Condition] = Field(min_length=1)
 
@@ -334,7 +372,7 @@ class AllCond(Strict):
     all: list[Condition] = Field(min_length=1)
 
 
-CONDITION_KINDS = ("active", "keys", "clipboard", "file", "after", "any", "all")
+CONDITION_KINDS = ("active", "keys", "clipboard", "file", "element", "after", "any", "all")
 condition_kind = _single_key(CONDITION_KINDS)
 
 Condition = Annotated[
@@ -342,6 +380,7 @@ Condition = Annotated[
     | Annotated[KeysCond, Tag("keys")]
     | Annotated[ClipboardCond, Tag("clipboard")]
     | Annotated[FileCond, Tag("file")]
+    | Annotated[ElementCond, Tag("element")]
     | Annotated[AfterCond, Tag("after")]
     | Annotated[AnyCond, Tag("any")]
     | Annotated[AllCond, Tag("all")],

@@ -20,18 +20,20 @@ def window_words(match: model.WindowMatch | None) -> str:
     return match.app or f"the window titled {match.title}"
 
 
-def control_words(element: model.ElementLocator) -> str:
+def control_words(element: model.ElementLocator, bold: str = "**") -> str:
     """A control for people: "**Save As…** (menu item)", "the push button", "**OK** (push button) in
-    **Save As** (dialog)"."""
+    **Save As** (dialog)"; `bold` "" for plain text, “…” around a name then."""
     if element.name is not None:
         shown = element.name[3:] if element.name.startswith("re:") else element.name.rstrip("*").strip()
-        words = f"**{inline_code(shown) or element.name}**" + (f" ({element.role})" if element.role else "")
+        shown = inline_code(shown) or element.name
+        words = f"{bold}{shown}{bold}" if bold else f"“{shown}”"
+        words += f" ({element.role})" if element.role else ""
     else:
         words = f"the {element.role}"
     if element.index is not None:
         words += f", match {element.index + 1}"
     if element.within is not None:
-        words += f" in {control_words(element.within)}"
+        words += f" in {control_words(element.within, bold)}"
     return words
 
 
@@ -46,6 +48,8 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
             return f"Type `{inline_code(render(t))}`."
         case model.PasteAction(paste=t):
             return f"Paste `{inline_code(render(t))}`."
+        case model.FillAction(fill=spec):
+            return f"Fill {control_words(spec.element)} with `{inline_code(render(spec.text))}`."
         case model.ClickAction(click=model.ClickSpec(element=model.ElementLocator() as e) as c):
             where = e.window or c.window
             return f"Click {control_words(e)}" + (f" in {window_words(where)}." if where else ".")
@@ -54,7 +58,8 @@ def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
         case model.WaitAction(wait=float() | int() as seconds):
             return f"Wait {seconds:g} s."
         case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as e) as w):
-            return f"Wait until {control_words(e)} {'is gone' if w.gone else 'appears'}."
+            state = f"is {w.state}" if w.state else "appears"
+            return f"Wait until {control_words(e)} {'is gone' if w.gone else state}."
         case model.WaitAction(wait=model.WaitSpec() as w):
             what = window_words(model.WindowMatch(app=w.app, title=w.title)) if (w.app or w.title) \
                 else "the window"

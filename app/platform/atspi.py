@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import struct
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.format.elements import ROLE_NAMES, fits, normal_role
@@ -44,6 +46,30 @@ _ACCESSIBLE = "org.a11y.atspi.Accessible"
 _ACTION = "org.a11y.atspi.Action"
 _COLLECTION = "org.a11y.atspi.Collection"
 _COMPONENT = "org.a11y.atspi.Component"
+_TEXT = "org.a11y.atspi.Text"
+_EDITABLE_TEXT = "org.a11y.atspi.EditableText"
+_STATES = (
+    "invalid", "active", "armed", "busy", "checked", "collapsed", "defunct", "editable", "enabled",
+    "expandable", "expanded", "focusable", "focused", "has tooltip", "horizontal", "iconified", "modal",
+    "multi line", "multiselectable", "opaque", "pressed", "resizable", "selectable", "selected", "sensitive",
+    "showing", "single line", "stale", "transient", "vertical", "visible", "manages descendants",
+    "indeterminate", "required", "truncated", "animated", "invalid entry", "supports autocompletion",
+    "selectable text", "is default", "visited", "checkable", "has popup", "read only",
+)
+"""AT-SPI's states by their number (AtspiStateType), named as its tools name them."""
+_EVENT_SIGNALS = (
+    ("org.a11y.atspi.Event.Object", "StateChanged"), ("org.a11y.atspi.Event.Object", "PropertyChange"),
+    ("org.a11y.atspi.Event.Object", "ChildrenChanged"), ("org.a11y.atspi.Event.Object", "TextChanged"),
+    ("org.a11y.atspi.Event.Window", None), ("org.a11y.atspi.Event.Focus", None),
+)
+_EVENT_NAMES = ("object:state-changed", "object:property-change:accessible-name", "object:children-changed",
+                "object:text-changed", "window:", "focus:")
+
+EVENT_BURST_S = 0.01
+"""Events that come within this of the first are told together (a dialog opening sends dozens)."""
+
+MAX_TEXT = 1 << 20
+"""A control's text is read up to here (compared in memory, never kept)."""
 _PROPERTIES = "org.freedesktop.DBus.Properties"
 _REGISTRY = ("org.a11y.atspi.Registry", "/org/a11y/atspi/accessible/root")
 _MATCH_ALL, _MATCH_ANY = 1, 2
@@ -72,18 +98,8 @@ class _Bus:
             raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
         self._address_type, self._method_call = DBusAddress, new_method_call
         try:
-            if address is None:
-                if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-                    raise ProbeUnavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
-                with open_dbus_connection(bus="SESSION") as session:
-                    bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
-                    reply = session.send_and_get_reply(new_method_call(bus, "GetAddress"),
-                                                       timeout=CALL_TIMEOUT_S)
-                    address = _first_str(reply.body)
-                if not address:
-                    raise ProbeUnavailable("the session bus has no accessibility bus "
-                                           "(at-spi-bus-launcher is not running)")
-            self._conn: Any = open_dbus_connection(bus=address)
+            self.address = _a11y_address(address)
+            self._conn: Any = open_dbus_connection(bus=self.address)
             self._made: dict[object, bytes] = {}
             """Requests already turned into bytes (see _message)."""
             self.broken = False
@@ -220,6 +236,53 @@ class AtspiElements:
         done = self._connected().call(control.ref, _ACTION, "DoAction", "i", 0)  # the first: click, activate
         return bool(done and done[0] is True)  # an error answer: no such interface, or no action 0
 
+    def states(self, control: Control) -> frozenset[str]:
+        answer = self._connected().call(control.ref, _ACCESSIBLE, "GetState")
+        return _state_names(answer[0] if answer else None)
+
+    def text(self, control: Control) -> str | None:
+        answer = self._connected().call(control.ref, _TEXT, "GetText", "ii", 0, -1)
+        text = answer[0] if answer else None
+        return text[:MAX_TEXT] if isinstance(text, str) else None
+
+    def set_text(self, control: Control, text: str) -> bool:
+        done = self._connected().call(control.ref, _EDITABLE_TEXT, "SetTextContents", "s", text)
+        return bool(done and done[0] is True)
+
+    def focused(self, window: WindowInfo) -> Control | None:
+        root = self._window_root(window)
+        if root is None:
+            return None
+        states = [0] * 2
+        states[_STATES.index("focused") // 32] |= 1 << (_STATES.index("focused") % 32)
+        rule: tuple[Any, ...] = (states, _MATCH_ALL, {}, _MATCH_ALL, [0] * ((len(ROLE_NAMES) + 31) // 32),
+                                 _MATCH_ALL, [], _MATCH_ALL, False)
+        answer = self._connected().call(root, _COLLECTION, "GetMatches", "(aiia{ss}iaiiasib)uib", rule,
+                                        _SORT_CANONICAL, 1, True)
+        refs = _refs(answer[0] if answer else None)
+        return self._describe(refs[:1])[0] if refs else None
+
+    def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        ref = self._window_root(window)
+        found: Ref | None = None
+        bus = self._connected()
+        for _ in range(MAX_DEPTH):
+            if ref is None:
+                break
+            answer = bus.call(ref, _COMPONENT, "GetAccessibleAtPoint", "iiu", x, y, 0)  # 0: screen
+            inner = _refs([answer[0]] if answer else None)
+            if not inner or inner[0] == ref:
+                break
+            found = ref = inner[0]
+        if found is None:
+            return None
+        control = self._describe([found])[0]
+        return Control(control.role, control.name, states=self.states(control), ref=found)
+
+    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+        events = _Events(_a11y_address(self._address), on_change)
+        return events.stop
+
     def ancestors(self, control: Control) -> list[Control]:
         found: list[Control] = []
         ref: Ref | None = control.ref
@@ -351,6 +414,88 @@ class AtspiElements:
         if self._bus is None:
             self._bus = _Bus(self._address)
         return self._bus
+
+
+class _Events:
+    """Accessibility events, on a connection and a thread of their own: the applications are asked to send
+    them (the registry tells them someone listens), each burst is told once through `on_change`."""
+
+    def __init__(self, address: str, on_change: Callable[[], None]) -> None:
+        from jeepney import DBusAddress, MatchRule, new_method_call
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        self._on_change = on_change
+        self._stopped = threading.Event()
+        try:
+            self._conn: Any = open_dbus_connection(bus=address)
+            for interface, member in _EVENT_SIGNALS:
+                rule = MatchRule(type="signal", interface=interface, member=member)
+                self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
+            registry = DBusAddress("/org/a11y/atspi/registry", bus_name="org.a11y.atspi.Registry",
+                                   interface="org.a11y.atspi.Registry")
+            for event in _EVENT_NAMES:  # newer registries take (event, properties, application)
+                asked = new_method_call(registry, "RegisterEvent", "sass", (event, [], ""))
+                reply = self._conn.send_and_get_reply(asked, timeout=CALL_TIMEOUT_S)
+                if reply.header.message_type.name == "error":
+                    self._conn.send_and_get_reply(new_method_call(registry, "RegisterEvent", "s", (event,)),
+                                                  timeout=CALL_TIMEOUT_S)
+        except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
+            raise ProbeUnavailable(f"accessibility events cannot be had ({exc})") from None
+        threading.Thread(target=self._run, name="wayguide-a11y-events", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop telling (the registry forgets the events once the connection closes)."""
+        if not self._stopped.is_set():
+            self._stopped.set()
+            with contextlib.suppress(OSError):
+                self._conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread's blocking read
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.is_set():
+                self._conn.receive()  # blocks, costing nothing, until something happens
+                burst_end = time.monotonic() + EVENT_BURST_S
+                with contextlib.suppress(TimeoutError):  # what came with it is told at once
+                    while (left := burst_end - time.monotonic()) > 0:
+                        self._conn.receive(timeout=left)
+                if not self._stopped.is_set():
+                    self._on_change()
+        except (OSError, ValueError, EOFError):  # stopped, or the bus went away, or sent what is not D-Bus
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                self._conn.close()
+
+
+def _a11y_address(address: str | None) -> str:
+    """The accessibility bus's address: `address`, or as the session bus tells it."""
+    if address is not None:
+        return address
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        raise ProbeUnavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+    try:
+        with open_dbus_connection(bus="SESSION") as session:
+            bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
+            reply = session.send_and_get_reply(new_method_call(bus, "GetAddress"), timeout=CALL_TIMEOUT_S)
+            found = _first_str(reply.body)
+    except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
+        raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
+    if not found:
+        raise ProbeUnavailable("the session bus has no accessibility bus "
+                               "(at-spi-bus-launcher is not running)")
+    return found
+
+
+def _state_names(value: Any) -> frozenset[str]:
+    """AT-SPI's state set (two 32-bit words) as names."""
+    if not isinstance(value, list) or len(value) > 2 or not all(isinstance(v, int) for v in value):
+        return frozenset()
+    return frozenset(name for bit, name in enumerate(_STATES)
+                     if bit // 32 < len(value) and value[bit // 32] >> (bit % 32) & 1)
 
 
 def _first_str(body: Sequence[Any]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -14,6 +15,7 @@ from app.format.files import read_regular
 
 if TYPE_CHECKING:
     from app.engine import Watch
+    from app.format.model import ElementCond
     from app.ports import InputWatcher, WatcherFactory, WindowInfo
 
 __all__ = ["FILE_POLL_MS", "TICK_MS", "StepObserver"]
@@ -38,10 +40,15 @@ class StepObserver(QObject):
     observed = Signal(object)
     _window = Signal(object)
     _combo = Signal(str)
+    _control = Signal(int, str, bool)
 
-    def __init__(self, parent: QObject | None = None, factory: WatcherFactory | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, factory: WatcherFactory | None = None,
+                 elements: ElementWatchFactory | None = None) -> None:
         super().__init__(parent)
         self._factory = factory
+        self._element_factory = elements
+        self._elements: ElementWatcher | None = None
+        self._element_generation = -1
         self._watcher: InputWatcher | None = None
         self.problem = ""
         """Why the current Watch's windows or keys cannot be seen, a clause ("" when they can)."""
@@ -63,9 +70,11 @@ class StepObserver(QObject):
             queued = Qt.ConnectionType.QueuedConnection
             self._window.connect(self._window_seen, queued)
             self._combo.connect(self._combo_pressed, queued)
+            self._control.connect(self._control_seen, queued)
             self._connected = True
         self.current = watch
         self._input(watch.windows, watch.keys)
+        self._controls(watch)
         if watch.clipboard != self._copying:
             clipboard = QGuiApplication.clipboard()
             if watch.clipboard:
@@ -94,6 +103,9 @@ class StepObserver(QObject):
 
     def close(self) -> None:
         self.stop()
+        if self._elements is not None:
+            self._elements.close()
+            self._elements = None
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
@@ -101,7 +113,25 @@ class StepObserver(QObject):
     def watching(self) -> bool:
         """Whether anything is being observed (nothing runs at idle)."""
         return bool(self._copying or self._polls.isActive() or self._ticks.isActive()
-                    or (self.current is not None and (self.current.windows or self.current.keys)))
+                    or (self.current is not None and (self.current.windows or self.current.keys
+                                                      or self.current.elements)))
+
+    def _controls(self, watch: Watch) -> None:
+        """Element conditions go to the element watcher (made on first need), decided there from
+        accessibility events."""
+        if self._elements is None and not watch.elements:
+            return
+        if self._elements is None:
+            factory = self._element_factory or _element_watch
+            self._elements = factory(self._control.emit)
+        self._element_generation = self._elements.watch(watch.elements)
+
+    def _control_seen(self, generation: int, path: str, holds: bool) -> None:
+        from app.engine import ElementObserved
+
+        if generation == self._element_generation and self.current is not None:
+            self.observed.emit(ElementObserved(path=path, holds=holds, at=time.time()))
+
 
     def _input(self, windows: bool, combos: tuple[str, ...]) -> None:
         self.problem = ""
@@ -126,6 +156,8 @@ class StepObserver(QObject):
     def _window_seen(self, window: WindowInfo) -> None:
         from app.engine import WindowActivated
 
+        if self._elements is not None:
+            self._elements.poke()
         if self.current is not None and self.current.windows:
             self.observed.emit(WindowActivated(app=window.app, title=window.title, exe=window.exe,
                                                klass=window.klass,
@@ -163,6 +195,27 @@ class StepObserver(QObject):
                 self._files[path] = stamp
                 self.observed.emit(FileObserved(path=path, content=_text(full) if stamp else None,
                                                 at=time.time()))
+
+
+class ElementWatcher(Protocol):
+    """What the observer asks of app.automation.element_watch.ElementWatch."""
+
+    def watch(self, conditions: Sequence[tuple[str, ElementCond]]) -> int: ...
+
+    def poke(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ElementWatchFactory = Callable[[Callable[[int, str, bool], None]], ElementWatcher]
+"""Makes the element watcher from its report(generation, path, holds), called on its own thread."""
+
+
+def _element_watch(report: Callable[[int, str, bool], None]) -> ElementWatcher:
+    from app.automation.element_watch import ElementWatch
+    from app.platform import elements, window_probe
+
+    return ElementWatch(elements, window_probe, report, own_pid=os.getpid())
 
 
 def _nothing() -> None:

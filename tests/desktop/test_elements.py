@@ -101,10 +101,10 @@ def test_a_window_that_shows_no_controls_gets_one_clear_line(a11y_desktop: Deskt
     assert done.stderr.count("\n") == 1 and "shows no controls" in done.stderr
 
 
-def test_black_box_opens_save_as_through_the_menu_item_by_locator_and_saves(
+def test_black_box_opens_save_as_through_the_menu_item_by_locator_fills_the_name_and_saves(
         a11y_desktop: Desktop, tmp_path: Path, artifacts: Path) -> None:
-    """The menu item, found by its locator, is pressed through its own action with its menu closed; the
-    bytes are compared."""
+    """The menu item, found by its locator while its menu is closed, is clicked open; the name field is
+    filled through the bus and checked; the bytes are compared."""
     from tests.desktop.test_black_box import Waiting, end, wizard_file
     from tests.desktop.test_tray_app import start_app, stop_app
 
@@ -121,10 +121,12 @@ def test_black_box_opens_save_as_through_the_menu_item_by_locator_and_saves(
             {"id": "save", "title": "Save it", "do": [
                 {"click": {"element": {"role": "menu item", "name": "Save As*"}}},
                 {"wait": {"title": "Save As*", "timeout": 15}},
-                # the item's action opened the dialog from inside the bus call: mousepad answers the bus
-                # again once it closes, so the dialog is driven by keys
-                {"keys": "ctrl+a"}, {"type": str(saved)}, {"wait": 1}, {"keys": "enter"},
-                {"wait": {"title": "Save As*", "gone": True, "timeout": 15}}]},
+                {"fill": {"element": {"role": "text", "index": 0}, "text": str(saved)}},
+                {"wait": {"element": {"role": "push button", "name": "Save"}, "state": "enabled"}},
+                {"keys": "enter"},
+                {"wait": {"element": {"role": "file chooser", "name": "Save As"}, "gone": True,
+                          "timeout": 15}},
+            ]},
         ])
         waiting = Waiting(app, str(wizard), "--mode", "black")
         try:
@@ -247,3 +249,63 @@ def test_glass_box_outlines_a_control_exactly_where_the_bus_says_it_is(
         assert shown is not None and (shown.x, shown.y, shown.w, shown.h) == box
     finally:
         stop_app(app)
+
+
+def test_glass_box_moves_on_by_itself_as_the_dialog_opens_the_name_is_typed_and_it_closes(
+        a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path) -> None:
+    """Every step ends on an element condition, decided from the bus's events while xdotool plays the
+    person: the dialog is there, its name field holds a .txt name, the dialog is gone, the editor has the
+    focus again."""
+    from tests.desktop.test_black_box import end
+    from tests.desktop.test_glass_box import highlighted
+    from tests.desktop.test_tray_app import WAYGUIDE, start_app, stop_app
+
+    home = tmp_path / "pad-home"
+    home.mkdir()
+    pad = a11y_desktop.spawn(["mousepad", "--disable-server"], env={**a11y_desktop.env, "HOME": str(home)})
+    app = start_app(a11y_desktop, tmp_path / "home")
+    dialog = {"role": "file chooser", "name": "Save As"}
+    waiting: subprocess.Popen[str] | None = None
+    try:
+        editor = a11y_desktop.wait_window(name="Mousepad$")
+        a11y_desktop.activate(editor)
+        wizard = tmp_path / "walk.yaml"
+        wizard.write_text(json.dumps({"wayguide": 1, "id": "glass.controls", "title": "Save a copy",
+                                      "modes": ["glass"], "steps": [
+            {"id": "open", "title": "Open Save As", "explain": "Press Ctrl+Shift+S.",
+             "target": {"element": {"role": "menu", "name": "File"}}, "until": {"element": dialog}},
+            {"id": "name", "title": "Name the file", "explain": "End the name with .txt.",
+             "until": {"element": {"role": "text", "index": 0, "window": {"title": "Save As*"}},
+                       "state": "focused", "text": "*.txt"}},
+            {"id": "save", "title": "Save", "explain": "Press Enter.",
+             "until": {"element": dialog, "gone": True}},
+            {"id": "back", "title": "Back in the editor",
+             "until": {"element": {"role": "text", "index": 0}, "state": "focused"}},
+        ]}), encoding="utf-8")
+        waiting = subprocess.Popen([*WAYGUIDE, "run", str(wizard), "--wait"], env=app.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        wait_for(lambda: highlighted(a11y_desktop) is not None, 15, "the first step (its highlight)")
+        a11y_desktop.activate(editor)
+        a11y_desktop.key("ctrl+shift+s")
+        save_as = wait_for(lambda: a11y_desktop.windows(name="^Save As"), 15, "the Save As dialog")[0]
+        a11y_desktop.activate(save_as)
+        a11y_desktop.run(["xdotool", "key", "--delay", "20", "ctrl+a"], check=True)
+        a11y_desktop.run(["xdotool", "type", "--delay", "20", str(home / "walked.txt")], check=True)
+        a11y_desktop.screenshot(artifacts / "desktop-elements-glass-name.png")
+        probe = X11WindowProbe(a11y_desktop.display)
+        dialog_window = probe.describe(save_as)
+        probe.close()
+        assert dialog_window is not None
+        save = wait_for(lambda: elements.find(Locator("push button", "Save"), dialog_window), 10, "Save")[0]
+        wait_for(lambda: "enabled" in elements.states(save), 10, "the Save button to be enabled")
+        a11y_desktop.key("Return")
+        wait_for(lambda: (home / "walked.txt").exists(), 15, "mousepad to save")
+        out, _ = waiting.communicate(timeout=30)
+        assert waiting.returncode == 0, out
+        assert out.startswith("completed: ") and "4 steps: 4 noticed" in out, out
+    finally:
+        if waiting is not None and waiting.poll() is None:
+            waiting.kill()
+            waiting.wait()
+        stop_app(app)
+        end(pad)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.automation import performer
+from app.automation import controls
 from app.automation.performer import Performed, Performer
 from app.format import model
 from app.format.elements import FakeElements
@@ -63,7 +63,7 @@ def test_a_control_in_a_window_that_is_not_in_front_is_not_clicked() -> None:
 
 def test_a_control_that_never_appears_says_the_guide_may_be_out_of_date(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(performer, "ELEMENT_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(controls, "ELEMENT_TIMEOUT_S", 0.1)
     save_as = {"role": "menu item", "name": "Save As*"}
     outcome = click(save_as, FakeElements({1: []}), FakeWindowProbe(window=PAD))
     assert outcome.failed_at == 0
@@ -129,7 +129,7 @@ def test_a_menu_item_without_an_action_is_clicked_as_a_person_would_its_menu_ope
 
 def test_a_wait_for_a_control_ends_when_it_appears_or_goes_and_says_when_it_never_does(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(performer, "POLL_S", 0.01)
+    monkeypatch.setattr(controls, "POLL_S", 0.01)
     dialog_button = Control("push button", "Replace", 0, ref=("pad", "/replace"))
     elements = FakeElements({1: [Control("frame", "Untitled - Mousepad")]})
     probe = FakeWindowProbe(window=PAD)

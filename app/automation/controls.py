@@ -1,0 +1,158 @@
+"""The performer's dealings with controls: finding one in time, waiting for one to come or go, and
+reading a field's text back after typing (compared here, never kept)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.format import model
+from app.format.elements import control_holds, normal_role
+from app.format.wording import control_words
+from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
+
+__all__ = ["ELEMENT_TIMEOUT_S", "POLL_S", "VERIFY_TIMEOUT_S", "Controls", "Paused", "Refused", "app_name",
+           "plain", "printable"]
+
+POLL_S = 0.05
+ELEMENT_TIMEOUT_S = 5.0
+"""How long a control may take to appear (a dialog opening) before the guide counts as out of date."""
+VERIFY_TIMEOUT_S = 2.0
+"""After typing, how long the text may take to show in the control before it counts as not arrived."""
+
+
+class Refused(Exception):
+    """An action that cannot go on; the message is one sentence for the person."""
+
+
+class Paused(Exception):
+    """Performing stops here without harm: `offset` characters of the current action were typed."""
+
+    def __init__(self, message: str, offset: int = 0) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass
+class Controls:
+    """Controls inside the application, for the performer (the elements port, asked with deadlines)."""
+
+    elements: Elements
+    probe: WindowProbe
+    clock: Callable[[], float]
+
+    def wait_control(self, element: model.ElementLocator, window: WindowInfo,
+                      stop: threading.Event) -> tuple[Control, WindowInfo]:
+        """The control `element` names, in `window` or, when not there, in the window of the same
+        application that is in front (a dialog it opened); waits ELEMENT_TIMEOUT_S for it to appear."""
+        locator = element.locator()
+        deadline = self.clock() + ELEMENT_TIMEOUT_S
+        while True:
+            places = [window]  # a dialog of the application in front first: what the person sees
+            front = self.probe.active_window()
+            if front is not None and front.handle != window.handle and front.pid == window.pid:
+                places.insert(0, front)
+            try:
+                for place in places:
+                    found = self.elements.find(locator, place)
+                    if found:
+                        return found[0], place
+            except ProbeUnavailable as exc:
+                raise Refused(f"Wayguide cannot reach the controls of {app_name(window)}: {exc}.") from None
+            if self.clock() >= deadline:
+                raise Refused(f"{plain(control_words(element))} was not found in {app_name(window)}: "
+                               "this guide may be out of date.")
+            if stop.wait(POLL_S * 4):
+                raise Paused("Stopped.")
+
+    def wait_element(self, element: model.ElementLocator, spec: model.WaitSpec, target: WindowInfo | None,
+                     window_of: Callable[[model.WindowMatch], WindowInfo], stop: threading.Event) -> None:
+        """Until the control is there (in the run's window, or a window of the same application in front),
+        in the spec's `state` when it names one, or, with `gone`, until it is not."""
+        elements = self.elements
+        deadline = self.clock() + spec.timeout
+        while True:
+            window = window_of(element.window) if element.window is not None else target
+            if window is None:
+                window = self.probe.active_window()
+            places = [window] if window is not None else []
+            front = self.probe.active_window()
+            if front is not None and window is not None and front.handle != window.handle \
+                    and front.pid == window.pid:
+                places.insert(0, front)
+            try:
+                there = control_holds(elements, element.locator(), places, spec.state)
+            except ProbeUnavailable as exc:
+                raise Refused(f"Wayguide cannot reach the controls of the application: {exc}.") from None
+            if there != spec.gone:
+                return
+            if self.clock() > deadline:
+                words = plain(control_words(element))
+                if spec.gone:
+                    raise Refused(f"{words} did not go away within {spec.timeout:g} s.")
+                where = f" in {app_name(window)}" if window is not None else ""
+                if spec.state is not None and any(elements.find(element.locator(), p) for p in places):
+                    raise Refused(f"{words} did not become {spec.state} within {spec.timeout:g} s{where}.")
+                raise Refused(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
+                               "out of date.")
+            if stop.wait(POLL_S * 4):
+                raise Paused("Stopped.")
+
+    def focused_field(self, target: WindowInfo, text: str) -> Control | None:
+        """The control with the focus in `target` when its text can be read back after typing `text`:
+        not a password field (it shows dots), not when Tab moves the focus on or Enter may leave a
+        one-line field."""
+        if "\t" in text:
+            return None
+        try:
+            field = self.elements.focused(target)
+            if field is None or normal_role(field.role) == "password text":
+                return None
+            if self.elements.text(field) is None:
+                return None
+            if "\n" in text and "multi line" not in self.elements.states(field):
+                return None
+        except ProbeUnavailable:
+            return None
+        return field
+
+    def verify(self, field: Control, holds: Callable[[str], bool], stop: threading.Event) -> None:
+        """Wait (VERIFY_TIMEOUT_S at most) until the field's text satisfies `holds`; when it does not, stop
+        with a sentence that tells how much differs but never what (the text is compared here only)."""
+        deadline = self.clock() + VERIFY_TIMEOUT_S
+        while True:
+            try:
+                now = self.elements.text(field)
+            except ProbeUnavailable:
+                return  # the application stopped answering the bus: it cannot be checked
+            if now is None or holds(now.replace("\r\n", "\n")):
+                return
+            if self.clock() >= deadline:
+                break
+            if stop.wait(POLL_S):
+                raise Paused("Stopped.")
+        raise Refused(f"The text in {field_words(field)} is not what was meant (some characters did not "
+                       "arrive or arrived changed), so Wayguide stopped before going on with wrong data.")
+
+
+def field_words(control: Control) -> str:
+    """A control found on the bus, in words: “Name” (text), or the text field."""
+    role = control.role if control.role and control.role != "text" else "text field"
+    return f"“{printable(control.label, 40)}” ({role})" if control.label else f"the {role}"
+
+
+def plain(words: str) -> str:
+    """Words for a sentence in plain text (no Markdown emphasis), starting with a capital."""
+    text = words.replace("**", "")
+    return text[:1].upper() + text[1:]
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """Text quoted in a message: one line, control characters shown as �, clipped."""
+    shown = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def app_name(window: WindowInfo) -> str:
+    return window.klass or window.app[:1].upper() + window.app[1:] or f"“{window.title}”"
