@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen, QRegion
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -19,6 +20,8 @@ from overlays.placement import Rect, target_rect
 __all__ = ["GAP", "HIGHLIGHT_TITLE", "RING", "HighlightOverlay", "Highlighter"]
 
 HIGHLIGHT_TITLE = "Wayguide highlight"
+MISS_AFTER_S = 5.0
+"""How long a control shown as a step's target may be missing before it counts as not found."""
 GAP = 6
 """Logical pixels between the region and the outline: the region itself stays uncovered."""
 RING = 4
@@ -95,6 +98,9 @@ class Highlighter(QObject):
     """From the watcher's thread: Qt queues it to the GUI thread."""
     _located = Signal(int, object)
     """(generation, the control's extents or None) from the thread that asked the accessibility bus."""
+    missing = Signal(object)
+    """The ElementTarget shown was not found in its application for MISS_AFTER_S (said once per show): the
+    guide may no longer fit the application."""
 
     def __init__(self, probe: WindowProbe | None, watchers: WatcherFactory | None = None,
                  parent: QObject | None = None,
@@ -115,6 +121,9 @@ class Highlighter(QObject):
         self._followed: int | None = None
         self._front = 0
         self._overlay: HighlightOverlay | None = None
+        self._unfound_since: float | None = None
+        """Since when the control shown has not been found (None: found, or not asked yet)."""
+        self._missed = False
         self._moved.connect(self._follow, Qt.ConnectionType.QueuedConnection)
         self._located.connect(self._place_control, Qt.ConnectionType.QueuedConnection)
 
@@ -127,6 +136,7 @@ class Highlighter(QObject):
     def show(self, target: Target) -> None:
         self._target = target
         self._handle = 0
+        self._unfound_since, self._missed = None, False
         if self._probe is None:
             return  # nowhere to look: the step's text says where
         self._follow()
@@ -205,25 +215,27 @@ class Highlighter(QObject):
             with self._asking:
                 if generation != self._generation:
                     return  # a newer look-up is on its way
-                box = None
+                box, found = None, True
                 try:
                     places = [window] + ([front] if front is not None and front.pid == window.pid
                                          and front.handle != window.handle else [])
+                    found = False
                     for place in places:
-                        found = bus.find(locator, place)
-                        if found:
-                            box = bus.extents(found[0])
+                        controls = bus.find(locator, place)
+                        if controls:
+                            found, box = True, bus.extents(controls[0])
                             break
                 except ProbeUnavailable:
-                    box = None
-                self._located.emit(generation, (box, window.pid))
+                    box = None  # the bus cannot say: not a miss
+                self._located.emit(generation, (box, window.pid, found))
 
         threading.Thread(target=ask, name="wayguide-highlight", daemon=True).start()
 
     def _place_control(self, generation: int, answer: object) -> None:
         if generation != self._generation or not isinstance(self._target, ElementTarget):
             return
-        box, pid = answer if isinstance(answer, tuple) else (None, 0)
+        box, pid, found = answer if isinstance(answer, tuple) else (None, 0, True)
+        self._note_found(found)
         front = self._probe_front()
         if box is None or front is None or front.pid != pid:
             self._hide()  # not found, not on the screen, or another application is in front
@@ -231,6 +243,20 @@ class Highlighter(QObject):
         ratio = QGuiApplication.primaryScreen().devicePixelRatio()
         x, y, w, h = (round(v / ratio) for v in box)
         self._outline(Rect(x, y, w, h), front)
+
+    def _note_found(self, found: bool) -> None:
+        """Tell `missing` once the control has not been found for MISS_AFTER_S (a dialog the step is about
+        may take a moment to open); look again then."""
+        if found:
+            self._unfound_since = None
+            return
+        now = time.monotonic()
+        if self._unfound_since is None:
+            self._unfound_since = now
+            QTimer.singleShot(round(MISS_AFTER_S * 1000) + 50, self._follow)
+        elif now - self._unfound_since >= MISS_AFTER_S and not self._missed:
+            self._missed = True
+            self.missing.emit(self._target)
 
     def _probe_front(self) -> WindowInfo | None:
         try:

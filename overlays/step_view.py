@@ -36,8 +36,8 @@ from app.engine import (
     SkipStep,
     SwitchMode,
 )
-from app.format.model import Action
-from app.format.wording import describe_action
+from app.format.model import Action, ElementLocator
+from app.format.wording import control_words, describe_action
 from overlays.views import (
     Banner,
     RichText,
@@ -303,6 +303,14 @@ class StepView(View):
         self.unseen.setText(self.tr("Wayguide cannot see windows and keys here (%1): press Next once done.")
                             .replace("%1", problem))
         self.unseen.setVisible(bool(problem) and self.until.isVisibleTo(self))
+
+    def set_unpointed(self, element: ElementLocator) -> None:
+        """The control this step is about was not found in the application: say so calmly (the explanation
+        still holds; the guide may be out of date)."""
+        words = control_words(element, "")
+        self.unseen.setText(self.tr("Wayguide cannot find %1 in this window, so it cannot point at it; "
+                                    "the explanation still holds.").replace("%1", words))
+        self.unseen.show()
 
     def set_automation(self, unavailable: str) -> None:
         """Where automation cannot work: `unavailable` says why in one sentence ("" where it can);

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.format import model
-from app.format.elements import control_holds, normal_role
+from app.format.elements import control_holds, locator_text, normal_role
 from app.format.wording import control_words
 from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["ELEMENT_TIMEOUT_S", "POLL_S", "VERIFY_TIMEOUT_S", "Controls", "Paused", "Refused", "app_name",
-           "plain", "printable"]
+__all__ = ["ELEMENT_TIMEOUT_S", "POLL_S", "VERIFY_TIMEOUT_S", "Controls", "Missed", "Paused", "Refused",
+           "app_name", "plain", "printable"]
 
 POLL_S = 0.05
 ELEMENT_TIMEOUT_S = 5.0
@@ -24,6 +24,14 @@ VERIFY_TIMEOUT_S = 2.0
 
 class Refused(Exception):
     """An action that cannot go on; the message is one sentence for the person."""
+
+
+class Missed(Refused):
+    """A control the guide names is not in the application: `control` is its locator as written."""
+
+    def __init__(self, message: str, control: str) -> None:
+        super().__init__(message)
+        self.control = control
 
 
 class Paused(Exception):
@@ -61,8 +69,8 @@ class Controls:
             except ProbeUnavailable as exc:
                 raise Refused(f"Wayguide cannot reach the controls of {app_name(window)}: {exc}.") from None
             if self.clock() >= deadline:
-                raise Refused(f"{plain(control_words(element))} was not found in {app_name(window)}: "
-                               "this guide may be out of date.")
+                raise Missed(f"{plain(control_words(element))} was not found in {app_name(window)}: "
+                             "this guide may be out of date.", locator_text(locator))
             if stop.wait(POLL_S * 4):
                 raise Paused("Stopped.")
 
@@ -94,8 +102,8 @@ class Controls:
                 where = f" in {app_name(window)}" if window is not None else ""
                 if spec.state is not None and any(elements.find(element.locator(), p) for p in places):
                     raise Refused(f"{words} did not become {spec.state} within {spec.timeout:g} s{where}.")
-                raise Refused(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
-                               "out of date.")
+                raise Missed(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
+                             "out of date.", locator_text(element.locator()))
             if stop.wait(POLL_S * 4):
                 raise Paused("Stopped.")
 

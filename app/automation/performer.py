@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.automation.controls import POLL_S, Controls, app_name, plain, printable
+from app.automation.controls import POLL_S, Controls, Missed, app_name, plain, printable
 from app.automation.controls import Paused as _Paused
 from app.automation.controls import Refused as _Refused
 from app.engine import Pace
@@ -63,6 +63,8 @@ class Performed:
     failed_at: int | None = None
     message: str = ""
     paused_at: tuple[int, int] | None = None
+    missed: str | None = None
+    """When it failed because a control the guide names was not found: its locator as written."""
 
     @property
     def completed(self) -> bool:
@@ -147,7 +149,8 @@ class Performer:
             except _Paused as paused:
                 return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
-                return Performed(index, str(refused)), target
+                missed = refused.control if isinstance(refused, Missed) else None
+                return Performed(index, str(refused), missed=missed), target
             except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
                 return Performed(index, f"The action failed ({type(exc).__name__})."), target
         return Performed(), target

@@ -170,7 +170,22 @@ class RunController(QObject):
         """The step's highlight, made on first use."""
         if self._highlight is None:
             self._highlight = self._highlighter()
+            self._highlight.missing.connect(self._control_missing)
         return self._highlight
+
+    def _control_missing(self, target: object) -> None:
+        """Glass box: the control the step points at is not in the application. The explanation stays;
+        the panel says calmly that it cannot point, and the miss is counted for the guide's authors."""
+        from app.format.elements import locator_text
+        from app.format.model import ElementTarget
+
+        run = self.run
+        if run is None or not isinstance(target, ElementTarget) or run.state.step_id is None:
+            return
+        self._usage().control_missed(run, run.state.step_id, locator_text(target.element.locator()))
+        panel = self._panels.panel
+        if panel is not None:
+            panel.step.set_unpointed(target.element)
 
     def glass_box_off(self) -> None:
         """Nothing observed, nothing highlighted."""
@@ -248,6 +263,8 @@ class RunController(QObject):
             return  # a run that was replaced meanwhile
         run.target = target
         now = time.time()
+        if outcome.missed is not None:
+            self._usage().control_missed(run, step_id, outcome.missed)
         if outcome.completed:
             self.dispatch(ActionsDone(step_id=step_id, at=now))
         elif outcome.failed_at is not None:

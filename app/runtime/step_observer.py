@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from app.format.model import ElementCond
     from app.ports import InputWatcher, WatcherFactory, WindowInfo
 
-__all__ = ["FILE_POLL_MS", "TICK_MS", "StepObserver"]
+__all__ = ["FILE_POLL_MS", "TICK_MS", "ElementWatchFactory", "ElementWatcher", "StepObserver"]
 
 log = logging.getLogger(__name__)
 

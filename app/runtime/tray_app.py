@@ -4,6 +4,7 @@ ports, or fakes in tests), wires their signals, and starts up in stages that fai
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
 from app.runtime.runs import RunController
 from app.runtime.startup import StartupStages
-from app.runtime.step_observer import StepObserver
+from app.runtime.step_observer import ElementWatcher, StepObserver
 from app.runtime.usage_data import open_insights, usage_config, usage_db
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class TrayApp(QObject):
         self.preferences = Preferences(app, paths, self.tray, autostart, self)
         self.library_watcher = LibraryWatcher(paths, self)
         self.hotkey = GlobalHotkey(hotkeys, self)
-        self.observer = StepObserver(self, watchers)
+        self.observer = StepObserver(self, watchers, self._element_watch)
         self.panels = PanelHost(self.finish_startup, self.preferences, lambda: self.probe, self.visible,
                                 lambda: self.runs.run is not None, self._wire, self.stages.problems, self)
         self.performing = Performing(lambda: self.probe, lambda: self.preferences.policy,
@@ -271,6 +272,21 @@ class TrayApp(QObject):
         from app.runtime.performing import DesktopAutomation
 
         return (self._automation or DesktopAutomation()).elements()
+
+    def _element_watch(self, report: Callable[[int, str, bool], None]) -> ElementWatcher:
+        """Decides the steps' element conditions on a thread of its own, with its own connection to the bus
+        and its own window probe."""
+        from app.automation.element_watch import ElementWatch
+        from app.platform import window_probe
+        from app.ports import ProbeUnavailable
+
+        def elements() -> Elements:
+            found = self._control_finder()
+            if found is None:
+                raise ProbeUnavailable("this desktop shows no controls inside applications")
+            return found
+
+        return ElementWatch(elements, self._probes or window_probe, report, own_pid=os.getpid())
 
     def _hotkey(self, combo: str) -> None:
         if self.runs.hotkey_stops():

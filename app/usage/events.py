@@ -9,10 +9,10 @@ from typing import Literal, TypeAlias
 __all__ = ["KINDS", "RUN_ENDS", "Kind", "UsageEvent", "new_id"]
 
 Kind: TypeAlias = Literal[
-    "started", "step-shown", "step-done", "help", "search",
+    "started", "step-shown", "step-done", "help", "search", "control-missed",
     "completed", "exited", "failed", "abandoned",
 ]
-KINDS: tuple[Kind, ...] = ("started", "step-shown", "step-done", "help", "search",
+KINDS: tuple[Kind, ...] = ("started", "step-shown", "step-done", "help", "search", "control-missed",
                            "completed", "exited", "failed", "abandoned")
 RUN_ENDS: tuple[Kind, ...] = ("completed", "exited", "failed", "abandoned")
 """The kinds that end a run; a run with none of them after a restart was abandoned."""
@@ -55,6 +55,9 @@ class UsageEvent:
     """step-done: seconds on the step; run ends: seconds since the run started."""
     query: str | None = None
     results: int | None = None
+    control: str | None = None
+    """control-missed: the locator of the control the step names that was not found, as the wizard's
+    author wrote it (never anything the person typed)."""
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -41,6 +41,12 @@ def table(report: Report) -> str:
         for p in report.people:
             reached = str(p.runs_to_competency) if p.runs_to_competency else "not yet"
             lines.append(f"  person {p.person}  {p.wizard}: {reached} (of {p.runs} runs)")
+    if report.missed:
+        lines.append("")
+        lines.append("Controls not found (the guide may no longer fit the application)")
+        for m in report.missed:
+            lines.append(f"  {m.wizard} {m.version or '-'}  step {m.step}: {m.control}  {m.times} times in "
+                         f"{m.runs} runs ({m.glass} glass box)")
     lines.append("")
     lines.append(f"Searches: {report.searches} · “Why?” opened: {report.help_opened}")
     return "\n".join(lines) + "\n"
@@ -48,7 +54,7 @@ def table(report: Report) -> str:
 
 CSV_FIELDS = ("section", "wizard", "title", "step", "person", "runs", "completed", "completion_rate",
               "median_seconds", "p90_seconds", "glass_share", "black_share", "reached", "stopped_here",
-              "runs_to_competency")
+              "runs_to_competency", "version", "control", "times")
 
 
 def csv_text(report: Report) -> str:
@@ -67,6 +73,9 @@ def csv_text(report: Report) -> str:
     for p in report.people:
         writer.writerow({"section": "person", "wizard": p.wizard, "person": p.person, "runs": p.runs,
                          "runs_to_competency": p.runs_to_competency or ""})
+    for m in report.missed:
+        writer.writerow({"section": "missed", "wizard": m.wizard, "version": m.version, "step": m.step,
+                         "control": m.control, "times": m.times, "runs": m.runs})
     return out.getvalue()
 
 

@@ -133,6 +133,14 @@ class Recorder:
         if track is not None and track.started and not track.ended:
             self._put(track, "help", self._clock(), mode=track.mode or None, step=step_id)
 
+    def control_missed(self, run: object | None, step_id: str, control: str) -> None:
+        """The control `step_id` names (its locator as written) was not found: the guide may no longer fit
+        the application."""
+        track = self._runs.get(run) if run is not None else None
+        if track is not None and track.started and not track.ended:
+            self._put(track, "control-missed", self._clock(), mode=track.mode or None, step=step_id,
+                      control=control)
+
     def searched(self, query: str, results: int) -> None:
         """The person searched the library; the text is kept only where the policy allows it."""
         if self.store is not None:
@@ -142,12 +150,12 @@ class Recorder:
     def _put(self, track: _Track, kind: Kind, at: float, *, mode: str | None = None,
              source: str | None = None, title: str | None = None, step: str | None = None,
              step_index: int | None = None, outcome: str | None = None,
-             duration: float | None = None) -> None:
+             duration: float | None = None, control: str | None = None) -> None:
         if self.store is not None:
             self.store.put(UsageEvent(
                 kind, at, run=track.registration, wizard=track.wizard.id, version=track.wizard.version,
                 mode=mode, source=source, title=title, step=step, step_index=step_index,
-                outcome=outcome, duration=duration))
+                outcome=outcome, duration=duration, control=control))
 
 
 def _step(wizard: Wizard, step_id: str) -> Step | None:

@@ -70,12 +70,30 @@ class PersonStats:
 
 
 @dataclass(frozen=True)
+class MissStats:
+    """A control a step names that was not found: the guide may no longer fit the application."""
+
+    wizard: str
+    version: str
+    step: str
+    control: str
+    """Its locator as the author wrote it."""
+    times: int
+    runs: int
+    glass: int
+    """Of `times`, how many in glass box (the panel could not point at it); the rest stopped black box."""
+    last_at: float
+
+
+@dataclass(frozen=True)
 class Report:
     generated_at: float
     wizards: list[WizardStats]
     people: list[PersonStats]
     searches: int
     help_opened: int
+    missed: list[MissStats] = field(default_factory=list)
+    """Controls not found, per wizard, version and step; most often first."""
 
 
 def build(db: Path, now: float | None = None) -> Report:
@@ -165,7 +183,18 @@ def _build(conn: sqlite3.Connection, now: float) -> Report:
             stops.most_common(), glass / total, (total - glass) / total, steps, points))
         people.extend(_competency(wizard, runs, ended, helped, automated, median))
     helps = conn.execute("SELECT count(*) FROM events WHERE kind = 'help'").fetchone()[0]
-    return Report(now, wizards, people, int(searches), int(helps))
+    return Report(now, wizards, people, int(searches), int(helps), _missed(conn))
+
+
+def _missed(conn: sqlite3.Connection) -> list[MissStats]:
+    if "control" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}:
+        return []  # written before controls were recorded
+    rows = conn.execute(
+        "SELECT wizard, coalesce(version, ''), step, control, count(*), count(DISTINCT run), "
+        "sum(mode = 'glass'), max(at) FROM events WHERE kind = 'control-missed' "
+        "GROUP BY wizard, version, step, control ORDER BY count(*) DESC, wizard, step").fetchall()
+    return [MissStats(str(w), str(v), str(s or ""), str(c or ""), int(n), int(r), int(g or 0), float(at))
+            for w, v, s, c, n, r, g, at in rows]
 
 
 def _competency(wizard: str, runs: Sequence[tuple[str, str, str, str, float]],

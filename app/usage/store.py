@@ -56,6 +56,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX outbox_pending ON outbox (state, seq);
     """,
+    # 3: which control a step could not find (control-missed events)
+    """
+    ALTER TABLE events ADD COLUMN control TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

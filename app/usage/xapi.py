@@ -51,6 +51,8 @@ LAUNCH_MODE = PS + "extensions/launch-mode"
 OUTCOME = "https://wayguide.app/xapi/extensions/outcome"
 SOURCE = "https://wayguide.app/xapi/extensions/source"
 RESULTS = "https://wayguide.app/xapi/extensions/results"
+CONTROL = "https://wayguide.app/xapi/extensions/control"
+"""control-missed: the locator of the control a step names that was not found (as its author wrote it)."""
 
 VERBS: dict[Kind, tuple[str, str]] = {
     "started": (ADL + "launched", "launched"),
@@ -58,6 +60,7 @@ VERBS: dict[Kind, tuple[str, str]] = {
     "step-done": (ADL + "progressed", "progressed"),
     "help": (ADL + "asked", "asked"),
     "search": (PS + "verbs/searched", "searched"),
+    "control-missed": ("https://wayguide.app/xapi/verbs/missed-control", "could not find a control of"),
     "completed": (ADL + "completed", "completed"),
     "exited": (ADL + "exited", "exited"),
     "failed": (ADL + "failed", "failed"),
@@ -115,6 +118,9 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
         result["completion"] = False
     if event.outcome is not None:
         result.setdefault("extensions", {})[OUTCOME] = event.outcome
+    if event.control is not None:
+        result.setdefault("extensions", {})[CONTROL] = event.control
+        result["success"] = False
     if event.kind == "search":
         if event.query is not None:
             result["response"] = event.query

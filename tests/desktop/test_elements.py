@@ -164,6 +164,14 @@ def test_a_locator_that_matches_nothing_stops_black_box_with_one_sentence(
             assert waiting.process.poll() is None  # the run waits: Retry, Skip step, or I'll do it myself
         finally:
             waiting.close()
+        # the authors learn of it from the data: a row per wizard, version and step
+        def missed() -> list[dict[str, object]]:
+            return list(json.loads(app.cli(a11y_desktop, "report", "--format", "json").stdout)["missed"])
+
+        report = wait_for(missed, 10, "the miss in the report")
+        assert [(m["wizard"], m["step"], m["control"], m["times"]) for m in report] == [
+            ("black.desk", "export", '{role: menu item, name: "Export as PDF*"}', 1)]
+        assert "step export: {role: menu item" in app.cli(a11y_desktop, "report").stdout
     finally:
         stop_app(app)
 

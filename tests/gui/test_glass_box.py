@@ -334,3 +334,73 @@ def test_a_control_as_target_is_outlined_where_the_bus_says_it_is_and_followed(
     del controls.places[menu.ref]  # no longer on the screen
     watcher.move()
     qtbot.waitUntil(lambda: highlighter.shown() is None, timeout=3000)
+
+
+ELEMENT_UNTIL = """\
+wayguide: 1
+id: element-until
+title: Save a copy
+steps:
+  - id: open
+    title: Open Save As
+    target: {element: {role: menu, name: File}}
+    until: {element: {role: file chooser, name: Save As}}
+  - id: back
+    title: Back in the editor
+    until: {element: {role: file chooser, name: Save As}, gone: true}
+"""
+
+
+def test_a_step_moves_on_when_the_bus_says_its_control_appeared_and_again_when_it_went(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    pad = WindowInfo(app="mousepad", title="Untitled - Mousepad", handle=7, pid=40, geometry=(0, 0, 80, 60))
+    dialog = WindowInfo(app="mousepad", title="Save As", handle=8, pid=40, geometry=(100, 100, 400, 300))
+    controls = FakeElements({7: [Control("frame", "Untitled - Mousepad"), Control("menu", "File", 0)]})
+    probe = FakeWindowProbe(window=pad)
+    automation = FakeAutomation(controls=controls)
+    wayguide = make_app(probes=lambda: probe, watchers=Watchers(), automation=automation)
+    path = home / "until.yaml"
+    path.write_text(ELEMENT_UNTIL)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    wayguide.runs.start_wizard(wizard, "glass")
+    qtbot.waitUntil(lambda: len(controls.listeners) == 1, timeout=3000)  # listening to the bus
+    assert wayguide.run is not None and wayguide.run.state.step_id == "open"
+    probe.others, probe.window = [pad], dialog
+    controls.change(8, [Control("file chooser", "Save As")])  # the dialog opens
+    qtbot.waitUntil(lambda: wayguide.run is not None and wayguide.run.state.step_id == "back", timeout=3000)
+    probe.others, probe.window = [], pad
+    controls.change(8, [])  # and closes
+    run = wayguide.run
+    assert run is not None
+    qtbot.waitUntil(lambda: run.state.status == "finished", timeout=3000)
+    assert [h.outcome for h in run.state.history] == ["detected", "detected"]
+    qtbot.waitUntil(lambda: controls.listeners == [], timeout=3000)  # idle: nothing listened to
+
+
+def test_a_control_the_step_points_at_that_is_not_there_is_said_calmly_and_counted(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from overlays import highlight
+
+    monkeypatch.setattr(highlight, "MISS_AFTER_S", 0.2)
+    pad = WindowInfo(app="mousepad", title="Untitled - Mousepad", handle=7, pid=40, geometry=(0, 0, 80, 60))
+    controls = FakeElements({7: [Control("frame", "Untitled - Mousepad")]})  # no File menu: another version
+    probe = FakeWindowProbe(window=pad)
+    automation = FakeAutomation(controls=controls)
+    wayguide = make_app(probes=lambda: probe, watchers=Watchers(), automation=automation)
+    missed: list[tuple[str, str]] = []
+    monkeypatch.setattr(wayguide.usage, "control_missed",
+                        lambda run, step, control: missed.append((step, control)))
+    path = home / "control.yaml"
+    path.write_text(CONTROL_TARGET)
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    wayguide.runs.start_wizard(wizard, None)
+    assert wayguide.panel is not None
+    step = wayguide.panel.step
+    qtbot.waitUntil(lambda: step.unseen.isVisibleTo(wayguide.panel), timeout=5000)
+    assert step.unseen.text() == ("Wayguide cannot find “File” (menu) in this window, so it cannot point at "
+                                  "it; the explanation still holds.")
+    assert missed == [("look", "{role: menu, name: \"File\"}")]
+    assert wayguide.runs.highlighter().shown() is None

@@ -392,3 +392,45 @@ def test_the_retention_window_comes_from_the_policy(tmp_path: Path) -> None:
         assert [(p.line, p.severity) for p in problems] == [(2, "error")], bad
         assert policy.usage.retention_days == 180 and policy.modes == ("glass",)
     assert usage_in_force(load_policy(tmp_path / "none.yaml")[0], {}).config.retention_days == 180
+
+
+def test_a_control_not_found_is_counted_per_wizard_version_and_step_in_every_format(
+        recorder: Recorder, db: Path) -> None:
+    wiz = wizard()
+    save_as = '{role: menu item, name: "Save As*"}'
+    for mode, misses in (("black", 2), ("glass", 1)):
+        run = Driven(recorder, wiz)
+        run.send(Start(mode=mode, values={"customer": "Zorblax", "pin": "9999"}, at=T0))
+        for _ in range(misses):
+            recorder.control_missed(run, "save", save_as)
+        run.send(Next(at=T0 + 1))
+    recorder.control_missed(Driven(recorder, wiz), "save", save_as)  # a run not started: nothing
+    flushed(recorder)
+    rows = [r for r in events(db) if r["kind"] == "control-missed"]
+    assert [(r["step"], r["control"], r["mode"], r["version"]) for r in rows] == [
+        ("save", save_as, "black", "3"), ("save", save_as, "black", "3"), ("save", save_as, "glass", "3")]
+    report = build(db)
+    [missed] = report.missed
+    assert (missed.wizard, missed.version, missed.step, missed.control, missed.times, missed.runs,
+            missed.glass) == ("test.letter", "3", "save", save_as, 3, 2, 1)
+    assert f"step save: {save_as}  3 times in 2 runs (1 glass box)" in table(report)
+    [row] = [r for r in csv.DictReader(io.StringIO(csv_text(report))) if r["section"] == "missed"]
+    assert (row["wizard"], row["version"], row["step"], row["control"], row["times"], row["runs"]) == (
+        "test.letter", "3", "save", save_as, "3", "2")
+    assert json.loads(json_text(report))["missed"][0]["times"] == 3
+    page = html(report)
+    assert "Controls not found" in page and "Save As*" in page
+    everything = json.dumps(rows) + table(report) + csv_text(report) + page
+    assert "Zorblax" not in everything and "9999" not in everything
+
+
+def test_a_store_from_before_controls_were_recorded_gains_the_column(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(old)
+    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "; PRAGMA user_version = 2;")
+    conn.commit()
+    conn.close()
+    assert build(old).missed == []  # read as it is
+    migrated = connect(old)
+    assert "control" in {row[1] for row in migrated.execute("PRAGMA table_info(events)")}
+    migrated.close()

@@ -16,7 +16,7 @@ from app.cli.doctor import usage_checks
 from app.policy.build import lrs_endpoint_problem
 from app.usage import LrsConfig, UsageEvent
 from app.usage.store import DB_NAME, Store
-from app.usage.xapi import ACTIVITY_TYPES, PROFILE, Sender, statement
+from app.usage.xapi import ACTIVITY_TYPES, CONTROL, PROFILE, Sender, statement
 
 LRS = LrsConfig("https://lrs.example.com/xAPI/", "key", "secret")
 T0 = 1_700_000_000.25
@@ -48,6 +48,7 @@ def test_a_step_statement_names_its_procedure_registration_and_an_opaque_actor()
     ("abandoned", "https://w3id.org/xapi/adl/verbs/abandoned"),
     ("help", "http://adlnet.gov/expapi/verbs/asked"),
     ("search", "https://w3id.org/xapi/performance-support/verbs/searched"),
+    ("control-missed", "https://wayguide.app/xapi/verbs/missed-control"),
 ])
 def test_each_kind_has_its_verb(kind: str, verb: str) -> None:
     event = UsageEvent(kind, T0, run=None if kind == "search" else "r", wizard=None if kind == "search"  # type: ignore[arg-type]
@@ -247,3 +248,12 @@ def test_statements_go_over_https_only_except_to_this_machine(tmp_path: Path) ->
         "http://127.0.0.1/x/", "http://[::1]:9/x/", "https://lrs.example.com/", "http://10.0.0.1/",
         "http://localhost.example.com/", "http://127.0.0.1.evil.example/")] == [
         True, True, True, False, False, False]
+
+
+def test_a_control_not_found_names_the_step_and_the_locator_as_written() -> None:
+    event = UsageEvent("control-missed", T0, run="r", wizard="w", version="2", step="save", mode="black",
+                       control='{role: menu item, name: "Save As*"}')
+    made = statement(event, "p", LRS)
+    assert made["object"]["id"].endswith("/wizards/w/steps/save")
+    assert made["result"]["success"] is False
+    assert made["result"]["extensions"][CONTROL] == '{role: menu item, name: "Save As*"}'
