@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from app.engine.conditions import simple_conditions
 from app.format import model
 from app.format.elements import locator_text, shortest_locator
 from app.format.matching import text_matches, window_fits
 from app.ports import Control, Elements, Locator, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["check", "inspect", "locators_in", "outline"]
+__all__ = ["check", "inspect", "locators_in", "outline", "under_pointer"]
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -46,6 +47,45 @@ def inspect(probe: WindowProbe, elements: Elements, out: TextIO, err: TextIO, *,
                               for i, c, depth in _walk(controls)], ensure_ascii=False, indent=1) + "\n")
     else:
         out.write(outline(window, controls))
+    return EXIT_OK
+
+
+def under_pointer(probe: WindowProbe, elements: Elements, where: tuple[int, int], out: TextIO, err: TextIO, *,
+                  as_json: bool = False) -> int:
+    """Print the control at desktop point `where` (the pointer's): its role, name, states and rectangle,
+    and the shortest locator that finds it alone in its window."""
+    x, y = where
+    windows = [w for w in [probe.active_window(), *reversed(probe.windows())] if w is not None and w.geometry
+               and w.geometry[0] <= x < w.geometry[0] + w.geometry[2]
+               and w.geometry[1] <= y < w.geometry[1] + w.geometry[3]]
+    if not windows:
+        err.write(f"wayguide: error: no window is under the pointer ({x}, {y})\n")
+        return EXIT_FAIL
+    window = windows[0]
+    try:
+        control = elements.at_point(window, x, y)
+        controls = elements.controls(window) if control is not None else []
+        box = elements.extents(control) if control is not None else None
+    except ProbeUnavailable as exc:
+        err.write(f"wayguide: error: {exc} (see `wayguide doctor`)\n")
+        return EXIT_FAIL
+    index = next((i for i, c in enumerate(controls) if control is not None and c.ref == control.ref), None)
+    if control is None or index is None:
+        from app.platform.atspi import EXPOSING_HINT
+
+        err.write(f"wayguide: error: “{window.title}” ({window.app}) shows no control at ({x}, {y}) to the "
+                  f"accessibility bus ({EXPOSING_HINT}; see `wayguide doctor`)\n")
+        return EXIT_FAIL
+    locator = shortest_locator(controls, index)
+    if as_json:
+        out.write(json.dumps({"role": control.role, "name": control.label, "states": sorted(control.states),
+                              "extents": list(box) if box else None, "window": window.title,
+                              "locator": _as_dict(locator)}, ensure_ascii=False, indent=1) + "\n")
+    else:
+        shown = f"{control.role} “{control.label}”" if control.label else control.role
+        place = "x {}, y {}, {} × {}".format(*box) if box else "not on the screen"
+        out.write(f"# under the pointer in {window.title} ({window.app}): {shown}, {place}; "
+                  f"{', '.join(sorted(control.states)) or 'no states'}\n{locator_text(locator)}\n")
     return EXIT_OK
 
 
@@ -93,10 +133,14 @@ def locators_in(wizard: model.Wizard) -> list[tuple[str, model.ElementLocator]]:
             found.append((f"step “{step.id}”, target", step.target.element))
         for number, action in enumerate(step.do or (), 1):
             element = (action.click.element if isinstance(action, model.ClickAction) else
+                       action.fill.element if isinstance(action, model.FillAction) else
                        action.wait.element if isinstance(action, model.WaitAction)
                        and isinstance(action.wait, model.WaitSpec) else None)
             if element is not None:
                 found.append((f"step “{step.id}”, action {number}", element))
+        for _, cond in simple_conditions(step.until):
+            if isinstance(cond, model.ElementCond):
+                found.append((f"step “{step.id}”, until", cond.element))
     return found
 
 

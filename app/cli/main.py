@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=float, default=0.0, metavar="S",
                    help="wait S seconds first, time to bring the window to the front")
     p.add_argument("--title", metavar="GLOB", help="the first window whose title matches (or re:REGEX)")
+    p.add_argument("--pointer", action="store_true",
+                   help="only the control under the mouse pointer (after --delay: time to point at it)")
     p.add_argument("--json", action="store_true", help="a JSON array")
     p.add_argument("--check", type=Path, metavar="FILE",
                    help="instead: check each control the wizard FILE names against the application")
@@ -140,6 +142,22 @@ def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from app.cli.inspect import check
 
         return check(args.check, probe, elements, out, err, title=args.title, delay=max(0.0, args.delay))
+    if args.pointer:
+        import time
+
+        from app.cli.inspect import under_pointer
+
+        if args.delay > 0:
+            time.sleep(args.delay)
+        pointer = getattr(probe, "pointer", None)
+        try:
+            if pointer is None:
+                raise ProbeUnavailable("this desktop does not tell where the pointer is")
+            where = pointer()
+        except ProbeUnavailable as exc:
+            err.write(f"wayguide: error: {exc}\n")
+            return EXIT_FAIL
+        return under_pointer(probe, elements, where, out, err, as_json=args.json)
     return inspect(probe, elements, out, err, title=args.title, delay=max(0.0, args.delay), as_json=args.json)
 
 

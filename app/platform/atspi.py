@@ -24,7 +24,8 @@ from typing import Any
 from app.format.elements import ROLE_NAMES, fits, normal_role
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
-__all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_check"]
+__all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_bus_address",
+           "accessibility_check"]
 
 EXPOSING_HINT = ("Qt applications show theirs with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1, Java ones with the "
                  "ATK bridge, Chromium and Electron with --force-renderer-accessibility")
@@ -98,7 +99,7 @@ class _Bus:
             raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
         self._address_type, self._method_call = DBusAddress, new_method_call
         try:
-            self.address = _a11y_address(address)
+            self.address = accessibility_bus_address(address)
             self._conn: Any = open_dbus_connection(bus=self.address)
             self._made: dict[object, bytes] = {}
             """Requests already turned into bytes (see _message)."""
@@ -276,11 +277,28 @@ class AtspiElements:
             found = ref = inner[0]
         if found is None:
             return None
+        found = self._innermost(found, x, y)
         control = self._describe([found])[0]
         return Control(control.role, control.name, states=self.states(control), ref=found)
 
+    def _innermost(self, scope: Ref, x: int, y: int) -> Ref:
+        """The smallest control under `scope` whose rectangle holds (x, y): some containers (GTK's page tab
+        list) answer GetAccessibleAtPoint with themselves."""
+        refs = self._matches(scope, None)
+        boxes = self._connected().calls([(ref, _COMPONENT, "GetExtents", "u", (0,)) for ref in refs])
+        best, best_area = scope, None
+        for ref, answer in zip(refs, boxes, strict=True):
+            box = answer[0] if answer else None
+            if not (isinstance(box, tuple) and len(box) == 4 and all(isinstance(v, int) for v in box)):
+                continue
+            left, top, width, height = box
+            if left <= x < left + width and top <= y < top + height and width > 1 and height > 1 \
+                    and (best_area is None or width * height <= best_area):
+                best, best_area = ref, width * height
+        return best
+
     def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
-        events = _Events(_a11y_address(self._address), on_change)
+        events = _Events(accessibility_bus_address(self._address), on_change)
         return events.stop
 
     def ancestors(self, control: Control) -> list[Control]:
@@ -468,7 +486,7 @@ class _Events:
                 self._conn.close()
 
 
-def _a11y_address(address: str | None) -> str:
+def accessibility_bus_address(address: str | None) -> str:
     """The accessibility bus's address: `address`, or as the session bus tells it."""
     if address is not None:
         return address

@@ -37,6 +37,14 @@ class X11WindowProbe:
             return None
         return prop.value if prop is not None else None
 
+    def pointer(self) -> tuple[int, int]:
+        """Where the mouse pointer is on the desktop."""
+        try:
+            where = self._root.query_pointer()
+        except Exception as exc:  # the display went away
+            raise ProbeUnavailable(f"the pointer cannot be found ({exc})") from None
+        return int(where.root_x), int(where.root_y)
+
     def active_window(self) -> WindowInfo | None:
         value = self._property(self._root, "_NET_ACTIVE_WINDOW", self._X.AnyPropertyType)
         if value is None or not len(value) or not value[0]:

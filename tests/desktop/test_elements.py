@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,35 @@ def test_inspect_lists_locators_that_find_their_control_again(
     text = subprocess.run([sys.executable, "-m", "app", "inspect", "--title", "*Mousepad"], env=env,
                           capture_output=True, text=True, timeout=60).stdout
     assert 'menu item “Save As...”    {role: menu item, name: "Save As..."}' in text
+
+
+def test_inspect_pointer_names_the_control_under_the_mouse_with_a_locator_that_finds_it(
+        a11y_desktop: Desktop, mousepad: WindowInfo, elements: AtspiElements) -> None:
+    a11y_desktop.activate(mousepad.handle)
+    menu = wait_for(lambda: elements.find(Locator("menu", "Help"), mousepad), 10, "the Help menu")[0]
+    box = elements.extents(menu)
+    assert box is not None
+    x, y, width, height = box
+    point(a11y_desktop, x + width // 2, y + height // 2)
+    env = {**a11y_desktop.env, "PYTHONPATH": str(ROOT)}
+    pointer = [sys.executable, "-m", "app", "inspect", "--pointer"]
+    done = subprocess.run([*pointer, "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert (found["role"], found["name"], found["extents"]) == ("menu", "Help", list(box))
+    assert found["locator"] == {"role": "menu", "name": "Help"} and "enabled" in found["states"]
+    text = subprocess.run(pointer, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert text.splitlines()[-1] == '{role: menu, name: "Help"}'
+    editor = elements.find(Locator("text", index=0), mousepad)[0]
+    ex, ey, ew, eh = elements.extents(editor) or (0, 0, 0, 0)
+    point(a11y_desktop, ex + ew // 2, ey + eh // 2)
+    inner = json.loads(subprocess.run([*pointer, "--json"], env=env, capture_output=True, text=True,
+                                      timeout=60).stdout)
+    assert inner["role"] == "text"  # the innermost control, not the tab list around it
+
+
+def point(desktop: Desktop, x: int, y: int) -> None:
+    desktop.run(["xdotool", "mousemove", "--sync", str(x), str(y)], check=True)
 
 
 def test_a_window_that_shows_no_controls_gets_one_clear_line(a11y_desktop: Desktop) -> None:
@@ -222,15 +252,52 @@ def test_the_panel_names_every_control_a_person_can_act_on(
             {"id": "choose", "title": "Choose", "choice": [{"label": "Reply", "goto": "read"},
                                                            {"label": "File it", "goto": "read"}]},
         ])
-        subprocess.run([sys.executable, "-m", "app", "run", str(wizard)], env=app.env, timeout=30, check=True)
-        step = wait_for(lambda: [c for c in elements.controls(panel) if c.label == "Next"] and
-                        elements.controls(panel), 10, "the step view on the bus")
+        with Announcements() as said:
+            subprocess.run([sys.executable, "-m", "app", "run", str(wizard)], env=app.env, timeout=30,
+                           check=True)
+            step = wait_for(lambda: [c for c in elements.controls(panel) if c.label == "Next"] and
+                            elements.controls(panel), 10, "the step view on the bus")
+            assert said.wait_for("Step 1 of 2: Read the letter")  # what a screen reader says
         for view in (home, step):
             unnamed = [c.role for c in view if normal_role(c.role) in INTERACTIVE and not c.label]
             assert unnamed == [], [(c.role, c.label) for c in view]
     finally:
         probe.close()
         stop_app(app)
+
+
+class Announcements:
+    """What applications announce to screen readers (AT-SPI's object:announcement), as one would hear it."""
+
+    def __enter__(self) -> Announcements:
+        from jeepney import DBusAddress, MatchRule, new_method_call
+        from jeepney.bus_messages import message_bus
+        from jeepney.io.blocking import open_dbus_connection
+
+        from app.platform.atspi import accessibility_bus_address
+
+        self.conn = open_dbus_connection(bus=accessibility_bus_address(None))
+        rule = MatchRule(type="signal", interface="org.a11y.atspi.Event.Object", member="Announcement")
+        self.conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=5)
+        registry = DBusAddress("/org/a11y/atspi/registry", bus_name="org.a11y.atspi.Registry",
+                               interface="org.a11y.atspi.Registry")
+        self.conn.send_and_get_reply(new_method_call(registry, "RegisterEvent", "sass",
+                                                     ("object:announcement", [], "")), timeout=5)
+        return self
+
+    def wait_for(self, text: str, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = self.conn.receive(timeout=left)
+            except TimeoutError:
+                return False
+            if text in repr(message.body):
+                return True
+        return False
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
 
 
 def test_glass_box_outlines_a_control_exactly_where_the_bus_says_it_is(
