@@ -135,3 +135,57 @@ def test_a_bus_that_went_away_is_said_in_one_line_and_opened_again_on_next_use()
     finally:
         monkey.undo()
     assert len(opened) == 1 and elements._bus is opened[0]
+
+
+@pytest.mark.parametrize(("answer", "states"), [
+    (None, frozenset()), ("x", frozenset()), ([1, 2, 3], frozenset()), (["a", 0], frozenset()),
+    ([1 << 12, 0], frozenset({"focused"})),
+    ([1 << 4 | 1 << 8 | 1 << 30, 0], {"checked", "enabled", "visible"}),
+    ([0, 1], {"indeterminate"}), ([0, 1 << 31], frozenset()),  # a state this Wayguide does not know
+    ([-1, -1], None),  # every bit: every known state, nothing past the list
+])
+def test_odd_state_sets_read_as_the_states_they_can_mean(answer: Any, states: Any) -> None:
+    read = atspi._state_names(answer)
+    assert read == (frozenset(atspi._STATES) if states is None else states)
+
+
+class _Answers:
+    """A bus on which the application gives the same made-up answer to every call."""
+
+    broken = False
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.asked = 0
+
+    def call(self, *request: Any) -> Any:
+        self.asked += 1
+        return self.answer
+
+    def calls(self, requests: list[Any]) -> list[Any]:
+        self.asked += len(requests)
+        return [self.answer for _ in requests]
+
+
+@pytest.mark.parametrize("answer", [None, (), (3,), (b"text",), (["x"],), (("s", "x"),)])
+def test_a_text_that_is_not_a_string_is_no_text_and_a_refused_fill_says_so(answer: Any) -> None:
+    elements = AtspiElements()
+    elements._bus = _Answers(answer)  # type: ignore[assignment]
+    field = Control("text", "", ref=(":1.9", "/a"))
+    assert elements.text(field) is None and elements.set_text(field, "x") is False
+    assert elements.states(field) == frozenset()
+
+
+def test_a_text_longer_than_the_bound_is_cut() -> None:
+    elements = AtspiElements()
+    elements._bus = _Answers(("x" * (atspi.MAX_TEXT + 10),))  # type: ignore[assignment]
+    assert len(elements.text(Control("text", "", ref=(":1.9", "/a"))) or "") == atspi.MAX_TEXT
+
+
+def test_an_application_that_answers_a_point_with_a_loop_is_asked_a_bounded_number_of_times() -> None:
+    elements = AtspiElements()
+    loop = _Answers(((":1.9", "/b"),))
+    elements._bus = loop  # type: ignore[assignment]
+    elements._window_root = lambda window: (":1.9", "/a")  # type: ignore[method-assign]
+    elements.at_point(WindowInfo(pid=1), 5, 5)
+    assert loop.asked < atspi.MAX_DEPTH + 20
