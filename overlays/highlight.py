@@ -98,6 +98,9 @@ class Highlighter(QObject):
     """From the watcher's thread: Qt queues it to the GUI thread."""
     _located = Signal(int, object)
     """(generation, the control's extents or None) from the thread that asked the accessibility bus."""
+    outlined = Signal(object, object)
+    """(region, window): a Rect just outlined, in the window (a Rect, or None) it is in, both in logical
+    pixels; the panel moves out of its way."""
     missing = Signal(object)
     """The ElementTarget shown was not found in its application for MISS_AFTER_S (said once per show): the
     guide may no longer fit the application."""
@@ -193,6 +196,12 @@ class Highlighter(QObject):
 
     def _outline(self, region: Rect, front: WindowInfo | None) -> None:
         self.overlay.show_around(QRect(region.x, region.y, region.w, region.h), _accent())
+        window = None
+        if front is not None and front.geometry is not None:
+            ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+            x, y, w, h = (round(v / ratio) for v in front.geometry)
+            window = Rect(x, y, w, h)
+        self.outlined.emit(region, window)
         front_handle = front.handle if front is not None else 0
         if front_handle != self._front:  # the window manager raised a window: stay above it
             self._front = front_handle

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["Rect", "Side", "choose_area", "panel_rect", "target_rect"]
+__all__ = ["Rect", "Side", "choose_area", "clear_of", "panel_rect", "target_rect"]
 
 Side: TypeAlias = Literal["auto", "left", "right"]
 
@@ -76,6 +76,21 @@ def panel_rect(work_areas: Sequence[Rect], foreground: Rect | None, width: int,
         room_right = max(0, area.right - max(foreground.right, area.x))
         x = foreground.x - width if room_left > room_right else foreground.right
     return Rect(min(max(x, lowest), highest), area.y, width, area.h)
+
+
+def clear_of(panel: Rect, work_areas: Sequence[Rect], region: Rect, window: Rect | None,
+             side: Side = "auto") -> Rect:
+    """Where the panel goes so that it does not cover `region` (what the step outlines, in `window`):
+    where it is when it does not; else beside the window; else beside the region itself; else at the
+    other edge of the screen. The panel's width stays."""
+    if panel.overlap(region) == 0:
+        return panel
+    tries: list[Rect] = []
+    if side == "auto":
+        tries += [panel_rect(work_areas, w, panel.w) for w in (window, region) if w is not None]
+    area = choose_area(work_areas, region)
+    tries += [panel_rect([area], None, panel.w, "left"), panel_rect([area], None, panel.w, "right")]
+    return next((r for r in tries if r.overlap(region) == 0), panel)
 
 
 def target_rect(window: Rect, region: Sequence[float]) -> Rect:

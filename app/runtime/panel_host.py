@@ -172,6 +172,21 @@ class PanelHost(QObject):
         r = panel_rect(areas, foreground, PANEL_WIDTH, settings.panel_side)
         self.get().place(QRect(r.x, r.y, r.w, r.h))
 
+    def make_room(self, region: Rect, window: Rect | None) -> None:
+        """Move the shown panel off `region` (what a step outlines, in `window`), keeping the side the
+        settings fix: a dialog opened in the middle of the screen must not be under it."""
+        from overlays.placement import clear_of
+
+        panel = self.panel
+        settings = self._preferences.settings
+        if panel is None or not panel.isVisible() or settings is None:
+            return
+        areas = [_rect(s.availableGeometry()) for s in QGuiApplication.screens()]
+        now = _rect(panel.geometry())
+        moved = clear_of(now, areas, region, window, settings.panel_side)
+        if moved != now:
+            panel.place(moved)
+
     def _warm_up(self) -> None:
         """Once the panel has been shown, the engine and the wizard model are imported on a worker
         thread, so that picking a task does not wait for them; a tray app nobody opened never holds

@@ -171,6 +171,7 @@ class RunController(QObject):
         if self._highlight is None:
             self._highlight = self._highlighter()
             self._highlight.missing.connect(self._control_missing)
+            self._highlight.outlined.connect(self._panels.make_room)
         return self._highlight
 
     def _control_missing(self, target: object) -> None:

@@ -379,8 +379,81 @@ def test_glass_box_moves_on_by_itself_as_the_dialog_opens_the_name_is_typed_and_
         assert waiting.returncode == 0, out
         assert out.startswith("completed: ") and "4 steps: 4 noticed" in out, out
     finally:
-        if waiting is not None and waiting.poll() is None:
-            waiting.kill()
-            waiting.wait()
+        if waiting is not None:
+            if waiting.poll() is None:
+                waiting.kill()
+            waiting.communicate()
+        stop_app(app)
+        end(pad)
+
+
+def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_on_as_they_change(
+        a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled wizard as shipped: its targets are the dialog's controls where the bus puts them, and
+    choosing the printer is noticed from the bus (the cell becomes selected). The panel's step counter is
+    read over the bus too, as a screen reader would."""
+    from tests.desktop.test_black_box import end
+    from tests.desktop.test_glass_box import client_rect, highlighted
+    from tests.desktop.test_tray_app import WAYGUIDE, click, start_app, stop_app
+
+    monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")
+    home = tmp_path / "pad-home"
+    (home / "Documents").mkdir(parents=True)
+    pad = a11y_desktop.spawn(["mousepad", "--disable-server"], env={**a11y_desktop.env, "HOME": str(home)})
+    app = start_app(a11y_desktop, tmp_path / "home")
+    waiting: subprocess.Popen[str] | None = None
+    probe = X11WindowProbe(a11y_desktop.display)
+    try:
+        editor = a11y_desktop.wait_window(name="Mousepad$")
+        # at the right of the screen: the panel goes at its left, where the Print dialog opens
+        a11y_desktop.run(["xdotool", "windowsize", "--sync", str(editor), "640", "600"], check=True)
+        a11y_desktop.run(["xdotool", "windowmove", "--sync", str(editor), "1280", "200"], check=True)
+        a11y_desktop.activate(editor)
+        waiting = subprocess.Popen([*WAYGUIDE, "run", str(ROOT / "wizards" / "mousepad.save-as-pdf.yaml"),
+                                    "--set", "file=report", "--wait"], env=app.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        panel = probe.describe(a11y_desktop.wait_window(name="^Wayguide$"))
+        assert panel is not None
+
+        def at(step: int) -> None:
+            wait_for(lambda: elements.find(Locator(name=f"step {step} of 6"), panel), 15, f"step {step}")
+
+        a11y_desktop.activate(editor)  # step 1 ends once Mousepad is in front (it may be already)
+        at(2)
+        a11y_desktop.key("ctrl+p")
+        dialog = probe.describe(a11y_desktop.wait_window(name="^Print$"))
+        assert dialog is not None
+        at(3)
+
+        def outlined(locator: Locator) -> bool:
+            found = elements.find(locator, dialog)
+            box = elements.extents(found[0]) if found else None
+            shown = highlighted(a11y_desktop)
+            return box is not None and shown is not None and (shown.x, shown.y, shown.w, shown.h) == box
+
+        printer = Locator("table cell", "Print to File")
+        wait_for(lambda: outlined(printer), 15, "the highlight on “Print to File”")
+        a11y_desktop.screenshot(artifacts / "desktop-elements-pdf-printer.png")
+        x, y, width, height = elements.extents(elements.find(printer, dialog)[0]) or (0, 0, 0, 0)
+        click(a11y_desktop, x + width // 2, y + height // 2)
+        at(4)
+        wait_for(lambda: outlined(Locator("radio button", "PDF")), 15, "the highlight on the PDF choice")
+        # the person drags the dialog under the panel: the outline follows, the panel makes room
+        panel_handle = a11y_desktop.wait_window(name="^Wayguide$")
+        before = client_rect(a11y_desktop, panel_handle)
+        a11y_desktop.run(["xdotool", "windowmove", "--sync", str(dialog.handle), str(before.x - 300), "150"],
+                         check=True)
+        wait_for(lambda: outlined(Locator("radio button", "PDF")) and client_rect(
+            a11y_desktop, panel_handle).overlap(highlighted(a11y_desktop) or before) == 0, 10,
+            "the panel to move off the control it points at")
+        a11y_desktop.screenshot(artifacts / "desktop-elements-pdf-format.png")
+        assert waiting.poll() is None
+    finally:
+        if waiting is not None:
+            if waiting.poll() is None:
+                waiting.kill()
+            waiting.communicate()
+        probe.close()
         stop_app(app)
         end(pad)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from overlays.placement import Rect, Side, choose_area, panel_rect, target_rect
+from overlays.placement import Rect, Side, choose_area, clear_of, panel_rect, target_rect
 
 FULL_HD = Rect(0, 0, 1920, 1040)            # a 1920x1080 screen minus a 40 px taskbar
 SECOND = Rect(1920, 0, 2560, 1400)          # a larger screen to its right
@@ -93,3 +93,33 @@ def test_rect_helpers() -> None:
 def test_target_rect_places_the_region_on_the_window(region: tuple[float, float, float, float],
                                                      expected: Rect) -> None:
     assert target_rect(Rect(100, 100, 800, 600), region) == expected
+
+
+SCREEN = [Rect(0, 0, 1920, 1080)]
+
+
+def test_the_panel_stays_where_it_is_when_it_covers_nothing_the_step_outlines() -> None:
+    panel = Rect(1560, 0, 360, 1080)
+    assert clear_of(panel, SCREEN, Rect(100, 100, 50, 20), Rect(0, 0, 800, 600)) == panel
+
+
+def test_the_panel_moves_beside_a_dialog_opened_under_it() -> None:
+    panel = Rect(920, 0, 360, 1080)  # beside the main window, at its left
+    dialog = Rect(640, 290, 640, 540)  # centred: under the panel
+    radio = Rect(1000, 600, 60, 20)
+    moved = clear_of(panel, SCREEN, radio, dialog)
+    assert moved == Rect(1280, 0, 360, 1080) and moved.overlap(radio) == 0 and moved.overlap(dialog) == 0
+
+
+def test_a_window_as_wide_as_the_screen_puts_the_panel_beside_the_control_instead() -> None:
+    panel = Rect(1560, 0, 360, 1080)
+    button = Rect(1700, 1000, 90, 30)
+    moved = clear_of(panel, SCREEN, button, Rect(0, 0, 1920, 1080))
+    assert moved.overlap(button) == 0 and moved.w == 360 and moved.right <= 1920
+
+
+def test_a_side_fixed_in_the_settings_is_kept_where_it_can_be_and_else_the_other_edge_is_taken() -> None:
+    panel = Rect(0, 0, 360, 1080)
+    moved = clear_of(panel, SCREEN, Rect(100, 100, 40, 20), Rect(0, 0, 900, 700), "left")
+    assert moved == Rect(1560, 0, 360, 1080)
+    assert clear_of(panel, SCREEN, Rect(500, 100, 40, 20), None, "left") == panel
