@@ -16,8 +16,8 @@ __all__ = ["MIN_GAP_S", "ElementWatch"]
 log = logging.getLogger(__name__)
 
 MIN_GAP_S = 0.03
-"""Between two looks at the controls at least this long: an application that sends events without end
-costs a few looks a second, not a core."""
+"""From the start of one look at the controls to the next at least this long: an application that sends
+events without end costs at most a few dozen quick looks a second, not a core."""
 
 
 class ElementWatch:
@@ -85,6 +85,7 @@ class ElementWatch:
                         unsubscribe()
                         unsubscribe = None
                     continue
+                started = time.monotonic()
                 try:
                     if elements is None or probe is None:
                         elements, probe = self._make_elements(), self._make_probe()
@@ -112,7 +113,7 @@ class ElementWatch:
                     if seen.get(path) != holds:
                         seen[path] = holds
                         self._report(generation, path, holds)
-                time.sleep(MIN_GAP_S)
+                time.sleep(max(0.0, MIN_GAP_S - (time.monotonic() - started)))
         finally:
             if unsubscribe is not None:
                 unsubscribe()

@@ -186,6 +186,8 @@ class AtspiElements:
         self._bus: _Bus | None = None
         self._apps: dict[int, Ref] = {}
         """The application of each process id seen (asking the registry takes a call per application)."""
+        self._none_of: dict[tuple[Ref, str], int] = {}
+        """(scope, role) asked control by control and not found, with how many controls the scope had."""
 
     def close(self) -> None:
         if self._bus is not None:
@@ -327,8 +329,8 @@ class AtspiElements:
         seen: set[Ref] = set()
         for scope in scopes:
             refs = self._matches(scope, locator.role)
-            if not refs and locator.role is not None:
-                refs = self._by_role(scope, locator.role)
+            if not refs and locator.role is not None and normal_role(locator.role) not in _WINDOW_ROLES:
+                refs = self._by_role(scope, locator.role)  # (a window is a top level, never inside one)
             refs = [ref for ref in refs if ref not in seen]
             seen.update(refs)
             names = self._names(refs)
@@ -361,7 +363,14 @@ class AtspiElements:
         role finds them, so this slower way is taken only when that one finds nothing."""
         refs = self._matches(scope, None)
         wanted = normal_role(role)
-        return [ref for ref, name in zip(refs, self._roles(refs), strict=True) if name == wanted]
+        if self._none_of.get((scope, wanted)) == len(refs):
+            return []  # asked already, and nothing came or went since: a look while waiting stays cheap
+        found = [ref for ref, name in zip(refs, self._roles(refs), strict=True) if name == wanted]
+        if not found:
+            if len(self._none_of) >= _MADE_MAX:
+                self._none_of.clear()
+            self._none_of[(scope, wanted)] = len(refs)
+        return found
 
     def _describe(self, refs: list[Ref]) -> list[Control]:
         """Name, role and parent of each of `refs` (parents as positions in the list)."""
