@@ -113,10 +113,12 @@ class Elements(Protocol):
         """The innermost control of `window` at the desktop point (x, y), or None."""
         ...
 
-    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+    def subscribe(self, on_change: Callable[[], None], texts: bool = True,
+                  states: Collection[str] | None = None) -> Callable[[], None]:
         """Call `on_change()` (on a thread of the adapter's own) soon after any control of any application
-        takes or loses the focus, changes state, name or text, or gains or loses children, or a window opens,
-        closes or comes in front; several at once may be told once. Returns the call that stops it. Raises
+        takes or loses the focus, changes name or a state (of `states`, when given), or text (with `texts`:
+        every key typed), or gains or loses children, or a window opens, closes or comes in front; several
+        at once may be told once. Returns the call that stops it. Raises
         ProbeUnavailable where there is no bus."""
         ...
 

@@ -44,7 +44,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,12 +83,13 @@ class CountingElements(AtspiElements):
         self.finds += 1
         return super().find(locator, window)
 
-    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+    def subscribe(self, on_change: Callable[[], None], texts: bool = True,
+                  states: Collection[str] | None = None) -> Callable[[], None]:
         def told() -> None:
             self.bursts += 1
             on_change()
 
-        return super().subscribe(told)
+        return super().subscribe(told, texts, states)
 
 
 class CountingProbe(X11WindowProbe):

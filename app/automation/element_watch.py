@@ -69,6 +69,7 @@ class ElementWatch:
         elements: Elements | None = None
         probe: WindowProbe | None = None
         unsubscribe: Callable[[], None] | None = None
+        told_for: tuple[bool, frozenset[str]] = (False, frozenset())
         front: WindowInfo | None = None
         seen: dict[str, bool] = {}
         told = -1
@@ -85,12 +86,18 @@ class ElementWatch:
                         unsubscribe()
                         unsubscribe = None
                     continue
+                texts = any(cond.text is not None for _, cond in conditions)
+                states = frozenset(cond.state for _, cond in conditions if cond.state is not None)
+                if unsubscribe is not None and (texts, states) != told_for:  # typing wakes it only for a text
+                    unsubscribe()
+                    unsubscribe = None
                 started = time.monotonic()
                 try:
                     if elements is None or probe is None:
                         elements, probe = self._make_elements(), self._make_probe()
                     if unsubscribe is None:
-                        unsubscribe = elements.subscribe(self._wake.set)
+                        unsubscribe = elements.subscribe(self._wake.set, texts, states)
+                        told_for = (texts, states)
                     front = self._front(probe, front)
                     windows = probe.windows()
                     self.problem = ""

@@ -8,7 +8,7 @@ module matches them, says them in words and works out the shortest locator that 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from app.format.matching import Pattern, text_matches, window_fits
@@ -230,7 +230,8 @@ class FakeElements:
                   and box[0] <= x < box[0] + box[2] and box[1] <= y < box[1] + box[3]]
         return inside[-1] if inside else None  # the last in reading order: the innermost
 
-    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
+    def subscribe(self, on_change: Callable[[], None], texts: bool = True,
+                  states: Collection[str] | None = None) -> Callable[[], None]:
         self.listeners.append(on_change)
         return lambda: self.listeners.remove(on_change) if on_change in self.listeners else None
 

@@ -18,7 +18,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from app.format.elements import ROLE_NAMES, fits, normal_role
@@ -65,6 +65,9 @@ _EVENT_SIGNALS = (
 )
 _EVENT_NAMES = ("object:state-changed", "object:property-change:accessible-name", "object:children-changed",
                 "object:text-changed", "window:", "focus:")
+
+_MEMBER = 3
+"""The D-Bus header field of a message's member name (jeepney's HeaderFields.member)."""
 
 EVENT_BURST_S = 0.01
 """Events that come within this of the first are told together (a dialog opening sends dozens)."""
@@ -299,8 +302,9 @@ class AtspiElements:
                 best, best_area = ref, width * height
         return best
 
-    def subscribe(self, on_change: Callable[[], None]) -> Callable[[], None]:
-        events = _Events(accessibility_bus_address(self._address), on_change)
+    def subscribe(self, on_change: Callable[[], None], texts: bool = True,
+                  states: Collection[str] | None = None) -> Callable[[], None]:
+        events = _Events(accessibility_bus_address(self._address), on_change, texts, states)
         return events.stop
 
     def ancestors(self, control: Control) -> list[Control]:
@@ -447,21 +451,27 @@ class _Events:
     """Accessibility events, on a connection and a thread of their own: the applications are asked to send
     them (the registry tells them someone listens), each burst is told once through `on_change`."""
 
-    def __init__(self, address: str, on_change: Callable[[], None]) -> None:
+    def __init__(self, address: str, on_change: Callable[[], None], texts: bool = True,
+                 states: Collection[str] | None = None) -> None:
         from jeepney import DBusAddress, MatchRule, new_method_call
         from jeepney.bus_messages import message_bus
         from jeepney.io.blocking import open_dbus_connection
 
         self._on_change = on_change
+        self._states = frozenset(states) if states is not None else None
         self._stopped = threading.Event()
         try:
             self._conn: Any = open_dbus_connection(bus=address)
             for interface, member in _EVENT_SIGNALS:
+                if member == "TextChanged" and not texts:
+                    continue
                 rule = MatchRule(type="signal", interface=interface, member=member)
                 self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
             registry = DBusAddress("/org/a11y/atspi/registry", bus_name="org.a11y.atspi.Registry",
                                    interface="org.a11y.atspi.Registry")
             for event in _EVENT_NAMES:  # newer registries take (event, properties, application)
+                if event == "object:text-changed" and not texts:
+                    continue
                 asked = new_method_call(registry, "RegisterEvent", "sass", (event, [], ""))
                 reply = self._conn.send_and_get_reply(asked, timeout=CALL_TIMEOUT_S)
                 if reply.header.message_type.name == "error":
@@ -478,15 +488,24 @@ class _Events:
             with contextlib.suppress(OSError):
                 self._conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread's blocking read
 
+    def _matters(self, message: Any) -> bool:
+        """Whether an event is one the subscriber asked for: a change of a state it did not name is not
+        (typing in mousepad turns its Undo button's "enabled" and "sensitive" on and off at every key)."""
+        if self._states is None or message.header.fields.get(_MEMBER) != "StateChanged":
+            return True
+        body = message.body
+        name = body[0] if isinstance(body, tuple) and body and isinstance(body[0], str) else ""
+        return name.replace("-", " ") in self._states
+
     def _run(self) -> None:
         try:
             while not self._stopped.is_set():
-                self._conn.receive()  # blocks, costing nothing, until something happens
+                told = self._matters(self._conn.receive())  # blocks, costing nothing, until something happens
                 burst_end = time.monotonic() + EVENT_BURST_S
                 with contextlib.suppress(TimeoutError):  # what came with it is told at once
                     while (left := burst_end - time.monotonic()) > 0:
-                        self._conn.receive(timeout=left)
-                if not self._stopped.is_set():
+                        told = self._matters(self._conn.receive(timeout=left)) or told
+                if told and not self._stopped.is_set():
                     self._on_change()
         except (OSError, ValueError, EOFError):  # stopped, or the bus went away, or sent what is not D-Bus
             pass
