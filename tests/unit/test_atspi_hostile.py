@@ -3,6 +3,8 @@ shapes, and may never answer. No bus here: the answers are made up, the connecti
 
 from __future__ import annotations
 
+import socket
+import struct
 import time
 from typing import Any
 
@@ -29,27 +31,35 @@ def test_odd_property_answers_read_as_empty(answer: Any) -> None:
 
 
 class _Silent:
-    """A bus connection on which the application never answers."""
+    """A bus connection on which the application never answers: a socket whose other end stays quiet."""
 
     def __init__(self) -> None:
         self.sent = 0
         self.outgoing_serial = iter(range(1, 10**6))
+        self._ours, self.theirs = socket.socketpair()
         self.sock = self
+
+    def fileno(self) -> int:
+        return self._ours.fileno()
 
     def sendall(self, data: bytes) -> None:
         self.sent += 1
 
-    def receive(self, timeout: float | None = None) -> Any:
-        time.sleep(min(timeout or 0.0, 0.05))
-        raise TimeoutError
+    def recv(self, size: int) -> bytes:
+        return self._ours.recv(size)
+
+    def close(self) -> None:
+        self._ours.close()
+        self.theirs.close()
 
 
-def _silent_bus() -> _Bus:
+def _silent_bus(conn: _Silent | None = None) -> _Bus:
     from jeepney import DBusAddress, new_method_call
 
     bus = object.__new__(_Bus)
     bus._address_type, bus._method_call = DBusAddress, new_method_call
-    bus._conn, bus._made, bus.broken = _Silent(), {}, False
+    bus._conn, bus._made, bus.broken = conn or _Silent(), {}, False
+    bus._start_reading()
     return bus
 
 
@@ -62,12 +72,14 @@ def test_a_hung_application_costs_one_deadline_per_batch_not_one_per_call(
                          for i in range(500)])
     assert answers == [None] * 500 and time.monotonic() - started < 1.0
     assert bus._conn.sent == 1  # the 500 requests went out together
+    bus.close()
 
 
 def test_a_path_the_bus_refuses_is_skipped_not_sent() -> None:
     bus = _silent_bus()
     assert bus._message(((":1.9", "not a path"), atspi._ACCESSIBLE, "GetRole", None, ())) is None
     assert bus._message(((":1.9", "/ok"), atspi._ACCESSIBLE, "GetRole", None, ())) is not None
+    bus.close()
 
 
 def test_names_longer_than_the_bound_are_cut() -> None:
@@ -107,13 +119,9 @@ class _Gone(_Silent):
     def sendall(self, data: bytes) -> None:
         raise BrokenPipeError(32, "Broken pipe")
 
-    def close(self) -> None:
-        pass
-
 
 def test_a_bus_that_went_away_is_said_in_one_line_and_opened_again_on_next_use() -> None:
-    bus = _silent_bus()
-    bus._conn, bus.broken = _Gone(), False
+    bus = _silent_bus(_Gone())
     elements = AtspiElements()
     elements._bus = bus
     with pytest.raises(ProbeUnavailable, match="the accessibility bus stopped answering"):
@@ -135,3 +143,135 @@ def test_a_bus_that_went_away_is_said_in_one_line_and_opened_again_on_next_use()
     finally:
         monkey.undo()
     assert len(opened) == 1 and elements._bus is opened[0]
+
+
+# ------------------------------------------------------------------ reading answers (atspi._reply)
+
+def _answer(signature: str, body: tuple[Any, ...], serial: int = 7, big: bool = False) -> bytes:
+    """An answer to call `serial` as the bus delivers it (with a sender, as from an application)."""
+    from jeepney.low_level import Endianness, Header, HeaderFields, Message, MessageType
+
+    fields: dict[Any, Any] = {HeaderFields.reply_serial: serial, HeaderFields.sender: ":1.42",
+                              HeaderFields.destination: ":1.7"}
+    if signature:
+        fields[HeaderFields.signature] = signature
+    header = Header(Endianness.big if big else Endianness.little, MessageType.method_return, 0, 1, 0, 0,
+                    fields)
+    return bytes(Message(header, body).serialise(serial=99))
+
+
+@pytest.mark.parametrize(("signature", "body"), [
+    ("v", (("s", "Save As...      "),)),
+    ("v", (("s", "Grüße, 日本 \u200b"),)),
+    ("v", (("s", ""),)),
+    ("v", (("(so)", (":1.42", "/org/a11y/atspi/accessible/12")),)),
+    ("v", (("i", -5),)),
+    ("v", (("as", ["a", "b"]),)),  # a type not read here: jeepney reads it
+    ("u", (63,)),
+    ("i", (-1,)),
+    ("b", (True,)),
+    ("s", ("unix:path=/tmp/x",)),
+    ("a(so)", ([(":1.42", f"/org/a11y/atspi/accessible/{n}") for n in range(50)],)),
+    ("a(so)", ([],)),
+    ("(iiii)", ((-2147483648, 5, 1, 1),)),
+    ("", ()),
+    ("a{ss}", ({"toolkit": "gtk"},)),
+])
+def test_answers_read_directly_are_what_jeepney_reads(signature: str, body: tuple[Any, ...]) -> None:
+    from jeepney.low_level import Message
+
+    data = _answer(signature, body)
+    assert atspi._message_size(data) == len(data)
+    assert atspi._reply(data) == (2, 7, tuple(Message.from_buffer(data).body)) == (2, 7, body)
+    assert atspi._reply(_answer(signature, body, big=True)) == (2, 7, body)  # the other byte order
+
+
+def _patched(data: bytes, old: bytes, new: bytes) -> bytes:
+    assert data.count(old) == 1 and len(old) == len(new)
+    return data.replace(old, new)
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda d: _patched(d, b"Name\0", b"Nam\xff\0"),  # not UTF-8
+    lambda d: _patched(d, b"Name\0", b"Name!"),  # not terminated
+    lambda d: d[:-9] + struct.pack("<I", 10**6) + d[-5:],  # a string longer than the message
+])
+def test_an_answer_that_cannot_be_read_is_no_answer(spoil: Any) -> None:
+    data = _answer("v", (("s", "Name"),))
+    assert data[-9:] == struct.pack("<I", 4) + b"Name\0"
+    data = spoil(data)
+    assert atspi._reply(data) == (2, 7, None)
+
+
+def test_an_array_longer_than_its_message_is_no_answer() -> None:
+    data = bytearray(_answer("a(so)", ([(":1.42", "/a")],)))
+    body_at = len(data) - struct.unpack_from("<I", data, 4)[0]  # the array's length comes first
+    assert struct.unpack_from("<I", data, body_at)[0] == 19  # one reference: 4 + 6, 2 padding, 4 + 3
+    struct.pack_into("<I", data, body_at, 10**6)
+    assert atspi._reply(bytes(data)) == (2, 7, None)
+
+
+def test_what_is_not_d_bus_breaks_the_connection_instead_of_being_guessed_at() -> None:
+    data = _answer("u", (63,))
+    with pytest.raises(ValueError):
+        atspi._message_size(b"X" + data[1:])
+    with pytest.raises(ValueError):  # longer than D-Bus allows
+        atspi._message_size(data[:4] + struct.pack("<I", 2**30) + data[8:])
+    with pytest.raises(ValueError):  # a header whose lengths do not add up to the message
+        atspi._reply(data + b"\0" * 8)
+    with pytest.raises(ValueError):
+        atspi._reply(data[:12] + struct.pack("<I", 2**20) + data[16:])
+
+
+def test_answers_are_matched_however_the_bytes_arrive(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two answers in one read, one answer across reads, a signal between, another caller's answer, an
+    error, and bytes jeepney had read before: each answer lands in its place."""
+    from jeepney.low_level import Endianness, Header, HeaderFields, Message, MessageType
+
+    monkeypatch.setattr(atspi, "CALL_TIMEOUT_S", 0.5)
+    conn = _Silent()
+    signal = Header(Endianness.little, MessageType.signal, 0, 1, 0, 0, {
+        HeaderFields.path: "/org/freedesktop/DBus", HeaderFields.interface: "org.freedesktop.DBus",
+        HeaderFields.member: "NameAcquired", HeaderFields.signature: "s"})
+    signal_bytes = bytes(Message(signal, (":1.7",)).serialise(serial=1))
+    error = Header(Endianness.little, MessageType.error, 0, 1, 0, 0, {
+        HeaderFields.reply_serial: 3, HeaderFields.error_name: "org.freedesktop.DBus.Error.UnknownMethod",
+        HeaderFields.signature: "s"})
+    error_bytes = bytes(Message(error, ("no",)).serialise(serial=2))
+
+    class Left:
+        bytes_buffered = len(signal_bytes)
+
+        @staticmethod
+        def read(size: int) -> bytes:
+            return signal_bytes[:size]
+
+    conn.parser = type("Parser", (), {"buf": Left()})()  # type: ignore[attr-defined]
+    bus = _silent_bus(conn)
+    stream = (_answer("v", (("s", "second"),), serial=2) + _answer("u", (5,), serial=99)
+              + error_bytes + _answer("v", (("s", "first"),), serial=1))
+    conn.theirs.sendall(stream[:10])
+    conn.theirs.sendall(stream[10:])
+    requests = [((":1.9", f"/o/{i}"), atspi._PROPERTIES, "Get", "ss", (atspi._ACCESSIBLE, "Name"))
+                for i in range(3)]
+    assert bus.calls(requests) == [(("s", "first"),), (("s", "second"),), None]
+    bus.close()
+
+
+def test_a_closed_connection_is_said_in_one_line() -> None:
+    conn = _Silent()
+    bus = _silent_bus(conn)
+    conn.theirs.close()
+    with pytest.raises(ProbeUnavailable, match="the accessibility bus stopped answering"):
+        bus.calls([((":1.9", "/a"), atspi._ACCESSIBLE, "GetRole", None, ())])
+    assert bus.broken
+    bus.close()
+
+
+def test_bytes_that_are_not_d_bus_are_said_in_one_line() -> None:
+    conn = _Silent()
+    bus = _silent_bus(conn)
+    conn.theirs.sendall(b"HTTP/1.1 200 OK\r\n\r\n")
+    with pytest.raises(ProbeUnavailable, match="the accessibility bus stopped answering"):
+        bus.calls([((":1.9", "/a"), atspi._ACCESSIBLE, "GetRole", None, ())])
+    bus.close()
