@@ -15,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import socket
 import struct
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from app.format.elements import ROLE_NAMES, fits, normal_role
+from app.format.matching import text_matches
+from app.platform.dbus_wire import METHOD_RETURN, message_size, read_reply, socket_path
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
 __all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_check"]
@@ -59,11 +62,12 @@ _SERIAL_AT = 8
 _MADE_MAX = 50_000
 _CHUNK = 1 << 16
 """Bytes read from the bus at a time (answers to a batch come in together)."""
-_MAX_MESSAGE = 1 << 27
-"""The longest message D-Bus allows (128 MiB): a longer length is not D-Bus."""
-_METHOD_RETURN = 2
-_REPLY_SERIAL, _SIGNATURE = 5, 8
-"""Header fields of a message: the serial it answers, and the types of its body."""
+DIRECT_MIN = 16
+"""A batch of at least this many calls to one application goes over a connection straight to it."""
+_MAX_DIRECT = 32
+"""Applications with a direct connection kept open at most (more: the oldest are closed)."""
+_APP_ROOT = "/org/a11y/atspi/accessible/root"
+_DBUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus")
 
 Ref = tuple[str, str]
 """An accessible object: the bus name of its application and its object path."""
@@ -72,13 +76,25 @@ Ref = tuple[str, str]
 class _Bus:
     """One connection to the accessibility bus, with calls sent together and their answers matched."""
 
-    def __init__(self, address: str | None) -> None:
+    def __init__(self, address: str | None, conn: Any = None) -> None:
+        """`conn`: a connection already open straight to one application (see _direct)."""
         try:
             from jeepney import DBusAddress, new_method_call
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as exc:  # pragma: no cover - a broken install
             raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
         self._address_type, self._method_call = DBusAddress, new_method_call
+        self._made: dict[object, bytes] = {}
+        """Requests already turned into bytes (see _message)."""
+        self.broken = False
+        """Whether the connection failed: the next use opens a new one."""
+        self._directs: dict[str, _Bus | None] | None = None if conn is not None else {}
+        """The connection straight to each application asked a batch (None: it has none); None on such a
+        connection itself."""
+        if conn is not None:
+            self._conn: Any = conn
+            self._start_reading()
+            return
         try:
             if address is None:
                 if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
@@ -91,11 +107,7 @@ class _Bus:
                 if not address:
                     raise ProbeUnavailable("the session bus has no accessibility bus "
                                            "(at-spi-bus-launcher is not running)")
-            self._conn: Any = open_dbus_connection(bus=address)
-            self._made: dict[object, bytes] = {}
-            """Requests already turned into bytes (see _message)."""
-            self.broken = False
-            """Whether the connection failed: the next use opens a new one."""
+            self._conn = open_dbus_connection(bus=address)
             self._start_reading()
         except ProbeUnavailable:
             raise
@@ -103,6 +115,10 @@ class _Bus:
             raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
 
     def close(self) -> None:
+        for direct in (self._directs or {}).values():
+            if direct is not None:
+                with contextlib.suppress(OSError):
+                    direct.close()
         self._conn.close()
 
     def call(self, ref: Ref, interface: str, method: str, signature: str | None = None,
@@ -112,7 +128,17 @@ class _Bus:
     def calls(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]
               ) -> list[tuple[Any, ...] | None]:
         """Send every request, then read the answers as they come; an error answer, a missing one (the
-        deadline passed), one that cannot be read or a malformed request gives None in its place."""
+        deadline passed), one that cannot be read or a malformed request gives None in its place. Many
+        requests to one application go straight to it when it allows (see _direct)."""
+        direct = self._direct(requests)
+        if direct is not None:
+            try:
+                return direct.calls(requests)
+            except ProbeUnavailable:  # it closed the connection (it ended?): the bus says what became of it
+                with contextlib.suppress(OSError):
+                    direct.close()
+                assert self._directs is not None
+                self._directs[requests[0][0][0]] = None
         serials: dict[int, int] = {}
         answers: list[tuple[Any, ...] | None] = [None] * len(requests)
         outgoing = bytearray()
@@ -133,19 +159,68 @@ class _Bus:
                 message = self._receive(deadline)
                 if message is None:
                     break
-                kind, answered, body = _reply(message)
+                kind, answered, body = read_reply(message)
                 position_of = serials.pop(answered, None)
-                if position_of is not None and kind == _METHOD_RETURN:
+                if position_of is not None and kind == METHOD_RETURN:
                     answers[position_of] = body
         except (OSError, ValueError) as exc:  # the bus went away, or sent what is not D-Bus
             self.broken = True
             raise ProbeUnavailable(f"the accessibility bus stopped answering ({exc})") from None
         return answers
 
+    def _direct(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]) -> _Bus | None:
+        """The connection straight to the one application `requests` go to: opened for a batch of many.
+
+        Through the bus each call costs its daemon more than the application (reading 229 names: ~20 us a
+        call in dbus-daemon, ~14 in the application). GTK's bridge listens on a socket of its own for
+        this (`Application.GetApplicationBusAddress`, which libatspi asks every application for; it also
+        makes the bridge send its events while this connection lasts). The address is the application's
+        word: only a socket path is taken, and only when the process listening there is the application
+        (its process id, as the bus knows it) run by this user. Otherwise, or when it ends, the bus."""
+        if self._directs is None or not requests:
+            return None
+        name = requests[0][0][0]
+        if any(request[0][0] != name for request in requests):
+            return None
+        if name not in self._directs:
+            if len(requests) < DIRECT_MIN:  # a few calls: not worth a connection (once open, it is used)
+                return None
+            if len(self._directs) >= _MAX_DIRECT:
+                oldest = next(iter(self._directs))
+                gone = self._directs.pop(oldest)
+                if gone is not None:
+                    with contextlib.suppress(OSError):
+                        gone.close()
+            self._directs[name] = self._open_direct(name)
+        return self._directs[name]
+
+    def _open_direct(self, name: str) -> _Bus | None:
+        from jeepney.io.blocking import DBusConnectionBase, prep_socket
+
+        answers = self.calls([(_DBUS, "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s", (name,)),
+                              ((name, _APP_ROOT), "org.a11y.atspi.Application", "GetApplicationBusAddress",
+                               None, ())])
+        pid = answers[0][0] if answers[0] else None
+        path = socket_path(_first_str(answers[1] or ()))
+        if not isinstance(pid, int) or pid <= 0 or path is None:
+            return None
+        try:
+            sock = prep_socket(path, timeout=CALL_TIMEOUT_S)
+        except (OSError, ValueError):  # refused, gone, or no D-Bus there (TimeoutError is an OSError)
+            return None
+        try:
+            peer_pid, peer_uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                        struct.calcsize("3i")))
+            if peer_pid != pid or peer_uid != os.getuid():
+                raise OSError("another process listens there")
+            return _Bus(None, conn=DBusConnectionBase(sock))  # no greeting: there is no bus in between
+        except (OSError, struct.error, ProbeUnavailable):
+            sock.close()
+            return None
+
     def _start_reading(self) -> None:
-        """Messages are read here, not by jeepney: its reading took two thirds of the time of a find (a
-        message parsed field by field through its type objects, ~55 us each); `_reply` reads the few kinds
-        of answer asked for directly. What jeepney read past the answer to its greeting comes first."""
+        """Messages are read here, not by jeepney: its reading took two thirds of the time of a find
+        (app.platform.dbus_wire). What jeepney read past the answer to its greeting comes first."""
         self._inbox = bytearray()
         self._read_at = 0
         parser = getattr(self._conn, "parser", None)
@@ -161,7 +236,7 @@ class _Bus:
         while True:
             inbox, at = self._inbox, self._read_at
             if len(inbox) - at >= 16:
-                size = _message_size(inbox, at)
+                size = message_size(inbox, at)
                 if len(inbox) - at >= size:
                     self._read_at = at + size
                     return bytes(inbox[at:at + size])
@@ -288,11 +363,14 @@ class AtspiElements:
                 refs = self._by_role(scope, locator.role)
             refs = [ref for ref in refs if ref not in seen]
             seen.update(refs)
-            names = self._names(refs)
-            role = normal_role(locator.role) if locator.role is not None else None
-            roles = [role] * len(refs) if role is not None else self._roles(refs)
+            if locator.role is not None:  # each has the role already: only names are compared (as `fits`)
+                role, names = normal_role(locator.role), self._names(refs)
+                found += [Control(role, name, ref=ref) for ref, name in zip(refs, names, strict=True)
+                          if locator.name is None or text_matches(locator.name, name.strip(), False)]
+                continue
+            names, roles, _ = self._ask(refs, parents=False)
             found += [control for ref, name, role_name in zip(refs, names, roles, strict=True)
-                      if fits(locator, control := Control(role_name or "", name, ref=ref))]
+                      if fits(locator, control := Control(role_name, name, ref=ref))]
         return found
 
     def _matches(self, scope: Ref, role: str | None) -> list[Ref]:
@@ -322,30 +400,34 @@ class AtspiElements:
 
     def _describe(self, refs: list[Ref]) -> list[Control]:
         """Name, role and parent of each of `refs` (parents as positions in the list)."""
-        names, roles = self._names(refs), self._roles(refs)
-        parents = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Parent"))
-                                           for ref in refs])
+        names, roles, parents = self._ask(refs, parents=True)
         position = {ref: i for i, ref in enumerate(refs)}
         controls = []
         for ref, name, role, parent in zip(refs, names, roles, parents, strict=True):
             parent_ref = _variant_ref(parent)
-            controls.append(Control(role or "", name, position.get(parent_ref, -1) if parent_ref else -1,
-                                    ref=ref))
+            controls.append(Control(role, name, position.get(parent_ref, -1) if parent_ref else -1, ref=ref))
         return controls
 
+    def _ask(self, refs: list[Ref], parents: bool
+             ) -> tuple[list[str], list[str], list[tuple[Any, ...] | None]]:
+        """The names, roles and (with `parents`) parent answers of `refs`, asked in one batch: one wait
+        for the application instead of one for each."""
+        count = len(refs)
+        questions: list[tuple[Ref, str, str, str | None, tuple[Any, ...]]] = [
+            (ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name")) for ref in refs]
+        questions += [(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs]
+        if parents:
+            questions += [(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Parent")) for ref in refs]
+        answers = self._connected().calls(questions)
+        return (_name_texts(answers[:count]), _role_names(answers[count:2 * count]),
+                answers[2 * count:] if parents else [])
+
     def _names(self, refs: list[Ref]) -> list[str]:
-        answers = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name"))
-                                           for ref in refs])
-        return [_variant_str(answer)[:MAX_NAME] for answer in answers]
+        return _name_texts(self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name"))
+                                                    for ref in refs]))
 
     def _roles(self, refs: list[Ref]) -> list[str]:
-        answers = self._connected().calls([(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs])
-        names = []
-        for answer in answers:
-            number = answer[0] if answer else None
-            names.append(ROLE_NAMES[number] if isinstance(number, int) and 0 <= number < len(ROLE_NAMES)
-                         else "unknown")
-        return names
+        return _role_names(self._connected().calls([(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs]))
 
     # ------------------------------------------------------------------ windows
 
@@ -403,6 +485,19 @@ def _refs(value: Any) -> list[Ref]:
             and item[1] != "/org/a11y/atspi/null"]
 
 
+def _name_texts(answers: Sequence[tuple[Any, ...] | None]) -> list[str]:
+    return [_variant_str(answer)[:MAX_NAME] for answer in answers]
+
+
+def _role_names(answers: Sequence[tuple[Any, ...] | None]) -> list[str]:
+    names = []
+    for answer in answers:
+        number = answer[0] if answer else None
+        names.append(ROLE_NAMES[number] if isinstance(number, int) and 0 <= number < len(ROLE_NAMES)
+                     else "unknown")
+    return names
+
+
 def _variant_str(answer: tuple[Any, ...] | None) -> str:
     """A string from a Properties.Get answer (a variant: signature and value)."""
     value = answer[0] if answer else None
@@ -442,147 +537,3 @@ def _hashable(args: tuple[Any, ...]) -> bool:
     except TypeError:  # a match rule holds lists and a dict
         return False
     return True
-
-
-# ------------------------------------------------------------------ reading answers
-
-_LITTLE = 0x6C  # "l"
-_BIG = 0x42  # "B"
-_FIXED = struct.Struct("<BBBBIII")
-"""A message's start: endianness, type, flags, version, body length, serial, header fields' length."""
-_U32 = struct.Struct("<I")
-_I32 = struct.Struct("<i")
-_BOX = struct.Struct("<iiii")
-
-
-def _message_size(data: bytes | bytearray, at: int = 0) -> int:
-    """The length of the message at `at` (from its first 16 bytes); ValueError when they are not D-Bus."""
-    order = data[at]
-    if order not in (_LITTLE, _BIG):
-        raise ValueError("not a D-Bus message")
-    body, fields = struct.unpack_from("<4xI4xI" if order == _LITTLE else ">4xI4xI", data, at)
-    size: int = ((16 + fields + 7) & ~7) + body
-    if size > _MAX_MESSAGE:
-        raise ValueError("a message longer than D-Bus allows")
-    return size
-
-
-def _reply(data: bytes) -> tuple[int, int, tuple[Any, ...] | None]:
-    """The type of a whole message, the serial it answers (-1: none) and its body, None when the body
-    cannot be read. The answers asked for (strings, object lists, numbers, extents, and these in a
-    variant) are read here; any other message goes to jeepney. ValueError when it is not D-Bus."""
-    if data[0] != _LITTLE:
-        return _reply_by_jeepney(data)
-    try:
-        _, kind, _, _, body_length, _, fields_length = _FIXED.unpack_from(data)
-        at, end = 16, 16 + fields_length
-        answered, signature = -1, ""
-        while at < end:
-            at = (at + 7) & ~7
-            code, size = data[at], data[at + 1]
-            field_type = data[at + 2:at + 2 + size]
-            at += 3 + size
-            if field_type == b"u":
-                at = (at + 3) & ~3
-                if code == _REPLY_SERIAL:
-                    answered = _U32.unpack_from(data, at)[0]
-                at += 4
-            elif field_type in (b"s", b"o"):
-                at = (at + 3) & ~3
-                at += _U32.unpack_from(data, at)[0] + 5
-            elif field_type == b"g":
-                if code == _SIGNATURE:
-                    signature = data[at + 1:at + 1 + data[at]].decode("ascii")
-                at += data[at] + 2
-            else:  # a header field D-Bus does not define
-                return _reply_by_jeepney(data)
-        body_at = (end + 7) & ~7
-        if at != end or body_at + body_length != len(data):
-            raise ValueError("a header that does not add up")
-    except (IndexError, struct.error, UnicodeDecodeError) as exc:
-        raise ValueError(f"a header that cannot be read ({exc})") from None
-    if kind != _METHOD_RETURN:
-        return kind, answered, None
-    try:
-        body = _body(data, body_at, signature)
-    except (IndexError, ValueError, struct.error):
-        return kind, answered, None  # an answer that cannot be read is no answer
-    return (kind, answered, _reply_by_jeepney(data)[2]) if body is None else (kind, answered, body)
-
-
-def _body(data: bytes, at: int, signature: str) -> tuple[Any, ...] | None:
-    """The body at `at` for the signatures answers have; None for another signature."""
-    if signature == "v":
-        size = data[at]
-        inner = data[at + 1:at + 1 + size].decode("ascii")
-        if data[at + 1 + size] != 0:
-            raise ValueError("an unterminated signature")
-        value, _ = _value(data, at + 2 + size, inner)
-        return None if value is _UNREAD else ((inner, value),)
-    if signature == "":
-        return ()
-    value, _ = _value(data, at, signature)
-    return None if value is _UNREAD else (value,)
-
-
-_UNREAD = object()
-"""What _value gives for a type it does not read."""
-
-
-def _value(data: bytes, at: int, signature: str) -> tuple[Any, int]:
-    """A value of `signature` at `at`, and where it ends."""
-    if signature in ("s", "o"):
-        return _string(data, at)
-    if signature in ("u", "i", "b"):
-        at = (at + 3) & ~3
-        if at + 4 > len(data):
-            raise ValueError("a number past the end")
-        number = (_I32 if signature == "i" else _U32).unpack_from(data, at)[0]
-        return (bool(number) if signature == "b" else number), at + 4
-    if signature == "(so)":
-        name, at = _string(data, (at + 7) & ~7)
-        path, at = _string(data, at)
-        return (name, path), at
-    if signature == "a(so)":
-        at = (at + 3) & ~3
-        length = _U32.unpack_from(data, at)[0]
-        at = (at + 4 + 7) & ~7
-        end = at + length
-        if end > len(data):
-            raise ValueError("an array past the end")
-        items = []
-        while at < end:
-            name, at = _string(data, (at + 7) & ~7)
-            path, at = _string(data, at)
-            items.append((name, path))
-        if at != end:
-            raise ValueError("an array that does not add up")
-        return items, at
-    if signature == "(iiii)":
-        at = (at + 7) & ~7
-        if at + 16 > len(data):
-            raise ValueError("extents past the end")
-        return _BOX.unpack_from(data, at), at + 16
-    return _UNREAD, at
-
-
-def _string(data: bytes, at: int) -> tuple[str, int]:
-    at = (at + 3) & ~3
-    length = _U32.unpack_from(data, at)[0]
-    start, end = at + 4, at + 4 + length
-    if end >= len(data) or data[end] != 0:
-        raise ValueError("a string past the end")
-    return data[start:end].decode("utf-8"), end + 1
-
-
-def _reply_by_jeepney(data: bytes) -> tuple[int, int, tuple[Any, ...] | None]:
-    from jeepney import HeaderFields
-    from jeepney.low_level import Message
-
-    try:
-        message = Message.from_buffer(data)
-    except (ValueError, KeyError, IndexError, TypeError, struct.error) as exc:
-        raise ValueError(f"a message that cannot be read ({exc})") from None
-    answered = message.header.fields.get(HeaderFields.reply_serial, -1)
-    kind: int = message.header.message_type.value
-    return kind, answered if isinstance(answered, int) else -1, tuple(message.body)

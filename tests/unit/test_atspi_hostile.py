@@ -3,6 +3,7 @@ shapes, and may never answer. No bus here: the answers are made up, the connecti
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import time
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.platform import atspi
+from app.platform import atspi, dbus_wire
 from app.platform.atspi import AtspiElements, _Bus, _refs, _variant_ref, _variant_str
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
@@ -58,7 +59,7 @@ def _silent_bus(conn: _Silent | None = None) -> _Bus:
 
     bus = object.__new__(_Bus)
     bus._address_type, bus._method_call = DBusAddress, new_method_call
-    bus._conn, bus._made, bus.broken = conn or _Silent(), {}, False
+    bus._conn, bus._made, bus.broken, bus._directs = conn or _Silent(), {}, False, None
     bus._start_reading()
     return bus
 
@@ -145,7 +146,7 @@ def test_a_bus_that_went_away_is_said_in_one_line_and_opened_again_on_next_use()
     assert len(opened) == 1 and elements._bus is opened[0]
 
 
-# ------------------------------------------------------------------ reading answers (atspi._reply)
+# ------------------------------------------------------------------ reading answers (dbus_wire)
 
 def _answer(signature: str, body: tuple[Any, ...], serial: int = 7, big: bool = False) -> bytes:
     """An answer to call `serial` as the bus delivers it (with a sender, as from an application)."""
@@ -181,9 +182,9 @@ def test_answers_read_directly_are_what_jeepney_reads(signature: str, body: tupl
     from jeepney.low_level import Message
 
     data = _answer(signature, body)
-    assert atspi._message_size(data) == len(data)
-    assert atspi._reply(data) == (2, 7, tuple(Message.from_buffer(data).body)) == (2, 7, body)
-    assert atspi._reply(_answer(signature, body, big=True)) == (2, 7, body)  # the other byte order
+    assert dbus_wire.message_size(data) == len(data)
+    assert dbus_wire.read_reply(data) == (2, 7, tuple(Message.from_buffer(data).body)) == (2, 7, body)
+    assert dbus_wire.read_reply(_answer(signature, body, big=True)) == (2, 7, body)  # the other byte order
 
 
 def _patched(data: bytes, old: bytes, new: bytes) -> bytes:
@@ -200,7 +201,7 @@ def test_an_answer_that_cannot_be_read_is_no_answer(spoil: Any) -> None:
     data = _answer("v", (("s", "Name"),))
     assert data[-9:] == struct.pack("<I", 4) + b"Name\0"
     data = spoil(data)
-    assert atspi._reply(data) == (2, 7, None)
+    assert dbus_wire.read_reply(data) == (2, 7, None)
 
 
 def test_an_array_longer_than_its_message_is_no_answer() -> None:
@@ -208,19 +209,19 @@ def test_an_array_longer_than_its_message_is_no_answer() -> None:
     body_at = len(data) - struct.unpack_from("<I", data, 4)[0]  # the array's length comes first
     assert struct.unpack_from("<I", data, body_at)[0] == 19  # one reference: 4 + 6, 2 padding, 4 + 3
     struct.pack_into("<I", data, body_at, 10**6)
-    assert atspi._reply(bytes(data)) == (2, 7, None)
+    assert dbus_wire.read_reply(bytes(data)) == (2, 7, None)
 
 
 def test_what_is_not_d_bus_breaks_the_connection_instead_of_being_guessed_at() -> None:
     data = _answer("u", (63,))
     with pytest.raises(ValueError):
-        atspi._message_size(b"X" + data[1:])
+        dbus_wire.message_size(b"X" + data[1:])
     with pytest.raises(ValueError):  # longer than D-Bus allows
-        atspi._message_size(data[:4] + struct.pack("<I", 2**30) + data[8:])
+        dbus_wire.message_size(data[:4] + struct.pack("<I", 2**30) + data[8:])
     with pytest.raises(ValueError):  # a header whose lengths do not add up to the message
-        atspi._reply(data + b"\0" * 8)
+        dbus_wire.read_reply(data + b"\0" * 8)
     with pytest.raises(ValueError):
-        atspi._reply(data[:12] + struct.pack("<I", 2**20) + data[16:])
+        dbus_wire.read_reply(data[:12] + struct.pack("<I", 2**20) + data[16:])
 
 
 def test_answers_are_matched_however_the_bytes_arrive(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -275,3 +276,173 @@ def test_bytes_that_are_not_d_bus_are_said_in_one_line() -> None:
     with pytest.raises(ProbeUnavailable, match="the accessibility bus stopped answering"):
         bus.calls([((":1.9", "/a"), atspi._ACCESSIBLE, "GetRole", None, ())])
     bus.close()
+
+
+# ------------------------------------------------------------------ straight to the application
+
+@pytest.mark.parametrize(("address", "path"), [
+    ("unix:path=/run/user/1000/at-spi2-ABC/socket", "/run/user/1000/at-spi2-ABC/socket"),
+    ("unix:path=/tmp/a%20b/socket,guid=0123", "/tmp/a b/socket"),
+    ("unix:abstract=/tmp/dbus-x", None),
+    ("tcp:host=example.org,port=4444", None),
+    ("unix:path=relative/socket", None),
+    ("unix:path=/tmp/%00x", None),
+    ("unix:path=/tmp/%ff", None),
+    ("unix:path=/" + "x" * 200, None),
+    ("", None),
+    ("nonsense", None),
+])
+def test_only_a_socket_path_is_taken_from_an_applications_address(address: str, path: str | None) -> None:
+    assert dbus_wire.socket_path(address) == path
+
+
+class _Listener:
+    """A D-Bus peer on a socket of its own (as GTK's bridge listens), in a thread: it greets, then answers
+    every GetRole with 42 and counts the calls."""
+
+    def __init__(self, path: str) -> None:
+        import threading
+
+        self.server = socket.socket(socket.AF_UNIX)
+        self.server.bind(path)
+        self.server.listen(1)
+        self.calls = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        from jeepney import new_method_return
+        from jeepney.low_level import Parser
+
+        try:
+            conn, _ = self.server.accept()
+        except OSError:  # closed: nobody came
+            return
+        with conn:
+            greeting = b""
+            while not greeting.endswith(b"BEGIN\r\n"):
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                if b"AUTH" in chunk:
+                    conn.sendall(b"OK 0123456789abcdef0123456789abcdef\r\n")
+                greeting += chunk
+            parser = Parser()
+            while chunk := conn.recv(65536):
+                for message in parser.feed(chunk):
+                    self.calls += 1
+                    conn.sendall(new_method_return(message, "u", (42,)).serialise(serial=self.calls))
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)
+        self.server.close()
+        self.thread.join(5)
+
+
+class _Answering(_Bus):
+    """A bus that answers from a table, and counts what went through it."""
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        from jeepney import DBusAddress, new_method_call
+
+        self._address_type, self._method_call = DBusAddress, new_method_call
+        self._conn, self._made, self.broken, self._directs = _Silent(), {}, False, {}
+        self._start_reading()
+        self.table = table
+        self.through_bus = 0
+
+    def calls(self, requests: Any) -> list[Any]:
+        if len(requests) > 2 or requests[0][2] == "GetRole":
+            direct = self._direct(requests)
+            if direct is not None:
+                return direct.calls(requests)
+            self.through_bus += len(requests)
+            return [None for _ in requests]
+        return [self.table.get(request[2]) for request in requests]
+
+
+def _roles(count: int) -> list[Any]:
+    return [((":1.42", f"/org/a11y/atspi/accessible/{n}"), atspi._ACCESSIBLE, "GetRole", None, ())
+            for n in range(count)]
+
+
+def test_many_calls_go_straight_to_the_application_when_it_listens_as_itself(tmp_path: Any) -> None:
+    import os
+
+    listener = _Listener(str(tmp_path / "socket"))
+    bus = _Answering({"GetConnectionUnixProcessID": (os.getpid(),),
+                          "GetApplicationBusAddress": (f"unix:path={tmp_path}/socket",)})
+    try:
+        assert bus.calls(_roles(3)) == [None] * 3 and bus.through_bus == 3  # a few: the bus
+        assert bus.calls(_roles(atspi.DIRECT_MIN)) == [(42,)] * atspi.DIRECT_MIN
+        assert bus.calls(_roles(1)) == [(42,)]  # once open, everything to it goes straight
+        assert listener.calls == atspi.DIRECT_MIN + 1 and bus.through_bus == 3
+    finally:
+        bus.close()
+        listener.close()
+
+
+@pytest.mark.parametrize("table", [
+    {"GetConnectionUnixProcessID": (1,)},  # someone else's socket (here: another process id)
+    {"GetConnectionUnixProcessID": None},  # the bus does not know the process
+    {"GetApplicationBusAddress": ("tcp:host=example.org,port=1",)},
+    {"GetApplicationBusAddress": None},  # no such method (Qt, GTK 4)
+    {"GetApplicationBusAddress": ("unix:path=/nonexistent/socket",)},
+])
+def test_a_direct_connection_is_not_made_to_what_may_not_be_the_application(
+        tmp_path: Any, table: dict[str, Any]) -> None:
+    import os
+
+    listener = _Listener(str(tmp_path / "socket"))
+    bus = _Answering({"GetConnectionUnixProcessID": (os.getpid(),),
+                          "GetApplicationBusAddress": (f"unix:path={tmp_path}/socket",), **table})
+    try:
+        assert bus.calls(_roles(atspi.DIRECT_MIN)) == [None] * atspi.DIRECT_MIN
+        assert bus.through_bus == atspi.DIRECT_MIN and listener.calls == 0
+        assert bus._directs == {":1.42": None}  # not asked again
+    finally:
+        bus.close()
+        listener.close()
+
+
+def test_names_are_compared_as_shown_whether_or_not_a_role_is_given() -> None:
+    """A role found by the application leaves names to compare, padded as GTK pads menu items."""
+    from app.format.elements import ROLE_NAMES
+
+    tree = {"/w": ("frame", "Untitled - Pad"), "/1": ("menu item", "Save      "),
+            "/2": ("menu item", "Save All      "), "/3": ("push button", "Save")}
+
+    class Tree:
+        broken = False
+
+        def call(self, ref: Any, interface: str, method: str, signature: Any = None, *args: Any) -> Any:
+            return self.calls([(ref, interface, method, signature, args)])[0]
+
+        def calls(self, requests: list[Any]) -> list[Any]:
+            answers: list[Any] = []
+            for (_, path), _, method, _, args in requests:
+                if method == "GetMatches":
+                    wanted = {n for n, name in enumerate(ROLE_NAMES) if args[0][4][n // 32] >> n % 32 & 1}
+                    answers.append(([(":1.9", p) for p, (role, _) in tree.items() if p != "/w"
+                                     and (not wanted or ROLE_NAMES.index(role) in wanted)],))
+                elif method == "GetRole":
+                    answers.append((ROLE_NAMES.index(tree[path][0]),))
+                else:
+                    answers.append((("s", tree[path][1]),))
+            return answers
+
+    elements = AtspiElements()
+    elements._bus = Tree()  # type: ignore[assignment]
+    elements._window_root = lambda window: (":1.9", "/w")  # type: ignore[method-assign]
+    window = WindowInfo(app="pad", pid=1)
+
+    def labels(locator: Locator) -> list[str]:
+        return [f"{c.role}: {c.label}" for c in elements.find(locator, window)]
+
+    assert labels(Locator("menu item", "Save All")) == ["menu item: Save All"]
+    assert labels(Locator("menu item", "Save")) == ["menu item: Save"]
+    assert labels(Locator(None, "Save")) == ["menu item: Save", "push button: Save"]
+    assert labels(Locator("button", "Sav?")) == ["push button: Save"]
+    assert labels(Locator("menu item")) == ["menu item: Save", "menu item: Save All"]
+    assert labels(Locator(None, "re:^Untitled")) == ["frame: Untitled - Pad"]
