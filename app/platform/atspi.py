@@ -350,8 +350,12 @@ class AtspiElements:
     # ------------------------------------------------------------------ finding
 
     def _find(self, locator: Locator, scopes: list[Ref]) -> list[Control]:
-        if locator.within is not None:
+        if locator.within is not None:  # `scopes` here are always the window's: `within` nests inwards
             outer = self._find(locator.within, scopes)
+            if locator.within.within is None:  # the window is one of its controls, the first in reading order
+                names, roles, _ = self._ask(scopes, parents=False)
+                outer = [control for ref, name, role in zip(scopes, names, roles, strict=True)
+                         if fits(locator.within, control := Control(role, name, ref=ref))] + outer
             if locator.within.index is not None:
                 outer = outer[locator.within.index:locator.within.index + 1]
             scopes = [control.ref for control in outer]

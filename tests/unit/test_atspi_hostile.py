@@ -406,7 +406,7 @@ def test_a_direct_connection_is_not_made_to_what_may_not_be_the_application(
         listener.close()
 
 
-def test_names_are_compared_as_shown_whether_or_not_a_role_is_given() -> None:
+def test_names_are_compared_as_shown_and_the_window_is_one_of_its_controls() -> None:
     """A role found by the application leaves names to compare, padded as GTK pads menu items."""
     from app.format.elements import ROLE_NAMES
 
@@ -446,3 +446,7 @@ def test_names_are_compared_as_shown_whether_or_not_a_role_is_given() -> None:
     assert labels(Locator("button", "Sav?")) == ["push button: Save"]
     assert labels(Locator("menu item")) == ["menu item: Save", "menu item: Save All"]
     assert labels(Locator(None, "re:^Untitled")) == ["frame: Untitled - Pad"]
+    # the window is one of its controls for `within` too, as `inspect` lists it (app.format.elements.find)
+    assert labels(Locator("menu item", "Save", Locator("frame"))) == ["menu item: Save"]
+    assert labels(Locator("menu item", "Save", Locator("frame", "Other*"))) == []
+    assert labels(Locator("menu item", "Save", Locator("frame", index=0))) == ["menu item: Save"]
