@@ -68,6 +68,8 @@ _MAX_DIRECT = 32
 """Applications with a direct connection kept open at most (more: the oldest are closed)."""
 _APP_ROOT = "/org/a11y/atspi/accessible/root"
 _DBUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus")
+_PEER = struct.Struct("iII")
+"""struct ucred: the process id, user id and group id at the other end of a Unix socket."""
 
 Ref = tuple[str, str]
 """An accessible object: the bus name of its application and its object path."""
@@ -209,8 +211,8 @@ class _Bus:
         except (OSError, ValueError):  # refused, gone, or no D-Bus there (TimeoutError is an OSError)
             return None
         try:
-            peer_pid, peer_uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                                        struct.calcsize("3i")))
+            peer_pid, peer_uid, _ = _PEER.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                 _PEER.size))
             if peer_pid != pid or peer_uid != os.getuid():
                 raise OSError("another process listens there")
             return _Bus(None, conn=DBusConnectionBase(sock))  # no greeting: there is no bus in between
