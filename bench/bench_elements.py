@@ -48,6 +48,24 @@ def naive_walk(bus: _Bus, root: tuple[str, str]) -> int:
     return count
 
 
+def interleaved(find: Callable[[], T], walks: list[Callable[[], int]], runs: int, rounds: int = 5
+                ) -> tuple[float, T, list[float], int]:
+    """Medians of `find` (`runs` times) and of each walk (`rounds` times), taken in turns so that both see
+    the same load on the machine (other work on it moves a walk by 2-3x from one minute to the next)."""
+    finds: list[float] = []
+    walked: list[list[float]] = [[] for _ in walks]
+    found: T | None = None
+    nodes = 0
+    for number in range(rounds):
+        for samples, walk in zip(walked, walks, strict=True):
+            took, nodes = timed(walk, 1)
+            samples.append(took)
+        took, found = timed(find, len(range(number, runs, rounds)))
+        finds.append(took)
+    assert found is not None
+    return statistics.median(finds), found, [statistics.median(samples) for samples in walked], nodes
+
+
 def timed(what: Callable[[], T], runs: int) -> tuple[float, T]:
     samples = []
     for _ in range(runs):
@@ -120,7 +138,8 @@ def main() -> None:
                 continue
             cases += {"mousepad": mousepad_cases, "gnumeric": gnumeric_cases}[app](desktop, probe, elements)
         print(f"find by role and name, median of {args.runs}; baseline: a naive walk of the same window "
-              "(one call at a time for each node's children, role and name), median of 3")
+              "(one call at a time for each node's children, role and name), median of 5, in turns with "
+              "the finds")
         print("  naive: through the bus daemon as a plain client; direct: on the adapter's own connections, "
               "straight to the application")
         print(f"  {'case':<52} {'nodes':>5} {'find ms':>8} {'naive ms':>9} {'ratio':>6} {'direct ms':>9} "
@@ -129,12 +148,12 @@ def main() -> None:
         plain = _Bus(None)
         plain._directs = None  # never straight to the application
         for label, window, locator in cases:
-            took, found = timed(partial(elements.find, locator, window), args.runs)
-            assert len(found) >= 1, label
             root = elements._window_root(window)
             assert root is not None
-            walk, nodes = timed(partial(naive_walk, plain, root), 3)
-            direct, _ = timed(partial(naive_walk, bus, root), 3)
+            took, found, (walk, direct), nodes = interleaved(
+                partial(elements.find, locator, window),
+                [partial(naive_walk, plain, root), partial(naive_walk, bus, root)], args.runs)
+            assert len(found) >= 1, label
             print(f"  {label:<52} {nodes:>5} {took * 1000:8.1f} {walk * 1000:9.1f} {took / walk:6.3f} "
                   f"{direct * 1000:9.1f} {took / direct:6.3f}")
         plain.close()
