@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import socket
 import struct
-import threading
 import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from app.format.elements import ROLE_NAMES, fits, normal_role
+from app.format.matching import text_matches
+from app.platform.dbus_wire import METHOD_RETURN, message_size, read_reply, socket_path
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
 __all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_bus_address",
@@ -58,20 +60,6 @@ _STATES = (
     "selectable text", "is default", "visited", "checkable", "has popup", "read only",
 )
 """AT-SPI's states by their number (AtspiStateType), named as its tools name them."""
-_EVENT_SIGNALS = (
-    ("org.a11y.atspi.Event.Object", "StateChanged"), ("org.a11y.atspi.Event.Object", "PropertyChange"),
-    ("org.a11y.atspi.Event.Object", "ChildrenChanged"), ("org.a11y.atspi.Event.Object", "TextChanged"),
-    ("org.a11y.atspi.Event.Window", None), ("org.a11y.atspi.Event.Focus", None),
-)
-_EVENT_NAMES = ("object:state-changed", "object:property-change:accessible-name", "object:children-changed",
-                "object:text-changed", "window:", "focus:")
-
-_MEMBER = 3
-"""The D-Bus header field of a message's member name (jeepney's HeaderFields.member)."""
-
-EVENT_BURST_S = 0.01
-"""Events that come within this of the first are told together (a dialog opening sends dozens)."""
-
 MAX_TEXT = 1 << 20
 """A control's text is read up to here (compared in memory, never kept)."""
 _PROPERTIES = "org.freedesktop.DBus.Properties"
@@ -86,6 +74,16 @@ _SERIAL = struct.Struct("<I")
 _SERIAL_AT = 8
 """Where a D-Bus message's serial is: after the endianness, type, flags, version and body length."""
 _MADE_MAX = 50_000
+_CHUNK = 1 << 16
+"""Bytes read from the bus at a time (answers to a batch come in together)."""
+DIRECT_MIN = 16
+"""A batch of at least this many calls to one application goes over a connection straight to it."""
+_MAX_DIRECT = 32
+"""Applications with a direct connection kept open at most (more: the oldest are closed)."""
+_APP_ROOT = "/org/a11y/atspi/accessible/root"
+_DBUS = ("org.freedesktop.DBus", "/org/freedesktop/DBus")
+_PEER = struct.Struct("iII")
+"""struct ucred: the process id, user id and group id at the other end of a Unix socket."""
 
 Ref = tuple[str, str]
 """An accessible object: the bus name of its application and its object path."""
@@ -94,26 +92,39 @@ Ref = tuple[str, str]
 class _Bus:
     """One connection to the accessibility bus, with calls sent together and their answers matched."""
 
-    def __init__(self, address: str | None) -> None:
+    def __init__(self, address: str | None, conn: Any = None) -> None:
+        """`conn`: a connection already open straight to one application (see _direct)."""
         try:
             from jeepney import DBusAddress, new_method_call
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as exc:  # pragma: no cover - a broken install
             raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
         self._address_type, self._method_call = DBusAddress, new_method_call
+        self._made: dict[object, bytes] = {}
+        """Requests already turned into bytes (see _message)."""
+        self.broken = False
+        """Whether the connection failed: the next use opens a new one."""
+        self._directs: dict[str, _Bus | None] | None = None if conn is not None else {}
+        """The connection straight to each application asked a batch (None: it has none); None on such a
+        connection itself."""
+        if conn is not None:
+            self._conn: Any = conn
+            self._start_reading()
+            return
         try:
             self.address = accessibility_bus_address(address)
-            self._conn: Any = open_dbus_connection(bus=self.address)
-            self._made: dict[object, bytes] = {}
-            """Requests already turned into bytes (see _message)."""
-            self.broken = False
-            """Whether the connection failed: the next use opens a new one."""
+            self._conn = open_dbus_connection(bus=self.address)
+            self._start_reading()
         except ProbeUnavailable:
             raise
         except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
             raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
 
     def close(self) -> None:
+        for direct in (self._directs or {}).values():
+            if direct is not None:
+                with contextlib.suppress(OSError):
+                    direct.close()
         self._conn.close()
 
     def call(self, ref: Ref, interface: str, method: str, signature: str | None = None,
@@ -123,9 +134,17 @@ class _Bus:
     def calls(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]
               ) -> list[tuple[Any, ...] | None]:
         """Send every request, then read the answers as they come; an error answer, a missing one (the
-        deadline passed) or a malformed request gives None in its place."""
-        from jeepney import HeaderFields, MessageType
-
+        deadline passed), one that cannot be read or a malformed request gives None in its place. Many
+        requests to one application go straight to it when it allows (see _direct)."""
+        direct = self._direct(requests)
+        if direct is not None:
+            try:
+                return direct.calls(requests)
+            except ProbeUnavailable:  # it closed the connection (it ended?): the bus says what became of it
+                with contextlib.suppress(OSError):
+                    direct.close()
+                assert self._directs is not None
+                self._directs[requests[0][0][0]] = None
         serials: dict[int, int] = {}
         answers: list[tuple[Any, ...] | None] = [None] * len(requests)
         outgoing = bytearray()
@@ -143,20 +162,100 @@ class _Bus:
             if outgoing:
                 self._conn.sock.sendall(outgoing)
             while serials:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                message = self._receive(deadline)
+                if message is None:
                     break
-                try:
-                    message = self._conn.receive(timeout=remaining)
-                except TimeoutError:
-                    break
-                position_of = serials.pop(message.header.fields.get(HeaderFields.reply_serial, -1), None)
-                if position_of is not None and message.header.message_type == MessageType.method_return:
-                    answers[position_of] = tuple(message.body)
+                kind, answered, body = read_reply(message)
+                position_of = serials.pop(answered, None)
+                if position_of is not None and kind == METHOD_RETURN:
+                    answers[position_of] = body
         except (OSError, ValueError) as exc:  # the bus went away, or sent what is not D-Bus
             self.broken = True
             raise ProbeUnavailable(f"the accessibility bus stopped answering ({exc})") from None
         return answers
+
+    def _direct(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]) -> _Bus | None:
+        """The connection straight to the one application `requests` go to: opened for a batch of many.
+
+        Through the bus each call costs its daemon more than the application (reading 229 names: ~20 us a
+        call in dbus-daemon, ~14 in the application). GTK's bridge listens on a socket of its own for
+        this (`Application.GetApplicationBusAddress`, which libatspi asks every application for; it also
+        makes the bridge send its events while this connection lasts). The address is the application's
+        word: only a socket path is taken, and only when the process listening there is the application
+        (its process id, as the bus knows it) run by this user. Otherwise, or when it ends, the bus."""
+        if self._directs is None or not requests:
+            return None
+        name = requests[0][0][0]
+        if any(request[0][0] != name for request in requests):
+            return None
+        if name not in self._directs:
+            if len(requests) < DIRECT_MIN:  # a few calls: not worth a connection (once open, it is used)
+                return None
+            if len(self._directs) >= _MAX_DIRECT:
+                oldest = next(iter(self._directs))
+                gone = self._directs.pop(oldest)
+                if gone is not None:
+                    with contextlib.suppress(OSError):
+                        gone.close()
+            self._directs[name] = self._open_direct(name)
+        return self._directs[name]
+
+    def _open_direct(self, name: str) -> _Bus | None:
+        from jeepney.io.blocking import DBusConnectionBase, prep_socket
+
+        answers = self.calls([(_DBUS, "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s", (name,)),
+                              ((name, _APP_ROOT), "org.a11y.atspi.Application", "GetApplicationBusAddress",
+                               None, ())])
+        pid = answers[0][0] if answers[0] else None
+        path = socket_path(_first_str(answers[1] or ()))
+        if not isinstance(pid, int) or pid <= 0 or path is None:
+            return None
+        try:
+            sock = prep_socket(path, timeout=CALL_TIMEOUT_S)
+        except (OSError, ValueError):  # refused, gone, or no D-Bus there (TimeoutError is an OSError)
+            return None
+        try:
+            peer_pid, peer_uid, _ = _PEER.unpack(sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                                 _PEER.size))
+            if peer_pid != pid or peer_uid != os.getuid():
+                raise OSError("another process listens there")
+            return _Bus(None, conn=DBusConnectionBase(sock))  # no greeting: there is no bus in between
+        except (OSError, struct.error, ProbeUnavailable):
+            sock.close()
+            return None
+
+    def _start_reading(self) -> None:
+        """Messages are read here, not by jeepney: its reading took two thirds of the time of a find
+        (app.platform.dbus_wire). What jeepney read past the answer to its greeting comes first."""
+        self._inbox = bytearray()
+        self._read_at = 0
+        parser = getattr(self._conn, "parser", None)
+        left = getattr(parser, "buf", None)
+        buffered = getattr(left, "bytes_buffered", 0)
+        if isinstance(buffered, int) and buffered > 0 and left is not None:
+            self._inbox += left.read(buffered)
+        self._poll = select.poll()
+        self._poll.register(self._conn.sock, select.POLLIN)
+
+    def _receive(self, deadline: float) -> bytes | None:
+        """The next message from the bus as it came, or None when none is complete by `deadline`."""
+        while True:
+            inbox, at = self._inbox, self._read_at
+            if len(inbox) - at >= 16:
+                size = message_size(inbox, at)
+                if len(inbox) - at >= size:
+                    self._read_at = at + size
+                    return bytes(inbox[at:at + size])
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._poll.poll(remaining * 1000):
+                return None
+            chunk = self._conn.sock.recv(_CHUNK)
+            if not chunk:
+                raise ConnectionResetError("the bus closed the connection")
+            if at:  # what was read is dropped once per read, not once per message
+                del inbox[:at]
+                self._read_at = 0
+            inbox += chunk
 
     def _message(self, request: tuple[Ref, str, str, str | None, tuple[Any, ...]]) -> bytes | None:
         """The request as bytes on the wire, its serial to be filled in. The same few requests go to the
@@ -304,7 +403,10 @@ class AtspiElements:
 
     def subscribe(self, on_change: Callable[[], None], texts: bool = True,
                   states: Collection[str] | None = None) -> Callable[[], None]:
-        events = _Events(accessibility_bus_address(self._address), on_change, texts, states)
+        from app.platform.atspi_events import AtspiEvents
+
+        address = accessibility_bus_address(self._address)
+        events = AtspiEvents(address, on_change, texts, states, CALL_TIMEOUT_S)
         return events.stop
 
     def ancestors(self, control: Control) -> list[Control]:
@@ -324,8 +426,12 @@ class AtspiElements:
     # ------------------------------------------------------------------ finding
 
     def _find(self, locator: Locator, scopes: list[Ref]) -> list[Control]:
-        if locator.within is not None:
+        if locator.within is not None:  # `scopes` here are always the window's: `within` nests inwards
             outer = self._find(locator.within, scopes)
+            if locator.within.within is None:  # the window is one of its controls, the first in reading order
+                names, roles, _ = self._ask(scopes, parents=False)
+                outer = [control for ref, name, role in zip(scopes, names, roles, strict=True)
+                         if fits(locator.within, control := Control(role, name, ref=ref))] + outer
             if locator.within.index is not None:
                 outer = outer[locator.within.index:locator.within.index + 1]
             scopes = [control.ref for control in outer]
@@ -337,11 +443,14 @@ class AtspiElements:
                 refs = self._by_role(scope, locator.role)  # (a window is a top level, never inside one)
             refs = [ref for ref in refs if ref not in seen]
             seen.update(refs)
-            names = self._names(refs)
-            role = normal_role(locator.role) if locator.role is not None else None
-            roles = [role] * len(refs) if role is not None else self._roles(refs)
+            if locator.role is not None:  # each has the role already: only names are compared (as `fits`)
+                role, names = normal_role(locator.role), self._names(refs)
+                found += [Control(role, name, ref=ref) for ref, name in zip(refs, names, strict=True)
+                          if locator.name is None or text_matches(locator.name, name.strip(), False)]
+                continue
+            names, roles, _ = self._ask(refs, parents=False)
             found += [control for ref, name, role_name in zip(refs, names, roles, strict=True)
-                      if fits(locator, control := Control(role_name or "", name, ref=ref))]
+                      if fits(locator, control := Control(role_name, name, ref=ref))]
         return found
 
     def _matches(self, scope: Ref, role: str | None) -> list[Ref]:
@@ -378,30 +487,34 @@ class AtspiElements:
 
     def _describe(self, refs: list[Ref]) -> list[Control]:
         """Name, role and parent of each of `refs` (parents as positions in the list)."""
-        names, roles = self._names(refs), self._roles(refs)
-        parents = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Parent"))
-                                           for ref in refs])
+        names, roles, parents = self._ask(refs, parents=True)
         position = {ref: i for i, ref in enumerate(refs)}
         controls = []
         for ref, name, role, parent in zip(refs, names, roles, parents, strict=True):
             parent_ref = _variant_ref(parent)
-            controls.append(Control(role or "", name, position.get(parent_ref, -1) if parent_ref else -1,
-                                    ref=ref))
+            controls.append(Control(role, name, position.get(parent_ref, -1) if parent_ref else -1, ref=ref))
         return controls
 
+    def _ask(self, refs: list[Ref], parents: bool
+             ) -> tuple[list[str], list[str], list[tuple[Any, ...] | None]]:
+        """The names, roles and (with `parents`) parent answers of `refs`, asked in one batch: one wait
+        for the application instead of one for each."""
+        count = len(refs)
+        questions: list[tuple[Ref, str, str, str | None, tuple[Any, ...]]] = [
+            (ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name")) for ref in refs]
+        questions += [(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs]
+        if parents:
+            questions += [(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Parent")) for ref in refs]
+        answers = self._connected().calls(questions)
+        return (_name_texts(answers[:count]), _role_names(answers[count:2 * count]),
+                answers[2 * count:] if parents else [])
+
     def _names(self, refs: list[Ref]) -> list[str]:
-        answers = self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name"))
-                                           for ref in refs])
-        return [_variant_str(answer)[:MAX_NAME] for answer in answers]
+        return _name_texts(self._connected().calls([(ref, _PROPERTIES, "Get", "ss", (_ACCESSIBLE, "Name"))
+                                                    for ref in refs]))
 
     def _roles(self, refs: list[Ref]) -> list[str]:
-        answers = self._connected().calls([(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs])
-        names = []
-        for answer in answers:
-            number = answer[0] if answer else None
-            names.append(ROLE_NAMES[number] if isinstance(number, int) and 0 <= number < len(ROLE_NAMES)
-                         else "unknown")
-        return names
+        return _role_names(self._connected().calls([(ref, _ACCESSIBLE, "GetRole", None, ()) for ref in refs]))
 
     # ------------------------------------------------------------------ windows
 
@@ -447,73 +560,6 @@ class AtspiElements:
         return self._bus
 
 
-class _Events:
-    """Accessibility events, on a connection and a thread of their own: the applications are asked to send
-    them (the registry tells them someone listens), each burst is told once through `on_change`."""
-
-    def __init__(self, address: str, on_change: Callable[[], None], texts: bool = True,
-                 states: Collection[str] | None = None) -> None:
-        from jeepney import DBusAddress, MatchRule, new_method_call
-        from jeepney.bus_messages import message_bus
-        from jeepney.io.blocking import open_dbus_connection
-
-        self._on_change = on_change
-        self._states = frozenset(states) if states is not None else None
-        self._stopped = threading.Event()
-        try:
-            self._conn: Any = open_dbus_connection(bus=address)
-            for interface, member in _EVENT_SIGNALS:
-                if member == "TextChanged" and not texts:
-                    continue
-                rule = MatchRule(type="signal", interface=interface, member=member)
-                self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT_S)
-            registry = DBusAddress("/org/a11y/atspi/registry", bus_name="org.a11y.atspi.Registry",
-                                   interface="org.a11y.atspi.Registry")
-            for event in _EVENT_NAMES:  # newer registries take (event, properties, application)
-                if event == "object:text-changed" and not texts:
-                    continue
-                asked = new_method_call(registry, "RegisterEvent", "sass", (event, [], ""))
-                reply = self._conn.send_and_get_reply(asked, timeout=CALL_TIMEOUT_S)
-                if reply.header.message_type.name == "error":
-                    self._conn.send_and_get_reply(new_method_call(registry, "RegisterEvent", "s", (event,)),
-                                                  timeout=CALL_TIMEOUT_S)
-        except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
-            raise ProbeUnavailable(f"accessibility events cannot be had ({exc})") from None
-        threading.Thread(target=self._run, name="wayguide-a11y-events", daemon=True).start()
-
-    def stop(self) -> None:
-        """Stop telling (the registry forgets the events once the connection closes)."""
-        if not self._stopped.is_set():
-            self._stopped.set()
-            with contextlib.suppress(OSError):
-                self._conn.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread's blocking read
-
-    def _matters(self, message: Any) -> bool:
-        """Whether an event is one the subscriber asked for: a change of a state it did not name is not
-        (typing in mousepad turns its Undo button's "enabled" and "sensitive" on and off at every key)."""
-        if self._states is None or message.header.fields.get(_MEMBER) != "StateChanged":
-            return True
-        body = message.body
-        name = body[0] if isinstance(body, tuple) and body and isinstance(body[0], str) else ""
-        return name.replace("-", " ") in self._states
-
-    def _run(self) -> None:
-        try:
-            while not self._stopped.is_set():
-                told = self._matters(self._conn.receive())  # blocks, costing nothing, until something happens
-                burst_end = time.monotonic() + EVENT_BURST_S
-                with contextlib.suppress(TimeoutError):  # what came with it is told at once
-                    while (left := burst_end - time.monotonic()) > 0:
-                        told = self._matters(self._conn.receive(timeout=left)) or told
-                if told and not self._stopped.is_set():
-                    self._on_change()
-        except (OSError, ValueError, EOFError):  # stopped, or the bus went away, or sent what is not D-Bus
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                self._conn.close()
-
-
 def accessibility_bus_address(address: str | None) -> str:
     """The accessibility bus's address: `address`, or as the session bus tells it."""
     if address is not None:
@@ -554,6 +600,19 @@ def _refs(value: Any) -> list[Ref]:
     return [(item[0], item[1]) for item in value
             if isinstance(item, tuple) and len(item) == 2 and all(isinstance(v, str) for v in item)
             and item[1] != "/org/a11y/atspi/null"]
+
+
+def _name_texts(answers: Sequence[tuple[Any, ...] | None]) -> list[str]:
+    return [_variant_str(answer)[:MAX_NAME] for answer in answers]
+
+
+def _role_names(answers: Sequence[tuple[Any, ...] | None]) -> list[str]:
+    names = []
+    for answer in answers:
+        number = answer[0] if answer else None
+        names.append(ROLE_NAMES[number] if isinstance(number, int) and 0 <= number < len(ROLE_NAMES)
+                     else "unknown")
+    return names
 
 
 def _variant_str(answer: tuple[Any, ...] | None) -> str:

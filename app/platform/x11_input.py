@@ -95,6 +95,9 @@ within the same millisecond either)."""
 FOCUS_FLICKER_S = 0.05
 """When the focus leaves the window being typed into, how long to wait for it to settle before stopping."""
 
+POINTER_BACK_S = 0.5
+"""After a click, how long the pointer may take to be back where it was (a menu's grab delays the move)."""
+
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
 class X11Injector:
     """Types text and presses key combos through XTEST, as if on the keyboard.
@@ -215,6 +218,15 @@ class X11Injector:
             self._display.sync()
             xtest.fake_input(self._display, X.MotionNotify, x=int(was.root_x), y=int(was.root_y))
             self._display.sync()
+            # a menu the click opened may hold the pointer frozen (a synchronous grab): the server then
+            # carries out the move back only later, and until it does the pointer is not where the person
+            # left it; the move counts as Wayguide's until it is back
+            deadline = time.monotonic() + POINTER_BACK_S
+            while time.monotonic() < deadline:
+                now = self._root.query_pointer()
+                if (now.root_x, now.root_y) == (was.root_x, was.root_y):
+                    break
+                time.sleep(0.005)
 
     def press_keys(self, combo: str, into: int = 0) -> bool:
         """Press a combo such as "ctrl+shift+s" (as app.format.combo.validate_combo writes it) once: the
