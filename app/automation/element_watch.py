@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -9,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from app.format.elements import control_holds, places
 from app.format.model import ElementCond
-from app.ports import Elements, ProbeUnavailable, WindowInfo, WindowProbe
+from app.ports import Elements, WindowInfo, WindowProbe
 
 __all__ = ["MIN_GAP_S", "ElementWatch"]
 
@@ -101,11 +102,14 @@ class ElementWatch:
                     front = self._front(probe, front)
                     windows = probe.windows()
                     self.problem = ""
-                except ProbeUnavailable as exc:
+                except Exception as exc:  # ProbeUnavailable; an X or bus error of a desktop going away
                     if not self.problem:
                         log.warning("wayguide: warning: cannot watch controls here (%s); steps move on with "
                                     "Next", exc)
-                    self.problem = str(exc)
+                    self.problem = str(exc) or type(exc).__name__
+                    if unsubscribe is not None:
+                        with contextlib.suppress(Exception):
+                            unsubscribe()
                     elements = probe = unsubscribe = None
                     continue
                 if generation != told:
@@ -115,8 +119,8 @@ class ElementWatch:
                     try:
                         holds = control_holds(elements, cond.element.locator(), where, cond.state, cond.text,
                                               cond.gone)
-                    except ProbeUnavailable:
-                        continue  # the bus went: the next event, or the next watch, looks again
+                    except Exception:  # the bus or the application went: the next event or watch looks again
+                        continue
                     if seen.get(path) != holds:
                         seen[path] = holds
                         self._report(generation, path, holds)

@@ -14,13 +14,9 @@ from app.ports import ProbeUnavailable
 
 __all__ = ["EVENT_BURST_S", "AtspiEvents"]
 
-_EVENT_SIGNALS = (
-    ("org.a11y.atspi.Event.Object", "StateChanged"), ("org.a11y.atspi.Event.Object", "PropertyChange"),
-    ("org.a11y.atspi.Event.Object", "ChildrenChanged"), ("org.a11y.atspi.Event.Object", "TextChanged"),
-    ("org.a11y.atspi.Event.Window", None), ("org.a11y.atspi.Event.Focus", None),
-)
-_EVENT_NAMES = ("object:state-changed", "object:property-change:accessible-name", "object:children-changed",
-                "object:text-changed", "window:", "focus:")
+_OBJECT = "org.a11y.atspi.Event.Object"
+_EVENT_NAMES = ("object:property-change:accessible-name", "object:children-changed", "window:", "focus:")
+"""Asked for always; state and text changes only as the subscriber needs them (see _asked)."""
 
 _MEMBER = 3
 """The D-Bus header field of a message's member name (jeepney's HeaderFields.member)."""
@@ -44,16 +40,14 @@ class AtspiEvents:
         self._stopped = threading.Event()
         try:
             self._conn: Any = open_dbus_connection(bus=address)
-            for interface, member in _EVENT_SIGNALS:
-                if member == "TextChanged" and not texts:
-                    continue
+            for interface, member, first in _signals(texts, states):
                 rule = MatchRule(type="signal", interface=interface, member=member)
+                if first is not None:  # the bus daemon drops the rest: a state not named costs nothing
+                    rule.add_arg_condition(0, first)
                 self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=timeout)
             registry = DBusAddress("/org/a11y/atspi/registry", bus_name="org.a11y.atspi.Registry",
                                    interface="org.a11y.atspi.Registry")
-            for event in _EVENT_NAMES:  # newer registries take (event, properties, application)
-                if event == "object:text-changed" and not texts:
-                    continue
+            for event in _asked(texts, states):  # newer registries take (event, properties, application)
                 asked = new_method_call(registry, "RegisterEvent", "sass", (event, [], ""))
                 reply = self._conn.send_and_get_reply(asked, timeout=timeout)
                 if reply.header.message_type.name == "error":
@@ -94,3 +88,32 @@ class AtspiEvents:
         finally:
             with contextlib.suppress(OSError):
                 self._conn.close()
+
+
+def _asked(texts: bool, states: Collection[str] | None) -> list[str]:
+    """The events applications are asked to send. Each is sent to every listener of it, and to each
+    connection straight to the application too, so only what a condition needs is asked for: typing in
+    mousepad turns the "enabled" state of its Undo button on and off at every key."""
+    asked = list(_EVENT_NAMES)
+    if texts:
+        asked.append("object:text-changed")
+    if states is None:
+        asked.append("object:state-changed")
+    else:
+        asked += [f"object:state-changed:{state.replace(' ', '-')}" for state in sorted(states)]
+    return asked
+
+
+def _signals(texts: bool, states: Collection[str] | None) -> list[tuple[str, str | None, str | None]]:
+    """(interface, member, first argument) of the signals listened to. Applications send some whatever
+    was asked (GTK sends every state change once anyone listens to one): the bus daemon filters them."""
+    found: list[tuple[str, str | None, str | None]] = [
+        (_OBJECT, "PropertyChange", "accessible-name"), (_OBJECT, "ChildrenChanged", None),
+        ("org.a11y.atspi.Event.Window", None, None), ("org.a11y.atspi.Event.Focus", None, None)]
+    if texts:
+        found.append((_OBJECT, "TextChanged", None))
+    if states is None:
+        found.append((_OBJECT, "StateChanged", None))
+    else:
+        found += [(_OBJECT, "StateChanged", state.replace(" ", "-")) for state in sorted(states)]
+    return found

@@ -238,3 +238,28 @@ def test_typing_is_checked_in_the_focused_field_where_it_shows_its_text(
     # a password field shows dots; Enter in a one-line field may leave it: not checked
     assert type_into_editor(drop=4, field_role="password text") == (None, "")
     assert type_into_editor(drop=4, text="line one\nline two") == (None, "")
+
+
+def test_a_desktop_going_away_under_the_watch_is_one_warning_and_the_next_watch_tries_again() -> None:
+    class Gone(FakeWindowProbe):
+        broken = True
+
+        def active_window(self) -> WindowInfo | None:
+            if self.broken:
+                raise ConnectionResetError("the display went away")
+            return super().active_window()
+
+    elements = FakeElements({1: MAIN})
+    probe = Gone(window=PAD)
+    reports = Reports()
+    watch = ElementWatch(lambda: elements, lambda: probe, reports)
+    watch.watch([("0", cond("{element: {role: check box, name: Bold}}"))])
+    deadline = time.monotonic() + 5
+    while not watch.problem and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "display went away" in watch.problem and reports.seen == []
+    assert elements.listeners == []  # nothing left listening
+    probe.broken = False
+    generation = watch.watch([("0", cond("{element: {role: check box, name: Bold}}"))])
+    assert reports.wait(1) == [(generation, "0", True)] and watch.problem == ""
+    watch.close()
