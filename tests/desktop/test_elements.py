@@ -457,3 +457,42 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
         probe.close()
         stop_app(app)
         end(pad)
+
+
+def test_a_fill_the_application_changes_stops_the_step_instead_of_reporting_success(
+        a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mousepad's line number field drops letters: the text read back differs, and black box says so
+    instead of going on over wrong data; digits alone arrive and pass."""
+    import threading
+
+    from app.automation.performer import Performer
+    from app.format import model
+    from app.platform.x11_input import X11Injector
+    from tests.desktop.test_black_box import end
+
+    monkeypatch.setenv("DISPLAY", a11y_desktop.display)
+    env = {**a11y_desktop.env, "HOME": str(tmp_path)}
+    pad = a11y_desktop.spawn(["mousepad", "--disable-server"], env=env)
+    probe = X11WindowProbe(a11y_desktop.display)
+    injector = X11Injector()
+    try:
+        a11y_desktop.activate(a11y_desktop.wait_window(name="Mousepad$"))
+        a11y_desktop.key("ctrl+l")
+        dialog = probe.describe(a11y_desktop.wait_window(name="^Go To$"))
+        assert dialog is not None
+        performer = Performer(injector, probe, elements=elements)
+
+        def fill(text: str) -> tuple[int | None, str]:
+            action = model.FillAction.model_validate({"fill": {"element": {"role": "spin button", "index": 0},
+                                                                "text": text}})
+            outcome, _ = performer.run([action], dialog, threading.Event())
+            return outcome.failed_at, outcome.message
+
+        failed, message = fill("12ab")
+        assert failed == 0 and message.startswith("The text in the spin button is not what was meant")
+        assert fill("12") == (None, "")
+    finally:
+        injector.close()
+        probe.close()
+        end(pad)

@@ -206,3 +206,84 @@ def _inside(box: tuple[int, int, int, int], window: WindowInfo) -> bool:
     assert window.geometry is not None
     x, y, width, height = window.geometry
     return x <= box[0] and y <= box[1] and box[0] + box[2] <= x + width and box[1] + box[3] <= y + height
+
+
+def _wizard(path: Path, mode: str, steps: list[dict[str, object]]) -> Path:
+    path.write_text(json.dumps({"wayguide": 1, "id": f"gnumeric.{mode}", "title": "In gnumeric",
+                                "modes": [mode], "when": [{"app": "gnumeric"}], "steps": steps}),
+                    encoding="utf-8")
+    return path
+
+
+NAME_BOX = {"role": "text", "index": 1}
+"""The box that names the selected cell (found with `wayguide inspect`); index 2 is the formula entry."""
+
+
+def test_black_box_fills_gnumeric_s_fields_by_locator_and_reads_each_back(
+        a11y_desktop: Desktop, gnumeric: WindowInfo, elements: AtspiElements, tmp_path: Path) -> None:
+    """fill, tried on an application it was not built against: the cell box and the formula entry are
+    typed into and read back; what arrived in the sheet is read over the bus."""
+    from tests.desktop.test_black_box import Waiting
+    from tests.desktop.test_tray_app import start_app, stop_app
+
+    app = start_app(a11y_desktop, tmp_path / "home")
+    try:
+        wizard = _wizard(tmp_path / "fill.yaml", "black", [
+            {"id": "go", "title": "Go to gnumeric", "do": [{"focus": {"app": "gnumeric"}}]},
+            {"id": "cell", "title": "Go to C7", "do": [{"fill": {"element": NAME_BOX, "text": "C7"}},
+                                                        {"keys": "enter"}]},
+            {"id": "formula", "title": "Write the formula", "do": [
+                {"fill": {"element": {"role": "text", "index": 2}, "text": "=6*7"}}, {"keys": "enter"}]},
+        ])
+        waiting = Waiting(app, str(wizard), "--mode", "black")
+        try:
+            assert waiting.exit_code() == 0, waiting.line()
+            assert waiting.line().startswith("completed: ")
+        finally:
+            waiting.close()
+    finally:
+        stop_app(app)
+    box = elements.find(Locator("text", index=1), gnumeric)[0]
+    formula = elements.find(Locator("text", index=2), gnumeric)[0]
+    wait_for(lambda: elements.text(box) == "C8", 10, "Enter to move down to C8")
+    a11y_desktop.activate(gnumeric.handle)
+    x, y, width, height = elements.extents(box) or (0, 0, 0, 0)
+    a11y_desktop.run(["xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2),
+                      "click", "1"], check=True)
+    a11y_desktop.key("ctrl+a")
+    a11y_desktop.run(["xdotool", "type", "C7"], check=True)
+    a11y_desktop.key("Return")
+    wait_for(lambda: elements.text(formula) == "=6*7", 10, "C7 to hold the formula")
+
+
+def test_glass_box_in_gnumeric_moves_on_when_the_cell_box_names_the_cell_asked_for(
+        a11y_desktop: Desktop, gnumeric: WindowInfo, elements: AtspiElements, tmp_path: Path) -> None:
+    from tests.desktop.test_tray_app import WAYGUIDE, start_app, stop_app
+
+    app = start_app(a11y_desktop, tmp_path / "home")
+    waiting: subprocess.Popen[str] | None = None
+    try:
+        wizard = _wizard(tmp_path / "walk.yaml", "glass", [
+            {"id": "cell", "title": "Select cell D4", "explain": "Click D4, or type D4 in the cell box.",
+             "target": {"element": NAME_BOX}, "until": {"element": NAME_BOX, "text": "D4"}},
+        ])
+        a11y_desktop.activate(gnumeric.handle)
+        waiting = subprocess.Popen([*WAYGUIDE, "run", str(wizard), "--wait"], env=app.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        box = elements.find(Locator("text", index=1), gnumeric)[0]
+        wait_for(lambda: a11y_desktop.windows(name="^Wayguide$"), 15, "the panel")
+        a11y_desktop.activate(gnumeric.handle)
+        x, y, width, height = elements.extents(box) or (0, 0, 0, 0)
+        a11y_desktop.run(["xdotool", "mousemove", "--sync", str(x + width // 2), str(y + height // 2),
+                          "click", "1"], check=True)
+        a11y_desktop.key("ctrl+a")
+        a11y_desktop.run(["xdotool", "type", "D4"], check=True)  # noticed as it shows, before Enter
+        out, _ = waiting.communicate(timeout=30)
+        assert waiting.returncode == 0, out
+        assert "1 steps: 1 noticed" in out, out
+    finally:
+        if waiting is not None:
+            if waiting.poll() is None:
+                waiting.kill()
+            waiting.communicate()
+        stop_app(app)
