@@ -374,6 +374,8 @@ def _events(wizard: Wizard) -> st.SearchStrategy[Callable[[E.RunState, float], E
         text.map(lambda t: lambda state, at: E.ClipboardChanged(text=t, at=at)),
         st.tuples(st.sampled_from(["~/x.txt", "/tmp/nothing", ""]), st.none() | text).map(
             lambda a: lambda state, at: E.FileObserved(path=a[0], content=a[1], at=at)),
+        st.tuples(st.sampled_from(["0", "0.0", "0.1", "0.1.2", "9", "", "x"]), st.booleans()).map(
+            lambda a: lambda state, at: E.ElementObserved(path=a[0], holds=a[1], at=at)),
         st.dictionaries(st.sampled_from([i.name for i in wizard.inputs] + ["other"]), text).map(
             lambda v: lambda state, at: E.SubmitInputs(values=v, at=at)),
         st.just(lambda state, at: E.SubmitInputs(values=_inputs(wizard), at=at)),
