@@ -280,6 +280,8 @@ class Engine:
         visit = Visit(step.id, len(state.history), state.checked)
         state = replace(state, history=(*state.history, entry), trail=(*state.trail, visit),
                         failure=None)
+        if goto is None and step.next is not None:
+            goto = self._index.get(step.next, len(self._steps))  # `end`: past the last step
         return self._enter_from(state, self._index[step.id] + 1 if goto is None else goto, at)
 
     def _enter_from(self, state: RunState, index: int, at: float) -> Result:
@@ -372,6 +374,8 @@ class Engine:
         while True:
             if current.choice:
                 i: int | None = self._index.get(current.choice[0].goto)
+            elif current.next is not None:
+                i = self._index.get(current.next, len(self._steps))
             else:
                 i = self._index[current.id] + 1
             while i is not None and i < len(self._steps) and not _when(self._steps[i], ctx)[0]:
@@ -462,7 +466,13 @@ class Engine:
             if spec.type == "number" and input_problem(spec, raw) is None:
                 inputs[spec.name] = templating.EnteredNumber(raw)
         window = {"app": state.window.app, "title": state.window.title} if state.window else None
-        return templating.context(inputs, window, _moment(at))
+        choices: dict[str, str] = {}
+        for entry in state.history:
+            step = self._steps[self._index[entry.step_id]] if entry.step_id in self._index else None
+            options = step.choice if step is not None and step.choice else []
+            if entry.choice is not None and 0 <= entry.choice < len(options):
+                choices[entry.step_id] = options[entry.choice].label
+        return templating.context(inputs, window, _moment(at), choices)
 
 
 # ---------------------------------------------------------------- helpers

@@ -200,6 +200,16 @@ class _Report:
                         step_ids)
                     self.add("error", ("steps", i, "choice", j, "goto"),
                              f"goto {quote(option.goto)}: no such step", hint)
+        for i, step in enumerate(wizard.steps):
+            if step.id == "end" and any(s.next == "end" for s in wizard.steps):
+                self.add("error", ("steps", i, "id"), "step id 'end' is taken by `next: end`",
+                         "rename the step: `next: end` finishes the run")
+            if step.next is not None and step.next != "end" and step.next not in step_ids:
+                close = difflib.get_close_matches(step.next, step_ids, n=1)
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else "steps: " + ", ".join(step_ids) + ", or end")
+                self.add("error", ("steps", i, "next"), f"next {quote(step.next)}: no such step", hint)
+        self._fall_through(wizard)
         reachable = reachable_steps(wizard)
         for i, step in enumerate(wizard.steps):
             if step.id not in reachable:  # ids are unique once the checks above pass
@@ -211,6 +221,29 @@ class _Report:
         with bounds.trial_budget():  # templates are also rendered once with sample inputs
             self._templates(wizard)
         self._shell_inputs(wizard)
+
+    def _fall_through(self, wizard: Wizard) -> None:
+        """A branch of a choice that runs on into another option's branch: after the last step of one
+        branch the next in the file follows, which is where the other branch begins."""
+        ids = [s.id for s in wizard.steps]
+        for step in wizard.steps:
+            starts = {o.goto for o in step.choice or () if o.goto in ids}
+            for option in step.choice or ():
+                if option.goto not in ids:
+                    continue
+                i, seen = ids.index(option.goto), set()
+                while i < len(ids) and i not in seen and not wizard.steps[i].choice:
+                    seen.add(i)
+                    current = wizard.steps[i]
+                    if current.next is not None:
+                        break
+                    if i + 1 < len(ids) and ids[i + 1] in starts - {option.goto}:
+                        self.add("warning", ("steps", i),
+                                 f"after step '{current.id}' (the branch of “{option.label}” in "
+                                 f"'{step.id}') the run goes on into '{ids[i + 1]}', another option's branch",
+                                 "end the branch with `next: end`, or `next: STEP` where the branches meet")
+                        break
+                    i += 1
 
     def _blind_keys(self, wizard: Wizard) -> None:
         """A wizard with no `when` that types, presses or pastes before any `focus`: its keys go to
@@ -284,7 +317,7 @@ def path_line(located: Located, path: KeyPath) -> int:
 
 
 def reachable_steps(wizard: Wizard) -> set[str]:
-    """Steps a run can arrive at: the first, those after a non-choice step, goto targets."""
+    """Steps a run can arrive at: the first, those after a non-choice step (or its `next`), goto targets."""
     ids = [s.id for s in wizard.steps]
     seen: set[int] = set()
     todo = [0]
@@ -293,9 +326,12 @@ def reachable_steps(wizard: Wizard) -> set[str]:
         if i >= len(ids) or i in seen:
             continue
         seen.add(i)
-        choice = wizard.steps[i].choice
-        if choice:
-            todo.extend(ids.index(o.goto) for o in choice if o.goto in ids)
+        step = wizard.steps[i]
+        if step.choice:
+            todo.extend(ids.index(o.goto) for o in step.choice if o.goto in ids)
+        elif step.next is not None:
+            if step.next in ids:
+                todo.append(ids.index(step.next))
         else:
             todo.append(i + 1)
     return {ids[i] for i in seen}

@@ -446,11 +446,15 @@ class Step(Strict):
     )
     choice: list[ChoiceOption] | None = Field(None, min_length=2)
     checklist: list[Template] | None = Field(None, min_length=1)
+    next: StepId | None = Field(
+        None, description="The step that follows this one (default: the next in the file); `end` finishes "
+                          "the run. Ends a branch of a choice, or joins branches again.",
+        examples=["send", "end"])
 
     @model_validator(mode="after")
     def _shape(self) -> Step:
         if self.choice is not None:
-            for key in ("do", "until", "checklist"):
+            for key in ("do", "until", "checklist", "next"):
                 if getattr(self, key) is not None:
                     raise ValueError(f"a choice step cannot also have '{key}'")
         if self.do is not None and not self.do:

@@ -35,6 +35,7 @@ CONTEXT_NAMES: dict[str, str] = {
     "now": "the current date and time",
     "user": "the person's login name",
     "window": "the window in front: {{ window.title }}, {{ window.app }}",
+    "choices": "the option taken at each choice step so far, by step id: {{ choices.STEP_ID }} (its label)",
 }
 """Names a template may use besides Jinja's own; documented in the README."""
 
@@ -156,13 +157,15 @@ def _check_reference(name: str, attr: str | None, inputs: Mapping[str, object],
 def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple[TemplateProblem, ...]:
     from jinja2 import TemplateSyntaxError, nodes
 
-    source = "{{ (" + text + ") }}" if expression else text
+    source = "{{ (" + unbraced(text) + ") }}" if expression else text
     try:
         tree = _env(False).parse(source)
     except TemplateSyntaxError as exc:
         message = (exc.message or "invalid template").rstrip(".")
-        return (TemplateProblem(f"template syntax: {message}", exc.lineno or 1,
-                                "expressions are written {{ inputs.name }}"),)
+        hint = ("a `when` is an expression, e.g. inputs.amount > 100 or choices.reply == 'Yes' (in braces "
+                "or not)") if expression else "values are written {{ inputs.name }}"
+        return (TemplateProblem(f"{'expression' if expression else 'template'} syntax: {message}",
+                                exc.lineno or 1, hint),)
     problems: list[TemplateProblem] = []
     local_names = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for name in tree.find_all(nodes.Name):
@@ -266,6 +269,7 @@ def context(
     inputs: Mapping[str, Any],
     window: Mapping[str, str] | None = None,
     now: _dt.datetime | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The names a template sees."""
     moment = now or _dt.datetime.now().astimezone()
@@ -279,6 +283,7 @@ def context(
         "now": moment,
         "user": user,
         "window": dict(window or {"title": "", "app": ""}),
+        "choices": dict(choices or {}),
     }
 
 
@@ -314,12 +319,22 @@ def render_markdown(text: str, ctx: Mapping[str, Any]) -> str:
     return _render(text, ctx, markdown_values=True)
 
 
+def unbraced(expression: str) -> str:
+    """An expression written as a template, "{{ inputs.amount > 100 }}", as the expression inside (as
+    Ansible takes its `when`); anything else as it is."""
+    inner = expression.strip()
+    middle = inner[2:-2]
+    if inner.startswith("{{") and inner.endswith("}}") and "{{" not in middle and "}}" not in middle:
+        return middle.strip()
+    return expression
+
+
 def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
     """Value of a Jinja expression (a step's `when`)."""
     from jinja2 import TemplateSyntaxError
 
     try:
-        compiled = _env(False).compile_expression(expression, undefined_to_none=False)
+        compiled = _env(False).compile_expression(unbraced(expression), undefined_to_none=False)
         with bounds.time_limit():
             return compiled(**ctx)
     except TemplateSyntaxError as exc:

@@ -918,3 +918,27 @@ def test_random_event_sequences_never_raise() -> None:
         if state.status == "performing":
             assert state.step_id is not None
     assert {"inputs", "running", "performing", "paused", "failed", "finished", "aborted"} <= statuses
+
+
+def test_next_ends_a_branch_or_joins_branches_and_when_sees_the_choices_made() -> None:
+    text = """
+        id: t.next
+        steps:
+          - id: ask
+            title: Reply or file it?
+            choice:
+              - {label: Reply, goto: reply}
+              - {label: File it, goto: file}
+          - {id: reply, title: Reply, next: thanks}
+          - {id: file, title: File it, next: end}
+          - {id: thanks, title: Thank them}
+          - {id: archived, title: Archived, when: "choices.ask == 'File it'"}
+    """
+    run = Run(wizard(text))
+    run.play(Start, (Choose, 0), Next)
+    assert run.step == "thanks"
+    run.play(Next)
+    assert run.state.status == "finished"  # 'archived' is for the other answer
+    run = Run(wizard(text))
+    run.play(Start, (Choose, 1), Next)
+    assert run.state.status == "finished" and [h.step_id for h in run.state.history] == ["ask", "file"]

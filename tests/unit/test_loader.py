@@ -37,7 +37,7 @@ CASES = [
     pytest.param(
         HEADER + "steps:\n  - id: a\n    title: A\n    colour: red\n",
         ["7:5: error: unknown key 'colour' (allowed: id, title, explain, why, target, do, until,"
-         " when, choice, checklist)"],
+         " when, choice, checklist, next)"],
         id="unknown-key-lists-allowed",
     ),
     pytest.param(
@@ -104,7 +104,7 @@ CASES = [
     pytest.param(
         HEADER + "steps:\n  - id: a\n    title: 'Hello {{ inputs.name '\n",
         ["6:12: error: template syntax: unexpected end of template, expected 'end of print "
-         "statement' (expressions are written {{ inputs.name }})"],
+         "statement' (values are written {{ inputs.name }})"],
         id="jinja-syntax",
     ),
     pytest.param(
@@ -400,3 +400,46 @@ def test_quoted_file_content_cannot_forge_diagnostic_lines(tmp_path: Path) -> No
     for line in found:
         assert line.isprintable() and "\n" not in line, line
     assert "unknown key 'x\\nw.yaml:1:1: error: forged\\u202e'" in found[0]
+
+
+BRANCHES = """\
+wayguide: 1
+id: t.branch
+title: Branches
+steps:
+  - id: ask
+    title: Reply or file it?
+    choice:
+      - {label: Reply, goto: reply}
+      - {label: File it, goto: file}
+  - {id: reply, title: Reply%s}
+  - {id: file, title: File it}
+  - {id: done, title: Done}
+"""
+
+
+def test_a_branch_running_into_another_option_s_branch_is_a_warning_until_next_says_where_it_goes(
+        tmp_path: Path) -> None:
+    assert problems(tmp_path, BRANCHES % "") == [
+        "10:5: warning: after step 'reply' (the branch of “Reply” in 'ask') the run goes on into 'file', "
+        "another option's branch (end the branch with `next: end`, or `next: STEP` where the branches meet)"]
+    assert problems(tmp_path, BRANCHES % ", next: done") == []
+    assert problems(tmp_path, BRANCHES % ", next: end") == []
+    assert problems(tmp_path, BRANCHES % ", next: dnoe") == [
+        "10:37: error: next 'dnoe': no such step (did you mean 'done'?)"]
+
+
+def test_next_end_takes_the_name_end_from_steps(tmp_path: Path) -> None:
+    text = BRANCHES.replace("{id: done, title: Done}", "{id: end, title: The end}") % ", next: end"
+    assert problems(tmp_path, text) == [
+        "12:10: error: step id 'end' is taken by `next: end` (rename the step: `next: end` finishes the run)"]
+
+
+def test_a_when_in_braces_is_read_as_the_expression_inside(tmp_path: Path) -> None:
+    def with_when(when: str) -> str:
+        return (BRANCHES % ", next: done").replace("{id: file, title: File it}",
+                                                     f"{{id: file, title: File it, when: \"{when}\"}}")
+
+    assert problems(tmp_path, with_when("{{ choices.ask == 'File it' }}")) == []
+    [line] = problems(tmp_path, with_when("{{ choices.ask == }}"))
+    assert "expression syntax" in line and "a `when` is an expression" in line
