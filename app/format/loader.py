@@ -210,6 +210,7 @@ class _Report:
                         else "steps: " + ", ".join(step_ids) + ", or end")
                 self.add("error", ("steps", i, "next"), f"next {quote(step.next)}: no such step", hint)
         self._fall_through(wizard)
+        self._braces_kept(wizard)
         reachable = reachable_steps(wizard)
         for i, step in enumerate(wizard.steps):
             if step.id not in reachable:  # ids are unique once the checks above pass
@@ -221,6 +222,16 @@ class _Report:
         with bounds.trial_budget():  # templates are also rendered once with sample inputs
             self._templates(wizard)
         self._shell_inputs(wizard)
+
+    def _braces_kept(self, wizard: Wizard) -> None:
+        """`{{ … }}` where nothing fills it in (a window match, an `until` pattern, a locator): it would be
+        matched as written, and the step never noticed."""
+        for key in ("when", "steps"):
+            for path, text in _literal_fields(getattr(wizard, key), (key,)):
+                if "{{" in text or "{%" in text:
+                    self.add("error", path, f"'{{{{' in '{path[-1]}' is matched as written, never filled in",
+                             "only texts, actions and a step's `when` take {{ … }}; match any value with a "
+                             "glob (*) or re: instead")
 
     def _fall_through(self, wizard: Wizard) -> None:
         """A branch of a choice that runs on into another option's branch: after the last step of one
@@ -490,6 +501,25 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
             for arg in get_args(t):
                 found.extend(_models_in(arg))
     return found
+
+
+def _literal_fields(obj: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in `obj` (a model, or a list of them) that is not a template: taken as written."""
+    if isinstance(obj, BaseModel):
+        for name, key, marker, _ in _plan(type(obj)):
+            value = getattr(obj, name)
+            if marker:
+                continue
+            if isinstance(value, str):
+                yield (*path, key), value
+            elif value is not None:
+                yield from _literal_fields(value, (*path, key))
+    elif isinstance(obj, list | tuple):
+        for i, item in enumerate(obj):
+            if isinstance(item, str):
+                yield (*path, i), item
+            else:
+                yield from _literal_fields(item, (*path, i))
 
 
 def _template_fields(obj: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str, bool]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,14 +40,19 @@ _PLAIN_TAGS = (_STR, _INT, _FLOAT, _BOOL, _NULL)
 """The only scalar tags a value may have, written or resolved: no dates, binary, sets or objects."""
 
 
+_BOOL_1_2 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+"""YAML 1.2's booleans, as editors read YAML: `yes`, `no`, `on`, `off` are text (`label: Yes` is "Yes")."""
+
+
 def _implicit() -> dict[Any, list[tuple[str, Any]]]:
-    """YAML 1.1's resolution of plain values, for text, numbers, booleans and null only: a plain
-    date (`version: 2024-02-30`) stays text, and `=`, `<<`, `!`... are text too (merge keys are
-    refused where keys are read)."""
+    """YAML 1.1's resolution of plain values, for text, numbers, booleans and null only, with YAML 1.2's
+    booleans (only true and false): a plain date (`version: 2024-02-30`) stays text, and `=`, `<<`,
+    `!`... are text too (merge keys are refused where keys are read)."""
     kept = {_INT, _FLOAT, _BOOL, _NULL, _YAML + "merge"}
     table: dict[Any, list[tuple[str, Any]]] = {}
     for first, pairs in _Base.yaml_implicit_resolvers.items():
-        pairs = [(tag, regexp) for tag, regexp in pairs if tag in kept]
+        pairs = [(tag, _BOOL_1_2 if tag == _BOOL else regexp) for tag, regexp in pairs if tag in kept
+                 and (tag != _BOOL or first in ("t", "T", "f", "F"))]
         if pairs:
             table[first] = pairs
     return table
@@ -185,10 +191,10 @@ def parse_yaml(raw: bytes) -> Located:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}"
+        message, hint = _syntax_sentence(exc)
         if mark is None:
             raise SourceError(message) from None
-        raise SourceError(message, mark.line + 1, mark.column + 1, _syntax_hint(exc)) from None
+        raise SourceError(message, mark.line + 1, mark.column + 1, hint) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (position: in bytes)
         before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
         line = before.count("\n") + 1
@@ -213,15 +219,27 @@ def _check_tabs(text: str) -> None:
             )
 
 
-def _syntax_hint(exc: yaml.MarkedYAMLError) -> str | None:
-    problem = str(exc.problem or "")
+def _syntax_sentence(exc: yaml.MarkedYAMLError) -> tuple[str, str | None]:
+    """What went wrong, said for someone new to YAML, and what to do about it."""
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    raw = f"YAML syntax: {exc.problem or exc.context or 'invalid YAML'}"
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "did not find expected '-' indicator" in problem:
+        return ("this line is indented differently from the lines it belongs with",
+                "the items of one list, and the keys of one mapping, start at the same column; indent with "
+                "spaces, two more than the key they belong to")
     if "mapping values are not allowed" in problem:
-        return "quote text that contains ': '"
+        return ("a ': ' where YAML does not expect a new key",
+                "indent the line like the keys around it, or quote text that contains ': '")
+    if "could not find expected ':'" in problem:
+        return "a key without ':' after it", "write 'key: value', or quote text that spans lines"
+    if "cannot start any token" in problem:
+        return raw, "quote text that starts with @, ` or %"
     if "found character '\\t'" in problem:
-        return "indent with spaces"
-    if "expected a single document" in str(exc.context or ""):
-        return "one wizard per file"
-    return None
+        return raw, "indent with spaces"
+    if "expected a single document" in context:
+        return raw, "one wizard per file"
+    return raw, None
 
 
 def _unsupported(node: Node) -> SourceError:
@@ -292,8 +310,12 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise SourceError("merge keys (<<) are not supported", line, col,
                                   "write the keys out")
+            if isinstance(key_node, MappingNode) and isinstance(value_node, ScalarNode) \
+                    and value_node.tag == _NULL and len(node.value) == 1:  # what `x: {{ … }}` reads as
+                raise SourceError("a value starting with '{{' is read by YAML as a mapping", line, col,
+                                  'quote the whole value: "{{ inputs.name }}"')
             if not isinstance(key_node, ScalarNode):
-                raise SourceError("a key must be plain text", line, col)
+                raise SourceError("a key must be plain text", line, col, "quote the key")
             if key_node.tag not in _PLAIN_TAGS:
                 raise _unsupported(key_node)
             key = str(key_node.value)

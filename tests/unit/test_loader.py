@@ -199,8 +199,8 @@ CASES = [
     ),
     pytest.param(
         HEADER + "steps:\n  - id: a\n    title: A: B\n",
-        ["6:13: error: YAML syntax: mapping values are not allowed in this context "
-         "(quote text that contains ': ')"],
+        ["6:13: error: a ': ' where YAML does not expect a new key (indent the line like the keys around "
+         "it, or quote text that contains ': ')"],
         id="yaml-syntax",
     ),
     pytest.param(
@@ -443,3 +443,45 @@ def test_a_when_in_braces_is_read_as_the_expression_inside(tmp_path: Path) -> No
     assert problems(tmp_path, with_when("{{ choices.ask == 'File it' }}")) == []
     [line] = problems(tmp_path, with_when("{{ choices.ask == }}"))
     assert "expression syntax" in line and "a `when` is an expression" in line
+
+
+def test_yes_and_no_are_text_as_editors_read_them_and_true_false_stay_booleans(tmp_path: Path) -> None:
+    from app.format.loader import load_file
+
+    path = tmp_path / "yes.yaml"
+    path.write_text(textwrap.dedent("""\
+        wayguide: 1
+        id: t.yes
+        title: Yes and no
+        inputs:
+          - {name: ok, label: Yes, type: choice, choices: [yes, no, on, off], required: true}
+        steps:
+          - id: ask
+            title: Sure?
+            choice:
+              - {label: Yes, goto: ask}
+              - {label: No, goto: ask}
+        """), encoding="utf-8")
+    wizard = load_file(path).wizard
+    assert wizard is not None
+    assert (wizard.inputs[0].label, wizard.inputs[0].choices, wizard.inputs[0].required) == (
+        "Yes", ["yes", "no", "on", "off"], True)
+    assert [o.label for o in wizard.steps[0].choice or ()] == ["Yes", "No"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("  - id: a\n   title: b\n",
+     "7:4: error: this line is indented differently from the lines it belongs with (the items of one list, "
+     "and the keys of one mapping, start at the same column; indent with spaces, two more than the key they "
+     "belong to)"),
+    ("  - id: a\n    title: b\n    do:\n      - type: {{ inputs.a }}\n",
+     "9:16: error: a value starting with '{{' is read by YAML as a mapping (quote the whole value: "
+     "\"{{ inputs.name }}\")"),
+    ("  - id: a\n    title: b\n    until: {active: {title: '{{ inputs.a }}*'}}\n",
+     "8:29: error: '{{' in 'title' is matched as written, never filled in (only texts, actions and a step's "
+     "`when` take {{ … }}; match any value with a glob (*) or re: instead)"),
+])
+def test_a_newcomer_s_mistake_is_said_in_a_sentence_with_what_to_do(
+        tmp_path: Path, body: str, expected: str) -> None:
+    header = "wayguide: 1\nid: t.new\ntitle: New\ninputs: [{name: a, label: A}]\nsteps:\n"
+    assert problems(tmp_path, header + body) == [expected]
