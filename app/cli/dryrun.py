@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -41,10 +42,12 @@ MAX_EVENTS = 1000
 """A wizard whose choices loop would otherwise be walked for ever."""
 
 
-def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: TextIO, err: TextIO) -> int:
-    """Walk the wizard with the engine, as a run with these `--set` values would go (at a choice, the first
-    option), printing every step and its actions with the templates filled in and secrets masked. Nothing is
-    typed, nothing is started, the running app is not asked. 0, or 1 when the wizard or an input is wrong."""
+def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: TextIO, err: TextIO,
+            choose: Mapping[str, str] | None = None) -> int:
+    """Walk the wizard with the engine, as runs with these `--set` values would go: at a choice every option
+    in turn (or the one `choose` names for that step id: its label or its number from 1), printing every step
+    and its actions with the templates filled in and secrets masked. Nothing is typed, nothing is started,
+    the running app is not asked. 0, or 1 when the wizard or an input is wrong or a way does not finish."""
     wizard, problem, path = _load(wizard_ref)
     if wizard is None:
         err.write(f"wayguide: error: {problem}\n")
@@ -72,15 +75,70 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
         return 1
     out.write(f"Dry run of {wizard.id} ({'black' if state.mode == 'black' else 'glass'} box): "
               "nothing is done.\n")
-    step: ShowStep | None = None
-    shown: set[str] = set()
-    for _ in range(MAX_EVENTS):
-        event, step = _answer(state, effects, step, shown, out, mask, trusted)
-        if event is None:
-            return 0 if state.status == "finished" else 1
-        state, effects = engine.handle(state, event)
-    out.write("… (stopped: the wizard's choices lead round in a loop)\n")
-    return 0
+    walk = _Walk(engine, out, mask, trusted, dict(choose or {}))
+    ended = walk.go(state, effects, None, set(), 0)
+    if walk.budget <= 0:
+        out.write("… (stopped: the wizard's choices lead round in a loop)\n")
+        return 0
+    return 0 if ended else 1
+
+
+class _Indented:
+    """Writes lines with a prefix: a branch's steps under its option."""
+
+    def __init__(self, out: TextIO, prefix: str) -> None:
+        self._out, self._prefix = out, prefix
+
+    def write(self, text: str) -> int:
+        return self._out.write("".join(self._prefix + line for line in text.splitlines(keepends=True)))
+
+
+class _Walk:
+    """Walks every branch of the wizard: at a choice each option in turn (or the one `--choose` names),
+    each under its option, indented. `budget` bounds the events of the whole walk (choices in a loop)."""
+
+    def __init__(self, engine: Engine, out: TextIO, mask: Callable[[str], str], trusted: bool,
+                 choose: dict[str, str]) -> None:
+        self.engine, self.out, self.mask, self.trusted, self.choose = engine, out, mask, trusted, choose
+        self.budget = MAX_EVENTS
+
+    def go(self, state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str],
+           depth: int) -> bool:
+        """Walk from `state`; True when every way from here finishes."""
+        out: TextIO = _Indented(self.out, "   " * depth) if depth else self.out  # type: ignore[assignment]
+        while self.budget > 0:
+            self.budget -= 1
+            event, step = _answer(state, effects, step, shown, out, self.mask, self.trusted)
+            if event is None:
+                return state.status == "finished"
+            if isinstance(event, Choose) and step is not None:
+                options = self._options(step, out)
+                if len(options) > 1:
+                    ended = True
+                    for index in options:
+                        out.write(f"   ▸ if “{self.mask(_plain(step.choices[index]))}”:\n")
+                        branch_state, branch_effects = self.engine.handle(state, Choose(index=index,
+                                                                                         at=time.time()))
+                        ended = self.go(branch_state, branch_effects, step, set(shown), depth + 1) and ended
+                    return ended
+                event = Choose(index=options[0], at=time.time())
+            state, effects = self.engine.handle(state, event)
+        return False
+
+    def _options(self, step: ShowStep, out: TextIO) -> list[int]:
+        """The options to follow at `step`: the one `--choose` names, else all of them."""
+        picked = self.choose.get(step.step_id)
+        labels = [_plain(c) for c in step.choices]
+        if picked is None:
+            out.write("   - your decision: " + " · ".join(self.mask(c) for c in labels) + "\n")
+            return list(range(len(labels)))
+        index = int(picked) - 1 if picked.isdigit() else next(
+            (i for i, label in enumerate(labels) if label.casefold() == picked.casefold()), -1)
+        if not 0 <= index < len(labels):
+            out.write(f"   ! --choose {step.step_id}={picked}: no such option; following them all\n")
+            return list(range(len(labels)))
+        out.write(f"   - your decision: “{self.mask(labels[index])}” (--choose)\n")
+        return [index]
 
 
 def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str], out: TextIO,
@@ -93,16 +151,16 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
         match effect:
             case ShowStep():
                 step = effect
-                out.write(f"{effect.index}. {mask(effect.title)}\n")
+                out.write(f"{effect.index}. {mask(_plain(effect.title))}\n")
             case Perform():
                 verb = "Wayguide would" if state.treatment == "black" else "Show me would"
                 for action, display in zip(effect.actions, effect.display, strict=True):
-                    text = _one_line(describe_action(display))  # every secret masked, in whatever form
+                    text = _one_line(_plain(describe_action(display)))  # every secret masked, in any form
                     refused = _refusal(action, trusted)
                     out.write(f"   - {verb}: {mask(text[:1].lower() + text[1:])}{refused}\n")
                 return ActionsDone(step_id=effect.step_id, at=at), step
             case Paused(reason=reason):
-                out.write(f"   - you: {reason}\n")
+                out.write(f"   - you: {_plain(reason)}\n")
             case Notice(message=message) | Refused(reason=message):
                 out.write(f"   ! {mask(message)}\n")
             case Failed(message=message):
@@ -118,13 +176,11 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
     if step is None:
         return None, step
     if step.choices:
-        out.write("   - your decision: " + " · ".join(mask(c) for c in step.choices)
-                  + f" (this dry run follows “{mask(step.choices[0])}”)\n")
-        return Choose(index=0, at=at), step
+        return Choose(index=0, at=at), step  # the walk decides which options to follow
     if step.checklist and not all(state.checked):
         if not any(state.checked):
             for item in step.checklist:
-                out.write(f"   - [ ] {mask(item)}\n")
+                out.write(f"   - [ ] {mask(_plain(item))}\n")
         unticked = next(i for i, done in enumerate(state.checked) if not done)
         return Check(index=unticked, checked=True, at=at), step
     if step.has_do and state.treatment == "glass" and state.status == "running" \
@@ -146,6 +202,14 @@ def _refusal(action: object, trusted: bool) -> str:
     if isinstance(action, RunAction):
         return " (refused here: from this folder no program starts, says the admin policy)"
     return ""
+
+
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _plain(text: str) -> str:
+    """Markdown as a terminal shows it: no backslash escapes, no ** around bold words."""
+    return _ESCAPED.sub(r"\1", text.replace("**", ""))
 
 
 def _one_line(text: str) -> str:

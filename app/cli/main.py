@@ -73,7 +73,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="read input NAME from standard input, one line each, in order (repeatable); "
                         "at a terminal, asks for it without showing it")
     p.add_argument("--dry-run", action="store_true",
-                   help="print what would be done, step by step, without starting or contacting the app")
+                   help="print what would be done, step by step and every branch of every choice, without "
+                        "starting or contacting the app")
+    p.add_argument("--choose", action="append", default=[], metavar="STEP=OPTION",
+                   help="with --dry-run: follow only this option (its label, or its number from 1) at the "
+                        "choice step STEP (repeatable)")
     p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
     return parser
 
@@ -190,7 +194,14 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     if args.dry_run:
         from app.cli.dryrun import dry_run
 
-        return dry_run(args.wizard, args.mode, values, out, err)
+        choose: dict[str, str] = {}
+        for item in args.choose:
+            step, sep, option = item.partition("=")
+            if not sep or not step.strip() or not option.strip():
+                err.write(f"wayguide: error: --choose {item!r}: write STEP=OPTION\n")
+                return EXIT_USAGE
+            choose[step.strip()] = option.strip()
+        return dry_run(args.wizard, args.mode, values, out, err, choose)
     target = args.wizard
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         target = str(Path(target).resolve())

@@ -235,17 +235,43 @@ def test_dry_run_prints_every_step_and_action_with_inputs_filled_in_and_secrets_
         "   - Wayguide would: press Ctrl+S.\n"
         "2. Business customer?\n"
         "   - you: This step needs your decision.\n"
-        "   - your decision: Yes · No (this dry run follows “Yes”)\n"
-        "3. Check the VAT number\n"
-        "   - you: Tick the checklist, then press Next.\n"
-        "   - [ ] present\n"
-        "   - [ ] validated\n"
-        "4. Save\n"
-        "   - Wayguide would: wait until the window titled Save As* appears.\n"
-        "   - Wayguide would: run `echo ••••••`. (refused here: from this folder no program starts, says the "
-        "admin policy)\n"
-        "Completed: 4 steps, 2 done by Wayguide, 2 by you.\n")
+        "   - your decision: Yes · No\n"
+        "   ▸ if “Yes”:\n"
+        "   3. Check the VAT number\n"
+        "      - you: Tick the checklist, then press Next.\n"
+        "      - [ ] present\n"
+        "      - [ ] validated\n"
+        "   4. Save\n"
+        "      - Wayguide would: wait until the window titled Save As* appears.\n"
+        "      - Wayguide would: run `echo ••••••`. (refused here: from this folder no program starts, says "
+        "the admin policy)\n"
+        "   Completed: 4 steps, 2 done by Wayguide, 2 by you.\n"
+        "   ▸ if “No”:\n"
+        "   3. Save\n"
+        "      - Wayguide would: wait until the window titled Save As* appears.\n"
+        "      - Wayguide would: run `echo ••••••`. (refused here: from this folder no program starts, says "
+        "the admin policy)\n"
+        "   Completed: 3 steps, 2 done by Wayguide, 1 by you.\n")
     assert not (tmp_path / "no-app-here").exists()
+
+
+@pytest.mark.parametrize("option", ["2", "no", "No"])
+def test_dry_run_follows_one_option_where_choose_names_it(tmp_path: Path, option: str) -> None:
+    wizard = tmp_path / "dry.yaml"
+    wizard.write_text(DRY)
+    code, out, _ = run("run", str(wizard), "--dry-run", "--set", "customer=Ann", "--choose", f"kind={option}")
+    assert code == 0 and "   - your decision: “No” (--choose)\n3. Save\n" in out and "VAT" not in out
+    code, out, _ = run("run", str(wizard), "--dry-run", "--set", "customer=Ann", "--choose", "kind=Maybe")
+    assert "--choose kind=Maybe: no such option; following them all" in out and "▸ if “No”" in out
+
+
+def test_dry_run_prints_text_not_markdown(tmp_path: Path) -> None:
+    wizard = tmp_path / "md.yaml"
+    wizard.write_text(DRY.replace("title: Write to {{ inputs.customer }}",
+                                  "title: Write to **{{ inputs.customer }}**"))
+    code, out, _ = run("run", str(wizard), "--dry-run", "--set", "customer=Ann *Co* (x)",
+                       "--choose", "kind=1")
+    assert code == 0 and "1. Write to Ann *Co* (x)\n" in out and "\\" not in out
 
 
 def test_dry_run_in_glass_box_shows_what_show_me_would_do(tmp_path: Path) -> None:
