@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app import __version__
+from app.cli.validate import FORMATS
 
 if TYPE_CHECKING:
     import argparse
@@ -35,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check wizard files (default: the whole library)")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text: one line per problem (default); json: an array of objects; "
+                        "github: GitHub Actions annotations")
 
     sub.add_parser("schema", help="print the JSON Schema of the wizard format")
 
@@ -95,7 +99,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
 
     paths = Paths.from_env()
     if args.command == "validate":
-        return _validate(args.paths, args.quiet, paths, out, err)
+        from app.cli.validate import validate
+
+        return validate(args.paths, args.quiet, args.format, paths, out, err)
     if args.command == "schema":
         import json
 
@@ -272,36 +278,6 @@ def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
     for item in items:
         if item.is_error or not errors_only:
             stream.write(f"{item}\n")
-
-
-def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
-              err: TextIO) -> int:
-    from app.library.layers import Layer, Library
-
-    if targets:
-        missing = [t for t in targets if not t.exists()]
-        for target in missing:
-            err.write(f"{target}: error: no such file or folder\n")
-        library = Library([Layer("argument", t) for t in targets if t.exists()])
-        library.refresh()
-        if missing:
-            _print_diagnostics(library.diagnostics(), out, quiet)
-            return EXIT_FAIL
-        diagnostics = library.diagnostics()
-    else:  # the whole library, and the policy that names some of its folders
-        from app.policy.loading import policy_in_force
-
-        policy, problems = policy_in_force(paths)
-        library = Library.from_paths(paths, policy.library_folders)
-        diagnostics = [*problems, *library.diagnostics()]
-    _print_diagnostics(diagnostics, out, quiet)
-    files = len(library.results())
-    errors = sum(d.is_error for d in diagnostics)
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    if not quiet:
-        err.write(f"{files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
-                  f"{warnings} warning{'s' * (warnings != 1)}\n")
-    return EXIT_FAIL if errors else EXIT_OK
 
 
 def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -> int:
