@@ -236,7 +236,8 @@ def _load(ref: str) -> tuple[Wizard | None, str, Path | None]:
     from app.library.layers import Library
     from app.paths import Paths
 
-    entry = Library.from_paths(Paths.from_env()).get(ref)
+    library = Library.from_paths(Paths.from_env())
+    entry = library.get(ref)
     if entry is None:
-        return None, f"no wizard with id '{ref}' (see: wayguide list)", None
+        return None, library.unknown(ref), None
     return entry.wizard, "", entry.path

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app import __version__
+from app.cli.parser import parser
 
 if TYPE_CHECKING:
     import argparse
@@ -22,66 +22,6 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="wayguide",
-        description="Task wizards beside the business application: glass box or black box.",
-    )
-    parser.add_argument("--version", action="version", version=f"wayguide {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("validate", help="check wizard files (default: the whole library)")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
-    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-
-    sub.add_parser("schema", help="print the JSON Schema of the wizard format")
-
-    p = sub.add_parser("list", help="the wizard library")
-    p.add_argument("--json", action="store_true", help="a JSON array")
-    p.add_argument("--active", action="store_true",
-                   help="only wizards relevant to the window in front")
-
-    p = sub.add_parser("show", help="print a wizard as a printable job aid (Markdown)")
-    p.add_argument("id", metavar="ID")
-
-    sub.add_parser("doctor", help="what works on this desktop: display, tray, hotkeys, injection")
-
-    p = sub.add_parser("inspect", help="the controls of the window in front, as locators for wizards")
-    p.add_argument("--delay", type=float, default=0.0, metavar="S",
-                   help="wait S seconds first, time to bring the window to the front")
-    p.add_argument("--title", metavar="GLOB", help="the first window whose title matches (or re:REGEX)")
-    p.add_argument("--pointer", action="store_true",
-                   help="only the control under the mouse pointer (after --delay: time to point at it)")
-    p.add_argument("--json", action="store_true", help="a JSON array")
-    p.add_argument("--check", type=Path, metavar="FILE",
-                   help="instead: check each control the wizard FILE names against the application")
-
-    p = sub.add_parser("report", help="usage: runs, completion, where runs stop, time to competency")
-    p.add_argument("--format", choices=("table", "csv", "json", "html"), default="table")
-    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the terminal")
-
-    sub.add_parser("toggle", help="show or hide the panel of the running app (starting it if needed)")
-
-    p = sub.add_parser("run", help="run a wizard in the running app (starting it if needed)")
-    p.add_argument("wizard", metavar="ID|FILE")
-    p.add_argument("--mode", choices=("glass", "black"))
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", dest="values",
-                   help="an input value (repeatable); other users can see it with `ps`: not for secrets")
-    p.add_argument("--set-stdin", action="append", default=[], metavar="NAME", dest="from_stdin",
-                   help="read input NAME from standard input, one line each, in order (repeatable); "
-                        "at a terminal, asks for it without showing it")
-    p.add_argument("--dry-run", action="store_true",
-                   help="print what would be done, step by step and every branch of every choice, without "
-                        "starting or contacting the app")
-    p.add_argument("--choose", action="append", default=[], metavar="STEP=OPTION",
-                   help="with --dry-run: follow only this option (its label, or its number from 1) at the "
-                        "choice step STEP (repeatable)")
-    p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
-    return parser
-
-
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
          err: TextIO | None = None, stdin: TextIO | None = None) -> int:
     out = out or sys.stdout
@@ -90,16 +30,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         from app.runtime.main import main as desktop_main
 
         return desktop_main()
-    args = _parser().parse_args(argv)
+    args = parser().parse_args(argv)
     if args.command == "toggle":  # the hot path: nothing heavy imported
         return _toggle(err)
     if args.command == "run":
         return _run(args, out, err, stdin or sys.stdin)
+    if args.command == "completion":
+        from app.cli.completion import script
+
+        out.write(script(args.shell))
+        return EXIT_OK
     from app.paths import Paths
 
     paths = Paths.from_env()
     if args.command == "validate":
-        return _validate(args.paths, args.quiet, paths, out, err)
+        from app.cli.validate import validate
+
+        return validate(args.paths, args.quiet, args.format, paths, out, err)
     if args.command == "schema":
         import json
 
@@ -128,7 +75,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
                                                           doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)
         return code
-    _parser().print_help(out)
+    parser().print_help(out)
     return EXIT_OK
 
 
@@ -285,36 +232,6 @@ def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
             stream.write(f"{item}\n")
 
 
-def _validate(targets: Sequence[Path], quiet: bool, paths: Paths, out: TextIO,
-              err: TextIO) -> int:
-    from app.library.layers import Layer, Library
-
-    if targets:
-        missing = [t for t in targets if not t.exists()]
-        for target in missing:
-            err.write(f"{target}: error: no such file or folder\n")
-        library = Library([Layer("argument", t) for t in targets if t.exists()])
-        library.refresh()
-        if missing:
-            _print_diagnostics(library.diagnostics(), out, quiet)
-            return EXIT_FAIL
-        diagnostics = library.diagnostics()
-    else:  # the whole library, and the policy that names some of its folders
-        from app.policy.loading import policy_in_force
-
-        policy, problems = policy_in_force(paths)
-        library = Library.from_paths(paths, policy.library_folders)
-        diagnostics = [*problems, *library.diagnostics()]
-    _print_diagnostics(diagnostics, out, quiet)
-    files = len(library.results())
-    errors = sum(d.is_error for d in diagnostics)
-    warnings = sum(d.severity == "warning" for d in diagnostics)
-    if not quiet:
-        err.write(f"{files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
-                  f"{warnings} warning{'s' * (warnings != 1)}\n")
-    return EXIT_FAIL if errors else EXIT_OK
-
-
 def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -> int:
     library = _library(paths, err)
     _print_diagnostics(library.diagnostics(), err, errors_only=True)
@@ -364,11 +281,7 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     library = _library(paths, err)
     entry = library.get(wizard_id)
     if entry is None:
-        import difflib
-
-        close = difflib.get_close_matches(wizard_id, library.ids(), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else " (see: wayguide list)"
-        err.write(f"wayguide: error: no wizard with id '{wizard_id}'{hint}\n")
+        err.write(f"wayguide: error: {library.unknown(wizard_id)}\n")
         return EXIT_FAIL
     out.write(job_aid(entry.wizard))
     return EXIT_OK

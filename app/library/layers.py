@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from app.format.cache import ResultCache
 from app.format.cards import Card
-from app.format.diagnostics import Diagnostic
+from app.format.diagnostics import Diagnostic, quote
 from app.format.files import kind_of
 from app.format.results import LoadResult
 from app.paths import Paths
@@ -210,6 +210,14 @@ class Library:
 
     def ids(self) -> list[str]:
         return sorted(self._entries)
+
+    def unknown(self, wizard_id: str) -> str:
+        """What to say of an id this library lacks, one line: the closest id, or where ids are listed."""
+        import difflib
+
+        close = difflib.get_close_matches(wizard_id, self.ids(), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "see: wayguide list"
+        return f"no wizard with id {quote(wizard_id, 80)} ({hint})"
 
     def results(self) -> list[LoadResult]:
         return [file.result for file in self._files.values()]

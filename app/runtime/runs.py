@@ -224,7 +224,7 @@ class RunController(QObject):
             assert library is not None
             entry = library.get(request.wizard)
             if entry is None:
-                reply.send({"ok": False, "error": f"no wizard with id '{request.wizard}'"})
+                reply.send({"ok": False, "error": library.unknown(request.wizard)})
                 reply.close()
                 return
             wizard, path = entry.wizard, entry.path

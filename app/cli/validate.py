@@ -1,0 +1,82 @@
+"""`wayguide validate`: the problems in wizard files, as text, JSON or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from app.format.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from app.paths import Paths
+
+__all__ = ["FORMATS", "github_data", "github_property", "render", "validate"]
+
+FORMATS = ("text", "json", "github")
+"""text: one line per problem, `PATH:LINE:COL: severity: message (hint)`; json: an array of objects;
+github: workflow commands that GitHub Actions shows as annotations on the files."""
+
+_GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def github_data(text: str) -> str:
+    """`text` fit for the message of a workflow command (after `::`): GitHub's escapes for data."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """`text` fit for a property value of a workflow command (`file=...`): `:` and `,` escaped too."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(item: Diagnostic) -> str:
+    where = (f"file={github_property(item.path)},line={item.line},col={item.col}"
+             if item.line > 0 else f"file={github_property(item.path)}")
+    message = f"{item.message} ({item.hint})" if item.hint else item.message
+    return f"::{_GITHUB_LEVELS[item.severity]} {where}::{github_data(message)}\n"
+
+
+def render(items: Sequence[Diagnostic], fmt: str) -> str:
+    """The problems in format `fmt` (one of FORMATS); empty text when there are none (JSON: `[]`)."""
+    if fmt == "json":
+        rows = [{"file": d.path, "line": d.line, "col": d.col, "severity": d.severity,
+                 "message": d.message, "hint": d.hint} for d in items]
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "github":
+        return "".join(_github(d) for d in items)
+    if fmt == "text":
+        return "".join(f"{d}\n" for d in items)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: TextIO,
+             err: TextIO) -> int:
+    """Check `targets` (none: the whole library and the policy), print the problems on `out` in `fmt`
+    (`quiet`: errors only) and a count on `err`. 1 on any error (a missing target is one), else 0."""
+    from app.library.layers import Layer, Library
+
+    missing = [Diagnostic(str(t), 0, 0, "error", "no such file or folder") for t in targets if not t.exists()]
+    if targets:
+        library = Library([Layer("argument", t) for t in targets if t.exists()])
+        library.refresh()
+        diagnostics = [*missing, *library.diagnostics()]
+    else:  # the whole library, and the policy that names some of its folders
+        from app.policy.loading import policy_in_force
+
+        policy, problems = policy_in_force(paths)
+        library = Library.from_paths(paths, policy.library_folders)
+        diagnostics = [*problems, *library.diagnostics()]
+    shown = [d for d in diagnostics if d.is_error or not quiet]
+    if fmt == "text" and missing:  # as before: on standard error, without a position
+        err.write("".join(f"{d.path}: error: {d.message}\n" for d in missing))
+        shown = [d for d in shown if d not in missing]
+    out.write(render(shown, fmt))
+    files = len(library.results())
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = sum(d.severity == "warning" for d in diagnostics)
+    if not quiet:
+        err.write(f"{files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
+                  f"{warnings} warning{'s' * (warnings != 1)}\n")
+    return 1 if errors else 0
