@@ -53,6 +53,8 @@ ALT_MODE = Qt.ItemDataRole.UserRole + 4
 ALT_LABEL = Qt.ItemDataRole.UserRole + 5
 
 _PAD_X, _PAD_Y, _GAP = 12, 9, 2
+MAX_BROKEN = 5
+"""How many problems of the person's own wizard files are listed under the tasks (more: validate)."""
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -312,6 +314,10 @@ class HomeView(View):
         self.content.addWidget(self.search)
         self.content.addWidget(self.empty)
         self.content.addWidget(self.list, 1)
+        self.broken = label(role="muted")
+        self.broken.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.broken.hide()
+        self.content.addWidget(self.broken)
         self.hint = label(role="footer", wrap=False)
         self.hint.setFont(scaled_font(self.font(), 0.9))
         self.buttons.addWidget(self.hint)
@@ -343,6 +349,18 @@ class HomeView(View):
             self.search.clear()
             self.search.blockSignals(False)
         self._refill()
+
+    def set_broken(self, problems: Sequence[str]) -> None:
+        """Errors of the person's own wizard files, for them as the author: the file, where, and what to do
+        (the file reloads by itself once saved)."""
+        shown = list(problems[:MAX_BROKEN])
+        more = len(problems) - len(shown)
+        text = self.tr("Your wizard files that did not load (save a fix and they reload):") + "\n" + \
+            "\n".join(shown) + (("\n" + self.tr("…and %1 more (wayguide validate)").replace("%1", str(more)))
+                                if more else "")
+        self.broken.setText(text if problems else "")
+        self.broken.setAccessibleName(text if problems else "")
+        self.broken.setVisible(bool(problems))
 
     def _refill(self) -> None:
         self.list.clear()

@@ -205,13 +205,14 @@ class Panel(QWidget):
         self.setGeometry(rect)
 
     def show_home(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
-                  hotkey: str, keyboard_hotkey: str = "") -> None:
+                  hotkey: str, keyboard_hotkey: str = "", broken: Sequence[str] = ()) -> None:
         """The task list: `relevant` first under "For <context_label>", then all `wizards` (already
         filtered by role). `hotkey` is the show/hide combo, e.g. "ctrl+alt+space". The search box is
         emptied, unless the person is typing in it (e.g. the library was reloaded meanwhile)."""
         typing = self._accepting and self.home.search.hasFocus()
         self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing,
                               keyboard_hotkey=keyboard_hotkey)
+        self.home.set_broken(broken)
         keys = pretty_combo(hotkey) if hotkey else ""
         hide = self.tr("Hide panel")
         self.header.close_button.setToolTip(f"{hide} ({keys})" if keys else hide)

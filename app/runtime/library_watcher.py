@@ -51,6 +51,23 @@ class LibraryWatcher(QObject):
             if problem.severity != "note":
                 log.warning("%s", problem)
 
+    def broken(self) -> list[str]:
+        """The errors of wizard files this person owns (their own folder, a draft named with
+        WAYGUIDE_WIZARDS): shown to them, as an author, where a file that does not load would otherwise
+        just be missing. Files of others (the company's library) go to the log only."""
+        if self.library is None:
+            return []
+        own = os.getuid() if hasattr(os, "getuid") else None
+        home = os.path.expanduser("~").rstrip(os.sep) + os.sep
+        found = []
+        for problem in self.library.diagnostics():
+            if problem.is_error and own is not None and _owner(problem.path) == own:
+                text = str(problem)
+                if home != os.sep and text.startswith(home):
+                    text = "~" + os.sep + text[len(home):]
+                found.append(text)
+        return found
+
     def load_nothing(self) -> None:
         """The stand-in where the library could not be loaded: no wizards."""
         from app.library.layers import Library
@@ -84,6 +101,13 @@ class LibraryWatcher(QObject):
         self.watch()
         if changed:
             self.changed.emit()
+
+
+def _owner(path: str) -> int | None:
+    try:
+        return os.stat(path).st_uid
+    except (OSError, ValueError):
+        return None
 
 
 def visible_entries(library: Library, settings: Settings, policy: Policy) -> list[Entry]:

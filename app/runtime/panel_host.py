@@ -37,7 +37,7 @@ class PanelHost(QObject):
     def __init__(self, ready: Callable[[], bool], preferences: Preferences,
                  probe: Callable[[], WindowProbe | None], visible: Callable[[], list[Entry]],
                  busy: Callable[[], bool], wire: Callable[[Panel], None], problems: list[str],
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, broken: Callable[[], list[str]] | None = None) -> None:
         super().__init__(parent)
         self._ready = ready
         self._preferences = preferences
@@ -46,6 +46,7 @@ class PanelHost(QObject):
         self._busy = busy
         self._wire = wire
         self._problems = problems
+        self._broken = broken or list
         self.panel: Panel | None = None
         """Made when first shown: the memory of a panel nobody opened is not spent."""
         self.context: WindowInfo | None = None
@@ -114,7 +115,8 @@ class PanelHost(QObject):
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
-        self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey)
+        self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
+                             self._broken())
 
     def refresh(self) -> None:
         """The library or the settings changed: the tasks shown follow (not a run's view)."""

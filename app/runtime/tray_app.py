@@ -84,7 +84,8 @@ class TrayApp(QObject):
         self.hotkey = GlobalHotkey(hotkeys, self)
         self.observer = StepObserver(self, watchers, self._element_watch)
         self.panels = PanelHost(self.finish_startup, self.preferences, lambda: self.probe, self.visible,
-                                lambda: self.runs.run is not None, self._wire, self.stages.problems, self)
+                                lambda: self.runs.run is not None, self._wire, self.stages.problems, self,
+                                broken=self.library_watcher.broken)
         self.performing = Performing(lambda: self.probe, lambda: self.preferences.policy,
                                      lambda: self.runs.run, automation, launcher, self)
         self.runs = RunController(self.finish_startup, self.preferences, lambda: self.library_watcher.library,

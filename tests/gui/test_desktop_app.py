@@ -57,6 +57,29 @@ def test_a_broken_file_is_reported_and_the_rest_keeps_working(
     assert wayguide.library.get("mousepad.customer-letter") is not None  # type: ignore[union-attr]
 
 
+def test_the_author_sees_their_own_broken_file_under_the_tasks_until_a_fix_is_saved(
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
+    bad = home / "mine" / "bad.yaml"
+    bad.write_text("wayguide: 1\nid: bad\ntitel: x\n")
+    qtbot.waitUntil(lambda: bool(wayguide.library_watcher.broken()), timeout=5000)
+    wayguide.panels.summon()
+    panel = wayguide.panel
+    assert panel is not None
+    shown = panel.home.broken
+    qtbot.waitUntil(lambda: shown.isVisibleTo(panel), timeout=3000)
+    assert f"{bad}:3:1: error: unknown key 'titel' (did you mean 'title'?)" in shown.text()
+    bad.write_text(ONE_STEP.format(id="bad", title="Fixed"))
+    qtbot.waitUntil(lambda: not shown.isVisibleTo(panel), timeout=5000)
+    assert wayguide.library.get("bad") is not None  # type: ignore[union-attr]
+    if os.getuid() == 0:  # someone else's file (the company's library) goes to the log only
+        theirs = home / "mine" / "theirs.yaml"
+        theirs.write_text("wayguide: 1\nid: theirs\ntitel: x\n")
+        os.chown(theirs, 65534, 65534)
+        qtbot.waitUntil(lambda: any("theirs.yaml" in str(d) for d in wayguide.library.diagnostics()),  # type: ignore[union-attr]
+                        timeout=5000)
+        assert wayguide.library_watcher.broken() == []
+
+
 def _client(request: dict[str, Any]) -> list[dict[str, Any]]:
     return list(ipc.send(request, timeout=10.0))
 
