@@ -152,7 +152,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     target = args.wizard
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         target = str(Path(target).resolve())
-    request = ipc.RunRequest(target, args.mode, values, wait=args.wait)
+    request = ipc.RunRequest(target, args.mode, values, wait=args.wait, step=args.step)
     try:
         for message in ipc.send(request.message(), start_if_absent=True, timeout=20.0):
             if message.get("event") in ("paused", "failed"):  # the run waits for the person

@@ -99,6 +99,7 @@ Examples:
   wayguide run mousepad.save-as-pdf
   wayguide run mousepad.customer-letter --mode black --set salutation=Herr --wait
   wayguide run my-draft.yaml --dry-run          what it would do, every branch, without doing it
+  wayguide run my-draft.yaml --step save        try the draft from its step "save"
   wayguide run my-draft.yaml --dry-run --choose kind=No     only the "No" branch at step kind
   pass show erp | wayguide run erp.login --set-stdin password --wait
 """,
@@ -175,6 +176,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--set-stdin", action="append", default=[], metavar="NAME", dest="from_stdin",
                    help="read input NAME from standard input, one line each, in order (repeatable); "
                         "at a terminal, asks for it without showing it")
+    p.add_argument("--step", metavar="STEP_ID",
+                   help="start at this step instead of the first (to try one step of a wizard you write)")
     p.add_argument("--dry-run", action="store_true",
                    help="print what would be done, step by step and every branch of every choice, without "
                         "starting or contacting the app")

@@ -21,6 +21,8 @@ class Start(_Timed):
 
     mode: str | None = None
     values: Mapping[str, str] | None = None
+    step: str | None = None
+    """Start at this step instead of the first (an author trying a step; unknown ids: the first)."""
 
 
 @dataclass(frozen=True)

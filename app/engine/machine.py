@@ -188,17 +188,18 @@ class Engine:
         if mode is None or mode not in self.wizard.allowed_modes:
             allowed = " or ".join(self.wizard.allowed_modes)
             return state, [Refused(f"This wizard cannot run in mode '{wanted}' (allowed: {allowed}).")]
-        state = replace(state, mode=mode, treatment=mode, started_at=event.at)
+        state = replace(state, mode=mode, treatment=mode, started_at=event.at,
+                        first=self._index.get(event.step or "", 0))
         if event.values is not None:
             kept, errors = validate_inputs(self.wizard, event.values)
             state = replace(state, inputs=kept)
             if errors:
                 state, effects = self._ask(state, [])
                 return state, [*effects, InputsInvalid(errors)]
-            return self._enter_from(replace(state, asked=True), 0, event.at)
+            return self._enter_from(replace(state, asked=True), state.first, event.at)
         if self.wizard.inputs and (mode == "black" or any(i.required for i in self.wizard.inputs)):
             return self._ask(state, [])
-        return self._enter_from(state, 0, event.at)
+        return self._enter_from(state, state.first, event.at)
 
     def _submit(self, state: RunState, event: SubmitInputs) -> Result:
         kept, errors = validate_inputs(self.wizard, event.values)
@@ -210,7 +211,7 @@ class Engine:
         """Carry on after the inputs form: the first step, or the current one again."""
         step = self._current(state)
         if step is None:
-            return self._enter_from(state, 0, at)
+            return self._enter_from(state, state.first, at)
         if state.resume_at is not None:  # paused part-way: never performed again from the start
             resume_at = state.resume_at
             state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)

@@ -99,5 +99,7 @@ class RunState:
     files: tuple[tuple[str, str], ...] = ()
     window: SeenWindow | None = None
     resume_at: tuple[int, int] | None = None
+    first: int = 0
+    """The index of the step the run starts at (0, or where Start asked)."""
     """Where performing the current step paused: (action index, characters of it already typed)."""
 

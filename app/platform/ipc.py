@@ -56,10 +56,12 @@ class RunRequest:
     inputs: Mapping[str, str] = field(default_factory=dict, repr=False)
     wait: bool = False
     dry_run: bool = False
+    step: str | None = None
+    """Start at this step (an author trying one)."""
 
     def message(self) -> dict[str, Any]:
         return {"op": "run", "wizard": self.wizard, "mode": self.mode, "set": dict(self.inputs),
-                "wait": self.wait, "dry_run": self.dry_run}
+                "wait": self.wait, "dry_run": self.dry_run, "step": self.step}
 
 
 Request = SimpleOp | RunRequest
@@ -92,8 +94,10 @@ def parse_request(line: bytes) -> Request:
         return cast(SimpleOp, op)
     if op != "run":
         raise ProtocolError("unknown op (expected toggle, show, run or ping)")
-    _no_other_fields(data, {"op", "wizard", "mode", "set", "wait", "dry_run"})
-    wizard, mode, inputs = data.get("wizard"), data.get("mode"), data.get("set", {})
+    _no_other_fields(data, {"op", "wizard", "mode", "set", "wait", "dry_run", "step"})
+    wizard, mode, inputs, step = data.get("wizard"), data.get("mode"), data.get("set", {}), data.get("step")
+    if step is not None and (not isinstance(step, str) or not 0 < len(step) <= 200):
+        raise ProtocolError("run: 'step' must be a step id or null")
     if not isinstance(wizard, str) or not wizard:
         raise ProtocolError("run: 'wizard' must be a wizard id or an absolute file path")
     if mode not in (None, "glass", "black"):
@@ -105,7 +109,7 @@ def parse_request(line: bytes) -> Request:
     for name, value in flags.items():
         if not isinstance(value, bool):
             raise ProtocolError(f"run: '{name}' must be true or false")
-    return RunRequest(wizard, mode, inputs, flags["wait"], flags["dry_run"])
+    return RunRequest(wizard, mode, inputs, flags["wait"], flags["dry_run"], step)
 
 
 def _depth(line: bytes) -> int:

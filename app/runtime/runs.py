@@ -3,6 +3,7 @@ and carries out what it says (panel, step observer, highlight, performing, repli
 
 from __future__ import annotations
 
+import difflib
 import os
 import time
 from collections.abc import Callable
@@ -76,9 +77,12 @@ class RunController(QObject):
 
     def start_wizard(self, wizard: Wizard, mode: str | None, values: dict[str, str] | None = None,
                      reply: Reply | None = None, source: str = "panel",
-                     path: Path | None = None) -> str | None:
-        """Start `wizard` (from `path`, where the policy decides about `run` actions), ending a run in
-        progress; the error, one line, when it cannot be started."""
+                     path: Path | None = None, step: str | None = None) -> str | None:
+        """Start `wizard` (from `path`, where the policy decides about `run` actions; at `step` when given),
+        ending a run in progress; the error, one line, when it cannot be started."""
+        if step is not None and all(s.id != step for s in wizard.steps):
+            close = difflib.get_close_matches(step, [s.id for s in wizard.steps], n=1)
+            return f"'{wizard.id}' has no step '{step}'" + (f" (did you mean '{close[0]}'?)" if close else "")
         from app.engine import Abort, Start
         from app.library.relevance import relevant
 
@@ -109,7 +113,7 @@ class RunController(QObject):
         panel.show_run(wizard)
         if not panel.isVisible():
             self._panels.summon()
-        self.dispatch(Start(mode=wanted, values=values, at=time.time()))
+        self.dispatch(Start(mode=wanted, values=values, step=step, at=time.time()))
         return None
 
     def dispatch(self, event: Any) -> None:
@@ -229,7 +233,7 @@ class RunController(QObject):
                 return
             wizard, path = entry.wizard, entry.path
         error = self.start_wizard(wizard, request.mode, dict(request.inputs) or None,
-                                  reply if request.wait else None, "cli", path)
+                                  reply if request.wait else None, "cli", path, request.step)
         reply.send({"ok": False, "error": error} if error else {"ok": True})
         if error or not request.wait:
             reply.close()

@@ -102,6 +102,22 @@ def test_run_with_wait_reports_the_outcome(qtbot: QtBot, wayguide: TrayApp, home
     assert messages[-1]["event"] == "finished" and messages[-1]["outcome"] == outcome
 
 
+def test_an_author_s_run_starts_at_the_step_asked_for_and_an_unknown_step_is_refused_with_a_hint(
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
+    path = home / "draft.yaml"
+    path.write_text(ONE_STEP.format(id="my.draft", title="Draft") + "  - id: second\n    title: Second\n")
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, ipc.RunRequest(str(path), step="second").message())
+        qtbot.waitUntil(future.done, timeout=5000)
+    assert future.result()[0] == {"ok": True}
+    assert wayguide.run is not None and wayguide.run.state.step_id == "second"
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_client, ipc.RunRequest(str(path), step="secnod").message())
+        qtbot.waitUntil(future.done, timeout=5000)
+    with pytest.raises(ipc.IpcError, match=r"'my\.draft' has no step 'secnod' \(did you mean 'second'\?\)"):
+        future.result()
+
+
 def test_run_of_an_unknown_wizard_is_refused(qtbot: QtBot, wayguide: TrayApp) -> None:
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(_client, ipc.RunRequest("no.such").message())

@@ -942,3 +942,27 @@ def test_next_ends_a_branch_or_joins_branches_and_when_sees_the_choices_made() -
     run = Run(wizard(text))
     run.play(Start, (Choose, 1), Next)
     assert run.state.status == "finished" and [h.step_id for h in run.state.history] == ["ask", "file"]
+
+
+def test_a_run_can_start_at_any_step_and_an_unknown_one_starts_at_the_first() -> None:
+    text = """
+        id: t.at
+        inputs: [{name: who, label: Who, required: true}]
+        steps:
+          - {id: one, title: One}
+          - {id: two, title: Two}
+          - {id: three, title: Three}
+    """
+    run = Run(wizard(text))
+    run.send(Start, step="two", values={"who": "Ann"})
+    assert run.step == "two"
+    run.play(Next)
+    assert run.step == "three"
+    run = Run(wizard(text))
+    run.send(Start, step="two")  # the inputs form first, then the step asked for
+    assert run.state.status == "inputs"
+    run.send(SubmitInputs, values={"who": "Ann"})
+    assert run.step == "two"
+    run = Run(wizard(text))
+    run.send(Start, step="nope", values={"who": "Ann"})
+    assert run.step == "one"

@@ -31,6 +31,8 @@ from app.platform.ipc import IpcError, ProtocolError, RunRequest, encode, finish
      '"dry_run":true}'.encode(), RunRequest("/w/a.yaml", "black", {"customer": "Zoë"}, True, True)),
     (b'{"op": "run", "wizard": "x", "mode": null, "set": {}, "wait": false, "dry_run": false}',
      RunRequest("x")),
+    (b'{"op": "run", "wizard": "x", "step": "save"}', RunRequest("x", step="save")),
+    (b'{"op": "run", "wizard": "x", "step": null}', RunRequest("x")),
 ])
 def test_parse_request(line: bytes, request_: object) -> None:
     assert parse_request(line) == request_
@@ -52,6 +54,8 @@ def test_parse_request(line: bytes, request_: object) -> None:
     (b'{"op": "run", "wizard": "x", "wait": "yes"}', "'wait' must be true or false"),
     (b'{"op": "run", "wizard": "x", "dry_run": 1}', "'dry_run' must be true or false"),
     (b'{"op": "run", "wizard": "x", "sett": {}}', "run: unknown field 'sett'"),
+    (b'{"op": "run", "wizard": "x", "step": 3}', "'step' must be a step id or null"),
+    (b'{"op": "run", "wizard": "x", "step": ""}', "'step' must be a step id or null"),
     (b'{"op": "ping", "pad": "' + b"x" * ipc.MAX_MESSAGE + b'"}', "too large"),
 ])
 def test_parse_request_rejects(line: bytes, error: str) -> None:
