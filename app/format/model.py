@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.format import bounds
+from app.format import bounds, schema
 from app.format.combo import validate_combo
 from app.format.diagnostics import quote
 from app.format.elements import ROLE_NAMES, normal_role, role_hint
@@ -513,9 +513,6 @@ class Wizard(Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the wizard format, for editors and `wayguide schema`."""
-    schema = Wizard.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://wayguide.invalid/wizard.schema.json"
-    schema["title"] = "Wayguide wizard"
-    return schema
+    """The JSON Schema of the wizard format, for editors and `wayguide schema`: draft-07, as
+    yaml-language-server reads it, with `$id` `schema.SCHEMA_ID` and snippets for new parts."""
+    return schema.draft07(Wizard.model_json_schema(by_alias=True), FORMAT_VERSION, "Wayguide wizard")
