@@ -114,3 +114,23 @@ def test_every_snippet_accepted_as_it_is_is_valid(where: str) -> None:
         assert VALIDATOR.is_valid(document), (snippet["label"], list(VALIDATOR.iter_errors(document)))
         wizard = Wizard.model_validate(document)  # and the model agrees
         assert isinstance(wizard.steps[0], Step)
+
+
+def properties() -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for part, definition in [("Wizard", SCHEMA), *SCHEMA["definitions"].items()]:
+        for key, prop in definition.get("properties", {}).items():
+            yield part, key, prop
+
+
+def test_every_key_has_a_description_and_examples() -> None:
+    bare = [f"{part}.{key}" for part, key, prop in properties()
+            if not prop.get("description") or not prop.get("examples")]
+    assert bare == [], "give each Field(description=..., examples=[...]) in app/format/model.py"
+
+
+def test_every_example_is_valid_for_its_key() -> None:
+    wrong = []
+    for part, key, prop in properties():
+        checker = jsonschema.Draft7Validator({**prop, "definitions": SCHEMA["definitions"]})
+        wrong += [f"{part}.{key}: {example!r}" for example in prop["examples"] if not checker.is_valid(example)]
+    assert wrong == []
