@@ -256,6 +256,8 @@ class ClickAction(Strict):
 
 
 class FillSpec(Strict):
+    """A text field and its new content."""
+
     element: ElementLocator = Field(description="A text field.", examples=[{"role": "text", "name": "Name"}])
     text: Template = Field(description="Its whole content: set through the accessibility API where the "
                                        "application allows it, else the field is focused and this typed.",
@@ -359,6 +361,8 @@ class ClipboardCond(Strict):
 
 
 class FileSpec(Strict):
+    """A file, and text it holds."""
+
     path: Template = Field(description="A file that must exist (~ and templates allowed).",
                            examples=["~/Documents/{{ inputs.name }}.pdf"])
     contains: str | None = Field(None, description="Text the file must contain.", examples=["Total"])

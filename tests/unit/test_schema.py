@@ -132,5 +132,6 @@ def test_every_example_is_valid_for_its_key() -> None:
     wrong = []
     for part, key, prop in properties():
         checker = jsonschema.Draft7Validator({**prop, "definitions": SCHEMA["definitions"]})
-        wrong += [f"{part}.{key}: {example!r}" for example in prop["examples"] if not checker.is_valid(example)]
+        wrong += [f"{part}.{key}: {example!r}" for example in prop["examples"]
+                  if not checker.is_valid(example)]
     assert wrong == []
