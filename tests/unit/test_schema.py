@@ -135,3 +135,11 @@ def test_every_example_is_valid_for_its_key() -> None:
         wrong += [f"{part}.{key}: {example!r}" for example in prop["examples"]
                   if not checker.is_valid(example)]
     assert wrong == []
+
+
+def test_the_readme_says_how_to_point_an_editor_at_the_schema() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert schema_id(FORMAT_VERSION) in readme
+    assert "# yaml-language-server: $schema=/usr/share/wayguide/wizard.schema.json" in readme
+    build = (ROOT / "packaging" / "build-deb").read_text(encoding="utf-8")
+    assert '"$ROOT/resources/wizard.schema.json" "$stage/usr/share/wayguide/wizard.schema.json"' in build
