@@ -48,12 +48,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
 
         return validate(args.paths, args.quiet, args.format, paths, out, err)
     if args.command == "schema":
-        import json
-
-        from app.format.model import json_schema
-
-        out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
-        return EXIT_OK
+        return _schema(args.markdown, out)
     if args.command == "list":
         return _list(paths, args.json, args.active, out, err)
     if args.command == "show":
@@ -230,6 +225,21 @@ def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,
     for item in items:
         if item.is_error or not errors_only:
             stream.write(f"{item}\n")
+
+
+def _schema(markdown: bool, out: TextIO) -> int:
+    """The JSON Schema of the wizard format, or with `markdown` its reference (docs/format.md)."""
+    if markdown:
+        from app.format.reference import markdown as reference
+
+        out.write(reference())
+        return EXIT_OK
+    import json
+
+    from app.format.model import json_schema
+
+    out.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
 
 
 def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -> int:

@@ -37,11 +37,14 @@ Examples:
   wayguide validate wizards/ --format json      an array of {file, line, col, severity, message, hint}
 """,
     "schema": """\
-The schema lets an editor check and complete wizard files as you type: a wizard's first line
-`# yaml-language-server: $schema=PATH` names it for the YAML language server.
+The schema (JSON Schema draft-07) lets an editor check and complete wizard files as you type: a
+wizard's first line `# yaml-language-server: $schema=PATH` names it for the YAML language server.
+The .deb installs it as /usr/share/wayguide/wizard.schema.json. With --markdown: the reference of
+the format instead, every key with its type, default, meaning and an example (docs/format.md).
 
-Example:
+Examples:
   wayguide schema > wizard.schema.json
+  wayguide schema --markdown > docs/format.md
 """,
     "list": """\
 One wizard per line: its id, title and modes (glass box: you do the steps; black box: Wayguide
@@ -140,7 +143,9 @@ def parser() -> argparse.ArgumentParser:
                    help="text: one line per problem (default); json: an array of objects; "
                         "github: GitHub Actions annotations")
 
-    _sub(sub, "schema", "print the JSON Schema of the wizard format")
+    p = _sub(sub, "schema", "print the JSON Schema of the wizard format")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the format's reference in Markdown instead (docs/format.md)")
 
     p = _sub(sub, "list", "the wizard library")
     p.add_argument("--json", action="store_true", help="a JSON array")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from app.format import bounds, model, shell, templating
 from app.format.cache import ResultCache
@@ -21,7 +22,7 @@ from app.format.model import Wizard
 from app.format.results import LoadResult
 from app.format.source import KeyPath, Located, SourceError, parse_yaml, read_bytes
 
-__all__ = ["LoadResult", "load_file", "reachable_steps", "validate_document", "wizard_in"]
+__all__ = ["LoadResult", "field_marker", "load_file", "reachable_steps", "validate_document", "wizard_in"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -470,6 +471,14 @@ def _marker(annotation: Any) -> str | None:
     return None
 
 
+def field_marker(info: FieldInfo) -> str | None:
+    """'template' when a model field holds text with Jinja2 in it (itself, or inside a list or union),
+    'expression' when it holds a Jinja2 expression, else None: the text is taken as written."""
+    if model.TEMPLATE in info.metadata:
+        return "template"
+    return "expression" if model.EXPRESSION in info.metadata else _marker(info.annotation)
+
+
 @cache
 def _plan(cls: type[BaseModel]) -> tuple[tuple[str, str, str | None, bool], ...]:
     """(attribute, key in the document, template marker, may hold templates deeper) of each field."""
@@ -483,8 +492,7 @@ def _plan_in(cls: type[BaseModel], seen: frozenset[type[BaseModel]]
     seen = seen | {cls}
     plan = []
     for name, info in cls.model_fields.items():
-        marker = ("template" if model.TEMPLATE in info.metadata else
-                  "expression" if model.EXPRESSION in info.metadata else _marker(info.annotation))
+        marker = field_marker(info)
         deeper = any(t in seen or any(m or d for _, _, m, d in _plan_in(t, seen))
                      for t in _models_in(info.annotation))
         plan.append((name, info.alias or name, marker, deeper))

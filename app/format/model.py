@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.format import bounds
+from app.format import bounds, schema
 from app.format.combo import validate_combo
 from app.format.diagnostics import quote
 from app.format.elements import ROLE_NAMES, normal_role, role_hint
@@ -78,11 +78,11 @@ class WindowMatch(Strict):
     """Which window: all given keys must match."""
 
     app: str | None = Field(
-        None, description="Window class or executable name, case-insensitive glob."
-    )
+        None, description="Window class or executable name, case-insensitive glob.",
+        examples=["mousepad", "libreoffice*"])
     title: str | None = Field(
-        None, description='Window title glob; prefix "re:" for a regular expression.'
-    )
+        None, description='Window title glob; prefix "re:" for a regular expression.',
+        examples=["*Mousepad", "re:^Invoice \\d+"])
 
     _patterns = field_validator("app", "title")(_check_pattern)
 
@@ -96,11 +96,12 @@ class WindowMatch(Strict):
 class Region(Strict):
     """A highlighted area: a window and a rectangle in it, in fractions of it or pixels."""
 
-    window: WindowMatch | None = Field(None, description="The window; default: the active one.")
+    window: WindowMatch | None = Field(None, description="The window; default: the active one.",
+                                       examples=[{"app": "mousepad"}])
     region: tuple[float, float, float, float] = Field(
         (0.0, 0.0, 1.0, 1.0), description="x, y, width, height: each a fraction (≤ 1) of the window, "
-                                          "or pixels from its top-left corner."
-    )
+                                          "or pixels from its top-left corner.",
+        examples=[[0.05, 0.15, 0.9, 0.8], [0, 0, 400, 120]])
 
     @field_validator("region")
     @classmethod
@@ -117,11 +118,16 @@ class ElementLocator(Strict):
     """A control inside the application, as its accessibility API names it (`wayguide inspect` lists
     them with their locators)."""
 
-    role: str | None = Field(None, description='AT-SPI role name, e.g. "push button", "menu item".')
-    name: str | None = Field(None, description='Accessible name: a glob, or "re:" and a regular expression.')
-    within: ElementLocator | None = Field(None, description="An ancestor the control must be inside.")
-    index: int | None = Field(None, ge=0, le=10_000, description="The nth match in reading order, from 0.")
-    window: WindowMatch | None = Field(None, description="The window; default: the one the run works in.")
+    role: str | None = Field(None, description='AT-SPI role name, e.g. "push button", "menu item".',
+                             examples=["push button", "menu item"])
+    name: str | None = Field(None, description='Accessible name: a glob, or "re:" and a regular expression.',
+                             examples=["Save As*", "re:^OK$"])
+    within: ElementLocator | None = Field(None, description="An ancestor the control must be inside.",
+                                          examples=[{"role": "menu", "name": "File"}])
+    index: int | None = Field(None, ge=0, le=10_000, description="The nth match in reading order, from 0.",
+                              examples=[0, 2])
+    window: WindowMatch | None = Field(None, description="The window; default: the one the run works in.",
+                                       examples=[{"title": "Save As*"}])
 
     _patterns = field_validator("name")(_check_pattern)
 
@@ -147,7 +153,8 @@ class ElementLocator(Strict):
 class ElementTarget(Strict):
     """A control outlined while the step is shown: its real rectangle, followed as it moves."""
 
-    element: ElementLocator
+    element: ElementLocator = Field(description="The control (`wayguide inspect` prints locators).",
+                                    examples=[{"role": "push button", "name": "Save"}])
 
 
 def target_kind(value: object) -> str:
@@ -169,14 +176,18 @@ Target: TypeAlias = Annotated[
 
 
 class ClickSpec(Strict):
+    """Where to click: a point (`at`) or a control (`element`)."""
+
     at: tuple[float, float] | None = Field(
-        None, description="Point: fractions (≤ 1) of the window, or pixels from its top-left corner."
-    )
+        None, description="Point: fractions (≤ 1) of the window, or pixels from its top-left corner.",
+        examples=[[0.5, 0.5], [120, 40]])
     element: ElementLocator | None = Field(
-        None, description="A control: pressed through its accessibility action, else clicked at its centre."
-    )
-    button: Literal["left", "right", "middle"] = "left"
-    window: WindowMatch | None = None
+        None, description="A control: pressed through its accessibility action, else clicked at its centre.",
+        examples=[{"role": "push button", "name": "Save"}])
+    button: Literal["left", "right", "middle"] = Field("left", description="The mouse button.",
+                                                      examples=["right"])
+    window: WindowMatch | None = Field(None, description="The window clicked in; default: the one in front.",
+                                       examples=[{"app": "mousepad"}])
 
     @model_validator(mode="after")
     def _one_place(self) -> ClickSpec:
@@ -190,12 +201,19 @@ ElementState: TypeAlias = Literal["focused", "checked", "selected", "expanded", 
 
 
 class WaitSpec(Strict):
-    app: str | None = None
-    title: str | None = None
-    element: ElementLocator | None = Field(None, description="A control to wait for, instead of a window.")
-    state: ElementState | None = Field(None, description="…and for it to be in this state, e.g. enabled.")
-    gone: bool = Field(False, description="Wait for the window (or control) to disappear instead.")
-    timeout: float = Field(10.0, gt=0, le=3600, description="Seconds before the step fails.")
+    """What to wait for: a window (`app`, `title`) or a control (`element`) to appear, or to go."""
+
+    app: str | None = Field(None, description="The window's class or executable name, a glob.",
+                            examples=["mousepad"])
+    title: str | None = Field(None, description='The window\'s title: a glob, or "re:" and a regex.',
+                              examples=["Save As*"])
+    element: ElementLocator | None = Field(None, description="A control to wait for, instead of a window.",
+                                           examples=[{"role": "push button", "name": "Save"}])
+    state: ElementState | None = Field(None, description="…and for it to be in this state, e.g. enabled.",
+                                       examples=["enabled"])
+    gone: bool = Field(False, description="Wait for the window (or control) to disappear instead.",
+                       examples=[True])
+    timeout: float = Field(10.0, gt=0, le=3600, description="Seconds before the step fails.", examples=[5])
 
     _patterns = field_validator("app", "title")(_check_pattern)
 
@@ -210,11 +228,11 @@ class WaitSpec(Strict):
 
 
 class FocusAction(Strict):
-    focus: WindowMatch = Field(description="Bring this window to the front.")
+    focus: WindowMatch = Field(description="Bring this window to the front.", examples=[{"app": "mousepad"}])
 
 
 class KeysAction(Strict):
-    keys: str = Field(description='A key combo, e.g. "ctrl+s".')
+    keys: str = Field(description='A key combo, e.g. "ctrl+s".', examples=["ctrl+s", "alt+f4", "enter"])
 
     @field_validator("keys")
     @classmethod
@@ -223,49 +241,59 @@ class KeysAction(Strict):
 
 
 class TypeAction(Strict):
-    type: Template = Field(description="Text typed into the window, exactly.")
+    type: Template = Field(description="Text typed into the window, exactly.",
+                           examples=["Dear {{ inputs.customer }},\n"])
 
 
 class PasteAction(Strict):
-    paste: Template = Field(description="Text pasted through the clipboard.")
+    paste: Template = Field(description="Text pasted through the clipboard.",
+                            examples=["{{ inputs.address }}"])
 
 
 class ClickAction(Strict):
-    click: ClickSpec
+    click: ClickSpec = Field(description="Click a point of the window, or a control.", examples=[
+        {"element": {"role": "menu item", "name": "Save As*"}}, {"at": [0.5, 0.1]}])
 
 
 class FillSpec(Strict):
-    element: ElementLocator = Field(description="A text field.")
+    """A text field and its new content."""
+
+    element: ElementLocator = Field(description="A text field.", examples=[{"role": "text", "name": "Name"}])
     text: Template = Field(description="Its whole content: set through the accessibility API where the "
-                                       "application allows it, else the field is focused and this typed.")
+                                       "application allows it, else the field is focused and this typed.",
+                       examples=["{{ inputs.customer }}"])
 
 
 class FillAction(Strict):
-    fill: FillSpec
+    fill: FillSpec = Field(description="Replace a text field's content.", examples=[
+        {"element": {"role": "text", "name": "Name"}, "text": "{{ inputs.customer }}"}])
 
 
 class WaitAction(Strict):
     wait: Annotated[float, Field(gt=0, le=3600)] | WaitSpec = Field(
-        description="Seconds, or a window to appear (or disappear)."
-    )
+        description="Seconds, or a window to appear (or disappear).",
+        examples=[2, {"title": "Save As*", "timeout": 5}])
 
 
 class OpenAction(Strict):
-    open: Template = Field(description="A URL or path, opened with the desktop's default.")
+    open: Template = Field(description="A URL or path, opened with the desktop's default.",
+                           examples=["https://intranet.example/expenses", "~/Documents/report.pdf"])
 
 
 class CopyAction(Strict):
-    copy_: Template = Field(alias="copy", description="Text put on the clipboard.")
+    copy_: Template = Field(alias="copy", description="Text put on the clipboard.",
+                            examples=["{{ inputs.reference }}"])
 
 
 class NotifyAction(Strict):
-    notify: Template = Field(description="A message shown to the person.")
+    notify: Template = Field(description="A message shown to the person.",
+                             examples=["Saved as {{ inputs.name }}.pdf"])
 
 
 class RunAction(Strict):
     run: list[Template] = Field(
-        min_length=1, description="A program and its arguments; never through a shell."
-    )
+        min_length=1, description="A program and its arguments; never through a shell.",
+        examples=[["xdg-open", "{{ inputs.folder }}"]])
 
 
 ACTION_KINDS = (
@@ -313,11 +341,11 @@ Action = Annotated[
 
 
 class ActiveCond(Strict):
-    active: WindowMatch = Field(description="This window is in front.")
+    active: WindowMatch = Field(description="This window is in front.", examples=[{"title": "Save As*"}])
 
 
 class KeysCond(Strict):
-    keys: str = Field(description="The person pressed this combo.")
+    keys: str = Field(description="The person pressed this combo.", examples=["ctrl+s"])
 
     @field_validator("keys")
     @classmethod
@@ -326,34 +354,40 @@ class KeysCond(Strict):
 
 
 class ClipboardCond(Strict):
-    clipboard: str = Field(description='Clipboard text matches this glob, or "re:" regex.')
+    clipboard: str = Field(description='Clipboard text matches this glob, or "re:" regex.',
+                           examples=["*@*", "re:^INV-\\d+$"])
 
     _pattern = field_validator("clipboard")(_check_pattern)
 
 
 class FileSpec(Strict):
-    path: Template = Field(description="A file that must exist (~ and templates allowed).")
-    contains: str | None = Field(None, description="Text the file must contain.")
+    """A file, and text it holds."""
+
+    path: Template = Field(description="A file that must exist (~ and templates allowed).",
+                           examples=["~/Documents/{{ inputs.name }}.pdf"])
+    contains: str | None = Field(None, description="Text the file must contain.", examples=["Total"])
 
 
 class FileCond(Strict):
-    file: FileSpec
+    file: FileSpec = Field(description="A file exists (and holds some text).",
+                           examples=[{"path": "~/Documents/letter.pdf"}])
 
 
 class AfterCond(Strict):
-    after: float = Field(gt=0, le=86400, description="Seconds since the step was shown.")
+    after: float = Field(gt=0, le=86400, description="Seconds since the step was shown.", examples=[30])
 
 
 
 
 class ElementCond(Strict):
     element: ElementLocator = Field(description="A control is there (in the window the run works in, or a "
-                                                "dialog of its application in front).")
+                                                "dialog of its application in front).",
+                                    examples=[{"role": "dialog", "name": "Save As"}])
     state: ElementState | None = Field(
-        None, description="…and in this state.")
+        None, description="…and in this state.", examples=["checked"])
     text: str | None = Field(None, description='…and its text matches this glob, or "re:" regex (matched in '
-                                               'memory, never kept).')
-    gone: bool = Field(False, description="The control is not there (a dialog closed).")
+                                               'memory, never kept).', examples=["*.pdf"])
+    gone: bool = Field(False, description="The control is not there (a dialog closed).", examples=[True])
 
     _pattern = field_validator("text")(_check_pattern)
 
@@ -365,11 +399,13 @@ class ElementCond(Strict):
 
 
 class AnyCond(Strict):
-    any: list[Condition] = Field(min_length=1)
+    any: list[Condition] = Field(min_length=1, description="Any of these conditions holds.",
+                                 examples=[[{"keys": "ctrl+s"}, {"active": {"title": "Save As*"}}]])
 
 
 class AllCond(Strict):
-    all: list[Condition] = Field(min_length=1)
+    all: list[Condition] = Field(min_length=1, description="All of these conditions hold.",
+                                 examples=[[{"active": {"app": "mousepad"}}, {"clipboard": "*@*"}]])
 
 
 CONDITION_KINDS = ("active", "keys", "clipboard", "file", "element", "after", "any", "all")
@@ -400,13 +436,20 @@ Condition = Annotated[
 class Input(Strict):
     """A value asked before a black-box run; available as {{ inputs.NAME }}."""
 
-    name: Annotated[str, StringConstraints(pattern=INPUT_NAME)]
-    label: str
-    type: Literal["text", "multiline", "number", "choice", "secret"] = "text"
-    required: bool = False
-    default: str | int | float | None = None
-    choices: list[str] | None = Field(None, description="The options of a choice input.")
-    help: str | None = Field(None, description="One line shown under the field.")
+    name: Annotated[str, StringConstraints(pattern=INPUT_NAME)] = Field(
+        description="Its name in templates ({{ inputs.NAME }}): lowercase letters, digits and _.",
+        examples=["customer"])
+    label: str = Field(description="What the field is called in the form.", examples=["Customer name"])
+    type: Literal["text", "multiline", "number", "choice", "secret"] = Field(
+        "text", description="The kind of field; a secret is hidden as it is typed and never kept.",
+        examples=["choice"])
+    required: bool = Field(False, description="The run cannot start without a value.", examples=[True])
+    default: str | int | float | None = Field(None, description="The value the field starts with.",
+                                              examples=["normal", 1])
+    choices: list[str] | None = Field(None, description="The options of a choice input.",
+                                      examples=[["normal", "urgent"]])
+    help: str | None = Field(None, description="One line shown under the field.",
+                             examples=["As on the customer's letterhead."])
 
     @model_validator(mode="after")
     def _choices(self) -> Input:
@@ -426,26 +469,39 @@ class Input(Strict):
 
 
 class ChoiceOption(Strict):
-    label: Template
-    goto: StepId
+    """One option of a choice: its text and the step it leads to."""
+
+    label: Template = Field(description="The option's text.", examples=["Yes"])
+    goto: StepId = Field(description="The step this option leads to.", examples=["vat"])
 
 
 class Step(Strict):
     """One step: what to do, why, where; how it is done automatically and how it is noticed."""
 
-    id: StepId
-    title: Template
-    explain: Template | None = Field(None, description="Markdown: what to do, and where.")
-    why: Template | None = Field(None, description="Markdown: why this step matters.")
+    id: StepId = Field(description="Unique in the wizard: lowercase letters, digits, '.', '_' and '-'.",
+                       examples=["save"])
+    title: Template = Field(description="What to do, in a few words.", examples=["Save the letter"])
+    explain: Template | None = Field(None, description="Markdown: what to do, and where.",
+                                     examples=["Click **File ▸ Save As…**."])
+    why: Template | None = Field(None, description="Markdown: why this step matters.",
+                                 examples=["Wayguide and you both type into the window in front."])
     target: Target | None = Field(None, description="Outlined while the step is shown: a region of a window, "
-                                                      "or a control ({element: LOCATOR}).")
-    do: list[Action] | None = Field(None, description="Performed in black box and by Show me.")
-    until: Condition | None = Field(None, description="Glass box: the step is done when it holds.")
+                                                      "or a control ({element: LOCATOR}).",
+                                  examples=[{"window": {"app": "mousepad"}, "region": [0.05, 0.15, 0.9, 0.8]},
+                                            {"element": {"role": "push button", "name": "Save"}}])
+    do: list[Action] | None = Field(None, description="Performed in black box and by Show me.",
+                                    examples=[[{"keys": "ctrl+s"}, {"wait": {"title": "Save As*"}}]])
+    until: Condition | None = Field(None, description="Glass box: the step is done when it holds.",
+                                    examples=[{"active": {"title": "Save As*"}}])
     when: Annotated[str, EXPRESSION] | None = Field(
-        None, description="Jinja expression; the step is skipped when it is false."
-    )
-    choice: list[ChoiceOption] | None = Field(None, min_length=2)
-    checklist: list[Template] | None = Field(None, min_length=1)
+        None, description="Jinja expression; the step is skipped when it is false.",
+        examples=["inputs.kind == 'travel'"])
+    choice: list[ChoiceOption] | None = Field(
+        None, min_length=2, description="A question: options, each going to a step.",
+        examples=[[{"label": "Yes", "goto": "vat"}, {"label": "No", "goto": "save"}]])
+    checklist: list[Template] | None = Field(
+        None, min_length=1, description="Items the person ticks, all of them, before Next.",
+        examples=[["VAT number present", "VAT number validated in the portal"]])
     next: StepId | None = Field(
         None, description="The step that follows this one (default: the next in the file); `end` finishes "
                           "the run. Ends a branch of a choice, or joins branches again.",
@@ -470,21 +526,28 @@ class Step(Strict):
 class Wizard(Strict):
     """A task wizard, one per file."""
 
-    wayguide: Literal[1] = Field(description="Format version of this file.")
-    id: WizardId
-    title: str = Field(min_length=1, max_length=120)
-    summary: str | None = None
-    version: str | None = Field(None, description="The author's version of this wizard.")
-    tags: list[str] = Field(default_factory=list)
-    roles: list[str] | None = Field(None, description="Who it is for; absent means everyone.")
+    wayguide: Literal[1] = Field(description="Format version of this file.", examples=[1])
+    id: WizardId = Field(description="Unique in the library: lowercase letters, digits, '.' and '-'.",
+                         examples=["mousepad.customer-letter"])
+    title: str = Field(min_length=1, max_length=120, description="Its name in the panel and in lists.",
+                       examples=["Start a customer letter"])
+    summary: str | None = Field(None, description="One line: what it does.",
+                                examples=["Writes the standard letter opening into Mousepad."])
+    version: str | None = Field(None, description="The author's version of this wizard.", examples=["1.2"])
+    tags: list[str] = Field(default_factory=list, description="Words search finds it by.",
+                            examples=[["letters"]])
+    roles: list[str] | None = Field(None, description="Who it is for; absent means everyone.",
+                                    examples=[["support"]])
     when: list[WindowMatch] | None = Field(
-        None, description="Relevant when ANY entry matches; inside one entry ALL keys match."
-    )
+        None, description="Relevant when ANY entry matches; inside one entry ALL keys match.",
+        examples=[[{"app": "mousepad", "title": "*Mousepad"}]])
     modes: list[Literal["glass", "black"]] | None = Field(
-        None, min_length=1, description="Allowed modes; the first is the default."
-    )
-    inputs: list[Input] = Field(default_factory=list)
-    steps: list[Step] = Field(min_length=1)
+        None, min_length=1, examples=[["glass", "black"]], description="Allowed modes (glass: the person "
+        "does the steps; black: Wayguide does them); the first is the default.")
+    inputs: list[Input] = Field(default_factory=list, description="Values asked before a black-box run.",
+                                examples=[[{"name": "customer", "label": "Customer name", "required": True}]])
+    steps: list[Step] = Field(min_length=1, description="The steps, in order (see `next` and `choice`).",
+                              examples=[[{"id": "save", "title": "Save", "do": [{"keys": "ctrl+s"}]}]])
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:
@@ -513,9 +576,6 @@ class Wizard(Strict):
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the wizard format, for editors and `wayguide schema`."""
-    schema = Wizard.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://wayguide.invalid/wizard.schema.json"
-    schema["title"] = "Wayguide wizard"
-    return schema
+    """The JSON Schema of the wizard format, for editors and `wayguide schema`: draft-07, as
+    yaml-language-server reads it, with `$id` `schema.SCHEMA_ID` and snippets for new parts."""
+    return schema.draft07(Wizard.model_json_schema(by_alias=True), FORMAT_VERSION, "Wayguide wizard")

@@ -35,6 +35,8 @@ def test_the_package_is_named_and_laid_out_as_promised(installed: Installed) -> 
     assert (root / "etc" / "wayguide" / "policy.yaml").read_text() == \
         (ROOT / "packaging" / "policy.yaml").read_text()
     assert (root / "usr" / "share" / "wayguide" / "wizards").is_dir()
+    assert (root / "usr/share/wayguide/wizard.schema.json").read_text() == \
+        (ROOT / "resources" / "wizard.schema.json").read_text()
     for size in (16, 22, 24, 32, 48, 64, 128, 256):
         assert (root / f"usr/share/icons/hicolor/{size}x{size}/apps/wayguide.png").is_file()
     assert (root / "usr/share/icons/hicolor/scalable/apps/wayguide.svg").is_file()
