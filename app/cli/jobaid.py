@@ -79,7 +79,7 @@ def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str
         lines += [f"{i}. {describe_action(a, raw)}" for i, a in enumerate(step.do, 1)]
         lines.append("")
     if step.until:
-        lines += [f"*Done when: {describe_condition(step.until)}.*", ""]
+        lines += [f"*Done when: {templating.markdown_literal(describe_condition(step.until))}.*", ""]
     if step.why:
         lines += ["> **Why?** " + text(step.why).strip().replace("\n", "\n> "), ""]
     return lines

@@ -24,6 +24,7 @@ __all__ = [
     "TemplateProblem",
     "check_template",
     "evaluate",
+    "markdown_literal",
     "markdown_to_html",
     "render_markdown",
     "render_text",
@@ -82,11 +83,15 @@ def _env(markdown_values: bool) -> SandboxedEnvironment:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")
 
 
+def markdown_literal(text: str) -> str:
+    """`text` as Markdown that shows it as it is (a pattern's `*` stays a star, not emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def _escape_markdown(value: Any) -> Any:
     """Values inserted into panel text are shown literally, never as markup."""
     if isinstance(value, str | EnteredNumber | int | float):
-        text = _MD_SPECIAL.sub(r"\\\1", str(value))
-        return text.replace("\n", "  \n")
+        return markdown_literal(str(value)).replace("\n", "  \n")
     return value
 
 

@@ -121,6 +121,13 @@ def test_show_prints_a_job_aid() -> None:
     assert "## Steps" in out and "### 1. " in out
 
 
+def test_a_job_aid_shows_a_pattern_s_stars_as_stars_not_emphasis() -> None:
+    code, out, _ = run("show", "mousepad.save-as-pdf")
+    assert code == 0
+    assert "*Done when: Mousepad titled “\\*Mousepad” in front.*" in out
+    assert "“\\*/Documents/\\*\\.pdf” \\(push button\\) there" in out
+
+
 def test_show_unknown_id_suggests(tmp_path: Path) -> None:
     code, _, err = run("show", "mousepad.customer-leter")
     assert code == 1
