@@ -13,6 +13,7 @@ import pytest
 
 from app.cli.main import main
 from app.format.model import json_schema
+from tests.unit.cli_support import isolate, run
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = "wayguide: 1\nid: {id}\ntitle: {title}\nsteps: [{{id: a, title: A}}]\n"
@@ -20,20 +21,7 @@ GOOD = "wayguide: 1\nid: {id}\ntitle: {title}\nsteps: [{{id: a, title: A}}]\n"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No system or user folders of the machine leak into the tests."""
-    monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("WAYGUIDE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("WAYGUIDE_POLICY", str(tmp_path / "no-policy.yaml"))
-    monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
-    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
-    return tmp_path
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+    return isolate(tmp_path, monkeypatch)
 
 
 def test_bundled_library_validates() -> None:

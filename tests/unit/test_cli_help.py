@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import stat
@@ -15,25 +14,15 @@ import pytest
 from app.cli.completion import script
 from app.cli.main import main
 from app.cli.parser import SHELLS, parser
+from tests.unit.cli_support import isolate, run
 
 SUBCOMMANDS = sorted(next(a for a in parser()._actions
                           if isinstance(a, argparse._SubParsersAction)).choices)
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("WAYGUIDE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("WAYGUIDE_POLICY", str(tmp_path / "no-policy.yaml"))
-    monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
-    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate(tmp_path, monkeypatch)
 
 
 def helped(capsys: pytest.CaptureFixture[str], *argv: str) -> str:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from app.cli.main import main
 from app.cli.validate import github_data, github_property, render
 from app.format.diagnostics import Diagnostic
+from tests.unit.cli_support import isolate, run
 
 BAD = "wayguide: 1\nid: bad\ntitel: x\n"
 WARN = "wayguide: 1\nid: warn\ntitle: W\nmodes: [black]\nsteps: [{id: a, title: A}]\n"
@@ -19,19 +18,8 @@ COMMAND = re.compile(r"^::(error|warning|notice) file=([^:,\r\n]*),line=(\d+),co
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WAYGUIDE_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("WAYGUIDE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("WAYGUIDE_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("WAYGUIDE_POLICY", str(tmp_path / "no-policy.yaml"))
-    monkeypatch.delenv("WAYGUIDE_WIZARDS", raising=False)
-    monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out, err)
-    return code, out.getvalue(), err.getvalue()
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture
