@@ -116,6 +116,8 @@ class ElementWatch:
                     seen, told = {}, generation
                 for path, cond in conditions:
                     where = places(cond.element.window, front, windows)
+                    if not where:  # no window to look in: nothing can be said, not even that it is gone
+                        continue
                     try:
                         holds = control_holds(elements, cond.element.locator(), where, cond.state, cond.text,
                                               cond.gone)

@@ -164,3 +164,19 @@ def test_a_wait_for_a_control_ends_when_it_appears_or_goes_and_says_when_it_neve
 def test_a_wait_names_a_window_or_a_control_not_both() -> None:
     with pytest.raises(ValueError, match="not both"):
         model.WaitAction.model_validate({"wait": {"title": "Save As", "element": {"name": "Save"}}})
+
+
+def test_a_wait_for_a_control_to_go_with_no_window_to_look_in_does_not_count_it_gone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(controls, "POLL_S", 0.01)
+    clock = [0.0]
+
+    def tick() -> float:
+        clock[0] += 0.5
+        return clock[0]
+
+    perf = Performer(FakeInjector(), FakeWindowProbe(), clock=tick, elements=FakeElements({}))
+    spec = {"element": {"role": "dialog"}, "gone": True, "timeout": 2}
+    action = model.WaitAction.model_validate({"wait": spec})
+    outcome, _ = perf.run([action], None, threading.Event())
+    assert outcome.message == "The dialog did not go away within 2 s."

@@ -263,3 +263,17 @@ def test_a_desktop_going_away_under_the_watch_is_one_warning_and_the_next_watch_
     generation = watch.watch([("0", cond("{element: {role: check box, name: Bold}}"))])
     assert reports.wait(1) == [(generation, "0", True)] and watch.problem == ""
     watch.close()
+
+
+def test_with_no_window_to_look_in_nothing_is_said_not_even_that_a_dialog_is_gone() -> None:
+    elements = FakeElements({1: MAIN})
+    probe = FakeWindowProbe()  # no window in front, none open
+    reports = Reports()
+    watch = ElementWatch(lambda: elements, lambda: probe, reports)
+    watch.watch([("0", cond("{element: {role: file chooser, name: Save As}, gone: true}"))])
+    time.sleep(0.2)  # it looked (and listens): nothing to report
+    assert reports.seen == [] and len(elements.listeners) == 1
+    probe.window = PAD
+    elements.change(1, MAIN)
+    assert reports.wait(1)[-1][1:] == ("0", True)
+    watch.close()
