@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from app.engine import (
     Aborted,
@@ -83,10 +83,16 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
     return 0 if ended else 1
 
 
+class _Lines(Protocol):
+    """Where the walk writes: the terminal, or a branch's indented part of it."""
+
+    def write(self, text: str, /) -> int: ...
+
+
 class _Indented:
     """Writes lines with a prefix: a branch's steps under its option."""
 
-    def __init__(self, out: TextIO, prefix: str) -> None:
+    def __init__(self, out: _Lines, prefix: str) -> None:
         self._out, self._prefix = out, prefix
 
     def write(self, text: str) -> int:
@@ -105,7 +111,7 @@ class _Walk:
     def go(self, state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str],
            depth: int) -> bool:
         """Walk from `state`; True when every way from here finishes."""
-        out: TextIO = _Indented(self.out, "   " * depth) if depth else self.out  # type: ignore[assignment]
+        out: _Lines = _Indented(self.out, "   " * depth) if depth else self.out
         while self.budget > 0:
             self.budget -= 1
             event, step = _answer(state, effects, step, shown, out, self.mask, self.trusted)
@@ -125,7 +131,7 @@ class _Walk:
             state, effects = self.engine.handle(state, event)
         return False
 
-    def _options(self, step: ShowStep, out: TextIO) -> list[int]:
+    def _options(self, step: ShowStep, out: _Lines) -> list[int]:
         """The options to follow at `step`: the one `--choose` names, else all of them."""
         picked = self.choose.get(step.step_id)
         labels = [_plain(c) for c in step.choices]
@@ -141,7 +147,7 @@ class _Walk:
         return [index]
 
 
-def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str], out: TextIO,
+def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown: set[str], out: _Lines,
             mask: Callable[[str], str], trusted: bool = False) -> tuple[Event | None, ShowStep | None]:
     """Print the effects; the event a run would see next (None: the run ended), and the step shown.
     `shown`: the glass-box steps whose actions were already shown ("Show me"); `trusted`: the wizard lies
