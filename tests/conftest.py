@@ -3,10 +3,13 @@ and the fixtures more than one folder uses."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from app.runtime.collector import collect_due
 
 FOLDER_MARKERS = {"gui": ("gui",), "desktop": ("desktop",), "packaging": ("packaging", "desktop"),
                   "lrs": ("lrs",)}
@@ -23,6 +26,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             continue
         for name in FOLDER_MARKERS.get(folder, ()):
             item.add_marker(getattr(pytest.mark, name))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """As in the app (app/runtime/collector.py): cyclic garbage is collected on the main thread
+    only, between tests, never by a worker thread that a test started (a Qt object of an earlier
+    test deleted there makes Qt spin or crash)."""
+    gc.disable()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    collect_due()
 
 
 Finishes = Callable[..., None]

@@ -275,7 +275,14 @@ class _QtChannel:
         return bytes(self._sock.readAll().data())
 
     def close(self) -> None:
-        self._sock.abort()
+        """Abort and delete the socket now, on this thread: its socket notifier belongs to the thread
+        that made it, and a socket left to the garbage collector may be freed on another one (Qt then
+        spins on a dead descriptor, or crashes)."""
+        from shiboken6 import Shiboken
+
+        if Shiboken.isValid(self._sock):
+            self._sock.abort()
+            Shiboken.delete(self._sock)
 
 
 def _ms(seconds: float) -> int:

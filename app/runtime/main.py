@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from app import __version__
     from app.paths import Paths
+    from app.runtime.collector import MainThreadCollector
     from app.runtime.tray_app import TrayApp
 
     paths = Paths.from_env()
@@ -40,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("Wayguide")
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)
+    MainThreadCollector(app).start()  # before any worker thread starts
     tray_app = TrayApp(app, paths)
 
     signal_ends = _quit_on_signals(tray_app, tray_app.quit)  # noqa: F841 (kept open while the app lives)
