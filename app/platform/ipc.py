@@ -17,9 +17,9 @@ from typing import Any, Literal, Protocol, cast
 import platformdirs
 
 __all__ = [
-    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "ProtocolError", "Request", "RunRequest", "current_user_sid",
-    "encode", "finished", "launch_app", "parse_request", "runtime_dir", "send", "server_address",
-    "windows_pipe",
+    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "ProtocolError", "RecordRequest", "Request", "RunRequest",
+    "current_user_sid", "encode", "finished", "launch_app", "parse_request", "runtime_dir", "send",
+    "server_address", "windows_pipe",
 ]
 
 MAX_MESSAGE = 64 * 1024
@@ -64,7 +64,20 @@ class RunRequest:
                 "wait": self.wait, "dry_run": self.dry_run, "step": self.step}
 
 
-Request = SimpleOp | RunRequest
+@dataclass(frozen=True)
+class RecordRequest:
+    """`wayguide record`: start recording a guide (the reply stays open until the draft is written
+    and then says where), or with `stop` end the recording that runs."""
+
+    out: str | None = None
+    """Where the draft goes (an absolute path); None: a new file in the person's wizard folder."""
+    stop: bool = False
+
+    def message(self) -> dict[str, Any]:
+        return {"op": "record", "out": self.out, "stop": self.stop}
+
+
+Request = SimpleOp | RunRequest | RecordRequest
 
 
 def encode(message: Mapping[str, Any]) -> bytes:
@@ -92,8 +105,14 @@ def parse_request(line: bytes) -> Request:
     if op in ("toggle", "show", "ping"):
         _no_other_fields(data, {"op"})
         return cast(SimpleOp, op)
-    if op != "run":
-        raise ProtocolError("unknown op (expected toggle, show, run or ping)")
+    if op == "run":
+        return _run_request(data)
+    if op == "record":
+        return _record_request(data)
+    raise ProtocolError("unknown op (expected toggle, show, run, record or ping)")
+
+
+def _run_request(data: dict[str, Any]) -> RunRequest:
     _no_other_fields(data, {"op", "wizard", "mode", "set", "wait", "dry_run", "step"})
     wizard, mode, inputs, step = data.get("wizard"), data.get("mode"), data.get("set", {}), data.get("step")
     if step is not None and (not isinstance(step, str) or not 0 < len(step) <= 200):
@@ -110,6 +129,17 @@ def parse_request(line: bytes) -> Request:
         if not isinstance(value, bool):
             raise ProtocolError(f"run: '{name}' must be true or false")
     return RunRequest(wizard, mode, inputs, flags["wait"], flags["dry_run"], step)
+
+
+def _record_request(data: dict[str, Any]) -> RecordRequest:
+    _no_other_fields(data, {"op", "out", "stop"})
+    out, stop = data.get("out"), data.get("stop", False)
+    if out is not None and (not isinstance(out, str) or not os.path.isabs(out) or "\0" in out
+                            or len(out) > 4096):
+        raise ProtocolError("record: 'out' must be an absolute file path or null")
+    if not isinstance(stop, bool):
+        raise ProtocolError("record: 'stop' must be true or false")
+    return RecordRequest(out, stop)
 
 
 def _depth(line: bytes) -> int:

@@ -15,6 +15,7 @@ from app.platform.ipc import (
     MAX_MESSAGE,
     IpcError,
     ProtocolError,
+    RecordRequest,
     RunRequest,
     encode,
     parse_request,
@@ -42,6 +43,7 @@ class Reply:
 
     def __init__(self, sock: QLocalSocket) -> None:
         self._sock: QLocalSocket | None = sock
+        self._on_gone: Callable[[], None] | None = None
         sock.disconnected.connect(self._gone)
         sock.destroyed.connect(self._gone)
 
@@ -56,11 +58,19 @@ class Reply:
 
     def close(self) -> None:
         """Disconnect once everything sent has been written."""
+        self._on_gone = None
         if self._sock is not None:
             self._sock.disconnectFromServer()
 
+    def when_gone(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once, when the client goes before this side closed (e.g. Ctrl+C)."""
+        self._on_gone = callback
+
     def _gone(self) -> None:
         self._sock = None
+        callback, self._on_gone = self._on_gone, None
+        if callback is not None:
+            callback()
 
 
 class IpcServer(QObject):
@@ -76,6 +86,8 @@ class IpcServer(QObject):
     showRequested = Signal()
     runRequested = Signal(object, object)
     """(RunRequest, Reply)"""
+    recordRequested = Signal(object, object)
+    """(RecordRequest, Reply): answered like a run with `wait`."""
 
     def __init__(self, env: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +193,9 @@ class IpcServer(QObject):
             return
         if isinstance(request, RunRequest):
             self.runRequested.emit(request, reply)
+            return
+        if isinstance(request, RecordRequest):
+            self.recordRequested.emit(request, reply)
             return
         reply.send({"ok": True, "pid": os.getpid()} if request == "ping" else {"ok": True})
         reply.close()

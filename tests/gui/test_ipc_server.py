@@ -285,3 +285,46 @@ def test_deeply_nested_requests_are_refused_and_the_server_keeps_working(
     [reply] = client.raw(b"[" * 60_000 + b"\n")
     assert reply == {"ok": False, "error": f"request nested too deeply (limit {ipc.MAX_DEPTH} levels)"}
     assert client.call({"op": "ping"})[0]["ok"] is True
+
+
+def test_record_is_answered_by_the_app_and_a_client_that_leaves_is_noticed(
+        qtbot: QtBot, server: IpcServer, client: Client) -> None:
+    replies: list[Reply] = []
+    requests: list[ipc.RecordRequest] = []
+    gone: list[bool] = []
+
+    def on_record(request: ipc.RecordRequest, reply: Reply) -> None:
+        requests.append(request)
+        reply.when_gone(lambda: gone.append(True))
+        reply.send({"ok": True})
+        replies.append(reply)
+
+    server.recordRequested.connect(on_record)
+
+    def leave_early() -> Messages:
+        replies_ = send(ipc.RecordRequest("/tmp/draft.yaml").message(), address=client.address, timeout=5)
+        first = next(replies_)
+        replies_.close()  # Ctrl+C on `wayguide record`
+        return [first]
+
+    assert client.finish(client.pool.submit(leave_early)) == [{"ok": True}]
+    qtbot.waitUntil(lambda: gone == [True], timeout=5000)
+    assert requests == [ipc.RecordRequest("/tmp/draft.yaml")]
+    replies[0].send(finished("completed", "nobody listens"))  # does nothing, raises nothing
+    replies[0].close()
+    assert gone == [True]
+
+
+def test_a_reply_closed_by_the_app_does_not_call_its_gone_callback(
+        qtbot: QtBot, server: IpcServer, client: Client) -> None:
+    gone: list[bool] = []
+
+    def on_record(request: ipc.RecordRequest, reply: Reply) -> None:
+        reply.when_gone(lambda: gone.append(True))
+        reply.send({"ok": True})
+        reply.close()
+
+    server.recordRequested.connect(on_record)
+    assert client.call(ipc.RecordRequest(stop=True).message()) == [{"ok": True}]
+    qtbot.waitUntil(lambda: not server._connections, timeout=5000)  # the disconnect has come
+    assert gone == []

@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 from app.platform import ipc
-from app.platform.ipc import IpcError, ProtocolError, RunRequest, encode, finished, parse_request, send
+from app.platform.ipc import (
+    IpcError,
+    ProtocolError,
+    RecordRequest,
+    RunRequest,
+    encode,
+    finished,
+    parse_request,
+    send,
+)
 
 # ------------------------------------------------------------------ protocol
 
@@ -33,6 +42,9 @@ from app.platform.ipc import IpcError, ProtocolError, RunRequest, encode, finish
      RunRequest("x")),
     (b'{"op": "run", "wizard": "x", "step": "save"}', RunRequest("x", step="save")),
     (b'{"op": "run", "wizard": "x", "step": null}', RunRequest("x")),
+    (b'{"op": "record"}', RecordRequest()),
+    (b'{"op": "record", "out": "/home/a/draft.yaml"}', RecordRequest("/home/a/draft.yaml")),
+    (b'{"op": "record", "out": null, "stop": true}', RecordRequest(stop=True)),
 ])
 def test_parse_request(line: bytes, request_: object) -> None:
     assert parse_request(line) == request_
@@ -56,6 +68,11 @@ def test_parse_request(line: bytes, request_: object) -> None:
     (b'{"op": "run", "wizard": "x", "sett": {}}', "run: unknown field 'sett'"),
     (b'{"op": "run", "wizard": "x", "step": 3}', "'step' must be a step id or null"),
     (b'{"op": "run", "wizard": "x", "step": ""}', "'step' must be a step id or null"),
+    (b'{"op": "record", "out": "draft.yaml"}', "'out' must be an absolute file path or null"),
+    (b'{"op": "record", "out": "/a/\\u0000b"}', "'out' must be an absolute file path or null"),
+    (b'{"op": "record", "out": 3}', "'out' must be an absolute file path or null"),
+    (b'{"op": "record", "stop": "now"}', "'stop' must be true or false"),
+    (b'{"op": "record", "wizard": "x"}', "record: unknown field 'wizard'"),
     (b'{"op": "ping", "pad": "' + b"x" * ipc.MAX_MESSAGE + b'"}', "too large"),
 ])
 def test_parse_request_rejects(line: bytes, error: str) -> None:
@@ -71,11 +88,15 @@ def test_errors_never_repeat_private_values() -> None:
     assert "hunter2" not in repr(RunRequest("x", inputs={"password": "hunter2"}))
 
 
-def test_a_run_request_survives_the_wire() -> None:
-    request = RunRequest("a.b", "glass", {"note": "line 1\nline 2", "name": "Zoë"}, wait=True)
-    line = encode(request.message())
+@pytest.mark.parametrize("request_", [
+    RunRequest("a.b", "glass", {"note": "line 1\nline 2", "name": "Zoë"}, wait=True),
+    RecordRequest("/home/zoë/Entwürfe/draft.yaml"),
+    RecordRequest(stop=True),
+])
+def test_a_request_survives_the_wire(request_: RunRequest | RecordRequest) -> None:
+    line = encode(request_.message())
     assert line.endswith(b"\n") and line.count(b"\n") == 1
-    assert parse_request(line[:-1]) == request
+    assert parse_request(line[:-1]) == request_
 
 
 def test_finished() -> None:
