@@ -106,6 +106,16 @@ Examples:
   wayguide run my-draft.yaml --dry-run --choose kind=No     only the "No" branch at step kind
   pass show erp | wayguide run erp.login --set-stdin password --wait
 """,
+    "record": """\
+Records you doing a task once, in the running app (started if needed), into a draft wizard: a
+small bar shows while it records (Stop, Pause, Step break, Add note). Stop with the bar, with
+Wayguide's hotkey, or with Ctrl+C here; the draft is written at once, and a short form then asks
+what to call the text you typed. Nothing typed into a password field is recorded.
+
+Examples:
+  wayguide record                               the draft goes to your wizard folder
+  wayguide record --out expenses-draft.yaml     the draft goes to this file (never overwritten)
+""",
     "completion": """\
 Prints a script that lets the shell complete wayguide's commands, options and wizard ids with Tab.
 
@@ -190,6 +200,10 @@ def parser() -> argparse.ArgumentParser:
                    help="with --dry-run: follow only this option (its label, or its number from 1) at the "
                         "choice step STEP (repeatable)")
     p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
+
+    p = _sub(sub, "record", "record a task you do once into a draft wizard")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="where the draft goes (default: a new file in your wizard folder)")
 
     p = _sub(sub, "completion", "print a shell completion script for wayguide")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash or zsh")
