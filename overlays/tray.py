@@ -36,6 +36,8 @@ class Tray(QObject):
     modeChanged = Signal(str)
     settingsRequested = Signal()
     insightsRequested = Signal()
+    recordRequested = Signal()
+    """"Record a guide…" while nothing records, "Stop recording" while a recording runs."""
     aboutRequested = Signal()
     quitRequested = Signal()
 
@@ -59,6 +61,9 @@ class Tray(QObject):
         self.insights = self.menu.addAction(_tr("Insights"))
         self.insights.setToolTip(_tr("Which tasks are used, where runs stop, how fast people get there"))
         self.insights.triggered.connect(self.insightsRequested)
+        self.record = self.menu.addAction(_tr("Record a guide…"))
+        self.record.setToolTip(_tr("Do a task once; Wayguide writes a draft wizard from it"))
+        self.record.triggered.connect(self.recordRequested)
         self.menu.addAction(_tr("Settings…")).triggered.connect(self.settingsRequested)
         self.menu.addAction(_tr("About Wayguide")).triggered.connect(self.aboutRequested)
         self.menu.addSeparator()
@@ -76,6 +81,9 @@ class Tray(QObject):
 
     def hide(self) -> None:
         self.icon.hide()
+
+    def set_recording(self, recording: bool) -> None:
+        self.record.setText(_tr("Stop recording") if recording else _tr("Record a guide…"))
 
     def set_hotkey(self, hotkey: str) -> None:
         self.icon.setToolTip(_tr("Wayguide — task help beside your work ({hotkey})").format(
