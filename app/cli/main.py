@@ -35,6 +35,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return _toggle(err)
     if args.command == "run":
         return _run(args, out, err, stdin or sys.stdin)
+    if args.command == "preview":
+        from app.cli.preview import preview
+
+        return preview(args.file, args.step, out, err)
     if args.command == "completion":
         from app.cli.completion import script
 

@@ -106,6 +106,16 @@ Examples:
   wayguide run my-draft.yaml --dry-run --choose kind=No     only the "No" branch at step kind
   pass show erp | wayguide run erp.login --set-stdin password --wait
 """,
+    "preview": """\
+Opens a wizard file in the panel of the running app (starting it if needed), beside the application:
+its steps, to start at any one; the problems of the file with their line; and for each control the
+wizard names, which one it found in the window or the nearest ones when it found none. Every time
+you save the file, the panel shows the new version (a broken save keeps the last good one usable).
+
+Examples:
+  wayguide preview my-draft.yaml
+  wayguide preview ~/.local/share/wayguide/wizards/expenses.yaml --step amount
+""",
     "completion": """\
 Prints a script that lets the shell complete wayguide's commands, options and wizard ids with Tab.
 
@@ -190,6 +200,10 @@ def parser() -> argparse.ArgumentParser:
                    help="with --dry-run: follow only this option (its label, or its number from 1) at the "
                         "choice step STEP (repeatable)")
     p.add_argument("--wait", action="store_true", help="block until the run ends; exit 0 when completed")
+
+    p = _sub(sub, "preview", "preview a wizard file in the panel, re-validated on every save")
+    p.add_argument("file", type=Path, metavar="FILE", help="a wizard file (*.yaml, *.yml)")
+    p.add_argument("--step", metavar="STEP_ID", help="start the preview at this step")
 
     p = _sub(sub, "completion", "print a shell completion script for wayguide")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash or zsh")

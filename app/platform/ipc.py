@@ -17,7 +17,8 @@ from typing import Any, Literal, Protocol, cast
 import platformdirs
 
 __all__ = [
-    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "ProtocolError", "Request", "RunRequest", "current_user_sid",
+    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "PreviewRequest", "ProtocolError", "Request", "RunRequest",
+    "current_user_sid",
     "encode", "finished", "launch_app", "parse_request", "runtime_dir", "send", "server_address",
     "windows_pipe",
 ]
@@ -64,7 +65,31 @@ class RunRequest:
                 "wait": self.wait, "dry_run": self.dry_run, "step": self.step}
 
 
-Request = SimpleOp | RunRequest
+@dataclass(frozen=True)
+class PreviewRequest:
+    """`wayguide preview`: a wizard file to preview in the panel, re-validated on every save."""
+
+    path: str
+    """An absolute file path (checked again by the app: anyone can send one)."""
+    step: str | None = None
+    """Start the preview at this step."""
+
+    def message(self) -> dict[str, Any]:
+        return {"op": "preview", "path": self.path, "step": self.step}
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> PreviewRequest:
+        _no_other_fields(data, {"op", "path", "step"})
+        path, step = data.get("path"), data.get("step")
+        if not isinstance(path, str) or not 0 < len(path) <= 4096 or "\0" in path \
+                or not os.path.isabs(path):
+            raise ProtocolError("preview: 'path' must be an absolute file path")
+        if step is not None and (not isinstance(step, str) or not 0 < len(step) <= 200):
+            raise ProtocolError("preview: 'step' must be a step id or null")
+        return cls(path, step)
+
+
+Request = SimpleOp | RunRequest | PreviewRequest
 
 
 def encode(message: Mapping[str, Any]) -> bytes:
@@ -92,8 +117,10 @@ def parse_request(line: bytes) -> Request:
     if op in ("toggle", "show", "ping"):
         _no_other_fields(data, {"op"})
         return cast(SimpleOp, op)
+    if op == "preview":
+        return PreviewRequest.parse(data)
     if op != "run":
-        raise ProtocolError("unknown op (expected toggle, show, run or ping)")
+        raise ProtocolError("unknown op (expected toggle, show, run, preview or ping)")
     _no_other_fields(data, {"op", "wizard", "mode", "set", "wait", "dry_run", "step"})
     wizard, mode, inputs, step = data.get("wizard"), data.get("mode"), data.get("set", {}), data.get("step")
     if step is not None and (not isinstance(step, str) or not 0 < len(step) <= 200):

@@ -14,6 +14,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from app.platform.ipc import (
     MAX_MESSAGE,
     IpcError,
+    PreviewRequest,
     ProtocolError,
     RunRequest,
     encode,
@@ -76,6 +77,8 @@ class IpcServer(QObject):
     showRequested = Signal()
     runRequested = Signal(object, object)
     """(RunRequest, Reply)"""
+    previewRequested = Signal(object, object)
+    """(PreviewRequest, Reply): the receiver answers and closes the Reply, as for `run`."""
 
     def __init__(self, env: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -181,6 +184,9 @@ class IpcServer(QObject):
             return
         if isinstance(request, RunRequest):
             self.runRequested.emit(request, reply)
+            return
+        if isinstance(request, PreviewRequest):
+            self.previewRequested.emit(request, reply)
             return
         reply.send({"ok": True, "pid": os.getpid()} if request == "ping" else {"ok": True})
         reply.close()
