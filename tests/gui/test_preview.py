@@ -1,5 +1,6 @@
-"""The author's live preview, offscreen: problems with their lines, a save (by rename too) shown again, the last
-good version kept, any step started, the controls' locators looked up, hostile paths refused in one line."""
+"""The author's live preview, offscreen: problems with their lines, a save (by rename too) shown again, the
+last good version kept, any step started, the controls' locators looked up, hostile paths refused in one
+line."""
 
 from __future__ import annotations
 
@@ -67,7 +68,8 @@ def draft(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_preview_lists_the_steps_with_what_each_locator_found(qtbot: QtBot, app: TrayApp, draft: Path) -> None:
+def test_a_preview_lists_the_steps_with_what_each_locator_found(
+        qtbot: QtBot, app: TrayApp, draft: Path) -> None:
     assert app.preview.open(draft) is None
     view = view_of(app)
     assert app.panel is not None and app.panel.title() == "My draft"
@@ -110,7 +112,8 @@ def test_every_save_is_shown_again_by_rename_too_and_a_broken_one_keeps_the_last
     assert app.panel.title() == "Fixed" and "no errors" in view.status.text()
 
 
-def test_a_file_broken_from_the_start_opens_with_its_problems(qtbot: QtBot, app: TrayApp, draft: Path) -> None:
+def test_a_file_broken_from_the_start_opens_with_its_problems(
+        qtbot: QtBot, app: TrayApp, draft: Path) -> None:
     draft.write_text("wayguide: 1\nid: my.draft\ntitle: x\nsteps:\n  - id: a\n    titel: A\n")
     assert app.preview.open(draft) is None
     view = view_of(app)
@@ -127,10 +130,10 @@ def test_any_step_starts_from_the_keyboard_in_either_mode(qtbot: QtBot, app: Tra
     view = view_of(app)
     assert view.selected_step() == "save"
     view.steps.setFocus()
-    QApplication.sendEvent(view, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Up, Qt.KeyboardModifier.NoModifier))
-    view.select_step("done")
-    QApplication.sendEvent(view, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Return,
-                                           Qt.KeyboardModifier.NoModifier))
+    no = Qt.KeyboardModifier.NoModifier
+    QApplication.sendEvent(view.steps, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Down, no))
+    assert view.selected_step() == "done"
+    QApplication.sendEvent(view, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Return, no))
     assert app.run is not None and app.run.state.step_id == "done" and app.run.state.mode == "glass"
     assert app.panel is not None and app.panel.view_name() == "step"
     app.runs.home()  # "Back to tasks" after a run: the preview shows again
@@ -204,3 +207,30 @@ def test_the_authors_own_wizards_and_broken_files_offer_open_in_preview(
     open_bad.click()
     assert panel.view_name() == "preview"
     assert "3:1: unknown key 'titel' (did you mean 'title'?)" in panel.preview.problems.message().splitlines()
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    from tests.unit.cli_support import run
+
+    return run(*argv)
+
+
+def test_wayguide_preview_reaches_the_running_app_and_a_hostile_path_gets_one_line(
+        qtbot: QtBot, app: TrayApp, draft: Path, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.platform import ipc
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(_cli, "preview", str(draft), "--step", "save")
+        qtbot.waitUntil(future.done, timeout=10000)
+    assert future.result() == (0, f"previewing {draft}\n", "")
+    assert view_of(app).selected_step() == "save"
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    with ThreadPoolExecutor(1) as pool:  # past the command line's own check: the app checks again
+        future = pool.submit(lambda: list(ipc.send(ipc.PreviewRequest(str(fifo)).message(), timeout=10.0)))
+        qtbot.waitUntil(future.done, timeout=10000)
+    with pytest.raises(ipc.IpcError, match=r"fifo\.yaml: error: a FIFO, not a regular file"):
+        future.result()
+    assert view_of(app).file_name.text() == "draft.yaml"  # the preview open stays
