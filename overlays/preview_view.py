@@ -29,6 +29,9 @@ __all__ = ["MAX_PROBLEMS", "PreviewView"]
 MAX_PROBLEMS = 8
 """Problems listed at most (the rest: `wayguide validate FILE`)."""
 STEP_ID = Qt.ItemDataRole.UserRole + 1
+_STEPS_STYLE = ("QListWidget#PreviewSteps::item { padding: 7px 6px; border-radius: 4px; }"
+                " QListWidget#PreviewSteps::item:selected { background: palette(alternate-base);"
+                " color: palette(text); border-left: 3px solid palette(highlight); }")
 
 
 class PreviewView(View):
@@ -44,7 +47,6 @@ class PreviewView(View):
         super().__init__(parent, scrolling=False)
         self._wizard: Wizard | None = None
         self._findings: dict[str, list[Finding]] = {}
-        self._checked_in = ""
         self._checking = False
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -62,7 +64,11 @@ class PreviewView(View):
         steps_row = QHBoxLayout()
         steps_row.addWidget(self.steps_title, 1)
         steps_row.addWidget(self.check_again)
+        self.looked_in = label(role="muted")
+        self.looked_in.hide()
         self.steps = QListWidget()
+        self.steps.setObjectName("PreviewSteps")
+        self.steps.setStyleSheet(_STEPS_STYLE)
         self.steps.setAccessibleName(self.tr("Steps"))
         self.steps.setWordWrap(True)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -75,8 +81,10 @@ class PreviewView(View):
         self.content.addWidget(self.status)
         self.content.addWidget(self.problems)
         self.content.addLayout(steps_row)
+        self.content.addWidget(self.looked_in)
         self.content.addWidget(self.steps, 1)
-        self.close_button = button(self.tr("Close preview"))
+        self.close_button = button(self.tr("Close"), accessible=self.tr("Close preview"))
+        self.close_button.setToolTip(self.tr("Close the preview and show the tasks"))
         self.other = button("")
         self.start = button(self.tr("&Start here ▸"), role="primary", accessible=self.tr("Start here"))
         self.close_button.clicked.connect(self.closeRequested)
@@ -113,7 +121,6 @@ class PreviewView(View):
         if wizard is not self._wizard:
             self._wizard = wizard
             self._findings = {}
-            self._checked_in = ""
         self._fill_steps(old_step)
         alt = self._other_mode()
         self.other.setText(self.tr("Do it for me") if alt == "black" else self.tr("Guide me"))
@@ -138,14 +145,17 @@ class PreviewView(View):
         self._checking = True
         self.check_again.setEnabled(False)
 
-    def show_findings(self, findings: Sequence[Finding], window_title: str) -> None:
-        """What each control's locator found (in the window titled `window_title`, "" when none is)."""
+    def show_findings(self, findings: Sequence[Finding]) -> None:
+        """What each control's locator found (the windows looked in are named above the steps)."""
         self._checking = False
         self.check_again.setEnabled(True)
         self._findings = {}
         for item in findings:
             self._findings.setdefault(item.named.step_id, []).append(item)
-        self._checked_in = window_title
+        windows = list(dict.fromkeys(f"“{f.window}”" for f in findings if f.window))
+        looked_in = self.tr("Looked up in %1").replace("%1", ", ".join(windows))
+        self.looked_in.setText(looked_in if windows else "")
+        self.looked_in.setVisible(bool(windows))
         self._fill_steps(self.selected_step())
 
     def _fill_steps(self, keep: str | None) -> None:

@@ -103,7 +103,9 @@ class Finding:
     named: Named
     matched: bool
     line: str
-    """"matched: push button “Save” (1 of 1)", or why none did."""
+    """"matched: push button “Save” (1 of 1)", or why none did ("no match; nearest: “Save As…”")."""
+    window: str = ""
+    """The window looked in (its title), "" when there was none."""
 
 
 def finding(named: Named, window: WindowInfo | None, found: Sequence[Control],
@@ -113,12 +115,11 @@ def finding(named: Named, window: WindowInfo | None, found: Sequence[Control],
     if window is None:
         return Finding(named, False, "no window to look in: open the application (or the window the "
                                      "locator names)")
-    where = f"“{window.title}”" if window.title else (window.app or "the window")
+    where = window.title or window.app or "the window"
     if found:
         more = "" if len(found) == 1 else "; add index or within to pick one"
-        return Finding(named, True, f"matched: {describe(found[0])} (1 of {len(found)}{more})")
+        return Finding(named, True, f"matched: {describe(found[0])} (1 of {len(found)}{more})", where)
     if controls is not None and not controls:
-        return Finding(named, False, f"no match: {where} shows no controls to the accessibility bus")
+        return Finding(named, False, "no match: the window shows no controls to the accessibility bus", where)
     near = nearest(named.element, controls or ())
-    hint = f"; nearest: {', '.join(near)}" if near else ""
-    return Finding(named, False, f"no match in {where}{hint}")
+    return Finding(named, False, f"no match; nearest: {', '.join(near)}" if near else "no match", where)

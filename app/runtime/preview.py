@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.format.results import LoadResult
     from app.platform.ipc import PreviewRequest
     from app.platform.ipc_server import Reply
-    from app.ports import Elements, WindowInfo, WindowProbe
+    from app.ports import Elements, WindowProbe
     from app.runtime.panel_host import PanelHost
     from app.runtime.runs import RunController
     from overlays.preview_view import PreviewView
@@ -114,8 +114,8 @@ class LocatorChecker(QObject):
     window probe and connection to the bus made there; `checked(generation, findings, window)` hands each
     result to the GUI thread. Only the latest request is worked on."""
 
-    checked = Signal(int, object, object)
-    """(generation, list[Finding], the window in front or None)"""
+    checked = Signal(int, object)
+    """(generation, list[Finding])"""
 
     def __init__(self, probes: Callable[[], WindowProbe], elements: Callable[[], Elements | None],
                  parent: QObject | None = None) -> None:
@@ -150,23 +150,22 @@ class LocatorChecker(QObject):
             try:
                 probe = probe or self._probes()
                 elements = elements or self._elements()
-                findings, front = self._findings(wizard, probe, elements)
+                findings = self._findings(wizard, probe, elements)
             except Exception as exc:  # one line in the panel, never a dead thread
                 from app.engine.preview import Finding, named_locators
 
                 reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 findings = [Finding(n, False, f"cannot look: {reason}") for n in named_locators(wizard)]
-                front = None
                 probe = elements = None  # made again next time
-            self.checked.emit(generation, findings, front)
+            self.checked.emit(generation, findings)
 
     def _findings(self, wizard: Wizard, probe: WindowProbe,
-                  elements: Elements | None) -> tuple[list[Finding], WindowInfo | None]:
+                  elements: Elements | None) -> list[Finding]:
         from app.engine.preview import Finding, finding, named_locators, window_for
 
         named = named_locators(wizard)
         if not named:
-            return [], None
+            return []
         front = probe.active_window()
         if front is not None and front.pid == self._own_pid:
             front = None
@@ -180,7 +179,7 @@ class LocatorChecker(QObject):
             matches = elements.find(item.element.locator(), window) if window is not None else []
             controls = elements.controls(window) if window is not None and not matches else None
             found.append(finding(item, window, matches, controls))
-        return found, front
+        return found
 
 
 class PreviewController(QObject):
@@ -302,9 +301,9 @@ class PreviewController(QObject):
         view.checking()
         self._checker.check(self._generation, file.wizard)
 
-    def _checked(self, generation: int, findings: list[Finding], front: WindowInfo | None) -> None:
+    def _checked(self, generation: int, findings: list[Finding]) -> None:
         if generation == self._generation and self._view is not None and self.file is not None:
-            self._view.show_findings(findings, front.title if front is not None else "")
+            self._view.show_findings(findings)
 
     def _start(self, step_id: str, mode: str) -> None:
         file = self.file

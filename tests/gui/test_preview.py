@@ -87,8 +87,8 @@ def test_a_misspelt_locator_names_the_nearest_controls(qtbot: QtBot, app: TrayAp
     assert app.preview.open(draft) is None
     view = view_of(app)
     qtbot.waitUntil(lambda: "✗" in view.step_texts()[1], timeout=5000)
-    assert view.step_texts()[1] == ("2. Save it\n    ✗ action 1: no match in “Untitled - Mousepad”; "
-                                    "nearest: “Save As…”, “Save”")
+    assert view.step_texts()[1] == "2. Save it\n    ✗ action 1: no match; nearest: “Save As…”, “Save”"
+    assert view.looked_in.text() == "Looked up in “Untitled - Mousepad”"
 
 
 def test_every_save_is_shown_again_by_rename_too_and_a_broken_one_keeps_the_last_good(

@@ -68,10 +68,10 @@ def test_a_finding_says_the_match_or_the_nearest_names() -> None:
         True, "matched: push button “Save As…” (1 of 2; add index or within to pick one)")
     assert finding(named, MOUSEPAD, controls[2:3], None).line == "matched: push button “Save” (1 of 1)"
     miss = finding(named, MOUSEPAD, [], controls)
-    assert (miss.matched, miss.line) == (
-        False, "no match in “Untitled - Mousepad”; nearest: “Save As…”, “Save”")
+    assert (miss.matched, miss.line, miss.window) == (
+        False, "no match; nearest: “Save As…”, “Save”", "Untitled - Mousepad")
     assert finding(named, MOUSEPAD, [], []).line == (
-        "no match: “Untitled - Mousepad” shows no controls to the accessibility bus")
+        "no match: the window shows no controls to the accessibility bus")
     assert finding(named, None, [], None).line.startswith("no window to look in")
 
 
