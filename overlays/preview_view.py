@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -76,7 +76,8 @@ class PreviewView(View):
         self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.steps.setSpacing(2)
-        self.steps.itemActivated.connect(lambda _item: self._start(False))
+        self.steps.itemDoubleClicked.connect(lambda _item: self._start(False))
+        self.steps.installEventFilter(self)  # Enter / Ctrl+Enter start, once (not also as "activated")
         self.content.addLayout(top)
         self.content.addWidget(self.status)
         self.content.addWidget(self.problems)
@@ -210,12 +211,23 @@ class PreviewView(View):
             return
         self.startRequested.emit(step, self._other_mode() if other_mode else "")
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.steps and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and self._enter(event):
+            return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.selected_step() is not None:
-            self._start(bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
-            event.accept()
-            return
-        super().keyPressEvent(event)
+        if not self._enter(event):
+            super().keyPressEvent(event)
+
+    def _enter(self, event: QKeyEvent) -> bool:
+        """Enter starts the selected step, Ctrl+Enter in the other mode; whether it did."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or self.selected_step() is None:
+            return False
+        self._start(bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+        event.accept()
+        return True
 
     # --------------------------------------------------------------- View API
 

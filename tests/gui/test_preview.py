@@ -140,6 +140,13 @@ def test_any_step_starts_from_the_keyboard_in_either_mode(qtbot: QtBot, app: Tra
     assert view_of(app) is view
     view.select_step("save")
     assert view.other.text() == "Do it for me" and view.other.isVisible()
+    starts: list[tuple[str, str]] = []
+    view.startRequested.connect(lambda step, mode: starts.append((step, mode)))
+    QApplication.sendEvent(view.steps, QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Return,
+                                                 Qt.KeyboardModifier.ControlModifier))
+    assert starts == [("save", "black")]  # once
+    assert app.run is not None and app.run.state.mode == "black" and app.run.wizard.title == "My draft"
+    app.runs.home()
     view.other.click()
     assert app.run is not None and app.run.state.mode == "black"
 
