@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -36,13 +37,14 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from app.format.cards import Listed
 from app.format.combo import pretty_combo
 from app.library.relevance import Match, SearchIndex
-from overlays.views import View, label, scaled_font
+from overlays.views import View, button, discard, label, mnemonic_safe, scaled_font
 
 __all__ = ["HomeView", "TaskList"]
 
@@ -280,6 +282,8 @@ class HomeView(View):
     startRequested = Signal(str, str)
     searched = Signal(str, int)
     """(query, tasks found) once the person stops typing a search (or picks a task from it)."""
+    previewRequested = Signal(str)
+    """"Open in preview" on a wizard file of the person's own (its path)."""
     SEARCH_SETTLED_MS = 1200
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -292,6 +296,7 @@ class HomeView(View):
         self._relevant: list[Match] = []
         self._context: str | None = None
         self._index = SearchIndex(())
+        self._authored: dict[str, str] = {}
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
         self.search.setPlaceholderText(self.tr("Search tasks…"))
@@ -318,6 +323,12 @@ class HomeView(View):
         self.broken.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.broken.hide()
         self.content.addWidget(self.broken)
+        self.broken_previews = QWidget()
+        self._preview_buttons = QVBoxLayout(self.broken_previews)
+        self._preview_buttons.setContentsMargins(0, 0, 0, 0)
+        self._preview_buttons.setSpacing(4)
+        self.broken_previews.hide()
+        self.content.addWidget(self.broken_previews)
         self.hint = label(role="footer", wrap=False)
         self.hint.setFont(scaled_font(self.font(), 0.9))
         self.buttons.addWidget(self.hint)
@@ -361,6 +372,24 @@ class HomeView(View):
         self.broken.setText(text if problems else "")
         self.broken.setAccessibleName(text if problems else "")
         self.broken.setVisible(bool(problems))
+
+    def set_authoring(self, wizards: Mapping[str, str], broken: Sequence[str]) -> None:
+        """The person's own wizard files: `wizards` by id (their menu offers "Open in preview") and the
+        `broken` ones that did not load (each with an "Open in preview" button, where its problems show)."""
+        self._authored = dict(wizards)
+        while self._preview_buttons.count():
+            item = self._preview_buttons.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                discard(widget)
+        for path in broken[:MAX_BROKEN]:
+            name = os.path.basename(path)
+            open_it = button(self.tr("Open %1 in preview").replace("%1", mnemonic_safe(name)), role="link",
+                             accessible=self.tr("Open %1 in preview").replace("%1", name))
+            open_it.setToolTip(path)
+            open_it.clicked.connect(lambda _=False, p=path: self.previewRequested.emit(p))
+            self._preview_buttons.addWidget(open_it, 0, Qt.AlignmentFlag.AlignLeft)
+        self.broken_previews.setVisible(bool(broken))
 
     def _refill(self) -> None:
         self.list.clear()
@@ -481,7 +510,15 @@ class HomeView(View):
         alt = self.other_mode(wizard)
         if alt:
             menu.addAction(self._mode_label(alt), lambda: self._start(wizard_id, True))
+        path = self._authored.get(wizard_id)
+        if path is not None:
+            menu.addSeparator()
+            menu.addAction(self.tr("Open in preview"), lambda: self.previewRequested.emit(path))
         menu.popup(at)
+
+    def authored(self) -> dict[str, str]:
+        """The wizards (by id) whose menu offers "Open in preview", with their files."""
+        return dict(self._authored)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from app.format.model import Wizard
     from overlays.done_view import DoneView
     from overlays.inputs_view import InputsView
+    from overlays.preview_view import PreviewView
     from overlays.step_view import StepView
 
 __all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel"]
@@ -126,6 +127,8 @@ class Panel(QWidget):
     """(query, tasks found) once a search settles."""
     linkRequested = Signal(str)
     """A web link in a step's text was clicked: to be opened in the browser."""
+    previewRequested = Signal(str)
+    """"Open in preview" on one of the person's own wizard files (its path)."""
 
     def __init__(self, parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent, WINDOW_FLAGS)
@@ -143,6 +146,7 @@ class Panel(QWidget):
         self.stack.addWidget(self.home)
         self._clock = clock
         self._run_views: tuple[InputsView, StepView, DoneView] | None = None
+        self._preview: PreviewView | None = None
         # created after the views so that Tab reaches the header buttons last
         self.header = _Header(self)
         column = QVBoxLayout(self)
@@ -161,6 +165,7 @@ class Panel(QWidget):
         self.header.close_button.clicked.connect(self.hideRequested)
         self.home.startRequested.connect(self._start)
         self.home.searched.connect(self.searched)
+        self.home.previewRequested.connect(self.previewRequested)
 
     def _views(self) -> tuple[InputsView, StepView, DoneView]:
         """The views of a run, made when the first run begins: showing the task list on the first
@@ -183,6 +188,19 @@ class Panel(QWidget):
             done.homeRequested.connect(self._go_home)
             self._run_views = (inputs, step, done)
         return self._run_views
+
+    @property
+    def preview(self) -> PreviewView:
+        """The author's preview of a wizard file, made on first use."""
+        if self._preview is None:
+            from overlays.preview_view import PreviewView
+
+            self._preview = PreviewView()
+            self.stack.addWidget(self._preview)
+        return self._preview
+
+    def show_preview(self) -> None:
+        self._show_view(self.preview)
 
     @property
     def inputs(self) -> InputsView:
@@ -284,10 +302,12 @@ class Panel(QWidget):
         return widget
 
     def view_name(self) -> str:
-        """"home", "inputs", "step" or "done"."""
+        """"home", "inputs", "step", "done" or "preview"."""
         view = self.current_view()
         if view is self.home:
             return "home"
+        if view is self._preview:
+            return "preview"
         names: dict[QWidget, str] = dict(zip(self._views(), ("inputs", "step", "done"), strict=True))
         return names[view]
 

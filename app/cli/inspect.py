@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from app.engine.conditions import simple_conditions
-from app.format import model
+from app.engine.preview import locators_in, nearest
 from app.format.elements import locator_text, shortest_locator
 from app.format.matching import text_matches, window_fits
 from app.ports import Control, Elements, Locator, ProbeUnavailable, WindowInfo, WindowProbe
@@ -125,25 +123,6 @@ def _as_dict(locator: Locator) -> dict[str, object]:
     return found
 
 
-def locators_in(wizard: model.Wizard) -> list[tuple[str, model.ElementLocator]]:
-    """Every control a wizard names, with where: "step “save”, target", "step “save”, action 2"."""
-    found = []
-    for step in wizard.steps:
-        if isinstance(step.target, model.ElementTarget):
-            found.append((f"step “{step.id}”, target", step.target.element))
-        for number, action in enumerate(step.do or (), 1):
-            element = (action.click.element if isinstance(action, model.ClickAction) else
-                       action.fill.element if isinstance(action, model.FillAction) else
-                       action.wait.element if isinstance(action, model.WaitAction)
-                       and isinstance(action.wait, model.WaitSpec) else None)
-            if element is not None:
-                found.append((f"step “{step.id}”, action {number}", element))
-        for _, cond in simple_conditions(step.until):
-            if isinstance(cond, model.ElementCond):
-                found.append((f"step “{step.id}”, until", cond.element))
-    return found
-
-
 def check(path: Path, probe: WindowProbe, elements: Elements, out: TextIO, err: TextIO, *,
           title: str | None = None, delay: float = 0.0) -> int:
     """Check each locator of the wizard at `path` against the application: the window it names, else the
@@ -179,22 +158,10 @@ def check(path: Path, probe: WindowProbe, elements: Elements, out: TextIO, err: 
                 out.write(f"✓ {where}: {text}: found in “{window.title}” ({shown})\n")
                 continue
             missing += 1
-            near = _nearest(element, elements.controls(window))
+            near = nearest(element, elements.controls(window))
             hint = f"; nearest: {', '.join(near)}" if near else ""
             out.write(f"✗ {where}: {text}: not found in “{window.title}”{hint}\n")
     except ProbeUnavailable as exc:
         err.write(f"wayguide: error: {exc} (see `wayguide doctor`)\n")
         return EXIT_FAIL
     return EXIT_FAIL if missing else EXIT_OK
-
-
-def _nearest(element: model.ElementLocator, controls: Sequence[Control]) -> list[str]:
-    """Up to three controls whose names are closest to the locator's (of its role first)."""
-    from app.format.elements import normal_role
-
-    wanted = (element.name or "").removeprefix("re:").strip("*")
-    role = normal_role(element.role) if element.role is not None else None
-    same_role = [c for c in controls if role is None or normal_role(c.role) == role]
-    names = list(dict.fromkeys(c.label for c in (same_role or controls) if c.label))
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.4) if wanted else names[:3]
-    return [f"“{name}”" for name in close]

@@ -39,6 +39,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         from app.cli.record import record
 
         return record(args.out, out, err)
+    if args.command == "preview":
+        from app.cli.preview import preview
+
+        return preview(args.file, args.step, out, err)
     if args.command == "completion":
         from app.cli.completion import script
 

@@ -116,6 +116,16 @@ Examples:
   wayguide record                               the draft goes to your wizard folder
   wayguide record --out expenses-draft.yaml     the draft goes to this file (never overwritten)
 """,
+    "preview": """\
+Opens a wizard file in the panel of the running app (starting it if needed), beside the application:
+its steps, to start at any one; the problems of the file with their line; and for each control the
+wizard names, which one it found in the window or the nearest ones when it found none. Every time
+you save the file, the panel shows the new version (a broken save keeps the last good one usable).
+
+Examples:
+  wayguide preview my-draft.yaml
+  wayguide preview ~/.local/share/wayguide/wizards/expenses.yaml --step amount
+""",
     "completion": """\
 Prints a script that lets the shell complete wayguide's commands, options and wizard ids with Tab.
 
@@ -204,6 +214,10 @@ def parser() -> argparse.ArgumentParser:
     p = _sub(sub, "record", "record a task you do once into a draft wizard")
     p.add_argument("--out", type=Path, metavar="FILE",
                    help="where the draft goes (default: a new file in your wizard folder)")
+
+    p = _sub(sub, "preview", "preview a wizard file in the panel, re-validated on every save")
+    p.add_argument("file", type=Path, metavar="FILE", help="a wizard file (*.yaml, *.yml)")
+    p.add_argument("--step", metavar="STEP_ID", help="start the preview at this step")
 
     p = _sub(sub, "completion", "print a shell completion script for wayguide")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash or zsh")

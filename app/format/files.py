@@ -11,7 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["NotRegularFile", "kind_of", "read_regular", "write_atomic"]
+__all__ = ["NotRegularFile", "kind_of", "read_regular", "regular_file_problem", "write_atomic"]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -24,6 +24,22 @@ class NotRegularFile(OSError):
 def kind_of(mode: int) -> str:
     """What a file of this mode is, in words ("a FIFO")."""
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def regular_file_problem(path: Path | str, limit: int | None = None) -> str | None:
+    """Why `path` is not a regular file of at most `limit` bytes, as a clause ("cannot read: Too many levels
+    of symbolic links", "a FIFO, not a regular file"); None when it is one. Nothing is opened."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+    except ValueError:  # a NUL in the name
+        return "not a file name"
+    if not stat.S_ISREG(st.st_mode):
+        return f"{kind_of(st.st_mode)}, not a regular file"
+    if limit is not None and st.st_size > limit:
+        return f"too large ({st.st_size // 1024} KiB; the limit is {limit // 1024} KiB)"
+    return None
 
 
 def read_regular(path: Path | str, limit: int) -> bytes:

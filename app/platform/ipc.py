@@ -17,9 +17,9 @@ from typing import Any, Literal, Protocol, cast
 import platformdirs
 
 __all__ = [
-    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "ProtocolError", "RecordRequest", "Request", "RunRequest",
-    "current_user_sid", "encode", "finished", "launch_app", "parse_request", "runtime_dir", "send",
-    "server_address", "windows_pipe",
+    "MAX_DEPTH", "MAX_MESSAGE", "IpcError", "PreviewRequest", "ProtocolError", "RecordRequest", "Request",
+    "RunRequest", "current_user_sid", "encode", "finished", "launch_app", "parse_request", "runtime_dir",
+    "send", "server_address", "windows_pipe",
 ]
 
 MAX_MESSAGE = 64 * 1024
@@ -77,7 +77,31 @@ class RecordRequest:
         return {"op": "record", "out": self.out, "stop": self.stop}
 
 
-Request = SimpleOp | RunRequest | RecordRequest
+@dataclass(frozen=True)
+class PreviewRequest:
+    """`wayguide preview`: a wizard file to preview in the panel, re-validated on every save."""
+
+    path: str
+    """An absolute file path (checked again by the app: anyone can send one)."""
+    step: str | None = None
+    """Start the preview at this step."""
+
+    def message(self) -> dict[str, Any]:
+        return {"op": "preview", "path": self.path, "step": self.step}
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> PreviewRequest:
+        _no_other_fields(data, {"op", "path", "step"})
+        path, step = data.get("path"), data.get("step")
+        if not isinstance(path, str) or not 0 < len(path) <= 4096 or "\0" in path \
+                or not os.path.isabs(path):
+            raise ProtocolError("preview: 'path' must be an absolute file path")
+        if step is not None and (not isinstance(step, str) or not 0 < len(step) <= 200):
+            raise ProtocolError("preview: 'step' must be a step id or null")
+        return cls(path, step)
+
+
+Request = SimpleOp | RunRequest | RecordRequest | PreviewRequest
 
 
 def encode(message: Mapping[str, Any]) -> bytes:
@@ -109,7 +133,9 @@ def parse_request(line: bytes) -> Request:
         return _run_request(data)
     if op == "record":
         return _record_request(data)
-    raise ProtocolError("unknown op (expected toggle, show, run, record or ping)")
+    if op == "preview":
+        return PreviewRequest.parse(data)
+    raise ProtocolError("unknown op (expected toggle, show, run, record, preview or ping)")
 
 
 def _run_request(data: dict[str, Any]) -> RunRequest:

@@ -14,6 +14,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from app.platform.ipc import (
     MAX_MESSAGE,
     IpcError,
+    PreviewRequest,
     ProtocolError,
     RecordRequest,
     RunRequest,
@@ -88,6 +89,8 @@ class IpcServer(QObject):
     """(RunRequest, Reply)"""
     recordRequested = Signal(object, object)
     """(RecordRequest, Reply): answered like a run with `wait`."""
+    previewRequested = Signal(object, object)
+    """(PreviewRequest, Reply): the receiver answers and closes the Reply, as for `run`."""
 
     def __init__(self, env: Mapping[str, str] | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +199,9 @@ class IpcServer(QObject):
             return
         if isinstance(request, RecordRequest):
             self.recordRequested.emit(request, reply)
+            return
+        if isinstance(request, PreviewRequest):
+            self.previewRequested.emit(request, reply)
             return
         reply.send({"ok": True, "pid": os.getpid()} if request == "ping" else {"ok": True})
         reply.close()

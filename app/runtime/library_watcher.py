@@ -23,6 +23,8 @@ __all__ = ["RELOAD_DELAY_MS", "LibraryWatcher", "visible_entries"]
 log = logging.getLogger(__name__)
 
 RELOAD_DELAY_MS = 150
+AUTHOR_LAYERS = ("user", "WAYGUIDE_WIZARDS")
+"""The library's layers a person writes wizards in (the others are the company's)."""
 
 
 class LibraryWatcher(QObject):
@@ -67,6 +69,18 @@ class LibraryWatcher(QObject):
                     text = "~" + os.sep + text[len(home):]
                 found.append(text)
         return found
+
+    def own_files(self) -> tuple[dict[str, Path], list[Path]]:
+        """The wizard files this person writes (for "Open in preview"): the library's wizards (by id) in their
+        own folder or one named with WAYGUIDE_WIZARDS, in a file they own; and, as `broken` decides, their
+        files that did not load."""
+        if self.library is None or not hasattr(os, "getuid"):
+            return {}, []
+        own = os.getuid()
+        wizards = {entry.id: entry.path for entry in self.library
+                   if entry.layer in AUTHOR_LAYERS and _owner(str(entry.path)) == own}
+        broken = {Path(d.path) for d in self.library.diagnostics() if d.is_error and _owner(d.path) == own}
+        return wizards, sorted(broken)
 
     def load_nothing(self) -> None:
         """The stand-in where the library could not be loaded: no wizards."""

@@ -54,6 +54,10 @@ class PanelHost(QObject):
         self.opened_by = "panel"
         """How the panel was opened last ("panel", "hotkey"): where usage data says a run came from."""
         self._warmed = False
+        self.instead_of_home: Callable[[], bool] | None = None
+        """Shows another view where the tasks would show (an author's preview, while open); whether it did."""
+        self.own_files: Callable[[], tuple[dict[str, Path], list[Path]]] | None = None
+        """The person's own wizard files (by id, and those that did not load): they may preview them."""
 
     def get(self) -> Panel:
         """The panel, made (and wired) on first use."""
@@ -108,6 +112,8 @@ class PanelHost(QObject):
         """The tasks: those for the window in front first."""
         from app.library.relevance import relevant
 
+        if self.instead_of_home is not None and self.instead_of_home():
+            return
         settings = self._preferences.settings
         assert settings is not None
         wizards = [e.card for e in self._visible()]
@@ -117,6 +123,9 @@ class PanelHost(QObject):
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
         self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
                              self._broken())
+        if self.own_files is not None:
+            by_id, broken = self.own_files()
+            self.get().home.set_authoring({i: str(p) for i, p in by_id.items()}, [str(p) for p in broken])
 
     def refresh(self) -> None:
         """The library or the settings changed: the tasks shown follow (not a run's view)."""

@@ -18,6 +18,7 @@ from app.runtime.library_watcher import LibraryWatcher, visible_entries
 from app.runtime.panel_host import PanelHost
 from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
+from app.runtime.preview import LocatorChecker, PreviewController
 from app.runtime.runs import RunController
 from app.runtime.startup import StartupStages
 from app.runtime.step_observer import ElementWatcher, StepObserver
@@ -91,6 +92,9 @@ class TrayApp(QObject):
         self.runs = RunController(self.finish_startup, self.preferences, lambda: self.library_watcher.library,
                                   self.panels, self.observer, self._highlighter, self.performing,
                                   lambda: self.usage, self)
+        checker = LocatorChecker(self._preview_probe, self._control_finder, self)
+        self.preview = PreviewController(self.finish_startup, self.panels, self.runs, checker, self)
+        self.panels.own_files = self.library_watcher.own_files
         self.preferences.applied.connect(self._settings_applied)
         self.library_watcher.changed.connect(self._library_changed)
         self.hotkey.pressed.connect(self._hotkey)
@@ -215,6 +219,7 @@ class TrayApp(QObject):
             server.toggleRequested.connect(self.panels.toggle)
             server.showRequested.connect(self.panels.summon)
             server.runRequested.connect(self.runs.run_requested)
+            server.previewRequested.connect(self.preview.requested)
         except ipc.IpcError as exc:
             log.warning("wayguide: warning: %s; `wayguide toggle` will not reach this instance", exc)
         return True
@@ -253,6 +258,7 @@ class TrayApp(QObject):
         panel.whyOpened.connect(lambda step_id: self.usage.help_opened(self.runs.run, step_id))
         panel.searched.connect(self.usage.searched)
         panel.linkRequested.connect(self.open_link)
+        panel.previewRequested.connect(self._open_preview)
 
     def _highlighter(self) -> Highlighter:
         """With a window probe of its own: the performer's is used on its thread."""
@@ -288,6 +294,20 @@ class TrayApp(QObject):
             return found
 
         return ElementWatch(elements, self._probes or window_probe, report, own_pid=os.getpid())
+
+    def _preview_probe(self) -> WindowProbe:
+        """A window probe for the preview's lookups, made on their thread."""
+        from app.platform import window_probe
+
+        return (self._probes or window_probe)()
+
+    def _open_preview(self, path: str) -> None:
+        """"Open in preview" in the panel: a problem goes where the person looks."""
+        from pathlib import Path
+
+        error = self.preview.open(Path(path))
+        if error is not None and self.panel is not None:
+            self.panel.current_view().show_notice(error, "problem")
 
     def _hotkey(self, combo: str) -> None:
         if self.runs.hotkey_stops():
@@ -339,6 +359,7 @@ class TrayApp(QObject):
         about_box(__version__, licence_text()).exec()
 
     def quit(self) -> None:
+        self.preview.close()
         self.runs.abort("Wayguide was closed")
         self.runs.close()
         self.usage.close()

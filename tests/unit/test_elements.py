@@ -78,7 +78,7 @@ def test_the_fake_finds_in_the_window_it_is_asked_about() -> None:
 
 
 def test_inspect_check_looks_at_every_control_a_wizard_names() -> None:
-    from app.cli.inspect import locators_in
+    from app.engine.preview import locators_in
     from app.format import model
 
     wizard = model.Wizard.model_validate({"wayguide": 1, "id": "w", "title": "W", "steps": [
