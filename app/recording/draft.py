@@ -86,18 +86,19 @@ def write_draft(events: Sequence[Event], inputs: Sequence[TypedInput], *, wizard
     typed text, in order (suggest_inputs' list, edited). Never raises for any recording."""
     spec = draft_inputs(events, inputs)
     plans = plan_steps(events, spec)
-    first = next((e.window for e in events), None)
+    first = next((e.window for e in events if window_match(e.window, False)), None)
     data: Data = {"wayguide": 1, "id": wizard_id, "title": " ".join(clean(title).split()) or "Recorded task"}
     where = app_name(first) if first is not None else "the application"
     data["summary"] = f"Recorded in {where}, {len(plans)} step{'s' if len(plans) != 1 else ''}."
     match = window_match(first, False) if first is not None else None
     if match is not None:
         data["when"] = [{"app": match["app"]} if "app" in match else match]
-    data["modes"] = _Flow(["glass", "black"])
+    steps = _steps(plans)
+    data["modes"] = _Flow(["glass", "black"] if any("do" in step for step in steps) else ["glass"])
     declared = _declared(spec)
     if declared:
         data["inputs"] = declared
-    data["steps"] = _steps(plans)
+    data["steps"] = steps
     return HEADER + _dump(data)
 
 

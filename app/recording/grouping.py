@@ -109,7 +109,7 @@ class _Grouper:
                 self._flush_clicks()
                 self._close()
                 return
-        if not isinstance(event, Click):
+        if not isinstance(event, Click | Typed | SecretTyped):
             self._flush_clicks()
         piece = self._piece(event, following)
         if not isinstance(event, DialogClosed):  # a closed dialog leaves the window under it in front
@@ -179,7 +179,7 @@ class _Grouper:
         match = self._match(window)
         return Piece(
             f"Switch to {name}",
-            f"Bring the **{md(name)}** window to the front: click into it, or start it from the "
+            f"Bring **{md(name)}** to the front: click into its window, or start it from the "
             "applications menu.",
             [{"focus": match}] if match else [],
             {"active": match} if match else None,
@@ -305,6 +305,8 @@ class _Grouper:
             title = f"Type “{short}”" if spec.literal and not spec.secret and 0 < len(short) <= 30 \
                 else "Type the text"
         sentence = f"Type {what} in {where}."
+        if label and not spec.secret and not spec.literal and spec.label == label:
+            sentence = f"Fill in {where}."  # the input is called what the field is called
         if spec.secret:
             sentence += " Wayguide never records what is typed here."
         do: list[Data] = self._click_actions(click) if click is not None else []
@@ -332,7 +334,7 @@ class _Grouper:
                 break
         match = window_match(window, True)
         wait = {"wait": {**match, "gone": True, "timeout": _WAIT_SECONDS}} if match else None
-        self.front = under
+        self.front = under if under is not None else window  # its application is still there
         until = None
         back = self._match(under) or self._match(window)
         title = clean(window.title).strip()
