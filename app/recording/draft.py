@@ -8,15 +8,19 @@ and holds no typed text except where the author marked it "always this text": a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
-from app.recording.events import Event, SecretTyped, Typed
+from app.format.model import WIZARD_ID
+from app.ports import Locator
+from app.recording.events import Click, Event, Field, SecretTyped, Typed
 from app.recording.grouping import POSITION_MARK, Piece, StepPlan, app_name, plan_steps, window_match
 from app.recording.review import TypedInput
-from app.recording.text import clean, jinja_literal, slug, unique
+from app.recording.text import HIDDEN, clean, jinja_literal, slug, unique
 
 __all__ = ["draft_inputs", "suggest_inputs", "write_draft"]
 
@@ -85,9 +89,13 @@ def write_draft(events: Sequence[Event], inputs: Sequence[TypedInput], *, wizard
     """The draft wizard of a recording as YAML text. `inputs` are what the review form gave for each
     typed text, in order (suggest_inputs' list, edited). Never raises for any recording."""
     spec = draft_inputs(events, inputs)
+    events = _hide(events, [i.sample for i in spec if not i.literal and not i.secret])
     plans = plan_steps(events, spec)
     first = next((e.window for e in events if window_match(e.window, False)), None)
-    data: Data = {"wayguide": 1, "id": wizard_id, "title": " ".join(clean(title).split()) or "Recorded task"}
+    if not re.fullmatch(WIZARD_ID, wizard_id) or len(wizard_id) > 100:
+        wizard_id = slug(wizard_id, "-", 100) or "recorded"
+    shown = " ".join(clean(title).split())[:120].strip() or "Recorded task"
+    data: Data = {"wayguide": 1, "id": wizard_id, "title": shown}
     where = app_name(first) if first is not None else "the application"
     data["summary"] = f"Recorded in {where}, {len(plans)} step{'s' if len(plans) != 1 else ''}."
     match = window_match(first, False) if first is not None else None
@@ -100,6 +108,42 @@ def write_draft(events: Sequence[Event], inputs: Sequence[TypedInput], *, wizard
         data["inputs"] = declared
     data["steps"] = steps
     return HEADER + _dump(data)
+
+
+def _hide(events: Sequence[Event], samples: Sequence[str]) -> list[Event]:
+    """The events with the typed text of every input (not marked "always this text") taken out of window
+    titles, control names and menu labels, where an application may show it ("letter.txt - Mousepad",
+    a file list): the draft holds no text that was typed."""
+    hidden = sorted({s for s in samples if len(s.strip()) >= 3}, key=len, reverse=True)
+    if not hidden:
+        return list(events)
+
+    def scrub(text: str) -> str:
+        for sample in hidden:
+            text = text.replace(sample, HIDDEN)
+        return text
+
+    def scrub_field(found: Field | None) -> Field | None:
+        if found is None:
+            return None
+        return replace(found, label=scrub(found.label), locator=_scrub_locator(found.locator, scrub))
+
+    out: list[Event] = []
+    for event in events:
+        event = replace(event, window=replace(event.window, title=scrub(event.window.title)))
+        if isinstance(event, Click):
+            event = replace(event, element=scrub_field(event.element),
+                            menu_path=tuple(scrub(label) for label in event.menu_path))
+        elif isinstance(event, Typed | SecretTyped):
+            event = replace(event, field=scrub_field(event.field))
+        out.append(event)
+    return out
+
+
+def _scrub_locator(locator: Locator, scrub: Callable[[str], str]) -> Locator:
+    within = _scrub_locator(locator.within, scrub) if locator.within is not None else None
+    name = scrub(locator.name) if locator.name is not None else None
+    return replace(locator, name=name, within=within)
 
 
 def _declared(spec: Sequence[TypedInput]) -> list[Data]:
@@ -124,6 +168,7 @@ def _steps(plans: Sequence[StepPlan]) -> list[Data]:
         title = _title(plan.pieces)
         step_id = unique(slug(title, "-") or "step", ids | {"end"}, "-")
         ids.add(step_id)
+        title = title.replace(HIDDEN, "…")
         step: Data = {"id": step_id, "title": jinja_literal(title), "explain": _explain(plan.pieces)}
         if plan.notes:
             step["why"] = "\n\n".join(jinja_literal(note) for note in plan.notes)

@@ -34,7 +34,7 @@ from app.recording.events import (
     Typed,
 )
 from app.recording.review import TypedInput
-from app.recording.text import clean, exact_glob, jinja_literal, md, safe_glob
+from app.recording.text import HIDDEN, clean, exact_glob, jinja_literal, md, safe_glob
 
 __all__ = ["POSITION_MARK", "Piece", "StepPlan", "plan_steps"]
 
@@ -340,7 +340,7 @@ class _Grouper:
         title = clean(window.title).strip()
         if back is not None and title:
             if "title" not in back and _app_of(under or window) == _app_of(window):
-                back = {**back, "title": f"re:^(?!{re.escape(title).replace(chr(92) + ' ', ' ')})"}
+                back = {**back, "title": f"re:^(?!{_regex_literal(title)})"}
             until = {"active": back}
         return Piece("", f"The {name} dialog closes.", [wait] if wait else [], until)
 
@@ -398,6 +398,11 @@ def _same_window(a: WindowInfo, b: WindowInfo) -> bool:
     if a.handle and b.handle:
         return a.handle == b.handle
     return (_app_of(a), a.title) == (_app_of(b), b.title)
+
+
+def _regex_literal(text: str) -> str:
+    """A regular expression matching `text` as written, with no `{` a template could start at."""
+    return re.escape(text).replace("\\ ", " ").replace("\\{", "[{]").replace(HIDDEN, ".*")
 
 
 def _opens_menu(click: Click, following: Click) -> bool:

@@ -7,7 +7,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["clean", "exact_glob", "jinja_literal", "md", "safe_glob", "slug", "unique"]
+__all__ = ["HIDDEN", "clean", "exact_glob", "jinja_literal", "md", "safe_glob", "slug", "unique"]
+
+HIDDEN = "\ue000"
+"""Stands for typed text found in a title or a control's name: a wildcard in a pattern, "…" in words."""
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~{}&])")
 """What Markdown could read as markup inside a sentence (and `{`, which could start a template)."""
@@ -47,7 +50,7 @@ def unique(base: str, taken: Iterable[str], sep: str) -> str:
 
 def md(text: str) -> str:
     """A label as Markdown that shows it as it is, and never as a template (`{` and `%` escaped)."""
-    text = " ".join(clean(text).split())
+    text = " ".join(clean(text).replace(HIDDEN, "…").split())
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\\{%", "\\{\\%").replace("\\{#", "\\{\\#")
 
 
@@ -67,6 +70,7 @@ def exact_glob(text: str, prefix_only: bool = False) -> str:
     out = "".join(f"[{ch}]" if ch in "*?[{" else ch for ch in text)
     if out.startswith("re:"):
         out = "[r]" + out[1:]
+    out = out.replace(HIDDEN, "*")
     return out + "*" if prefix_only else out
 
 
@@ -74,5 +78,5 @@ def safe_glob(pattern: str) -> str:
     """A captured glob (a locator's name) as a wizard may hold it: never read as a regular expression
     or a template; what it matches is unchanged."""
     pattern = clean(pattern).replace("\n", " ").replace("{{", "[{][{]").replace("{%", "[{]%")
-    pattern = pattern.replace("{#", "[{]#")
+    pattern = pattern.replace("{#", "[{]#").replace(HIDDEN, "*")
     return "[r]" + pattern[1:] if pattern.startswith("re:") else pattern

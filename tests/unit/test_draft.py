@@ -216,6 +216,12 @@ def test_an_empty_recording_still_gives_a_wizard() -> None:
     assert wizard.steps[0].why == "Only a note"
 
 
+def test_an_id_or_title_the_format_cannot_hold_is_made_one_it_can() -> None:
+    text = write_draft([], [], wizard_id="My Letters/Überweisung", title="x" * 200)
+    wizard = load_text(text).wizard
+    assert wizard is not None and wizard.id == "my-letters-uberweisung" and wizard.title == "x" * 120
+
+
 def test_values_yaml_would_misread_are_quoted() -> None:
     odd = WindowInfo(app="yes", title="{{ no }}", handle=9)
     events: list[Event] = [Focus(1, odd), DialogOpened(2, replace(odd, title="on", handle=10)),
@@ -239,16 +245,36 @@ def test_a_password_is_never_in_the_draft_nor_a_non_literal_sample() -> None:
     assert [(i.name, i.type) for i in wizard.inputs] == [("user", "text"), ("password", "secret")]
 
 
+def test_typed_text_shown_in_titles_and_names_is_left_out_of_the_draft() -> None:
+    save_as = WindowInfo(app="mousepad", title="Save As", handle=3)
+    replace_it = WindowInfo(app="mousepad", title="Replace “letter.txt”?", handle=5)
+    events: list[Event] = [
+        Focus(1, MOUSEPAD), DialogOpened(2, save_as),
+        Typed(3, save_as, "letter.txt", Field(Locator("text", "Name"), "Name")),
+        Click(4, save_as, element=Field(Locator("table cell", "letter.txt"), "letter.txt")),
+        Combo(5, save_as, "enter"), DialogOpened(6, replace_it),
+        Click(7, replace_it, element=Field(Locator("push button", "Replace"), "Replace")),
+        DialogClosed(8, replace_it), DialogClosed(9, save_as),
+        Focus(10, replace(MOUSEPAD, title="letter.txt - Mousepad")),
+    ]
+    text, wizard = draft(events)
+    assert "letter.txt" not in text
+    assert "title: 'Replace “*”[?]*'" in text and "name: '*'" in text and "click cell …" in text
+    assert [s.title for s in wizard.steps] == [
+        "Switch to Mousepad", "Fill in Name, then click cell …", "Press Enter", "Click Replace"]
+
+
 MARK = "SAMPLE"
 
-windows = st.builds(WindowInfo, app=st.sampled_from(["mousepad", "gnumeric", "", "x*y", "re:(", "yes"]),
-                    title=st.text(max_size=20), klass=st.sampled_from(["", "Mousepad"]),
-                    handle=st.integers(0, 3))
+ODD = ["{{ x }}", "re:(", "re:^a+$", "*", "yes", "", "a{%b", "{#", "Save As…      ", "null", "- x", "# y",
+       "a\nb", "1.0", "%s", "[", "\\", "'\"", "ctrl+s", " "]
+texts = st.one_of(st.sampled_from(ODD), st.text(max_size=16))
+windows = st.builds(WindowInfo, app=st.one_of(st.sampled_from(["mousepad", "gnumeric", "x*y"]), texts),
+                    title=texts, klass=st.sampled_from(["", "Mousepad"]), handle=st.integers(0, 3))
 locators = st.builds(Locator, role=st.sampled_from([None, "push button", "table cell", "menu", "text",
                                                     "menu item", "nonsense", "password text"]),
-                     name=st.one_of(st.none(), st.text(max_size=12)), index=st.one_of(st.none(),
-                                                                                       st.integers(-2, 3)))
-fields = st.one_of(st.none(), st.builds(Field, locator=locators, label=st.text(max_size=12)))
+                     name=st.one_of(st.none(), texts), index=st.one_of(st.none(), st.integers(-2, 3)))
+fields = st.one_of(st.none(), st.builds(Field, locator=locators, label=texts))
 times = st.floats(0, 100)
 
 
@@ -259,12 +285,12 @@ def _events() -> st.SearchStrategy[Event]:
         st.builds(Typed, times, windows, st.just(""), fields),
         st.builds(SecretTyped, times, windows, fields),
         st.builds(Click, times, windows, st.sampled_from(["left", "right", "middle"]), fields,
-                  st.lists(st.text(max_size=8), max_size=3).map(tuple),
+                  st.lists(texts, max_size=3).map(tuple),
                   st.one_of(st.none(), st.tuples(st.floats(allow_nan=True), st.floats(-1, 2)))),
         st.builds(DialogOpened, times, windows),
         st.builds(DialogClosed, times, windows),
         st.builds(StepBreak, times, windows),
-        st.builds(Note, times, windows, st.text(max_size=30)),
+        st.builds(Note, times, windows, texts),
     )
 
 
@@ -277,7 +303,9 @@ def test_any_recording_gives_a_draft_that_loads_and_holds_no_sample(events: list
     inputs = suggest_inputs(events)
     for i, spec in enumerate(inputs):
         if data.draw(st.booleans(), label=f"literal {i}"):
-            inputs[i] = replace(spec, literal=True)
+            spec = inputs[i] = replace(spec, literal=True)
+        if data.draw(st.booleans(), label=f"renamed {i}"):  # what an author may type into the form
+            inputs[i] = replace(spec, name=data.draw(texts), label=data.draw(texts))
     text, _ = draft(events, inputs, warnings=True)
     for spec in inputs:
         if spec.sample and not spec.literal:
