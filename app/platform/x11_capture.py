@@ -129,6 +129,8 @@ class X11Capture:
         resolver = _Resolver(self._display, self._bus_address, self._ignore, self._own, on_event, self._queue)
         self._source = X11Source(self._display, self._queue.put, lambda: self._secret_focus)
         self._feed = self._open_feed()
+        if self._feed is not None:
+            self._queue.put(self._focus_now())  # before any key: the field may be a password field already
         self._thread = threading.Thread(target=resolver.run, name="wayguide-capture", daemon=True)
         self._thread.start()
         self._source.start()
@@ -150,6 +152,25 @@ class X11Capture:
         self._secret_focus = False
 
     # ------------------------------------------------------------- the feed
+
+    def _focus_now(self) -> _Focus:
+        """Where the keyboard focus is as recording starts (no event tells it)."""
+        from app.platform.atspi import AtspiElements
+        from app.platform.x11 import X11WindowProbe
+
+        probe, elements = X11WindowProbe(self._display), AtspiElements(self._bus_address)
+        try:
+            window = probe.active_window()
+            control = elements.focused(window) if window is not None else None
+            if control is not None:
+                control = elements.control(control.ref)
+        except ProbeUnavailable:
+            control = None
+        finally:
+            elements.close()
+            probe.close()
+        self._secret_focus = hidden = control is not None and control.role == "password text"
+        return _Focus(control.ref if control else ("", ""), control, hidden)
 
     def _open_feed(self) -> Any:
         from app.platform.atspi import AtspiElements, accessibility_bus_address
@@ -373,6 +394,8 @@ class _Resolver:
         window = self._fresh(pending.window) if pending.window is not None else WindowInfo()
         if self._paused or window.pid == self._own:
             return
+        if not pending.secret and not pending.text.told and self._password_focused(window):
+            pending.secret = True  # no event said where the focus is: a password field is never guessed at
         if pending.secret:
             if pending.text.keys or pending.text.told:
                 self._tell(SecretTyped(pending.t, window, self._field(pending.ref, window)))
@@ -476,6 +499,13 @@ class _Resolver:
                 if index is not None:
                     return Field(shortest_locator(controls, index), controls[index].label)
         return None
+
+    def _password_focused(self, window: WindowInfo) -> bool:
+        with contextlib.suppress(ProbeUnavailable):
+            elements = self._atspi()
+            control = elements.focused(window) if elements is not None and window.handle else None
+            return control is not None and control.role == "password text"
+        return False
 
     def _atspi(self) -> Any:
         if self._elements is None:
