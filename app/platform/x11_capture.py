@@ -56,6 +56,10 @@ log = logging.getLogger(__name__)
 INSERT_WAIT_S = 0.5
 """At the end of typed text, the longest wait for the application to tell the text its keys inserted."""
 
+MENU_WAIT_S = 0.3
+"""A click while a menu is open, not on a menu item as far as the application says now: the longest wait for
+the focus event of the item under the pointer (the menu closes on the click, the item's event lags)."""
+
 _TEXT_ROLES = {"text", "entry", "password text", "paragraph", "document text", "terminal", "spin button",
                "combo box", "editbar"}
 _WINDOW_ROLES = {"frame", "dialog", "file chooser", "window", "alert", "font chooser", "color chooser",
@@ -375,21 +379,11 @@ class _Resolver:
         if pending is None:
             return
         if wait and pending.tells and not pending.secret:
-            deadline = time.monotonic() + INSERT_WAIT_S
-            while not (pending.text.told and pending.text.complete):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                try:
-                    item = self._items.get(timeout=remaining)
-                except queue.Empty:
-                    break
-                if isinstance(item, TextChanged | _Focus):
-                    self._handle(item)
-                    if self._pending is not pending:
-                        return  # the focus moved: reported already
-                else:
-                    self._held.append(item)
+            told = pending.text
+            self._await_feed(lambda: (told.told and told.complete) or self._pending is not pending,
+                             INSERT_WAIT_S)
+            if self._pending is not pending:
+                return  # the focus moved meanwhile: reported already
         self._pending = None
         window = self._fresh(pending.window) if pending.window is not None else WindowInfo()
         if self._paused or window.pid == self._own:
@@ -404,6 +398,23 @@ class _Resolver:
         if text:
             self._tell(Typed(pending.t, window, text, self._field(pending.ref, window)))
 
+    def _await_feed(self, done: Callable[[], bool], seconds: float) -> None:
+        """Take what the accessibility feed tells (it lags the X server) until `done` or `seconds` passed;
+        what came from the X server meanwhile is held and handled next, in order."""
+        deadline = time.monotonic() + seconds
+        while not done():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            try:
+                item = self._items.get(timeout=remaining)
+            except queue.Empty:
+                return
+            if isinstance(item, TextChanged | _Focus):
+                self._handle(item)
+            else:
+                self._held.append(item)
+
     # ------------------------------------------------------------------ clicks
 
     def _click(self, item: ButtonPressed) -> None:
@@ -414,28 +425,48 @@ class _Resolver:
         if window is None or window.pid == self._own:
             return
         control: Control | None = None
-        controls: list[Control] = []
+        found: Field | None = None
         path: tuple[str, ...] = ()
         with contextlib.suppress(ProbeUnavailable):
             elements = self._atspi()
             if elements is not None:
                 control = elements.at_point(window, item.x, item.y)
+                if (control is None or control.role not in _MENU_ITEMS) and self._in_menu():
+                    self._await_feed(self._on_menu_item, MENU_WAIT_S)  # the item's focus may be on its way
                 focus = self._focus.control if self._focus else None
                 if (control is None or control.role not in _MENU_ITEMS) and focus is not None \
                         and focus.role in _MENU_ITEMS and focus.role != "menu":
                     control = focus  # an open menu's item under the pointer has the focus (it may be gone)
                 if control is not None and control.role not in _WINDOW_ROLES:
-                    controls = elements.controls(window)
-                    if control.role in _MENU_ITEMS:
+                    found = self._locate(elements, control, window)
+                    if found is not None and control.role in _MENU_ITEMS:
                         path = _menu_path(control, elements.ancestors(control))
-        index = _index(controls, control.ref) if control is not None else None
-        if control is None or index is None:
+        if found is None:
             geometry = window.geometry
             at = fractions((item.x, item.y), geometry) if geometry else None
             self._tell(Click(item.t, window, item.button, at=at))
             return
-        found = Field(shortest_locator(controls, index), control.label)
         self._tell(Click(item.t, window, item.button, element=found, menu_path=path))
+
+    def _in_menu(self) -> bool:
+        control = self._focus.control if self._focus else None
+        return control is not None and control.role in _MENU_ITEMS
+
+    def _on_menu_item(self) -> bool:
+        control = self._focus.control if self._focus else None
+        return control is not None and control.role in _MENU_ITEMS and control.role != "menu"
+
+    @staticmethod
+    def _locate(elements: Any, control: Control, window: WindowInfo) -> Field | None:
+        """The shortest locator that finds `control` again: its role and name when they pick it alone (asked
+        of the application by role: cheap), else as `wayguide inspect` makes it from all the controls."""
+        plain = shortest_locator([control], 0)
+        found = elements.find(plain, window)
+        if len(found) == 1 and found[0].ref == control.ref:
+            return Field(plain, control.label)
+        controls: list[Control] = elements.controls(window)
+        index = _index(controls, control.ref)
+        return Field(shortest_locator(controls, index), controls[index].label) if index is not None else None
 
     def _fresh(self, window: WindowInfo) -> WindowInfo:
         """The window as it is now (its title changes as one types: the accessibility bus knows it by it)."""
@@ -494,10 +525,7 @@ class _Resolver:
         with contextlib.suppress(ProbeUnavailable):
             elements = self._atspi()
             if elements is not None:
-                controls: list[Control] = elements.controls(window)
-                index = _index(controls, ref)
-                if index is not None:
-                    return Field(shortest_locator(controls, index), controls[index].label)
+                return self._locate(elements, elements.control(ref), window)
         return None
 
     def _password_focused(self, window: WindowInfo) -> bool:

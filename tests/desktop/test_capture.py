@@ -125,7 +125,7 @@ def test_a_mousepad_task_is_captured_exactly(a11y_desktop: Desktop, elements: At
         assert name.role == "text"
         a11y_desktop.run(["xdotool", "type", "--delay", "40", "brief.txt"], check=True)
         wait_for(lambda: elements.text(name) == "brief.txt", 10, "the name typed")
-        save = wait_for(lambda: elements.find(Locator("push button", "Save"), dialog), 10, "the Save button")[0]
+        save = wait_for(lambda: elements.find(Locator("push button", "Save"), dialog), 10, "Save")[0]
         wait_for(lambda: "sensitive" in elements.states(save), 10, "the Save button ready")
         a11y_desktop.key("Return")
         wait_for(lambda: (tmp_path / "brief.txt").exists() and recording.of(DialogClosed), 10,
