@@ -129,7 +129,8 @@ class TypedText:
         return not self.told or len(self.inserted) >= len(self.keys)
 
     def text(self) -> str:
-        return "".join(self.inserted) if self.told and self.inserted else "".join(self.keys)
+        """The inserted text once complete, else the keys' characters (the application told only part)."""
+        return "".join(self.inserted) if self.told and self.complete else "".join(self.keys)
 
 
 def fractions(point: tuple[int, int], geometry: tuple[int, int, int, int]) -> tuple[float, float]:
