@@ -409,6 +409,11 @@ class AtspiElements:
         events = AtspiEvents(address, on_change, texts, states, CALL_TIMEOUT_S)
         return events.stop
 
+    def control(self, ref: Ref) -> Control:
+        """The control an accessibility event named (bus name and object path): its role, name and states."""
+        found = self._describe([ref])[0]
+        return Control(found.role, found.name, states=self.states(found), ref=ref)
+
     def ancestors(self, control: Control) -> list[Control]:
         found: list[Control] = []
         ref: Ref | None = control.ref

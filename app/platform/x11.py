@@ -84,6 +84,15 @@ class X11WindowProbe:
         return WindowInfo(app=wm_class[0], klass=wm_class[1], title=str(title or ""), exe=exe,
                           pid=pid, handle=handle, geometry=self._geometry(window), shown=shown)
 
+    def dialog(self, handle: int) -> bool:
+        """Whether the window is a dialog: of type _NET_WM_WINDOW_TYPE_DIALOG, or transient for another."""
+        window = self._display.create_resource_object("window", handle)
+        kinds = self._property(window, "_NET_WM_WINDOW_TYPE", self._X.AnyPropertyType)
+        if kinds is not None and self._atom("_NET_WM_WINDOW_TYPE_DIALOG") in list(kinds):
+            return True
+        owner = self._property(window, "WM_TRANSIENT_FOR", self._X.AnyPropertyType)
+        return owner is not None and len(owner) > 0 and bool(owner[0])
+
     def _geometry(self, window: Any) -> tuple[int, int, int, int] | None:
         from Xlib import error
 
