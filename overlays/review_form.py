@@ -118,9 +118,9 @@ class TypedRow(QFrame):
                                         "nothing"))
         self.literal.setAccessibleDescription(self.literal.toolTip())
         self.literal.setChecked(typed.literal and not typed.secret)
-        self.literal.setVisible(not typed.secret)
         self.literal.toggled.connect(self._literal_toggled)
         grid.addWidget(self.literal, 5, 1, 1, 2)
+        self.literal.setHidden(typed.secret)  # once in the row: shown alone it would be a window
         grid.setColumnStretch(2, 1)
         self._literal_toggled(self.literal.isChecked())
 
