@@ -263,10 +263,15 @@ class RecordingBar(QWidget):
         self._release_focus()
 
     def _resize_keeping(self, top: int) -> None:
+        """Fit the bar to what it shows now (the note row came or went), keeping its top and centre."""
+        layout = self.layout()
+        if layout is not None:
+            layout.invalidate()
+            layout.activate()
         if self.isWindow() and self.isVisible():
-            hint = self.sizeHint()
-            centre = self.geometry().center().x()
-            self.setGeometry(centre - hint.width() // 2, top, hint.width(), hint.height())
+            old, hint = self.geometry(), self.sizeHint()
+            self.setMinimumSize(0, 0)
+            self.setGeometry(old.x() + (old.width() - hint.width()) // 2, top, hint.width(), hint.height())
 
     # ---------------------------------------------------------------- focus
 

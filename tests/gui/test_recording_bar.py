@@ -176,3 +176,13 @@ def test_the_bar_sits_at_the_top_centre(bar: RecordingBar) -> None:
     geometry = bar.geometry()
     assert geometry.top() == 8 and abs(geometry.center().x() - 960) <= 1
     assert geometry.width() >= bar.sizeHint().width()
+
+
+def test_the_note_row_grows_the_bar_downwards_and_it_shrinks_back(bar: RecordingBar) -> None:
+    bar.place_on([Rect(0, 0, 1920, 1080)], None)
+    before = bar.geometry()
+    bar.open_note()
+    opened = bar.geometry()
+    assert opened.top() == before.top() and opened.height() > before.height()
+    bar.close_note()
+    assert bar.geometry() == before
