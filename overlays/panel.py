@@ -7,17 +7,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -30,7 +28,7 @@ from app.library.relevance import Match
 from overlays.home_view import HomeView
 from overlays.placement import Rect
 from overlays.tray import app_icon
-from overlays.views import View, scaled_font
+from overlays.views import ElidedLabel, View, scaled_font
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
@@ -50,33 +48,6 @@ WINDOW_FLAGS = (Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint | Qt.Wind
 _TEXT_ENTRY = (QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 
 
-class _ElidedLabel(QLabel):
-    """A one-line label that shortens its text with "…" to fit, keeping the full text as tooltip."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-
-    def set_full_text(self, text: str) -> None:
-        self._full = text
-        self.setAccessibleName(text)
-        self._elide()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width()))
-        self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
-
-
 class _Header(QFrame):
     """The slim title bar: the current view's title, ⚙ settings and ✕ hide."""
 
@@ -86,7 +57,7 @@ class _Header(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 8, 8, 8)
         row.setSpacing(2)
-        self.title = _ElidedLabel()
+        self.title = ElidedLabel()
         self.title.setFont(scaled_font(self.font(), 1.05, QFont.Weight.DemiBold))
         row.addWidget(self.title, 1)
         self.settings = self._tool("⚙", self.tr("Settings"))

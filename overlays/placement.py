@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
-__all__ = ["Rect", "Side", "choose_area", "clear_of", "panel_rect", "target_rect"]
+__all__ = ["Rect", "Side", "bar_rect", "choose_area", "clear_of", "panel_rect", "target_rect"]
 
 Side: TypeAlias = Literal["auto", "left", "right"]
 
@@ -101,3 +101,14 @@ def target_rect(window: Rect, region: Sequence[float]) -> Rect:
     left, top = window.x + round(x), window.y + round(y)
     right, bottom = min(window.right, left + round(w)), min(window.bottom, top + round(h))
     return Rect(left, top, max(0, right - left), max(0, bottom - top))
+
+
+def bar_rect(work_areas: Sequence[Rect], foreground: Rect | None, width: int, height: int,
+             margin: int = 8) -> Rect:
+    """The recording bar's rectangle: `width` × `height` (never larger than the screen), centred at
+    the top of the work area holding the window in front, `margin` below its top edge."""
+    area = choose_area(work_areas, foreground)
+    width, height = max(1, min(width, area.w)), max(1, min(height, area.h))
+    x = area.x + (area.w - width) // 2
+    y = area.y + min(margin, area.h - height)
+    return Rect(x, y, width, height)

@@ -6,7 +6,7 @@ import html
 import re
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QMouseEvent, QTextDocument
+from PySide6.QtGui import QFont, QMouseEvent, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from app.format.templating import markdown_to_html
 
-__all__ = ["MARGIN", "SPACING", "Banner", "RichText", "View", "WrapButton", "WrapCheckBox", "button",
-           "discard", "escape_html", "label", "markdown_block", "markdown_inline", "markdown_plain",
+__all__ = ["MARGIN", "SPACING", "Banner", "ElidedLabel", "RichText", "View", "WrapButton", "WrapCheckBox",
+           "button", "discard", "escape_html", "label", "markdown_block", "markdown_inline", "markdown_plain",
            "mnemonic_safe", "repolish", "scaled_font", "set_role"]
 
 MARGIN = 16
@@ -106,6 +106,33 @@ def button(text: str, role: str | None = None, accessible: str | None = None) ->
     if role:
         widget.setProperty("role", role)
     return widget
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" to fit, keeping the full text as tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setAccessibleName(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(10, self.width()))
+        self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 class RichText(QLabel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from overlays.placement import Rect, Side, choose_area, clear_of, panel_rect, target_rect
+from overlays.placement import Rect, Side, bar_rect, choose_area, clear_of, panel_rect, target_rect
 
 FULL_HD = Rect(0, 0, 1920, 1040)            # a 1920x1080 screen minus a 40 px taskbar
 SECOND = Rect(1920, 0, 2560, 1400)          # a larger screen to its right
@@ -123,3 +123,10 @@ def test_a_side_fixed_in_the_settings_is_kept_where_it_can_be_and_else_the_other
     moved = clear_of(panel, SCREEN, Rect(100, 100, 40, 20), Rect(0, 0, 900, 700), "left")
     assert moved == Rect(1560, 0, 360, 1080)
     assert clear_of(panel, SCREEN, Rect(500, 100, 40, 20), None, "left") == panel
+
+
+def test_the_recording_bar_sits_at_the_top_centre_of_the_screen_of_the_window_in_front() -> None:
+    left, right = Rect(0, 0, 1920, 1080), Rect(1920, 24, 1280, 1000)
+    assert bar_rect([left, right], None, 600, 48) == Rect(660, 8, 600, 48)
+    assert bar_rect([left, right], Rect(2000, 100, 800, 600), 600, 48) == Rect(2260, 32, 600, 48)
+    assert bar_rect([Rect(0, 0, 400, 30)], None, 600, 48) == Rect(0, 0, 400, 30)  # never off-screen
