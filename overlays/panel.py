@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from overlays.done_view import DoneView
     from overlays.inputs_view import InputsView
     from overlays.preview_view import PreviewView
+    from overlays.review_form import ReviewForm
     from overlays.step_view import StepView
 
 __all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel"]
@@ -118,6 +119,7 @@ class Panel(QWidget):
         self._clock = clock
         self._run_views: tuple[InputsView, StepView, DoneView] | None = None
         self._preview: PreviewView | None = None
+        self._review: ReviewForm | None = None
         # created after the views so that Tab reaches the header buttons last
         self.header = _Header(self)
         column = QVBoxLayout(self)
@@ -172,6 +174,22 @@ class Panel(QWidget):
 
     def show_preview(self) -> None:
         self._show_view(self.preview)
+
+    @property
+    def review(self) -> ReviewForm:
+        """The review of a recording just stopped, made on first use."""
+        if self._review is None:
+            from overlays.review_form import ReviewForm
+
+            self._review = ReviewForm()
+            self.stack.addWidget(self._review)
+        return self._review
+
+    def show_review(self) -> None:
+        """The review form, with the keyboard in it: the author names what they typed."""
+        self._watch_text(self.review.text_fields())
+        self._show_view(self.review)
+        self.focus_search()
 
     @property
     def inputs(self) -> InputsView:

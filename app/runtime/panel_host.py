@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.runtime.preferences import Preferences
     from overlays.panel import Panel
     from overlays.placement import Rect
+    from overlays.recording_bar import RecordingBar
 
 __all__ = ["PANEL_WIDTH", "PanelHost"]
 
@@ -182,6 +183,19 @@ class PanelHost(QObject):
             foreground = Rect(x, y, w, h)
         r = panel_rect(areas, foreground, PANEL_WIDTH, settings.panel_side)
         self.get().place(QRect(r.x, r.y, r.w, r.h))
+
+    def place_bar(self, bar: RecordingBar) -> None:
+        """The recording bar at the top centre of the screen of the window in front."""
+        from overlays.placement import Rect
+
+        areas = [_rect(s.availableGeometry()) for s in QGuiApplication.screens()]
+        window = self._foreground()
+        foreground = None
+        if window is not None and window.geometry is not None:
+            ratio = QGuiApplication.primaryScreen().devicePixelRatio()
+            x, y, w, h = (int(v / ratio) for v in window.geometry)
+            foreground = Rect(x, y, w, h)
+        bar.place_on(areas, foreground)
 
     def make_room(self, region: Rect, window: Rect | None) -> None:
         """Move the shown panel off `region` (what a step outlines, in `window`), keeping the side the

@@ -19,6 +19,7 @@ from app.runtime.panel_host import PanelHost
 from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
 from app.runtime.preview import LocatorChecker, PreviewController
+from app.runtime.recording import CaptureFactory, RecordingController
 from app.runtime.runs import RunController
 from app.runtime.startup import StartupStages
 from app.runtime.step_observer import ElementWatcher, StepObserver
@@ -56,13 +57,13 @@ class TrayApp(QObject):
     The collaborators default to this desktop's (app.platform): `probes` makes a window probe (each
     with its own connection), `watchers` an input watcher, `automation` types and clicks, `launcher`
     runs programs, `opener` opens links and files, `autostart` switches start at login, `hotkeys`
-    makes the global hotkey's listener (only with `start_hotkey`)."""
+    makes the global hotkey's listener (only with `start_hotkey`), `captures` the recorder's capture."""
 
     def __init__(self, app: QApplication, paths: Paths, start_hotkey: bool = True, *,
                  probes: Callable[[], WindowProbe] | None = None, watchers: WatcherFactory | None = None,
                  automation: Automation | None = None, launcher: Launcher | None = None,
                  opener: Opener | None = None, autostart: Autostart | None = None,
-                 hotkeys: HotkeysFactory | None = None) -> None:
+                 hotkeys: HotkeysFactory | None = None, captures: CaptureFactory | None = None) -> None:
         super().__init__()
         from overlays.tray import Tray, app_icon
 
@@ -85,7 +86,7 @@ class TrayApp(QObject):
         self.hotkey = GlobalHotkey(hotkeys, self)
         self.observer = StepObserver(self, watchers, self._element_watch)
         self.panels = PanelHost(self.finish_startup, self.preferences, lambda: self.probe, self.visible,
-                                lambda: self.runs.run is not None, self._wire, self.stages.problems, self,
+                                self._panel_busy, self._wire, self.stages.problems, self,
                                 broken=self.library_watcher.broken)
         self.performing = Performing(lambda: self.probe, lambda: self.preferences.policy,
                                      lambda: self.runs.run, automation, launcher, self)
@@ -95,12 +96,17 @@ class TrayApp(QObject):
         checker = LocatorChecker(self._preview_probe, self._control_finder, self)
         self.preview = PreviewController(self.finish_startup, self.panels, self.runs, checker, self)
         self.panels.own_files = self.library_watcher.own_files
+        self.recording = RecordingController(
+            paths, self.panels, captures, stop_combos=self._stop_combos, notify=self._notify, busy=self._busy,
+            open_preview=lambda path: self._open_preview(str(path)), activate=self._activate, parent=self)
+        self.recording.activeChanged.connect(self._recording_changed)
         self.preferences.applied.connect(self._settings_applied)
         self.library_watcher.changed.connect(self._library_changed)
         self.hotkey.pressed.connect(self._hotkey)
         self.tray.openRequested.connect(self.panels.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.runs.start(wizard_id, None, source="tray"))
         self.tray.insightsRequested.connect(self.open_insights)
+        self.tray.recordRequested.connect(self.record)
         self.tray.modeChanged.connect(self.preferences.change_mode)
         self.tray.settingsRequested.connect(self.open_settings)
         self.tray.aboutRequested.connect(self._about)
@@ -219,6 +225,7 @@ class TrayApp(QObject):
             server.toggleRequested.connect(self.panels.toggle)
             server.showRequested.connect(self.panels.summon)
             server.runRequested.connect(self.runs.run_requested)
+            server.recordRequested.connect(self.recording.record_requested)
             server.previewRequested.connect(self.preview.requested)
         except ipc.IpcError as exc:
             log.warning("wayguide: warning: %s; `wayguide toggle` will not reach this instance", exc)
@@ -310,6 +317,9 @@ class TrayApp(QObject):
             self.panel.current_view().show_notice(error, "problem")
 
     def _hotkey(self, combo: str) -> None:
+        if self.recording.active:  # the hotkey ends a recording (and is not recorded)
+            self.recording.stop()
+            return
         if self.runs.hotkey_stops():
             return
         if self.settings is not None and combo == self.settings.keyboard_hotkey:
@@ -353,12 +363,46 @@ class TrayApp(QObject):
             self._opener = opener()
         return self._opener
 
+    # -------------------------------------------------------------- recording
+
+    def record(self) -> None:
+        """The tray's "Record a guide…", or "Stop recording" while one runs."""
+        if self.recording.active:
+            self.recording.stop()
+        elif self.finish_startup():
+            error = self.recording.start()
+            if error:
+                self._notify(error[:1].upper() + error[1:] + ".")
+
+    def _recording_changed(self, active: bool) -> None:
+        self.tray.set_recording(active)
+        if active:
+            self.panels.hide()  # room for the task; Wayguide's own windows are never recorded
+
+    def _panel_busy(self) -> bool:
+        """The panel shows a run, or a recording's review, instead of the tasks."""
+        return self.runs.run is not None or self.recording.reviewing
+
+    def _busy(self) -> str | None:
+        return "a wizard is running: finish or stop it first" if self.runs.run is not None else None
+
+    def _stop_combos(self) -> list[str]:
+        return self._combos() if self.settings is not None else []
+
+    def _notify(self, text: str) -> None:
+        self.tray.icon.showMessage("Wayguide", text)
+
+    def _activate(self, handle: int) -> None:
+        if self.probe is not None:
+            self.probe.activate(handle)
+
     def _about(self) -> None:
         from overlays.about import about_box, licence_text
 
         about_box(__version__, licence_text()).exec()
 
     def quit(self) -> None:
+        self.recording.stop()  # a recording under way is written as a draft, not lost
         self.preview.close()
         self.runs.abort("Wayguide was closed")
         self.runs.close()
