@@ -126,8 +126,8 @@ def test_mousepad_draft_reads_like_a_wizard() -> None:
         {"active": {"app": "mousepad"}}, {"keys": "ctrl+n"},
         {"active": {"app": "mousepad", "title": "Save As*"}},
         {"active": {"app": "mousepad", "title": "re:^(?!Save As)"}}]
-    assert [list(a) for s in until for a in s["do"]] == [
-        ["focus"], ["keys"], ["type"], ["click"], ["click"], ["wait"], ["fill"], ["keys"], ["wait"]]
+    assert [list(a) for s in until for a in s["do"]] == [  # a moment to settle after the fill, then Enter
+        ["focus"], ["keys"], ["type"], ["click"], ["click"], ["wait"], ["fill"], ["wait"], ["keys"], ["wait"]]
 
 
 def test_gnumeric_draft_has_cells_a_menu_a_dialog_notes_breaks_and_a_position() -> None:
