@@ -43,6 +43,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         from app.cli.preview import preview
 
         return preview(args.file, args.step, out, err)
+    if args.command in ("keygen", "sign"):
+        from app.cli.sign import keygen, sign_folder
+
+        return keygen(args.out, out, err) if args.command == "keygen" else sign_folder(
+            args.folder, args.key, out, err)
     if args.command == "completion":
         from app.cli.completion import script
 

@@ -126,6 +126,24 @@ Examples:
   wayguide preview my-draft.yaml
   wayguide preview ~/.local/share/wayguide/wizards/expenses.yaml --step amount
 """,
+    "keygen": """\
+Makes a key pair for signing wizard folders: the private key goes to KEYFILE (readable by you only;
+keep it off the laptops), the public key line `ed25519:BASE64…` to KEYFILE.pub and to the terminal,
+ready for the policy's trust.keys. An existing file is never overwritten.
+
+Examples:
+  wayguide keygen --out ~/keys/wizards.key
+  wayguide keygen --out wizards.key && cat wizards.key.pub
+""",
+    "sign": """\
+Writes wayguide-manifest.json (every wizard file of FOLDER with its SHA-256) and its ed25519
+signature wayguide-manifest.sig into FOLDER. Sign again after every change: a file changed, added
+or removed after signing makes the folder untrusted (`wayguide validate FOLDER` names the file).
+
+Examples:
+  wayguide sign /srv/wizards --key ~/keys/wizards.key
+  wayguide sign wizards/ --key wizards.key && wayguide validate wizards/
+""",
     "completion": """\
 Prints a script that lets the shell complete wayguide's commands, options and wizard ids with Tab.
 
@@ -218,6 +236,15 @@ def parser() -> argparse.ArgumentParser:
     p = _sub(sub, "preview", "preview a wizard file in the panel, re-validated on every save")
     p.add_argument("file", type=Path, metavar="FILE", help="a wizard file (*.yaml, *.yml)")
     p.add_argument("--step", metavar="STEP_ID", help="start the preview at this step")
+
+    p = _sub(sub, "keygen", "make a key pair for signing wizard folders")
+    p.add_argument("--out", type=Path, required=True, metavar="KEYFILE",
+                   help="where the private key goes (the public key goes to KEYFILE.pub)")
+
+    p = _sub(sub, "sign", "sign a folder's wizard files (a manifest and its ed25519 signature)")
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="the folder of wizard files to sign")
+    p.add_argument("--key", type=Path, required=True, metavar="KEYFILE",
+                   help="the private key (from wayguide keygen)")
 
     p = _sub(sub, "completion", "print a shell completion script for wayguide")
     p.add_argument("shell", choices=SHELLS, metavar="SHELL", help="bash or zsh")

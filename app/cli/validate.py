@@ -12,7 +12,7 @@ from app.format.diagnostics import Diagnostic
 if TYPE_CHECKING:
     from app.paths import Paths
 
-__all__ = ["FORMATS", "github_data", "github_property", "render", "validate"]
+__all__ = ["FORMATS", "github_data", "github_property", "render", "signing_problems", "validate"]
 
 FORMATS = ("text", "json", "github")
 """text: one line per problem, `PATH:LINE:COL: severity: message (hint)`; json: an array of objects;
@@ -51,23 +51,49 @@ def render(items: Sequence[Diagnostic], fmt: str) -> str:
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def signing_problems(folders: Sequence[Path], keys: Sequence[bytes]) -> list[Diagnostic]:
+    """The lines a signed folder's state adds (`validate`, `doctor`): each file changed, added or
+    removed after signing (`FILE:1:1: error: changed after signing (…)`), a broken manifest or signature,
+    a key not among `keys`. Nothing for unsigned folders. Core code has the same from
+    `app.library.signing.verify(...).diagnostics()`."""
+    from app.library.signing import verify
+
+    return [d for folder in folders if folder.is_dir() for d in verify(folder, keys).diagnostics()]
+
+
+def _policy_keys(policy: object) -> tuple[bytes, ...]:
+    """The publishers' keys of the policy in force (trust.keys, issue 15), as raw bytes."""
+    from app.library.signing import parse_key
+
+    keys = []
+    for line in getattr(policy, "trust_keys", ()):
+        if isinstance(line, bytes):
+            keys.append(line)
+        else:
+            try:
+                keys.append(parse_key(line))
+            except ValueError:
+                continue  # the policy's checks say what is wrong with it
+    return tuple(keys)
+
+
 def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: TextIO,
              err: TextIO) -> int:
     """Check `targets` (none: the whole library and the policy), print the problems on `out` in `fmt`
     (`quiet`: errors only) and a count on `err`. 1 on any error (a missing target is one), else 0."""
     from app.library.layers import Layer, Library
+    from app.policy.loading import policy_in_force
 
     missing = [Diagnostic(str(t), 0, 0, "error", "no such file or folder") for t in targets if not t.exists()]
+    policy, problems = policy_in_force(paths)
     if targets:
         library = Library([Layer("argument", t) for t in targets if t.exists()])
         library.refresh()
-        diagnostics = [*missing, *library.diagnostics()]
     else:  # the whole library, and the policy that names some of its folders
-        from app.policy.loading import policy_in_force
-
-        policy, problems = policy_in_force(paths)
         library = Library.from_paths(paths, policy.library_folders)
-        diagnostics = [*problems, *library.diagnostics()]
+    signed = signing_problems([layer.path for layer in library.layers], _policy_keys(policy))
+    diagnostics = [*(missing if targets else problems),
+                   *sorted(library.diagnostics() + signed, key=lambda d: (d.path, d.line, d.col))]
     shown = [d for d in diagnostics if d.is_error or not quiet]
     if fmt == "text" and missing:  # as before: on standard error, without a position
         err.write("".join(f"{d.path}: error: {d.message}\n" for d in missing))

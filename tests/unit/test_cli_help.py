@@ -34,7 +34,7 @@ def helped(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 def test_the_subcommands_are_all_there() -> None:
     assert set(SUBCOMMANDS) == {"validate", "schema", "list", "show", "doctor", "inspect", "report",
-                                "toggle", "run", "record", "preview", "completion"}
+                                "toggle", "run", "record", "preview", "completion", "keygen", "sign"}
 
 
 @pytest.mark.parametrize("command", SUBCOMMANDS)
