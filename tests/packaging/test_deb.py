@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -92,6 +93,29 @@ def test_the_frozen_command_line(installed: Installed, tmp_path: Path) -> None:
     done = run("report", "--format", "html", "--out", str(page))
     assert done.returncode == 0, done.stderr
     assert page.read_text().startswith("<!DOCTYPE html>") and "Wayguide insights" in page.read_text()
+
+
+def test_the_frozen_command_line_signs_and_verifies(installed: Installed, tmp_path: Path) -> None:
+    """cryptography is bundled: keygen, sign and validate of a signed folder, tampered with after."""
+    env = frozen_env(tmp_path, installed)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(installed.program), *args], env=env, capture_output=True, text=True,
+                              timeout=60)
+
+    folder = tmp_path / "signed"
+    shutil.copytree(ROOT / "wizards", folder)
+    key = tmp_path / "publisher.key"
+    done = run("keygen", "--out", str(key))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ed25519:") and (key.stat().st_mode & 0o777) == 0o600
+    assert run("sign", str(folder), "--key", str(key)).returncode == 0
+    assert run("validate", "-q", str(folder)).returncode == 0
+    letter = sorted(folder.glob("*.yaml"))[0]
+    letter.write_bytes(letter.read_bytes() + b"\n")
+    done = run("validate", "-q", str(folder))
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{letter}:1:1: error: changed after signing ("), done.stdout
 
 
 def test_the_frozen_app_docks_in_the_tray_and_toggles(desktop: Desktop, installed: Installed,
