@@ -19,10 +19,12 @@ import enum
 import hashlib
 import json
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.format.diagnostics import Diagnostic, quote
@@ -45,6 +47,7 @@ MANIFEST_LIMIT = 8 * 1024 * 1024
 MAX_FILES = 100_000
 _SIGNATURE_LIMIT = 1024
 _SUFFIXES = (".yaml", ".yml")
+_HEX = re.compile(r"[0-9a-f]{64}")
 _HINT = "if that is meant, sign the folder again: wayguide sign FOLDER --key KEYFILE"
 
 
@@ -170,8 +173,7 @@ def _checked_path(name: Any) -> str:
 
 
 def _checked_digest(name: str, value: Any) -> str:
-    if (not isinstance(value, str) or len(value) != 64
-            or any(c not in "0123456789abcdef" for c in value)):
+    if not isinstance(value, str) or _HEX.fullmatch(value) is None:
         raise ManifestError(f"the SHA-256 of {quote(name)} is not 64 hex digits")
     return value
 
@@ -220,7 +222,7 @@ Found = os.stat_result | str
 """A regular file's status, or why a wizard-named path is not one ("a FIFO, not a regular file")."""
 
 
-def wizard_files(folder: Path) -> Iterator[tuple[str, Path, Found]]:
+def wizard_files(folder: Path) -> Iterator[tuple[str, str, Found]]:
     """The wizard files under `folder` as the library finds them (recursively, hidden names skipped,
     symlinks followed, each folder visited once so loops end): (relative POSIX path, path, status or
     why it is no regular file). Opens nothing."""
@@ -231,7 +233,7 @@ def wizard_files(folder: Path) -> Iterator[tuple[str, Path, Found]]:
     if not stat.S_ISDIR(top.st_mode):
         return
     visited = {(top.st_dev, top.st_ino)}
-    stack: list[tuple[Path, PurePosixPath]] = [(folder, PurePosixPath())]
+    stack: list[tuple[str, str]] = [(str(folder), "")]
     while stack:
         here, relative = stack.pop()
         try:
@@ -249,14 +251,14 @@ def wizard_files(folder: Path) -> Iterator[tuple[str, Path, Found]]:
                 continue
             except OSError as exc:  # a symlink loop
                 if wizard:
-                    yield str(relative / item.name), Path(item.path), f"cannot read: {exc.strerror or exc}"
+                    yield relative + item.name, item.path, f"cannot read: {exc.strerror or exc}"
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if (st.st_dev, st.st_ino) not in visited:
                     visited.add((st.st_dev, st.st_ino))
-                    stack.append((Path(item.path), relative / item.name))
+                    stack.append((item.path, f"{relative}{item.name}/"))
             elif wizard:
-                yield (str(relative / item.name), Path(item.path),
+                yield (relative + item.name, item.path,
                        st if stat.S_ISREG(st.st_mode) else f"{kind_of(st.st_mode)}, not a regular file")
 
 
@@ -277,11 +279,11 @@ class Digests:
         self.hashed = 0
         """Files read and hashed so far (the others came from memory)."""
 
-    def digest(self, path: Path, st: os.stat_result) -> str:
+    def digest(self, path: str, st: os.stat_result) -> str:
         """The file's SHA-256 (hex); OSError (NotRegularFile for a FIFO...) when it cannot be read,
         ValueError when it is larger than a wizard may be."""
         stamp = _stamp(st)
-        known = self._known.get(str(path))
+        known = self._known.get(path)
         if known is not None and known[0] == stamp:
             return known[1]
         raw = read_regular(path, MAX_BYTES)
@@ -290,14 +292,14 @@ class Digests:
         digest = hashlib.sha256(raw).hexdigest()
         self.hashed += 1
         if _stamp(os.stat(path)) == stamp:  # unchanged while read: the digest belongs to this stamp
-            self._known[str(path)] = (stamp, digest)
+            self._known[path] = (stamp, digest)
         return digest
 
     def forget(self) -> None:
         self._known.clear()
 
 
-def _digest_or_problem(path: Path, found: Found, digests: Digests) -> str | tuple[str]:
+def _digest_or_problem(path: str, found: Found, digests: Digests) -> str | tuple[str]:
     """The digest, or (why it has none,)."""
     if isinstance(found, str):
         return (found,)
@@ -356,10 +358,15 @@ _SAID = {FileState.CHANGED: "changed after signing", FileState.ADDED: "added aft
 @dataclass(frozen=True)
 class FileVerdict:
     relative: str
-    path: Path
+    location: str
+    """The file's path, as found (`path` makes it a Path)."""
     state: FileState
     why: str
     """In words, for a line of `wayguide validate` ("its SHA-256 is not the one signed")."""
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 @dataclass(frozen=True)
@@ -387,9 +394,11 @@ class Verdict:
     def trusts(self, path: Path) -> bool:
         """Whether this file is one a trusted key signed, unchanged (others in the folder may have
         changed: the folder is then untrusted, the file itself still as signed)."""
-        if not (self.signature_valid and self.key_trusted):
-            return False
-        return any(f.path == path and f.state is FileState.SIGNED for f in self.files)
+        return self.signature_valid and self.key_trusted and str(path) in self._signed
+
+    @cached_property
+    def _signed(self) -> frozenset[str]:
+        return frozenset(f.location for f in self.files if f.state is FileState.SIGNED)
 
     def untouched(self) -> bool:
         return all(f.state in (FileState.SIGNED, FileState.UNSIGNED) for f in self.files)
@@ -397,7 +406,7 @@ class Verdict:
     def diagnostics(self) -> list[Diagnostic]:
         """One line per problem: the manifest's, then each file changed, added or removed after signing."""
         lines = list(self.problems)
-        lines += [Diagnostic(str(f.path), 1, 1, "error", f"{_SAID[f.state]} ({f.why})", _HINT)
+        lines += [Diagnostic(f.location, 1, 1, "error", f"{_SAID[f.state]} ({f.why})", _HINT)
                   for f in self.files if f.state in _SAID]
         return lines
 
@@ -491,7 +500,7 @@ def verify(folder: Path, trusted_keys: Sequence[bytes], digests: Digests | None 
     return Verdict(folder, True, key, valid, key_trusted, files, tuple(problems))
 
 
-def _file_verdicts(found: list[tuple[str, Path, Found]], listed: dict[str, str], folder: Path,
+def _file_verdicts(found: list[tuple[str, str, Found]], listed: dict[str, str], folder: Path,
                    digests: Digests) -> tuple[FileVerdict, ...]:
     verdicts: list[FileVerdict] = []
     seen: set[str] = set()
@@ -509,7 +518,7 @@ def _file_verdicts(found: list[tuple[str, Path, Found]], listed: dict[str, str],
                                         "its SHA-256 is not the one signed"))
         else:
             verdicts.append(FileVerdict(relative, path, FileState.SIGNED, ""))
-    verdicts += [FileVerdict(r, folder / r, FileState.REMOVED, "listed in the manifest, missing")
+    verdicts += [FileVerdict(r, os.path.join(folder, r), FileState.REMOVED, "listed in the manifest, missing")
                  for r in sorted(set(listed) - seen)]
     return tuple(verdicts)
 
