@@ -294,7 +294,7 @@ def test_a_private_key_that_is_not_one(tmp_path: Path) -> None:
     (tmp_path / "k").write_text("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n")
     with pytest.raises(SigningError, match="not a PEM private key"):
         load_private_key(tmp_path / "k")
-    with pytest.raises(SigningError, match="No such file"):
+    with pytest.raises(SigningError, match="absent: cannot read: "):
         load_private_key(tmp_path / "absent")
 
 
