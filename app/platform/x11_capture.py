@@ -386,7 +386,7 @@ class _Resolver:
         if wait and pending.tells and not pending.secret:
             told = pending.text
             self._await_feed(lambda: (told.told and told.complete) or self._pending is not pending,
-                             INSERT_WAIT_S)
+                             INSERT_WAIT_S, focus=False)
             if self._pending is not pending:  # the focus moved meanwhile: reported already; the rest now
                 self._flush(wait)
                 return
@@ -404,9 +404,12 @@ class _Resolver:
         if text:
             self._tell(Typed(pending.t, window, text, self._field(pending.ref, window)))
 
-    def _await_feed(self, done: Callable[[], bool], seconds: float) -> None:
+    def _await_feed(self, done: Callable[[], bool], seconds: float, focus: bool = True) -> None:
         """Take what the accessibility feed tells (it lags the X server) until `done` or `seconds` passed;
-        what came from the X server meanwhile is held and handled next, in order."""
+        what came from the X server meanwhile is held and handled next, in order. Without `focus`, the focus
+        moving is held too: text is flushed by a key or click that ended it, and the focus the feed tells
+        meanwhile is that key's doing (Enter in gnumeric's cell box moves it to the sheet), not a place the
+        text's last keys went to."""
         deadline = time.monotonic() + seconds
         while not done():
             remaining = deadline - time.monotonic()
@@ -416,7 +419,7 @@ class _Resolver:
                 item = self._items.get(timeout=remaining)
             except queue.Empty:
                 return
-            if self._held and not self._current(item):
+            if (self._held and not self._current(item)) or (not focus and isinstance(item, _Focus)):
                 self._held.append(item)  # told after keys held here: it belongs after them (gnumeric's resolver
                 # can lag behind: the text of the next field was once taken before the keys that typed it)
             elif isinstance(item, TextChanged | _Focus):
