@@ -420,8 +420,9 @@ class _Resolver:
             except queue.Empty:
                 return
             if (self._held and not self._current(item)) or (not focus and isinstance(item, _Focus)):
-                self._held.append(item)  # told after keys held here: it belongs after them (gnumeric's resolver
-                # can lag behind: the text of the next field was once taken before the keys that typed it)
+                # told after keys held here: it belongs after them (the resolver can lag behind in gnumeric:
+                # the text of the next field was once taken, and dropped, before the keys that typed it)
+                self._held.append(item)
             elif isinstance(item, TextChanged | _Focus):
                 self._handle(item)
             else:

@@ -46,7 +46,8 @@ def start_gnumeric(desktop: Desktop, home: Path) -> tuple[subprocess.Popen[bytes
         probe.close()
     elements = AtspiElements()
     try:
-        wait_for(lambda: elements.find(Locator("menu item", "Preferences..."), window), 15, "gnumeric's menus")
+        wait_for(lambda: elements.find(Locator("menu item", "Preferences..."), window), 15,
+             "gnumeric's menus")
     finally:
         elements.close()
     return process, window
@@ -80,12 +81,13 @@ def keys_for(desktop: Desktop, text: str) -> Iterator[None]:
     missing = sorted({ch for ch in text if ord(ch) > 0x7e})
     assert len(spare) >= len(missing), (len(spare), missing)
     mapped = list(zip(spare, missing, strict=False))
-    desktop.run(["xmodmap", *(arg for code, ch in mapped for arg in ("-e", f"keycode {code} = U{ord(ch):04X}"))],
-                check=True)
+    remap = [arg for code, ch in mapped for arg in ("-e", f"keycode {code} = U{ord(ch):04X}")]
+    desktop.run(["xmodmap", *remap], check=True)
     try:
         yield
     finally:
-        desktop.run(["xmodmap", *(arg for code, _ in mapped for arg in ("-e", f"keycode {code} ="))], check=True)
+        restore = [arg for code, _ in mapped for arg in ("-e", f"keycode {code} =")]
+        desktop.run(["xmodmap", *restore], check=True)
 
 
 def type_text(desktop: Desktop, text: str) -> None:

@@ -181,7 +181,8 @@ def test_text_typed_into_a_password_field_is_never_captured(a11y_desktop: Deskto
     assert ("combo", "enter") in [_brief(e) for e in events]
 
 
-@pytest.mark.skipif(shutil.which("gnumeric") is None, reason="gnumeric is not installed (scripts/setup installs it)")
+@pytest.mark.skipif(shutil.which("gnumeric") is None,
+                    reason="gnumeric is not installed (scripts/setup installs it)")
 def test_a_gnumeric_task_with_cells_a_menu_and_a_dialog_is_captured_exactly(
         a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path) -> None:
     """gnumeric draws its sheet itself: typing into a cell goes to the sheet's panel (no cell on the bus, so

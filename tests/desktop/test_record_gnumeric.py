@@ -58,21 +58,10 @@ class Recording:
             self.process.stdout.close()
 
 
-def _demonstrate(desktop: Desktop, elements: AtspiElements, home: Path, saved: Path,
-                 before: task.Before = lambda _: None) -> None:
-    process, window = task.start_gnumeric(desktop, home)
-    try:
-        desktop.activate(window.handle)
-        task.fill_cells(desktop, elements, window, before)
-        task.save_as(desktop, elements, window, saved, before)
-    finally:
-        task.stop_gnumeric(process)
-
-
 def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
         a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")  # the panel on the bus, to read its step there
+    monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")  # the panel on the bus: its step read there
     draft = tmp_path / "draft.yaml"
     shown = tmp_path / "shown.csv"
     app = start_app(a11y_desktop, tmp_path / "home")
@@ -109,7 +98,7 @@ def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
             opened.append(process)
             a11y_desktop.activate(window.handle)
             values = [task.CELL, task.FIRST, task.SECOND, "black.gnumeric"]
-            sets = [arg for name, value in zip(names, values, strict=True) for arg in ("--set", f"{name}={value}")]
+            sets = _sets(names, values)
             waiting = Waiting(app, str(draft), "--mode", "black", *sets)
             try:
                 code = waiting.exit_code(120)
@@ -128,12 +117,13 @@ def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
             opened.append(process)
             a11y_desktop.activate(window.handle)
             values[-1] = "glass.gnumeric"  # the inputs given: the panel asks no questions first
-            sets = [arg for name, value in zip(names, values, strict=True) for arg in ("--set", f"{name}={value}")]
+            sets = _sets(names, values)
             waiting = Waiting(app, str(draft), "--mode", "glass", *sets)
             try:
                 pace = _Pace(a11y_desktop, elements, steps)
                 task.fill_cells(a11y_desktop, elements, window, pace.before)
-                task.save_as(a11y_desktop, elements, window, tmp_path / "glass" / "glass.gnumeric", pace.before)
+                task.save_as(a11y_desktop, elements, window, tmp_path / "glass" / "glass.gnumeric",
+                             pace.before)
                 assert waiting.exit_code(60) == 0, waiting.line()
                 outcome = waiting.line()
                 assert outcome.startswith("completed: "), outcome
@@ -150,6 +140,10 @@ def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
         for process in opened:
             task.stop_gnumeric(process)
         stop_app(app)
+
+
+def _sets(names: list[str], values: list[str]) -> list[str]:
+    return [arg for name, value in zip(names, values, strict=True) for arg in ("--set", f"{name}={value}")]
 
 
 ACTION_STEP = {
@@ -169,7 +163,8 @@ such step after the one seen last)."""
 class _Pace:
     """Waits, before each action of the person, until the panel shows the step that action belongs to."""
 
-    def __init__(self, desktop: Desktop, elements: AtspiElements, steps: list[str]) -> None:
+    def __init__(self, desktop: Desktop, elements: AtspiElements,  # noqa: F811 - not the fixture
+                 steps: list[str]) -> None:
         self.desktop, self.elements, self.steps = desktop, elements, steps
         self.seen: list[int] = []
         probe = X11WindowProbe(desktop.display)
