@@ -291,12 +291,14 @@ class Panel(QWidget):
         return widget
 
     def view_name(self) -> str:
-        """"home", "inputs", "step", "done" or "preview"."""
+        """"home", "inputs", "step", "done", "preview" or "review"."""
         view = self.current_view()
         if view is self.home:
             return "home"
         if view is self._preview:
             return "preview"
+        if view is self._review:
+            return "review"
         names: dict[QWidget, str] = dict(zip(self._views(), ("inputs", "step", "done"), strict=True))
         return names[view]
 

@@ -464,6 +464,9 @@ class Performer:
         while True:
             front = self.probe.active_window()
             there = front is not None and (match is None or window_fits(match, front))
+            if spec.gone and match is not None:  # gone from the screen, not only from the front: a popup of
+                there = any(w.shown and window_fits(match, w) for w in self.probe.windows())  # the dialog
+                # (a completion list) or a moment with nothing in front is not the dialog closing
             if there != spec.gone:
                 if not spec.gone:  # the window that appeared (a dialog) is where keys go next; without
                     return front if match is not None else target  # a pattern, any window: not a target

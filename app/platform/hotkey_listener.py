@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -48,10 +49,20 @@ def _pynput_listener(on_press: Callable[[object], None], on_release: Callable[[o
     from pynput import keyboard
 
     class Listener(keyboard.Listener):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.heard = threading.Event()
+            """Set once keys reach it (or it ended): see HotkeyListener.ready."""
+
+        def _mark_ready(self) -> None:  # pynput: called on its thread once it receives events
+            super()._mark_ready()
+            self.heard.set()
+
         def run(self) -> None:
             try:
                 super().run()
             finally:
+                self.heard.set()
                 on_end()
 
     listener: _Listener = Listener(on_press=on_press, on_release=on_release)
@@ -96,6 +107,17 @@ class HotkeyListener:
         self._listener = listener = self._factory(self._on_press, self._on_release,
                                                   lambda: self._ended(listener))
         listener.start()
+
+    def ready(self, timeout: float) -> bool:
+        """Wait (at most `timeout` s) until keys reach the listener: it starts on a thread of its own,
+        and a combo pressed before that passes unseen. Whether it listens now."""
+        listener = self._listener
+        if listener is None:
+            return False
+        heard = getattr(listener, "heard", None)
+        if isinstance(heard, threading.Event) and not heard.wait(timeout):
+            return False
+        return listener.is_alive() and not self._ended_by_itself
 
     def _ended(self, listener: _Listener) -> None:
         if listener is not self._listener:

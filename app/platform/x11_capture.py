@@ -20,6 +20,7 @@ import os
 import queue
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -275,8 +276,10 @@ class _Resolver:
                 except ProbeUnavailable as exc:  # the accessibility bus went away: points and keys go on
                     log.info("recording: %s", exc)
                     self._close_elements()
-        except Exception:  # the display went away, or a bug: recording ends, the app goes on
-            log.exception("recording stopped")
+        except Exception as exc:  # the display went away, or a bug: recording ends, the app goes on
+            # where it failed, never the exception's text: it may hold what was typed
+            log.error("recording stopped: %s at\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
         finally:
             self._close_elements()
             self._probe.close()

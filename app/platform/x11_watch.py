@@ -24,6 +24,11 @@ _STATES = ("_NET_WM_STATE", "WM_STATE")
 JOIN_TIMEOUT = 2.0
 
 
+LISTENER_READY_S = 0.5
+"""How long a step's combo watch may hold the GUI thread while its listener starts (tens of ms on this
+desktop): the step is shown after it, so a combo pressed at once is not missed."""
+
+
 class X11InputWatcher:
     """InputWatcher for X11. Windows: a thread with its own X connection waits (no polling) for
     PropertyNotify of `_NET_ACTIVE_WINDOW` on the root window and of the title on the window in
@@ -114,6 +119,7 @@ class X11InputWatcher:
             listener = HotkeyListener([Combo.parse(c) for c in combos],
                                       lambda combo: self._on_combo(str(combo)), self._modifier_state)
             listener.start()
+            listener.ready(LISTENER_READY_S)  # a step's combo is heard from the moment the step shows
             self._keys, self._combos = listener, combos
 
     def _modifier_state(self) -> frozenset[str] | None:

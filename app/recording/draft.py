@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from app.format.model import WIZARD_ID
-from app.ports import Locator
+from app.ports import Locator, WindowInfo
 from app.recording.events import Click, Event, Field, SecretTyped, Typed
 from app.recording.grouping import POSITION_MARK, Piece, StepPlan, app_name, plan_steps, window_match
 from app.recording.review import TypedInput
@@ -38,18 +38,31 @@ def suggest_inputs(events: Iterable[Event]) -> list[TypedInput]:
     label from the field it was typed into, and what was typed as the sample ("" for a password
     field, whose text was never captured)."""
     found: list[TypedInput] = []
+    events = list(events)
+    samples = [e.text.strip() for e in events if isinstance(e, Typed) and e.text.strip()]
     for event in events:
         if not isinstance(event, Typed | SecretTyped):
             continue
         label = clean(event.field.label).strip() if event.field is not None else ""
         label = " ".join(label.split())
-        name = _input_name(label, (i.name for i in found))
-        shown = label or f"Text typed in {app_name(event.window)}"
+        dialog = "" if label else _dialog_title(event.window, samples)
+        name = _input_name(label or dialog, (i.name for i in found))
+        where = f"“{dialog}”" if dialog else app_name(event.window)
+        shown = label or f"Text typed in {where}"
         if isinstance(event, SecretTyped):
             found.append(TypedInput(name, shown, "", secret=True))
         else:
             found.append(TypedInput(name, shown, event.text))
     return found
+
+
+def _dialog_title(window: WindowInfo, samples: Iterable[str]) -> str:
+    """A short window title that is not the application's main window ("Save As"): it says where a
+    field without a label was; "" when the title names the application or holds something typed."""
+    title = " ".join(clean(window.title).split())
+    if not title or len(title) > 40 or app_name(window).lower() in title.lower():
+        return ""
+    return "" if any(sample in title for sample in samples) else title
 
 
 def _input_name(label: str, taken: Iterable[str]) -> str:

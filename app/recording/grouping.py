@@ -47,6 +47,9 @@ _CHECKED = {"radio button", "radio menu item"}
 _FOCUSED = {"text", "entry", "password text", "spin button", "combo box", "editbar", "terminal"}
 _FILLABLE = {"text", "entry", "password text", "spin button", "editbar"}
 _MENUS = {"menu", "menu bar"}
+SETTLE_S = 1
+"""After typing into a dialog: GTK's file chooser (and others) read typed text in the background, and
+a key pressed at once (Enter) is lost (measured; tests/desktop/test_black_box.py waits so too)."""
 _WAIT_SECONDS = 10
 
 
@@ -310,13 +313,15 @@ class _Grouper:
         if spec.secret:
             sentence += " Wayguide never records what is typed here."
         do: list[Data] = self._click_actions(click) if click is not None else []
+        settle = [{"wait": SETTLE_S}] if any(_same_window(window, d[0]) for d in self.dialogs) else []
         target = None
         if locator is not None:
             element = self._element(locator, window)
             target = {"element": element}
             if role in _FILLABLE and label and click is None:
-                return Piece(title, sentence, [{"fill": {"element": element, "text": value}}], None, target)
-        return Piece(title, sentence, [*do, {"type": value}], None, target)
+                return Piece(title, sentence, [{"fill": {"element": element, "text": value}}, *settle], None,
+                             target)
+        return Piece(title, sentence, [*do, {"type": value}, *settle], None, target)
 
     def _dialog_opened(self, window: WindowInfo) -> Piece:
         name = dialog_name(window)

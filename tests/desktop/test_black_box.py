@@ -39,10 +39,11 @@ def wayguide(desktop: Desktop, tmp_path: Path) -> Iterator[RunningApp]:
 
 
 class Waiting:
-    """`wayguide run … --wait` in the background, its output lines in a queue."""
+    """`wayguide run … --wait` (or another `command`) in the background, its output lines in a queue."""
 
-    def __init__(self, app: RunningApp, *args: str) -> None:
-        self.process = subprocess.Popen([*WAYGUIDE, "run", *args, "--wait"], env=app.env, text=True,
+    def __init__(self, app: RunningApp, *args: str, command: str = "run") -> None:
+        argv = [command, *args, "--wait"] if command == "run" else [command, *args]
+        self.process = subprocess.Popen([*WAYGUIDE, *argv], env=app.env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.lines: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)

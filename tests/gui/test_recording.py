@@ -79,7 +79,7 @@ def test_the_tray_records_until_stop_and_the_draft_is_written_at_once(
     assert [d for d in result.diagnostics if d.severity == "error"] == []
     assert TEXT not in draft.read_text(encoding="utf-8")  # typed text is an input unless kept
     assert app.recording.reviewing and app.panel is not None and app.panel.isVisible()
-    assert app.panel.current_view() is app.panel.review
+    assert app.panel.view_name() == "review"
 
 
 def _recorded(app: TrayApp, captures: Captures, events: list[Event]) -> list[str]:

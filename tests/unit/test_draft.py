@@ -79,6 +79,16 @@ def test_inputs_are_suggested_from_the_field_labels_in_order() -> None:
     ]
 
 
+def test_a_field_without_a_label_is_named_after_its_dialog_unless_the_title_holds_what_was_typed() -> None:
+    save_as = WindowInfo(app="mousepad", klass="Mousepad", title="Save As", handle=3)
+    named = WindowInfo(app="mousepad", klass="Mousepad", title="Replace “brief.txt”?", handle=4)
+    main = WindowInfo(app="mousepad", klass="Mousepad", title="Untitled 1 - Mousepad", handle=2)
+    events = [Typed(1.0, main, "Dear Zoë"), Typed(2.0, save_as, "brief.txt"), Typed(3.0, named, "x")]
+    assert [(i.name, i.label) for i in suggest_inputs(events)] == [
+        ("text", "Text typed in Mousepad"), ("save_as", "Text typed in “Save As”"),
+        ("text_2", "Text typed in Mousepad")]
+
+
 def test_the_authors_inputs_are_declared_literal_ones_typed_as_they_are() -> None:
     events = mousepad_letter()
     body, name = suggest_inputs(events)
@@ -126,8 +136,8 @@ def test_mousepad_draft_reads_like_a_wizard() -> None:
         {"active": {"app": "mousepad"}}, {"keys": "ctrl+n"},
         {"active": {"app": "mousepad", "title": "Save As*"}},
         {"active": {"app": "mousepad", "title": "re:^(?!Save As)"}}]
-    assert [list(a) for s in until for a in s["do"]] == [
-        ["focus"], ["keys"], ["type"], ["click"], ["click"], ["wait"], ["fill"], ["keys"], ["wait"]]
+    assert [list(a) for s in until for a in s["do"]] == [  # a moment to settle after the fill, then Enter
+        ["focus"], ["keys"], ["type"], ["click"], ["click"], ["wait"], ["fill"], ["wait"], ["keys"], ["wait"]]
 
 
 def test_gnumeric_draft_has_cells_a_menu_a_dialog_notes_breaks_and_a_position() -> None:

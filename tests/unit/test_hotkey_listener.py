@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -80,6 +81,7 @@ class FakeListener:
         self.on_press, self.on_release, self.on_end = on_press, on_release, on_end
         self.alive = False
         self.stopped = False
+        self.heard = threading.Event()
 
     def start(self) -> None:
         self.alive = True
@@ -124,6 +126,17 @@ class Harness:
     @property
     def listener(self) -> FakeListener:
         return self.listeners[-1]
+
+
+def test_ready_waits_until_keys_reach_the_listener_and_no_longer() -> None:
+    h = Harness()
+    assert not h.hotkeys.ready(0.01)  # not started
+    h.hotkeys.start()
+    assert not h.hotkeys.ready(0.01)  # its thread has not received anything yet
+    threading.Timer(0.05, h.listener.heard.set).start()
+    assert h.hotkeys.ready(5)
+    h.listener.die()
+    assert not h.hotkeys.ready(0.01)
 
 
 def test_fires_on_the_combo() -> None:

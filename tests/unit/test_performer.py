@@ -283,6 +283,20 @@ def test_a_dialog_waited_for_takes_the_keys_and_its_closing_gives_them_back() ->
     assert outcome.completed and target == PAD and injector.sent[-1] == ("keys", "ctrl+q")
 
 
+def test_a_dialog_that_only_left_the_front_has_not_closed() -> None:
+    """A completion popup of the dialog, or a moment with nothing in front, is not the dialog closing:
+    the wait goes on (here until its timeout) and nothing after it is done."""
+    dialog = WindowInfo(app="mousepad", klass="Mousepad", title="Save As", handle=9)
+    popup = WindowInfo(app="mousepad", klass="Mousepad", title="", handle=10)
+    for front in (None, popup):
+        injector = FakeInjector()
+        perf = Performer(injector, FakeWindowProbe(window=front, others=[PAD, dialog]))
+        outcome, _ = perf.run(actions({"wait": {"title": "Save As*", "gone": True, "timeout": 0.2}},
+                                      {"keys": "ctrl+q"}), dialog, threading.Event())
+        assert not outcome.completed and "did not close within 0.2 s" in outcome.message
+        assert injector.sent == []
+
+
 MOUSEPAD_ONLY = [model.WindowMatch(app="mousepad")]
 
 
