@@ -131,7 +131,7 @@ def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
             finally:
                 waiting.close()
             assert pace.seen == sorted(set(pace.seen)) and pace.seen[-1] == len(steps), pace.seen
-    except (TimeoutError, AssertionError, queue.Empty):
+    except (TimeoutError, AssertionError, queue.Empty, subprocess.TimeoutExpired):
         a11y_desktop.screenshot(artifacts / "record-gnumeric.png")
         if draft.exists():
             shutil.copy(draft, artifacts / "record-gnumeric-draft.yaml")
