@@ -61,7 +61,9 @@ class Diagnostic:
                 object.__setattr__(self, name, one_line(value))
 
     def __str__(self) -> str:
-        text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # line 0: a problem of the whole file (missing, changed after signing...), said without a position
+        where = f"{self.path}:{self.line}:{self.col}" if self.line > 0 else self.path
+        text = f"{where}: {self.severity}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
     @property

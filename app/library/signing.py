@@ -406,7 +406,7 @@ class Verdict:
     def diagnostics(self) -> list[Diagnostic]:
         """One line per problem: the manifest's, then each file changed, added or removed after signing."""
         lines = list(self.problems)
-        lines += [Diagnostic(f.location, 1, 1, "error", f"{_SAID[f.state]} ({f.why})", _HINT)
+        lines += [Diagnostic(f.location, 0, 0, "error", f"{_SAID[f.state]} ({f.why})", _HINT)
                   for f in self.files if f.state in _SAID]
         return lines
 
@@ -470,7 +470,7 @@ def verify(folder: Path, trusted_keys: Sequence[bytes], digests: Digests | None 
     problems: list[Diagnostic] = []
 
     def problem(path: Path, message: str, hint: str | None = _HINT) -> None:
-        problems.append(Diagnostic(str(path), 1, 1, "error", message, hint))
+        problems.append(Diagnostic(str(path), 0, 0, "error", message, hint))
 
     manifest: Manifest | None = None
     raw = _read_small(manifest_path, MANIFEST_LIMIT) if has_manifest else "missing"
@@ -493,7 +493,7 @@ def verify(folder: Path, trusted_keys: Sequence[bytes], digests: Digests | None 
     key = key_line(manifest.key) if manifest is not None else None
     key_trusted = manifest is not None and manifest.key in set(trusted_keys)
     if valid and not key_trusted:
-        problems.append(Diagnostic(str(manifest_path), 1, 1, "warning",
+        problems.append(Diagnostic(str(manifest_path), 0, 0, "warning",
                                    f"signed by {key}, which is not among the trusted keys",
                                    "add the publisher's public key to trust.keys in the policy"))
     files = _file_verdicts(found, manifest.files if manifest else {}, folder, digests)
