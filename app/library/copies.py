@@ -71,9 +71,9 @@ def store_key(source: str) -> str:
 
 
 def walk_files(folder: Path, limit: int) -> Iterator[tuple[str, os.stat_result]]:
-    """The regular files under `folder` (relative POSIX paths, sorted, their stat), without following
-    symbolic links to folders and skipping version-control folders. Raises OSError when the folder cannot
-    be read, ValueError past `limit` files."""
+    """The regular files under `folder` (relative POSIX paths in a stable order, their stat), without
+    following symbolic links to folders and skipping version-control folders. Raises OSError when the
+    folder cannot be read, ValueError past `limit` files."""
     count = 0
     pending = [""]
     while pending:

@@ -82,7 +82,7 @@ def index_for(folder: Path, limits: Limits = Limits()) -> bytes:
     """The index of every file under `folder` (wizard files, manifest and signature alike), except the
     index itself and version-control folders."""
     files = []
-    for name, _stat in walk_files(folder, limits.files):
+    for name, _stat in sorted(walk_files(folder, limits.files)):
         if name == INDEX:
             continue
         data = (folder / name).read_bytes()
@@ -196,6 +196,7 @@ class RemoteSource:
                 headers["If-Modified-Since"] = modified
         with _Connection(self._netloc, self._context, self._limits, self) as conn:
             status, answer, body = conn.get(self.index_url, headers, self._limits.index_bytes, None)
+            base = conn.last_url  # files are relative to where the index was found (after redirects)
             if status == 304 and current is not None:
                 self.store.reached()
                 return False
@@ -211,7 +212,7 @@ class RemoteSource:
                     if current is not None and have.get(entry.path) == entry.sha256:
                         link_or_copy(current / entry.path, target)
                     else:
-                        _, _, data = conn.get(urljoin(self.index_url, quote(entry.path)), {}, entry.size,
+                        _, _, data = conn.get(urljoin(base, quote(entry.path)), {}, entry.size,
                                               entry.size)
                         if hashlib.sha256(data).hexdigest() != entry.sha256:
                             raise RemoteError(f"{entry.path}: the file does not match its sha256 in {INDEX}")
@@ -260,6 +261,8 @@ class _Connection:
         self._netloc = netloc
         self._limits = limits
         self._counter = counter
+        self.last_url = ""
+        """The URL the last answer came from (after redirects)."""
         self._conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, context=context,
                                                  timeout=limits.connect_timeout)
 
@@ -276,6 +279,7 @@ class _Connection:
         for _ in range(self._limits.redirects + 1):
             status, answer, body = self._once(url, headers, cap, exact)
             if status not in _REDIRECTS:
+                self.last_url = url
                 return status, answer, body
             target = urljoin(url, answer.get("Location") or "")
             parts = urlsplit(target)
