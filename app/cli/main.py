@@ -73,7 +73,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         policy, problems = policy_in_force(paths)
         sending = usage_in_force(policy)
         lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
-        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs,
+        from app.library.layers import Library
+
+        library = doctor.library_check(Library.for_policy(paths, policy.library))
+        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs, library,
                                                           *doctor.usage_checks(paths.data_dir),
                                                           doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)
@@ -225,7 +228,7 @@ def _library(paths: Paths, err: TextIO | None = None) -> Library:
     policy, problems = policy_in_force(paths)
     if err is not None:
         _print_diagnostics(problems, err)
-    return Library.from_paths(paths, policy.library_folders)
+    return Library.for_policy(paths, policy.library)
 
 
 def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,

@@ -66,7 +66,7 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
         from app.policy.loading import policy_in_force
 
         policy, problems = policy_in_force(paths)
-        library = Library.from_paths(paths, policy.library_folders)
+        library = Library.for_policy(paths, policy.library)
         diagnostics = [*problems, *library.diagnostics()]
     shown = [d for d in diagnostics if d.is_error or not quiet]
     if fmt == "text" and missing:  # as before: on standard error, without a position

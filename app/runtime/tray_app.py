@@ -197,7 +197,7 @@ class TrayApp(QObject):
         stage("the tray menu", preferences.set_up_tray, "some of the tray menu may be missing")
         stage("the theme", preferences.apply_theme, "the system look")
         stage("usage data", self._open_usage, "nothing is recorded")
-        if not stage("the wizard library", lambda: library.load(self._policy().library_folders),
+        if not stage("the wizard library", lambda: library.load(self._policy().library),
                      "no wizards listed"):
             library.load_nothing()
         stage("watching the wizard folders", library.watch, "changes need a restart")
