@@ -28,12 +28,13 @@ def write(folder: Path, name: str, text: str) -> Path:
 @pytest.fixture
 def paths(tmp_path: Path) -> Paths:
     """Every layer in its own folder under tmp_path, each with one wizard of its own and a shared id."""
-    found = dataclasses.replace(
-        Paths.from_env({"WAYGUIDE_CONFIG_DIR": str(tmp_path / "config"), "WAYGUIDE_DATA_DIR": str(tmp_path / "data"),
-                        "WAYGUIDE_CACHE_DIR": str(tmp_path / "cache"), "WAYGUIDE_WIZARDS": str(tmp_path / "env")}),
-        bundled_wizards=tmp_path / "bundled", system_wizards=tmp_path / "system")
+    env = {"WAYGUIDE_CONFIG_DIR": str(tmp_path / "config"), "WAYGUIDE_DATA_DIR": str(tmp_path / "data"),
+           "WAYGUIDE_CACHE_DIR": str(tmp_path / "cache"), "WAYGUIDE_WIZARDS": str(tmp_path / "env")}
+    found = dataclasses.replace(Paths.from_env(env), bundled_wizards=tmp_path / "bundled",
+                                system_wizards=tmp_path / "system")
     for name, folder in [("bundled", found.bundled_wizards), ("system", found.system_wizards),
-                         ("policy", tmp_path / "share"), ("user", found.user_wizards), ("env", tmp_path / "env")]:
+                         ("policy", tmp_path / "share"), ("user", found.user_wizards),
+                         ("env", tmp_path / "env")]:
         write(folder, f"{name}.yaml", wizard(name, f"The {name} wizard"))
         write(folder, "letter.yaml", wizard("letter", f"The {name} letter"))
     return found
@@ -59,7 +60,8 @@ def test_examples_false_hides_the_bundled_wizards(paths: Paths, tmp_path: Path) 
     assert all(str(paths.bundled_wizards) not in d.path for d in found.diagnostics())
 
 
-def test_personal_false_reads_neither_the_own_folder_nor_wayguide_wizards(paths: Paths, tmp_path: Path) -> None:
+def test_personal_false_reads_neither_the_own_folder_nor_wayguide_wizards(
+        paths: Paths, tmp_path: Path) -> None:
     found = library(paths, tmp_path, personal=False)
     assert found.ids() == ["bundled", "letter", "policy", "system"]
     letter = found.get("letter")
@@ -115,7 +117,8 @@ class Signed:
 
 
 def test_a_verifier_makes_entries_signed(paths: Paths, tmp_path: Path) -> None:
-    found = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)), Signed("user.yaml", "system.yaml"))
+    found = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)),
+                               Signed("user.yaml", "system.yaml"))
     assert {e.id: e.trust for e in found if e.id in ("user", "system", "policy")} == {
         "user": "signed", "system": "signed", "policy": "admin"}
 
@@ -154,4 +157,5 @@ def test_a_wizard_that_may_not_automate_keeps_glass_box_or_none(tmp_path: Path) 
     assert policy.restrict(black.wizard, black.trust) is None
     assert Policy().restrict(black.wizard, black.trust) is black.wizard  # `any`: as before
     assert "signed by a trusted publisher" in policy.automation_refusal("unsigned")
-    assert "company's wizard folders" in Policy(trust=TrustRule(automation="admin")).automation_refusal("unsigned")
+    admin = Policy(trust=TrustRule(automation="admin"))
+    assert "company's wizard folders" in admin.automation_refusal("unsigned")

@@ -152,7 +152,8 @@ def test_the_library_and_trust_keys_read_as_written(tmp_path: Path) -> None:
             f"trust: {{keys: ['{KEY}'], automation: admin}}\n")
     policy, problems = load_policy(write(tmp_path, text))
     assert problems == []
-    assert policy.library == Sources((Path("/srv/w"),), ("https://intranet.example:8443/w/",), False, False, True)
+    assert policy.library == Sources((Path("/srv/w"),), ("https://intranet.example:8443/w/",),
+                                     False, False, True)
     assert policy.library_folders == (Path("/srv/w"),)
     assert policy.trust == Trust((bytes(32),), "admin")
     assert "library: examples hidden, personal wizards not read, company wizards win over personal ones " \
