@@ -67,3 +67,17 @@ def test_admin_automation_lets_the_company_wizards_work_and_not_the_personal_one
     assert run is not None and run.refused == ""
     qtbot.waitUntil(lambda: run.state.status == "finished", timeout=5000)
     assert injector.sent == [("type", "Dear Anna")]
+
+
+def test_a_locked_library_tells_the_author_their_wizard_is_not_used(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    (home / "company").mkdir()
+    (home / "company" / "greet.yaml").write_text(GREET.replace("title: Greet", "title: Company greet"))
+    (home / "mine" / "greet.yaml").write_text(GREET)
+    (home / "policy.yaml").write_text(f"library: {{folders: ['{home / 'company'}'], locked: true}}\n")
+    wayguide, _ = _app(make_app)
+    entry = wayguide.library.get("greet") if wayguide.library is not None else None
+    assert entry is not None and entry.card.title == "Company greet"
+    assert [line for line in wayguide.library_watcher.broken() if "greet.yaml" in line] == [
+        f"{home / 'mine' / 'greet.yaml'}:2:5: warning: 'greet' is not used: the policy wizard of that id "
+        f"wins (your administrator locked the library) ({home / 'company' / 'greet.yaml'})"]

@@ -159,3 +159,14 @@ def test_a_wizard_that_may_not_automate_keeps_glass_box_or_none(tmp_path: Path) 
     assert "signed by a trusted publisher" in policy.automation_refusal("unsigned")
     admin = Policy(trust=TrustRule(automation="admin"))
     assert "company's wizard folders" in admin.automation_refusal("unsigned")
+
+
+def test_doctor_names_the_layers_and_the_personal_wizards_a_locked_library_leaves_out(
+        paths: Paths, tmp_path: Path) -> None:
+    from app.cli.doctor import library_check
+
+    check = library_check(library(paths, tmp_path, locked=True, examples=False))
+    assert check.verdict == "warn"
+    assert check.detail.startswith("5 wizards (from system, policy, user, WAYGUIDE_WIZARDS); ")
+    assert f"{paths.user_wizards / 'letter.yaml'}:2:5: warning: 'letter' is not used" in check.detail
+    assert library_check(library(paths, tmp_path)).verdict == "ok"
