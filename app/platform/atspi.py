@@ -385,6 +385,15 @@ class AtspiElements:
         control = self._describe([found])[0]
         return Control(control.role, control.name, states=self.states(control), ref=found)
 
+    def inside_at(self, scope: Control, x: int, y: int) -> Control | None:
+        """The innermost control under `scope` (e.g. an open menu, whose items are drawn in a window of their
+        own, outside its window's tree of rectangles) at the desktop point (x, y), or None."""
+        found = self._innermost(scope.ref, x, y)
+        if found == scope.ref:
+            return None
+        control = self._describe([found])[0]
+        return Control(control.role, control.name, states=self.states(control), ref=found)
+
     def _innermost(self, scope: Ref, x: int, y: int) -> Ref:
         """The smallest control under `scope` whose rectangle holds (x, y): some containers (GTK's page tab
         list) answer GetAccessibleAtPoint with themselves."""

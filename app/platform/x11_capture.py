@@ -254,6 +254,8 @@ class _Resolver:
         self._focus: _Focus | None = None
         self._pending: _Pending | None = None
         self._skip: tuple[Ref | None, str] = (None, "")
+        self._open_menu: Control | None = None
+        """The menu the last click opened (its items are looked for where the next click is)."""
 
     def run(self) -> None:
         from app.platform.x11 import X11WindowProbe
@@ -349,7 +351,10 @@ class _Resolver:
             pending.ref, pending.secret, pending.tells = item.ref, pending.secret or item.secret, tells
             return
         # the focus moved while typing: what the keys typed beyond the text told goes on in the new place
-        surplus = pending.text.keys[len(pending.text.inserted):]
+        # (the feed tells a control's text before the focus leaves it: what it told is all it got)
+        told = len(pending.text.inserted)
+        surplus = pending.text.keys[told:]
+        del pending.text.keys[told:]
         self._flush(wait=False)
         if surplus:
             rest = self._begin(pending.t)
@@ -384,9 +389,10 @@ class _Resolver:
         if wait and pending.tells and not pending.secret:
             told = pending.text
             self._await_feed(lambda: (told.told and told.complete) or self._pending is not pending,
-                             INSERT_WAIT_S)
-            if self._pending is not pending:
-                return  # the focus moved meanwhile: reported already
+                             INSERT_WAIT_S, focus=False)
+            if self._pending is not pending:  # the focus moved meanwhile: reported already; the rest now
+                self._flush(wait)
+                return
         self._pending = None
         window = self._fresh(pending.window) if pending.window is not None else WindowInfo()
         if self._paused or window.pid == self._own:
@@ -401,9 +407,12 @@ class _Resolver:
         if text:
             self._tell(Typed(pending.t, window, text, self._field(pending.ref, window)))
 
-    def _await_feed(self, done: Callable[[], bool], seconds: float) -> None:
+    def _await_feed(self, done: Callable[[], bool], seconds: float, focus: bool = True) -> None:
         """Take what the accessibility feed tells (it lags the X server) until `done` or `seconds` passed;
-        what came from the X server meanwhile is held and handled next, in order."""
+        what came from the X server meanwhile is held and handled next, in order. Without `focus`, the focus
+        moving is held too: text is flushed by a key or click that ended it, and the focus the feed tells
+        meanwhile is that key's doing (Enter in gnumeric's cell box moves it to the sheet), not a place the
+        text's last keys went to."""
         deadline = time.monotonic() + seconds
         while not done():
             remaining = deadline - time.monotonic()
@@ -413,10 +422,22 @@ class _Resolver:
                 item = self._items.get(timeout=remaining)
             except queue.Empty:
                 return
-            if isinstance(item, TextChanged | _Focus):
+            if (self._held and not self._current(item)) or (not focus and isinstance(item, _Focus)):
+                # told after keys held here: it belongs after them (the resolver can lag behind in gnumeric:
+                # the text of the next field was once taken, and dropped, before the keys that typed it)
+                self._held.append(item)
+            elif isinstance(item, TextChanged | _Focus):
                 self._handle(item)
             else:
                 self._held.append(item)
+
+    def _current(self, item: _Item) -> bool:
+        """Whether a feed item tells of what is being waited for now though keys after it are held: the text
+        pending, or the focus of the menu item just clicked."""
+        if isinstance(item, _Focus):
+            return item.control is not None and item.control.role in _MENU_ITEMS
+        pending = self._pending
+        return isinstance(item, TextChanged) and pending is not None and item.ref == pending.ref
 
     # ------------------------------------------------------------------ clicks
 
@@ -434,6 +455,10 @@ class _Resolver:
             elements = self._atspi()
             if elements is not None:
                 control = elements.at_point(window, item.x, item.y)
+                menu = self._open_menu
+                if (control is None or control.role not in _MENU_ITEMS) and menu is not None:
+                    # an open menu's items are drawn in a window of their own, over the one asked
+                    control = elements.inside_at(menu, item.x, item.y) or control
                 if (control is None or control.role not in _MENU_ITEMS) and self._in_menu():
                     self._await_feed(self._on_menu_item, MENU_WAIT_S)  # the item's focus may be on its way
                 focus = self._focus.control if self._focus else None
@@ -444,6 +469,8 @@ class _Resolver:
                     found = self._locate(elements, control, window)
                     if found is not None and control.role in _MENU_ITEMS:
                         path = _menu_path(control, elements.ancestors(control))
+        self._open_menu = control if found is not None and control is not None and control.role == "menu" \
+            else None
         if found is None:
             geometry = window.geometry
             at = fractions((item.x, item.y), geometry) if geometry else None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from app.recording.events import (
     SecretTyped,
     Typed,
 )
+from tests.desktop import gnumeric_task as task
 from tests.desktop.xdesktop import Desktop, start_desktop, wait_for
 
 pytestmark = pytest.mark.desktop
@@ -177,3 +179,59 @@ def test_text_typed_into_a_password_field_is_never_captured(a11y_desktop: Deskto
     assert not [e for e in events if isinstance(e, Typed)]
     assert all(part not in repr(events) for part in (SECRET, SECRET[:3], "Pässw"))
     assert ("combo", "enter") in [_brief(e) for e in events]
+
+
+@pytest.mark.skipif(shutil.which("gnumeric") is None,
+                    reason="gnumeric is not installed (scripts/setup installs it)")
+def test_a_gnumeric_task_with_cells_a_menu_and_a_dialog_is_captured_exactly(
+        a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path) -> None:
+    """gnumeric draws its sheet itself: typing into a cell goes to the sheet's panel (no cell on the bus, so
+    nothing says "selected"); the cell box, the menu, the dialog's field and its button are controls."""
+    process, window = task.start_gnumeric(a11y_desktop, tmp_path / "home")
+    saved = tmp_path / "home" / "sheet.gnumeric"
+    try:
+        with task.keys_for(a11y_desktop, task.FIRST + task.SECOND):
+            a11y_desktop.activate(window.handle)
+            recording = Recording(a11y_desktop)
+            try:
+                task.fill_cells(a11y_desktop, elements, window)
+                task.save_as(a11y_desktop, elements, window, saved)
+                wait_for(lambda: recording.of(DialogClosed), 10, f"the dialog closed ({recording.events})")
+            except TimeoutError:
+                a11y_desktop.screenshot(artifacts / "capture-gnumeric.png")
+                raise
+            finally:
+                events = recording.stop()
+    finally:
+        task.stop_gnumeric(process)
+    assert task.cells_as_csv(saved, tmp_path / "sheet.csv") == f'{task.FIRST},"{task.SECOND}"\n'.encode()
+    got = [_brief(e) for e in events if not isinstance(e, Focus)]
+    dialog = "Save the current workbook as"
+    assert got == [
+        ("click", "", ()),  # the cell box: a text field with no name
+        ("combo", "ctrl+a"),
+        ("typed", task.CELL),
+        ("combo", "enter"),
+        ("typed", task.FIRST),
+        ("combo", "tab"),
+        ("typed", task.SECOND),
+        ("combo", "enter"),
+        ("click", "File", ("File",)),
+        ("click", "Save As", ("File", "Save As")),
+        ("DialogOpened", dialog),
+        ("combo", "ctrl+a"),
+        ("typed", saved.name),
+        ("click", "Save", ()),
+        ("DialogClosed", dialog),
+    ], events
+    clicks = [e for e in events if isinstance(e, Click)]
+    assert clicks[0].element is not None and clicks[0].element.locator == task.NAME_BOX
+    typed = [e for e in events if isinstance(e, Typed)]
+    assert typed[0].field is not None and typed[0].field.locator == task.NAME_BOX
+    sheet = typed[1].field
+    assert sheet is not None and sheet.locator.role == "panel" and typed[2].field == sheet
+    assert all(e.window.handle == window.handle for e in typed[:3])
+    assert typed[3].window.title == dialog and typed[3].field is not None
+    assert typed[3].field.locator.role == "text"
+    assert clicks[3].window.title == dialog
+    assert [e.t for e in events] == sorted(e.t for e in events)

@@ -1,0 +1,145 @@
+"""The X11 capture's resolver (app.platform.x11_capture) with what the X server and the accessibility feed
+tell it, out of step as seen in gnumeric, and fakes for the window probe and the applications."""
+
+from __future__ import annotations
+
+import queue
+
+from app.platform.atspi_feed import TextChanged
+from app.platform.capture_keys import KeyMeaning
+from app.platform.x11_capture import _Focus, _Item, _Resolver
+from app.platform.x11_capture_source import ActiveChanged, ButtonPressed, KeyPressed
+from app.ports import Control, Locator, WindowInfo
+from app.recording.events import Click, Combo, Event, Typed
+
+SHEET = WindowInfo(app="gnumeric", title="Book1.gnumeric - Gnumeric", handle=4, pid=40,
+                   geometry=(0, 0, 1000, 800), shown=True)
+BOX = Control("text", "", -1, frozenset({"editable"}), ("app", "/box"))
+PANEL = Control("panel", "", -1, frozenset(), ("app", "/sheet"))
+FILE = Control("menu", "File", -1, frozenset(), ("app", "/file"))
+SAVE_AS = Control("menu item", "Save As", -1, frozenset(), ("app", "/save-as"))
+ICON = Control("icon", "go-jump", -1, frozenset(), ("app", "/icon"))
+OTHER = Control("text", "", -1, frozenset({"editable"}), ("app", "/other"))
+
+
+class Probe:
+    def describe(self, handle: int) -> WindowInfo | None:
+        return SHEET if handle == SHEET.handle else None
+
+    def windows(self) -> list[WindowInfo]:
+        return [SHEET]
+
+    def dialog(self, handle: int) -> bool:
+        return False
+
+
+class Elements:
+    """gnumeric as the capture asks it: what is at a point (the window's tree: under an open menu's popup,
+    the control beneath it), and inside the open File menu its items."""
+
+    def __init__(self) -> None:
+        self.point: dict[tuple[int, int], Control] = {(10, 10): FILE, (20, 60): ICON}
+        self.menu: dict[tuple[int, int], Control] = {(20, 60): SAVE_AS}
+        self.all = [FILE, SAVE_AS, ICON, BOX, PANEL, OTHER]
+
+    def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        return self.point.get((x, y))
+
+    def inside_at(self, scope: Control, x: int, y: int) -> Control | None:
+        return self.menu.get((x, y)) if scope.ref == FILE.ref else None
+
+    def find(self, locator: Locator, window: WindowInfo) -> list[Control]:
+        return [c for c in self.all
+                if c.role == locator.role and (locator.name is None or c.label == locator.name)]
+
+    def controls(self, window: WindowInfo) -> list[Control]:
+        return self.all
+
+    def control(self, ref: tuple[str, str]) -> Control:
+        return next(c for c in self.all if c.ref == ref)
+
+    def ancestors(self, control: Control) -> list[Control]:
+        return [FILE] if control is SAVE_AS else []
+
+    def focused(self, window: WindowInfo) -> Control | None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+def _resolve(items: list[_Item]) -> list[Event]:
+    events: list[Event] = []
+    feed: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+    resolver = _Resolver(None, None, frozenset(), own=1, on_event=events.append, items=feed)
+    resolver._probe, resolver._elements = Probe(), Elements()
+    resolver._handle(ActiveChanged(0, SHEET.handle))
+    first, *rest = items
+    for item in rest:
+        feed.put(item)
+    resolver._handle(first)
+    while resolver._held or not feed.empty():
+        resolver._handle(resolver._held.popleft() if resolver._held else feed.get())
+    resolver._flush()
+    return events
+
+
+def _key(t: float, char: str) -> KeyPressed:
+    return KeyPressed(t, KeyMeaning("text", char))
+
+
+def _brief(events: list[Event]) -> list[tuple[object, ...]]:
+    out: list[tuple[object, ...]] = []
+    for event in events:
+        if isinstance(event, Typed):
+            out.append(("typed", event.text, event.field.locator.role if event.field else None))
+        elif isinstance(event, Combo):
+            out.append(("combo", event.combo))
+        elif isinstance(event, Click):
+            out.append(("click", event.element.label if event.element else None, event.menu_path))
+    return out
+
+
+def test_text_the_feed_tells_while_keys_are_held_stays_after_those_keys() -> None:
+    """A click on a menu item waits for the item's focus; the keys typed next into the dialog's field are
+    held meanwhile, and the text the feed tells for them must not be taken (and lost) before them."""
+    field = ("app", "/box")
+    items: list[_Item] = [
+        _Focus(PANEL.ref, PANEL, False), ButtonPressed(1, "left", 10, 10), _Focus(FILE.ref, FILE, False),
+        ButtonPressed(2, "left", 20, 60), _Focus(field, BOX, False), _key(3, "a"), _key(3.1, "b"),
+        TextChanged(field, True, 1, "a"), TextChanged(field, True, 1, "b"),
+        KeyPressed(4, KeyMeaning("combo", "enter")),
+    ]
+    assert _brief(_resolve(items)) == [
+        ("click", "File", ("File",)), ("click", "Save As", ("File", "Save As")), ("typed", "ab", "text"),
+        ("combo", "enter"),
+    ]
+
+
+def test_a_menu_item_drawn_over_another_control_is_found_inside_the_open_menu() -> None:
+    items: list[_Item] = [ButtonPressed(1, "left", 10, 10), ButtonPressed(2, "left", 20, 60)]
+    assert _brief(_resolve(items)) == [("click", "File", ("File",)),
+                                       ("click", "Save As", ("File", "Save As"))]
+
+
+def test_the_focus_enter_moves_to_the_sheet_does_not_split_the_text_flushed_by_enter() -> None:
+    """gnumeric's cell box: "B2" then Enter; the feed tells the focus moving to the sheet before the "2"."""
+    items: list[_Item] = [
+        _Focus(BOX.ref, BOX, False), _key(1, "B"), _key(1.1, "2"),
+        KeyPressed(1.2, KeyMeaning("combo", "enter")),
+        TextChanged(BOX.ref, True, 1, "B"), _Focus(PANEL.ref, PANEL, False),
+        TextChanged(BOX.ref, True, 1, "2"),
+    ]
+    assert _brief(_resolve(items)) == [("typed", "B2", "text"), ("combo", "enter")]
+
+
+def test_the_focus_moving_while_typing_gives_each_place_its_own_keys_once() -> None:
+    """Keys told into one field, then the focus moves (no key between): the field's text is what it told,
+    the keys after go on in the new place, none of them twice."""
+    other = OTHER
+    items: list[_Item] = [
+        _Focus(BOX.ref, BOX, False), _key(1, "a"), _key(1.1, "b"), TextChanged(BOX.ref, True, 1, "a"),
+        _Focus(other.ref, other, False), TextChanged(other.ref, True, 1, "b"),
+    ]
+    events = _resolve(items)
+    assert [e.text for e in events if isinstance(e, Typed)] == ["a", "b"]
