@@ -1,0 +1,84 @@
+"""The refresher in the running app: copies come from worker threads, `changed` reaches the GUI thread."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.runtime.remote_refresh import SourceRefresher
+from tests.unit.https_support import Authority, HttpsServer, make_authority
+
+pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+
+WIZARD = "wayguide: 1\nid: demo.hello\ntitle: {title}\nsteps:\n  - id: one\n    title: One\n"
+
+
+@pytest.fixture(scope="module")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> Authority:
+    return make_authority(tmp_path_factory.mktemp("ca"))
+
+
+@pytest.fixture
+def server(tmp_path: Path, authority: Authority) -> Iterator[HttpsServer]:
+    root = tmp_path / "served"
+    root.mkdir()
+    (root / "hello.yaml").write_text(WIZARD.format(title="Hello"))
+    served = HttpsServer(root, authority)
+    served.publish()
+    with served.start():
+        yield served
+
+
+@pytest.fixture
+def refresher(qtbot: QtBot, tmp_path: Path, authority: Authority) -> Iterator[SourceRefresher]:
+    made = SourceRefresher(tmp_path / "cache", context=authority.client(), watch_network=False,
+                           network=lambda folder: folder.name == "share")
+    yield made
+    made.stop()
+    made.deleteLater()
+
+
+def test_a_url_is_fetched_off_the_gui_thread_and_changed_fires(qtbot: QtBot, server: HttpsServer,
+                                                               refresher: SourceRefresher) -> None:
+    threads: list[str] = []
+    refresher.changed.connect(lambda: threads.append(threading.current_thread().name))
+    with qtbot.waitSignal(refresher.changed, timeout=10_000):
+        assert refresher.sources([server.url]) == []  # nothing to read until the first copy is made
+
+    assert threads == [threading.main_thread().name]
+    [copy] = refresher.sources([server.url])
+    assert b"Hello" in (copy / "hello.yaml").read_bytes()
+
+    server.behaviour.requests.clear()  # unchanged: the refresh ends without `changed`
+    refresher.refresh_urls()
+    qtbot.waitUntil(lambda: not refresher.busy(), timeout=10_000)
+    assert server.behaviour.requests == [("/index.json", 304)] and threads == [threading.main_thread().name]
+
+    server.stop()
+    refresher.refresh_urls()
+    qtbot.waitUntil(lambda: not refresher.busy(), timeout=10_000)
+    [status] = refresher.statuses()
+    assert "offline since" in status.describe() and refresher.sources([server.url]) == [copy]
+
+
+def test_a_network_share_is_read_from_its_copy_and_polled(qtbot: QtBot, tmp_path: Path,
+                                                          refresher: SourceRefresher) -> None:
+    share, local = tmp_path / "share", tmp_path / "local"
+    share.mkdir()
+    local.mkdir()
+    (share / "hello.yaml").write_text(WIZARD.format(title="Hello"))
+    with qtbot.waitSignal(refresher.changed, timeout=10_000):
+        assert refresher.shares([local, share]) == [local, share]  # no copy yet: the live folder
+
+    read = refresher.shares([local, share])
+    assert read[0] == local and read[1] != share and (read[1] / "hello.yaml").is_file()
+
+    (share / "bye.yaml").write_text(WIZARD.format(title="Bye"))  # on the server: no inotify event here
+    with qtbot.waitSignal(refresher.changed, timeout=10_000):
+        refresher.poll_shares()
+    assert (refresher.shares([local, share])[1] / "bye.yaml").is_file()
