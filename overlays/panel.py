@@ -232,11 +232,13 @@ class Panel(QWidget):
         self._mode = mode
         self.step.step = None
 
-    def set_automation(self, problem: str) -> None:
+    def set_automation(self, problem: str, refused: str = "") -> None:
         """Where "Do it for me" cannot work, why (a clause, e.g. "the X server lacks the XTEST
-        extension"; "" where it can): the step view and the inputs form say so in one line and
-        stop offering automation."""
-        line = self.tr("“Do it for me” is unavailable here: %1.").replace("%1", problem) if problem else ""
+        extension"; "" where it can), or where the administrator's policy does not let this wizard
+        automate, the sentence saying so (`refused`, which wins): the step view and the inputs form say
+        so in one line and stop offering automation."""
+        line = refused or (self.tr("“Do it for me” is unavailable here: %1.").replace("%1", problem)
+                           if problem else "")
         self.step.set_automation(line)
         self.inputs.set_automation(line)
 

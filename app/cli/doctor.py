@@ -13,10 +13,11 @@ from app.platform.hotkeys import WAYLAND_HINT, hotkey_support
 
 if TYPE_CHECKING:
     from app.format.diagnostics import Diagnostic
+    from app.library.layers import Library
     from app.policy.admin import Policy
 
-__all__ = ["Check", "DesktopFacts", "accessibility_check", "automation_problem", "checks", "probe_facts",
-           "report", "usage_checks"]
+__all__ = ["Check", "DesktopFacts", "accessibility_check", "automation_problem", "checks", "library_check",
+           "probe_facts", "report", "usage_checks"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -114,6 +115,18 @@ def accessibility_check() -> Check:
 
     works, detail = probe()
     return Check("accessibility", "ok" if works else "warn", detail)
+
+
+def library_check(library: Library) -> Check:
+    """How many wizards the library holds and from which layers, and the personal wizards a locked
+    library does not use (their file, line and the company's wizard that wins)."""
+    from app.library.layers import LOCKED_OUT
+
+    layers = sorted({entry.layer for entry in library}, key=[layer.name for layer in library.layers].index)
+    detail = f"{len(library)} wizard{'s' * (len(library) != 1)}" + (
+        f" (from {', '.join(layers)})" if layers else "")
+    locked_out = [str(d) for d in library.diagnostics() if d.message.endswith(LOCKED_OUT)]
+    return Check("library", "warn" if locked_out else "ok", "; ".join([detail, *locked_out]))
 
 
 def log_check(data_dir: Path) -> Check:

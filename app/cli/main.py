@@ -78,7 +78,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         policy, problems = policy_in_force(paths)
         sending = usage_in_force(policy)
         lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
-        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs,
+        from app.library.layers import Library
+        from app.library.signing import verifier_for
+
+        library = doctor.library_check(Library.for_policy(paths, policy.library,
+                                                          verifier_for(policy.trust.keys)))
+        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs, library,
                                                           *doctor.usage_checks(paths.data_dir),
                                                           doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)
@@ -225,12 +230,13 @@ def _library(paths: Paths, err: TextIO | None = None) -> Library:
     """The library with the same layers as the tray app, policy folders included; the policy's
     problems go to `err` when given."""
     from app.library.layers import Library
+    from app.library.signing import verifier_for
     from app.policy.loading import policy_in_force
 
     policy, problems = policy_in_force(paths)
     if err is not None:
         _print_diagnostics(problems, err)
-    return Library.from_paths(paths, policy.library_folders)
+    return Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
 
 
 def _print_diagnostics(items: Sequence[Diagnostic], stream: TextIO,

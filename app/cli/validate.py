@@ -61,27 +61,12 @@ def signing_problems(folders: Sequence[Path], keys: Sequence[bytes]) -> list[Dia
     return [d for folder in folders if folder.is_dir() for d in verify(folder, keys).diagnostics()]
 
 
-def _policy_keys(policy: object) -> tuple[bytes, ...]:
-    """The publishers' keys of the policy in force (trust.keys, issue 15), as raw bytes."""
-    from app.library.signing import parse_key
-
-    keys = []
-    for line in getattr(policy, "trust_keys", ()):
-        if isinstance(line, bytes):
-            keys.append(line)
-        else:
-            try:
-                keys.append(parse_key(line))
-            except ValueError:
-                continue  # the policy's checks say what is wrong with it
-    return tuple(keys)
-
-
 def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: TextIO,
              err: TextIO) -> int:
     """Check `targets` (none: the whole library and the policy), print the problems on `out` in `fmt`
     (`quiet`: errors only) and a count on `err`. 1 on any error (a missing target is one), else 0."""
     from app.library.layers import Layer, Library
+    from app.library.signing import verifier_for
     from app.policy.loading import policy_in_force
 
     missing = [Diagnostic(str(t), 0, 0, "error", "no such file or folder") for t in targets if not t.exists()]
@@ -90,8 +75,8 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
         library = Library([Layer("argument", t) for t in targets if t.exists()])
         library.refresh()
     else:  # the whole library, and the policy that names some of its folders
-        library = Library.from_paths(paths, policy.library_folders)
-    signed = signing_problems([layer.path for layer in library.layers], _policy_keys(policy))
+        library = Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
+    signed = signing_problems([layer.path for layer in library.layers], policy.trust.keys)
     diagnostics = [*(missing if targets else problems),
                    *sorted(library.diagnostics() + signed, key=lambda d: (d.path, d.line, d.col))]
     shown = [d for d in diagnostics if d.is_error or not quiet]

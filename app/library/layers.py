@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from app.format.cache import ResultCache
 from app.format.cards import Card
@@ -21,9 +21,46 @@ from app.paths import Paths
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["Entry", "Layer", "Library"]
+__all__ = ["ADMIN_LAYERS", "LOCKED_OUT", "PERSONAL_LAYERS", "Entry", "Layer", "Library", "Sources", "Trust",
+           "Verifier"]
 
 SUFFIXES = (".yaml", ".yml")
+ADMIN_LAYERS = ("system", "policy")
+"""The company's layers: folders only the administrator writes (HTTPS sources will join them)."""
+PERSONAL_LAYERS = ("user", "WAYGUIDE_WIZARDS")
+"""The layers a person writes wizards in."""
+
+LOCKED_OUT = "wins (your administrator locked the library)"
+"""The end of the warning for a personal wizard not used because a company one has its id."""
+
+Trust = Literal["unsigned", "admin", "signed"]
+"""How far a wizard is trusted to automate (the policy's trust.automation decides what that allows):
+signed, its folder verifies with a key the policy trusts; admin, it lies in the company's layers;
+unsigned, anything else (the bundled examples, the person's own wizards)."""
+
+
+class Sources(Protocol):
+    """What the policy says of the library (app.policy.admin.Sources)."""
+
+    @property
+    def folders(self) -> tuple[Path, ...]: ...
+    @property
+    def examples(self) -> bool: ...
+    @property
+    def personal(self) -> bool: ...
+    @property
+    def locked(self) -> bool: ...
+
+
+class Verifier(Protocol):
+    """Whether a wizard file lies in a folder whose signed manifest verifies, with a trusted key, and
+    lists these very bytes (app.library.signing.FolderTrust; without one nothing is signed)."""
+
+    def begin(self, folders: Sequence[Path]) -> None:
+        """The library is about to ask about its files: look at these folders (its layers) now."""
+        ...
+
+    def signed(self, path: Path) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -42,6 +79,7 @@ class Entry:
     result: LoadResult
     card: Card
     layer: str
+    trust: Trust = "unsigned"
 
     @property
     def id(self) -> str:
@@ -62,12 +100,16 @@ class Entry:
         return wizard
 
 
-def default_layers(paths: Paths, policy_folders: Sequence[Path] = ()) -> list[Layer]:
-    """Bundled → system-wide → policy folders → the person's own → WAYGUIDE_WIZARDS."""
-    layers = [Layer("bundled", paths.bundled_wizards), Layer("system", paths.system_wizards)]
+def default_layers(paths: Paths, policy_folders: Sequence[Path] = (), examples: bool = True,
+                   personal: bool = True) -> list[Layer]:
+    """Bundled (unless `examples` is off) → system-wide → policy folders → the person's own →
+    WAYGUIDE_WIZARDS (those two unless `personal` is off)."""
+    layers = [Layer("bundled", paths.bundled_wizards)] if examples else []
+    layers.append(Layer("system", paths.system_wizards))
     layers += [Layer("policy", p) for p in policy_folders]
-    layers.append(Layer("user", paths.user_wizards))
-    layers += [Layer("WAYGUIDE_WIZARDS", p) for p in paths.extra_wizards]
+    if personal:
+        layers.append(Layer("user", paths.user_wizards))
+        layers += [Layer("WAYGUIDE_WIZARDS", p) for p in paths.extra_wizards]
     return layers
 
 
@@ -83,9 +125,13 @@ class _File:
 
 
 class Library:
-    def __init__(self, layers: Sequence[Layer], cache: ResultCache | None = None) -> None:
+    def __init__(self, layers: Sequence[Layer], cache: ResultCache | None = None, locked: bool = False,
+                 verifier: Verifier | None = None) -> None:
         self.layers = list(layers)
         self.cache = cache
+        self.locked = locked
+        """The company's layers win over personal ones for the same id (the policy's library.locked)."""
+        self.verifier = verifier
         self._files: dict[str, _File] = {}
         self._entries: dict[str, Entry] = {}
         self._notes: list[Diagnostic] = []
@@ -96,6 +142,16 @@ class Library:
     def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
         library = cls(default_layers(paths, policy_folders),
                       ResultCache(paths.cache_dir / "library.json", recheck=_recheck))
+        library.refresh()
+        return library
+
+    @classmethod
+    def for_policy(cls, paths: Paths, sources: Sources, verifier: Verifier | None = None) -> Library:
+        """The library as the policy's `library` section says: its folders, the examples and the
+        personal layers only where allowed, the company's layers winning where it locks them."""
+        library = cls(default_layers(paths, sources.folders, sources.examples, sources.personal),
+                      ResultCache(paths.cache_dir / "library.json", recheck=_recheck), sources.locked,
+                      verifier)
         library.refresh()
         return library
 
@@ -170,6 +226,8 @@ class Library:
         return sorted(folders) + [Path(p) for p in self._files]
 
     def _combine(self) -> None:
+        if self.verifier is not None:
+            self.verifier.begin([layer.path for layer in self.layers])
         entries: dict[str, Entry] = {}
         layer_of: dict[str, int] = {}
         notes: list[Diagnostic] = []
@@ -179,7 +237,8 @@ class Library:
             if result.card is None:
                 continue
             if file.entry is None:
-                file.entry = Entry(result, result.card, self.layers[index].name)
+                name = self.layers[index].name
+                file.entry = Entry(result, result.card, name, self._trust(Path(path), name))
             entry = file.entry
             before = entries.get(entry.id)
             line, col = result.id_position
@@ -187,6 +246,12 @@ class Library:
                 notes.append(Diagnostic(str(path), line, col, "error",
                                         f"duplicate wizard id '{entry.id}'",
                                         f"also in {before.path}; this file is ignored"))
+                continue
+            if before is not None and self.locked and before.layer in ADMIN_LAYERS \
+                    and entry.layer not in ADMIN_LAYERS:
+                notes.append(Diagnostic(str(path), line, col, "warning",
+                                        f"'{entry.id}' is not used: the {before.layer} wizard of that id "
+                                        + LOCKED_OUT, str(before.path)))
                 continue
             if before is not None:
                 notes.append(Diagnostic(str(path), line, col, "note",
@@ -196,6 +261,22 @@ class Library:
             layer_of[entry.id] = index
         self._entries = entries
         self._notes = notes
+
+    def _trust(self, path: Path, layer: str) -> Trust:
+        if self.verifier is not None and self.verifier.signed(path):
+            return "signed"
+        return "admin" if layer in ADMIN_LAYERS else "unsigned"
+
+    def trust_of(self, path: Path) -> Trust:
+        """The trust of a wizard file (one of the library's, or given by path): by the layer it really
+        lies in (symlinks and '..' resolved) and its signature."""
+        entry = next((e for e in self._entries.values() if e.path == path), None)
+        if entry is not None:
+            return entry.trust
+        real = Path(os.path.realpath(path))
+        layer = next((layer.name for layer in self.layers
+                      if real.is_relative_to(os.path.realpath(layer.path))), "")
+        return self._trust(real, layer)
 
     # ------------------------------------------------------------- queries
 

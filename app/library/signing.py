@@ -34,9 +34,27 @@ from app.format.source import MAX_BYTES
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-__all__ = ["KEY_PREFIX", "MANIFEST", "SIGNATURE", "Digests", "FileState", "FileVerdict", "FolderTrust",
-           "Manifest", "ManifestError", "SigningError", "Verdict", "generate_key", "key_line",
-           "load_private_key", "parse_key", "parse_manifest", "sign", "verify"]
+__all__ = [
+    "KEY_PREFIX",
+    "MANIFEST",
+    "SIGNATURE",
+    "Digests",
+    "FileState",
+    "FileVerdict",
+    "FolderTrust",
+    "Manifest",
+    "ManifestError",
+    "SigningError",
+    "Verdict",
+    "generate_key",
+    "key_line",
+    "load_private_key",
+    "parse_key",
+    "parse_manifest",
+    "sign",
+    "verifier_for",
+    "verify",
+]
 
 MANIFEST = "wayguide-manifest.json"
 SIGNATURE = "wayguide-manifest.sig"
@@ -538,9 +556,27 @@ class FolderTrust:
         self._verdicts[folder] = verdict
         return verdict
 
+    def begin(self, folders: Sequence[Path]) -> None:
+        """The library's folders that hold a manifest, verified now (the others: nothing signed);
+        what is unchanged since the last look is not hashed again."""
+        self._verdicts = {}
+        for folder in folders:
+            if (folder / MANIFEST).exists() or (folder / SIGNATURE).exists():
+                self.verdict(folder)
+
+    def signed(self, path: Path) -> bool:
+        """The library's question (app.library.layers.Verifier)."""
+        return self.trusts(path)
+
     def trusts(self, path: Path) -> bool:
         """Whether the last verdict on a folder holding `path` says a trusted key signed it unchanged."""
         return any(v.trusts(path) for folder, v in self._verdicts.items() if folder in path.parents)
 
     def verdicts(self) -> list[Verdict]:
         return list(self._verdicts.values())
+
+
+def verifier_for(trusted_keys: Sequence[bytes]) -> FolderTrust | None:
+    """The library's verifier for the policy's publisher keys; None without keys (nothing is signed,
+    and nothing is hashed)."""
+    return FolderTrust(trusted_keys) if trusted_keys else None

@@ -10,7 +10,9 @@ defaults and the rest of the policy holds.
       hotkey: ctrl+alt+space
     locked: [hotkey]     # settings the person cannot change (shown disabled)
     modes: [glass, black]
-    library: {folders: [/srv/share/wizards]}
+    library: {folders: [/srv/share/wizards], urls: [https://intranet.example/wizards/],
+              examples: true, personal: true, locked: false}
+    trust: {keys: ["ed25519:BASE64…"], automation: any}   # any | admin | signed
     run: {allowed: false, folders: []}   # `run` actions; no folders: the system-wide folder only
     usage: {enabled: true, search_queries: false, retention_days: 180}
     lrs:
@@ -29,7 +31,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
 from app.policy.settings import Settings
@@ -37,7 +39,12 @@ from app.policy.settings import Settings
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["Checked", "Credentials", "Lrs", "Policy", "Run", "Usage"]
+__all__ = ["AUTOMATION", "Checked", "Credentials", "Lrs", "Policy", "Run", "Sources", "Trust", "Usage"]
+
+Automation = Literal["any", "admin", "signed"]
+AUTOMATION: tuple[Automation, ...] = ("any", "admin", "signed")
+"""Which wizards may automate (black box, "Show me"): any; admin (from the system and policy folders,
+or signed); signed (verified with one of the policy's keys)."""
 
 @dataclass(frozen=True)
 class Credentials:
@@ -92,6 +99,31 @@ class Run:
 
 
 @dataclass(frozen=True)
+class Sources:
+    """Where wizards come from (the policy's `library` section)."""
+
+    folders: tuple[Path, ...] = ()
+    """Extra wizard folders (e.g. a network share), after the system-wide one."""
+    urls: tuple[str, ...] = ()
+    """HTTPS sources (checked: https, a host, no credentials in the address)."""
+    examples: bool = True
+    """Whether the bundled example wizards are listed."""
+    personal: bool = True
+    """Whether the person's own folder and WAYGUIDE_WIZARDS are read."""
+    locked: bool = False
+    """Whether the company's wizards (system and policy folders) win over personal ones of the same id."""
+
+
+@dataclass(frozen=True)
+class Trust:
+    """Whose wizards may automate (the policy's `trust` section)."""
+
+    keys: tuple[bytes, ...] = ()
+    """The content publishers' ed25519 public keys (32 raw bytes each)."""
+    automation: Automation = "any"
+
+
+@dataclass(frozen=True)
 class Usage:
     enabled: bool = True
     """Record which wizards are used and how far people get (never what anybody types)."""
@@ -108,8 +140,8 @@ class Policy:
     locked: tuple[str, ...] = ()
     """Settings the person cannot change."""
     modes: tuple[str, ...] = ("glass", "black")
-    library_folders: tuple[Path, ...] = ()
-    """Extra wizard folders (e.g. a network share), after the system-wide one."""
+    library: Sources = field(default_factory=Sources)
+    trust: Trust = field(default_factory=Trust)
     run: Run = field(default_factory=Run)
     usage: Usage = field(default_factory=Usage)
     lrs: Lrs | None = None
@@ -118,6 +150,26 @@ class Policy:
     """The file it came from; None when there was none."""
     origin: str = field(default="no policy file: the defaults", compare=False)
     """Where it came from, in words, for `wayguide doctor`."""
+
+    @property
+    def library_folders(self) -> tuple[Path, ...]:
+        """Extra wizard folders (e.g. a network share), after the system-wide one."""
+        return self.library.folders
+
+    def may_automate(self, trust: str) -> bool:
+        """Whether a wizard of this trust ("unsigned", "admin", "signed": app.library.layers.Trust) may
+        run black box or "Show me"."""
+        rule = self.trust.automation
+        return rule == "any" or trust == "signed" or (rule == "admin" and trust == "admin")
+
+    def automation_refusal(self, trust: str) -> str:
+        """Why a wizard of this trust may not automate, one sentence for the person; "" when it may."""
+        if self.may_automate(trust):
+            return ""
+        whose = ("from the company's wizard folders" if self.trust.automation == "admin"
+                 else "signed by a trusted publisher")
+        return (f"Your administrator lets Wayguide do the work only for wizards {whose}, so this one "
+                "guides you through the steps.")
 
     def allows_run(self, wizard_path: Path | None) -> bool:
         """Whether a wizard loaded from this file may perform `run` actions."""
@@ -129,13 +181,15 @@ class Policy:
     def allows_mode(self, mode: str) -> bool:
         return mode in self.modes
 
-    def modes_for(self, allowed: tuple[str, ...]) -> tuple[str, ...]:
-        """A wizard's modes (in its order) that the policy allows; empty: it cannot run here."""
-        return tuple(m for m in allowed if m in self.modes)
+    def modes_for(self, allowed: tuple[str, ...], trust: str = "signed") -> tuple[str, ...]:
+        """A wizard's modes (in its order) that the policy allows for a wizard of this trust (black box
+        only where it may automate); empty: it cannot run here."""
+        black = self.may_automate(trust)
+        return tuple(m for m in allowed if m in self.modes and (black or m != "black"))
 
-    def restrict(self, wizard: Wizard) -> Wizard | None:
+    def restrict(self, wizard: Wizard, trust: str = "signed") -> Wizard | None:
         """The wizard limited to the allowed modes; None when it allows none of them."""
-        modes = self.modes_for(wizard.allowed_modes)
+        modes = self.modes_for(wizard.allowed_modes, trust)
         if not modes:
             return None
         if modes == wizard.allowed_modes:
@@ -163,7 +217,13 @@ class Policy:
             f"settings: {values or 'none set'}",
             "locked: " + (", ".join(self.locked) or "nothing"),
             "modes: " + ", ".join(self.modes),
-            "library folders: " + (", ".join(map(str, self.library_folders)) or "none"),
+            "library folders: " + (", ".join(map(str, self.library.folders)) or "none"),
+            "library URLs: " + (", ".join(self.library.urls) or "none"),
+            "library: examples " + ("shown" if self.library.examples else "hidden") + ", personal wizards "
+            + ("read" if self.library.personal else "not read") + ", company wizards "
+            + ("win over personal ones of the same id" if self.library.locked else "can be overridden"),
+            f"automation (black box, Show me): {_AUTOMATION_WORDS[self.trust.automation]}; "
+            f"{len(self.trust.keys)} trusted key{'s' * (len(self.trust.keys) != 1)}",
             "run actions: " + (("allowed from " + ", ".join(map(str, self.run.folders)))
                                if self.run.allowed else "not allowed"),
             f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
@@ -178,6 +238,10 @@ class Policy:
                      else f"file {creds.file}" if creds.file else "written in the policy file")
             lines.append(f"LRS: {self.lrs.endpoint} (credentials: {where})")
         return lines
+
+
+_AUTOMATION_WORDS = {"any": "any wizard", "admin": "wizards from the system and policy folders, or signed",
+                     "signed": "signed wizards only"}
 
 
 def _plain(value: Any) -> str:

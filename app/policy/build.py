@@ -12,15 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from app.format.diagnostics import Diagnostic
-from app.policy.admin import Credentials, Lrs, Policy, Run, Usage
+from app.policy.admin import AUTOMATION, Credentials, Lrs, Policy, Run, Sources, Trust, Usage
 from app.policy.settings import Settings
 
-__all__ = ["Invalid", "absolute_folder", "build_policy", "lrs_endpoint_problem"]
+__all__ = ["KEY_PREFIX", "STRICT_TRUST", "Invalid", "absolute_folder", "build_policy", "lrs_endpoint_problem",
+           "public_key", "source_url_problem"]
 
 SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 """Where an LRS may be reached over plain http (the data never leaves the machine)."""
 MAX_RETENTION_DAYS = 36500
+KEY_PREFIX = "ed25519:"
+"""A publisher's public key in the policy: this prefix, then the 32 raw key bytes in base64."""
+STRICT_TRUST = "no wizard may do the work until this is fixed"
+"""What a `trust` section in error means: automation for signed wizards only, and no key is trusted."""
 _TRUE = {"1", "on", "t", "true", "y", "yes"}
 _FALSE = {"0", "off", "f", "false", "n", "no"}
 
@@ -58,7 +63,9 @@ def policy_from_data(data: Any, world_readable: bool) -> Policy:
         if key in data:
             with contextlib.suppress(Invalid, ValueError, TypeError, RuntimeError):  # the defaults
                 values[key] = build(data[key])
-    library = values.get("library", default.library_folders)
+    if "trust" in data and "trust" not in values:  # never "any" by mistake (STRICT_TRUST)
+        values["trust"] = Trust(automation="signed")
+    library = values.get("library", default.library)
     run = values.get("run", default.run)
     if run.allowed and not run.folders:  # from the system-wide wizard folder only (admin-writable)
         from app.paths import Paths
@@ -69,8 +76,9 @@ def policy_from_data(data: Any, world_readable: bool) -> Policy:
     if creds is not None and creds.inline is not None and not creds.allow_inline and world_readable:
         lrs = None
     return Policy(settings=values.get("settings", {}), locked=values.get("locked", default.locked),
-                  modes=values.get("modes", default.modes), library_folders=library, run=run,
-                  usage=values.get("usage", default.usage), lrs=lrs)
+                  modes=values.get("modes", default.modes), library=library,
+                  trust=values.get("trust", default.trust), run=run, usage=values.get("usage", default.usage),
+                  lrs=lrs)
 
 
 # ------------------------------------------------------------------ plain values
@@ -143,6 +151,44 @@ def lrs_endpoint_problem(endpoint: str) -> str | None:
     return None
 
 
+def source_url_problem(url: str) -> str | None:
+    """Why wizards must not be fetched from `url`, or None: https with a host, no credentials in it."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # a bad port raises here
+    except ValueError:
+        return f"not a web address: {url!r} (write https://…)"
+    if parts.scheme not in ("http", "https") or not host:
+        return f"not a web address: {url!r} (write https://…)"
+    if parts.scheme != "https":
+        return f"{url!r} is plain http: anyone on the network could change the wizards (write https://…)"
+    if parts.username is not None or parts.password is not None:
+        return ("the address holds a user name or password, and the policy is read by everyone (write "
+                "it without user:password@)")
+    return None
+
+
+def public_key(value: Any) -> bytes:
+    """The 32 raw bytes of a key written `ed25519:BASE64`; Invalid, with the reason, otherwise."""
+    import base64
+    import binascii
+
+    if not isinstance(value, str) or not value.startswith(KEY_PREFIX):
+        raise Invalid("a key is written 'ed25519:' and its base64 (the line `wayguide keygen` writes "
+                      "to KEYFILE.pub)")
+    try:
+        raw = base64.b64decode(value[len(KEY_PREFIX):].strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise Invalid("the key after 'ed25519:' is not base64 (copy the whole line of KEYFILE.pub)") from None
+    if len(raw) != 32:
+        raise Invalid(f"an ed25519 public key is 32 bytes, this one is {len(raw)} (copy the whole line "
+                      "of KEYFILE.pub)")
+    return raw
+
+
 # ------------------------------------------------------------------ sections
 
 
@@ -165,9 +211,25 @@ def _modes(value: Any) -> tuple[str, ...]:
     return modes
 
 
-def _library(value: Any) -> tuple[Path, ...]:
-    given = _mapping(value, ("folders",))
-    return _list(given.get("folders", ()), absolute_folder)
+def _url(value: Any) -> str:
+    if source_url_problem(_str(value)) is not None:
+        raise Invalid("url")
+    return str(value)
+
+
+def _library(value: Any) -> Sources:
+    given = _mapping(value, ("folders", "urls", "examples", "personal", "locked"))
+    return Sources(_list(given.get("folders", ()), absolute_folder), _list(given.get("urls", ()), _url),
+                   _bool(given.get("examples", True)), _bool(given.get("personal", True)),
+                   _bool(given.get("locked", False)))
+
+
+def _trust(value: Any) -> Trust:
+    given = _mapping(value, ("keys", "automation"))
+    automation = given.get("automation", "any")
+    if automation not in AUTOMATION:
+        raise Invalid("automation")
+    return Trust(_list(given.get("keys", ()), public_key), automation)
 
 
 def _run(value: Any) -> Run:
@@ -203,6 +265,6 @@ def _lrs(value: Any) -> Lrs:
 
 
 _SECTIONS: dict[str, Callable[[Any], Any]] = {
-    "settings": _settings, "locked": _locked, "modes": _modes, "library": _library, "run": _run,
-    "usage": _usage, "lrs": _lrs,
+    "settings": _settings, "locked": _locked, "modes": _modes, "library": _library, "trust": _trust,
+    "run": _run, "usage": _usage, "lrs": _lrs,
 }

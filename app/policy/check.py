@@ -23,8 +23,15 @@ from app.format.diagnostics import Diagnostic, quote
 from app.format.loader import validate_document
 from app.format.source import Located, SourceError, parse_yaml
 from app.paths import Paths
-from app.policy.admin import Checked, Credentials, Lrs, Policy, Run, Usage
-from app.policy.build import MAX_RETENTION_DAYS, absolute_folder, lrs_endpoint_problem
+from app.policy.admin import Automation, Checked, Credentials, Lrs, Policy, Run, Sources, Trust, Usage
+from app.policy.build import (
+    MAX_RETENTION_DAYS,
+    STRICT_TRUST,
+    absolute_folder,
+    lrs_endpoint_problem,
+    public_key,
+    source_url_problem,
+)
 from app.policy.settings import Settings
 
 __all__ = ["check_policy"]
@@ -50,7 +57,16 @@ def _setting(name: str) -> Any:
     return check
 
 
+def _source_url(url: str) -> str:
+    problem = source_url_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
 Folder = Annotated[Path, AfterValidator(_absolute)]
+Url = Annotated[str, AfterValidator(_source_url)]
+Key = Annotated[Any, AfterValidator(public_key)]  # the builder's own check: the two never disagree
 
 
 class _Section(BaseModel):
@@ -64,6 +80,15 @@ _SettingsSection: type[BaseModel] = create_model(  # type: ignore[call-overload]
 
 class _Library(_Section):
     folders: tuple[Folder, ...] = ()
+    urls: tuple[Url, ...] = ()
+    examples: bool = True
+    personal: bool = True
+    locked: bool = False
+
+
+class _Trust(_Section):
+    keys: tuple[Key, ...] = ()
+    automation: Automation = "any"
 
 
 class _Run(_Section):
@@ -109,6 +134,7 @@ class PolicyFile(_Section):
     locked: tuple[Annotated[str, AfterValidator(_setting_name)], ...] = ()
     modes: tuple[Literal["glass", "black"], ...] = ("glass", "black")
     library: _Library = Field(default_factory=_Library)
+    trust: _Trust = Field(default_factory=_Trust)
     run: _Run = Field(default_factory=_Run)
     usage: _Usage = Field(default_factory=_Usage)
     lrs: _Lrs | None = None
@@ -127,7 +153,10 @@ class PolicyFile(_Section):
         creds = self.lrs.credentials if self.lrs is not None else None
         return Policy(
             settings={n: v for n, v in self.settings if v is not None},
-            locked=self.locked, modes=self.modes, library_folders=self.library.folders, run=run,
+            locked=self.locked, modes=self.modes, run=run,
+            library=Sources(self.library.folders, self.library.urls, self.library.examples,
+                            self.library.personal, self.library.locked),
+            trust=Trust(self.trust.keys, self.trust.automation),
             usage=Usage(self.usage.enabled, self.usage.search_queries, self.usage.retention_days),
             lrs=None if self.lrs is None else Lrs(self.lrs.endpoint, None if creds is None else Credentials(
                 creds.env, creds.file, creds.inline, creds.allow_inline)))
@@ -146,14 +175,19 @@ def check_policy(path: Path, raw: bytes, world_readable: bool) -> Checked:
                                      "the defaults apply")], (1, 1)
     found, problems = validate_document(name, located, PolicyFile, "a policy file")
     if found is None:
-        problems = [_with_fallback(p) for p in problems]
-        kept = {}
+        kept: dict[str, Any] = {}
+        strict: set[tuple[int, int]] = set()
         if isinstance(located.data, dict):  # keep the sections that are right on their own
             for key, value in located.data.items():
                 alone = Located({key: value}, located.text, located.root)
                 part, errors = validate_document(name, alone, PolicyFile, "a policy file")
                 if part is not None and not errors:
                     kept[key] = value
+                elif key == "trust":  # never "any" by mistake: nothing automates until it is fixed
+                    kept[key] = {"automation": "signed"}
+                    strict |= {(e.line, e.col) for e in errors}
+        problems = [_with_fallback(p, STRICT_TRUST if (p.line, p.col) in strict else None)
+                    for p in problems]
         found = PolicyFile.model_validate(kept)
     policy = found.policy()
     creds = policy.lrs.credentials if policy.lrs is not None else None
@@ -166,7 +200,7 @@ def check_policy(path: Path, raw: bytes, world_readable: bool) -> Checked:
     return policy, problems, located.position(("lrs", "credentials", "file"))
 
 
-def _with_fallback(problem: Diagnostic) -> Diagnostic:
+def _with_fallback(problem: Diagnostic, fallback: str | None = None) -> Diagnostic:
     """The problem, its hint saying that the section's defaults apply (a hint written into the
     message by a validator, "message (hint)", is moved out of it)."""
     if not problem.is_error:
@@ -175,5 +209,6 @@ def _with_fallback(problem: Diagnostic) -> Diagnostic:
     inner = re.fullmatch(r"(.*?) \((.*)\)", message)
     if hint is None and inner:
         message, hint = inner.groups()
+    fallback = fallback or "this section's defaults apply"
     return Diagnostic(problem.path, problem.line, problem.col, problem.severity, message,
-                      f"{hint}; this section's defaults apply" if hint else "this section's defaults apply")
+                      f"{hint}; {fallback}" if hint else fallback)

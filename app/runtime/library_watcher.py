@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from app.paths import Paths
 
 if TYPE_CHECKING:
-    from app.library.layers import Entry, Library
+    from app.library.layers import Entry, Library, Sources
     from app.policy.admin import Policy
     from app.policy.settings import Settings
 
@@ -44,26 +45,32 @@ class LibraryWatcher(QObject):
         self._watcher.fileChanged.connect(self._changed)
         self._watcher.directoryChanged.connect(self._changed)
 
-    def load(self, folders: tuple[Path, ...] | list[Path]) -> None:
-        """Load every layer (policy `folders` among them); problems other than notes go to the log."""
+    def load(self, sources: Sources, keys: Sequence[bytes] = ()) -> None:
+        """Load every layer as the policy's library section says (its folders among them), a folder
+        signed by one of the publishers' `keys` trusted; problems other than notes go to the log."""
         from app.library.layers import Library
+        from app.library.signing import verifier_for
 
-        self.library = Library.from_paths(self._paths, folders)
+        self.library = Library.for_policy(self._paths, sources, verifier_for(keys))
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 log.warning("%s", problem)
 
     def broken(self) -> list[str]:
         """The errors of wizard files this person owns (their own folder, a draft named with
-        WAYGUIDE_WIZARDS): shown to them, as an author, where a file that does not load would otherwise
+        WAYGUIDE_WIZARDS), and their wizards not used because the company's of that id wins (a locked
+        library): shown to them, as an author, where a file that does not load would otherwise
         just be missing. Files of others (the company's library) go to the log only."""
         if self.library is None:
             return []
+        from app.library.layers import LOCKED_OUT
+
         own = os.getuid() if hasattr(os, "getuid") else None
         home = os.path.expanduser("~").rstrip(os.sep) + os.sep
         found = []
         for problem in self.library.diagnostics():
-            if problem.is_error and own is not None and _owner(problem.path) == own:
+            shown = problem.is_error or problem.message.endswith(LOCKED_OUT)
+            if shown and own is not None and _owner(problem.path) == own:
                 text = str(problem)
                 if home != os.sep and text.startswith(home):
                     text = "~" + os.sep + text[len(home):]
@@ -125,12 +132,13 @@ def _owner(path: str) -> int | None:
 
 
 def visible_entries(library: Library, settings: Settings, policy: Policy) -> list[Entry]:
-    """The wizards for the person's roles, in the modes the policy allows."""
+    """The wizards for the person's roles, in the modes the policy allows (glass box only for those it
+    does not let automate: app.policy.admin.Policy.may_automate)."""
     from app.library.relevance import for_roles
 
     visible = []
     for entry in library:
-        modes = policy.modes_for(entry.card.allowed_modes)
+        modes = policy.modes_for(entry.card.allowed_modes, entry.trust)
         if modes and for_roles(entry.card, settings.roles):
             if modes != entry.card.allowed_modes:
                 card = dataclasses.replace(entry.card, allowed_modes=modes)

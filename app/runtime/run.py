@@ -29,6 +29,8 @@ class Run:
         self.reply = reply
         self.stop = threading.Event()
         """Set when the run ends: actions being performed stop at once."""
+        self.refused = ""
+        """Why the policy lets this wizard do nothing for the person (one sentence); "" when it may."""
         self.target: WindowInfo | None = None
         """The window keys go to; set by `focus` actions."""
         self.took_over: Activity | None = None

@@ -88,9 +88,12 @@ class RunController(QObject):
 
         settings, policy = self._preferences.settings, self._preferences.policy
         assert settings is not None and policy is not None
-        allowed = policy.restrict(wizard)
+        refused = policy.automation_refusal(self._trust(path))
+        if refused and mode == "black":
+            return refused  # asked for in so many words (`wayguide run --mode black`): refused, not changed
+        allowed = policy.restrict(wizard, "signed" if not refused else "unsigned")
         if allowed is None:
-            return f"'{wizard.id}' runs only in modes your administrator has turned off"
+            return refused or f"'{wizard.id}' runs only in modes your administrator has turned off"
         wizard = allowed
         if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
             self.dispatch(Abort(reason="Another wizard was started", at=time.time()))
@@ -104,17 +107,23 @@ class RunController(QObject):
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self.glass_box_off()
         self.run = Run(wizard, reply, path)
+        self.run.refused = refused
         self._usage().begin(self.run, wizard, source)
         context = self._panels.context
         if context is not None and relevant([wizard], context):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
-        panel.set_automation(unavailable)
+        panel.set_automation(unavailable, refused)
         panel.show_run(wizard)
         if not panel.isVisible():
             self._panels.summon()
         self.dispatch(Start(mode=wanted, values=values, step=step, at=time.time()))
         return None
+
+    def _trust(self, path: Path | None) -> str:
+        """How far the policy trusts the wizard in `path` to automate (app.library.layers.Trust)."""
+        library = self._library()
+        return "unsigned" if path is None or library is None else library.trust_of(path)
 
     def dispatch(self, event: Any) -> None:
         """Feed one event to the run's engine and carry out what it says."""
@@ -256,8 +265,8 @@ class RunController(QObject):
         run = self.run
         if run is None or run.state.status != "performing":
             return
-        problem = self._performing.perform(run, effect)
-        if problem is not None:
+        problem = run.refused or self._performing.perform(run, effect)  # never typed: the policy said no
+        if problem:
             self.dispatch(ActionFailed(step_id=effect.step_id, action_index=0, at=time.time(),
                                        message=problem))
 

@@ -197,8 +197,7 @@ class TrayApp(QObject):
         stage("the tray menu", preferences.set_up_tray, "some of the tray menu may be missing")
         stage("the theme", preferences.apply_theme, "the system look")
         stage("usage data", self._open_usage, "nothing is recorded")
-        if not stage("the wizard library", lambda: library.load(self._policy().library_folders),
-                     "no wizards listed"):
+        if not stage("the wizard library", self._load_library, "no wizards listed"):
             library.load_nothing()
         stage("watching the wizard folders", library.watch, "changes need a restart")
         stage("the list of wizards", self._library_changed, "the tray menu lists no wizards")
@@ -239,6 +238,10 @@ class TrayApp(QObject):
             self.probe = (self._probes or window_probe)()
         except ProbeUnavailable as exc:
             log.warning("wayguide: warning: %s; showing all wizards", exc)
+
+    def _load_library(self) -> None:
+        policy = self._policy()
+        self.library_watcher.load(policy.library, policy.trust.keys)
 
     def _policy(self) -> Policy:
         assert self.policy is not None

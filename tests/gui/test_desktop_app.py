@@ -597,7 +597,7 @@ def test_each_start_up_stage_fails_alone_and_says_so(
     def broken(*_: object, **__: object) -> Any:
         raise RuntimeError("something odd\nin the file")
 
-    monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
+    monkeypatch.setattr("app.library.layers.Library.for_policy", broken)
     monkeypatch.setattr("app.policy.loading.policy_in_force", broken)
     monkeypatch.setattr("app.policy.settings.load_settings", broken)
     monkeypatch.setattr("overlays.theme.apply_theme", broken)
@@ -801,7 +801,7 @@ def test_with_a_tray_the_failed_stages_are_said_when_the_panel_first_shows(
 
     monkeypatch.setattr("overlays.tray.Tray.available", staticmethod(lambda: True))
     monkeypatch.setattr("overlays.tray.Tray.show", lambda self: None)  # no real tray offscreen
-    monkeypatch.setattr("app.library.layers.Library.from_paths", broken)
+    monkeypatch.setattr("app.library.layers.Library.for_policy", broken)
     app = TrayApp(qapp, Paths.from_env(), start_hotkey=False)
     try:
         assert app.finish_startup()

@@ -13,7 +13,7 @@ import pytest
 
 from app.format.loader import load_file
 from app.paths import Paths
-from app.policy.admin import Credentials, Policy
+from app.policy.admin import Credentials, Policy, Sources, Trust
 from app.policy.loading import load_policy, policy_in_force
 from app.policy.settings import Settings
 
@@ -106,6 +106,66 @@ def test_an_error_is_one_positioned_line(tmp_path: Path, text: str, line: str) -
     policy, problems = load_policy(path)
     assert [str(p) for p in problems] == [f"{path}:{line}"]
     assert policy.modes == ("glass", "black")
+
+
+KEY = "ed25519:" + "A" * 43 + "="  # 32 zero bytes
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("library:\n  urls: [http://intranet.example/w/]\n",
+     "2:10: error: 'http://intranet.example/w/' is plain http: anyone on the network could change the "
+     "wizards (write https://…; this section's defaults apply)"),
+    ("library:\n  urls: ['https://me:pw@intranet.example/w/']\n",
+     "2:10: error: the address holds a user name or password, and the policy is read by everyone (write "
+     "it without user:password@; this section's defaults apply)"),
+    ("library: {urls: [intranet/w]}\n",
+     "1:18: error: not a web address: 'intranet/w' (write https://…; this section's defaults apply)"),
+    ("library: {examples: maybe}\n",
+     "1:21: error: 'examples': expected a valid boolean, unable to interpret input, got 'maybe' (this "
+     "section's defaults apply)"),
+    ("library: {lockd: true}\n",
+     "1:11: error: unknown key 'lockd' (did you mean 'locked'?; this section's defaults apply)"),
+    ("trust: {automation: signd}\n",
+     "1:21: error: 'automation': expected 'any', 'admin' or 'signed', got 'signd' (no wizard may do the "
+     "work until this is fixed)"),
+    ("trust:\n  keys: ['ed25519:AAAA']\n",
+     "2:10: error: an ed25519 public key is 32 bytes, this one is 3 (copy the whole line of KEYFILE.pub; "
+     "no wizard may do the work until this is fixed)"),
+    ("trust:\n  keys: ['rsa:AAAA']\n",
+     "2:10: error: a key is written 'ed25519:' and its base64 (the line `wayguide keygen` writes to "
+     "KEYFILE.pub; no wizard may do the work until this is fixed)"),
+    ("trust:\n  keys: ['ed25519:not base64!']\n",
+     "2:10: error: the key after 'ed25519:' is not base64 (copy the whole line of KEYFILE.pub; no wizard "
+     "may do the work until this is fixed)"),
+])
+def test_the_library_and_trust_keys_are_checked(tmp_path: Path, text: str, line: str) -> None:
+    path = write(tmp_path, text)
+    policy, problems = load_policy(path)
+    assert [str(p) for p in problems] == [f"{path}:{line}"]
+    assert policy.library == Sources()
+    assert policy.trust == (Trust(automation="signed") if text.startswith("trust") else Trust())
+
+
+def test_the_library_and_trust_keys_read_as_written(tmp_path: Path) -> None:
+    text = ("library:\n  folders: [/srv/w]\n  urls: ['https://intranet.example:8443/w/']\n  examples: false\n"
+            "  personal: no\n  locked: true\n"
+            f"trust: {{keys: ['{KEY}'], automation: admin}}\n")
+    policy, problems = load_policy(write(tmp_path, text))
+    assert problems == []
+    assert policy.library == Sources((Path("/srv/w"),), ("https://intranet.example:8443/w/",),
+                                     False, False, True)
+    assert policy.library_folders == (Path("/srv/w"),)
+    assert policy.trust == Trust((bytes(32),), "admin")
+    assert "library: examples hidden, personal wizards not read, company wizards win over personal ones " \
+           "of the same id" in policy.summary()
+    assert "automation (black box, Show me): wizards from the system and policy folders, or signed; " \
+           "1 trusted key" in policy.summary()
+
+
+def test_a_broken_trust_section_lets_nothing_automate_and_the_rest_holds(tmp_path: Path) -> None:
+    policy, problems = load_policy(write(tmp_path, "modes: [black]\ntrust: {keys: [x], automation: any}\n"))
+    assert len(problems) == 1 and policy.modes == ("black",)
+    assert policy.trust == Trust((), "signed") and not policy.may_automate("admin")
 
 
 def test_a_broken_section_falls_back_and_the_rest_holds(tmp_path: Path) -> None:
@@ -211,6 +271,7 @@ def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Pa
     policy, problems = load_policy(written)  # every example in it, uncommented, is right
     assert problems == []
     assert policy.locked == ("hotkey", "autostart") and policy.library_folders == (Path("/srv/wizards"),)
+    assert policy.library.urls == ("https://intranet.example/wizards/",) and policy.trust.keys == (bytes(32),)
     assert policy.lrs is not None and policy.lrs.credentials == Credentials(env="WAYGUIDE_LRS_AUTH")
     assert set(policy.settings) == SETTING_NAMES
 
@@ -312,6 +373,12 @@ HOSTILE = [
     "wat: 1\nmodes: [black]\n", "usage: {retention_days: 30}\n", "usage: {retention_days: '30'}\n",
     "usage: {retention_days: true}\n", "usage: {retention_days: 0, enabled: false}\n",
     "usage: {retention_days: 36500}\n", "usage: {retention_days: 2.0}\n",
+    "library: {urls: ['https://a.example/w/'], examples: false, personal: 'no', locked: 1}\n",
+    "library: {urls: ['http://a.example/w/']}\n", "library: {urls: ['https://u:p@a.example/']}\n",
+    "library: {urls: ['https://a.example:99999/']}\n", "library: {urls: [3]}\n", "library: {urls: x}\n",
+    "library: {examples: 2}\n", f"trust: {{keys: ['{KEY}'], automation: signed}}\n",
+    "trust: {keys: ['ed25519:AAAA']}\nmodes: [glass]\n", "trust: {automation: Any}\n", "trust: []\n",
+    "trust: {keys: [3]}\n", "trust: {keys: ed25519:x}\n", "trust: null\n", "trust: {}\n",
 ]
 
 
