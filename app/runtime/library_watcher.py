@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,9 +15,10 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from app.paths import Paths
 
 if TYPE_CHECKING:
-    from app.library.layers import Entry, Library, Sources
-    from app.policy.admin import Policy
+    from app.library.layers import Entry, Library
+    from app.policy.admin import Policy, Sources
     from app.policy.settings import Settings
+    from app.runtime.remote_refresh import SourceRefresher
 
 __all__ = ["RELOAD_DELAY_MS", "LibraryWatcher", "visible_entries"]
 
@@ -38,6 +39,9 @@ class LibraryWatcher(QObject):
         super().__init__(parent)
         self._paths = paths
         self.library: Library | None = None
+        self._sources: Sources | None = None
+        self._keys: tuple[bytes, ...] = ()
+        self._refresher: SourceRefresher | None = None
         self._pending: set[Path] = set()
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload)
@@ -46,15 +50,57 @@ class LibraryWatcher(QObject):
         self._watcher.directoryChanged.connect(self._changed)
 
     def load(self, sources: Sources, keys: Sequence[bytes] = ()) -> None:
-        """Load every layer as the policy's library section says (its folders among them), a folder
-        signed by one of the publishers' `keys` trusted; problems other than notes go to the log."""
+        """Load every layer as the policy's library section says (its folders among them, and the last
+        good copies of its HTTPS sources, read as the policy's own), a folder signed by one of the
+        publishers' `keys` trusted; problems other than notes go to the log."""
         from app.library.layers import Library
         from app.library.signing import verifier_for
 
-        self.library = Library.for_policy(self._paths, sources, verifier_for(keys))
+        self._sources, self._keys = sources, tuple(keys)
+        if sources.urls:
+            copies = self._refresher_for(self._keys).sources(sources.urls)
+            sources = dataclasses.replace(sources, folders=(*sources.folders, *copies))
+        elif self._refresher is not None:
+            self._refresher.sources(())
+        self.library = Library.for_policy(self._paths, sources, verifier_for(self._keys))
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 log.warning("%s", problem)
+
+    def source_statuses(self) -> list[str]:
+        """One line per HTTPS source: up to date, or offline since when (for doctor and the panel)."""
+        return [status.describe() for status in self._refresher.statuses()] if self._refresher else []
+
+    def refresh_sources(self) -> None:
+        """Ask the HTTPS sources again now (the timer and network changes do so by themselves)."""
+        if self._refresher is not None:
+            self._refresher.refresh_urls()
+
+    def refreshing(self) -> bool:
+        return self._refresher is not None and self._refresher.busy()
+
+    def close(self) -> None:
+        if self._refresher is not None:
+            self._refresher.stop()
+
+    def _refresher_for(self, keys: tuple[bytes, ...]) -> SourceRefresher:
+        """Made on first use: a new copy of a source is swapped in only when its signature verifies with
+        one of `keys` (with none, as it comes)."""
+        if self._refresher is None:
+            from app.runtime.remote_refresh import SourceRefresher
+
+            self._refresher = SourceRefresher(self._paths.cache_dir / "sources", self,
+                                              validator=_signed_by(keys) if keys else None)
+            self._refresher.changed.connect(self._sources_changed)
+        return self._refresher
+
+    def _sources_changed(self) -> None:
+        """A source's copy changed (or a first one arrived): read the library again."""
+        if self._sources is None:
+            return
+        self.load(self._sources, self._keys)
+        self.watch()
+        self.changed.emit()
 
     def broken(self) -> list[str]:
         """The errors of wizard files this person owns (their own folder, a draft named with
@@ -122,6 +168,17 @@ class LibraryWatcher(QObject):
         self.watch()
         if changed:
             self.changed.emit()
+
+
+def _signed_by(keys: tuple[bytes, ...]) -> Callable[[Path], str | None]:
+    """A new copy of an HTTPS source is taken only when a trusted publisher signed it unchanged."""
+    def check(folder: Path) -> str | None:
+        from app.library.signing import verify
+
+        verdict = verify(folder, keys)
+        return None if verdict.trusted else verdict.summary()
+
+    return check
 
 
 def _owner(path: str) -> int | None:

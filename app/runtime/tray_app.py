@@ -409,6 +409,7 @@ class TrayApp(QObject):
         self.preview.close()
         self.runs.abort("Wayguide was closed")
         self.runs.close()
+        self.library_watcher.close()
         self.usage.close()
         self.hotkey.stop()
         if self.ipc is not None:

@@ -6,11 +6,13 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app.runtime.remote_refresh import SourceRefresher
+from tests.gui.conftest import started
 from tests.unit.https_support import Authority, HttpsServer, make_authority
 
 pytestmark = pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
@@ -82,3 +84,36 @@ def test_a_network_share_is_read_from_its_copy_and_polled(qtbot: QtBot, tmp_path
     with qtbot.waitSignal(refresher.changed, timeout=10_000):
         refresher.poll_shares()
     assert (refresher.shares([local, share])[1] / "bye.yaml").is_file()
+
+
+def test_the_app_lists_the_wizards_of_a_policy_s_https_source_and_a_tampered_copy_is_not_taken(
+        qtbot: QtBot, qapp: Any, home: Path, server: HttpsServer, authority: Authority,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`library.urls` in the policy: the source's copy is read as the policy's own folder (it may
+    automate under `automation: admin`); signed by a trusted key, and a new copy not signed is refused."""
+    from app.library.signing import generate_key, load_private_key, sign
+
+    public = generate_key(home / "publisher.key")
+    sign(server.root, load_private_key(home / "publisher.key"))
+    server.publish()
+    monkeypatch.setenv("SSL_CERT_FILE", str(authority.ca))  # the app's default context trusts the test CA
+    (home / "policy.yaml").write_text(
+        f"library:\n  urls: ['{server.url}']\n  examples: false\n"
+        f"trust:\n  keys: ['{public}']\n  automation: signed\n")
+    for app in started(qapp):
+        _read_and_kept(qtbot, app, server)
+
+
+def _read_and_kept(qtbot: QtBot, app: Any, server: HttpsServer) -> None:
+    qtbot.waitUntil(lambda: app.library is not None and app.library.get("demo.hello") is not None,
+                    timeout=10_000)
+    entry = app.library.get("demo.hello")
+    assert entry is not None and entry.trust == "signed"
+    (server.root / "hello.yaml").write_text(WIZARD.format(title="Changed on the server"))
+    server.publish()  # the index follows the change; the signature does not
+    app.library_watcher.refresh_sources()
+    qtbot.waitUntil(lambda: not app.library_watcher.refreshing(), timeout=10_000)
+    kept = app.library.get("demo.hello")
+    assert kept is not None and kept.card.title == "Hello" and kept.trust == "signed"
+    [status] = app.library_watcher.source_statuses()
+    assert server.url.rstrip("/") in status
