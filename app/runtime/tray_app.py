@@ -18,8 +18,6 @@ from app.runtime.library_watcher import LibraryWatcher, visible_entries
 from app.runtime.panel_host import PanelHost
 from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
-from app.runtime.preview import LocatorChecker, PreviewController
-from app.runtime.recording import CaptureFactory, RecordingController
 from app.runtime.runs import RunController
 from app.runtime.startup import StartupStages
 from app.runtime.step_observer import ElementWatcher, StepObserver
@@ -27,7 +25,8 @@ from app.runtime.usage_data import open_insights, usage_config, usage_db
 
 if TYPE_CHECKING:
     from app.library.layers import Entry, Library
-    from app.platform.ipc_server import IpcServer
+    from app.platform.ipc import PreviewRequest, RecordRequest
+    from app.platform.ipc_server import IpcServer, Reply
     from app.policy.admin import Policy
     from app.policy.settings import Settings
     from app.ports import (
@@ -40,6 +39,8 @@ if TYPE_CHECKING:
         WatcherFactory,
         WindowProbe,
     )
+    from app.runtime.preview import PreviewController
+    from app.runtime.recording import CaptureFactory, RecordingController
     from app.runtime.run import Run
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
@@ -93,13 +94,11 @@ class TrayApp(QObject):
         self.runs = RunController(self.finish_startup, self.preferences, lambda: self.library_watcher.library,
                                   self.panels, self.observer, self._highlighter, self.performing,
                                   lambda: self.usage, self)
-        checker = LocatorChecker(self._preview_probe, self._control_finder, self)
-        self.preview = PreviewController(self.finish_startup, self.panels, self.runs, checker, self)
         self.panels.own_files = self.library_watcher.own_files
-        self.recording = RecordingController(
-            paths, self.panels, captures, stop_combos=self._stop_combos, notify=self._notify, busy=self._busy,
-            open_preview=lambda path: self._open_preview(str(path)), activate=self._activate, parent=self)
-        self.recording.activeChanged.connect(self._recording_changed)
+        self._captures = captures
+        self._preview: PreviewController | None = None
+        self._recording: RecordingController | None = None
+        """The author's preview and the recorder: made on first use, after the tray shows."""
         self.preferences.applied.connect(self._settings_applied)
         self.library_watcher.changed.connect(self._library_changed)
         self.hotkey.pressed.connect(self._hotkey)
@@ -115,6 +114,27 @@ class TrayApp(QObject):
             self.tray.show()
 
     # what the parts hold, for those who drive the app (the command channel, tests)
+    @property
+    def preview(self) -> PreviewController:
+        if self._preview is None:
+            from app.runtime.preview import LocatorChecker, PreviewController
+
+            checker = LocatorChecker(self._preview_probe, self._control_finder, self)
+            self._preview = PreviewController(self.finish_startup, self.panels, self.runs, checker, self)
+        return self._preview
+
+    @property
+    def recording(self) -> RecordingController:
+        if self._recording is None:
+            from app.runtime.recording import RecordingController
+
+            self._recording = RecordingController(
+                self.paths, self.panels, self._captures, stop_combos=self._stop_combos, notify=self._notify,
+                busy=self._busy, open_preview=lambda path: self._open_preview(str(path)),
+                activate=self._activate, parent=self)
+            self._recording.activeChanged.connect(self._recording_changed)
+        return self._recording
+
     @property
     def run(self) -> Run | None:
         return self.runs.run
@@ -224,11 +244,17 @@ class TrayApp(QObject):
             server.toggleRequested.connect(self.panels.toggle)
             server.showRequested.connect(self.panels.summon)
             server.runRequested.connect(self.runs.run_requested)
-            server.recordRequested.connect(self.recording.record_requested)
-            server.previewRequested.connect(self.preview.requested)
+            server.recordRequested.connect(self._record_requested)
+            server.previewRequested.connect(self._preview_requested)
         except ipc.IpcError as exc:
             log.warning("wayguide: warning: %s; `wayguide toggle` will not reach this instance", exc)
         return True
+
+    def _record_requested(self, request: RecordRequest, reply: Reply) -> None:
+        self.recording.record_requested(request, reply)
+
+    def _preview_requested(self, request: PreviewRequest, reply: Reply) -> None:
+        self.preview.requested(request, reply)
 
     def _start_probe(self) -> None:
         from app.platform import window_probe
@@ -320,7 +346,7 @@ class TrayApp(QObject):
             self.panel.current_view().show_notice(error, "problem")
 
     def _hotkey(self, combo: str) -> None:
-        if self.recording.active:  # the hotkey ends a recording (and is not recorded)
+        if self._recording is not None and self._recording.active:  # the hotkey ends it (not recorded)
             self.recording.stop()
             return
         if self.runs.hotkey_stops():
@@ -384,7 +410,7 @@ class TrayApp(QObject):
 
     def _panel_busy(self) -> bool:
         """The panel shows a run, or a recording's review, instead of the tasks."""
-        return self.runs.run is not None or self.recording.reviewing
+        return self.runs.run is not None or (self._recording is not None and self._recording.reviewing)
 
     def _busy(self) -> str | None:
         return "a wizard is running: finish or stop it first" if self.runs.run is not None else None
@@ -405,8 +431,10 @@ class TrayApp(QObject):
         about_box(__version__, licence_text()).exec()
 
     def quit(self) -> None:
-        self.recording.stop()  # a recording under way is written as a draft, not lost
-        self.preview.close()
+        if self._recording is not None:
+            self._recording.stop()  # a recording under way is written as a draft, not lost
+        if self._preview is not None:
+            self._preview.close()
         self.runs.abort("Wayguide was closed")
         self.runs.close()
         self.library_watcher.close()
