@@ -11,7 +11,6 @@ import re
 import shutil
 import signal
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,39 +22,12 @@ from app.platform.x11 import X11WindowProbe
 from tests.desktop import gnumeric_task as task
 from tests.desktop.test_black_box import Waiting
 from tests.desktop.test_elements import a11y_desktop, elements  # noqa: F401 - fixtures
-from tests.desktop.test_tray_app import WAYGUIDE, RunningApp, start_app, stop_app
+from tests.desktop.test_tray_app import start_app, stop_app
 from tests.desktop.xdesktop import Desktop, wait_for
 
 pytestmark = [pytest.mark.desktop,
               pytest.mark.skipif(shutil.which("gnumeric") is None or shutil.which("ssconvert") is None,
                                  reason="gnumeric is not installed (scripts/setup installs it)")]
-
-
-class Recording:
-    """`wayguide record --out DRAFT` in the background, its output lines in a queue."""
-
-    def __init__(self, app: RunningApp, draft: Path) -> None:
-        self.process = subprocess.Popen([*WAYGUIDE, "record", "--out", str(draft)], env=app.env, text=True,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.lines: queue.Queue[str] = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def line(self, timeout: float = 30) -> str:
-        return self.lines.get(timeout=timeout)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(5)
-        self._reader.join(5)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
@@ -72,7 +44,7 @@ def test_a_gnumeric_task_recorded_replays_in_black_box_and_glass_box(
             process, window = task.start_gnumeric(a11y_desktop, tmp_path / "shown")
             opened.append(process)
             a11y_desktop.activate(window.handle)
-            recording = Recording(app, draft)
+            recording = Waiting(app, "--out", str(draft), command="record")
             try:
                 assert recording.line().startswith("Recording: ")
                 task.fill_cells(a11y_desktop, elements, window)
