@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 INSERT_WAIT_S = 0.5
 """At the end of typed text, the longest wait for the application to tell the text its keys inserted."""
 
-MENU_WAIT_S = 0.3
+MENU_WAIT_S = 1.0
 """A click while a menu is open, not on a menu item as far as the application says now: the longest wait for
 the focus event of the item under the pointer (the menu closes on the click, the item's event lags)."""
 
@@ -459,12 +459,17 @@ class _Resolver:
                 if (control is None or control.role not in _MENU_ITEMS) and menu is not None:
                     # an open menu's items are drawn in a window of their own, over the one asked
                     control = elements.inside_at(menu, item.x, item.y) or control
-                if (control is None or control.role not in _MENU_ITEMS) and self._in_menu():
-                    self._await_feed(self._on_menu_item, MENU_WAIT_S)  # the item's focus may be on its way
+                in_menu = menu is not None or self._in_menu()
+                if (control is None or control.role not in _MENU_ITEMS) and in_menu:
+                    # the item's focus may be on its way (the feed lags; the popup may be gone already: the
+                    # item is taken on release, the capture asks after the press)
+                    self._await_feed(self._on_menu_item, MENU_WAIT_S)
                 focus = self._focus.control if self._focus else None
                 if (control is None or control.role not in _MENU_ITEMS) and focus is not None \
                         and focus.role in _MENU_ITEMS and focus.role != "menu":
                     control = focus  # an open menu's item under the pointer has the focus (it may be gone)
+                if control is None and not in_menu and self._gone(window):
+                    control = self._focus_from_click()
                 if control is not None and control.role not in _WINDOW_ROLES:
                     found = self._locate(elements, control, window)
                     if found is not None and control.role in _MENU_ITEMS:
@@ -477,6 +482,26 @@ class _Resolver:
             self._tell(Click(item.t, window, item.button, at=at))
             return
         self._tell(Click(item.t, window, item.button, element=found, menu_path=path))
+
+    def _gone(self, window: WindowInfo) -> bool:
+        now = self._probe.describe(window.handle)
+        return now is None or not now.shown
+
+    def _focus_from_click(self) -> Control | None:
+        """The control a click gave the focus to, when the application no longer tells what was under the
+        pointer: the click closed the window (a dialog's Save button acts on release, before the capture
+        asks after the press); the control's focus event lags behind. None when no control in a window took
+        the focus within MENU_WAIT_S."""
+        before = self._focus
+
+        def moved() -> bool:
+            focus = self._focus
+            return focus is not before and focus is not None and focus.control is not None \
+                and focus.control.role not in _WINDOW_ROLES
+
+        self._await_feed(moved, MENU_WAIT_S)
+        focus = self._focus
+        return focus.control if moved() and focus is not None else None
 
     def _in_menu(self) -> bool:
         control = self._focus.control if self._focus else None
@@ -494,6 +519,8 @@ class _Resolver:
         found = elements.find(plain, window)
         if len(found) == 1 and found[0].ref == control.ref:
             return Field(plain, control.label)
+        if not found and control.label and not elements.controls(window):
+            return Field(plain, control.label)  # the window closed: its role and name are what is known
         controls: list[Control] = elements.controls(window)
         index = _index(controls, control.ref)
         return Field(shortest_locator(controls, index), controls[index].label) if index is not None else None

@@ -159,7 +159,8 @@ class _Pace:
     def before(self, action: str) -> None:
         title = ACTION_STEP[action]
         last = self.seen[-1] if self.seen else 1
-        wanted = next(i for i, t in enumerate(self.steps, 1) if t == title and i >= last)
+        wanted = next((i for i, t in enumerate(self.steps, 1) if t == title and i >= last), None)
+        assert wanted is not None, f"no step “{title}” for “{action}” from step {last} on: {self.steps}"
         wait_for(lambda: self.step() == wanted, 20, f"step {wanted} ({title}) shown for “{action}”")
         if not self.seen or self.seen[-1] != wanted:
             self.seen.append(wanted)
