@@ -40,6 +40,11 @@ NAME_WAIT_S = 2.0
 took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
 MENU_OPEN_S = 2.0
 """After clicking a menu, how long its items may take to come on the screen."""
+SETTLE_READS = 3
+SETTLE_POLL_S = 0.05
+"""A control is clicked once SETTLE_READS reads of where it is, SETTLE_POLL_S apart, agree (at most
+MENU_OPEN_S): gnumeric told a menu item's place 36 ms after its menu opened while still laying the menu out,
+one item above where it was drawn, and the click chose File ▸ Open instead of Save As (1 run in 15)."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -336,10 +341,24 @@ class Performer:
                 if elements.activate(control):
                     return window if match is not None else target
                 raise _Refused(f"{words} is not on the screen in {app_name(where)}.")
+            box = self._settled(elements, control, box, stop)
+            if box is None:
+                raise _Refused(f"{words} is no longer on the screen in {app_name(where)}.")
         except ProbeUnavailable as exc:
             raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
         self._click_box(box, where, spec.button)
         return window if match is not None else target
+
+    def _settled(self, elements: Elements, control: Control, box: tuple[int, int, int, int] | None,
+                 stop: threading.Event) -> tuple[int, int, int, int] | None:
+        """Where `control` is once SETTLE_READS reads agree (see SETTLE_READS), or the last read."""
+        same, deadline = 1, self.clock() + MENU_OPEN_S
+        while same < SETTLE_READS and self.clock() < deadline:
+            if stop.wait(SETTLE_POLL_S):
+                raise _Paused("Stopped.")
+            now = elements.extents(control)
+            same, box = (same + 1 if now == box else 1), now
+        return box
 
     def _open_menus(self, elements: Elements, control: Control, where: WindowInfo,
                     stop: threading.Event) -> tuple[int, int, int, int] | None:

@@ -127,6 +127,23 @@ def test_a_menu_item_without_an_action_is_clicked_as_a_person_would_its_menu_ope
     assert elements.activated == []
 
 
+def test_a_menu_item_is_clicked_where_it_settles_not_where_it_was_told_while_its_menu_was_laid_out() -> None:
+    """gnumeric told a menu item's place while laying its menu out, one item too high, then where it is."""
+    item = Control("menu item", "Save As", 0, ref=("pad", "/save-as"))
+
+    class LaidOut(FakeElements):
+        reads = 0
+
+        def extents(self, control: Control) -> tuple[int, int, int, int] | None:
+            self.reads += 1
+            return (60, 243, 300, 25) if self.reads <= 2 else (60, 268, 303, 25)
+
+    elements = LaidOut({1: [Control("frame", "Untitled - Mousepad"), item]})
+    injector = FakeInjector()
+    outcome = click({"role": "menu item", "name": "Save As"}, elements, FakeWindowProbe(window=PAD), injector)
+    assert outcome.completed and injector.sent == [("click", "211,280,left")]
+
+
 def test_a_wait_for_a_control_ends_when_it_appears_or_goes_and_says_when_it_never_does(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(controls, "POLL_S", 0.01)
