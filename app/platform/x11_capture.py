@@ -256,6 +256,8 @@ class _Resolver:
         self._skip: tuple[Ref | None, str] = (None, "")
         self._open_menu: Control | None = None
         """The menu the last click opened (its items are looked for where the next click is)."""
+        self._clicked_focus = False
+        """Whether the focus a click gave is being waited for (see _focus_from_click)."""
 
     def run(self) -> None:
         from app.platform.x11 import X11WindowProbe
@@ -433,9 +435,9 @@ class _Resolver:
 
     def _current(self, item: _Item) -> bool:
         """Whether a feed item tells of what is being waited for now though keys after it are held: the text
-        pending, or the focus of the menu item just clicked."""
+        pending, the focus of the menu item just clicked, or the focus a click gave (_focus_from_click)."""
         if isinstance(item, _Focus):
-            return item.control is not None and item.control.role in _MENU_ITEMS
+            return item.control is not None and (item.control.role in _MENU_ITEMS or self._clicked_focus)
         pending = self._pending
         return isinstance(item, TextChanged) and pending is not None and item.ref == pending.ref
 
@@ -499,7 +501,11 @@ class _Resolver:
             return focus is not before and focus is not None and focus.control is not None \
                 and focus.control.role not in _WINDOW_ROLES
 
-        self._await_feed(moved, MENU_WAIT_S)
+        self._clicked_focus = True  # taken even behind what is held (the window closing, told meanwhile)
+        try:
+            self._await_feed(moved, MENU_WAIT_S)
+        finally:
+            self._clicked_focus = False
         focus = self._focus
         return focus.control if moved() and focus is not None else None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import queue
 
+import pytest
+
 from app.platform.atspi_feed import TextChanged
 from app.platform.capture_keys import KeyMeaning
 from app.platform.x11_capture import _Focus, _Item, _Resolver
@@ -146,10 +148,14 @@ def test_a_menu_item_clicked_after_its_popup_closed_is_named_by_the_focus_the_fe
                                                  ("click", "Save As", ("File", "Save As"))]
 
 
-def test_a_button_that_closed_its_dialog_before_the_capture_asked_is_named_by_the_focus_it_took() -> None:
+@pytest.mark.parametrize("between", [[], [ActiveChanged(1.1, SHEET.handle)]],
+                         ids=["alone", "after-the-switch"])
+def test_a_button_that_closed_its_dialog_before_the_capture_asked_is_named_by_the_focus_it_took(
+        between: list[_Item]) -> None:
     """The Save button acts on release and its dialog is gone when the capture asks what was pressed; the
-    button took the focus on the press (told late by the feed): the click is on it, by role and name."""
-    items: list[_Item] = [ButtonPressed(1, "left", 700, 560), _Focus(SAVE.ref, SAVE, False)]
+    button took the focus on the press (told late by the feed, after the main window came back in front):
+    the click is on it, by role and name."""
+    items: list[_Item] = [ButtonPressed(1, "left", 700, 560), *between, _Focus(SAVE.ref, SAVE, False)]
     elements = Elements()
     elements.all = []  # the dialog's controls: gone with it
     assert _brief(_resolve(items, elements, front=DIALOG)) == [("click", "Save", ())]
