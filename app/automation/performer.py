@@ -156,6 +156,9 @@ class Performer:
             except _Refused as refused:
                 missed = refused.control if isinstance(refused, Missed) else None
                 return Performed(index, str(refused), missed=missed), target
+            except ProbeUnavailable as exc:  # the desktop would not let the action be done: it says why
+                reason = str(exc)
+                return Performed(index, f"{reason[:1].upper()}{reason[1:]}."), target
             except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
                 return Performed(index, f"The action failed ({type(exc).__name__})."), target
         return Performed(), target

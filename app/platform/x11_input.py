@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -14,6 +17,7 @@ from Xlib.protocol import request
 
 from app.format.combo import validate_combo
 from app.platform.x11_activity import OwnInput
+from app.platform.x11_hold import GRAB_LIMIT_S, ServerHold
 from app.platform.x11_keys import (
     MODIFIER_KEYSYMS,
     NAMED_KEYSYMS,
@@ -98,6 +102,14 @@ FOCUS_FLICKER_S = 0.05
 POINTER_BACK_S = 0.5
 """After a click, how long the pointer may take to be back where it was (a menu's grab delays the move)."""
 
+log = logging.getLogger(__name__)
+
+REPAIR_WAIT_S = 2.0
+"""After a cut connection, how long the next call waits for the new one to have mended what it left."""
+
+HELD_TOO_LONG = (f"the X server did not answer for {GRAB_LIMIT_S:g} s while Wayguide held it to type "
+                 "(another program may be holding it); typing stopped and the desktop was let go")
+
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
 class X11Injector:
     """Types text and presses key combos through XTEST, as if on the keyboard.
@@ -112,16 +124,14 @@ class X11Injector:
     def __init__(self, display: str | None = None, own: OwnInput | None = None) -> None:
         self._own = own
         """Told about every key and button press before it is sent (see OwnInput)."""
-        try:
-            self._display: Any = xdisplay.Display(display)
-        except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
-        if not self._display.has_extension("XTEST"):
-            self._display.close()
-            raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
-        self._root = self._display.screen().root
-        self._keys = KeyEvents(self._display)
+        self._name = display
+        self._display: Any = None
+        self._repair: threading.Thread | None = None
+        """Mending what a cut connection left (see _cut_off), while it runs."""
+        self._connect()
         self._held: list[int] = []
+        self._lost: Keymap | None = None
+        """The mapping of a call whose connection was cut (see ServerHold), with what it had remapped."""
         self._focus_cache: tuple[int, int, bool] = (0, 0, False)
         """(focus window, `into`, whether the focus is inside `into`) of the latest check."""
         self._last_char = 0
@@ -129,11 +139,71 @@ class X11Injector:
         self._grabbed = False
         self._released: Any = None
         """The round trip sent with the latest release of the server, while not waited for (see _ungrab)."""
-        self._signs = ServerSigns(self._display, self._root)
         self._unpaced = UNPACED_CHUNK_CHARS[0] * 4
         """The size of the next chunk into a window that does not answer pings (see CHUNK_SERVER_S)."""
         self._flight: tuple[int, float] = (0, 0.0)
         """(characters, when the grab began) of the chunk whose release is not answered yet."""
+
+    def _connect(self) -> None:
+        """Open the connection and what works on it (the key sender, the signs, the hold on the server)."""
+        try:
+            self._display = xdisplay.Display(self._name)
+        except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
+            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+        if not self._display.has_extension("XTEST"):
+            self._display.close()
+            raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
+        self._root = self._display.screen().root
+        self._keys = KeyEvents(self._display)
+        self._signs = ServerSigns(self._display, self._root)
+        self._hold = ServerHold(self._display.display.socket)
+
+    @contextmanager
+    def _cut_off(self) -> Iterator[None]:
+        """A public call: when the hold on the server cut the connection (see ServerHold), the call fails in
+        one sentence while a new connection releases the keys left down and restores what was remapped,
+        on a thread of its own (another program may still hold the server); the next call waits for it."""
+        if self._repair is not None:
+            self._repair.join(REPAIR_WAIT_S)
+            if self._repair.is_alive():
+                raise ProbeUnavailable(HELD_TOO_LONG)
+            self._repair = None
+            if self._display is None:
+                self._connect()
+        try:
+            yield
+        except (error.ConnectionClosedError, OSError):
+            if not self._hold.tripped:
+                raise
+            log.warning("typing: the X server did not answer for %g s while held; the connection was cut",
+                        GRAB_LIMIT_S)
+            self._begin_repair()
+            raise ProbeUnavailable(HELD_TOO_LONG) from None
+
+    def _begin_repair(self) -> None:
+        self._hold.close()
+        with contextlib.suppress(Exception):
+            self._display.close()
+        held, lost = list(self._held), self._lost
+        self._held, self._lost, self._display = [], None, None
+        self._grabbed, self._released, self._flight, self._focus_cache = False, None, (0, 0.0), (0, 0, False)
+        self._repair = threading.Thread(target=self._mend, args=(held, lost), name="wayguide-x-repair",
+                                        daemon=True)
+        self._repair.start()
+
+    def _mend(self, held: list[int], lost: Keymap | None) -> None:
+        try:
+            self._connect()
+            for keycode in reversed(held):
+                self._keys.send(X.KeyRelease, keycode)
+            if lost is not None and lost.placed:
+                changed = {keycode for keycode, _ in lost.placed}
+                lost.placed.clear()
+                self._send_rows(lost, changed)
+            self._display.sync()
+        except Exception as exc:  # the next call connects again
+            log.warning("typing: could not reconnect to the X server: %s", type(exc).__name__)
+            self._display = None
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -148,9 +218,13 @@ class X11Injector:
         typed later). A focus that follows the pointer (PointerRoot) is never inside `into`: nothing is typed.
         Raises ValueError, before typing anything, for other control characters."""
         keysyms = [keysym_for(char) for char in text]
-        typed = 0
         self._focus_cache = (0, 0, False)
         self._signs.proceed = proceed
+        with self._cut_off():
+            return self._type(keysyms, into, proceed)
+
+    def _type(self, keysyms: list[int], into: int, proceed: Callable[[], bool] | None) -> int:
+        typed = 0
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
@@ -166,10 +240,11 @@ class X11Injector:
                     if done < len(batch):
                         break
         finally:
-            self._ungrab()
             self._signs.pending, self._signs.proceed = 0, None
-            self._signs.unwatch()
-            self._display.sync()
+            if not self._hold.tripped:
+                self._ungrab()
+                self._signs.unwatch()
+                self._display.sync()
         return typed
 
     def focus_within(self, into: int) -> bool:
@@ -208,6 +283,10 @@ class X11Injector:
     def click(self, x: int, y: int, button: str = "left") -> None:
         """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
         number = _BUTTONS[button]
+        with self._cut_off():
+            self._click(x, y, number)
+
+    def _click(self, x: int, y: int, number: int) -> None:
         was = self._root.query_pointer()
         with self._own.pointer() if self._own is not None else nullcontext():
             xtest.fake_input(self._display, X.MotionNotify, x=x, y=y)
@@ -234,6 +313,10 @@ class X11Injector:
         key's character needs it on this keyboard (ctrl+? is ctrl+shift+slash on a US layout)."""
         modifiers, key = _split_combo(combo)
         keysym = XK.string_to_keysym(NAMED_KEYSYMS[key]) if key in NAMED_KEYSYMS else keysym_for(key)
+        with self._cut_off():
+            return self._press(modifiers, key, keysym, into)
+
+    def _press(self, modifiers: list[str], key: str, keysym: int, into: int) -> bool:
         if into and not self.focus_within(into):
             return False
         with self._session() as keymap:
@@ -253,7 +336,8 @@ class X11Injector:
                 self._last_char = keycode
                 self._release_all()
             finally:
-                self._ungrab()
+                if not self._hold.tripped:
+                    self._ungrab()
         return True
 
     def keymap_snapshot(self) -> tuple[tuple[int, ...], ...]:
@@ -263,7 +347,11 @@ class X11Injector:
         return tuple(tuple(row) for row in self._display.get_keyboard_mapping(first, count))
 
     def close(self) -> None:
-        self._display.close()
+        if self._repair is not None:
+            self._repair.join(REPAIR_WAIT_S)
+        self._hold.close()
+        if self._display is not None:
+            self._display.close()
 
     @contextmanager
     def _session(self) -> Iterator[Keymap]:
@@ -272,15 +360,21 @@ class X11Injector:
         try:
             yield keymap
         finally:
-            self._release_all()
-            self._signs.proceed = None  # stopped or not: keys sent are read with the mapping sent for them
-            if keymap.placed:
-                self._wait_for_client()
-                changed = {keycode for keycode, _ in keymap.placed}
-                keymap.placed.clear()
-                self._send_rows(keymap, changed)
-            self._display.sync()
-            self._signs.drain()
+            if self._hold.tripped:  # the connection was cut: mended on a new one (see _cut_off)
+                self._lost = keymap
+            else:
+                self._restore(keymap)
+
+    def _restore(self, keymap: Keymap) -> None:
+        self._release_all()
+        self._signs.proceed = None  # stopped or not: keys sent are read with the mapping sent for them
+        if keymap.placed:
+            self._wait_for_client()
+            changed = {keycode for keycode, _ in keymap.placed}
+            keymap.placed.clear()
+            self._send_rows(keymap, changed)
+        self._display.sync()
+        self._signs.drain()
 
     def _remap(self, keymap: Keymap, keysyms: Sequence[int]) -> None:
         """Put every keysym in `keysyms` that the mapping lacks on a spare keycode, keeping those already
@@ -410,6 +504,7 @@ class X11Injector:
         if not self._signs.settle():
             return False
         for _ in range(3):
+            self._hold.arm()
             self._display.grab_server()
             self._grabbed = True
             if self.focus_within(into):
@@ -430,6 +525,7 @@ class X11Injector:
             self._display.ungrab_server()
             self._released = request.GetInputFocus(display=self._display.display, defer=True)
             self._display.flush()
+            self._hold.disarm()
 
     def _down(self, keycode: int, delay_ms: int = 0) -> None:
         """Press `keycode`, `delay_ms` after the server reads the request (see REPEAT_DELAY_MS)."""

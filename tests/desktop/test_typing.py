@@ -15,7 +15,9 @@ from Xlib import X
 
 from app.platform.x11_input import X11Injector
 from app.platform.x11_keys import KeyEvents, keysym_for
+from app.ports import ProbeUnavailable
 from tests.desktop.xdesktop import Desktop, KeyCounter, wait_for
+from tests.desktop.xproxy import StallingProxy
 
 TEXT = (
     "Grüße, Ä ß € ñ — 日本\n"
@@ -257,3 +259,32 @@ def test_a_window_switch_asked_for_mid_typing_stops_typing_before_the_text_ends(
             assert intruder.presses() == 0
         finally:
             intruder.close()
+
+
+def test_a_server_that_stops_answering_while_wayguide_holds_it_is_let_go_and_typing_says_so(
+        desktop: Desktop, tmp_path: Path) -> None:
+    """Right after Wayguide grabs the server to type a chunk, no reply comes any more (the proxy holds them
+    back): the desktop would stay frozen for every program. The hold on the server cuts Wayguide's
+    connection, typing fails in one sentence, the desktop is free again, and the next typing works with no
+    key left down and the keymap as it was."""
+    proxy = StallingProxy(desktop.display)
+    typist = X11Injector(proxy.display)
+    keymap = typist.keymap_snapshot()
+    out = tmp_path / "typed.txt"
+    try:
+        with started(desktop, ["xterm", "-title", "held", "-e", "sh", "-c", 'cat > "$0"', str(out)], UTF8):
+            window = desktop.wait_window(name="^held$")
+            focus(desktop, window)
+            proxy.stall_next_grab()
+            with pytest.raises(ProbeUnavailable, match="did not answer for 2 s while Wayguide held it"):
+                typist.type_text("Grüße", into=window)
+            assert proxy.stalled.is_set()
+            desktop.run(["xdotool", "getactivewindow"], check=True, timeout=10)  # others are served again
+            typist.type_text("Grüße\n", into=window)
+            typist.press_keys("ctrl+d")
+            assert content_when(out, "Grüße\n".encode(), 10) == "Grüße\n".encode()
+        assert not any(desktop.xlib().query_keymap()), "a key is still down"
+        assert typist.keymap_snapshot() == keymap
+    finally:
+        typist.close()
+        proxy.close()
