@@ -73,3 +73,29 @@ class ServerHold:
                 self._deadline, self.tripped = 0.0, True
                 with contextlib.suppress(OSError):  # closed already
                     self._sock.shutdown(socket.SHUT_RDWR)
+
+
+def spare_from_grabs(display_pointer: int) -> bool:
+    """Make the Xlib connection at `display_pointer` (the GUI's own: Qt's QX11Application.display()) served
+    even while another connection holds the server (XTEST's GrabControl). Without it the typist and the GUI
+    deadlocked: the typist grabbed the server, the GUI thread then waited on an X reply inside a Qt call
+    that keeps Python's GIL (QWidget.show), and the typist could not run again to let the server go; no
+    Python thread (ServerHold's either) ran again. True when done; False where libXtst is missing."""
+    import ctypes
+    import ctypes.util
+
+    names = [ctypes.util.find_library("Xtst"), "libXtst.so.6"]
+    for name in filter(None, names):
+        try:
+            xtst = ctypes.CDLL(name)
+            x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+            break
+        except OSError:
+            continue
+    else:
+        return False
+    xtst.XTestGrabControl.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    xtst.XTestGrabControl(ctypes.c_void_p(display_pointer), 1)
+    x11.XFlush(ctypes.c_void_p(display_pointer))
+    return True

@@ -15,6 +15,7 @@ from app.runtime.import_hook import import_pyside_keeping_no_sources
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
+    from PySide6.QtGui import QGuiApplication
 
 __all__ = ["main"]
 
@@ -42,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)
     MainThreadCollector(app).start()  # before any worker thread starts
+    _spare_from_grabs(app)
     tray_app = TrayApp(app, paths)
 
     signal_ends = _quit_on_signals(tray_app, tray_app.quit)  # noqa: F841 (kept open while the app lives)
@@ -60,6 +62,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(0, lambda: _ready_marker(ready, "tray"))
     QTimer.singleShot(0, finish)
     return int(app.exec())
+
+
+def _spare_from_grabs(app: QGuiApplication) -> None:
+    """On X11, the GUI's connection is served while the typist holds the server (see spare_from_grabs)."""
+    if app.platformName() != "xcb":
+        return
+    from PySide6.QtGui import QNativeInterface
+
+    from app.platform.x11_hold import spare_from_grabs
+
+    native = app.nativeInterface()
+    pointer = native.display() if isinstance(native, QNativeInterface.QX11Application) else None
+    if not pointer or not spare_from_grabs(int(pointer)):
+        import logging
+
+        logging.getLogger(__name__).warning("libXtst is missing: the panel may stall while Wayguide types")
 
 
 def _ready_marker(path: str, stage: str) -> None:
