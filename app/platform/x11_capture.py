@@ -501,6 +501,12 @@ class _Resolver:
             return focus is not before and focus is not None and focus.control is not None \
                 and focus.control.role not in _WINDOW_ROLES
 
+        held = next((item for item in self._held if isinstance(item, _Focus)), None)
+        if held is not None:  # told while the text typed before the click was waited for
+            self._held.remove(held)
+            self._focused(held)
+            if moved():
+                return held.control
         self._clicked_focus = True  # taken even behind what is held (the window closing, told meanwhile)
         try:
             self._await_feed(moved, MENU_WAIT_S)

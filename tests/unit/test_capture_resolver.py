@@ -52,6 +52,8 @@ class Elements:
         self.point: dict[tuple[int, int], Control] = {(10, 10): FILE, (20, 60): ICON}
         self.menu: dict[tuple[int, int], Control] = {(20, 60): SAVE_AS}
         self.all = [FILE, SAVE_AS, ICON, BOX, PANEL, OTHER]
+        self.closed: set[int] = set()
+        """The windows whose controls are gone (by handle)."""
 
     def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
         return self.point.get((x, y))
@@ -64,7 +66,7 @@ class Elements:
                 if c.role == locator.role and (locator.name is None or c.label == locator.name)]
 
     def controls(self, window: WindowInfo) -> list[Control]:
-        return self.all
+        return [] if window.handle in self.closed else self.all
 
     def control(self, ref: tuple[str, str]) -> Control:
         return next(c for c in self.all if c.ref == ref)
@@ -159,6 +161,16 @@ def test_a_button_that_closed_its_dialog_before_the_capture_asked_is_named_by_th
     elements = Elements()
     elements.all = []  # the dialog's controls: gone with it
     assert _brief(_resolve(items, elements, front=DIALOG)) == [("click", "Save", ())]
+
+
+def test_a_button_pressed_right_after_typing_is_named_by_the_focus_told_while_the_text_was_awaited() -> None:
+    """The file name typed, then Save pressed: the press first waits for the name's text; the button's focus
+    comes meanwhile and is held behind the press; the dialog is gone when the press is looked at."""
+    items: list[_Item] = [_Focus(BOX.ref, BOX, False), _key(1, "a"), ButtonPressed(2, "left", 700, 560),
+                          _Focus(SAVE.ref, SAVE, False), TextChanged(BOX.ref, True, 1, "a")]
+    elements = Elements()
+    elements.closed = {DIALOG.handle}
+    assert _brief(_resolve(items, elements, front=DIALOG)) == [("typed", "a", None), ("click", "Save", ())]
 
 
 def test_a_click_on_nothing_the_application_tells_stays_a_point_with_no_wait_for_a_focus() -> None:
