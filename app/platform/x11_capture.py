@@ -66,6 +66,7 @@ _TEXT_ROLES = {"text", "entry", "password text", "paragraph", "document text", "
 _WINDOW_ROLES = {"frame", "dialog", "file chooser", "window", "alert", "font chooser", "color chooser",
                  "application", "filler", "panel", "scroll pane", "viewport", "layered pane", "root pane"}
 _MENU_ITEMS = {"menu item", "check menu item", "radio menu item", "tear off menu item", "menu"}
+_BUTTONS = {"push button", "toggle button", "check box", "radio button", "link"}
 _SKIPPED_AFTER = {"enter": "\n", "tab": "\t"}
 """What a combo key inserts into a text field itself, dropped from the text typed after it."""
 
@@ -258,6 +259,8 @@ class _Resolver:
         """The menu the last click opened (its items are looked for where the next click is)."""
         self._clicked_focus = False
         """Whether the focus a click gave is being waited for (see _focus_from_click)."""
+        self._buttons: tuple[int, list[tuple[Control, tuple[int, int, int, int]]]] = (0, [])
+        """(window, its buttons and where they were) as typing began in it (see _pressed_before)."""
 
     def run(self) -> None:
         from app.platform.x11 import X11WindowProbe
@@ -333,6 +336,7 @@ class _Resolver:
         self._tell(Combo(item.t, front or WindowInfo(), value))
 
     def _begin(self, t: float) -> _Pending:
+        self._note_buttons()
         focus = self._focus
         control = focus.control if focus else None
         tells = control is not None and (control.role in _TEXT_ROLES or "editable" in control.states)
@@ -471,7 +475,7 @@ class _Resolver:
                         and focus.role in _MENU_ITEMS and focus.role != "menu":
                     control = focus  # an open menu's item under the pointer has the focus (it may be gone)
                 if control is None and not in_menu and self._gone(window):
-                    control = self._focus_from_click()
+                    control = self._focus_from_click() or self._pressed_before(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:
                     found = self._locate(elements, control, window)
                     if found is not None and control.role in _MENU_ITEMS:
@@ -514,6 +518,30 @@ class _Resolver:
             self._clicked_focus = False
         focus = self._focus
         return focus.control if moved() and focus is not None else None
+
+    def _note_buttons(self) -> None:
+        """As typing begins in a window (a dialog's file name), note where its buttons are: the one pressed
+        to end it (Save) may close the window before the capture asks what was under the pointer."""
+        front = self._front
+        if front is None or front.pid == self._own or self._buttons[0] == front.handle \
+                or not self._probe.dialog(front.handle):
+            return  # noted once a dialog (a main window's buttons seldom close it)
+        places: list[tuple[Control, tuple[int, int, int, int]]] = []
+        with contextlib.suppress(ProbeUnavailable):
+            elements = self._atspi()
+            if elements is not None:
+                buttons = [c for c in elements.controls(front) if c.role in _BUTTONS]
+                places = [(c, box) for c in buttons if (box := elements.extents(c)) is not None]
+        self._buttons = (front.handle, places)
+
+    def _pressed_before(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        """The button that was at (x, y) in `window` when typing began in it (see _note_buttons)."""
+        handle, places = self._buttons
+        if handle != window.handle:
+            return None
+        inside = [(box[2] * box[3], control) for control, box in places
+                  if box[0] <= x < box[0] + box[2] and box[1] <= y < box[1] + box[3]]
+        return min(inside, key=lambda found: found[0])[1] if inside else None
 
     def _in_menu(self) -> bool:
         control = self._focus.control if self._focus else None

@@ -41,7 +41,7 @@ class Probe:
         return [w for w in (SHEET, DIALOG) if w.handle not in self.closed]
 
     def dialog(self, handle: int) -> bool:
-        return False
+        return handle == DIALOG.handle
 
 
 class Elements:
@@ -54,9 +54,16 @@ class Elements:
         self.all = [FILE, SAVE_AS, ICON, BOX, PANEL, OTHER]
         self.closed: set[int] = set()
         """The windows whose controls are gone (by handle)."""
+        self.boxes: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+        self.closes_on_press: set[int] = set()
+        """The windows that close as soon as something in them is pressed."""
 
     def at_point(self, window: WindowInfo, x: int, y: int) -> Control | None:
-        return self.point.get((x, y))
+        self.closed |= self.closes_on_press
+        return None if window.handle in self.closed else self.point.get((x, y))
+
+    def extents(self, control: Control) -> tuple[int, int, int, int] | None:
+        return self.boxes.get(control.ref)
 
     def inside_at(self, scope: Control, x: int, y: int) -> Control | None:
         return self.menu.get((x, y)) if scope.ref == FILE.ref else None
@@ -171,6 +178,18 @@ def test_a_button_pressed_right_after_typing_is_named_by_the_focus_told_while_th
     elements = Elements()
     elements.closed = {DIALOG.handle}
     assert _brief(_resolve(items, elements, front=DIALOG)) == [("typed", "a", None), ("click", "Save", ())]
+
+
+def test_a_dialog_button_noted_as_typing_began_names_a_press_whose_focus_is_never_told() -> None:
+    """Save pressed right after the file name; the dialog is gone when the press is looked at and no focus
+    event comes: the button is the one noted where the pointer was as typing began in the dialog."""
+    items: list[_Item] = [_Focus(BOX.ref, BOX, False), _key(1, "a"), ButtonPressed(2, "left", 700, 560),
+                          TextChanged(BOX.ref, True, 1, "a")]
+    elements = Elements()
+    elements.all = [BOX, SAVE]
+    elements.boxes = {SAVE.ref: (660, 545, 80, 30), BOX.ref: (300, 200, 400, 30)}
+    elements.closes_on_press = {DIALOG.handle}
+    assert _brief(_resolve(items, elements, front=DIALOG)) == [("typed", "a", "text"), ("click", "Save", ())]
 
 
 def test_a_click_on_nothing_the_application_tells_stays_a_point_with_no_wait_for_a_focus() -> None:
