@@ -12,14 +12,21 @@ from app.format.elements import control_holds, locator_text, normal_role
 from app.format.wording import control_words
 from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["ELEMENT_TIMEOUT_S", "POLL_S", "VERIFY_TIMEOUT_S", "Controls", "Missed", "Paused", "Refused",
-           "app_name", "plain", "printable"]
+__all__ = ["ELEMENT_TIMEOUT_S", "MENU_OPEN_S", "POLL_S", "SETTLE_POLL_S", "SETTLE_READS", "VERIFY_TIMEOUT_S",
+           "Controls", "Missed", "Paused", "Refused", "app_name", "plain", "printable"]
 
 POLL_S = 0.05
 ELEMENT_TIMEOUT_S = 5.0
 """How long a control may take to appear (a dialog opening) before the guide counts as out of date."""
 VERIFY_TIMEOUT_S = 2.0
 """After typing, how long the text may take to show in the control before it counts as not arrived."""
+MENU_OPEN_S = 2.0
+"""After clicking a menu, how long its items may take to come on the screen."""
+SETTLE_READS = 3
+SETTLE_POLL_S = 0.05
+"""A control is clicked once SETTLE_READS reads of where it is, SETTLE_POLL_S apart, agree (at most
+MENU_OPEN_S): gnumeric told a menu item's place 36 ms after its menu opened while still laying the menu out,
+one item above where it was drawn, and the click chose File ▸ Open instead of Save As (1 run in 15)."""
 
 
 class Refused(Exception):
@@ -106,6 +113,35 @@ class Controls:
                              "out of date.", locator_text(element.locator()))
             if stop.wait(POLL_S * 4):
                 raise Paused("Stopped.")
+
+    def settled(self, control: Control, box: tuple[int, int, int, int] | None,
+                stop: threading.Event) -> tuple[int, int, int, int] | None:
+        """Where `control` is once SETTLE_READS reads agree (see SETTLE_READS), or the last read."""
+        same, deadline = 1, self.clock() + MENU_OPEN_S
+        while same < SETTLE_READS and self.clock() < deadline:
+            if stop.wait(SETTLE_POLL_S):
+                raise Paused("Stopped.")
+            now = self.elements.extents(control)
+            same, box = (same + 1 if now == box else 1), now
+        return box
+
+    def open_menus(self, control: Control, stop: threading.Event,
+                   click: Callable[[tuple[int, int, int, int]], None]) -> tuple[int, int, int, int] | None:
+        """Open the menus `control` is in, outermost first, `click`ing each, until it is on the screen;
+        where it then is (None when it does not come on the screen)."""
+        menus = [a for a in self.elements.ancestors(control) if normal_role(a.role) == "menu"]
+        for menu in reversed(menus):
+            box = self.elements.extents(menu)
+            if box is None:
+                continue  # inside a menu not open yet: the one outside it opens it
+            click(box)  # a menu opens with the left button, whatever the click
+            deadline = self.clock() + MENU_OPEN_S
+            while (found := self.elements.extents(control)) is None and self.clock() < deadline:
+                if stop.wait(POLL_S):
+                    raise Paused("Stopped.")
+            if found is not None:
+                return found
+        return None
 
     def focused_field(self, target: WindowInfo, text: str) -> Control | None:
         """The control with the focus in `target` when its text can be read back after typing `text`:

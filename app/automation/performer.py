@@ -14,13 +14,11 @@ from app.automation.controls import Paused as _Paused
 from app.automation.controls import Refused as _Refused
 from app.engine import Pace
 from app.format import model
-from app.format.elements import normal_role
 from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
 from app.format.wording import control_words
 from app.ports import (
     Clipboard,
-    Control,
     Elements,
     Injector,
     Launcher,
@@ -38,13 +36,6 @@ FRONT_GRACE_S = 0.5
 NAME_WAIT_S = 2.0
 """After the focus went elsewhere mid-typing, how long to wait for the window manager to say which window
 took it (for the sentence; a busy window manager was seen to take more than 0.5 s)."""
-MENU_OPEN_S = 2.0
-"""After clicking a menu, how long its items may take to come on the screen."""
-SETTLE_READS = 3
-SETTLE_POLL_S = 0.05
-"""A control is clicked once SETTLE_READS reads of where it is, SETTLE_POLL_S apart, agree (at most
-MENU_OPEN_S): gnumeric told a menu item's place 36 ms after its menu opened while still laying the menu out,
-one item above where it was drawn, and the click chose File ▸ Open instead of Save As (1 run in 15)."""
 PASTE_TIMEOUT_S = 3.0
 """How long an application may take to fetch pasted text before the paste counts as failed."""
 VISIBLE_CPS = 20.0
@@ -339,47 +330,19 @@ class Performer:
             box = elements.extents(control)
             front = self.probe.active_window()
             if box is None and front is not None and front.pid == where.pid:
-                box = self._open_menus(elements, control, where, stop)
+                box = self._controls("click on a control").open_menus(
+                    control, stop, lambda menu: self._click_box(menu, where, "left"))
             if box is None:
                 if elements.activate(control):
                     return window if match is not None else target
                 raise _Refused(f"{words} is not on the screen in {app_name(where)}.")
-            box = self._settled(elements, control, box, stop)
+            box = self._controls("click on a control").settled(control, box, stop)
             if box is None:
                 raise _Refused(f"{words} is no longer on the screen in {app_name(where)}.")
         except ProbeUnavailable as exc:
             raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
         self._click_box(box, where, spec.button)
         return window if match is not None else target
-
-    def _settled(self, elements: Elements, control: Control, box: tuple[int, int, int, int] | None,
-                 stop: threading.Event) -> tuple[int, int, int, int] | None:
-        """Where `control` is once SETTLE_READS reads agree (see SETTLE_READS), or the last read."""
-        same, deadline = 1, self.clock() + MENU_OPEN_S
-        while same < SETTLE_READS and self.clock() < deadline:
-            if stop.wait(SETTLE_POLL_S):
-                raise _Paused("Stopped.")
-            now = elements.extents(control)
-            same, box = (same + 1 if now == box else 1), now
-        return box
-
-    def _open_menus(self, elements: Elements, control: Control, where: WindowInfo,
-                    stop: threading.Event) -> tuple[int, int, int, int] | None:
-        """Open the menus `control` is in, outermost first, clicking each, until it is on the screen;
-        where it then is (None when it does not come on the screen)."""
-        menus = [a for a in elements.ancestors(control) if normal_role(a.role) == "menu"]
-        for menu in reversed(menus):
-            box = elements.extents(menu)
-            if box is None:
-                continue  # inside a menu not open yet: the one outside it opens it
-            self._click_box(box, where, "left")  # a menu opens with the left button, whatever the click
-            deadline = self.clock() + MENU_OPEN_S
-            while (found := elements.extents(control)) is None and self.clock() < deadline:
-                if stop.wait(POLL_S):
-                    raise _Paused("Stopped.")
-            if found is not None:
-                return found
-        return None
 
     def _click_box(self, box: tuple[int, int, int, int], where: WindowInfo, button: str) -> None:
         """Click the centre of `box`, only while a window of the control's application is in front."""

@@ -259,8 +259,7 @@ class _Resolver:
         """The menu the last click opened (its items are looked for where the next click is)."""
         self._clicked_focus = False
         """Whether the focus a click gave is being waited for (see _focus_from_click)."""
-        self._buttons: tuple[int, list[tuple[Control, tuple[int, int, int, int]]]] = (0, [])
-        """(window, its buttons and where they were) as typing began in it (see _pressed_before)."""
+        self._buttons = _DialogButtons()
 
     def run(self) -> None:
         from app.platform.x11 import X11WindowProbe
@@ -475,7 +474,7 @@ class _Resolver:
                         and focus.role in _MENU_ITEMS and focus.role != "menu":
                     control = focus  # an open menu's item under the pointer has the focus (it may be gone)
                 if control is None and not in_menu and self._gone(window):
-                    control = self._focus_from_click() or self._pressed_before(window, item.x, item.y)
+                    control = self._focus_from_click() or self._buttons.at(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:
                     found = self._locate(elements, control, window)
                     if found is not None and control.role in _MENU_ITEMS:
@@ -520,28 +519,11 @@ class _Resolver:
         return focus.control if moved() and focus is not None else None
 
     def _note_buttons(self) -> None:
-        """As typing begins in a window (a dialog's file name), note where its buttons are: the one pressed
-        to end it (Save) may close the window before the capture asks what was under the pointer."""
         front = self._front
-        if front is None or front.pid == self._own or self._buttons[0] == front.handle \
-                or not self._probe.dialog(front.handle):
-            return  # noted once a dialog (a main window's buttons seldom close it)
-        places: list[tuple[Control, tuple[int, int, int, int]]] = []
-        with contextlib.suppress(ProbeUnavailable):
-            elements = self._atspi()
-            if elements is not None:
-                buttons = [c for c in elements.controls(front) if c.role in _BUTTONS]
-                places = [(c, box) for c in buttons if (box := elements.extents(c)) is not None]
-        self._buttons = (front.handle, places)
-
-    def _pressed_before(self, window: WindowInfo, x: int, y: int) -> Control | None:
-        """The button that was at (x, y) in `window` when typing began in it (see _note_buttons)."""
-        handle, places = self._buttons
-        if handle != window.handle:
-            return None
-        inside = [(box[2] * box[3], control) for control, box in places
-                  if box[0] <= x < box[0] + box[2] and box[1] <= y < box[1] + box[3]]
-        return min(inside, key=lambda found: found[0])[1] if inside else None
+        if front is not None and front.pid != self._own and not self._buttons.noted(front) \
+                and self._probe.dialog(front.handle):  # a main window's buttons seldom close it
+            with contextlib.suppress(ProbeUnavailable):
+                self._buttons.note(front, self._atspi())
 
     def _in_menu(self) -> bool:
         control = self._focus.control if self._focus else None
@@ -643,6 +625,33 @@ class _Resolver:
         if self._elements is not None:
             self._elements.close()
             self._elements = None
+
+
+
+class _DialogButtons:
+    """Where a dialog's buttons were as typing began in it (a file name): the one pressed to end it (Save)
+    may close the dialog before the capture asks what was under the pointer, and its focus event may never
+    be told."""
+
+    def __init__(self) -> None:
+        self._handle = 0
+        self._places: list[tuple[Control, tuple[int, int, int, int]]] = []
+
+    def noted(self, window: WindowInfo) -> bool:
+        return self._handle == window.handle
+
+    def note(self, window: WindowInfo, elements: Any) -> None:
+        self._handle, self._places = window.handle, []
+        buttons = [c for c in elements.controls(window) if c.role in _BUTTONS]
+        self._places = [(c, box) for c in buttons if (box := elements.extents(c)) is not None]
+
+    def at(self, window: WindowInfo, x: int, y: int) -> Control | None:
+        """The smallest button noted in `window` that held (x, y), or None."""
+        if window.handle != self._handle:
+            return None
+        inside = [(box[2] * box[3], control) for control, box in self._places
+                  if box[0] <= x < box[0] + box[2] and box[1] <= y < box[1] + box[3]]
+        return min(inside, key=lambda found: found[0])[1] if inside else None
 
 
 def _holds(window: WindowInfo, x: int, y: int) -> bool:

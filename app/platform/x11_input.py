@@ -187,23 +187,9 @@ class X11Injector:
         held, lost = list(self._held), self._lost
         self._held, self._lost, self._display = [], None, None
         self._grabbed, self._released, self._flight, self._focus_cache = False, None, (0, 0.0), (0, 0, False)
-        self._repair = threading.Thread(target=self._mend, args=(held, lost), name="wayguide-x-repair",
+        self._repair = threading.Thread(target=_mend, args=(self, held, lost), name="wayguide-x-repair",
                                         daemon=True)
         self._repair.start()
-
-    def _mend(self, held: list[int], lost: Keymap | None) -> None:
-        try:
-            self._connect()
-            for keycode in reversed(held):
-                self._keys.send(X.KeyRelease, keycode)
-            if lost is not None and lost.placed:
-                changed = {keycode for keycode, _ in lost.placed}
-                lost.placed.clear()
-                self._send_rows(lost, changed)
-            self._display.sync()
-        except Exception as exc:  # the next call connects again
-            log.warning("typing: could not reconnect to the X server: %s", type(exc).__name__)
-            self._display = None
 
     def type_text(self, text: str, into: int = 0, proceed: Callable[[], bool] | None = None) -> int:
         """Type `text` exactly ('\\n' as Return, '\\t' as Tab); returns how many characters were typed, once
@@ -284,28 +270,7 @@ class X11Injector:
         """Move the pointer to (x, y) on the desktop, click, and move it back, all through XTEST."""
         number = _BUTTONS[button]
         with self._cut_off():
-            self._click(x, y, number)
-
-    def _click(self, x: int, y: int, number: int) -> None:
-        was = self._root.query_pointer()
-        with self._own.pointer() if self._own is not None else nullcontext():
-            xtest.fake_input(self._display, X.MotionNotify, x=x, y=y)
-            if self._own is not None:
-                self._own.button(number)
-            xtest.fake_input(self._display, X.ButtonPress, number)
-            xtest.fake_input(self._display, X.ButtonRelease, number)
-            self._display.sync()
-            xtest.fake_input(self._display, X.MotionNotify, x=int(was.root_x), y=int(was.root_y))
-            self._display.sync()
-            # a menu the click opened may hold the pointer frozen (a synchronous grab): the server then
-            # carries out the move back only later, and until it does the pointer is not where the person
-            # left it; the move counts as Wayguide's until it is back
-            deadline = time.monotonic() + POINTER_BACK_S
-            while time.monotonic() < deadline:
-                now = self._root.query_pointer()
-                if (now.root_x, now.root_y) == (was.root_x, was.root_y):
-                    break
-                time.sleep(0.005)
+            _click(self._display, self._root, self._own, (x, y), number)
 
     def press_keys(self, combo: str, into: int = 0) -> bool:
         """Press a combo such as "ctrl+shift+s" (as app.format.combo.validate_combo writes it) once: the
@@ -369,7 +334,7 @@ class X11Injector:
         self._release_all()
         self._signs.proceed = None  # stopped or not: keys sent are read with the mapping sent for them
         if keymap.placed:
-            self._wait_for_client()
+            self._signs.wait_for_client(RESTORE_SETTLE_S)
             changed = {keycode for keycode, _ in keymap.placed}
             keymap.placed.clear()
             self._send_rows(keymap, changed)
@@ -386,7 +351,7 @@ class X11Injector:
         if not assigned:
             return
         if keymap.placed:
-            self._wait_for_client()
+            self._signs.wait_for_client(RESTORE_SETTLE_S)
         keymap.placed.update(assigned)
         self._send_rows(keymap, {keycode for keycode, _ in assigned})
         self._display.sync()
@@ -543,14 +508,46 @@ class X11Injector:
         while self._held:
             self._up(self._held[-1])
 
-    def _wait_for_client(self) -> None:
-        """Until the focused client has read the keys sent so far: a _NET_WM_PING round trip where it answers
-        pings, else RESTORE_SETTLE_S."""
-        self._display.sync()
-        window = self._signs.ping_target()
-        if window is None or not self._signs.ping(window):
-            time.sleep(RESTORE_SETTLE_S)
 
+
+def _click(display: Any, root: Any, own: OwnInput | None, at: tuple[int, int], number: int) -> None:
+    """X11Injector.click: the pointer to `at`, button `number` pressed and released, the pointer back."""
+    was = root.query_pointer()
+    with own.pointer() if own is not None else nullcontext():
+        xtest.fake_input(display, X.MotionNotify, x=at[0], y=at[1])
+        if own is not None:
+            own.button(number)
+        xtest.fake_input(display, X.ButtonPress, number)
+        xtest.fake_input(display, X.ButtonRelease, number)
+        display.sync()
+        xtest.fake_input(display, X.MotionNotify, x=int(was.root_x), y=int(was.root_y))
+        display.sync()
+        # a menu the click opened may hold the pointer frozen (a synchronous grab): the server then carries
+        # out the move back only later, and until it does the pointer is not where the person left it; the
+        # move counts as Wayguide's until it is back
+        deadline = time.monotonic() + POINTER_BACK_S
+        while time.monotonic() < deadline:
+            now = root.query_pointer()
+            if (now.root_x, now.root_y) == (was.root_x, was.root_y):
+                break
+            time.sleep(0.005)
+
+
+def _mend(typist: X11Injector, held: list[int], lost: Keymap | None) -> None:
+    """After a cut connection (X11Injector._cut_off), on a thread of its own: connect again, release the
+    keys left down and restore what was remapped."""
+    try:
+        typist._connect()
+        for keycode in reversed(held):
+            typist._keys.send(X.KeyRelease, keycode)
+        if lost is not None and lost.placed:
+            changed = {keycode for keycode, _ in lost.placed}
+            lost.placed.clear()
+            typist._send_rows(lost, changed)
+        typist._display.sync()
+    except Exception as exc:  # the next call connects again
+        log.warning("typing: could not reconnect to the X server: %s", type(exc).__name__)
+        typist._display = None
 
 def fitting_chunk(chars: int, took: float, previous: int) -> int:
     """The size of the next chunk into a window that does not answer pings, after the server took `took`

@@ -131,6 +131,14 @@ class ServerSigns:
             data=(32, [self._display.get_atom("_NET_WM_PING"), token, window.id, 0, 0])))
         self._display.flush()
 
+    def wait_for_client(self, otherwise_s: float) -> None:
+        """Until the focused client has read the keys sent so far: a _NET_WM_PING round trip where it answers
+        pings, else `otherwise_s` (RESTORE_SETTLE_S)."""
+        self._display.sync()
+        window = self.ping_target()
+        if window is None or not self.ping(window):
+            time.sleep(otherwise_s)
+
     def ping(self, window: Any) -> bool:
         """Send _NET_WM_PING to `window` and wait for its answer (sent to the root window)."""
         token = next(self._tokens)
