@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from app.library.copies import SourceStatus
+from app.library.copies import SourceStatus, Store
 from app.library.remote import INDEX, Limits, RemoteError, RemoteSource, index_for, parse_index
 from app.library.share import ShareSource, folder_digest, is_network, mount_of, network_digest
 from tests.unit.https_support import Authority, HttpsServer, make_authority
@@ -335,6 +336,35 @@ def test_an_unreachable_share_keeps_its_copy(tmp_path: Path) -> None:
     assert status.offline and status.folder == copy
     assert copy is not None and "hello.yaml" in _files(copy)
     assert "offline since" in status.describe()
+
+
+def test_offline_since_is_the_first_failure_and_ends_with_an_answer(tmp_path: Path) -> None:
+    share = _folder(tmp_path / "share")
+    source = ShareSource(share, tmp_path / "cache")
+    source.poll()
+    copied = source.status()
+    assert copied.offline_since is None and copied.changed_at is not None
+    assert source.status().describe().startswith(f"{share}: up to date (checked ")
+    share.rename(tmp_path / "gone")
+    source.poll()
+    first = source.status().offline_since
+    source.poll()
+
+    status = source.status()
+    assert first is not None and status.offline_since == first == status.since
+    assert status.label == str(share) and status.changed_at == copied.changed_at
+    assert status.describe().endswith(
+        f"; working from the copy of {datetime.fromtimestamp(copied.changed_at).strftime('%Y-%m-%d %H:%M')}")
+    (tmp_path / "gone").rename(share)
+    source.poll()
+    assert source.status().offline_since is None and not source.status().offline
+
+
+def test_a_source_the_app_never_looked_at_is_not_fetched_yet(tmp_path: Path) -> None:
+    status = Store(tmp_path / "nothing", "https://intranet.example/wizards/").status()
+    assert status.describe() == ("https://intranet.example/wizards/: not fetched yet "
+                                 "(the app fetches it when it runs)")
+    assert status.label == "intranet.example/wizards" and not status.offline
 
 
 def test_network_digest_follows_links_going_up_and_down(tmp_path: Path) -> None:
