@@ -137,8 +137,10 @@ Examples:
 """,
     "sign": """\
 Writes wayguide-manifest.json (every wizard file of FOLDER with its SHA-256) and its ed25519
-signature wayguide-manifest.sig into FOLDER. Sign again after every change: a file changed, added
-or removed after signing makes the folder untrusted (`wayguide validate FOLDER` names the file).
+signature wayguide-manifest.sig into FOLDER, then index.json (every file with its size and SHA-256),
+so that any static web server can serve FOLDER as an HTTPS source (policy library.urls). Sign again
+after every change: a file changed, added or removed after signing makes the folder untrusted
+(`wayguide validate FOLDER` names the file).
 
 Examples:
   wayguide sign /srv/wizards --key ~/keys/wizards.key

@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import os
 import re
 import socket
 import ssl
@@ -91,9 +92,14 @@ def index_for(folder: Path, limits: Limits = Limits()) -> bytes:
 
 
 def write_index(folder: Path) -> Path:
-    """Write `index.json` into `folder` (after signing it, so the manifest and signature are listed)."""
+    """Write `index.json` into `folder` (after signing it, so the manifest and signature are listed), in one
+    step (a server never serves half of it), readable by all (a static web server serves it). OSError when
+    a file cannot be read or the index written, ValueError past the limit of files."""
+    from app.format.files import write_atomic
+
     path = folder / INDEX
-    path.write_bytes(index_for(folder))
+    write_atomic(path, index_for(folder))
+    os.chmod(path, 0o644)
     return path
 
 

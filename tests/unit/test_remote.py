@@ -259,6 +259,53 @@ def test_the_validator_sees_the_complete_copy_before_it_is_used(server: HttpsSer
     assert source.folder() == good and source.status().error == "MANIFEST.sig: bad signature"
 
 
+def test_a_folder_signed_with_the_cli_is_served_as_it_is_and_its_copy_loads_signed(
+        tmp_path: Path, authority: Authority) -> None:
+    """`wayguide sign` writes index.json after the manifest and signature: a plain static server serves the
+    folder untouched, the copy verifies with the publisher's key, and its wizards are signed."""
+    from app.library.layers import Layer, Library
+    from app.library.signing import MANIFEST, SIGNATURE, parse_key, verifier_for, verify
+    from tests.unit.cli_support import run
+
+    key = tmp_path / "keys" / "publisher.key"
+    key.parent.mkdir()
+    public = parse_key(run("keygen", "--out", str(key))[1].strip())
+    folder = tmp_path / "publish"
+    (folder / "billing").mkdir(parents=True)
+    (folder / "hello.yaml").write_text(WIZARD.format(name="hello", title="Hello"))
+    (folder / "billing" / "refund.yaml").write_text(WIZARD.format(name="refund", title="Refund"))
+
+    code, _, err = run("sign", str(folder), "--key", str(key))
+
+    assert code == 0 and err.splitlines()[-1].startswith(f"wrote {folder / INDEX}: ")
+    listed = [entry.path for entry in parse_index((folder / INDEX).read_bytes())]
+    assert listed == ["billing/refund.yaml", "hello.yaml", MANIFEST, SIGNATURE]
+    assert (folder / INDEX).stat().st_mode & 0o444 == 0o444  # the web server may read it
+    with HttpsServer(folder, authority).start() as server:  # no publish(): served as signed
+        source = RemoteSource(server.url, tmp_path / "cache", context=authority.client(),
+                              validator=lambda copy: None if verify(copy, (public,)).trusted else "untrusted")
+        assert source.refresh() is True
+    copy = source.folder()
+    assert copy is not None and source.status().error is None
+    library = Library([Layer("policy", copy)], verifier=verifier_for((public,)))
+    library.refresh()
+    assert {entry.id: entry.trust for entry in library} == {"demo.hello": "signed", "demo.refund": "signed"}
+
+
+def test_sign_refuses_a_private_key_inside_the_folder_it_publishes(tmp_path: Path) -> None:
+    from tests.unit.cli_support import run
+
+    folder = tmp_path / "publish"
+    folder.mkdir()
+    (folder / "hello.yaml").write_text(WIZARD.format(name="hello", title="Hello"))
+    run("keygen", "--out", str(folder / "publisher.key"))
+
+    code, _, err = run("sign", str(folder), "--key", str(folder / "publisher.key"))
+
+    assert code == 1 and err.count("\n") == 1 and "the private key lies in the folder to sign" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["hello.yaml", "publisher.key", "publisher.key.pub"]
+
+
 def test_only_https_urls() -> None:
     with pytest.raises(RemoteError, match="not an https:// URL"):
         RemoteSource("http://intranet.example/wizards/", Path("/nonexistent"))
