@@ -1,11 +1,11 @@
 """The library watcher and its sources: a policy folder on a network share is read from its last good copy,
 polled (no local event reports a change made on the server), and kept when the share goes away; a signature
-added to a watched folder is seen at once."""
+added to a watched folder is seen at once; the panel says in a quiet line which source is offline."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from app.library.signing import generate_key, load_private_key, parse_key, sign
 from app.paths import Paths
 from app.policy.admin import Sources
 from app.runtime.library_watcher import LibraryWatcher
+from app.runtime.tray_app import TrayApp
 
 WIZARD = "wayguide: 1\nid: demo.{name}\ntitle: {title}\nsteps:\n  - id: one\n    title: One\n"
 
@@ -145,3 +146,34 @@ def test_a_signature_added_to_a_watched_folder_makes_its_wizards_signed(
         sign(folder, load_private_key(tmp_path / "publisher.key"))  # what `wayguide sign` does
 
     qtbot.waitUntil(lambda: _trust(watcher, "demo.hello") == "signed", timeout=10_000)
+
+
+def test_the_panel_says_in_a_quiet_line_which_source_is_offline(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    share = home / "share"
+    _write(share, "hello", "Hello")
+    monkeypatch.setattr("app.library.share.is_network", lambda folder, mountinfo=None: folder.name == "share")
+    (home / "policy.yaml").write_text(f"library:\n  folders: ['{share}']\n  examples: false\n")
+    app = make_app()
+    watcher = app.library_watcher
+    qtbot.waitUntil(lambda: not watcher.refreshing() and all(s.folder for s in watcher.source_states()),
+                    timeout=10_000)
+    app.summon()
+    panel = app.panel
+    assert panel is not None
+    qtbot.waitUntil(lambda: "demo.hello" in panel.home.shown_ids(), timeout=5000)
+    assert panel.home.offline_lines() == []
+
+    share.rename(home / "unplugged")
+    watcher.poll_shares()
+    qtbot.waitUntil(lambda: bool(panel.home.offline_lines()), timeout=10_000)
+    [status] = watcher.source_states()
+    [line] = panel.home.offline_lines()
+    assert line == panel.home.offline_line(status)
+    assert line.startswith(f"{share}: offline since ") and ", using the copy from " in line
+    assert panel.home.shown_ids() == ["demo.hello"]  # the wizards stay, from the copy
+    assert panel.home.list.item(panel.home.list.count() - 1).text() == line  # under the tasks
+
+    (home / "unplugged").rename(share)
+    watcher.poll_shares()
+    qtbot.waitUntil(lambda: panel.home.offline_lines() == [], timeout=10_000)
