@@ -64,7 +64,9 @@ Examples:
 """,
     "doctor": """\
 Says what works here and what does not, and why: the display, the tray, the global hotkey,
-automation (typing and clicking), the accessibility bus, usage reporting and the log.
+automation (typing and clicking), the accessibility bus, the wizard library and its HTTPS sources and
+network shares (up to date, or offline since when, working from the copy of which date), usage
+reporting and the log.
 
 Example:
   wayguide doctor

@@ -118,7 +118,7 @@ class LibraryWatcher(QObject):
             from app.runtime.remote_refresh import SHARE_INTERVAL_MS, SourceRefresher
 
             self._refresher = SourceRefresher(
-                self._paths.cache_dir / "sources", self, validator=_signed_by(keys) if keys else None,
+                self._paths.source_copies, self, validator=_signed_by(keys) if keys else None,
                 share_validator=_signed_by(keys, unsigned=True) if keys else None, network=self._is_network,
                 share_interval_ms=self._share_interval_ms or SHARE_INTERVAL_MS)
             self._refresher.changed.connect(self._sources_changed)

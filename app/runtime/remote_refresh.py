@@ -1,7 +1,7 @@
 """Keeps the copies of the HTTPS sources (policy `library.urls`) and the network shares up to date, off the
 GUI thread, and tells the library watcher when one changed.
 
-    refresher = SourceRefresher(paths.cache_dir / "sources", validator=…, share_validator=…)
+    refresher = SourceRefresher(paths.source_copies, validator=…, share_validator=…)
     folders = refresher.sources(policy.library.urls)          # the copies to read, as plain folders
     folders += refresher.shares(policy_folders)               # a network folder -> its copy
     refresher.changed.connect(lambda: watcher.load(…))         # a copy changed: read again

@@ -68,7 +68,7 @@ def test_a_share_is_read_from_its_copy_polled_and_kept_offline(qtbot: QtBot, tmp
 
     entry = watcher.library.get("demo.hello") if watcher.library else None
     assert entry is not None and entry.layer == "policy"
-    assert (paths.cache_dir / "sources") in entry.path.parents  # read from the copy
+    assert paths.source_copies in entry.path.parents  # read from the copy
     assert not any(path == str(share) or path.startswith(f"{share}/") for path in _watched(watcher))
     assert str(local) in _watched(watcher)  # a local folder: watched in place, as before
     [status] = watcher.source_states()
@@ -123,7 +123,7 @@ def test_a_signed_share_whose_new_state_is_not_signed_keeps_the_copy(
                     timeout=10_000)
     assert all(s.error is None for s in watcher.source_states())
     assert _trust(watcher, "demo.hello") == "signed" and _title(watcher, "demo.plain") == "Plain"
-    assert all((paths.cache_dir / "sources") in e.path.parents for e in watcher.library or ())
+    assert all(paths.source_copies in e.path.parents for e in watcher.library or ())
 
     _write(share, "hello", "Changed behind the publisher's back")
     with qtbot.waitSignal(watcher.sourcesChanged, timeout=10_000):
