@@ -48,6 +48,11 @@ class Paths:
     def user_wizards(self) -> Path:
         return self.data_dir / "wizards"
 
+    @property
+    def source_copies(self) -> Path:
+        """The last good copies of the HTTPS sources and network shares, with their state."""
+        return self.cache_dir / "sources"
+
 
 def expand_user(path: Path) -> Path:
     """`~` and `~user` expanded; a path naming a user who does not exist stays as written (it then

@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import (
+    QDateTime,
+    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.format.cards import Listed
 from app.format.combo import pretty_combo
+from app.library.copies import SourceStatus
 from app.library.relevance import Match, SearchIndex
 from overlays.views import View, button, discard, label, mnemonic_safe, scaled_font
 
@@ -276,6 +279,18 @@ class TaskList(QListWidget):
         self.menuRequested.emit(str(item.data(WIZARD_ID)), at)
 
 
+def _moment(epoch: float, with_date: bool) -> str:
+    """A time of today as the locale writes it ("09:12"); an earlier one with its day ("3 Dec", with
+    `with_date` alone, else "3 Dec 09:12")."""
+    when = QDateTime.fromSecsSinceEpoch(int(epoch))
+    locale = QLocale()
+    time = locale.toString(when.time(), QLocale.FormatType.ShortFormat)
+    if when.date() == QDateTime.currentDateTime().date():
+        return time
+    day = locale.toString(when.date(), "d MMM")
+    return day if with_date else f"{day} {time}"
+
+
 class HomeView(View):
     """Search box, "For <App>" (relevant tasks first, with the reason as tooltip), "All tasks"."""
 
@@ -297,6 +312,7 @@ class HomeView(View):
         self._context: str | None = None
         self._index = SearchIndex(())
         self._authored: dict[str, str] = {}
+        self._offline: list[str] = []
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
         self.search.setPlaceholderText(self.tr("Search tasks…"))
@@ -361,6 +377,24 @@ class HomeView(View):
             self.search.blockSignals(False)
         self._refill()
 
+    def set_offline(self, sources: Sequence[SourceStatus]) -> None:
+        """The sources that cannot be reached, each said in a quiet line under the tasks ("intranet.example/
+        wizards: offline since 09:12, using the copy from 3 Dec"); shown from the next `set_library`."""
+        self._offline = [self.offline_line(status) for status in sources if status.offline]
+
+    def offline_line(self, status: SourceStatus) -> str:
+        if status.folder is None:
+            return self.tr("%1: cannot be reached, no copy of its wizards yet").replace("%1", status.label)
+        since = _moment(status.since, with_date=False) if status.since else "?"
+        copy = _moment(status.changed_at, with_date=True) if status.changed_at else "?"
+        return self.tr("%1: offline since %2, using the copy from %3").replace("%1", status.label) \
+            .replace("%2", since).replace("%3", copy)
+
+    def offline_lines(self) -> list[str]:
+        """The offline sources' lines in the task list, as shown."""
+        return [self.list.item(r).text() for r in range(self.list.count())
+                if self.list.item(r).data(KIND) == "info" and self.list.item(r).text() in self._offline]
+
     def set_broken(self, problems: Sequence[str]) -> None:
         """Errors of the person's own wizard files, for them as the author: the file, where, and what to do
         (the file reloads by itself once saved)."""
@@ -403,8 +437,9 @@ class HomeView(View):
             self._set_empty(self.tr("Nothing matches “%1”. Try another word, or fewer words.")
                             .replace("%1", query) if not found else "")
         elif not self._by_id:
-            self._set_empty(self.tr("No tasks are available to you yet. They appear here as soon as "
-                                    "your team adds wizards to Wayguide."))
+            none = self.tr("No tasks are available to you yet. They appear here as soon as "
+                           "your team adds wizards to Wayguide.")
+            self._set_empty("\n\n".join([none, *self._offline]))
         else:
             self._set_empty("")
             shown = set()
@@ -423,6 +458,8 @@ class HomeView(View):
                 self._add_header(self.tr("All tasks") if shown or self._context else self.tr("Tasks"))
                 for wizard in rest:
                     self._add_task(wizard, None)
+            for line in self._offline:
+                self._add_info(line)
         self.list.select_first()
 
     def _set_empty(self, text: str) -> None:

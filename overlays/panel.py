@@ -32,6 +32,7 @@ from overlays.views import ElidedLabel, View, scaled_font
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
+    from app.library.copies import SourceStatus
     from overlays.done_view import DoneView
     from overlays.inputs_view import InputsView
     from overlays.preview_view import PreviewView
@@ -212,11 +213,14 @@ class Panel(QWidget):
         self.setGeometry(rect)
 
     def show_home(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
-                  hotkey: str, keyboard_hotkey: str = "", broken: Sequence[str] = ()) -> None:
+                  hotkey: str, keyboard_hotkey: str = "", broken: Sequence[str] = (),
+                  offline: Sequence[SourceStatus] = ()) -> None:
         """The task list: `relevant` first under "For <context_label>", then all `wizards` (already
-        filtered by role). `hotkey` is the show/hide combo, e.g. "ctrl+alt+space". The search box is
-        emptied, unless the person is typing in it (e.g. the library was reloaded meanwhile)."""
+        filtered by role), and a quiet line for each `offline` source (working from its copy). `hotkey`
+        is the show/hide combo, e.g. "ctrl+alt+space". The search box is emptied, unless the person is
+        typing in it (e.g. the library was reloaded meanwhile)."""
         typing = self._accepting and self.home.search.hasFocus()
+        self.home.set_offline(offline)
         self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing,
                               keyboard_hotkey=keyboard_hotkey)
         self.home.set_broken(broken)

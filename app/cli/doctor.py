@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -14,10 +14,10 @@ from app.platform.hotkeys import WAYLAND_HINT, hotkey_support
 if TYPE_CHECKING:
     from app.format.diagnostics import Diagnostic
     from app.library.layers import Library
-    from app.policy.admin import Policy
+    from app.policy.admin import Policy, Sources
 
 __all__ = ["Check", "DesktopFacts", "accessibility_check", "automation_problem", "checks", "library_check",
-           "probe_facts", "report", "usage_checks"]
+           "probe_facts", "report", "source_checks", "usage_checks"]
 
 Verdict = Literal["ok", "warn", "fail"]
 
@@ -127,6 +127,21 @@ def library_check(library: Library) -> Check:
         f" (from {', '.join(layers)})" if layers else "")
     locked_out = [str(d) for d in library.diagnostics() if d.message.endswith(LOCKED_OUT)]
     return Check("library", "warn" if locked_out else "ok", "; ".join([detail, *locked_out]))
+
+
+def source_checks(copies: Path, sources: Sources,
+                  network: Callable[[Path], bool] | None = None) -> list[Check]:
+    """Each HTTPS source and each policy folder on a network share (`network`: the mount table by
+    default): up to date, or offline since when and the date of the copy the app works from, as the
+    running app last wrote it in `copies` (its cache; nothing is fetched here)."""
+    from app.library.remote import url_store
+    from app.library.share import ShareSource, is_network
+
+    network = network or is_network
+    statuses = [url_store(url, copies).status() for url in sources.urls]
+    statuses += [ShareSource(folder, copies).status() for folder in sources.folders if network(folder)]
+    return [Check("source", "warn" if status.offline or status.folder is None else "ok", status.describe())
+            for status in statuses]
 
 
 def log_check(data_dir: Path) -> Check:

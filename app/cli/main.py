@@ -84,6 +84,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         library = doctor.library_check(Library.for_policy(paths, policy.library,
                                                           verifier_for(policy.trust.keys)))
         text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs, library,
+                                                          *doctor.source_checks(paths.source_copies,
+                                                                                policy.library),
                                                           *doctor.usage_checks(paths.data_dir),
                                                           doctor.log_check(paths.data_dir)], policy, problems)
         out.write(text)

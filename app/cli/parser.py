@@ -64,7 +64,9 @@ Examples:
 """,
     "doctor": """\
 Says what works here and what does not, and why: the display, the tray, the global hotkey,
-automation (typing and clicking), the accessibility bus, usage reporting and the log.
+automation (typing and clicking), the accessibility bus, the wizard library and its HTTPS sources and
+network shares (up to date, or offline since when, working from the copy of which date), usage
+reporting and the log.
 
 Example:
   wayguide doctor
@@ -137,8 +139,10 @@ Examples:
 """,
     "sign": """\
 Writes wayguide-manifest.json (every wizard file of FOLDER with its SHA-256) and its ed25519
-signature wayguide-manifest.sig into FOLDER. Sign again after every change: a file changed, added
-or removed after signing makes the folder untrusted (`wayguide validate FOLDER` names the file).
+signature wayguide-manifest.sig into FOLDER, then index.json (every file with its size and SHA-256),
+so that any static web server can serve FOLDER as an HTTPS source (policy library.urls). Sign again
+after every change: a file changed, added or removed after signing makes the folder untrusted
+(`wayguide validate FOLDER` names the file).
 
 Examples:
   wayguide sign /srv/wizards --key ~/keys/wizards.key

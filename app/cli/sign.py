@@ -25,9 +25,17 @@ def keygen(target: Path, out: TextIO, err: TextIO) -> int:
 
 
 def sign_folder(folder: Path, key_file: Path, out: TextIO, err: TextIO) -> int:
-    """Sign `folder`'s wizard files with the private key in `key_file`; 1 on any problem."""
+    """Sign `folder`'s wizard files with the private key in `key_file`, then write the index an HTTPS
+    source is fetched by (every file of the folder: the folder can be served as it is); 1 on any problem."""
+    import os
+
+    from app.library.remote import INDEX, write_index
     from app.library.signing import SigningError, load_private_key, sign, verify
 
+    if os.path.realpath(key_file).startswith(os.path.realpath(folder).rstrip(os.sep) + os.sep):
+        err.write(f"{key_file}: error: the private key lies in the folder to sign (move it out: whoever can "
+                  "read the folder, or the web server publishing it, could sign as you)\n")
+        return 1
     try:
         key = load_private_key(key_file)
         manifest = sign(folder, key)
@@ -37,4 +45,11 @@ def sign_folder(folder: Path, key_file: Path, out: TextIO, err: TextIO) -> int:
     verdict = verify(folder, ())
     err.write(f"wrote {manifest} and its signature: {len(verdict.files)} "
               f"wizard file{'s' * (len(verdict.files) != 1)}, {verdict.key}\n")
+    try:
+        index = write_index(folder)
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        err.write(f"{folder / INDEX}: error: cannot write the index for HTTPS sources ({why})\n")
+        return 1
+    err.write(f"wrote {index}: the folder can be served as an HTTPS source as it is (docs/sources.md)\n")
     return 0

@@ -42,21 +42,36 @@ class SourceStatus:
     """When the copy last changed."""
     error: str | None
     """Why the last attempt failed (None: it succeeded)."""
+    offline_since: float | None = None
+    """When the attempts began to fail (the first failure after the last success)."""
 
     @property
     def offline(self) -> bool:
         return self.error is not None
 
+    @property
+    def since(self) -> float | None:
+        """Since when the source cannot be reached (its last answer where the first failure is unknown)."""
+        return self.offline_since or self.reached_at
+
+    @property
+    def label(self) -> str:
+        """A short name for the person: the URL without its scheme and final slash, or the folder."""
+        return self.source.split("://", 1)[-1].rstrip("/") if "://" in self.source else self.source
+
     def describe(self) -> str:
-        """One sentence: "https://…: up to date (checked 10:02)", "…: offline since 2024-05-02 09:14
-        (connection refused); using the copy from then", "…: not fetched yet (…)"."""
+        """One sentence: "https://…: up to date (checked 2024-05-02 10:02)", "…: offline since
+        2024-05-02 09:14 (connection refused); working from the copy of 2024-05-01 17:03", "…: not fetched
+        yet"."""
         if self.error is None:
-            when = _when(self.reached_at) if self.reached_at else "never"
-            return f"{self.source}: up to date (checked {when})"
+            if self.reached_at is None:
+                return f"{self.source}: not fetched yet (the app fetches it when it runs)"
+            return f"{self.source}: up to date (checked {_when(self.reached_at)})"
         if self.folder is None:
             return f"{self.source}: not fetched yet ({self.error})"
-        since = _when(self.reached_at) if self.reached_at else "unknown"
-        return f"{self.source}: offline since {since} ({self.error}); using the copy from then"
+        since = _when(self.since) if self.since else "unknown"
+        copy = _when(self.changed_at) if self.changed_at else "unknown date"
+        return f"{self.source}: offline since {since} ({self.error}); working from the copy of {copy}"
 
 
 def _when(epoch: float) -> str:
@@ -120,7 +135,8 @@ class Store:
     def status(self) -> SourceStatus:
         state = self.state()
         return SourceStatus(self.source, self.current(), _number(state.get("reached_at")),
-                            _number(state.get("changed_at")), _text(state.get("error")))
+                            _number(state.get("changed_at")), _text(state.get("error")),
+                            _number(state.get("offline_since")))
 
     # ------------------------------------------------------------- writing
 
@@ -138,7 +154,7 @@ class Store:
         previous = self.state().get("current")
         now = time.time()
         self._write({**self.state(), **extra, "current": final.name, "previous": previous,
-                     "reached_at": now, "changed_at": now, "error": None})
+                     "reached_at": now, "changed_at": now, "error": None, "offline_since": None})
         for old in self.root.glob("copy-*"):
             if old.name not in (final.name, previous):
                 shutil.rmtree(old, ignore_errors=True)
@@ -146,11 +162,14 @@ class Store:
 
     def reached(self, **extra: object) -> None:
         """The source answered and nothing changed."""
-        self._write({**self.state(), **extra, "reached_at": time.time(), "error": None})
+        self._write({**self.state(), **extra, "reached_at": time.time(), "error": None,
+                     "offline_since": None})
 
     def failed(self, error: str) -> None:
         """The source could not be reached or gave something unusable: the copy stays."""
-        self._write({**self.state(), "error": error, "failed_at": time.time()})
+        state, now = self.state(), time.time()
+        since = state.get("offline_since") if state.get("error") is not None else None
+        self._write({**state, "error": error, "failed_at": now, "offline_since": since or now})
 
     def discard(self, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)

@@ -62,6 +62,12 @@ class Verifier(Protocol):
 
     def signed(self, path: Path) -> bool: ...
 
+    @property
+    def trust_files(self) -> Sequence[str]:
+        """The names of the files in a layer's folder its verdicts rest on (the manifest and its
+        signature): when one of them changes, the layer's wizards are judged again."""
+        ...
+
 
 @dataclass(frozen=True)
 class Layer:
@@ -114,6 +120,8 @@ def default_layers(paths: Paths, policy_folders: Sequence[Path] = (), examples: 
 
 
 Signature = tuple[int, int, int]
+Mark = tuple[int, int, int, int] | None
+"""A trust file's (mtime, ctime, size, inode), or None where there is none."""
 
 
 @dataclass
@@ -137,6 +145,9 @@ class Library:
         self._notes: list[Diagnostic] = []
         self._skipped: list[Diagnostic] = []
         """Wizard-named paths that are no regular files (FIFOs, devices, symlink loops)."""
+        self._marks: dict[int, tuple[Mark, ...]] = {}
+        """Each layer's trust files as last seen (with a verifier): a signature added to or replaced in an
+        unchanged folder changes the trust of its wizards."""
 
     @classmethod
     def from_paths(cls, paths: Paths, policy_folders: Sequence[Path] = ()) -> Library:
@@ -179,6 +190,7 @@ class Library:
                 if known is None or known.signature != signature or known.layer != index:
                     self._files[path] = _File(signature, _checked(Path(path), self.cache), index)
                     changed.append(path)
+        changed += self._resigned(set(changed))
         if changed:
             self._combine()
             if self.cache is not None:
@@ -191,7 +203,7 @@ class Library:
         for given in paths:
             path = str(given)
             index = self._layer_of(given)
-            if index is None or os.path.isdir(path):
+            if index is None or os.path.isdir(path) or self._is_trust_file(given, index):
                 return self.refresh()
             try:
                 st = os.stat(path)
@@ -219,11 +231,36 @@ class Library:
                 return index
         return None
 
+    def _is_trust_file(self, path: Path, index: int) -> bool:
+        return self.verifier is not None and path.parent == self.layers[index].path \
+            and path.name in self.verifier.trust_files
+
+    def _resigned(self, known: set[str]) -> list[str]:
+        """The files (besides the `known` changed ones) of the layers whose trust files changed since the
+        last look: their trust is judged again."""
+        if self.verifier is None:
+            return []
+        names = tuple(self.verifier.trust_files)
+        marks = {index: tuple(_mark(layer.path / name) for name in names)
+                 for index, layer in enumerate(self.layers)}
+        resigned = {index for index, mark in marks.items() if self._marks.get(index, mark) != mark}
+        self._marks = marks
+        found = []
+        for path, file in self._files.items():
+            if file.layer in resigned and path not in known:
+                file.entry = None
+                found.append(path)
+        return found
+
     def watched_paths(self) -> list[Path]:
-        """The folders and files a watcher should follow (existing layer folders and their files)."""
+        """The folders and files a watcher should follow (existing layer folders and their files, and the
+        trust files the verifier reads there: a signature rewritten in place is seen)."""
         folders = {layer.path for layer in self.layers if os.path.isdir(layer.path)}  # never raises
         folders |= {Path(p).parent for p in self._files}
-        return sorted(folders) + [Path(p) for p in self._files]
+        names = self.verifier.trust_files if self.verifier is not None else ()
+        trust = sorted({layer.path / name for layer in self.layers for name in names
+                        if os.path.isfile(layer.path / name)})
+        return sorted(folders) + [Path(p) for p in self._files] + trust
 
     def _combine(self) -> None:
         if self.verifier is not None:
@@ -378,6 +415,14 @@ def _scan(root: Path) -> Iterator[tuple[str, Signature | Skipped]]:
                     stack.append(item.path)
             elif wizard:
                 yield item.path, _signature(s) if stat.S_ISREG(s.st_mode) else _not_regular(s.st_mode)
+
+
+def _mark(path: Path) -> Mark:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
 
 
 def _signature(st: os.stat_result) -> Signature:

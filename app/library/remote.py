@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import os
 import re
 import socket
 import ssl
@@ -37,7 +38,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from app.library.copies import SourceStatus, Store, link_or_copy, store_key, walk_files
 
 __all__ = ["INDEX", "Limits", "RemoteError", "RemoteSource", "Validator", "index_for", "parse_index",
-           "write_index"]
+           "url_store", "write_index"]
 
 INDEX = "index.json"
 INDEX_FORMAT = "index/1"
@@ -91,9 +92,14 @@ def index_for(folder: Path, limits: Limits = Limits()) -> bytes:
 
 
 def write_index(folder: Path) -> Path:
-    """Write `index.json` into `folder` (after signing it, so the manifest and signature are listed)."""
+    """Write `index.json` into `folder` (after signing it, so the manifest and signature are listed), in one
+    step (a server never serves half of it), readable by all (a static web server serves it). OSError when
+    a file cannot be read or the index written, ValueError past the limit of files."""
+    from app.format.files import write_atomic
+
     path = folder / INDEX
-    path.write_bytes(index_for(folder))
+    write_atomic(path, index_for(folder))
+    os.chmod(path, 0o644)
     return path
 
 
@@ -147,6 +153,16 @@ def _safe_path(path: str) -> bool:
 # ------------------------------------------------------------------ the source
 
 
+def url_store(url: str, cache_dir: Path) -> Store:
+    """Where the copy of the source at `url` is kept under `cache_dir` (read by `doctor` without fetching)."""
+    return Store(cache_dir / store_key(_folder_url(url)), url)
+
+
+def _folder_url(url: str) -> str:
+    """The URL of the source's folder (the index's, when it names one)."""
+    return url if url.endswith(("/", ".json")) else url + "/"
+
+
 class RemoteSource:
     """One URL of `library.urls` and its last good copy under `cache_dir`."""
 
@@ -155,13 +171,13 @@ class RemoteSource:
         parts = urlsplit(url)
         if parts.scheme != "https" or not parts.hostname:
             raise RemoteError(f"{url}: not an https:// URL (wizards are fetched over HTTPS only)")
-        self.url = url if url.endswith(("/", ".json")) else url + "/"
+        self.url = _folder_url(url)
         self.index_url = self.url if self.url.endswith(".json") else urljoin(self.url, INDEX)
         self._netloc = parts.netloc.lower()
         self._context = context or ssl.create_default_context()
         self._validator = validator
         self._limits = limits
-        self.store = Store(cache_dir / store_key(self.url), url)
+        self.store = url_store(url, cache_dir)
         self._lock = threading.Lock()
         self.requests = 0
         """Requests made so far (for tests and the bench)."""

@@ -18,9 +18,12 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.library.copies import SourceStatus, Store, link_or_copy, store_key, walk_files
-from app.library.remote import Limits, Validator
+
+if TYPE_CHECKING:  # the HTTP client is not imported to tell whether a folder is on a share
+    from app.library.remote import Limits, Validator
 
 __all__ = ["NETWORK_FILESYSTEMS", "Mount", "ShareSource", "folder_digest", "is_network", "mount_of",
            "network_digest"]
@@ -130,7 +133,11 @@ class ShareSource:
                  limits: Limits | None = None) -> None:
         self.path = folder
         self._validator = validator
-        self._limits = limits or Limits()
+        if limits is None:
+            from app.library.remote import Limits
+
+            limits = Limits()
+        self._limits = limits
         self.store = Store(cache_dir / store_key(str(folder)), str(folder))
 
     def folder(self) -> Path | None:

@@ -545,6 +545,9 @@ class FolderTrust:
     """Verdicts on the library's folders against the policy's keys, hashing only what changed since
     the last look (the seam for the library: an entry's trust is `trusts(path)`)."""
 
+    trust_files = (MANIFEST, SIGNATURE)
+    """What a folder's verdict rests on besides its wizard files (app.library.layers.Verifier)."""
+
     def __init__(self, trusted_keys: Sequence[bytes] = ()) -> None:
         self.trusted_keys = tuple(trusted_keys)
         self.digests = Digests()

@@ -1,5 +1,7 @@
 """The library watcher: loads the wizard library and reloads the files that change, telling the rest of
-the app through `changed` (no polling: the OS reports the changes)."""
+the app through `changed` (no polling where the OS reports the changes: local folders). The policy's HTTPS
+sources and its folders on network shares, whose changes no local event reports, are read from their last
+good copies, which the source refresher keeps up to date (app.runtime.remote_refresh)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from app.paths import Paths
 
 if TYPE_CHECKING:
+    from app.library.copies import SourceStatus
     from app.library.layers import Entry, Library
     from app.policy.admin import Policy, Sources
     from app.policy.settings import Settings
@@ -34,10 +37,17 @@ class LibraryWatcher(QObject):
 
     changed = Signal()
     """Files were reloaded and the library's wizards changed."""
+    sourcesChanged = Signal()
+    """An HTTPS source or a share went offline or came back (`source_states` says how they are)."""
 
-    def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
+    def __init__(self, paths: Paths, parent: QObject | None = None, *,
+                 network: Callable[[Path], bool] | None = None, share_interval_ms: int | None = None) -> None:
+        """`network` tells whether a folder lies on a network share (default: the mount table says so);
+        `share_interval_ms` how often shares are polled (default: SHARE_INTERVAL_MS)."""
         super().__init__(parent)
         self._paths = paths
+        self._network = network
+        self._share_interval_ms = share_interval_ms
         self.library: Library | None = None
         self._sources: Sources | None = None
         self._keys: tuple[bytes, ...] = ()
@@ -50,31 +60,41 @@ class LibraryWatcher(QObject):
         self._watcher.directoryChanged.connect(self._changed)
 
     def load(self, sources: Sources, keys: Sequence[bytes] = ()) -> None:
-        """Load every layer as the policy's library section says (its folders among them, and the last
-        good copies of its HTTPS sources, read as the policy's own), a folder signed by one of the
-        publishers' `keys` trusted; problems other than notes go to the log."""
+        """Load every layer as the policy's library section says (its folders among them — those on a
+        network share from their last good copies — and the last good copies of its HTTPS sources, read
+        as the policy's own), a folder signed by one of the publishers' `keys` trusted; problems other
+        than notes go to the log."""
         from app.library.layers import Library
         from app.library.signing import verifier_for
 
         self._sources, self._keys = sources, tuple(keys)
-        if sources.urls:
-            copies = self._refresher_for(self._keys).sources(sources.urls)
-            sources = dataclasses.replace(sources, folders=(*sources.folders, *copies))
-        elif self._refresher is not None:
-            self._refresher.sources(())
+        if self._refresher is not None or sources.urls or any(map(self._is_network, sources.folders)):
+            refresher = self._refresher_for(self._keys)
+            copies = refresher.sources(sources.urls)
+            folders = refresher.shares(sources.folders)
+            sources = dataclasses.replace(sources, folders=(*folders, *copies))
         self.library = Library.for_policy(self._paths, sources, verifier_for(self._keys))
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 log.warning("%s", problem)
 
     def source_statuses(self) -> list[str]:
-        """One line per HTTPS source: up to date, or offline since when (for doctor and the panel)."""
-        return [status.describe() for status in self._refresher.statuses()] if self._refresher else []
+        """One line per HTTPS source and share: up to date, or offline since when (for the log)."""
+        return [status.describe() for status in self.source_states()]
+
+    def source_states(self) -> list[SourceStatus]:
+        """How each HTTPS source and share is (for the panel: "offline since …")."""
+        return self._refresher.statuses() if self._refresher is not None else []
 
     def refresh_sources(self) -> None:
         """Ask the HTTPS sources again now (the timer and network changes do so by themselves)."""
         if self._refresher is not None:
             self._refresher.refresh_urls()
+
+    def poll_shares(self) -> None:
+        """Look at the shares now (the timer does so by itself)."""
+        if self._refresher is not None:
+            self._refresher.poll_shares()
 
     def refreshing(self) -> bool:
         return self._refresher is not None and self._refresher.busy()
@@ -83,15 +103,26 @@ class LibraryWatcher(QObject):
         if self._refresher is not None:
             self._refresher.stop()
 
-    def _refresher_for(self, keys: tuple[bytes, ...]) -> SourceRefresher:
-        """Made on first use: a new copy of a source is swapped in only when its signature verifies with
-        one of `keys` (with none, as it comes)."""
-        if self._refresher is None:
-            from app.runtime.remote_refresh import SourceRefresher
+    def _is_network(self, folder: Path) -> bool:
+        if self._network is not None:
+            return self._network(folder)
+        from app.library.share import is_network
 
-            self._refresher = SourceRefresher(self._paths.cache_dir / "sources", self,
-                                              validator=_signed_by(keys) if keys else None)
+        return is_network(folder)
+
+    def _refresher_for(self, keys: tuple[bytes, ...]) -> SourceRefresher:
+        """Made on first use: a new copy of a URL source is swapped in only when its signature verifies
+        with one of `keys`, a new copy of a share only when it is unsigned or so signed (with no keys,
+        as they come)."""
+        if self._refresher is None:
+            from app.runtime.remote_refresh import SHARE_INTERVAL_MS, SourceRefresher
+
+            self._refresher = SourceRefresher(
+                self._paths.source_copies, self, validator=_signed_by(keys) if keys else None,
+                share_validator=_signed_by(keys, unsigned=True) if keys else None, network=self._is_network,
+                share_interval_ms=self._share_interval_ms or SHARE_INTERVAL_MS)
             self._refresher.changed.connect(self._sources_changed)
+            self._refresher.statusChanged.connect(self.sourcesChanged)
         return self._refresher
 
     def _sources_changed(self) -> None:
@@ -170,13 +201,14 @@ class LibraryWatcher(QObject):
             self.changed.emit()
 
 
-def _signed_by(keys: tuple[bytes, ...]) -> Callable[[Path], str | None]:
-    """A new copy of an HTTPS source is taken only when a trusted publisher signed it unchanged."""
+def _signed_by(keys: tuple[bytes, ...], unsigned: bool = False) -> Callable[[Path], str | None]:
+    """A new copy of an HTTPS source is taken only when a trusted publisher signed it unchanged (of a share,
+    with `unsigned`, also when it carries no signature at all: the company's folder, as read in place)."""
     def check(folder: Path) -> str | None:
         from app.library.signing import verify
 
         verdict = verify(folder, keys)
-        return None if verdict.trusted else verdict.summary()
+        return None if verdict.trusted or (unsigned and not verdict.signed) else verdict.summary()
 
     return check
 

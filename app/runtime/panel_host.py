@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRect
 from PySide6.QtGui import QGuiApplication
 
 if TYPE_CHECKING:
+    from app.library.copies import SourceStatus
     from app.library.layers import Entry
     from app.ports import WindowInfo, WindowProbe
     from app.runtime.preferences import Preferences
@@ -33,12 +34,15 @@ class PanelHost(QObject):
     """Where the panel comes from and where it shows. `ready()` finishes start-up (False: another
     instance runs); `wire(panel)` connects a new panel to the rest of the app; `busy()` tells whether a
     run is in progress (the panel then shows the run, not the tasks); `visible()` lists the wizards the
-    person may use; `problems` are the start-up problems, said once where the person looks."""
+    person may use; `problems` are the start-up problems, said once where the person looks; `broken`, the
+    person's own wizard files that did not load; `sources`, how the HTTPS sources and shares are (one that
+    is offline is said in a quiet line under the tasks)."""
 
     def __init__(self, ready: Callable[[], bool], preferences: Preferences,
                  probe: Callable[[], WindowProbe | None], visible: Callable[[], list[Entry]],
                  busy: Callable[[], bool], wire: Callable[[Panel], None], problems: list[str],
-                 parent: QObject | None = None, broken: Callable[[], list[str]] | None = None) -> None:
+                 parent: QObject | None = None, broken: Callable[[], list[str]] | None = None,
+                 sources: Callable[[], list[SourceStatus]] | None = None) -> None:
         super().__init__(parent)
         self._ready = ready
         self._preferences = preferences
@@ -48,6 +52,7 @@ class PanelHost(QObject):
         self._wire = wire
         self._problems = problems
         self._broken = broken or list
+        self._sources = sources or list
         self.panel: Panel | None = None
         """Made when first shown: the memory of a panel nobody opened is not spent."""
         self.context: WindowInfo | None = None
@@ -123,13 +128,14 @@ class PanelHost(QObject):
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
         self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
-                             self._broken())
+                             self._broken(), [s for s in self._sources() if s.offline])
         if self.own_files is not None:
             by_id, broken = self.own_files()
             self.get().home.set_authoring({i: str(p) for i, p in by_id.items()}, [str(p) for p in broken])
 
     def refresh(self) -> None:
-        """The library or the settings changed: the tasks shown follow (not a run's view)."""
+        """The library, the settings or a source's state changed: the tasks shown follow (not a run's
+        view)."""
         if self.shown() and not self._busy():
             self.show_home()
 

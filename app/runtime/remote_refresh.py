@@ -1,10 +1,15 @@
 """Keeps the copies of the HTTPS sources (policy `library.urls`) and the network shares up to date, off the
 GUI thread, and tells the library watcher when one changed.
 
-    refresher = SourceRefresher(paths.cache_dir / "sources", validator=…)
+    refresher = SourceRefresher(paths.source_copies, validator=…, share_validator=…)
     folders = refresher.sources(policy.library.urls)          # the copies to read, as plain folders
     folders += refresher.shares(policy_folders)               # a network folder -> its copy
     refresher.changed.connect(lambda: watcher.load(…))         # a copy changed: read again
+    refresher.statusChanged.connect(…)                         # a source went offline or came back
+
+A new copy is taken only when its validator accepts the complete folder (`validator` for URLs,
+`share_validator` for shares: the library watcher has a URL signed by a trusted publisher, and a share
+that carries a signature signed so, when the policy names publishers).
 
 URL sources are refreshed at once (a first fetch, or an answer that nothing changed), then every
 `url_interval_ms` and whenever the network comes back or changes (Qt's network information when a backend
@@ -42,20 +47,25 @@ class SourceRefresher(QObject):
 
     changed = Signal()
     """A copy changed (or appeared): the library should read its folders again."""
+    statusChanged = Signal()
+    """A source went offline or came back (what the panel and `doctor` say of it changed)."""
     _finished = Signal(object, bool)  # (source key, changed), emitted on a worker thread
 
     def __init__(self, cache_dir: Path, parent: QObject | None = None, *,
-                 validator: Validator | None = None, context: ssl.SSLContext | None = None,
+                 validator: Validator | None = None, share_validator: Validator | None = None,
+                 context: ssl.SSLContext | None = None,
                  url_interval_ms: int = URL_INTERVAL_MS, share_interval_ms: int = SHARE_INTERVAL_MS,
                  network: Callable[[Path], bool] = is_network, watch_network: bool = True) -> None:
         super().__init__(parent)
         self._cache_dir = cache_dir
         self._validator = validator
+        self._share_validator = share_validator
         self._context = context
         self._is_network = network
         self._remotes: dict[str, RemoteSource] = {}
         self._shares: dict[str, ShareSource] = {}
         self._busy: set[str] = set()
+        self._offline: set[str] = set()
         self._threads: list[threading.Thread] = []
         self._finished.connect(self._done)
         self._url_timer = QTimer(self, interval=url_interval_ms)
@@ -87,6 +97,7 @@ class SourceRefresher(QObject):
                 continue
             self._start(url, wanted[url].refresh)
         self._remotes = wanted
+        self._offline &= set(wanted) | set(self._shares)
         if wanted and not self._url_timer.isActive():
             self._url_timer.start()
         elif not wanted:
@@ -105,12 +116,14 @@ class SourceRefresher(QObject):
             if not self._is_network(folder):
                 read.append(folder)
                 continue
-            share = self._shares.get(key) or ShareSource(folder, self._cache_dir, validator=self._validator)
+            share = self._shares.get(key) or ShareSource(folder, self._cache_dir,
+                                                            validator=self._share_validator)
             if key not in self._shares:
                 self._start(key, share.poll)
             wanted[key] = share
             read.append(share.folder() or folder)
         self._shares = wanted
+        self._offline &= set(wanted) | set(self._remotes)
         self._arm_share_timer()
         return read
 
@@ -164,9 +177,18 @@ class SourceRefresher(QObject):
     def _done(self, key: str, changed: bool) -> None:
         self._busy.discard(key)
         source: RemoteSource | ShareSource | None = self._remotes.get(key) or self._shares.get(key)
-        if source is not None and (status := source.status()).error:
+        if source is None:
+            return
+        status = source.status()
+        if status.error:
             log.info("%s", status.describe())
-        if changed and source is not None:
+        if status.offline != (key in self._offline):
+            if status.offline:
+                self._offline.add(key)
+            else:
+                self._offline.discard(key)
+            self.statusChanged.emit()
+        if changed:
             self.changed.emit()
 
     # ------------------------------------------------------------- the network

@@ -88,7 +88,8 @@ class TrayApp(QObject):
         self.observer = StepObserver(self, watchers, self._element_watch)
         self.panels = PanelHost(self.finish_startup, self.preferences, lambda: self.probe, self.visible,
                                 self._panel_busy, self._wire, self.stages.problems, self,
-                                broken=self.library_watcher.broken)
+                                broken=self.library_watcher.broken,
+                                sources=self.library_watcher.source_states)
         self.performing = Performing(lambda: self.probe, lambda: self.preferences.policy,
                                      lambda: self.runs.run, automation, launcher, self)
         self.runs = RunController(self.finish_startup, self.preferences, lambda: self.library_watcher.library,
@@ -101,6 +102,7 @@ class TrayApp(QObject):
         """The author's preview and the recorder: made on first use, after the tray shows."""
         self.preferences.applied.connect(self._settings_applied)
         self.library_watcher.changed.connect(self._library_changed)
+        self.library_watcher.sourcesChanged.connect(self.panels.refresh)
         self.hotkey.pressed.connect(self._hotkey)
         self.tray.openRequested.connect(self.panels.summon_with_keyboard)
         self.tray.wizardRequested.connect(lambda wizard_id: self.runs.start(wizard_id, None, source="tray"))

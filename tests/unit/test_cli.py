@@ -174,6 +174,53 @@ def test_doctor_shows_the_policy_in_force(tmp_path: Path, monkeypatch: pytest.Mo
     assert "modes: glass" in lines and "locked: theme" in lines
 
 
+def test_doctor_says_how_each_source_is_from_the_app_s_cache(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctor fetches nothing: it reads the state the running app keeps beside each copy (an HTTPS source,
+    a policy folder on a network share): up to date, offline since when with the copy's date, or never
+    fetched."""
+    from app.library.remote import RemoteSource, url_store
+    from app.library.share import ShareSource
+    from app.paths import Paths
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setattr("app.library.share.is_network", lambda folder, mountinfo=None: folder.name == "share")
+    share, local = tmp_path / "share", tmp_path / "local"
+    for folder in (share, local):
+        folder.mkdir()
+        (folder / "a.yaml").write_text("wayguide: 1\nid: a\ntitle: A\nsteps: [{id: s, title: S}]\n")
+    url, never = "https://intranet.example/wizards", "https://other.example/w/"
+    use_policy(tmp_path, monkeypatch, f"library:\n  folders: ['{share}', '{local}']\n"
+                                      f"  urls: ['{url}', '{never}']\n")
+    copies = Paths.from_env().source_copies
+    store = url_store(url, copies)
+    assert store.root == RemoteSource(url, copies).store.root  # where the app keeps it
+    staging = store.staging()
+    (staging / "a.yaml").write_text("copied")
+    store.commit(staging)
+    store.failed("connection refused")
+    ShareSource(share, copies).poll()
+
+    _, out, _ = run("doctor")
+
+    lines = [line for line in out.splitlines() if line[2:].startswith("source")]
+    assert len(lines) == 3
+    assert lines[0].startswith("! source ") and lines[0].endswith(
+        f" {url}: offline since {_minute(store.status().offline_since)} (connection refused); "
+        f"working from the copy of {_minute(store.status().changed_at)}")
+    assert lines[1].startswith("! source ") and lines[1].endswith(
+        f" {never}: not fetched yet (the app fetches it when it runs)")
+    assert lines[2].startswith("✓ source ") and f" {share}: up to date (checked " in lines[2]
+    assert str(local) not in "\n".join(lines)  # a local folder is read in place: no copy to tell of
+
+
+def _minute(epoch: float | None) -> str:
+    import datetime
+
+    assert epoch is not None
+    return datetime.datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M")
+
+
 def test_doctor_tells_where_usage_data_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISPLAY", raising=False)
     for name, value in {"WAYGUIDE_LRS_ENDPOINT": "https://env.example/xAPI/",

@@ -110,6 +110,8 @@ def test_each_entry_has_the_trust_of_its_layer(paths: Paths, tmp_path: Path) -> 
 class Signed:
     """A stand-in for the signing code: the files it names are signed."""
 
+    trust_files = ()
+
     def __init__(self, *names: str) -> None:
         self.names = names
 
@@ -143,6 +145,51 @@ def test_a_folder_signed_by_a_trusted_publisher_makes_its_wizards_signed_until_o
     assert trust((other,)) == trust(()) == {"user": "unsigned", "policy": "admin", "bundled": "unsigned"}
     write(paths.user_wizards, "user.yaml", wizard("user", "Changed after signing"))
     assert trust((public,))["user"] == "unsigned"
+
+
+def test_a_signature_added_to_an_unchanged_folder_is_seen_and_its_files_are_watched(
+        paths: Paths, tmp_path: Path) -> None:
+    """No wizard file changes, only the manifest and signature appear (or are replaced): the folder's
+    wizards are judged again, by a full refresh or by the reload of the trust file the watcher reports."""
+    from app.library.signing import (
+        MANIFEST,
+        SIGNATURE,
+        generate_key,
+        load_private_key,
+        parse_key,
+        sign,
+        verifier_for,
+    )
+
+    key = tmp_path / "publisher.key"
+    found = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)),
+                               verifier_for((parse_key(generate_key(key)),)))
+    user = found.get("user")
+    assert user is not None and user.trust == "unsigned"
+    assert paths.user_wizards / MANIFEST not in found.watched_paths()
+
+    sign(paths.user_wizards, load_private_key(key))
+
+    assert sorted(p.name for p in found.refresh()) == ["letter.yaml", "user.yaml"]
+    user = found.get("user")
+    assert user is not None and user.trust == "signed"
+    assert {paths.user_wizards / MANIFEST, paths.user_wizards / SIGNATURE} <= set(found.watched_paths())
+    assert found.refresh() == []  # nothing changed since
+
+    (paths.user_wizards / SIGNATURE).write_text("bm90IGEgc2lnbmF0dXJl\n")  # rewritten in place
+    assert sorted(p.name for p in found.reload([paths.user_wizards / SIGNATURE])) == [
+        "letter.yaml", "user.yaml"]
+    user = found.get("user")
+    assert user is not None and user.trust == "unsigned" and found.get("letter") is not None
+
+
+def test_without_keys_the_manifest_is_neither_watched_nor_read(paths: Paths, tmp_path: Path) -> None:
+    from app.library.signing import MANIFEST, generate_key, load_private_key, sign
+
+    found = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)))
+    generate_key(tmp_path / "publisher.key")
+    sign(paths.user_wizards, load_private_key(tmp_path / "publisher.key"))
+    assert found.refresh() == [] and paths.user_wizards / MANIFEST not in found.watched_paths()
 
 
 # ------------------------------------------------------------------ the automation gate

@@ -7,11 +7,12 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from app.library.copies import SourceStatus
+from app.library.copies import SourceStatus, Store
 from app.library.remote import INDEX, Limits, RemoteError, RemoteSource, index_for, parse_index
 from app.library.share import ShareSource, folder_digest, is_network, mount_of, network_digest
 from tests.unit.https_support import Authority, HttpsServer, make_authority
@@ -258,6 +259,53 @@ def test_the_validator_sees_the_complete_copy_before_it_is_used(server: HttpsSer
     assert source.folder() == good and source.status().error == "MANIFEST.sig: bad signature"
 
 
+def test_a_folder_signed_with_the_cli_is_served_as_it_is_and_its_copy_loads_signed(
+        tmp_path: Path, authority: Authority) -> None:
+    """`wayguide sign` writes index.json after the manifest and signature: a plain static server serves the
+    folder untouched, the copy verifies with the publisher's key, and its wizards are signed."""
+    from app.library.layers import Layer, Library
+    from app.library.signing import MANIFEST, SIGNATURE, parse_key, verifier_for, verify
+    from tests.unit.cli_support import run
+
+    key = tmp_path / "keys" / "publisher.key"
+    key.parent.mkdir()
+    public = parse_key(run("keygen", "--out", str(key))[1].strip())
+    folder = tmp_path / "publish"
+    (folder / "billing").mkdir(parents=True)
+    (folder / "hello.yaml").write_text(WIZARD.format(name="hello", title="Hello"))
+    (folder / "billing" / "refund.yaml").write_text(WIZARD.format(name="refund", title="Refund"))
+
+    code, _, err = run("sign", str(folder), "--key", str(key))
+
+    assert code == 0 and err.splitlines()[-1].startswith(f"wrote {folder / INDEX}: ")
+    listed = [entry.path for entry in parse_index((folder / INDEX).read_bytes())]
+    assert listed == ["billing/refund.yaml", "hello.yaml", MANIFEST, SIGNATURE]
+    assert (folder / INDEX).stat().st_mode & 0o444 == 0o444  # the web server may read it
+    with HttpsServer(folder, authority).start() as server:  # no publish(): served as signed
+        source = RemoteSource(server.url, tmp_path / "cache", context=authority.client(),
+                              validator=lambda copy: None if verify(copy, (public,)).trusted else "untrusted")
+        assert source.refresh() is True
+    copy = source.folder()
+    assert copy is not None and source.status().error is None
+    library = Library([Layer("policy", copy)], verifier=verifier_for((public,)))
+    library.refresh()
+    assert {entry.id: entry.trust for entry in library} == {"demo.hello": "signed", "demo.refund": "signed"}
+
+
+def test_sign_refuses_a_private_key_inside_the_folder_it_publishes(tmp_path: Path) -> None:
+    from tests.unit.cli_support import run
+
+    folder = tmp_path / "publish"
+    folder.mkdir()
+    (folder / "hello.yaml").write_text(WIZARD.format(name="hello", title="Hello"))
+    run("keygen", "--out", str(folder / "publisher.key"))
+
+    code, _, err = run("sign", str(folder), "--key", str(folder / "publisher.key"))
+
+    assert code == 1 and err.count("\n") == 1 and "the private key lies in the folder to sign" in err
+    assert sorted(p.name for p in folder.iterdir()) == ["hello.yaml", "publisher.key", "publisher.key.pub"]
+
+
 def test_only_https_urls() -> None:
     with pytest.raises(RemoteError, match="not an https:// URL"):
         RemoteSource("http://intranet.example/wizards/", Path("/nonexistent"))
@@ -335,6 +383,35 @@ def test_an_unreachable_share_keeps_its_copy(tmp_path: Path) -> None:
     assert status.offline and status.folder == copy
     assert copy is not None and "hello.yaml" in _files(copy)
     assert "offline since" in status.describe()
+
+
+def test_offline_since_is_the_first_failure_and_ends_with_an_answer(tmp_path: Path) -> None:
+    share = _folder(tmp_path / "share")
+    source = ShareSource(share, tmp_path / "cache")
+    source.poll()
+    copied = source.status()
+    assert copied.offline_since is None and copied.changed_at is not None
+    assert source.status().describe().startswith(f"{share}: up to date (checked ")
+    share.rename(tmp_path / "gone")
+    source.poll()
+    first = source.status().offline_since
+    source.poll()
+
+    status = source.status()
+    assert first is not None and status.offline_since == first == status.since
+    assert status.label == str(share) and status.changed_at == copied.changed_at
+    assert status.describe().endswith(
+        f"; working from the copy of {datetime.fromtimestamp(copied.changed_at).strftime('%Y-%m-%d %H:%M')}")
+    (tmp_path / "gone").rename(share)
+    source.poll()
+    assert source.status().offline_since is None and not source.status().offline
+
+
+def test_a_source_the_app_never_looked_at_is_not_fetched_yet(tmp_path: Path) -> None:
+    status = Store(tmp_path / "nothing", "https://intranet.example/wizards/").status()
+    assert status.describe() == ("https://intranet.example/wizards/: not fetched yet "
+                                 "(the app fetches it when it runs)")
+    assert status.label == "intranet.example/wizards" and not status.offline
 
 
 def test_network_digest_follows_links_going_up_and_down(tmp_path: Path) -> None:
