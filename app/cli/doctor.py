@@ -126,7 +126,13 @@ def library_check(library: Library) -> Check:
     detail = f"{len(library)} wizard{'s' * (len(library) != 1)}" + (
         f" (from {', '.join(layers)})" if layers else "")
     locked_out = [str(d) for d in library.diagnostics() if d.message.endswith(LOCKED_OUT)]
-    return Check("library", "warn" if locked_out else "ok", "; ".join([detail, *locked_out]))
+    from app.library.signing import FolderTrust
+
+    verdicts = library.verifier.verdicts() if isinstance(library.verifier, FolderTrust) else []
+    doubted = [f"{verdict.folder}: {verdict.summary()}" for verdict in verdicts
+               if verdict.signed and not verdict.trusted]
+    lines = "; ".join([detail, *doubted, *locked_out])
+    return Check("library", "warn" if locked_out or doubted else "ok", lines)
 
 
 def source_checks(copies: Path, sources: Sources,

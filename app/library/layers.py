@@ -304,6 +304,12 @@ class Library:
             return "signed"
         return "admin" if layer in ADMIN_LAYERS else "unsigned"
 
+    def doubt(self, path: Path) -> str:
+        """Why a wizard file in a signed folder lost its signature's trust ("was changed after its publisher
+        signed it"), or "" (see FolderTrust.doubt)."""
+        doubt = getattr(self.verifier, "doubt", None)
+        return str(doubt(Path(os.path.realpath(path)))) if doubt is not None else ""
+
     def trust_of(self, path: Path) -> Trust:
         """The trust of a wizard file (one of the library's, or given by path): by the layer it really
         lies in (symlinks and '..' resolved) and its signature."""

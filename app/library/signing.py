@@ -578,6 +578,22 @@ class FolderTrust:
     def verdicts(self) -> list[Verdict]:
         return list(self._verdicts.values())
 
+    def doubt(self, path: Path) -> str:
+        """Why `path`, in a folder that is signed, is not trusted, as the end of a sentence about the
+        wizard ("was changed after its publisher signed it"); "" when it is trusted or its folder is not
+        signed at all (an unsigned wizard needs no reason)."""
+        for folder, verdict in self._verdicts.items():
+            if folder not in path.parents or not verdict.signed or verdict.trusts(path):
+                continue
+            state = next((f.state for f in verdict.files if f.location == str(path)), FileState.ADDED)
+            if state in (FileState.CHANGED, FileState.ADDED):
+                how = "changed" if state is FileState.CHANGED else "added"
+                return f"was {how} after its publisher signed it"
+            if not verdict.signature_valid:
+                return "lies in a folder whose signature does not hold"
+            return "is signed by a publisher your administrator does not trust"
+        return ""
+
 
 def verifier_for(trusted_keys: Sequence[bytes]) -> FolderTrust | None:
     """The library's verifier for the policy's publisher keys; None without keys (nothing is signed,

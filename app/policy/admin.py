@@ -162,10 +162,13 @@ class Policy:
         rule = self.trust.automation
         return rule == "any" or trust == "signed" or (rule == "admin" and trust == "admin")
 
-    def automation_refusal(self, trust: str) -> str:
-        """Why a wizard of this trust may not automate, one sentence for the person; "" when it may."""
+    def automation_refusal(self, trust: str, doubt: str = "") -> str:
+        """Why a wizard of this trust may not automate, one sentence for the person; "" when it may.
+        `doubt`: why its signature is not trusted (app.library.signing.FolderTrust.doubt)."""
         if self.may_automate(trust):
             return ""
+        if doubt:
+            return f"This wizard {doubt}, so Wayguide guides you through the steps instead of doing them."
         whose = ("from the company's wizard folders" if self.trust.automation == "admin"
                  else "signed by a trusted publisher")
         return (f"Your administrator lets Wayguide do the work only for wizards {whose}, so this one "

@@ -88,7 +88,9 @@ class RunController(QObject):
 
         settings, policy = self._preferences.settings, self._preferences.policy
         assert settings is not None and policy is not None
-        refused = policy.automation_refusal(self._trust(path))
+        library = self._library()
+        doubt = library.doubt(path) if library is not None and path is not None else ""
+        refused = policy.automation_refusal(self._trust(path), doubt)
         if refused and mode == "black":
             return refused  # asked for in so many words (`wayguide run --mode black`): refused, not changed
         allowed = policy.restrict(wizard, "signed" if not refused else "unsigned")

@@ -81,3 +81,22 @@ def test_a_locked_library_tells_the_author_their_wizard_is_not_used(
     assert [line for line in wayguide.library_watcher.broken() if "greet.yaml" in line] == [
         f"{home / 'mine' / 'greet.yaml'}:2:5: warning: 'greet' is not used: the policy wizard of that id "
         f"wins (your administrator locked the library) ({home / 'company' / 'greet.yaml'})"]
+
+
+def test_a_signed_wizard_changed_after_signing_says_so_and_offers_glass_box_only(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    from app.library.signing import generate_key, load_private_key, sign
+
+    public = generate_key(home / "publisher.key")
+    (home / "mine" / "greet.yaml").write_text(GREET)
+    sign(home / "mine", load_private_key(home / "publisher.key"))
+    (home / "policy.yaml").write_text(f'trust: {{automation: signed, keys: ["{public}"]}}\n')
+    wayguide, injector = _app(make_app)
+    assert wayguide.start("greet", "black") is None  # signed: it may do the work
+    (home / "mine" / "greet.yaml").write_text(GREET.replace("Dear", "Hello"))
+    qtbot.waitUntil(lambda: [e.trust for e in wayguide.visible() if e.id == "greet"] == ["unsigned"],
+                    timeout=5000)
+    assert wayguide.start("greet", "black") == (
+        "This wizard was changed after its publisher signed it, so Wayguide guides you through the steps "
+        "instead of doing them.")
+    assert injector.sent == []

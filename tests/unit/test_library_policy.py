@@ -239,3 +239,20 @@ def test_doctor_names_the_layers_and_the_personal_wizards_a_locked_library_leave
     assert check.detail.startswith("5 wizards (from system, policy, user, WAYGUIDE_WIZARDS); ")
     assert f"{paths.user_wizards / 'letter.yaml'}:2:5: warning: 'letter' is not used" in check.detail
     assert library_check(library(paths, tmp_path)).verdict == "ok"
+
+
+def test_doctor_names_the_file_changed_after_its_folder_was_signed(paths: Paths, tmp_path: Path) -> None:
+    from app.cli.doctor import library_check
+    from app.library.signing import generate_key, load_private_key, parse_key, sign, verifier_for
+
+    public = parse_key(generate_key(tmp_path / "publisher.key"))
+    sign(paths.user_wizards, load_private_key(tmp_path / "publisher.key"))
+    signed = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)), verifier_for((public,)))
+    assert library_check(signed).verdict == "ok"
+    write(paths.user_wizards, "user.yaml", wizard("user", "Changed after signing"))
+    changed = Library.for_policy(paths, Sources(folders=(tmp_path / "share",)), verifier_for((public,)))
+    check = library_check(changed)
+    assert check.verdict == "warn"
+    assert f"{paths.user_wizards}: untrusted: 1 file changed, added or removed since signing (user.yaml)" \
+        in check.detail
+    assert changed.doubt(paths.user_wizards / "user.yaml") == "was changed after its publisher signed it"
