@@ -57,9 +57,10 @@ log = logging.getLogger(__name__)
 INSERT_WAIT_S = 0.5
 """At the end of typed text, the longest wait for the application to tell the text its keys inserted."""
 
-MENU_WAIT_S = 1.0
+MENU_WAIT_S = 2.0
 """A click while a menu is open, not on a menu item as far as the application says now: the longest wait for
-the focus event of the item under the pointer (the menu closes on the click, the item's event lags)."""
+the focus event of the item under the pointer (the menu closes on the click, the item's event lags: more
+than 1 s under CI's load). Also the wait for the focus a click gave in a window it closed."""
 
 _TEXT_ROLES = {"text", "entry", "password text", "paragraph", "document text", "terminal", "spin button",
                "combo box", "editbar"}
@@ -328,6 +329,7 @@ class _Resolver:
         if kind != "combo":
             return
         self._flush()
+        self._open_menu = None  # Escape closed it, or Enter chose an item: the next click is not in it
         if value in self._ignore:
             return
         focus = self._focus
@@ -473,6 +475,8 @@ class _Resolver:
                 if (control is None or control.role not in _MENU_ITEMS) and focus is not None \
                         and focus.role in _MENU_ITEMS and focus.role != "menu":
                     control = focus  # an open menu's item under the pointer has the focus (it may be gone)
+                if in_menu and control is not None and control.role not in _MENU_ITEMS:
+                    control = None  # beneath the menu: an open menu takes the click (a point, to be checked)
                 if control is None and not in_menu and self._gone(window):
                     control = self._focus_from_click() or self._buttons.at(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:

@@ -153,6 +153,11 @@ class X11Source:
                 ready, _, _ = select.select([conn.fileno(), wake], [], [])
                 if wake in ready:
                     break
+            # stopped: what happened before the stop was asked for may not be read yet (a click just before
+            # Ctrl+C, under load): a round trip brings every event up to now, each handled
+            conn.sync()
+            while conn.pending_events():
+                self._handle(conn.next_event())
         except (error.ConnectionClosedError, OSError):
             pass  # the display went away: nothing more to see
         finally:
