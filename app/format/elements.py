@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from app.format.matching import Pattern, text_matches, window_fits
 from app.ports import Control, Elements, Locator, WindowInfo
 
+_T = TypeVar("_T")
+
 __all__ = ["ROLE_NAMES", "FakeElements", "find", "fits", "locator_text", "normal_role", "role_hint",
-           "shortest_locator"]
+           "shortest_locator", "smallest_at"]
 
 ROLE_NAMES = (
     "invalid", "accelerator label", "alert", "animation", "arrow", "calendar", "canvas", "check box",
@@ -145,6 +148,17 @@ def control_holds(elements: Elements, locator: Locator, where: Sequence[WindowIn
 def _literal(name: str) -> str:
     """A glob that matches exactly `name` (its glob characters escaped as character classes)."""
     return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
+
+
+def smallest_at(placed: Sequence[tuple[_T, tuple[int, int, int, int]]], x: int, y: int) -> _T | None:
+    """Of the things placed at (left, top, width, height) boxes, the one with the smallest box holding the
+    point (x, y) (the innermost control; the later one of equal boxes), or None."""
+    best, best_area = None, None
+    for thing, (left, top, width, height) in placed:
+        if left <= x < left + width and top <= y < top + height \
+                and (best_area is None or width * height <= best_area):
+            best, best_area = thing, width * height
+    return best
 
 
 def locator_text(locator: Locator) -> str:

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
-from app.format.elements import ROLE_NAMES, fits, normal_role
+from app.format.elements import ROLE_NAMES, fits, normal_role, smallest_at
 from app.format.matching import text_matches
 from app.platform.dbus_wire import METHOD_RETURN, message_size, read_reply, socket_path
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
@@ -394,21 +394,25 @@ class AtspiElements:
         control = self._describe([found])[0]
         return Control(control.role, control.name, states=self.states(control), ref=found)
 
+    def placed_within(self, scope: Control) -> list[tuple[Ref, tuple[int, int, int, int]]]:
+        """The controls under `scope` that are drawn, each with where (desktop coordinates)."""
+        return self._placed(scope.ref)
+
+    def _placed(self, scope: Ref) -> list[tuple[Ref, tuple[int, int, int, int]]]:
+        refs = self._matches(scope, None)
+        boxes = self._connected().calls([(ref, _COMPONENT, "GetExtents", "u", (0,)) for ref in refs])
+        placed = []
+        for ref, answer in zip(refs, boxes, strict=True):
+            box = answer[0] if answer else None
+            if isinstance(box, tuple) and len(box) == 4 and all(isinstance(v, int) for v in box) \
+                    and box[2] > 1 and box[3] > 1 and _NOWHERE not in box[:2]:
+                placed.append((ref, (box[0], box[1], box[2], box[3])))
+        return placed
+
     def _innermost(self, scope: Ref, x: int, y: int) -> Ref:
         """The smallest control under `scope` whose rectangle holds (x, y): some containers (GTK's page tab
         list) answer GetAccessibleAtPoint with themselves."""
-        refs = self._matches(scope, None)
-        boxes = self._connected().calls([(ref, _COMPONENT, "GetExtents", "u", (0,)) for ref in refs])
-        best, best_area = scope, None
-        for ref, answer in zip(refs, boxes, strict=True):
-            box = answer[0] if answer else None
-            if not (isinstance(box, tuple) and len(box) == 4 and all(isinstance(v, int) for v in box)):
-                continue
-            left, top, width, height = box
-            if left <= x < left + width and top <= y < top + height and width > 1 and height > 1 \
-                    and (best_area is None or width * height <= best_area):
-                best, best_area = ref, width * height
-        return best
+        return smallest_at(self._placed(scope), x, y) or scope
 
     def subscribe(self, on_change: Callable[[], None], texts: bool = True,
                   states: Collection[str] | None = None) -> Callable[[], None]:
