@@ -32,6 +32,10 @@ AUTHOR_LAYERS = ("user", "WAYGUIDE_WIZARDS")
 """The library's layers a person writes wizards in (the others are the company's)."""
 
 
+FOLDER_POLL_MS = 60_000
+"""How often the policy's local folders are looked at besides what the file system tells (poll_folders)."""
+
+
 class LibraryWatcher(QObject):
     """Holds the library (None until loaded); a run in progress keeps the wizard it started with."""
 
@@ -58,6 +62,9 @@ class LibraryWatcher(QObject):
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self._changed)
         self._watcher.directoryChanged.connect(self._changed)
+        self._digests: dict[Path, str] = {}
+        self._poll_timer = QTimer(self, interval=share_interval_ms or FOLDER_POLL_MS)
+        self._poll_timer.timeout.connect(self.poll_folders)
 
     def load(self, sources: Sources, keys: Sequence[bytes] = ()) -> None:
         """Load every layer as the policy's library section says (its folders among them — those on a
@@ -77,6 +84,29 @@ class LibraryWatcher(QObject):
         for problem in self.library.diagnostics():
             if problem.severity != "note":
                 log.warning("%s", problem)
+        self._digests = {}
+        self.poll_folders()
+        if self._digests and not self._poll_timer.isActive():
+            self._poll_timer.start()
+        elif not self._digests:
+            self._poll_timer.stop()
+
+    def poll_folders(self) -> None:
+        """Look at the policy's local folders (the timer does so every share interval): a change that no
+        file-system event told (a file system where inotify reports nothing) is read like one it told."""
+        sources = self._sources
+        from app.library.share import folder_digest
+
+        for folder in sources.folders if sources is not None else ():
+            if self._is_network(folder):
+                continue  # read from its copy, polled by the refresher
+            try:
+                digest = folder_digest(folder, limit=2000)
+            except OSError:
+                digest = ""
+            if self._digests.get(folder, digest) != digest:
+                self._changed(str(folder))
+            self._digests[folder] = digest
 
     def source_statuses(self) -> list[str]:
         """One line per HTTPS source and share: up to date, or offline since when (for the log)."""

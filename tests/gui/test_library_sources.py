@@ -177,3 +177,18 @@ def test_the_panel_says_in_a_quiet_line_which_source_is_offline(
     (home / "unplugged").rename(share)
     watcher.poll_shares()
     qtbot.waitUntil(lambda: panel.home.offline_lines() == [], timeout=10_000)
+
+
+def test_a_local_policy_folder_changed_behind_the_file_system_s_back_is_seen_by_the_poll(
+        qtbot: QtBot, tmp_path: Path, watcher: LibraryWatcher) -> None:
+    """A file system where inotify reports nothing (nothing is watched here): the poll sees the change."""
+    local = tmp_path / "local"
+    _write(local, "local", "Local")
+    watcher.load(Sources(folders=(local,)))  # not watched: no event will tell
+    assert _title(watcher, "demo.local") == "Local"
+    watcher.poll_folders()
+    assert _title(watcher, "demo.local") == "Local"  # nothing changed: nothing read again
+    _write(local, "local", "Local, changed on the server")
+    with qtbot.waitSignal(watcher.changed, timeout=5000):
+        watcher.poll_folders()
+    assert _title(watcher, "demo.local") == "Local, changed on the server"
