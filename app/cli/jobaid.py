@@ -9,7 +9,7 @@ from app.format import templating
 from app.format.model import Step, Wizard
 from app.format.wording import describe_action, window_words
 
-__all__ = ["job_aid"]
+__all__ = ["EXAMPLE_NOTE", "job_aid"]
 
 
 class _Placeholders(dict[str, str]):
@@ -19,7 +19,13 @@ class _Placeholders(dict[str, str]):
         super().__init__({i.name: f"‹{i.label}›" for i in wizard.inputs})
 
 
-def job_aid(wizard: Wizard) -> str:
+EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not one of your organisation's "
+                "tasks.*")
+"""Under the title of an example wizard (one that comes with Wayguide)."""
+
+
+def job_aid(wizard: Wizard, example: bool = False) -> str:
+    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so."""
     ctx = templating.context(_Placeholders(wizard))
     ctx["inputs"] = _Placeholders(wizard)
 
@@ -36,6 +42,8 @@ def job_aid(wizard: Wizard) -> str:
             return value
 
     out = [f"# {wizard.title}", ""]
+    if example:
+        out += [EXAMPLE_NOTE, ""]
     if wizard.summary:
         out += [wizard.summary, ""]
     facts = []

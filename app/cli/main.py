@@ -289,7 +289,7 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
         rows = [{
             "id": e.id, "title": e.wizard.title, "summary": e.wizard.summary,
             "modes": list(e.wizard.allowed_modes), "tags": e.wizard.tags,
-            "roles": e.wizard.roles, "source": str(e.path), "layer": e.layer,
+            "roles": e.wizard.roles, "source": str(e.path), "layer": e.layer, "example": e.example,
             "revision": e.revision, **({"reason": reasons[e.id]} if e.id in reasons else {}),
         } for e in entries]
         import json
@@ -302,7 +302,7 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
     width = max(len(e.id) for e in entries)
     for e in entries:
         modes = "+".join(e.wizard.allowed_modes)
-        out.write(f"{e.id:<{width}}  {e.wizard.title}  [{modes}]\n")
+        out.write(f"{e.id:<{width}}  {e.wizard.title}  [{modes}]{'  (example)' if e.example else ''}\n")
     return EXIT_OK
 
 
@@ -314,7 +314,7 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     if entry is None:
         err.write(f"wayguide: error: {library.unknown(wizard_id)}\n")
         return EXIT_FAIL
-    out.write(job_aid(entry.wizard))
+    out.write(job_aid(entry.wizard, example=entry.example))
     return EXIT_OK
 
 

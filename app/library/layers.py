@@ -21,10 +21,12 @@ from app.paths import Paths
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["ADMIN_LAYERS", "LOCKED_OUT", "PERSONAL_LAYERS", "Entry", "Layer", "Library", "Sources", "Trust",
-           "Verifier"]
+__all__ = ["ADMIN_LAYERS", "EXAMPLES", "LOCKED_OUT", "PERSONAL_LAYERS", "Entry", "Layer", "Library",
+           "Sources", "Trust", "Verifier"]
 
 SUFFIXES = (".yaml", ".yml")
+EXAMPLES = "bundled"
+"""The layer of the example wizards that come with Wayguide: demo content, shown marked as examples."""
 ADMIN_LAYERS = ("system", "policy")
 """The company's layers: folders only the administrator writes (HTTPS sources will join them)."""
 PERSONAL_LAYERS = ("user", "WAYGUIDE_WIZARDS")
@@ -96,6 +98,12 @@ class Entry:
         return self.result.path
 
     @property
+    def example(self) -> bool:
+        """One of the examples that come with Wayguide (a company or personal wizard of the same id
+        overrides it, and is not one)."""
+        return self.layer == EXAMPLES
+
+    @property
     def revision(self) -> str:
         return self.result.revision
 
@@ -110,7 +118,7 @@ def default_layers(paths: Paths, policy_folders: Sequence[Path] = (), examples: 
                    personal: bool = True) -> list[Layer]:
     """Bundled (unless `examples` is off) → system-wide → policy folders → the person's own →
     WAYGUIDE_WIZARDS (those two unless `personal` is off)."""
-    layers = [Layer("bundled", paths.bundled_wizards)] if examples else []
+    layers = [Layer(EXAMPLES, paths.bundled_wizards)] if examples else []
     layers.append(Layer("system", paths.system_wizards))
     layers += [Layer("policy", p) for p in policy_folders]
     if personal:

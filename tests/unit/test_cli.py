@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.cli.jobaid import EXAMPLE_NOTE
 from app.cli.main import main
 from app.format.model import json_schema
 from tests.unit.cli_support import isolate, run
@@ -502,3 +503,41 @@ def test_doctor_says_why_a_credentials_file_gives_nothing(tmp_path: Path,
         f"denied): make it readable by the group 'wayguide' (chgrp wayguide {secret}; chmod 640 "
         f"{secret}) and add the person to that group; see the README, 'Sending usage data'")
     assert "key:secret" not in out
+
+
+def test_list_and_show_mark_the_examples_and_never_a_company_or_personal_wizard_of_their_id(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    system = tmp_path / "system" / "wizards"
+    system.mkdir(parents=True)
+    (system / "jam.yaml").write_text(GOOD.format(id="it.printer-paper-jam", title="Company jam"))
+    (system / "vpn.yaml").write_text(GOOD.format(id="it.vpn", title="Connect to the VPN"))
+    mine = tmp_path / "pdf.yaml"
+    mine.write_text(GOOD.format(id="mousepad.save-as-pdf", title="My PDF"))
+    monkeypatch.setenv("WAYGUIDE_WIZARDS", str(mine))
+    code, out, _ = run("list", "--json")
+    rows = {row["id"]: row for row in json.loads(out)}
+    assert code == 0
+    assert {i for i, row in rows.items() if row["example"]} == {
+        p.stem for p in (ROOT / "wizards").glob("*.yaml")} - {"it.printer-paper-jam", "mousepad.save-as-pdf"}
+    assert rows["xterm.disk-usage"]["layer"] == "bundled"
+    assert not rows["it.vpn"]["example"] and not rows["it.printer-paper-jam"]["example"]
+    assert not rows["mousepad.save-as-pdf"]["example"]
+
+    code, out, _ = run("list")
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert code == 0
+    assert lines["xterm.disk-usage"].endswith("  (example)")
+    assert lines["it.vpn"].endswith("[glass]") and lines["it.printer-paper-jam"].endswith("[glass]")
+    assert lines["mousepad.save-as-pdf"].endswith("[glass]")
+
+    code, out, _ = run("show", "xterm.disk-usage")
+    assert code == 0 and out.splitlines()[2] == EXAMPLE_NOTE
+    for company in ("it.printer-paper-jam", "mousepad.save-as-pdf", "it.vpn"):
+        code, out, _ = run("show", company)
+        assert code == 0 and EXAMPLE_NOTE not in out and "Example" not in out
+
+
+def test_with_the_examples_hidden_none_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_policy(tmp_path, monkeypatch, "library: {examples: false}\n")
+    code, out, _ = run("list", "--json")
+    assert code == 0 and json.loads(out) == []
