@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from PySide6.QtCore import (
     QDateTime,
@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     QRect,
+    QRectF,
     QSize,
     Qt,
     QTimer,
@@ -56,8 +57,10 @@ WIZARD_ID = Qt.ItemDataRole.UserRole + 2
 SUMMARY = Qt.ItemDataRole.UserRole + 3
 ALT_MODE = Qt.ItemDataRole.UserRole + 4
 ALT_LABEL = Qt.ItemDataRole.UserRole + 5
+TAG = Qt.ItemDataRole.UserRole + 6
+"""A quiet tag after a task's title ("Example" for the examples that come with Wayguide), or ""."""
 
-_PAD_X, _PAD_Y, _GAP = 12, 9, 2
+_PAD_X, _PAD_Y, _GAP, _TAG_GAP = 12, 9, 2, 8
 MAX_BROKEN = 5
 """How many problems of the person's own wizard files are listed under the tasks (more: validate)."""
 _Index = QModelIndex | QPersistentModelIndex
@@ -71,8 +74,8 @@ def _mix(a: QColor, b: QColor, amount: float) -> QColor:
 
 
 class _RowDelegate(QStyledItemDelegate):
-    """Paints section headers, hint rows and task rows (title, one muted summary line, and on the
-    selected or hovered row a "Do it for me" pill)."""
+    """Paints section headers, hint rows and task rows (title with its quiet tag, if any, one muted
+    summary line, and on the selected or hovered row a "Do it for me" pill)."""
 
     def __init__(self, view: TaskList) -> None:
         super().__init__(view)
@@ -97,6 +100,24 @@ class _RowDelegate(QStyledItemDelegate):
         if index.data(SUMMARY):
             height += _GAP + QFontMetrics(summary).height()
         return QSize(width, height)
+
+    def _tag_font(self) -> QFont:
+        return scaled_font(self._view.font(), 0.8)
+
+    def tag_rect(self, row: QRect, index: _Index, title_w: int) -> QRect:
+        """Where a task's tag is drawn: just after its title (elided to leave room), within `title_w`;
+        empty if it has none."""
+        text = index.data(TAG)
+        if not text:
+            return QRect()
+        tag = QFontMetrics(self._tag_font())
+        w, h = tag.horizontalAdvance(str(text)) + 10, tag.height() + 2
+        metrics = QFontMetrics(self._fonts()[0])
+        title_h = metrics.height()
+        title = str(index.data())  # its ink may reach past its advance: room for both, or it is elided
+        wanted = max(metrics.horizontalAdvance(title), metrics.boundingRect(title).right() + 1) + 1
+        left = row.left() + _PAD_X + max(0, min(wanted, title_w - w - _TAG_GAP)) + _TAG_GAP
+        return QRect(left, row.top() + _PAD_Y + (title_h - h) // 2, w, h)
 
     def pill_rect(self, row: QRect, index: _Index) -> QRect:
         """Where the secondary action ("Do it for me") is drawn on a row; empty if it has none."""
@@ -171,6 +192,15 @@ class _RowDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(pill.adjusted(0, 0, -1, -1), pill.height() / 2, pill.height() / 2)
             painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, str(index.data(ALT_LABEL)))
+        tag = self.tag_rect(rect, index, title_w)
+        if not tag.isNull():
+            title_w = tag.left() - _TAG_GAP - inner.left()
+            painter.setFont(self._tag_font())
+            painter.setPen(QPen(_mix(base, muted, 0.55), 1.0))
+            painter.setBrush(_mix(base, muted, 0.1))
+            painter.drawRoundedRect(QRectF(tag).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
+            painter.setPen(muted)
+            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, str(index.data(TAG)))
         painter.setFont(title_font)
         painter.setPen(text)
         title = QFontMetrics(title_font).elidedText(str(index.data()), Qt.TextElideMode.ElideRight, title_w)
@@ -313,6 +343,7 @@ class HomeView(View):
         self._index = SearchIndex(())
         self._authored: dict[str, str] = {}
         self._offline: list[str] = []
+        self._examples: frozenset[str] = frozenset()
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
         self.search.setPlaceholderText(self.tr("Search tasks…"))
@@ -355,8 +386,11 @@ class HomeView(View):
     # ----------------------------------------------------------- content
 
     def set_library(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
-                    hotkey: str, keep_query: bool = False, keyboard_hotkey: str = "") -> None:
-        """Show these tasks; the search starts empty unless `keep_query` (the person is typing)."""
+                    hotkey: str, keep_query: bool = False, keyboard_hotkey: str = "",
+                    examples: Collection[str] = ()) -> None:
+        """Show these tasks; the search starts empty unless `keep_query` (the person is typing). The
+        wizards whose ids are in `examples` (those that come with Wayguide) are tagged "Example"."""
+        self._examples = frozenset(examples)
         self._wizards = list(wizards)
         self._by_id = {w.id: w for w in self._wizards}
         known = self._by_id
@@ -484,11 +518,16 @@ class HomeView(View):
         item.setData(KIND, "wizard")
         item.setData(WIZARD_ID, wizard.id)
         item.setData(SUMMARY, wizard.summary or "")
-        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, wizard.summary or "")
+        example = wizard.id in self._examples
+        item.setData(TAG, self.tr("Example") if example else "")
+        described = [self.tr("Example that comes with Wayguide.") if example else "", wizard.summary or ""]
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, " ".join(d for d in described if d))
         alt = self.other_mode(wizard)
         item.setData(ALT_MODE, alt)
         item.setData(ALT_LABEL, self._mode_label(alt) if alt else "")
-        tip = [reason.capitalize() if reason else "", " ".join((wizard.summary or "").split())]
+        tip = [reason.capitalize() if reason else "", " ".join((wizard.summary or "").split()),
+               self.tr("Example that comes with Wayguide, not one of your organisation's tasks.")
+               if example else ""]
         if alt:
             tip.append(self.tr("Ctrl+Enter: %1").replace("%1", self._mode_label(alt)))
         item.setToolTip("\n".join(t for t in tip if t))
@@ -508,6 +547,11 @@ class HomeView(View):
     def shown_ids(self) -> list[str]:
         """The ids of the task rows, top to bottom."""
         return [str(self.list.item(r).data(WIZARD_ID)) for r in self.list.task_rows()]
+
+    def tags(self) -> dict[str, str]:
+        """The tags of the task rows shown, by wizard id (only rows that have one)."""
+        items = [self.list.item(r) for r in self.list.task_rows()]
+        return {str(i.data(WIZARD_ID)): str(i.data(TAG)) for i in items if i.data(TAG)}
 
     def headers(self) -> list[str]:
         return [self.list.item(r).text() for r in range(self.list.count())

@@ -122,13 +122,15 @@ class PanelHost(QObject):
             return
         settings = self._preferences.settings
         assert settings is not None
-        wizards = [e.card for e in self._visible()]
+        entries = self._visible()
+        wizards = [e.card for e in entries]
         matches = relevant(wizards, self.context, settings.roles) if self.context else []
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
         self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
-                             self._broken(), [s for s in self._sources() if s.offline])
+                             self._broken(), [s for s in self._sources() if s.offline],
+                             examples={e.id for e in entries if e.example})
         if self.own_files is not None:
             by_id, broken = self.own_files()
             self.get().home.set_authoring({i: str(p) for i, p in by_id.items()}, [str(p) for p in broken])
