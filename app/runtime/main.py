@@ -55,7 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure(paths.data_dir)  # until now, logging's last resort put warnings on stderr alike
         if not tray_app.finish_startup():
             app.quit()
-        elif ready:
+            return
+        from app.runtime.upgrade import watch_install
+
+        tray_app.stages.run("watching for upgrades", lambda: watch_install(tray_app),
+                            "an upgrade of Wayguide takes effect at the next start")
+        if ready:
             _ready_marker(ready, "ready")
 
     if ready:  # the tray shows on the first turn of the event loop

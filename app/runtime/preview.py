@@ -209,6 +209,11 @@ class PreviewController(QObject):
     def is_open(self) -> bool:
         return self.file is not None
 
+    @property
+    def under_way(self) -> bool:
+        """An author's preview that a restart would cut short (while it is open)."""
+        return self.is_open
+
     def requested(self, request: PreviewRequest, reply: Reply) -> None:
         """`wayguide preview FILE` over IPC: the path comes from a client, and is checked again here."""
         error = self.open(Path(request.path), request.step)

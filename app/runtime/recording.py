@@ -300,6 +300,11 @@ class RecordingController(QObject):
         """The review form waits for the author (the panel shows it instead of the tasks)."""
         return self._under_review is not None
 
+    @property
+    def under_way(self) -> bool:
+        """A recording, or the review of one, that a restart would cut short."""
+        return self.active or self.reviewing
+
     def _saved(self, title: str, wizard_id: str, reviewed: list[TypedInput]) -> None:
         if self._under_review is None:
             return

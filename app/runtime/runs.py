@@ -171,6 +171,11 @@ class RunController(QObject):
             return True
         return False
 
+    @property
+    def in_progress(self) -> bool:
+        """A run has begun and not ended (a finished or aborted one may still show in the panel)."""
+        return self.run is not None and self.run.state.status not in ("finished", "aborted")
+
     def home(self) -> None:
         """Back to the list of tasks: the run is let go."""
         self.run = None

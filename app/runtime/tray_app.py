@@ -414,6 +414,11 @@ class TrayApp(QObject):
         """The panel shows a run, or a recording's review, instead of the tasks."""
         return self.runs.run is not None or (self._recording is not None and self._recording.reviewing)
 
+    def quiet(self) -> bool:
+        """No run, recording, review or preview under way and the panel hidden (app/runtime/upgrade.py)."""
+        parts = [part for part in (self._recording, self._preview) if part is not None]
+        return not (self.runs.in_progress or self.panels.shown() or any(p.under_way for p in parts))
+
     def _busy(self) -> str | None:
         return "a wizard is running: finish or stop it first" if self.runs.run is not None else None
 
