@@ -1,16 +1,16 @@
 """Upgrades while running: when Wayguide's own installation is replaced under it (IT upgrades the
 package: dpkg renames the new files over /opt/wayguide), the running app notices and starts itself
-again from the new files at a quiet moment, before it loads a module of the new bundle into the old
-code.
+again from the new files at the first quiet moment, so that its old code does not go on loading parts
+of the new bundle.
 
 What is watched: in a frozen bundle, its executable (dpkg replaces it by a rename: a new inode, size
 and time); from a source checkout, nothing, unless WAYGUIDE_WATCH_INSTALL names a file (for tests).
 The folder holding it is watched (a rename shows there) with the file itself (changed in place).
 Once the file differs from what it was at start and has stopped changing for a while (a package
-manager replaces many files), the app restarts when nothing is under way: no run, no recording, no
-preview, no window of Wayguide's open (the panel, a dialog, a menu). The restart closes what `quit`
-closes and runs the same command line again (os.execv): the tray comes back, the settings are the
-files they always are. Nothing is shown to the person; the log says it."""
+manager replaces many files), the app restarts when nothing is under way: no run, recording, review or
+preview, no window of Wayguide's open (the panel, a dialog, the tray's menu). The restart closes what
+`quit` closes and runs the same command line again (os.execve, same process): the tray comes back,
+the settings are the files they always are. Nothing is shown to the person; the log says it."""
 
 from __future__ import annotations
 
@@ -158,8 +158,9 @@ class UpgradeWatch(QObject):
 
 
 def _no_window_open() -> bool:
-    """No window of Wayguide's is shown: no panel, dialog, menu, bar or balloon the person may be using."""
-    return not any(w.isVisible() for w in QApplication.topLevelWidgets())
+    """No dialog (Settings, About) or menu (the tray's) open: the person may be using it. The panel and the
+    recording bar are the app's to tell (TrayApp.quiet)."""
+    return QApplication.activeModalWidget() is None and QApplication.activePopupWidget() is None
 
 
 Exec = Callable[[str, list[str], dict[str, str]], object]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.runtime import upgrade
@@ -282,3 +283,18 @@ def test_the_real_app_restarts_itself_in_the_same_process_and_answers_again(tmp_
             process.kill()
             process.wait(5)
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+def test_no_restart_while_a_dialog_is_open(qtbot: QtBot, make_app: Callable[..., TrayApp],
+                                           installed: Path) -> None:
+    """Settings and About are modal dialogs (exec): the person may be in the middle of one."""
+    _, restarts, watch = watched_app(make_app)
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    dialog.setModal(True)
+    dialog.show()
+    upgrade_package(installed)
+    still_waiting(qtbot, watch)
+    assert restarts.count == 0
+    dialog.reject()
+    qtbot.waitUntil(lambda: restarts.count == 1, timeout=5000)
