@@ -24,11 +24,12 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from app.format.elements import shortest_locator, smallest_at
+from app.format.elements import shortest_locator
 from app.platform.atspi_feed import FeedEvent, FocusChanged, Ref, TextChanged
 from app.platform.capture_keys import TypedText, fractions
+from app.platform.capture_notes import Notes
 from app.platform.x11_capture_source import (
     ActiveChanged,
     ButtonPressed,
@@ -57,11 +58,6 @@ log = logging.getLogger(__name__)
 INSERT_WAIT_S = 0.5
 """At the end of typed text, the longest wait for the application to tell the text its keys inserted."""
 
-MENU_NOTE_S = 0.5
-MENU_NOTE_POLL_S = 0.03
-"""After a click opened a menu, how long its items are looked at until two looks agree on where they are
-drawn (gnumeric lays a menu out in more than one pass)."""
-
 MENU_WAIT_S = 2.0
 """A click while a menu is open, not on a menu item as far as the application says now: the longest wait for
 the focus event of the item under the pointer (the menu closes on the click, the item's event lags: more
@@ -72,8 +68,6 @@ _TEXT_ROLES = {"text", "entry", "password text", "paragraph", "document text", "
 _WINDOW_ROLES = {"frame", "dialog", "file chooser", "window", "alert", "font chooser", "color chooser",
                  "application", "filler", "panel", "scroll pane", "viewport", "layered pane", "root pane"}
 _MENU_ITEMS = {"menu item", "check menu item", "radio menu item", "tear off menu item", "menu"}
-_BUTTONS = {"push button", "toggle button", "check box", "radio button", "link"}
-_P = TypeVar("_P")
 _SKIPPED_AFTER = {"enter": "\n", "tab": "\t"}
 """What a combo key inserts into a text field itself, dropped from the text typed after it."""
 
@@ -266,11 +260,7 @@ class _Resolver:
         """The menu the last click opened (its items are looked for where the next click is)."""
         self._clicked_focus = False
         """Whether the focus a click gave is being waited for (see _focus_from_click)."""
-        self._buttons: _Noted[Control] = _Noted()
-        """A dialog's buttons as typing began in it: the one pressed to end it (Save) may close it before the
-        capture asks what was under the pointer, and its focus event may never be told."""
-        self._menu_items: _Noted[Ref] = _Noted()
-        """The items of the menu the last click opened, once drawn: the one clicked closes the menu."""
+        self._notes = Notes()
 
     def run(self) -> None:
         from app.platform.x11 import X11WindowProbe
@@ -347,7 +337,11 @@ class _Resolver:
         self._tell(Combo(item.t, front or WindowInfo(), value))
 
     def _begin(self, t: float) -> _Pending:
-        self._note_buttons()
+        front = self._front
+        if front is not None and front.pid != self._own and not self._notes.has_buttons(front) \
+                and self._probe.dialog(front.handle):  # a main window's buttons seldom close it
+            with contextlib.suppress(ProbeUnavailable):
+                self._notes.note_buttons(front, self._atspi())
         focus = self._focus
         control = focus.control if focus else None
         tells = control is not None and (control.role in _TEXT_ROLES or "editable" in control.states)
@@ -476,8 +470,8 @@ class _Resolver:
                 if (control is None or control.role not in _MENU_ITEMS) and menu is not None:
                     # an open menu's items are drawn in a window of their own, over the one asked (and when
                     # the click closed it already, where they were drawn while it was open)
-                    control = elements.inside_at(menu, item.x, item.y) or self._noted_item(menu, item) \
-                        or control
+                    control = elements.inside_at(menu, item.x, item.y) \
+                        or self._notes.item(menu, item.x, item.y, elements) or control
                 in_menu = menu is not None or self._in_menu()
                 if (control is None or control.role not in _MENU_ITEMS) and in_menu:
                     # the item's focus may be on its way (the feed lags; the popup may be gone already: the
@@ -490,7 +484,7 @@ class _Resolver:
                 if in_menu and control is not None and control.role not in _MENU_ITEMS:
                     control = None  # beneath the menu: an open menu takes the click (a point, to be checked)
                 if control is None and not in_menu and self._gone(window):
-                    control = self._focus_from_click() or self._buttons.at(window.handle, item.x, item.y)
+                    control = self._focus_from_click() or self._notes.button(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:
                     found = self._locate(elements, control, window)
                     if found is not None and control.role in _MENU_ITEMS:
@@ -499,17 +493,13 @@ class _Resolver:
             else None
         if self._open_menu is not None:
             with contextlib.suppress(ProbeUnavailable):
-                self._note_menu(self._open_menu)
+                self._notes.note_menu(self._open_menu, self._atspi())
         if found is None:
             geometry = window.geometry
             at = fractions((item.x, item.y), geometry) if geometry else None
             self._tell(Click(item.t, window, item.button, at=at))
             return
         self._tell(Click(item.t, window, item.button, element=found, menu_path=path))
-
-    def _noted_item(self, menu: Control, item: ButtonPressed) -> Control | None:
-        ref = self._menu_items.at(menu.ref, item.x, item.y)
-        return self._atspi().control(ref) if ref is not None else None
 
     def _gone(self, window: WindowInfo) -> bool:
         now = self._probe.describe(window.handle)
@@ -541,29 +531,6 @@ class _Resolver:
         focus = self._focus
         return focus.control if moved() and focus is not None else None
 
-    def _note_buttons(self) -> None:
-        front = self._front
-        if front is None or front.pid == self._own or self._buttons.key == front.handle \
-                or not self._probe.dialog(front.handle):  # a main window's buttons seldom close it
-            return
-        self._buttons.note(front.handle, [])
-        with contextlib.suppress(ProbeUnavailable):
-            elements = self._atspi()
-            buttons = [c for c in elements.controls(front) if c.role in _BUTTONS]
-            self._buttons.note(front.handle, [(c, box) for c in buttons if (box := elements.extents(c))])
-
-    def _note_menu(self, menu: Control) -> None:
-        """The items of the menu just clicked open, once they are drawn and stay put (see MENU_NOTE_S)."""
-        self._menu_items.note(menu.ref, [])
-        elements, deadline, last = self._atspi(), time.monotonic() + MENU_NOTE_S, None
-        while time.monotonic() < deadline:
-            placed = elements.placed_within(menu)
-            if placed and placed == last:
-                break
-            if placed:
-                self._menu_items.note(menu.ref, placed)
-            last = placed
-            time.sleep(MENU_NOTE_POLL_S)
 
     def _in_menu(self) -> bool:
         control = self._focus.control if self._focus else None
@@ -666,22 +633,6 @@ class _Resolver:
             self._elements.close()
             self._elements = None
 
-
-
-class _Noted(Generic[_P]):
-    """Where things were drawn when last noted, for a press whose target is gone when the capture asks (see
-    _note_buttons and _note_menu)."""
-
-    def __init__(self) -> None:
-        self.key: object = None
-        self._places: list[tuple[_P, tuple[int, int, int, int]]] = []
-
-    def note(self, key: object, places: list[tuple[_P, tuple[int, int, int, int]]]) -> None:
-        self.key, self._places = key, places
-
-    def at(self, key: object, x: int, y: int) -> _P | None:
-        """The smallest thing noted under `key` that held (x, y), or None."""
-        return smallest_at(self._places, x, y) if key == self.key else None
 
 
 def _holds(window: WindowInfo, x: int, y: int) -> bool:
