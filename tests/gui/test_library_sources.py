@@ -16,6 +16,7 @@ from app.paths import Paths
 from app.policy.admin import Sources
 from app.runtime.library_watcher import LibraryWatcher
 from app.runtime.tray_app import TrayApp
+from tests.gui.test_panel import ARTIFACTS
 
 WIZARD = "wayguide: 1\nid: demo.{name}\ntitle: {title}\nsteps:\n  - id: one\n    title: One\n"
 
@@ -173,6 +174,8 @@ def test_the_panel_says_in_a_quiet_line_which_source_is_offline(
     assert line.startswith(f"{share}: offline since ") and ", using the copy from " in line
     assert panel.home.shown_ids() == ["demo.hello"]  # the wizards stay, from the copy
     assert panel.home.list.item(panel.home.list.count() - 1).text() == line  # under the tasks
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel.grab().save(str(ARTIFACTS / "panel-source-offline.png"))  # for people to look at
 
     (home / "unplugged").rename(share)
     watcher.poll_shares()
