@@ -82,17 +82,10 @@ def spare_from_grabs(display_pointer: int) -> bool:
     that keeps Python's GIL (QWidget.show), and the typist could not run again to let the server go; no
     Python thread (ServerHold's either) ran again. True when done; False where libXtst is missing."""
     import ctypes
-    import ctypes.util
 
-    names = [ctypes.util.find_library("Xtst"), "libXtst.so.6"]
-    for name in filter(None, names):
-        try:
-            xtst = ctypes.CDLL(name)
-            x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-            break
-        except OSError:
-            continue
-    else:
+    try:  # by soname: ctypes.util.find_library runs ldconfig in a subprocess (~20 ms at start-up)
+        xtst, x11 = ctypes.CDLL("libXtst.so.6"), ctypes.CDLL("libX11.so.6")
+    except OSError:
         return False
     xtst.XTestGrabControl.argtypes = [ctypes.c_void_p, ctypes.c_int]
     x11.XFlush.argtypes = [ctypes.c_void_p]

@@ -43,7 +43,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(False)
     MainThreadCollector(app).start()  # before any worker thread starts
-    _spare_from_grabs(app)
     tray_app = TrayApp(app, paths)
 
     signal_ends = _quit_on_signals(tray_app, tray_app.quit)  # noqa: F841 (kept open while the app lives)
@@ -53,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.logs import configure  # logging.handlers costs ~15 ms: not before the tray shows
 
         configure(paths.data_dir)  # until now, logging's last resort put warnings on stderr alike
+        _spare_from_grabs(app)  # before anything can type (the tray shows first: it costs ~1 ms)
         if not tray_app.finish_startup():
             app.quit()
             return
