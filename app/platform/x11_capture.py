@@ -58,6 +58,11 @@ log = logging.getLogger(__name__)
 INSERT_WAIT_S = 0.5
 """At the end of typed text, the longest wait for the application to tell the text its keys inserted."""
 
+STOP_WAIT_S = 15.0
+"""At the stop, the longest wait for the capture to report what came before it: under load, a click into a
+busy application (gnumeric saving) took several bus calls of up to 2 s each plus the focus wait, and the
+click pressed last was left out of the draft after the earlier 5.5 s."""
+
 MENU_WAIT_S = 2.0
 """A click while a menu is open, not on a menu item as far as the application says now: the longest wait for
 the focus event of the item under the pointer (the menu closes on the click, the item's event lags: more
@@ -153,7 +158,10 @@ class X11Capture:
             source.stop()  # no more keys or clicks; text pending waits for what the feed still tells
         if thread is not None:
             self._queue.put(_Stop())
-            thread.join(INSERT_WAIT_S + 5)
+            thread.join(STOP_WAIT_S)
+            if thread.is_alive():
+                log.warning("recording: the capture was still working out what was done %g s after the stop; "
+                            "what it finds now is left out", STOP_WAIT_S)
         if feed is not None:
             feed.stop()
         self._secret_focus = False
