@@ -85,6 +85,7 @@ class SourceRefresher(QObject):
         """Use these URLs (others are forgotten); the copies to read now, for those fetched before. A URL
         new here is fetched at once on a worker thread: `changed` fires when its copy is ready."""
         wanted: dict[str, RemoteSource] = {}
+        new: list[str] = []
         for url in urls:
             if url in self._remotes:
                 wanted[url] = self._remotes[url]
@@ -95,7 +96,7 @@ class SourceRefresher(QObject):
             except RemoteError as exc:
                 log.warning("%s", exc)
                 continue
-            self._start(url, wanted[url].refresh)
+            new.append(url)
         self._remotes = wanted
         self._offline &= set(wanted) | set(self._shares)
         if wanted and not self._url_timer.isActive():
@@ -103,7 +104,10 @@ class SourceRefresher(QObject):
         elif not wanted:
             self._url_timer.stop()
         self._arm_share_timer()
-        return [folder for source in wanted.values() if (folder := source.folder()) is not None]
+        read = [folder for source in wanted.values() if (folder := source.folder()) is not None]
+        for url in new:  # after reading: the answer is what was there, never half a worker's copy
+            self._start(url, wanted[url].refresh)
+        return read
 
     def shares(self, folders: Sequence[Path]) -> list[Path]:
         """The folders to read in place of these: a folder on a network file system is read from its last
@@ -118,13 +122,14 @@ class SourceRefresher(QObject):
                 continue
             share = self._shares.get(key) or ShareSource(folder, self._cache_dir,
                                                             validator=self._share_validator)
-            if key not in self._shares:
-                self._start(key, share.poll)
             wanted[key] = share
             read.append(share.folder() or folder)
+        new = [key for key in wanted if key not in self._shares]
         self._shares = wanted
         self._offline &= set(wanted) | set(self._remotes)
         self._arm_share_timer()
+        for key in new:  # after reading, as in `sources`: a fast first copy cannot change this answer
+            self._start(key, wanted[key].poll)
         return read
 
     def statuses(self) -> list[SourceStatus]:

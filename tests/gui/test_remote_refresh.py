@@ -86,6 +86,31 @@ def test_a_network_share_is_read_from_its_copy_and_polled(qtbot: QtBot, tmp_path
     assert (refresher.shares([local, share])[1] / "bye.yaml").is_file()
 
 
+class _Eager(threading.Thread):
+    """A worker that has finished by the time `start` returns: the fastest a first copy can be."""
+
+    def start(self) -> None:
+        self.run()
+
+    def join(self, timeout: float | None = None) -> None:
+        pass  # it ran in `start`
+
+
+def test_a_first_copy_made_at_once_does_not_change_the_answer_already_being_given(
+        qtbot: QtBot, tmp_path: Path, refresher: SourceRefresher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI once saw the copy in the answer that was to name the live folder: the worker won the race."""
+    import app.runtime.remote_refresh as remote_refresh
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "hello.yaml").write_text(WIZARD.format(title="Hello"))
+    monkeypatch.setattr(remote_refresh.threading, "Thread", _Eager)
+    with qtbot.waitSignal(refresher.changed, timeout=10_000):
+        assert refresher.shares([share]) == [share]
+    [copy] = refresher.shares([share])
+    assert copy != share and (copy / "hello.yaml").is_file()
+
+
 def test_the_app_lists_the_wizards_of_a_policy_s_https_source_and_a_tampered_copy_is_not_taken(
         qtbot: QtBot, qapp: Any, home: Path, server: HttpsServer, authority: Authority,
         monkeypatch: pytest.MonkeyPatch) -> None:
