@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from app.usage.config import UsageConfig
 from app.usage.events import Kind, UsageEvent, new_id
 from app.usage.progress import ProgressBook
+from app.usage.support import DEFAULT_FADE_AFTER, Choice, Support, SupportChoices, support_for
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
@@ -20,7 +21,10 @@ if TYPE_CHECKING:
     from app.usage.store import Store
     from app.usage.xapi import Post, Sender
 
-__all__ = ["Recorder"]
+__all__ = ["SUPPORT_FILE", "Recorder"]
+
+SUPPORT_FILE = "support.json"
+"""Beside the usage data: the person's choice of short version or full guidance, per wizard."""
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class Recorder:
         self._runs: weakref.WeakKeyDictionary[object, _Track] = weakref.WeakKeyDictionary()
         self.progress = ProgressBook()
         """The person's progress per wizard (empty while usage data is off: nothing is kept then)."""
+        self._choices: SupportChoices | None = None
 
     def open(self, db: Path, config: UsageConfig, on_error: Callable[[str], None] | None = None,
              post: Post | None = None) -> None:
@@ -65,8 +70,10 @@ class Recorder:
 
         self.close()
         self.config = config
+        self.progress, self._choices = ProgressBook(), None  # read afresh: nothing counted twice
         if not config.enabled:
             return
+        self._choices = SupportChoices(db.parent / SUPPORT_FILE)
         on_commit = None
         if config.lrs is not None:
             from app.usage.xapi import Sender, urllib_post
@@ -151,6 +158,19 @@ class Recorder:
         if track is not None and track.started and not track.ended:
             self._put(track, "control-missed", self._clock(), mode=track.mode or None, step=step_id,
                       control=control)
+
+    def support(self, wizard_id: str, fade_after: int = DEFAULT_FADE_AFTER) -> Support:
+        """How the next run of this wizard is presented (full guidance while usage data is off)."""
+        if self._choices is None:
+            return Support()
+        choice, at = self._choices.get(wizard_id)
+        return support_for(self.progress.all().get(wizard_id), choice, at, fade_after)
+
+    def choose_support(self, wizard_id: str, choice: Choice) -> None:
+        """The person chose the short version or went back to full guidance for this wizard."""
+        if self._choices is not None:
+            progress = self.progress.all().get(wizard_id)
+            self._choices.choose(wizard_id, choice, progress.unaided if progress is not None else 0)
 
     def searched(self, query: str, results: int) -> None:
         """The person searched the library; the text is kept only where the policy allows it."""
