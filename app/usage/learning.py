@@ -24,6 +24,7 @@ characters of the random id, as in the rest of the report.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import sqlite3
 import statistics
@@ -202,14 +203,19 @@ def _retention(answers: Sequence[_Answer], started: Started, ended: Ended) -> li
         end = ended.get(run)
         if mode in PERSON_MODES and end is not None and end[0] == "completed":
             met[(person or "", wizard)].append(end[1])
+    for ends in met.values():
+        ends.sort()
     last_answer: dict[tuple[str, str, str], float] = {}
     tally = [[0, 0] for _ in BUCKETS]
     for a in answers:  # in order of time
         key = (a.person, a.wizard, a.question)
-        before = [t for t in met.get((a.person, a.wizard), ()) if t <= a.at]
-        seen = max([*before, *([last_answer[key]] if key in last_answer else [])], default=None)
+        ends = met.get((a.person, a.wizard), [])
+        index = bisect.bisect_right(ends, a.at)
+        seen = max(ends[index - 1] if index else -1.0, last_answer.get(key, -1.0))
         last_answer[key] = a.at
-        if not a.review or seen is None:
+        if seen < 0:
+            continue
+        if not a.review:
             continue
         days = (a.at - seen) / DAY
         for i, (_label, low, high) in enumerate(BUCKETS):
