@@ -327,3 +327,49 @@ def test_nudge_intervals_as_authors_write_them() -> None:
                         ("10m", "shorter than an hour"), ("0.5h", "shorter than an hour")):
         with pytest.raises(ValueError, match=reason):
             parse_every(bad)
+
+
+def test_a_wizard_that_lost_its_review_questions_loses_its_cards(store: CardStore) -> None:
+    reviews = Reviews(store, clock=Clock())
+    reviews.after_run(KEY.wizard, ["a", "b"], "glass")
+    assert reviews.after_run(KEY.wizard, [], "glass") == [] and store.cards() == []
+
+
+def test_a_card_file_that_fails_is_one_line_once_and_no_nudge(tmp_path: Path) -> None:
+    store = CardStore(tmp_path / "learning.sqlite3")
+    said: list[str] = []
+    reviews = Reviews(store, RULES, Clock(), on_error=said.append)
+    reviews.after_run(KEY.wizard, ["q"], "glass")
+    store.close()  # as if the file went away under it
+    assert reviews.after_run(KEY.wizard, ["q"], "glass") == [] and reviews.answered(KEY, True) is None
+    reviews.shown()
+    reviews.not_this_one(KEY.wizard)
+    nudge = reviews.decide(T0 - HOUR)
+    assert (nudge.show, nudge.why, reviews.due()) == (False, "nothing", [])
+    assert len(said) == 1 and said[0].startswith(f"{tmp_path / 'learning.sqlite3'}: error: review cards")
+    assert "\n" not in said[0] and reviews.error == said[0]
+
+
+def test_a_context_nudge_over_four_weeks_of_daily_work() -> None:
+    """The application is in front every working hour for four weeks; the task is done once, in the
+    second week. The badge shows on the first day, a week later, not within a week of the task,
+    then a week after that: never twice within the interval; the timer is armed for each next moment."""
+    nudge = ContextNudge("w", every=WEEK)
+    shown_at: list[float] = []
+    completed: float | None = None
+    wakes = []
+    for hour in range(28 * 24):
+        now = T0 + hour * HOUR
+        if hour == 10 * 24 + 3:
+            completed = now
+        working = datetime.fromtimestamp(now, UTC).hour in range(8, 17)
+        badge = context_badge(nudge, now, in_front=working, last_completed=completed,
+                              last_shown=shown_at[-1] if shown_at else None)
+        if badge.show:
+            shown_at.append(now)
+        elif badge.retry_at is not None:
+            wakes.append(badge.retry_at)
+    days = [(t - T0) / DAY for t in shown_at]
+    assert days == [0, 7, 17 + 3 / 24, 24 + 3 / 24]
+    assert all(b - a >= WEEK for a, b in itertools.pairwise(shown_at))
+    assert set(wakes) >= {T0 + WEEK, T0 + 17 * DAY + 3 * HOUR}
