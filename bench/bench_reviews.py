@@ -5,6 +5,9 @@ Run: .venv/bin/python bench/bench_reviews.py
 Baselines, measured in the same run: a bare `SELECT 1` on a connection to the same file (the floor
 of any query), min() over a Python list of the 10,000 due times (no database at all), and the same
 query forced past the index (NOT INDEXED: a full scan). Goal: the next due review in ≤ 1 ms.
+
+Then the report's learning sections (app/usage/learning.py) over a year of one person's usage with
+quiz and review answers, beside one GROUP BY scan of the same events (same run).
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.learning import CardKey, CardStore, ReviewRules, Reviews
 from app.learning.schedule import DAY
+from app.usage.events import UsageEvent
+from app.usage.learning import learning_sections
+from app.usage.report import build
+from app.usage.store import connect, person_id
 
 WIZARDS = 1_000
 QUESTIONS = 10
@@ -62,6 +69,69 @@ def fill(store: CardStore, rng: random.Random) -> float:
     return clock[0]
 
 
+def usage_year(db: Path, rng: random.Random) -> int:
+    """A year of one person's runs of 200 wizards (about 20 a working day), each with two quiz
+    answers, and review answers on most days. The events written."""
+    conn = connect(db)
+    conn.execute("ALTER TABLE events ADD COLUMN success INTEGER")  # as the quiz branch records answers
+    person = person_id(conn)
+    columns = [c[1] for c in conn.execute("PRAGMA table_info(events)")][1:-1]  # no seq, no success
+    rows: list[tuple[object, ...]] = []
+
+    def add(event: UsageEvent, success: bool | None = None) -> None:
+        rows.append((*(getattr(event, c) for c in columns), success))
+
+    for day in range(365):
+        for n in range(20 if day % 7 < 5 else 0):
+            at = T0 + day * DAY + 8 * 3600 + n * 1200
+            run, wizard = f"r{day}-{n}", f"bench.task-{rng.randrange(200)}"
+            mode = rng.choice(("glass", "glass", "condensed", "black"))
+            seconds = rng.uniform(60, 300)
+            add(UsageEvent("started", at, run=run, wizard=wizard, mode=mode, person=person))
+            for q in ("q0", "q1"):
+                add(UsageEvent("answered", at + 10, run=run, wizard=wizard, step=q),  # type: ignore[arg-type]
+                    rng.random() < 0.7)
+            add(UsageEvent("completed", at + seconds, run=run, wizard=wizard, mode=mode, duration=seconds))
+        for k in range(5):
+            wizard = f"bench.task-{rng.randrange(200)}"
+            add(UsageEvent("answered", T0 + day * DAY + 7 * 3600 + k, wizard=wizard,  # type: ignore[arg-type]
+                           step=f"q{k % 2}"), rng.random() < 0.8)
+    marks = ", ".join("?" * (len(columns) + 1))
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO events ({', '.join(columns)}, success) VALUES ({marks})", rows)
+    conn.execute("COMMIT")
+    conn.close()
+    return len(rows)
+
+
+def report_figures(root: Path, rng: random.Random) -> None:
+    db = root / "usage.sqlite3"
+    count = usage_year(db, rng)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        report = build(db)
+        times.append(time.perf_counter() - start)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    started = conn.execute("SELECT run, wizard, title, mode, person, at FROM events WHERE kind = 'started' "
+                           "ORDER BY at").fetchall()
+    ended = {r[0]: r[1:] for r in conn.execute(
+        "SELECT run, kind, at, duration, step FROM events WHERE kind = 'completed'")}
+    sections = []
+    for _ in range(3):
+        start = time.perf_counter()
+        learning_sections(conn, started, ended)
+        sections.append(time.perf_counter() - start)
+    scan = time.perf_counter()
+    conn.execute("SELECT kind, count(*), avg(duration) FROM events GROUP BY kind").fetchall()
+    scan = time.perf_counter() - scan
+    conn.close()
+    print(f"report over a year ({count:,} events, {len(started):,} runs, "
+          f"{sum(q.answers for q in report.questions):,} answers): build {min(times) * 1e3:.0f} ms, of which "
+          f"the learning sections {min(sections) * 1e3:.0f} ms (best of 3); baseline: one GROUP BY scan of "
+          f"the events {scan * 1e3:.0f} ms")
+
+
 def main() -> None:
     rng = random.Random(16)
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,6 +165,7 @@ def main() -> None:
         print(f"goal ≤ 1 ms for the next due review: {verdict} (99th percentile {next_due[1] * 1e3:.3f} ms)")
         raw.close()
         store.close()
+        report_figures(Path(tmp), rng)
 
 
 if __name__ == "__main__":
