@@ -373,3 +373,14 @@ def test_a_context_nudge_over_four_weeks_of_daily_work() -> None:
     assert days == [0, 7, 17 + 3 / 24, 24 + 3 / 24]
     assert all(b - a >= WEEK for a, b in itertools.pairwise(shown_at))
     assert set(wakes) >= {T0 + WEEK, T0 + 17 * DAY + 3 * HOUR}
+
+
+def test_a_day_ends_at_local_midnight_across_a_clock_change() -> None:
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    saturday = datetime(2026, 3, 28, 22, 30, tzinfo=berlin).timestamp()  # clocks go forward that night
+    sunday = next_day(saturday, berlin)
+    assert datetime.fromtimestamp(sunday, berlin) == datetime(2026, 3, 29, 0, 0, tzinfo=berlin)
+    monday = next_day(sunday, berlin)
+    assert monday - sunday == 23 * HOUR  # a 23-hour day: still one nudge on each of them
