@@ -125,15 +125,15 @@ class RunController(QObject):
         self.glass_box_off()
         self.run = Run(wizard, reply, path)
         self.run.refused = refused
-        self._usage().begin(self.run, wizard, source)
         context = self._panels.context
         if context is not None and relevant([wizard], context):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
         panel.set_automation(unavailable, refused)
-        support = self._usage().support(wizard.id)
+        support = self._usage().support(wizard.id, policy.learning.fade_after)
         panel.step.set_support(support.short, support.offer, support.condensed,
                                "black" in wizard.allowed_modes and not (unavailable or refused))
+        self._usage().begin(self.run, wizard, source, short=support.short)
         panel.show_run(wizard)
         if not panel.isVisible():
             self._panels.summon()

@@ -41,6 +41,8 @@ class _Track:
     mode: str = ""
     ended: bool = False
     aided: bool = False
+    short: bool = False
+    """Presented in the short version from its start: a glass-box start is recorded as "condensed"."""
     """The person opened "Why?", went Back or had a step shown to them ("Show me") in this run."""
 
 
@@ -100,10 +102,11 @@ class Recorder:
 
     # ------------------------------------------------------------- runs
 
-    def begin(self, run: object, wizard: Wizard, source: str) -> None:
-        """A run of `wizard` is about to start (its Start event follows through `observe`)."""
+    def begin(self, run: object, wizard: Wizard, source: str, short: bool = False) -> None:
+        """A run of `wizard` is about to start (its Start event follows through `observe`), in the `short`
+        version (app.usage.support) or not."""
         if self.store is not None:
-            self._runs[run] = _Track(new_id(), wizard, source)
+            self._runs[run] = _Track(new_id(), wizard, source, short=short)
 
     def observe(self, run: object, old: RunState, new: RunState, effects: Sequence[Effect]) -> None:
         """One engine transition of `run`: what it tells about the run is recorded."""
@@ -116,7 +119,8 @@ class Recorder:
             if old.status != "ready" or new.status == "ready":
                 return
             track.started = True
-            self._put(track, "started", new.started_at or self._clock(), mode=new.mode,
+            self._put(track, "started", new.started_at or self._clock(),
+                      mode="condensed" if track.short and new.mode == "glass" else new.mode,
                       source=track.source, title=track.wizard.title)
         track.mode = new.treatment
         done = len(old.history)

@@ -4,7 +4,9 @@ after three runs with the guide alone, kept for the next run and after a restart
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.runtime.usage_data import usage_db
 from overlays import theme
 from overlays.panel import PANEL_WIDTH, Panel
 from overlays.placement import Rect
@@ -130,6 +133,10 @@ def test_the_app_offers_the_short_version_after_three_runs_alone_and_keeps_the_c
         assert app.panel.step.short.is_short()
         assert app.start("mine.task", "glass", source="panel") is None  # the next run starts short
         assert app.panel.step.short.is_short() and not app.panel.step.short.offer.isVisibleTo(app.panel.step)
+        assert app.usage.store is not None and app.usage.store.flush()
+        with closing(sqlite3.connect(usage_db(app.paths))) as conn:  # the business sees support fade
+            modes = [m for (m,) in conn.execute("SELECT mode FROM events WHERE kind = 'started'")]
+        assert modes == ["glass"] * 4 + ["condensed"]
     for app in started(qapp):
         assert app.start("mine.task", "glass", source="panel") is None
         assert app.panel is not None and app.panel.step.short.is_short()
