@@ -230,3 +230,63 @@ def test_screenshot_of_a_quiz_with_its_feedback(themed: QApplication, qtbot: QtB
         assert panel.grab().save(str(path))
         assert path.stat().st_size > 1000
         panel.hide()
+
+
+# ---------------------------------------------------------------- the running app
+
+QUIZ_TASK = """\
+wayguide: 1
+id: test.quiz
+title: A task with a check
+steps:
+  - id: centre
+    title: "Check yourself: the cost centre"
+    quiz:
+      question: Which cost centre goes on a customer visit?
+      options: [{text: Own team}, {text: Sales, correct: true}]
+  - {id: save, title: Save the claim}
+"""
+
+
+def test_the_running_app_records_each_answer_and_its_xapi_statement_waits_in_the_outbox(
+        qtbot: QtBot, qapp: Any, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from app.runtime.usage_data import usage_db
+    from app.usage import LrsConfig, UsageEvent
+    from app.usage.store import INSERT_EVENT
+    from app.usage.xapi import statement
+    from tests.gui.conftest import started
+
+    for name, value in {"WAYGUIDE_LRS_ENDPOINT": "http://127.0.0.1:9/xAPI/", "WAYGUIDE_LRS_USERNAME": "u",
+                        "WAYGUIDE_LRS_PASSWORD": "p"}.items():
+        monkeypatch.setenv(name, value)
+    (home / "mine" / "quiz.yaml").write_text(QUIZ_TASK)
+    running = started(qapp)
+    app = next(running)
+    try:
+        assert app.start("test.quiz", "glass", {}) is None and app.panel is not None
+        quiz = app.panel.step.quiz
+        for option in (0, 1):
+            qtbot.mouseClick(quiz.texts[option], Qt.MouseButton.LeftButton)
+            qtbot.mouseClick(quiz.check, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(app.panel.step.next, Qt.MouseButton.LeftButton)
+        assert app.run is not None and app.run.state.step_id == "save"
+        assert app.usage.store is not None and app.usage.store.flush()
+        columns = INSERT_EVENT.split("(")[1].split(")")[0]
+        conn = sqlite3.connect(usage_db(app.paths))
+        try:
+            rows = conn.execute(f"SELECT {columns} FROM events WHERE kind = 'answered' "
+                                "ORDER BY seq").fetchall()
+            waiting = conn.execute("SELECT count(*) FROM outbox o JOIN events e ON e.seq = o.event "
+                                   "WHERE e.kind = 'answered'").fetchone()[0]
+        finally:
+            conn.close()
+    finally:
+        next(running, None)
+    answers = [UsageEvent(*row) for row in rows]
+    assert [(a.step, a.success, a.response) for a in answers] == [("centre", 0, "1"), ("centre", 1, "2")]
+    assert waiting == 2
+    made = statement(answers[1], "person", LrsConfig("https://lrs.example.com/xAPI/", "u", "p"))
+    assert made["result"] == {"success": True, "response": "2"}
+    assert made["object"]["definition"]["interactionType"] == "choice"
