@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from overlays.views import (
     Banner,
     RichText,
+    announce,
     button,
     label,
     markdown_inline,
@@ -256,8 +257,9 @@ class QuizView(QFrame):
         self.result.text.setVisible(bool(message))
         self.explanation.set_markdown(quiz.explanation or "")
         self.explanation.setVisible(bool(quiz.explanation))
-        self.result.setAccessibleName(" ".join(
-            part for part in (heading, message, self.explanation.plain_text()) if part))
+        said = " ".join(part for part in (heading, message, self.explanation.plain_text()) if part)
+        self.result.setAccessibleName(said)
+        announce(self.result, said)
         self._picked()
         self.answered.emit(picked)
 

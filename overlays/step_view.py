@@ -46,6 +46,7 @@ from overlays.views import (
     View,
     WrapButton,
     WrapCheckBox,
+    announce,
     button,
     discard,
     label,
@@ -288,17 +289,7 @@ class StepView(View):
         self.until.setText("◌  " + (effect.until or ""))
         self.unseen.hide()
         self._set_bar("nav")
-        self._announce(f"{counter[:1].upper()}{counter[1:]}: {self.heading.plain_text()}")
-
-    def _announce(self, message: str) -> None:
-        """Say `message` to screen readers (an AT-SPI announcement), politely: after what they are saying."""
-        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-
-        if not QAccessible.isActive():
-            return  # no screen reader listens: nothing to make
-        event = QAccessibleAnnouncementEvent(self.heading, message)
-        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
-        QAccessible.updateAccessibility(event)
+        announce(self.heading, f"{counter[:1].upper()}{counter[1:]}: {self.heading.plain_text()}")
 
     def _set_mode(self, mode: str, allows_both: bool) -> None:
         glass = mode != "black"
