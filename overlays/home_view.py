@@ -3,42 +3,25 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import partial
 
 from PySide6.QtCore import (
     QDateTime,
     QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
     QPoint,
-    QRect,
-    QRectF,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
-    QContextMenuEvent,
-    QFont,
-    QFontMetrics,
     QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPen,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -48,265 +31,16 @@ from app.format.cards import Listed
 from app.format.combo import pretty_combo
 from app.library.copies import SourceStatus
 from app.library.relevance import Match, SearchIndex
+from overlays.progress_text import TaskProgress, progress_line, progress_tip
+from overlays.task_list import ALT_LABEL, ALT_MODE, KIND, PAD_X, PROGRESS, SUMMARY, TAG, WIZARD_ID, TaskList
 from overlays.views import View, button, discard, label, mnemonic_safe, scaled_font
 
-__all__ = ["HomeView", "TaskList"]
+__all__ = ["TAG", "HomeView", "TaskList"]
 
-KIND = Qt.ItemDataRole.UserRole + 1
-WIZARD_ID = Qt.ItemDataRole.UserRole + 2
-SUMMARY = Qt.ItemDataRole.UserRole + 3
-ALT_MODE = Qt.ItemDataRole.UserRole + 4
-ALT_LABEL = Qt.ItemDataRole.UserRole + 5
-TAG = Qt.ItemDataRole.UserRole + 6
-"""A quiet tag after a task's title ("Example" for the examples that come with Wayguide), or ""."""
-
-_PAD_X, _PAD_Y, _GAP, _TAG_GAP = 12, 9, 2, 8
 MAX_BROKEN = 5
 """How many problems of the person's own wizard files are listed under the tasks (more: validate)."""
-_Index = QModelIndex | QPersistentModelIndex
-
-
-def _mix(a: QColor, b: QColor, amount: float) -> QColor:
-    """`a` moved `amount` (0..1) of the way towards `b`."""
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * amount,
-                           a.greenF() + (b.greenF() - a.greenF()) * amount,
-                           a.blueF() + (b.blueF() - a.blueF()) * amount)
-
-
-class _RowDelegate(QStyledItemDelegate):
-    """Paints section headers, hint rows and task rows (title with its quiet tag, if any, one muted
-    summary line, and on the selected or hovered row a "Do it for me" pill)."""
-
-    def __init__(self, view: TaskList) -> None:
-        super().__init__(view)
-        self._view = view
-
-    def _fonts(self) -> tuple[QFont, QFont, QFont, QFont]:
-        base = self._view.font()
-        return (scaled_font(base, 1.0, QFont.Weight.DemiBold), scaled_font(base, 0.95),
-                scaled_font(base, 0.9, QFont.Weight.DemiBold), scaled_font(base, 0.88, QFont.Weight.DemiBold))
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        title, summary, section, _ = self._fonts()
-        width = max(100, self._view.viewport().width())
-        kind = index.data(KIND)
-        if kind == "header":
-            return QSize(width, QFontMetrics(section).height() + 18)
-        if kind == "info":
-            box = QRect(0, 0, width - 2 * _PAD_X, 10_000)
-            text = QFontMetrics(summary).boundingRect(box, Qt.TextFlag.TextWordWrap, str(index.data()))
-            return QSize(width, text.height() + 2 * _PAD_Y)
-        height = QFontMetrics(title).height() + 2 * _PAD_Y
-        if index.data(SUMMARY):
-            height += _GAP + QFontMetrics(summary).height()
-        return QSize(width, height)
-
-    def _tag_font(self) -> QFont:
-        return scaled_font(self._view.font(), 0.8)
-
-    def tag_rect(self, row: QRect, index: _Index, title_w: int) -> QRect:
-        """Where a task's tag is drawn: just after its title (elided to leave room), within `title_w`;
-        empty if it has none."""
-        text = index.data(TAG)
-        if not text:
-            return QRect()
-        tag = QFontMetrics(self._tag_font())
-        w, h = tag.horizontalAdvance(str(text)) + 10, tag.height() + 2
-        metrics = QFontMetrics(self._fonts()[0])
-        title_h = metrics.height()
-        title = str(index.data())  # its ink may reach past its advance: room for both, or it is elided
-        wanted = max(metrics.horizontalAdvance(title), metrics.boundingRect(title).right() + 1) + 1
-        left = row.left() + _PAD_X + max(0, min(wanted, title_w - w - _TAG_GAP)) + _TAG_GAP
-        return QRect(left, row.top() + _PAD_Y + (title_h - h) // 2, w, h)
-
-    def pill_rect(self, row: QRect, index: _Index) -> QRect:
-        """Where the secondary action ("Do it for me") is drawn on a row; empty if it has none."""
-        text = index.data(ALT_LABEL)
-        if not text:
-            return QRect()
-        _, _, _, pill = self._fonts()
-        metrics = QFontMetrics(pill)
-        w, h = metrics.horizontalAdvance(str(text)) + 16, metrics.height() + 6
-        title_h = QFontMetrics(self._fonts()[0]).height()
-        return QRect(row.right() - _PAD_X - w + 1, row.top() + _PAD_Y + (title_h - h) // 2, w, h)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pal = QApplication.palette(self._view)  # the style sheet makes the view's own one transparent
-        rect: QRect = option.rect
-        state = option.state
-        title_font, summary_font, section_font, pill_font = self._fonts()
-        text = pal.color(pal.ColorRole.Text)
-        muted = pal.color(pal.ColorRole.PlaceholderText)
-        accent = pal.color(pal.ColorRole.Highlight)
-        kind = index.data(KIND)
-        if kind == "header":
-            painter.setFont(section_font)
-            painter.setPen(muted)
-            painter.drawText(rect.adjusted(_PAD_X, 0, -_PAD_X, -4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, str(index.data()))
-        elif kind == "info":
-            painter.setFont(summary_font)
-            painter.setPen(muted)
-            painter.drawText(rect.adjusted(_PAD_X, _PAD_Y, -_PAD_X, -_PAD_Y),
-                             int(Qt.TextFlag.TextWordWrap), str(index.data()))
-        else:
-            self._paint_task(painter, index, rect, state, (text, muted, accent),
-                             (title_font, summary_font, pill_font))
-        painter.restore()
-
-    def _paint_task(self, painter: QPainter, index: _Index, rect: QRect,
-                    state: QStyle.StateFlag, colours: tuple[QColor, QColor, QColor],
-                    fonts: tuple[QFont, QFont, QFont]) -> None:
-        text, muted, accent = colours
-        title_font, summary_font, pill_font = fonts
-        pal = QApplication.palette(self._view)
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        hover = bool(state & QStyle.StateFlag.State_MouseOver)
-        focused = bool(state & QStyle.StateFlag.State_HasFocus) and self._view.hasFocus()
-        box = rect.adjusted(4, 1, -4, -1)
-        base = pal.color(pal.ColorRole.Window)
-        if selected:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(_mix(base, accent, 0.14))
-            painter.drawRoundedRect(box, 6, 6)
-            painter.setBrush(accent)
-            painter.drawRoundedRect(QRect(box.left(), box.top() + 6, 3, box.height() - 12), 1.5, 1.5)
-        elif hover:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(_mix(base, text, 0.06))
-            painter.drawRoundedRect(box, 6, 6)
-        if focused:
-            painter.setPen(QPen(accent, 2.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), 6, 6)
-        inner = rect.adjusted(_PAD_X, _PAD_Y, -_PAD_X, -_PAD_Y)
-        title_h = QFontMetrics(title_font).height()
-        title_w = inner.width()
-        pill = self.pill_rect(rect, index) if (selected or hover) else QRect()
-        if not pill.isNull():
-            title_w = pill.left() - inner.left() - 8
-            painter.setFont(pill_font)
-            painter.setPen(QPen(accent, 1.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(pill.adjusted(0, 0, -1, -1), pill.height() / 2, pill.height() / 2)
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, str(index.data(ALT_LABEL)))
-        tag = self.tag_rect(rect, index, title_w)
-        if not tag.isNull():
-            title_w = tag.left() - _TAG_GAP - inner.left()
-            painter.setFont(self._tag_font())
-            painter.setPen(QPen(_mix(base, muted, 0.55), 1.0))
-            painter.setBrush(_mix(base, muted, 0.1))
-            painter.drawRoundedRect(QRectF(tag).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
-            painter.setPen(muted)
-            painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, str(index.data(TAG)))
-        painter.setFont(title_font)
-        painter.setPen(text)
-        title = QFontMetrics(title_font).elidedText(str(index.data()), Qt.TextElideMode.ElideRight, title_w)
-        painter.drawText(QRect(inner.left(), inner.top(), title_w, title_h),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-        summary = index.data(SUMMARY)
-        if summary:
-            painter.setFont(summary_font)
-            painter.setPen(muted)
-            metrics = QFontMetrics(summary_font)
-            line = metrics.elidedText(" ".join(str(summary).split()), Qt.TextElideMode.ElideRight,
-                                      inner.width())
-            line_rect = QRect(inner.left(), inner.top() + title_h + _GAP, inner.width(), metrics.height())
-            painter.drawText(line_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
-
-
-class TaskList(QListWidget):
-    """The list of tasks: Up/Down skip section headers, a click on the pill picks the other mode."""
-
-    rowPicked = Signal(str, bool)
-    """(wizard id, other mode) when a task row is clicked."""
-    menuRequested = Signal(str, QPoint)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._delegate = _RowDelegate(self)
-        self.setItemDelegate(self._delegate)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.setUniformItemSizes(False)
-        self.setMouseTracking(True)
-        self.viewport().setAttribute(Qt.WidgetAttribute.WA_Hover)
-        self.setFrameShape(QListWidget.Shape.NoFrame)
-        self.setTabKeyNavigation(False)
-
-    def task_rows(self) -> list[int]:
-        return [r for r in range(self.count()) if self.item(r).data(KIND) == "wizard"]
-
-    def move_selection(self, delta: int) -> None:
-        """Select the task `delta` rows up (negative) or down, skipping headers; clamps at the ends."""
-        rows = self.task_rows()
-        if not rows:
-            return
-        current = self.currentRow()
-        if current not in rows:
-            target = rows[0] if delta > 0 else rows[-1]
-        else:
-            pos = rows.index(current) + delta
-            target = rows[max(0, min(len(rows) - 1, pos))]
-        self.setCurrentRow(target)
-        self.scrollToItem(self.item(target))
-
-    def select_first(self) -> None:
-        rows = self.task_rows()
-        if rows:
-            self.setCurrentRow(rows[0])
-            self.scrollToTop()
-
-    def selected_id(self) -> str | None:
-        item = self.currentItem()
-        if item is None or item.data(KIND) != "wizard":
-            return None
-        return str(item.data(WIZARD_ID))
-
-    def moveCursor(self, action: QAbstractItemView.CursorAction,
-                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
-        rows = self.task_rows()
-        cursor = QAbstractItemView.CursorAction
-        moves = {cursor.MoveUp: -1, cursor.MoveDown: 1, cursor.MovePageUp: -5, cursor.MovePageDown: 5}
-        if rows and action in moves:
-            current = self.currentRow()
-            pos = rows.index(current) + moves[action] if current in rows else 0
-            return self.model().index(rows[max(0, min(len(rows) - 1, pos))], 0)
-        if rows and action == cursor.MoveHome:
-            return self.model().index(rows[0], 0)
-        if rows and action == cursor.MoveEnd:
-            return self.model().index(rows[-1], 0)
-        return super().moveCursor(action, modifiers)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        pos = event.position().toPoint()
-        item = self.itemAt(pos)
-        if item is None or item.data(KIND) != "wizard":
-            return
-        index = self.indexFromItem(item)
-        pill = self._delegate.pill_rect(self.visualRect(index), index)
-        self.rowPicked.emit(str(item.data(WIZARD_ID)), pill.contains(pos))
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        if event.reason() == QContextMenuEvent.Reason.Mouse:
-            item = self.itemAt(event.pos())
-            if item is not None and item.data(KIND) == "wizard":
-                self.setCurrentItem(item)
-        else:
-            item = self.currentItem()
-        if item is None or item.data(KIND) != "wizard":
-            return
-        rect = self.visualItemRect(item)
-        at = event.globalPos() if event.reason() == QContextMenuEvent.Reason.Mouse \
-            else self.viewport().mapToGlobal(rect.bottomLeft() + QPoint(_PAD_X, 0))
-        self.menuRequested.emit(str(item.data(WIZARD_ID)), at)
+FIRST_ROWS, MORE_ROWS = 40, 100
+"""The rows added at once (more than a screenful), then per turn of the event loop."""
 
 
 def _moment(epoch: float, with_date: bool) -> str:
@@ -344,6 +78,11 @@ class HomeView(View):
         self._authored: dict[str, str] = {}
         self._offline: list[str] = []
         self._examples: frozenset[str] = frozenset()
+        self._progress: Mapping[str, TaskProgress] = {}
+        self._now = 0.0
+        self._pending: list[Callable[[], None]] = []
+        self._more = QTimer(self, singleShot=True, interval=0)
+        self._more.timeout.connect(self._add_more)
         self.search = QLineEdit()
         self.search.setObjectName("SearchBox")
         self.search.setPlaceholderText(self.tr("Search tasks…"))
@@ -359,7 +98,7 @@ class HomeView(View):
         self.list.menuRequested.connect(self._menu)
         self.empty = label(role="muted")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.empty.setContentsMargins(_PAD_X - 4, 8, _PAD_X - 4, 0)
+        self.empty.setContentsMargins(PAD_X - 4, 8, PAD_X - 4, 0)
         self.empty.hide()
         self.content.setContentsMargins(12, 14, 12, 4)
         self.content.setSpacing(8)
@@ -398,7 +137,9 @@ class HomeView(View):
         for match in self._relevant:
             self._by_id.setdefault(match.wizard.id, match.wizard)
         self._context = context_label
-        self._index = SearchIndex(self._wizards)
+        if len(self._index) != len(wizards) or any(a is not b for a, b in zip(self._index.wizards, wizards,
+                                                                              strict=True)):
+            self._index = SearchIndex(self._wizards)  # made again only when the library changed
         keys = pretty_combo(hotkey) if hotkey else ""
         hint = self.tr("%1 hides").replace("%1", keys) if keys else ""
         if keyboard_hotkey:
@@ -410,6 +151,12 @@ class HomeView(View):
             self.search.clear()
             self.search.blockSignals(False)
         self._refill()
+
+    def set_progress(self, progress: Mapping[str, TaskProgress], now: float) -> None:
+        """The person's progress by wizard id, as of `now`: each task says it quietly ("done 5×, last 3 weeks
+        ago"), and in "All tasks" the frequent and recent ones come first (search keeps its own order).
+        Shown from the next `set_library`."""
+        self._progress, self._now = progress, now
 
     def set_offline(self, sources: Sequence[SourceStatus]) -> None:
         """The sources that cannot be reached, each said in a quiet line under the tasks ("intranet.example/
@@ -461,13 +208,16 @@ class HomeView(View):
 
     def _refill(self) -> None:
         self.list.clear()
+        self._pending.clear()
+        self._more.stop()
+        add = self._pending.append
         query = self.search.text().strip()
         reasons = {m.wizard.id: m.reason for m in self._relevant}
         if query:
             found = self._index.search(query)
             self._found = len(found)
             for wizard in found:
-                self._add_task(wizard, reasons.get(wizard.id))
+                add(partial(self._add_task, wizard, reasons.get(wizard.id)))
             self._set_empty(self.tr("Nothing matches “%1”. Try another word, or fewer words.")
                             .replace("%1", query) if not found else "")
         elif not self._by_id:
@@ -478,23 +228,39 @@ class HomeView(View):
             self._set_empty("")
             shown = set()
             if self._context:
-                self._add_header(self.tr("For %1").replace("%1", self._context))
+                add(partial(self._add_header, self.tr("For %1").replace("%1", self._context)))
                 if not self._relevant:
-                    self._add_info(self.tr("Nothing here is made for %1 yet — all tasks are below.")
-                                   .replace("%1", self._context))
+                    nothing = self.tr("Nothing here is made for %1 yet — all tasks are below.")
+                    add(partial(self._add_info, nothing.replace("%1", self._context)))
             elif self._relevant:
-                self._add_header(self.tr("For this window"))
+                add(partial(self._add_header, self.tr("For this window")))
             for match in self._relevant:
-                self._add_task(match.wizard, match.reason)
+                add(partial(self._add_task, match.wizard, match.reason))
                 shown.add(match.wizard.id)
-            rest = [w for w in self._index.search("", limit=None) if w.id not in shown]
+            rest = sorted((w for w in self._index.search("", limit=None) if w.id not in shown),
+                          key=self._weight)  # stable: the index's order among equals
             if rest:
-                self._add_header(self.tr("All tasks") if shown or self._context else self.tr("Tasks"))
+                all_tasks = self.tr("All tasks") if shown or self._context else self.tr("Tasks")
+                add(partial(self._add_header, all_tasks))
                 for wizard in rest:
-                    self._add_task(wizard, None)
+                    add(partial(self._add_task, wizard, None))
             for line in self._offline:
-                self._add_info(line)
+                add(partial(self._add_info, line))
+        self._add_more(FIRST_ROWS)
         self.list.select_first()
+
+    def _add_more(self, rows: int = MORE_ROWS) -> None:
+        """Add the next `rows` rows of the list; the rest follow in later turns of the event loop (a list
+        of a thousand tasks shows its first screen at once and stays responsive to typing)."""
+        batch, self._pending[:rows] = self._pending[:rows], []
+        for make in batch:
+            make()
+        if self._pending:
+            self._more.start()
+
+    def filled(self) -> bool:
+        """Whether every row of the list has been added."""
+        return not self._pending
 
     def _set_empty(self, text: str) -> None:
         self.empty.setText(text)
@@ -520,7 +286,11 @@ class HomeView(View):
         item.setData(SUMMARY, wizard.summary or "")
         example = wizard.id in self._examples
         item.setData(TAG, self.tr("Example") if example else "")
-        described = [self.tr("Example that comes with Wayguide.") if example else "", wizard.summary or ""]
+        progress = self._progress.get(wizard.id)
+        done = progress_line(progress, self._now) if progress is not None and progress.done else ""
+        item.setData(PROGRESS, done)
+        described = [self.tr("Example that comes with Wayguide.") if example else "", wizard.summary or "",
+                     done]
         item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, " ".join(d for d in described if d))
         alt = self.other_mode(wizard)
         item.setData(ALT_MODE, alt)
@@ -528,10 +298,16 @@ class HomeView(View):
         tip = [reason.capitalize() if reason else "", " ".join((wizard.summary or "").split()),
                self.tr("Example that comes with Wayguide, not one of your organisation's tasks.")
                if example else ""]
+        if done and progress is not None:
+            tip.append(progress_tip(progress, self._now))
         if alt:
             tip.append(self.tr("Ctrl+Enter: %1").replace("%1", self._mode_label(alt)))
         item.setToolTip("\n".join(t for t in tip if t))
         self.list.addItem(item)
+
+    def _weight(self, wizard: Listed) -> float:
+        progress = self._progress.get(wizard.id)
+        return -progress.weight if progress is not None else 0.0
 
     @staticmethod
     def other_mode(wizard: Listed) -> str:
@@ -547,6 +323,11 @@ class HomeView(View):
     def shown_ids(self) -> list[str]:
         """The ids of the task rows, top to bottom."""
         return [str(self.list.item(r).data(WIZARD_ID)) for r in self.list.task_rows()]
+
+    def progress_lines(self) -> dict[str, str]:
+        """The progress said on the task rows shown, by wizard id (only rows that say one)."""
+        items = [self.list.item(r) for r in self.list.task_rows()]
+        return {str(i.data(WIZARD_ID)): str(i.data(PROGRESS)) for i in items if i.data(PROGRESS)}
 
     def tags(self) -> dict[str, str]:
         """The tags of the task rows shown, by wizard id (only rows that have one)."""

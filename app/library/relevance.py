@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -40,9 +40,11 @@ def _describe(match: Pattern) -> str:
 
 
 def relevant(wizards: Iterable[Listed], window: WindowInfo,
-             roles: Collection[str] = ()) -> list[Match]:
-    """The wizards whose `when` matches the window, most specific first, then by title and id."""
-    found: list[tuple[int, str, str, Match]] = []
+             roles: Collection[str] = (), weights: Mapping[str, float] | None = None) -> list[Match]:
+    """The wizards whose `when` matches the window, most specific first, then those the person uses most
+    and most recently (`weights` by wizard id), then by title and id."""
+    weights = weights or {}
+    found: list[tuple[int, float, str, str, Match]] = []
     for wizard in wizards:
         if not wizard.when or not for_roles(wizard, roles):
             continue
@@ -50,10 +52,10 @@ def relevant(wizards: Iterable[Listed], window: WindowInfo,
         if not hits:
             continue
         best = max(hits, key=_specificity)
-        found.append((-_specificity(best), wizard.title.lower(), wizard.id,
+        found.append((-_specificity(best), -weights.get(wizard.id, 0.0), wizard.title.lower(), wizard.id,
                       Match(wizard, _describe(best))))
-    found.sort(key=lambda item: item[:3])
-    return [item[3] for item in found]
+    found.sort(key=lambda item: item[:4])
+    return [item[4] for item in found]
 
 
 def _specificity(match: Pattern) -> int:
@@ -89,6 +91,11 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._wizards)
+
+    @property
+    def wizards(self) -> list[Listed]:
+        """The wizards indexed, in the order given."""
+        return self._wizards
 
     def _term_matches(self, term: str) -> dict[str, float]:
         """Vocabulary words a query term stands for, with how well (1 = exact)."""

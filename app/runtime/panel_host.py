@@ -7,7 +7,8 @@ import importlib
 import logging
 import os
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from app.library.layers import Entry
     from app.ports import WindowInfo, WindowProbe
     from app.runtime.preferences import Preferences
+    from app.usage.progress import Progress
     from overlays.panel import Panel
     from overlays.placement import Rect
     from overlays.recording_bar import RecordingBar
@@ -64,6 +66,8 @@ class PanelHost(QObject):
         """Shows another view where the tasks would show (an author's preview, while open); whether it did."""
         self.own_files: Callable[[], tuple[dict[str, Path], list[Path]]] | None = None
         """The person's own wizard files (by id, and those that did not load): they may preview them."""
+        self.progress: Callable[[], Mapping[str, Progress]] = dict
+        """The person's progress by wizard id (app.usage.progress): said in the list, and it orders it."""
 
     def get(self) -> Panel:
         """The panel, made (and wired) on first use."""
@@ -124,10 +128,13 @@ class PanelHost(QObject):
         assert settings is not None
         entries = self._visible()
         wizards = [e.card for e in entries]
-        matches = relevant(wizards, self.context, settings.roles) if self.context else []
+        progress = self.progress()
+        weights = {wizard_id: p.weight for wizard_id, p in progress.items()}
+        matches = relevant(wizards, self.context, settings.roles, weights) if self.context else []
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
+        self.get().home.set_progress(progress, time.time())
         self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
                              self._broken(), [s for s in self._sources() if s.offline],
                              examples={e.id for e in entries if e.example})

@@ -96,6 +96,7 @@ class TrayApp(QObject):
                                   self.panels, self.observer, self._highlighter, self.performing,
                                   lambda: self.usage, self)
         self.panels.own_files = self.library_watcher.own_files
+        self.panels.progress = lambda: self.usage.progress.all()
         self._captures = captures
         self._preview: PreviewController | None = None
         self._recording: RecordingController | None = None
@@ -190,9 +191,8 @@ class TrayApp(QObject):
 
     def visible(self) -> list[Entry]:
         """The wizards for the person's roles, in the modes the policy allows."""
-        library, settings, policy = self.library, self.settings, self.policy
-        assert library is not None and settings is not None and policy is not None
-        return visible_entries(library, settings, policy)
+        assert self.library is not None and self.settings is not None and self.policy is not None
+        return visible_entries(self.library, self.settings, self.policy)
 
     # --------------------------------------------------------------- start-up
 

@@ -50,7 +50,8 @@ class UsageEvent:
     step: str | None = None
     step_index: int | None = None
     outcome: str | None = None
-    """step-done: person, detected, automated or skipped."""
+    """step-done: person, detected, automated or skipped; completed (glass box): unaided, or aided when the
+    person opened "Why?", went Back or had a step shown to them."""
     duration: float | None = None
     """step-done: seconds on the step; run ends: seconds since the run started."""
     query: str | None = None

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from app.usage.config import UsageConfig
 from app.usage.events import Kind, UsageEvent, new_id
+from app.usage.progress import ProgressBook
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
@@ -36,6 +37,8 @@ class _Track:
     started: bool = False
     mode: str = ""
     ended: bool = False
+    aided: bool = False
+    """The person opened "Why?", went Back or had a step shown to them ("Show me") in this run."""
 
 
 class Recorder:
@@ -52,6 +55,8 @@ class Recorder:
         self.store: Store | None = None
         self.sender: Sender | None = None
         self._runs: weakref.WeakKeyDictionary[object, _Track] = weakref.WeakKeyDictionary()
+        self.progress = ProgressBook()
+        """The person's progress per wizard (empty while usage data is off: nothing is kept then)."""
 
     def open(self, db: Path, config: UsageConfig, on_error: Callable[[str], None] | None = None,
              post: Post | None = None) -> None:
@@ -72,7 +77,8 @@ class Recorder:
                                  max_backoff=lrs.retry_max)
             on_commit = self.sender.wake
         self.store = Store(db, config.lrs is not None, on_commit, on_error or _warn,
-                           retention_days=config.retention_days, clock=self._clock)
+                           retention_days=config.retention_days, clock=self._clock,
+                           progress=self.progress)
         if self.sender is not None:
             store = self.store
             self.sender.start(lambda: store.wait_ready(30.0))
@@ -108,9 +114,12 @@ class Recorder:
                       source=track.source, title=track.wizard.title)
         track.mode = new.treatment
         done = len(old.history)
+        if len(new.history) < done:  # Back
+            track.aided = True
         if len(new.history) > done and new.history[:done] == old.history:
             for entry in new.history[done:]:
                 outcome = _OUTCOMES.get(entry.outcome)
+                track.aided |= outcome == "automated" and new.mode == "glass"  # "Show me"
                 if outcome is not None:
                     self._put(track, "step-done", entry.ended_at, mode=entry.mode, step=entry.step_id,
                               outcome=outcome, duration=max(0.0, entry.ended_at - entry.started_at))
@@ -131,12 +140,14 @@ class Recorder:
                 track.ended = True
                 self._put(track, kind, new.ended_at or self._clock(), mode=new.mode,
                           step=None if kind == "completed" else new.step_id,
-                          duration=effect.summary.duration)
+                          duration=effect.summary.duration,
+                          outcome=_unaided(track) if kind == "completed" and new.mode == "glass" else None)
 
     def help_opened(self, run: object | None, step_id: str) -> None:
         """The person opened "Why?" on `step_id`."""
         track = self._runs.get(run) if run is not None else None
         if track is not None and track.started and not track.ended:
+            track.aided = True
             self._put(track, "help", self._clock(), mode=track.mode or None, step=step_id)
 
     def control_missed(self, run: object | None, step_id: str, control: str) -> None:
@@ -165,11 +176,18 @@ class Recorder:
              duration: float | None = None, control: str | None = None, success: bool | None = None,
              response: str | None = None, choices: str | None = None) -> None:
         if self.store is not None:
-            self.store.put(UsageEvent(
+            event = UsageEvent(
                 kind, at, run=track.registration, wizard=track.wizard.id, version=track.wizard.version,
                 mode=mode, source=source, title=title, step=step, step_index=step_index,
                 outcome=outcome, duration=duration, control=control, success=success, response=response,
-                choices=choices))
+                choices=choices)
+            self.store.put(event)
+            self.progress.note(event)
+
+
+def _unaided(track: _Track) -> str:
+    """A completed glass-box run's outcome: "unaided" or "aided" (what fading support counts)."""
+    return "aided" if track.aided else "unaided"
 
 
 class _Answer(TypedDict):

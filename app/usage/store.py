@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from app.usage.events import RUN_ENDS, UsageEvent, new_id
+from app.usage.progress import ProgressBook
 
 __all__ = ["DB_NAME", "SCHEMA_VERSION", "Store", "StoreError", "connect", "person_id", "prune"]
 
@@ -126,13 +127,16 @@ class Store:
 
     With `outbox`, each event is also queued for the LRS, in the same transaction; `on_commit` is
     then called (on the writer thread) after each commit. At start the writer also deletes what is
-    older than `retention_days` (events, and their statements in the outbox, sent or not)."""
+    older than `retention_days` (events, and their statements in the outbox, sent or not), and reads
+    the person's `progress` from what is left, before it writes anything of this session."""
 
     def __init__(self, path: Path, outbox: bool = False,
                  on_commit: Callable[[], None] | None = None,
                  on_error: Callable[[str], None] | None = None,
-                 retention_days: float = 180, clock: Callable[[], float] = time.time) -> None:
+                 retention_days: float = 180, clock: Callable[[], float] = time.time,
+                 progress: ProgressBook | None = None) -> None:
         self.path = path
+        self._progress = progress
         self._retention = retention_days * DAY
         self._clock = clock
         self.pruned = 0
@@ -174,6 +178,8 @@ class Store:
             now = self._clock()
             self.pruned = prune(conn, now - self._retention)
             self._write(conn, abandoned_runs(conn, now))
+            if self._progress is not None:  # before any event of this session is written
+                self._progress.load(conn, now)
         except (sqlite3.Error, OSError, StoreError) as exc:
             self._fail(str(exc) if isinstance(exc, StoreError) else f"{self.path}: error: {exc}")
             return

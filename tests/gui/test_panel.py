@@ -134,9 +134,17 @@ def clock() -> Clock:
 
 @pytest.fixture
 def panel(qtbot: QtBot, clock: Clock) -> Iterator[Panel]:
+    yield from shown_panel(qtbot, clock)
+
+
+def shown_panel(qtbot: QtBot, clock: Clock, progress: Mapping[str, Any] | None = None,
+                now: float = 0.0) -> Iterator[Panel]:
+    """A panel showing LIBRARY for Mousepad (with the person's `progress` as of `now`, if any)."""
     widget = Panel(clock=clock)
     qtbot.addWidget(widget)
     widget.place(Rect(0, 0, PANEL_WIDTH, 720))
+    if progress is not None:
+        widget.home.set_progress(progress, now)
     widget.show_home(LIBRARY, RELEVANT, "Mousepad", "ctrl+alt+space")
     widget.show()
     qtbot.waitExposed(widget)

@@ -56,6 +56,13 @@ def test_order_is_stable_whatever_the_library_order() -> None:
     assert [m.wizard.id for m in relevant(list(reversed(LIBRARY)), window)] == first
 
 
+def test_among_equally_fitting_tasks_the_ones_used_most_and_lately_come_first() -> None:
+    window = WindowInfo(app="mousepad", title="notes.txt - Mousepad")
+    used = {"pad.letter": 6.0, "pad.support": 1.0, "pad.pdf": 0.25}
+    assert [m.wizard.id for m in relevant(LIBRARY, window, (), used)] == [
+        "pad.pdf", "pad.letter", "pad.support"]  # the most specific fit stays first
+
+
 def test_roles() -> None:
     support = LIBRARY[2]
     assert for_roles(support, ["support"]) and for_roles(support, [])
