@@ -92,6 +92,8 @@ class QuizView(QFrame):
     """One question. `answered` carries the indexes (from 0, ascending) of the options checked."""
 
     answered = Signal(list)
+    linkRequested = Signal(str)
+    """A web link in the question or the explanation was clicked."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +102,7 @@ class QuizView(QFrame):
         box.setContentsMargins(0, 4, 0, 4)
         box.setSpacing(10)
         self.question = RichText()
+        self.question.linkRequested.connect(self.linkRequested)
         self.question.setFont(scaled_font(self.font(), 1.05, QFont.Weight.DemiBold))
         box.addWidget(self.question)
         self.how = label(role="hint")
@@ -115,6 +118,7 @@ class QuizView(QFrame):
         box.addWidget(self.check, 0, Qt.AlignmentFlag.AlignLeft)
         self.result = Banner("info")
         self.explanation = RichText()
+        self.explanation.linkRequested.connect(self.linkRequested)
         self.result.layout().addWidget(self.explanation)  # type: ignore[union-attr]
         box.addWidget(self.result)
         self.buttons: list[QAbstractButton] = []

@@ -216,6 +216,7 @@ class StepView(View):
         self.content.addWidget(self.why_box)
         self.quiz = QuizView()
         self.quiz.answered.connect(lambda chosen: self._emit(Answer(chosen=tuple(chosen), at=self._clock())))
+        self.quiz.linkRequested.connect(self.linkRequested)
         self.quiz.hide()
         self.content.addWidget(self.quiz)
         self._choices = QVBoxLayout()

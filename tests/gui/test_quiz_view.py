@@ -116,6 +116,14 @@ def test_the_mouse_picks_by_the_option_text_too(view: QuizView, qtbot: QtBot) ->
     assert view.feedback[2].text() == "✗  Not this one."
 
 
+def test_a_link_in_the_explanation_is_asked_for_like_any_link_of_a_step(view: QuizView, qtbot: QtBot) -> None:
+    linked = ONE.model_copy(update={"explanation": "See [the cost centres](https://intranet.example/cc)."})
+    view.set_quiz(linked)
+    with qtbot.waitSignal(view.linkRequested) as asked:
+        view.explanation.linkActivated.emit("https://intranet.example/cc")
+    assert asked.args == ["https://intranet.example/cc"]
+
+
 # ---------------------------------------------------------------- in a run
 
 
