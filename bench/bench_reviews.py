@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import astuple, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,7 +29,7 @@ from app.learning.schedule import DAY
 from app.usage.events import UsageEvent
 from app.usage.learning import learning_sections
 from app.usage.report import build
-from app.usage.store import connect, person_id
+from app.usage.store import INSERT_EVENT, connect, person_id
 
 WIZARDS = 1_000
 QUESTIONS = 10
@@ -73,13 +74,11 @@ def usage_year(db: Path, rng: random.Random) -> int:
     """A year of one person's runs of 200 wizards (about 20 a working day), each with two quiz
     answers, and review answers on most days. The events written."""
     conn = connect(db)
-    conn.execute("ALTER TABLE events ADD COLUMN success INTEGER")  # as the quiz branch records answers
     person = person_id(conn)
-    columns = [c[1] for c in conn.execute("PRAGMA table_info(events)")][1:-1]  # no seq, no success
     rows: list[tuple[object, ...]] = []
 
     def add(event: UsageEvent, success: bool | None = None) -> None:
-        rows.append((*(getattr(event, c) for c in columns), success))
+        rows.append(astuple(replace(event, success=success)))  # the columns are the event's fields
 
     for day in range(365):
         for n in range(20 if day % 7 < 5 else 0):
@@ -96,9 +95,8 @@ def usage_year(db: Path, rng: random.Random) -> int:
             wizard = f"bench.task-{rng.randrange(200)}"
             add(UsageEvent("answered", T0 + day * DAY + 7 * 3600 + k, wizard=wizard,  # type: ignore[arg-type]
                            step=f"q{k % 2}"), rng.random() < 0.8)
-    marks = ", ".join("?" * (len(columns) + 1))
     conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO events ({', '.join(columns)}, success) VALUES ({marks})", rows)
+    conn.executemany(INSERT_EVENT, rows)
     conn.execute("COMMIT")
     conn.close()
     return len(rows)

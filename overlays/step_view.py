@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.engine import (
     Abort,
+    Answer,
     Back,
     Check,
     Choose,
@@ -38,6 +39,7 @@ from app.engine import (
 )
 from app.format.model import Action, ElementLocator
 from app.format.wording import control_words, describe_action
+from overlays.quiz_view import QuizView
 from overlays.short_version import ShortVersion
 from overlays.views import (
     Banner,
@@ -45,6 +47,7 @@ from overlays.views import (
     View,
     WrapButton,
     WrapCheckBox,
+    announce,
     button,
     discard,
     label,
@@ -223,6 +226,11 @@ class StepView(View):
         self.why_box.hide()
         self.content.addWidget(self.why_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.content.addWidget(self.why_box)
+        self.quiz = QuizView()
+        self.quiz.answered.connect(lambda chosen: self._emit(Answer(chosen=tuple(chosen), at=self._clock())))
+        self.quiz.linkRequested.connect(self.linkRequested)
+        self.quiz.hide()
+        self.content.addWidget(self.quiz)
         self._choices = QVBoxLayout()
         self._choices.setSpacing(8)
         self._checks = QVBoxLayout()
@@ -287,11 +295,14 @@ class StepView(View):
         self._collapse(self.short.is_short() or effect.step_id in self._condensed)
         self._fill_choices(effect.choices)
         self._fill_checklist(effect.checklist, effect.checked)
+        if effect.quiz is not None:
+            self.quiz.set_quiz(effect.quiz)
+        self.quiz.setVisible(effect.quiz is not None)
         self.until.setVisible(bool(effect.until))
         self.until.setText("◌  " + (effect.until or ""))
         self.unseen.hide()
         self._set_bar("nav")
-        self._announce(f"{counter[:1].upper()}{counter[1:]}: {self.heading.plain_text()}")
+        announce(self.heading, f"{counter[:1].upper()}{counter[1:]}: {self.heading.plain_text()}")
 
     def set_support(self, short: bool, offer: bool, condensed: frozenset[str], can_automate: bool) -> None:
         """How this run is presented (app.usage.support): the short version, or the offer of it, and the
@@ -315,16 +326,6 @@ class StepView(View):
         if self.step is not None:
             self._collapse(choice == "short" or self.step.step_id in self._condensed)
         self.supportChosen.emit(choice)
-
-    def _announce(self, message: str) -> None:
-        """Say `message` to screen readers (an AT-SPI announcement), politely: after what they are saying."""
-        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-
-        if not QAccessible.isActive():
-            return  # no screen reader listens: nothing to make
-        event = QAccessibleAnnouncementEvent(self.heading, message)
-        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
-        QAccessible.updateAccessibility(event)
 
     def _set_mode(self, mode: str, allows_both: bool) -> None:
         glass = mode != "black"
@@ -403,6 +404,7 @@ class StepView(View):
         self.switch.setEnabled(state != "performing")
         for option in (*self.choice_buttons, *self.check_boxes):
             option.setEnabled(state != "performing")
+        self.quiz.setEnabled(state != "performing")
 
     def performing_actions(self, effect: Perform) -> None:
         self.paused.hide()
@@ -475,6 +477,8 @@ class StepView(View):
         return self._title or "Wayguide"
 
     def default_button(self) -> QPushButton | None:
+        if self._state == "nav" and self.quiz.isVisibleTo(self) and self.quiz.can_check():
+            return self.quiz.check
         if self._state == "nav" and self.continue_.isVisibleTo(self):
             return self.continue_
         if self._state == "failed":
@@ -488,7 +492,17 @@ class StepView(View):
             return self.performing.stop
         if self.choice_buttons:
             return self.choice_buttons[0]
+        if self.quiz.isVisibleTo(self) and not self.quiz.is_answered() and self.quiz.buttons:
+            return self.quiz.buttons[0]
         return self.default_button()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Number keys pick a quiz's options wherever the keyboard is in the step (e.g. on Next)."""
+        digit = Qt.Key.Key_1 <= event.key() <= Qt.Key.Key_9
+        if digit and self._state == "nav" and self.quiz.isVisibleTo(self) and self.quiz.press(event.key()):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def wants_escape(self) -> bool:
         return self._state == "performing"

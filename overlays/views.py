@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from app.format.templating import markdown_to_html
 
 __all__ = ["MARGIN", "SPACING", "Banner", "ElidedLabel", "RichText", "View", "WrapButton", "WrapCheckBox",
-           "button", "discard", "escape_html", "label", "markdown_block", "markdown_inline", "markdown_plain",
-           "mnemonic_safe", "repolish", "scaled_font", "set_role"]
+           "announce", "button", "discard", "escape_html", "label", "markdown_block", "markdown_inline",
+           "markdown_plain", "mnemonic_safe", "repolish", "scaled_font", "set_role"]
 
 MARGIN = 16
 SPACING = 12
@@ -40,6 +40,18 @@ def repolish(widget: QWidget) -> None:
     style.unpolish(widget)
     style.polish(widget)
     widget.update()
+
+
+def announce(widget: QWidget, message: str) -> None:
+    """Say `message` to screen readers (an AT-SPI announcement from `widget`), politely: after what they are
+    saying."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
+    if not QAccessible.isActive():
+        return  # no screen reader listens: nothing to make
+    event = QAccessibleAnnouncementEvent(widget, message)
+    event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+    QAccessible.updateAccessibility(event)
 
 
 def discard(widget: QWidget) -> None:

@@ -12,6 +12,8 @@ from typing import Protocol, TextIO
 from app.engine import (
     Aborted,
     ActionsDone,
+    Answer,
+    Answered,
     AskInputs,
     Check,
     Choose,
@@ -77,6 +79,10 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
               "nothing is done.\n")
     walk = _Walk(engine, out, mask, trusted, dict(choose or {}))
     ended = walk.go(state, effects, None, set(), 0)
+    if wizard.review:
+        count = f"{len(wizard.review)} question{'s' if len(wizard.review) > 1 else ''}"
+        out.write(f"Review: after a glass-box run, {count} come back later: "
+                  + ", ".join(q.id for q in wizard.review) + "\n")
     if walk.budget <= 0:
         out.write("… (stopped: the wizard's choices lead round in a loop)\n")
         return 0
@@ -153,11 +159,22 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
     `shown`: the glass-box steps whose actions were already shown ("Show me"); `trusted`: the wizard lies
     where the admin policy lets wizards start programs (`run`, and `open` of more than web links)."""
     at = time.time()
+    for entry in state.history:
+        if entry.outcome == "unasked" and f"?{entry.step_id}" not in shown:
+            shown.add(f"?{entry.step_id}")
+            out.write(f"   (step '{entry.step_id}', a knowledge check, is asked in glass box only)\n")
     for effect in effects:
         match effect:
             case ShowStep():
                 step = effect
                 out.write(f"{effect.index}. {mask(_plain(effect.title))}\n")
+                if effect.quiz is not None:
+                    out.write(f"   - check: {_one_line(_plain(effect.quiz.question))}\n")
+                    for n, option in enumerate(effect.quiz.options, 1):
+                        right = " (right)" if option.correct else ""
+                        out.write(f"      {n}. {_one_line(_plain(option.text))}{right}\n")
+            case Answered(chosen=chosen):
+                out.write("   - you answer: " + ", ".join(str(i + 1) for i in chosen) + "\n")
             case Perform():
                 verb = "Wayguide would" if state.treatment == "black" else "Show me would"
                 for action, display in zip(effect.actions, effect.display, strict=True):
@@ -183,6 +200,8 @@ def _answer(state: RunState, effects: list[Effect], step: ShowStep | None, shown
         return None, step
     if step.choices:
         return Choose(index=0, at=at), step  # the walk decides which options to follow
+    if step.quiz is not None and not state.answers and state.status == "running":
+        return Answer(chosen=step.quiz.correct, at=at), step
     if step.checklist and not all(state.checked):
         if not any(state.checked):
             for item in step.checklist:

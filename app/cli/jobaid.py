@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from app.engine import describe_condition
 from app.format import templating
-from app.format.model import Step, Wizard
+from app.format.model import QuizSpec, Step, Wizard
 from app.format.wording import describe_action, window_words
 
 __all__ = ["EXAMPLE_NOTE", "job_aid"]
@@ -64,7 +64,41 @@ def job_aid(wizard: Wizard, example: bool = False) -> str:
     numbers = {step.id: n for n, step in enumerate(wizard.steps, 1)}
     for n, step in enumerate(wizard.steps, 1):
         out += _step(n, step, numbers, text, raw)
+    if wizard.review:
+        out += ["## Check yourself", "",
+                "Questions Wayguide asks again later, to keep what this task teaches.", ""]
+        for n, question in enumerate(wizard.review, 1):
+            out += [f"**Q{n}.** {_oneline(question.question)}", "", *_options(question), ""]
+    out += _answers(wizard, numbers)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _oneline(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _options(quiz: QuizSpec) -> list[str]:
+    lines = [f"{i}. {_oneline(option.text)}" for i, option in enumerate(quiz.options, 1)]
+    if quiz.multiple:
+        lines.insert(0, "*Tick all that apply.*")
+        lines.insert(1, "")
+    return lines
+
+
+def _answers(wizard: Wizard, numbers: dict[str, int]) -> list[str]:
+    """The answers to the step checks and the review questions: after everything, so that a reader can
+    answer first."""
+    asked: list[tuple[str, QuizSpec]] = [(f"Step {numbers[s.id]}", s.quiz) for s in wizard.steps if s.quiz]
+    asked += [(f"Q{n}", q) for n, q in enumerate(wizard.review, 1)]
+    if not asked:
+        return []
+    lines = ["## Answers", ""]
+    for label, quiz in asked:
+        right = "; ".join(f"{i + 1}. {_oneline(quiz.options[i].text)}" for i in quiz.correct)
+        lines.append(f"- **{label}:** {right}")
+        if quiz.explanation:
+            lines.append("  " + _oneline(quiz.explanation))
+    return [*lines, ""]
 
 
 def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str],
@@ -82,6 +116,9 @@ def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str
         lines.append(f"- **{text(option.label)}** → go to step {numbers[option.goto]}")
     if step.choice:
         lines.append("")
+    if step.quiz:
+        lines += [f"**Check yourself:** {_oneline(step.quiz.question)}", "", *_options(step.quiz),
+                  "", "*The answer is at the end.*", ""]
     if step.do:
         lines.append("Wayguide can do this for you:")
         lines += [f"{i}. {describe_action(a, raw)}" for i, a in enumerate(step.do, 1)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from app.engine.conditions import describe_condition
 from app.engine.effects import (
     Aborted,
+    Answered,
     AskInputs,
     ClearHighlight,
     Effect,
@@ -30,6 +31,7 @@ from app.engine.events import (
     ActionFailed,
     ActionsDone,
     ActionsPaused,
+    Answer,
     Back,
     Check,
     Choose,
@@ -74,6 +76,8 @@ __all__ = [
     "ActionFailed",
     "ActionsDone",
     "ActionsPaused",
+    "Answer",
+    "Answered",
     "AskInputs",
     "Back",
     "Check",

@@ -12,6 +12,7 @@ from app.format.model import (
     Condition,
     ElementCond,
     Input,
+    QuizSpec,
     Target,
 )
 
@@ -50,6 +51,8 @@ class ShowStep:
     checklist: tuple[str, ...] = ()
     checked: tuple[bool, ...] = ()
     until: str | None = None
+    quiz: QuizSpec | None = None
+    """A knowledge check (its texts are Markdown as written): answered with Answer, then Next."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,17 @@ class Failed:
 
 
 @dataclass(frozen=True)
+class Answered:
+    """The person checked an answer to the current step's quiz: which options (from 0), whether that is
+    right, and which attempt it was (from 1). The panel shows the feedback; Next goes on."""
+
+    step_id: str
+    chosen: tuple[int, ...]
+    correct: bool
+    attempt: int
+
+
+@dataclass(frozen=True)
 class Notice:
     message: str
 
@@ -154,7 +168,7 @@ class Aborted:
 
 Effect: TypeAlias = (
     AskInputs | InputsInvalid | ShowStep | Highlight | ClearHighlight | Watch | Perform | Paused
-    | Failed | Notice | Refused | Finished | Aborted
+    | Failed | Answered | Notice | Refused | Finished | Aborted
 )
 Result: TypeAlias = tuple[RunState, list[Effect]]
 

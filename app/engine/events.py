@@ -57,6 +57,13 @@ class Check(_Timed):
 
 
 @dataclass(frozen=True)
+class Answer(_Timed):
+    """The person checked their answer to the current step's quiz: the options they picked (from 0)."""
+
+    chosen: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class ShowMe(_Timed):
     pass
 
@@ -162,7 +169,7 @@ Observation: TypeAlias = (
 time."""
 
 Event: TypeAlias = (
-    Start | SubmitInputs | Next | Back | Skip | Choose | Check | ShowMe | SwitchMode | Abort
+    Start | SubmitInputs | Next | Back | Skip | Choose | Check | Answer | ShowMe | SwitchMode | Abort
     | ActionsDone | ActionFailed | ActionsPaused | Continue | Retry | SkipStep | DoItMyself
     | WindowActivated | KeysPressed | ClipboardChanged | FileObserved | ElementObserved | Tick
 )

@@ -37,6 +37,7 @@ from app.engine.events import (
     ActionFailed,
     ActionsDone,
     ActionsPaused,
+    Answer,
     Back,
     Check,
     Choose,
@@ -69,6 +70,7 @@ from app.engine.masking import (
     render_action,
     shown_action,
 )
+from app.engine.quizzes import answer, go_by
 from app.engine.state import (
     ENDED,
     MODES,
@@ -152,6 +154,8 @@ class Engine:
                 return self._choose(state, step, index, at)
             case Check(index=index, checked=checked) if waiting:
                 return self._check(state, step, index, checked), []
+            case Answer(chosen=chosen) if waiting and step.quiz is not None:
+                return answer(state, step, chosen)
             case ShowMe() if waiting and step.do:
                 return self._perform(state, step, "visible", at, [], state.resume_at or (0, 0))
             case Continue() if status == "paused" and state.resume_at is not None:
@@ -245,6 +249,10 @@ class Engine:
             return state, [Notice("Choose one of the options.")]
         if step.checklist and not _ticked(state, step):
             return state, [Notice("Tick every item on the checklist first.")]
+        if step.quiz is not None and not state.answers:
+            return state, [Notice("Answer the question first (or skip it).")]
+        if step.quiz is not None:
+            return self._complete(state, step, "answered", at, correct=state.answers[0])
         return self._complete(state, step, "person", at)
 
     def _choose(self, state: RunState, step: Step, index: int, at: float) -> Result:
@@ -272,12 +280,12 @@ class Engine:
         step = self._steps[self._index[visit.step_id]]
         state = replace(state, trail=state.trail[:-1], history=state.history[: visit.history_len])
         # Going back in a black-box run never repeats automation by itself: the person does it.
-        treatment = state.mode if step.needs_person else "glass"
+        treatment = state.mode if step.needs_person and step.quiz is None else "glass"
         return self._enter(state, step, at, treatment, visit.checked)
 
     def _complete(self, state: RunState, step: Step, outcome: Outcome, at: float,
-                  goto: int | None = None, choice: int | None = None) -> Result:
-        entry = HistoryEntry(step.id, outcome, state.treatment, state.step_started_at, at, choice)
+                  goto: int | None = None, choice: int | None = None, correct: bool | None = None) -> Result:
+        entry = HistoryEntry(step.id, outcome, state.treatment, state.step_started_at, at, choice, correct)
         visit = Visit(step.id, len(state.history), state.checked)
         state = replace(state, history=(*state.history, entry), trail=(*state.trail, visit),
                         failure=None)
@@ -290,24 +298,34 @@ class Engine:
         ctx = self._context(state, at)
         effects: list[Effect] = []
         masked = masked_context(ctx, state)
-        for step in self._steps[index:]:
+        passed: set[int] = set()  # quizzes black box went by (their `next` can lead round in a loop)
+        while index < len(self._steps) and index not in passed:
+            step = self._steps[index]
             shown, problem = _when(step, ctx)
             if problem and masked is not ctx:  # the error can quote a value: say the masked one's
                 problem = _when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
                     "with the value given for a secret input; showing it."
             if problem:
                 effects.append(Notice(problem))
+            if shown and step.quiz is not None and state.mode == "black":  # never holds black box up
+                passed.add(index)
+                state, index = go_by(state, step, at, self._index, len(self._steps))
+                continue
             if shown:
                 state, more = self._enter(state, step, at, state.mode)
                 return state, [*effects, *more]
             skipped = HistoryEntry(step.id, "skipped-when", state.mode, at, at)
             state = replace(state, history=(*state.history, skipped))
+            index += 1
         state = replace(state, status="finished", ended_at=at, step_id=None, failure=None)
         return state, [*effects, Finished(_summary(state, at))]
 
     def _enter(self, state: RunState, step: Step, at: float, treatment: Mode,
                checked: tuple[bool, ...] | None = None) -> Result:
         """Show `step`, then perform it (black box) or wait for the person or its `until`."""
+        if step.quiz is not None and treatment == "black":  # after switching to black box: gone by
+            state, following = go_by(state, step, at, self._index, len(self._steps))
+            return self._enter_from(state, following, at)
         automated = treatment == "black" and not step.needs_person
         state, effects = self._display(state, step, at, treatment, checked, watch=not automated)
         if automated:
@@ -357,10 +375,11 @@ class Engine:
             checklist=tuple(markdown(item) for item in items), checked=checked,
             until=("moves on when it sees: " + describe_at(step.until, "0", shown_files)
                    if watch and step.until is not None else None),
+            quiz=step.quiz,
         )
         state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
                         checked=checked, failure=None, latched=(), holding=(), files=tuple(files),
-                        resume_at=None)
+                        resume_at=None, answers=())
         effects: list[Effect] = [
             show,
             Highlight(step.id, step.target) if step.target else ClearHighlight(),
@@ -512,11 +531,11 @@ def _pause_reason(step: Step) -> str:
 
 
 def _summary(state: RunState, at: float) -> Summary:
-    outcomes = [entry.outcome for entry in state.history if entry.outcome != "skipped-when"]
+    outcomes = [entry.outcome for entry in state.history if entry.outcome not in ("skipped-when", "unasked")]
     return Summary(
         steps=len(outcomes),
         automated=outcomes.count("automated"),
-        by_person=sum(o in ("person", "detected", "chosen") for o in outcomes),
+        by_person=sum(o in ("person", "detected", "chosen", "answered") for o in outcomes),
         skipped=outcomes.count("skipped"),
         duration=max(0.0, at - state.started_at),
     )

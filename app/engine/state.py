@@ -9,7 +9,11 @@ Mode: TypeAlias = Literal["glass", "black"]
 Status: TypeAlias = Literal[
     "ready", "inputs", "running", "performing", "paused", "failed", "finished", "aborted"
 ]
-Outcome: TypeAlias = Literal["person", "detected", "automated", "skipped", "skipped-when", "chosen"]
+Outcome: TypeAlias = Literal[
+    "person", "detected", "automated", "skipped", "skipped-when", "chosen", "answered", "unasked"
+]
+"""How a step ended; `answered`: a quiz the person answered (right or wrong), `unasked`: a quiz a black-box
+run passed by (like `skipped-when`, not counted as a step of the run)."""
 Pace: TypeAlias = Literal["visible", "fast"]
 
 MODES: dict[str, Mode] = {"glass": "glass", "black": "black"}
@@ -39,6 +43,8 @@ class HistoryEntry:
     started_at: float
     ended_at: float
     choice: int | None = None
+    correct: bool | None = None
+    """A quiz step: whether the person's first answer was right."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class RunState:
     files: tuple[tuple[str, str], ...] = ()
     window: SeenWindow | None = None
     resume_at: tuple[int, int] | None = None
+    answers: tuple[bool, ...] = ()
+    """The current step's quiz: whether each answer checked so far was right."""
     first: int = 0
     """The index of the step the run starts at (0, or where Start asked)."""
     """Where performing the current step paused: (action index, characters of it already typed)."""

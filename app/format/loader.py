@@ -151,6 +151,9 @@ class _Report:
         if kind == "string_pattern_mismatch":
             return (path, False, *self._id_error(path, value))
         message = str(err["msg"])
+        if kind in ("too_short", "too_long") and isinstance(value, list):
+            bound = err.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
+            message = f"{'at least' if kind == 'too_short' else 'at most'} {bound} items, got {len(value)}"
         message = re.sub(r"^(Value|Assertion) error, ", "", message)
         message = re.sub(r"^Input should be", "expected", message)
         message = message[0].lower() + message[1:] if message else message
@@ -227,9 +230,14 @@ class _Report:
     def _braces_kept(self, wizard: Wizard) -> None:
         """`{{ … }}` where nothing fills it in (a window match, an `until` pattern, a locator): it would be
         matched as written, and the step never noticed."""
-        for key in ("when", "steps"):
+        for key in ("when", "steps", "review"):
             for path, text in _literal_fields(getattr(wizard, key), (key,)):
                 if "{{" in text or "{%" in text:
+                    if key == "review" or "quiz" in path:  # asked outside a run too: no inputs to fill in
+                        self.add("error", path,
+                                 f"'{{{{' in '{path[-1]}' is shown as written, never filled in",
+                                 "a quiz's texts are taken as written: write the words themselves")
+                        continue
                     self.add("error", path, f"'{{{{' in '{path[-1]}' is matched as written, never filled in",
                              "only texts, actions and a step's `when` take {{ … }}; match any value with a "
                              "glob (*) or re: instead")
@@ -276,13 +284,14 @@ class _Report:
                     return
 
     def _unique(self, wizard: Wizard) -> None:
-        for collection, attr in (("steps", "id"), ("inputs", "name")):
+        nouns = {"steps": "step id", "inputs": "input name", "review": "review question id"}
+        for collection, attr in (("steps", "id"), ("inputs", "name"), ("review", "id")):
             first: dict[str, int] = {}
             for i, item in enumerate(getattr(wizard, collection)):
                 value = getattr(item, attr)
                 if value in first:
                     line = self.located.position((collection, first[value], attr))[0]
-                    noun = "step id" if collection == "steps" else "input name"
+                    noun = nouns[collection]
                     self.add("error", (collection, i, attr), f"duplicate {noun} {quote(value)}",
                              f"first used at line {line}")
                 else:

@@ -28,6 +28,9 @@ __all__ = [
     "ElementLocator",
     "ElementTarget",
     "Input",
+    "QuizOption",
+    "QuizSpec",
+    "ReviewQuestion",
     "Step",
     "Target",
     "WindowMatch",
@@ -465,6 +468,80 @@ class Input(Strict):
         return self
 
 
+# ------------------------------------------------------------------ quizzes
+
+MAX_OPTIONS = 9
+"""Options of one quiz question: number keys 1-9 pick them, and more is no longer a quick check."""
+
+
+class QuizOption(Strict):
+    """One answer offered by a quiz question."""
+
+    text: str = Field(min_length=1, max_length=200, description="The answer as offered (Markdown).",
+                      examples=["Sales (SLS-100)"])
+    correct: bool = Field(False, description="A right answer; a question may have several.",
+                          examples=[True])
+    feedback: str | None = Field(None, max_length=1000,
+                                 description="Markdown shown after Check when the person picked this option.",
+                                 examples=["Yes: customer visits are charged to Sales."])
+
+
+class QuizSpec(Strict):
+    """A knowledge check: a question, options (one or more of them correct), feedback and an explanation.
+    Its texts are Markdown taken as written (no `{{ … }}`): a review question is asked outside any run."""
+
+    question: str = Field(min_length=1, max_length=1000, description="The question (Markdown).",
+                          examples=["Which cost centre goes on a customer visit?"])
+    options: list[QuizOption] = Field(
+        min_length=2, max_length=MAX_OPTIONS,
+        description="The answers offered, in order (numbered from 1); at least one `correct`. With one "
+                    "correct answer the person picks one, with several they tick all that apply.",
+        examples=[[{"text": "Your own team's", "feedback": "Only for internal trips."},
+                   {"text": "Sales (SLS-100)", "correct": True}]])
+    explanation: str | None = Field(
+        None, max_length=2000,
+        description="Markdown shown after Check, right or wrong: what the question teaches.",
+        examples=["Customer visits are sales work, whoever makes them."])
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: list[QuizOption]) -> list[QuizOption]:
+        if not any(option.correct for option in value):
+            raise ValueError("no option is marked 'correct: true' (a question needs at least one right "
+                             "answer)")
+        seen: set[str] = set()
+        for option in value:
+            key = " ".join(option.text.split()).casefold()
+            if key in seen:
+                raise ValueError(f"option {quote(option.text)} is offered twice (each option needs its own "
+                                 "text)")
+            seen.add(key)
+        return value
+
+    @property
+    def correct(self) -> tuple[int, ...]:
+        """The indexes (from 0) of the right answers."""
+        return tuple(i for i, option in enumerate(self.options) if option.correct)
+
+    @property
+    def multiple(self) -> bool:
+        """Several answers are right: the person ticks all that apply."""
+        return len(self.correct) > 1
+
+    def is_right(self, chosen: tuple[int, ...] | list[int]) -> bool:
+        """Whether `chosen` (indexes from 0) are exactly the right answers."""
+        return tuple(sorted(set(chosen))) == self.correct
+
+
+class ReviewQuestion(QuizSpec):
+    """A question asked again later, away from the run, to keep what the wizard teaches. Its `id` names it
+    for good: answers and review dates are kept by wizard id and question id, so change the id when the
+    question asks something else, and keep it when you only reword it."""
+
+    id: StepId = Field(description="Unique among the wizard's review questions: lowercase letters, digits, "
+                                   "'.', '_' and '-'.", examples=["cost-centre"])
+
+
 # ------------------------------------------------------------------- steps
 
 
@@ -502,6 +579,11 @@ class Step(Strict):
     checklist: list[Template] | None = Field(
         None, min_length=1, description="Items the person ticks, all of them, before Next.",
         examples=[["VAT number present", "VAT number validated in the portal"]])
+    quiz: QuizSpec | None = Field(
+        None, description="A knowledge check: the step is done when the person has answered it (right or "
+                          "wrong) and pressed Next. Glass box only: a black-box run skips it.",
+        examples=[{"question": "Which cost centre goes on a customer visit?",
+                   "options": [{"text": "Your own team's"}, {"text": "Sales (SLS-100)", "correct": True}]}])
     next: StepId | None = Field(
         None, description="The step that follows this one (default: the next in the file); `end` finishes "
                           "the run. Ends a branch of a choice, or joins branches again.",
@@ -513,6 +595,10 @@ class Step(Strict):
             for key in ("do", "until", "checklist", "next"):
                 if getattr(self, key) is not None:
                     raise ValueError(f"a choice step cannot also have '{key}'")
+        if self.quiz is not None:
+            for key in ("do", "until", "choice", "checklist"):
+                if getattr(self, key) is not None:
+                    raise ValueError(f"a quiz step cannot also have '{key}' (answering it is the step)")
         if self.do is not None and not self.do:
             raise ValueError("'do' needs at least one action")
         return self
@@ -520,7 +606,7 @@ class Step(Strict):
     @property
     def needs_person(self) -> bool:
         """A black-box run pauses here: nothing to perform, or a decision to take."""
-        return not self.do or self.choice is not None or self.checklist is not None
+        return not self.do or self.choice is not None or self.checklist is not None or self.quiz is not None
 
 
 class Wizard(Strict):
@@ -548,6 +634,12 @@ class Wizard(Strict):
                                 examples=[[{"name": "customer", "label": "Customer name", "required": True}]])
     steps: list[Step] = Field(min_length=1, description="The steps, in order (see `next` and `choice`).",
                               examples=[[{"id": "save", "title": "Save", "do": [{"keys": "ctrl+s"}]}]])
+    review: list[ReviewQuestion] = Field(
+        default_factory=list, max_length=50,
+        description="Questions asked again later (spaced review) after a glass-box run, each with its own "
+                    "`id`.",
+        examples=[[{"id": "cost-centre", "question": "Which cost centre goes on a customer visit?",
+                    "options": [{"text": "Your own team's"}, {"text": "Sales (SLS-100)", "correct": True}]}]])
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:
@@ -570,6 +662,10 @@ class Wizard(Strict):
             if step.id == step_id:
                 return i
         raise KeyError(step_id)
+
+    def question(self, question_id: str) -> ReviewQuestion | None:
+        """The review question with this id."""
+        return next((q for q in self.review if q.id == question_id), None)
 
     def input(self, name: str) -> Input | None:
         return next((i for i in self.inputs if i.name == name), None)

@@ -1,5 +1,5 @@
 """Snippets an editor offers while a wizard is written (`defaultSnippets`, read by yaml-language-server):
-a new wizard, a step, a choice, and each action. `${1:text}` is a place the cursor visits, `text` what
+a new wizard, a step, a choice, a quiz, and each action. `${1:text}` is a place the cursor visits, `text` what
 stays when the person moves on (no `{{ }}` inside one: a `}` would end it). tests/unit/test_schema.py
 checks that each body, so filled, is valid."""
 
@@ -39,9 +39,20 @@ _CHOICE = _snippet("Choice step", "A question whose options go to different step
     "choice": [{"label": "Yes", "goto": "${3:vat}"}, {"label": "No", "goto": "${4:save}"}],
 })
 
+_QUIZ = _snippet("Quiz step", "A knowledge check: a question, options (one or more right), feedback.", {
+    "id": "${1:check}",
+    "title": "${2:Check yourself}",
+    "quiz": {
+        "question": "${3:Which cost centre goes on a customer visit?}",
+        "options": [{"text": "${4:The right answer}", "correct": True, "feedback": "${5:Why it is right.}"},
+                    {"text": "${6:A tempting wrong answer}", "feedback": "${7:Why it is not.}"}],
+        "explanation": "${8:What the question teaches.}",
+    },
+})
+
 SNIPPETS: dict[str, list[dict[str, Any]]] = {
     "": [_WIZARD],
-    "Step": [_STEP, _CHOICE],
+    "Step": [_STEP, _CHOICE, _QUIZ],
     "FocusAction": [_snippet("focus", "Bring a window to the front.",
                              {"focus": {"app": "${1:mousepad}"}})],
     "KeysAction": [_snippet("keys", "Press a key combo.", {"keys": "${1:ctrl+s}"})],

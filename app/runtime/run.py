@@ -40,8 +40,8 @@ class Run:
 
 def steps_summary(state: RunState) -> str:
     """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you"."""
-    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "automated": "done for you",
-             "skipped": "skipped"}
+    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "answered": "answered",
+             "automated": "done for you", "skipped": "skipped"}
     outcomes = [h.outcome for h in state.history if h.outcome in names]
     counts = {name: outcomes.count(outcome) for outcome, name in names.items() if outcome in outcomes}
     if not outcomes:

@@ -10,10 +10,10 @@ __all__ = ["KINDS", "RUN_ENDS", "Kind", "UsageEvent", "new_id"]
 
 Kind: TypeAlias = Literal[
     "started", "step-shown", "step-done", "help", "search", "control-missed",
-    "completed", "exited", "failed", "abandoned",
+    "completed", "exited", "failed", "abandoned", "answered",
 ]
 KINDS: tuple[Kind, ...] = ("started", "step-shown", "step-done", "help", "search", "control-missed",
-                           "completed", "exited", "failed", "abandoned")
+                           "completed", "exited", "failed", "abandoned", "answered")
 RUN_ENDS: tuple[Kind, ...] = ("completed", "exited", "failed", "abandoned")
 """The kinds that end a run; a run with none of them after a restart was abandoned."""
 
@@ -59,6 +59,15 @@ class UsageEvent:
     control: str | None = None
     """control-missed: the locator of the control the step names that was not found, as the wizard's
     author wrote it (never anything the person typed)."""
+    success: bool | None = None
+    """answered: whether the options picked were exactly the right ones."""
+    response: str | None = None
+    """answered: the ids of the options picked (their numbers from 1), joined by "[,]" as xAPI writes a
+    choice; never free text."""
+    choices: str | None = None
+    """answered: the question's options as its author wrote them, JSON {"choices": [TEXT, ...], "correct":
+    [ID, ...]}, so that the xAPI statement can list them. With `answered`, `title` is the question as
+    written, `step` the quiz step's id (or the review question's id, with `outcome` "review")."""
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -46,7 +46,6 @@ BUCKETS: tuple[tuple[str, float, float], ...] = (
 """(label, from days, to days): the review-retention buckets."""
 PERSON_MODES = ("glass", "condensed")
 """Runs the person does themselves."""
-RIGHT = ("correct", "right", "success", "passed", "true", "1")
 
 
 @dataclass(frozen=True)
@@ -172,17 +171,16 @@ def _fading(started: Started) -> list[FadePeriod]:
 
 
 def _answers(conn: sqlite3.Connection, persons: Mapping[str, str]) -> list[_Answer]:
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(events)")}
-    success = "success" if "success" in columns else "NULL"
     row = conn.execute("SELECT value FROM meta WHERE key = 'person'").fetchone()
     here = str(row[0]) if row else ""
-    out = []
-    for at, run, wizard, question, right, outcome, source in conn.execute(
-            f"SELECT at, run, wizard, step, {success}, outcome, source FROM events WHERE kind = 'answered' "
+    out: list[_Answer] = []
+    if "success" not in {row[1] for row in conn.execute("PRAGMA table_info(events)")}:
+        return out  # a store from before quizzes (the report reads it as it is): no answers
+    for at, run, wizard, question, right in conn.execute(
+            "SELECT at, run, wizard, step, success FROM events WHERE kind = 'answered' "
             "AND wizard IS NOT NULL AND step IS NOT NULL ORDER BY at, seq"):
-        correct = bool(right) if right is not None else str(outcome or "").lower() in RIGHT
         out.append(_Answer(float(at), persons.get(run, here) if run else here, str(wizard), str(question),
-                           correct, run is None or source == "review"))
+                           bool(right), run is None))  # a review question is answered away from any run
     return out
 
 

@@ -3,12 +3,13 @@ searches into usage events, and owns the store and the xAPI sender."""
 
 from __future__ import annotations
 
+import json
 import logging
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from app.usage.config import UsageConfig
 from app.usage.events import Kind, UsageEvent, new_id
@@ -17,7 +18,7 @@ from app.usage.support import DEFAULT_FADE_AFTER, Choice, Support, SupportChoice
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
-    from app.format.model import Step, Wizard
+    from app.format.model import QuizSpec, ReviewQuestion, Step, Wizard
     from app.usage.store import Store
     from app.usage.xapi import Post, Sender
 
@@ -28,7 +29,7 @@ SUPPORT_FILE = "support.json"
 
 log = logging.getLogger(__name__)
 
-_OUTCOMES = {"person": "person", "chosen": "person", "detected": "detected",
+_OUTCOMES = {"person": "person", "chosen": "person", "answered": "person", "detected": "detected",
              "automated": "automated", "skipped": "skipped"}
 
 
@@ -110,7 +111,7 @@ class Recorder:
 
     def observe(self, run: object, old: RunState, new: RunState, effects: Sequence[Effect]) -> None:
         """One engine transition of `run`: what it tells about the run is recorded."""
-        from app.engine import Aborted, Finished, ShowStep
+        from app.engine import Aborted, Answered, Finished, ShowStep
 
         track = self._runs.get(run)
         if track is None or track.ended:
@@ -139,6 +140,11 @@ class Recorder:
                 self._put(track, "step-shown", new.step_started_at or self._clock(), mode=effect.mode,
                           step=effect.step_id, step_index=effect.index,
                           title=step.title if step is not None else None)
+            elif isinstance(effect, Answered):
+                step = _step(track.wizard, effect.step_id)
+                if step is not None and step.quiz is not None:
+                    self._put(track, "answered", self._clock(), mode=track.mode or None, step=step.id,
+                              **_answer(step.quiz, effect.chosen))
             elif isinstance(effect, Finished | Aborted):
                 kind: Kind = "completed" if isinstance(effect, Finished) else (
                     "failed" if old.status == "failed" else "exited")
@@ -176,6 +182,12 @@ class Recorder:
             progress = self.progress.all().get(wizard_id)
             self._choices.choose(wizard_id, choice, progress.unaided if progress is not None else 0)
 
+    def review_answered(self, wizard: Wizard, question: ReviewQuestion, chosen: Sequence[int]) -> None:
+        """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run."""
+        if self.store is not None:
+            self.store.put(UsageEvent("answered", self._clock(), wizard=wizard.id, version=wizard.version,
+                                      step=question.id, outcome="review", **_answer(question, chosen)))
+
     def searched(self, query: str, results: int) -> None:
         """The person searched the library; the text is kept only where the policy allows it."""
         if self.store is not None:
@@ -185,12 +197,14 @@ class Recorder:
     def _put(self, track: _Track, kind: Kind, at: float, *, mode: str | None = None,
              source: str | None = None, title: str | None = None, step: str | None = None,
              step_index: int | None = None, outcome: str | None = None,
-             duration: float | None = None, control: str | None = None) -> None:
+             duration: float | None = None, control: str | None = None, success: bool | None = None,
+             response: str | None = None, choices: str | None = None) -> None:
         if self.store is not None:
             event = UsageEvent(
                 kind, at, run=track.registration, wizard=track.wizard.id, version=track.wizard.version,
                 mode=mode, source=source, title=title, step=step, step_index=step_index,
-                outcome=outcome, duration=duration, control=control)
+                outcome=outcome, duration=duration, control=control, success=success, response=response,
+                choices=choices)
             self.store.put(event)
             self.progress.note(event)
 
@@ -198,6 +212,23 @@ class Recorder:
 def _unaided(track: _Track) -> str:
     """A completed glass-box run's outcome: "unaided" or "aided" (what fading support counts)."""
     return "aided" if track.aided else "unaided"
+
+
+class _Answer(TypedDict):
+    title: str
+    success: bool
+    response: str
+    choices: str
+
+
+def _answer(quiz: QuizSpec, chosen: Sequence[int]) -> _Answer:
+    """What an `answered` event keeps of an answer: right or not, the numbers of the options picked, and
+    the question and its options as the author wrote them (never anything the person typed)."""
+    picked = sorted({i for i in chosen if 0 <= i < len(quiz.options)})
+    offered = {"choices": [o.text for o in quiz.options], "correct": [str(i + 1) for i in quiz.correct]}
+    return {"title": quiz.question, "success": quiz.is_right(picked),
+            "response": "[,]".join(str(i + 1) for i in picked),
+            "choices": json.dumps(offered, ensure_ascii=False, separators=(",", ":"))}
 
 
 def _step(wizard: Wizard, step_id: str) -> Step | None:

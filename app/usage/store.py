@@ -61,6 +61,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN control TEXT;
     """,
+    # 4: quiz answers (answered events): right or not, the options picked, the options offered
+    """
+    ALTER TABLE events ADD COLUMN success INTEGER;
+    ALTER TABLE events ADD COLUMN response TEXT;
+    ALTER TABLE events ADD COLUMN choices TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -46,6 +46,7 @@ ACTIVITY_TYPES = {
     # The profile has no "step" type: a step is the profile's task, inside its procedure.
     "step": PS + "activity-types/task",
     "library": PS + "activity-types/application",
+    "question": "http://adlnet.gov/expapi/activities/cmi.interaction",
 }
 LAUNCH_MODE = PS + "extensions/launch-mode"
 OUTCOME = "https://wayguide.app/xapi/extensions/outcome"
@@ -65,6 +66,7 @@ VERBS: dict[Kind, tuple[str, str]] = {
     "exited": (ADL + "exited", "exited"),
     "failed": (ADL + "failed", "failed"),
     "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", "abandoned"),
+    "answered": (ADL + "answered", "answered"),
 }
 
 
@@ -79,7 +81,9 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
         procedure = _activity(f"{base}/wizards/{quote(event.wizard, safe='.-')}", "procedure",
                               event.title if event.kind == "started" else None, event.wizard)
     obj: dict[str, Any]
-    if event.step is not None and procedure is not None:
+    if event.kind == "answered" and event.step is not None and procedure is not None:
+        obj = _question(event, procedure["id"])
+    elif event.step is not None and procedure is not None:
         obj = _activity(f"{procedure['id']}/steps/{quote(event.step, safe='.-_')}", "step",
                         event.title if event.kind == "step-shown" else None, event.step)
     elif procedure is not None:
@@ -121,6 +125,11 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
     if event.control is not None:
         result.setdefault("extensions", {})[CONTROL] = event.control
         result["success"] = False
+    if event.kind == "answered":
+        if event.success is not None:
+            result["success"] = bool(event.success)
+        if event.response is not None:
+            result["response"] = event.response
     if event.kind == "search":
         if event.query is not None:
             result["response"] = event.query
@@ -135,6 +144,28 @@ def _activity(iri: str, kind: str, name: str | None, fallback: str | None) -> di
     definition: dict[str, Any] = {"type": ACTIVITY_TYPES[kind]}
     if name or fallback:
         definition["name"] = {"en-US": name or fallback}
+    return {"id": iri, "objectType": "Activity", "definition": definition}
+
+
+def _question(event: UsageEvent, procedure: str) -> dict[str, Any]:
+    """The quiz question an `answered` event is about, as an xAPI "choice" interaction: a step's check
+    (…/steps/STEP/quiz) or a review question (…/review/ID), its options listed by their numbers."""
+    step = quote(event.step or "", safe=".-_")
+    iri = f"{procedure}/review/{step}" if event.outcome == "review" else f"{procedure}/steps/{step}/quiz"
+    definition: dict[str, Any] = {"type": ACTIVITY_TYPES["question"], "interactionType": "choice"}
+    if event.title:
+        definition["name"] = {"en-US": event.title}
+    try:
+        offered = json.loads(event.choices or "{}")
+        texts = [str(t) for t in offered.get("choices", [])]
+        correct = [str(i) for i in offered.get("correct", [])]
+    except (ValueError, AttributeError, TypeError):  # a row no Wayguide wrote: the question without options
+        texts, correct = [], []
+    if texts:
+        definition["choices"] = [{"id": str(n), "description": {"en-US": text}}
+                                 for n, text in enumerate(texts, 1)]
+    if correct:
+        definition["correctResponsesPattern"] = ["[,]".join(correct)]
     return {"id": iri, "objectType": "Activity", "definition": definition}
 
 

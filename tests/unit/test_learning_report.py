@@ -13,8 +13,6 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from app.usage.events import UsageEvent
 from app.usage.formats import csv_text, html, json_text, table
 from app.usage.learning import BUCKETS, settled_at
@@ -29,18 +27,13 @@ COLUMNS = tuple(f.name for f in fields(UsageEvent))
 class Usage:
     """Writes events into a usage store as the store's writer does (one person: this data dir's)."""
 
-    def __init__(self, db: Path, success_column: bool = True) -> None:
+    def __init__(self, db: Path) -> None:
         self.conn = connect(db)
         self.person = person_id(self.conn)
-        self.success = success_column
-        if success_column:
-            self.conn.execute("ALTER TABLE events ADD COLUMN success INTEGER")
         self.runs = 0
 
-    def add(self, event: UsageEvent, success: bool | None = None) -> None:
+    def add(self, event: UsageEvent) -> None:
         self.conn.execute(INSERT_EVENT, tuple(getattr(event, c) for c in COLUMNS))
-        if success is not None and self.success:
-            self.conn.execute("UPDATE events SET success = ? WHERE id = ?", (int(success), event.id))
 
     def run(self, wizard: str, at: float, mode: str, seconds: float, outcome: str = "completed",
             quiz: dict[str, bool] | None = None) -> None:
@@ -54,8 +47,8 @@ class Usage:
                             duration=seconds))
 
     def answer(self, wizard: str, question: str, right: bool, at: float, run: str | None = None) -> None:
-        self.add(UsageEvent("answered", at, run=run, wizard=wizard, step=question,  # type: ignore[arg-type]
-                            outcome=None if self.success else ("correct" if right else "wrong")), right)
+        self.add(UsageEvent("answered", at, run=run, wizard=wizard, step=question, success=right,
+                            outcome=None if run else "review"))
 
     def close(self) -> None:
         self.conn.close()
@@ -69,13 +62,12 @@ def test_settling_is_three_runs_within_a_fifth_of_their_median() -> None:
     assert settled_at([0, 0, 0]) is None
 
 
-@pytest.mark.parametrize("success_column", [True, False])
-def test_weeks_of_simulated_use(tmp_path: Path, success_column: bool) -> None:
+def test_weeks_of_simulated_use(tmp_path: Path) -> None:
     """Three months of one person's use of an expense report: durations settle, support fades from
     full guidance to the short version and black box, a quiz question is mostly missed, reviews
     after a long gap are missed more often than the next day's."""
     rng = random.Random(16)
-    usage = Usage(tmp_path / DB_NAME, success_column)
+    usage = Usage(tmp_path / DB_NAME)
     w = "gnumeric.expense-report"
     durations = [300, 240, 200, 150, 120, 118, 121, 119, 117, 122]
     at = T0

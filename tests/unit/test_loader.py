@@ -37,7 +37,7 @@ CASES = [
     pytest.param(
         HEADER + "steps:\n  - id: a\n    title: A\n    colour: red\n",
         ["7:5: error: unknown key 'colour' (allowed: id, title, explain, why, target, do, until,"
-         " when, choice, checklist, next)"],
+         " when, choice, checklist, quiz, next)"],
         id="unknown-key-lists-allowed",
     ),
     pytest.param(
