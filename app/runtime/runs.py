@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.runtime.run import Run, steps_summary
 
@@ -40,6 +40,9 @@ class RunController(QObject):
     """One run at a time. `ready()` finishes start-up (False: another instance runs); the library,
     the preferences, the panel host, the step observer, `highlighter()` (made on first use) and
     `performing` are passed in."""
+
+    runEnded = Signal(object, str, bool)
+    """(wizard, mode, completed) when a run ends: finished, stopped or failed."""
 
     def __init__(self, ready: Callable[[], bool], preferences: Preferences,
                  library: Callable[[], Library | None], panels: PanelHost, observer: StepObserver,
@@ -345,6 +348,7 @@ class RunController(QObject):
         from app.engine import Finished
         from app.platform.ipc import finished
 
+        self.runEnded.emit(run.wizard, run.state.mode or "", isinstance(effect, Finished))
         if run.reply is None:
             return
         if isinstance(effect, Finished):
