@@ -95,6 +95,8 @@ class Panel(QWidget):
     runAgainRequested = Signal()
     homeRequested = Signal()
     whyOpened = Signal(str)
+    supportChosen = Signal(str)
+    """"short" or "full" (overlays.short_version): the person's choice for the wizard that runs."""
     """The person opened "Why?" on a step (its id)."""
     searched = Signal(str, int)
     """(query, tasks found) once a search settles."""
@@ -157,6 +159,7 @@ class Panel(QWidget):
             step.modeSwitched.connect(self._mode_switched)
             step.continue_.clicked.connect(self._release_focus)  # the keys go to the application again
             step.whyOpened.connect(self.whyOpened)
+            step.supportChosen.connect(self.supportChosen)
             step.linkRequested.connect(self.linkRequested)
             done.runAgainRequested.connect(self.runAgainRequested)
             done.homeRequested.connect(self._go_home)

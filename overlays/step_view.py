@@ -40,6 +40,7 @@ from app.engine import (
 from app.format.model import Action, ElementLocator
 from app.format.wording import control_words, describe_action
 from overlays.quiz_view import QuizView
+from overlays.short_version import ShortVersion
 from overlays.views import (
     Banner,
     RichText,
@@ -132,7 +133,9 @@ class StepView(View):
     engineEvent = Signal(object)
     modeSwitched = Signal(str)
     whyOpened = Signal(str)
-    """The person opened "Why?" on this step (its id)."""
+    """The person opened "Why?" on this step (its id), or its explanation where it was a click away."""
+    supportChosen = Signal(str)
+    """"short" or "full": the person chose the short version of this wizard, or went back to full guidance."""
     linkRequested = Signal(str)
     """A web link in the step's text was clicked."""
 
@@ -178,6 +181,11 @@ class StepView(View):
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.counter)
         self.content.addLayout(progress_row)
+        self.short = ShortVersion()
+        self.short.chosen.connect(self._support_chosen)
+        self.short.automateRequested.connect(self._switch)
+        self.content.addWidget(self.short)
+        self._condensed: frozenset[str] = frozenset()
 
     def _build_body(self) -> None:
         self.heading = RichText()
@@ -199,6 +207,10 @@ class StepView(View):
             self.content.addWidget(widget)
         self.explain = RichText()
         self.explain.linkRequested.connect(self.linkRequested)
+        self.explain_toggle = button(self.tr("▸  &Explain this step"), role="link")
+        self.explain_toggle.setToolTip(self.tr("You usually do this step without it; here it is."))
+        self.explain_toggle.clicked.connect(lambda: self._collapse(False, opened=True))
+        self.content.addWidget(self.explain_toggle, 0, Qt.AlignmentFlag.AlignLeft)
         self.content.addWidget(self.explain)
         self.why_toggle = button("", role="link", accessible=self.tr("Why?"))
         self.why_toggle.setCheckable(True)
@@ -275,12 +287,12 @@ class StepView(View):
         self.counter.setText(counter)
         self.progress.setAccessibleDescription(self.counter.text())
         self.heading.set_markdown(effect.title, inline=True)
-        self.explain.setVisible(bool(effect.explain))
+        self.short.show_step(effect.index, total, self.heading.plain_text())
         self.explain.set_markdown(effect.explain or "")
-        self.why_toggle.setVisible(bool(effect.why))
         self.why.set_markdown(effect.why or "")
         self.why_toggle.setChecked(False)
         self._toggle_why(False)
+        self._collapse(self.short.is_short() or effect.step_id in self._condensed)
         self._fill_choices(effect.choices)
         self._fill_checklist(effect.checklist, effect.checked)
         if effect.quiz is not None:
@@ -291,6 +303,30 @@ class StepView(View):
         self.unseen.hide()
         self._set_bar("nav")
         announce(self.heading, f"{counter[:1].upper()}{counter[1:]}: {self.heading.plain_text()}")
+
+    def set_support(self, short: bool, offer: bool, condensed: frozenset[str], can_automate: bool) -> None:
+        """How this run is presented (app.usage.support): the short version, or the offer of it, and the
+        steps shown condensed in full guidance; "Do it for me" is offered with it where `can_automate`."""
+        self._condensed = condensed
+        self.short.set_support(short, offer, can_automate)
+
+    def _collapse(self, collapsed: bool, opened: bool = False) -> None:
+        """The explanation and "Why?" a click away (`collapsed`), or shown; `opened` by the person: said as
+        help, like "Why?"."""
+        step = self.step
+        has_text = step is not None and bool(step.explain or step.why)
+        self.explain_toggle.setVisible(collapsed and has_text)
+        self.explain.setVisible(not collapsed and step is not None and bool(step.explain))
+        self.why_toggle.setVisible(not collapsed and step is not None and bool(step.why))
+        if opened and step is not None:
+            self.whyOpened.emit(step.step_id)
+            (self.explain if step.explain else self.why_toggle).setFocus()
+
+    def _support_chosen(self, choice: str) -> None:
+        if self.step is not None:
+            self._collapse(choice == "short" or self.step.step_id in self._condensed)
+        self.supportChosen.emit(choice)
+
 
     def _set_mode(self, mode: str, allows_both: bool) -> None:
         glass = mode != "black"

@@ -83,7 +83,9 @@ Examples:
 """,
     "report": """\
 Usage on this computer: how many runs, how many completed, where runs stop, time per step,
-time to competency, and the controls that steps did not find.
+time to competency, and the controls that steps did not find. The learning loop: runs and days
+until a person's durations settled, how support faded (full guidance, the short version, black
+box, per month), quiz results per question (the most missed first) and review retention.
 
 Examples:
   wayguide report

@@ -15,6 +15,7 @@ defaults and the rest of the policy holds.
     trust: {keys: ["ed25519:BASE64…"], automation: any}   # any | admin | signed
     run: {allowed: false, folders: []}   # `run` actions; no folders: the system-wide folder only
     usage: {enabled: true, search_queries: false, retention_days: 180}
+    learning: {reviews: true, fade_after: 3}   # spaced review nudges; runs before the short version
     lrs:
       endpoint: https://lrs.example.com/xapi/
       credentials: {env: WAYGUIDE_LRS_AUTH}   # or {file: /etc/wayguide/lrs-credentials}
@@ -39,7 +40,8 @@ from app.policy.settings import Settings
 if TYPE_CHECKING:
     from app.format.model import Wizard
 
-__all__ = ["AUTOMATION", "Checked", "Credentials", "Lrs", "Policy", "Run", "Sources", "Trust", "Usage"]
+__all__ = ["AUTOMATION", "Checked", "Credentials", "Learning", "Lrs", "Policy", "Run", "Sources",
+           "Trust", "Usage"]
 
 Automation = Literal["any", "admin", "signed"]
 AUTOMATION: tuple[Automation, ...] = ("any", "admin", "signed")
@@ -134,6 +136,16 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class Learning:
+    """The learning loop (the policy's `learning` section)."""
+
+    reviews: bool = True
+    """Whether a wizard's review questions are scheduled and Wayguide nudges when one is due."""
+    fade_after: int = 3
+    """Unaided glass-box completions of a wizard after which its short version is offered; 0: never."""
+
+
+@dataclass(frozen=True)
 class Policy:
     settings: Mapping[str, Any] = field(default_factory=dict)
     """Values for the person's settings (checked, normalised: Settings field names)."""
@@ -144,6 +156,7 @@ class Policy:
     trust: Trust = field(default_factory=Trust)
     run: Run = field(default_factory=Run)
     usage: Usage = field(default_factory=Usage)
+    learning: Learning = field(default_factory=Learning)
     lrs: Lrs | None = None
     """Where usage statements are sent; None: nowhere."""
     source: Path | None = field(default=None, compare=False)
@@ -232,6 +245,9 @@ class Policy:
             f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
             f"{'stored' if self.usage.search_queries else 'not stored'}, kept "
             f"{self.usage.retention_days} days",
+            f"learning: reviews {'on' if self.learning.reviews else 'off'}, short version "
+            + (f"offered after {self.learning.fade_after} unaided runs" if self.learning.fade_after
+               else "never offered"),
         ]
         if self.lrs is None:
             lines.append("LRS: none in the policy")

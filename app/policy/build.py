@@ -12,7 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from app.format.diagnostics import Diagnostic
-from app.policy.admin import AUTOMATION, Credentials, Lrs, Policy, Run, Sources, Trust, Usage
+from app.policy.admin import (
+    AUTOMATION,
+    Credentials,
+    Learning,
+    Lrs,
+    Policy,
+    Run,
+    Sources,
+    Trust,
+    Usage,
+)
 from app.policy.settings import Settings
 
 __all__ = ["KEY_PREFIX", "STRICT_TRUST", "Invalid", "absolute_folder", "build_policy", "lrs_endpoint_problem",
@@ -22,6 +32,7 @@ SETTING_NAMES = tuple(f.name for f in dataclasses.fields(Settings))
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 """Where an LRS may be reached over plain http (the data never leaves the machine)."""
 MAX_RETENTION_DAYS = 36500
+MAX_FADE_AFTER = 1000
 KEY_PREFIX = "ed25519:"
 """A publisher's public key in the policy: this prefix, then the 32 raw key bytes in base64."""
 STRICT_TRUST = "no wizard may do the work until this is fixed"
@@ -78,7 +89,7 @@ def policy_from_data(data: Any, world_readable: bool) -> Policy:
     return Policy(settings=values.get("settings", {}), locked=values.get("locked", default.locked),
                   modes=values.get("modes", default.modes), library=library,
                   trust=values.get("trust", default.trust), run=run, usage=values.get("usage", default.usage),
-                  lrs=lrs)
+                  learning=values.get("learning", default.learning), lrs=lrs)
 
 
 # ------------------------------------------------------------------ plain values
@@ -245,6 +256,14 @@ def _usage(value: Any) -> Usage:
     return Usage(_bool(given.get("enabled", True)), _bool(given.get("search_queries", False)), days)
 
 
+def _learning(value: Any) -> Learning:
+    given = _mapping(value, ("reviews", "fade_after"))
+    runs = given.get("fade_after", Learning.fade_after)
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 0 <= runs <= MAX_FADE_AFTER:
+        raise Invalid("fade_after")
+    return Learning(_bool(given.get("reviews", True)), runs)
+
+
 def _lrs(value: Any) -> Lrs:
     given = _mapping(value, ("endpoint", "credentials"))
     if "endpoint" not in given:
@@ -266,5 +285,5 @@ def _lrs(value: Any) -> Lrs:
 
 _SECTIONS: dict[str, Callable[[Any], Any]] = {
     "settings": _settings, "locked": _locked, "modes": _modes, "library": _library, "trust": _trust,
-    "run": _run, "usage": _usage, "lrs": _lrs,
+    "run": _run, "usage": _usage, "learning": _learning, "lrs": _lrs,
 }

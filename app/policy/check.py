@@ -23,8 +23,20 @@ from app.format.diagnostics import Diagnostic, quote
 from app.format.loader import validate_document
 from app.format.source import Located, SourceError, parse_yaml
 from app.paths import Paths
-from app.policy.admin import Automation, Checked, Credentials, Lrs, Policy, Run, Sources, Trust, Usage
+from app.policy.admin import (
+    Automation,
+    Checked,
+    Credentials,
+    Learning,
+    Lrs,
+    Policy,
+    Run,
+    Sources,
+    Trust,
+    Usage,
+)
 from app.policy.build import (
+    MAX_FADE_AFTER,
     MAX_RETENTION_DAYS,
     STRICT_TRUST,
     absolute_folder,
@@ -102,6 +114,11 @@ class _Usage(_Section):
     retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS, strict=True)] = 180
 
 
+class _Learning(_Section):
+    reviews: bool = True
+    fade_after: Annotated[int, Field(ge=0, le=MAX_FADE_AFTER, strict=True)] = 3
+
+
 class _Credentials(_Section):
     env: str | None = None
     file: Folder | None = None
@@ -137,6 +154,7 @@ class PolicyFile(_Section):
     trust: _Trust = Field(default_factory=_Trust)
     run: _Run = Field(default_factory=_Run)
     usage: _Usage = Field(default_factory=_Usage)
+    learning: _Learning = Field(default_factory=_Learning)
     lrs: _Lrs | None = None
 
     @field_validator("modes")
@@ -158,6 +176,7 @@ class PolicyFile(_Section):
                             self.library.personal, self.library.locked),
             trust=Trust(self.trust.keys, self.trust.automation),
             usage=Usage(self.usage.enabled, self.usage.search_queries, self.usage.retention_days),
+            learning=Learning(self.learning.reviews, self.learning.fade_after),
             lrs=None if self.lrs is None else Lrs(self.lrs.endpoint, None if creds is None else Credentials(
                 creds.env, creds.file, creds.inline, creds.allow_inline)))
 

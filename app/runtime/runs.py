@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.runtime.step_observer import StepObserver
     from app.usage.recorder import Recorder
     from overlays.highlight import Highlighter
+    from overlays.panel import Panel
 
 __all__ = ["TAKEOVER_HOTKEY_S", "RunController"]
 
@@ -72,6 +73,20 @@ class RunController(QObject):
             return f"no wizard with id '{wizard_id}'"
         return self.start_wizard(entry.wizard, mode, values, reply, source, entry.path)
 
+    def wire(self, panel: Panel) -> None:
+        """A new panel: its run's buttons come here; what they tell of the help the person took goes to
+        usage data, and their choice of short version or full guidance is kept."""
+        panel.startRequested.connect(self.start_from_panel)
+        panel.engineEvent.connect(self.dispatch)
+        panel.runAgainRequested.connect(self.run_again)
+        panel.homeRequested.connect(self.home)
+        panel.whyOpened.connect(lambda step_id: self._usage().help_opened(self.run, step_id))
+        panel.supportChosen.connect(self._support_chosen)
+
+    def _support_chosen(self, choice: str) -> None:
+        if self.run is not None and choice in ("short", "full"):
+            self._usage().choose_support(self.run.wizard.id, "short" if choice == "short" else "full")
+
     def start_from_panel(self, wizard_id: str, mode: str) -> None:
         self.start(wizard_id, mode or None, source=self._panels.opened_by)
 
@@ -110,12 +125,15 @@ class RunController(QObject):
         self.glass_box_off()
         self.run = Run(wizard, reply, path)
         self.run.refused = refused
-        self._usage().begin(self.run, wizard, source)
         context = self._panels.context
         if context is not None and relevant([wizard], context):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
         panel.set_automation(unavailable, refused)
+        support = self._usage().support(wizard.id, policy.learning.fade_after)
+        panel.step.set_support(support.short, support.offer, support.condensed,
+                               "black" in wizard.allowed_modes and not (unavailable or refused))
+        self._usage().begin(self.run, wizard, source, short=support.short)
         panel.show_run(wizard)
         if not panel.isVisible():
             self._panels.summon()

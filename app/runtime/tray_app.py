@@ -286,14 +286,10 @@ class TrayApp(QObject):
 
     def _wire(self, panel: Panel) -> None:
         """A new panel: what its buttons ask goes to the runs, the panel host and the preferences."""
-        panel.startRequested.connect(self.runs.start_from_panel)
-        panel.engineEvent.connect(self.runs.dispatch)
+        self.runs.wire(panel)
         panel.hideRequested.connect(self.panels.hide)
         panel.settingsRequested.connect(self.open_settings)
         panel.focusReleased.connect(self.panels.give_focus_back)
-        panel.runAgainRequested.connect(self.runs.run_again)
-        panel.homeRequested.connect(self.runs.home)
-        panel.whyOpened.connect(lambda step_id: self.usage.help_opened(self.runs.run, step_id))
         panel.searched.connect(self.usage.searched)
         panel.linkRequested.connect(self.open_link)
         panel.previewRequested.connect(self._open_preview)

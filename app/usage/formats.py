@@ -47,14 +47,43 @@ def table(report: Report) -> str:
         for m in report.missed:
             lines.append(f"  {m.wizard} {m.version or '-'}  step {m.step}: {m.control}  {m.times} times in "
                          f"{m.runs} runs ({m.glass} glass box)")
+    lines += _learning_lines(report)
     lines.append("")
     lines.append(f"Searches: {report.searches} · “Why?” opened: {report.help_opened}")
     return "\n".join(lines) + "\n"
 
 
+def _learning_lines(report: Report) -> list[str]:
+    lines: list[str] = []
+    if report.settling:
+        lines += ["", "Durations settled (3 runs of the person's own within 20 % of their median)"]
+        for s in report.settling:
+            when = (f"after {s.settled_after_runs} runs, {s.settled_after_days:.0f} days, at "
+                    f"{duration_text(s.settled_seconds)}" if s.settled_after_runs else "not yet")
+            lines.append(f"  person {s.person}  {s.wizard}: {when} (of {s.runs} runs)")
+    if report.fading:
+        lines += ["", "How support faded (runs: full guidance / short version / black box)"]
+        for f in report.fading:
+            lines.append(f"  {f.wizard} {f.period}: {f.runs} runs  full {f.full:.0%} / short "
+                         f"{f.condensed:.0%} / black {f.black:.0%}")
+    if report.questions:
+        lines += ["", "Quiz results per question (most missed first)"]
+        for q in report.questions:
+            lines.append(f"  {q.wizard} {q.question}: {q.correct_share:.0%} right of {q.answers} "
+                         f"({q.review_answers} in reviews)")
+    if any(b.answers for b in report.retention):
+        lines += ["", "Review retention (right answers by the time since the question was last met)"]
+        for b in report.retention:
+            share = "–" if b.correct_share is None else f"{b.correct_share:.0%}"
+            lines.append(f"  {b.bucket:<13} {share:>5} of {b.answers}")
+    return lines
+
+
 CSV_FIELDS = ("section", "wizard", "title", "step", "person", "runs", "completed", "completion_rate",
               "median_seconds", "p90_seconds", "glass_share", "black_share", "reached", "stopped_here",
-              "runs_to_competency", "version", "control", "times")
+              "runs_to_competency", "version", "control", "times", "settled_after_runs", "settled_after_days",
+              "period", "full_share", "condensed_share", "question", "answers", "correct", "correct_share",
+              "review_answers", "bucket", "from_days", "to_days")
 
 
 def csv_text(report: Report) -> str:
@@ -76,6 +105,23 @@ def csv_text(report: Report) -> str:
     for m in report.missed:
         writer.writerow({"section": "missed", "wizard": m.wizard, "version": m.version, "step": m.step,
                          "control": m.control, "times": m.times, "runs": m.runs})
+    for settled in report.settling:
+        writer.writerow({"section": "settled", "wizard": settled.wizard, "person": settled.person,
+                         "runs": settled.runs, "settled_after_runs": settled.settled_after_runs or "",
+                         "settled_after_days": _num(settled.settled_after_days),
+                         "median_seconds": _num(settled.settled_seconds)})
+    for f in report.fading:
+        writer.writerow({"section": "fading", "wizard": f.wizard, "period": f.period, "runs": f.runs,
+                         "full_share": f"{f.full:.4f}", "condensed_share": f"{f.condensed:.4f}",
+                         "black_share": f"{f.black:.4f}"})
+    for q in report.questions:
+        writer.writerow({"section": "question", "wizard": q.wizard, "question": q.question,
+                         "answers": q.answers, "correct": q.correct,
+                         "correct_share": f"{q.correct_share:.4f}", "review_answers": q.review_answers})
+    for b in report.retention:
+        writer.writerow({"section": "retention", "bucket": b.bucket, "from_days": b.from_days,
+                         "to_days": "" if b.to_days is None else b.to_days, "answers": b.answers,
+                         "correct": b.correct, "correct_share": _num(b.correct_share)})
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from app.usage.events import UsageEvent
 
@@ -41,6 +41,8 @@ class Progress:
     """Mean duration of the last RECENT_RUNS completed runs (seconds)."""
     earlier_mean: float | None = None
     """Mean duration of the EARLIER_RUNS runs before those."""
+    steps: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """By step id: how often the person finished the step, and how often they opened its "Why?"."""
 
     def trend(self) -> str:
         """"faster", "slower" or "steady" against the earlier runs; "" until there are runs to compare."""
@@ -50,6 +52,17 @@ class Progress:
         if change <= -TREND_MARGIN:
             return "faster"
         return "slower" if change >= TREND_MARGIN else "steady"
+
+    def with_step(self, event: UsageEvent) -> Progress:
+        """This progress after a step done by the person, or a "Why?" opened on it."""
+        if event.step is None:
+            return self
+        done, helped = self.steps.get(event.step, (0, 0))
+        if event.kind == "help":
+            helped += 1
+        elif event.outcome in ("person", "detected"):
+            done += 1
+        return replace(self, steps={**self.steps, event.step: (done, helped)})
 
     def with_run(self, at: float, unaided: bool) -> Progress:
         """This progress after one more completed run (its duration joins the trend at the next read)."""
@@ -70,13 +83,22 @@ SELECT wizard, COUNT(*), SUM(mode = 'glass' AND outcome = 'unaided'), MAX(at),
        AVG(CASE WHEN nth > {RECENT_RUNS} AND nth <= {RECENT_RUNS + EARLIER_RUNS} THEN duration END)
 FROM done GROUP BY wizard
 """
+_STEPS = """
+SELECT wizard, step, SUM(kind = 'step-done' AND outcome IN ('person', 'detected')), SUM(kind = 'help')
+FROM events WHERE kind IN ('step-done', 'help') AND wizard IS NOT NULL AND step IS NOT NULL
+GROUP BY wizard, step
+"""
 
 
 def read_progress(conn: sqlite3.Connection, now: float) -> dict[str, Progress]:
     """Every wizard's progress in the store, by wizard id: one grouped query over the completed runs."""
     ages = {name: now - age for name, (age, _) in zip(("week", "month", "quarter"), RECENT_WEIGHTS,
                                                          strict=True)}
-    return {str(wizard): Progress(int(done), int(unaided or 0), float(last), float(weight), recent, earlier)
+    steps: dict[str, dict[str, tuple[int, int]]] = {}
+    for wizard, step, done, helped in conn.execute(_STEPS):
+        steps.setdefault(str(wizard), {})[str(step)] = (int(done or 0), int(helped or 0))
+    return {str(wizard): Progress(int(done), int(unaided or 0), float(last), float(weight), recent, earlier,
+                                  steps.get(str(wizard), {}))
             for wizard, done, unaided, last, weight, recent, earlier in conn.execute(_QUERY, ages)}
 
 
@@ -96,9 +118,9 @@ class ProgressBook:
             self._loaded, self._merged = read, None
 
     def note(self, event: UsageEvent) -> None:
-        """A usage event as it is recorded: a completed run counts (its row is not in what was loaded, which
-        was read before the writer took any event of this session)."""
-        if event.kind != "completed" or event.wizard is None:
+        """A usage event as it is recorded: a completed run, a step done, a "Why?" opened count (its row is
+        not in what was loaded, which was read before the writer took any event of this session)."""
+        if event.kind not in ("completed", "step-done", "help") or event.wizard is None:
             return
         with self._lock:
             self._noted.append(event)
@@ -112,6 +134,7 @@ class ProgressBook:
                     assert event.wizard is not None
                     before = merged.get(event.wizard) or Progress(0, 0, 0.0, 0.0)
                     merged[event.wizard] = before.with_run(
-                        event.at, event.mode == "glass" and event.outcome == "unaided")
+                        event.at, event.mode == "glass" and event.outcome == "unaided") \
+                        if event.kind == "completed" else before.with_step(event)
                 self._merged = merged
             return self._merged

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypedDict
 from app.usage.config import UsageConfig
 from app.usage.events import Kind, UsageEvent, new_id
 from app.usage.progress import ProgressBook
+from app.usage.support import DEFAULT_FADE_AFTER, Choice, Support, SupportChoices, support_for
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from app.usage.store import Store
     from app.usage.xapi import Post, Sender
 
-__all__ = ["Recorder"]
+__all__ = ["SUPPORT_FILE", "Recorder"]
+
+SUPPORT_FILE = "support.json"
+"""Beside the usage data: the person's choice of short version or full guidance, per wizard."""
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,8 @@ class _Track:
     mode: str = ""
     ended: bool = False
     aided: bool = False
+    short: bool = False
+    """Presented in the short version from its start: a glass-box start is recorded as "condensed"."""
     """The person opened "Why?", went Back or had a step shown to them ("Show me") in this run."""
 
 
@@ -57,6 +63,7 @@ class Recorder:
         self._runs: weakref.WeakKeyDictionary[object, _Track] = weakref.WeakKeyDictionary()
         self.progress = ProgressBook()
         """The person's progress per wizard (empty while usage data is off: nothing is kept then)."""
+        self._choices: SupportChoices | None = None
 
     def open(self, db: Path, config: UsageConfig, on_error: Callable[[str], None] | None = None,
              post: Post | None = None) -> None:
@@ -66,8 +73,10 @@ class Recorder:
 
         self.close()
         self.config = config
+        self.progress, self._choices = ProgressBook(), None  # read afresh: nothing counted twice
         if not config.enabled:
             return
+        self._choices = SupportChoices(db.parent / SUPPORT_FILE)
         on_commit = None
         if config.lrs is not None:
             from app.usage.xapi import Sender, urllib_post
@@ -94,10 +103,11 @@ class Recorder:
 
     # ------------------------------------------------------------- runs
 
-    def begin(self, run: object, wizard: Wizard, source: str) -> None:
-        """A run of `wizard` is about to start (its Start event follows through `observe`)."""
+    def begin(self, run: object, wizard: Wizard, source: str, short: bool = False) -> None:
+        """A run of `wizard` is about to start (its Start event follows through `observe`), in the `short`
+        version (app.usage.support) or not."""
         if self.store is not None:
-            self._runs[run] = _Track(new_id(), wizard, source)
+            self._runs[run] = _Track(new_id(), wizard, source, short=short)
 
     def observe(self, run: object, old: RunState, new: RunState, effects: Sequence[Effect]) -> None:
         """One engine transition of `run`: what it tells about the run is recorded."""
@@ -110,7 +120,8 @@ class Recorder:
             if old.status != "ready" or new.status == "ready":
                 return
             track.started = True
-            self._put(track, "started", new.started_at or self._clock(), mode=new.mode,
+            self._put(track, "started", new.started_at or self._clock(),
+                      mode="condensed" if track.short and new.mode == "glass" else new.mode,
                       source=track.source, title=track.wizard.title)
         track.mode = new.treatment
         done = len(old.history)
@@ -162,7 +173,20 @@ class Recorder:
         """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run."""
         if self.store is not None:
             self.store.put(UsageEvent("answered", self._clock(), wizard=wizard.id, version=wizard.version,
-                                      step=question.id, outcome="review", **_answer(question, chosen)))
+                                      step=question.id, source="review", **_answer(question, chosen)))
+
+    def support(self, wizard_id: str, fade_after: int = DEFAULT_FADE_AFTER) -> Support:
+        """How the next run of this wizard is presented (full guidance while usage data is off)."""
+        if self._choices is None:
+            return Support()
+        choice, at = self._choices.get(wizard_id)
+        return support_for(self.progress.all().get(wizard_id), choice, at, fade_after)
+
+    def choose_support(self, wizard_id: str, choice: Choice) -> None:
+        """The person chose the short version or went back to full guidance for this wizard."""
+        if self._choices is not None:
+            progress = self.progress.all().get(wizard_id)
+            self._choices.choose(wizard_id, choice, progress.unaided if progress is not None else 0)
 
     def searched(self, query: str, results: int) -> None:
         """The person searched the library; the text is kept only where the policy allows it."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.usage.events import RUN_ENDS
+from app.usage.learning import FadePeriod, QuestionStats, RetentionBucket, Settling, learning_sections
 from app.usage.store import SCHEMA_VERSION, StoreError
 
 __all__ = ["PersonStats", "Report", "RunPoint", "StepStats", "WizardStats", "build", "duration_text"]
@@ -94,6 +95,14 @@ class Report:
     help_opened: int
     missed: list[MissStats] = field(default_factory=list)
     """Controls not found, per wizard, version and step; most often first."""
+    settling: list[Settling] = field(default_factory=list)
+    """Per person and wizard: runs and days until the durations settled (app.usage.learning)."""
+    fading: list[FadePeriod] = field(default_factory=list)
+    """Per wizard and month: full guidance, the short version, black box."""
+    questions: list[QuestionStats] = field(default_factory=list)
+    """Quiz and review answers per question, the most missed first."""
+    retention: list[RetentionBucket] = field(default_factory=list)
+    """Review answers right, by the time since the question was last met."""
 
 
 def build(db: Path, now: float | None = None) -> Report:
@@ -183,7 +192,9 @@ def _build(conn: sqlite3.Connection, now: float) -> Report:
             stops.most_common(), glass / total, (total - glass) / total, steps, points))
         people.extend(_competency(wizard, runs, ended, helped, automated, median))
     helps = conn.execute("SELECT count(*) FROM events WHERE kind = 'help'").fetchone()[0]
-    return Report(now, wizards, people, int(searches), int(helps), _missed(conn))
+    learning = learning_sections(conn, started, ended)
+    return Report(now, wizards, people, int(searches), int(helps), _missed(conn), learning.settling,
+                  learning.fading, learning.questions, learning.retention)
 
 
 def _missed(conn: sqlite3.Connection) -> list[MissStats]:

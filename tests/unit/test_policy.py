@@ -13,7 +13,7 @@ import pytest
 
 from app.format.loader import load_file
 from app.paths import Paths
-from app.policy.admin import Credentials, Policy, Sources, Trust
+from app.policy.admin import Credentials, Learning, Policy, Sources, Trust
 from app.policy.loading import load_policy, policy_in_force
 from app.policy.settings import Settings
 
@@ -276,6 +276,20 @@ def test_the_packaged_policy_is_all_comments_and_means_the_defaults(tmp_path: Pa
     assert set(policy.settings) == SETTING_NAMES
 
 
+def test_the_learning_section_reads_as_written_and_falls_back_alone(tmp_path: Path) -> None:
+    assert Policy().learning == Learning(reviews=True, fade_after=3)
+    policy, problems = load_policy(write(tmp_path, "learning: {reviews: false, fade_after: 5}\n"))
+    assert problems == [] and policy.learning == Learning(False, 5)
+    assert "learning: reviews off, short version offered after 5 unaided runs" in policy.summary()
+    policy, problems = load_policy(write(tmp_path, "modes: [glass]\nlearning:\n  fade_after: -2\n"))
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'policy.yaml'}:3:15: error: 'fade_after': expected greater than or equal to 0 "
+        "(this section's defaults apply)"]
+    assert policy.learning == Learning() and policy.modes == ("glass",)
+    policy, _ = load_policy(write(tmp_path, "learning: {fade_after: 0}\n"))
+    assert "learning: reviews on, short version never offered" in policy.summary()
+
+
 def test_an_unchanged_file_is_not_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path, FULL + "lockd: []\n")
     first = load_policy(path, cache_dir=tmp_path / "cache")
@@ -379,6 +393,10 @@ HOSTILE = [
     "library: {examples: 2}\n", f"trust: {{keys: ['{KEY}'], automation: signed}}\n",
     "trust: {keys: ['ed25519:AAAA']}\nmodes: [glass]\n", "trust: {automation: Any}\n", "trust: []\n",
     "trust: {keys: [3]}\n", "trust: {keys: ed25519:x}\n", "trust: null\n", "trust: {}\n",
+    "learning: {reviews: false, fade_after: 0}\n", "learning: {reviews: off}\n",
+    "learning: {fade_after: -1}\n", "learning: {fade_after: '3'}\n", "learning: {fade_after: true}\n",
+    "learning: {fade_after: 1001}\n",
+    "learning: {fade: 3}\nmodes: [glass]\n", "learning: []\n", "learning: {reviews: 2}\n",
 ]
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from app.usage.formats import html
 from app.usage.i18n import language, load
+from app.usage.learning import BUCKETS, FadePeriod, QuestionStats, RetentionBucket, Settling
 from app.usage.report import PersonStats, Report, RunPoint, StepStats, WizardStats
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,11 +40,18 @@ def report() -> Report:
                       [StepStats("ask", "Ask why", 1, 0, None, 0.0)], [])
     people = [PersonStats("a1b2c3d4", "shop.order", 5, 4), PersonStats("e5f6a7b8", "shop.order", 2, None),
               PersonStats("c9d0e1f2", "shop.refund", 1, 1)]
-    return Report(T0, [w, one], people, 7, 2)
+    settling = [Settling("a1b2c3d4", "shop.order", 5, 4, 12.0, 83.0), Settling("e5f6a7b8", "shop.order", 2, 1,
+                                                                              0.0, 60.0),
+                Settling("c9d0e1f2", "shop.refund", 1, None, None, None)]
+    fading = [FadePeriod("shop.order", "2026-05", 7, 0.6, 0.2, 0.2)]
+    questions = [QuestionStats("shop.order", "cost-centre", 9, 3, 1 / 3, 4)]
+    retention = [RetentionBucket(label, low, None, 2 * i, i, 0.5 if i else None)
+                 for i, (label, low, _high) in enumerate(BUCKETS)]
+    return Report(T0, [w, one], people, 7, 2, [], settling, fading, questions, retention)
 
 
 DATA = {"shop.order", "Order for a customer", "shop.refund", "Refund", "Open the form", LONG,
-        LONG[:31] + "…", "Save it", "Ask why", "a1b2c3d4", "e5f6a7b8", "c9d0e1f2"}
+        LONG[:31] + "…", "Save it", "Ask why", "a1b2c3d4", "e5f6a7b8", "c9d0e1f2", "cost-centre"}
 """What the report shows as recorded: wizard and step titles, ids, pseudonyms (never translated)."""
 
 
