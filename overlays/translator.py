@@ -20,7 +20,7 @@ class GettextTranslator(QTranslator):
         self._translations = translations
         self._language = language
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
                   n: int = -1) -> str:
         if not source:
             return None  # type: ignore[return-value]
