@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.paths import bundled_dir
 
-__all__ = ["Tray", "app_icon"]
+__all__ = ["BADGE_COLOUR", "Tray", "app_icon", "badged"]
 
 MODES = (("wizard", "Each wizard's default"), ("glass", "Glass box: I do it, explained"),
          ("black", "Black box: do it for me"))
@@ -24,6 +24,28 @@ def app_icon() -> QIcon:
     for png in sorted((bundled_dir("resources") / "icons").glob("wayguide-*.png")):
         icon.addFile(str(png))
     return icon
+
+
+BADGE_COLOUR = "#F59E0B"
+"""Amber: seen against the teal icon and the usual panel colours, without the alarm of red."""
+
+
+def badged(icon: QIcon) -> QIcon:
+    """`icon` with a small dot in its lower right corner (where the icon is empty), at each of its sizes."""
+    out = QIcon()
+    for size in icon.availableSizes() or [QSize(64, 64)]:
+        pixmap = QPixmap(icon.pixmap(size))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(size.width(), size.height())
+        d = max(6.0, side * 0.42)
+        ring = max(1.0, side / 16)
+        painter.setPen(QPen(QColor("#FFFFFF"), ring))
+        painter.setBrush(QColor(BADGE_COLOUR))
+        painter.drawEllipse(QRectF(size.width() - d - ring / 2, size.height() - d - ring / 2, d, d))
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
 
 
 def _tr(text: str) -> str:
@@ -70,7 +92,12 @@ class Tray(QObject):
         self.menu.addAction(_tr("Quit")).triggered.connect(self.quitRequested)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.icon.setToolTip(_tr("Wayguide — task help beside your work"))
+        self._tip = _tr("Wayguide — task help beside your work")
+        self.icon.setToolTip(self._tip)
+        self.plain_icon = icon
+        """The icon without a badge."""
+        self.suggested: str | None = None
+        """The task the badge suggests (its title), or None when the icon shows no badge."""
 
     @staticmethod
     def available() -> bool:
@@ -86,8 +113,8 @@ class Tray(QObject):
         self.record.setText(_tr("Stop recording") if recording else _tr("Record a guide…"))
 
     def set_hotkey(self, hotkey: str) -> None:
-        self.icon.setToolTip(_tr("Wayguide — task help beside your work ({hotkey})").format(
-            hotkey=hotkey.title()))
+        self._tip = _tr("Wayguide — task help beside your work ({hotkey})").format(hotkey=hotkey.title())
+        self.set_badge(self.suggested)
         self._open.setText(_tr("Open panel") + f"\t{hotkey.title()}")
 
     def set_mode(self, mode: str) -> None:
@@ -117,3 +144,12 @@ class Tray(QObject):
         if reason in (QSystemTrayIcon.ActivationReason.Trigger,
                       QSystemTrayIcon.ActivationReason.DoubleClick):
             self.openRequested.emit()
+
+    def set_badge(self, task: str | None) -> None:
+        """A quiet badge suggesting `task` (its title): a dot on the icon and a line in its tooltip, never a
+        notification or a window; a click opens the panel as always. None takes it away."""
+        if task != self.suggested:
+            self.icon.setIcon(self.plain_icon if task is None else badged(self.plain_icon))
+        self.suggested = task
+        suggested = "\n" + _tr("Suggested: {task}").format(task=task) if task is not None else ""
+        self.icon.setToolTip(self._tip + suggested)

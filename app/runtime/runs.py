@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.runtime.run import Run, steps_summary
 
@@ -61,6 +61,9 @@ class RunController(QObject):
         performing.personActed.connect(self._person_acted)
         performing.notified.connect(self._notify)
         observer.observed.connect(self.dispatch)
+
+    runStarted = Signal(str)
+    """(wizard id) when a run begins."""
 
     def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
               reply: Reply | None = None, source: str = "panel") -> str | None:
@@ -124,6 +127,7 @@ class RunController(QObject):
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self.glass_box_off()
         self.run = Run(wizard, reply, path)
+        self.runStarted.emit(wizard.id)
         self.run.refused = refused
         context = self._panels.context
         if context is not None and relevant([wizard], context):
