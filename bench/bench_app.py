@@ -19,6 +19,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,8 +67,10 @@ def cpu_seconds(pid: int) -> float:
 
 class Subject:
     def __init__(self, name: str, argv: list[str], desktop: Desktop, extra: dict[str, str],
-                 tree: Path = ROOT) -> None:
+                 tree: Path = ROOT, seed: Callable[[Path], None] | None = None) -> None:
         self.name, self.argv, self.desktop, self.extra, self.tree = name, argv, desktop, extra, tree
+        self.seed = seed
+        """Fills the data dir before the start (e.g. review cards)."""
 
     def start(self) -> tuple[subprocess.Popen[bytes], float, Path]:
         home = Path(tempfile.mkdtemp(prefix="wg-bench-"))
@@ -76,6 +79,8 @@ class Subject:
                "WAYGUIDE_CONFIG_DIR": str(home / "c"), "WAYGUIDE_DATA_DIR": str(home / "d"),
                "WAYGUIDE_CACHE_DIR": str(ROOT / "bench" / "out" / f"cache-{self.tree.name}"),
                "WAYGUIDE_RUNTIME_DIR": str(home / "r"), **self.extra}
+        if self.seed is not None:
+            self.seed(home / "d")
         started = time.perf_counter()
         process = subprocess.Popen(self.argv, env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, cwd=self.tree)
@@ -198,7 +203,9 @@ def main() -> None:
 
         print(f"idle over {args.idle:g} s with the hotkey listener running")
         results = {}
-        for subject in (bare, *subjects[1:]):
+        scheduled = Subject("wayguide, 10,000 reviews", [sys.executable, "-m", "app"], desktop, {},
+                            seed=review_cards)
+        for subject in (bare, *subjects[1:], scheduled):
             process, _, home = subject.start()
             try:
                 time.sleep(2)
@@ -214,6 +221,15 @@ def main() -> None:
                   f"RSS {rss / 1024:6.1f} MiB  {rss / base_rss:4.2f}× (goal ≤ 1.4×)")
     finally:
         desktop.stop()
+
+
+def review_cards(data_dir: Path) -> None:
+    """10,000 review cards (1,000 wizards, 10 questions each), scheduled: the app arms its review timer."""
+    from app.learning.cards import DB_NAME, CardStore
+
+    store = CardStore(data_dir / DB_NAME)
+    for n in range(1_000):
+        store.schedule_after_run(f"bench.task-{n}", [f"q{k}" for k in range(10)], time.time())
 
 
 def _pair(started: tuple[subprocess.Popen[bytes], float, Path]) -> tuple[subprocess.Popen[bytes], Path]:

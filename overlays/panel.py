@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from overlays.inputs_view import InputsView
     from overlays.preview_view import PreviewView
     from overlays.review_form import ReviewForm
+    from overlays.review_view import ReviewItem, ReviewView
     from overlays.step_view import StepView
 
 __all__ = ["PANEL_WIDTH", "WINDOW_FLAGS", "Panel"]
@@ -123,6 +124,7 @@ class Panel(QWidget):
         self._run_views: tuple[InputsView, StepView, DoneView] | None = None
         self._preview: PreviewView | None = None
         self._review: ReviewForm | None = None
+        self._recall: ReviewView | None = None
         # created after the views so that Tab reaches the header buttons last
         self.header = _Header(self)
         column = QVBoxLayout(self)
@@ -193,6 +195,22 @@ class Panel(QWidget):
         """The review form, with the keyboard in it: the author names what they typed."""
         self._watch_text(self.review.text_fields())
         self._show_view(self.review)
+        self.focus_search()
+
+    @property
+    def recall(self) -> ReviewView:
+        """The spaced review of what earlier tasks taught (overlays.review_view), made on first use."""
+        if self._recall is None:
+            from overlays.review_view import ReviewView
+
+            self._recall = ReviewView()
+            self.stack.addWidget(self._recall)
+        return self._recall
+
+    def show_recall(self, items: Sequence[ReviewItem]) -> None:
+        """Ask these review questions, with the keyboard in the panel (the person chose to review now)."""
+        self.recall.set_review(items)
+        self._show_view(self.recall)
         self.focus_search()
 
     @property

@@ -62,6 +62,8 @@ class Tray(QObject):
     """"Record a guide…" while nothing records, "Stop recording" while a recording runs."""
     aboutRequested = Signal()
     quitRequested = Signal()
+    reviewRequested = Signal()
+    """The person asked for the review that is due (its menu entry, or the notification about it)."""
 
     def __init__(self, icon: QIcon, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +72,11 @@ class Tray(QObject):
         self.menu.setObjectName("trayMenu")
         self._open = self.menu.addAction(_tr("Open panel"))
         self._open.triggered.connect(self.openRequested)
+        self.review = self.menu.addAction(_tr("Review what you learned (2 minutes)"))
+        self.review.triggered.connect(self.reviewRequested)
+        self.review.setVisible(False)
+        self._review_said = False
+        """The last notification shown was the review's: a click on it starts the review."""
         self.wizards = self.menu.addMenu(_tr("Wizards"))
         self.modes = self.menu.addMenu(_tr("Preferred mode"))
         self._mode_group = QActionGroup(self)
@@ -92,6 +99,7 @@ class Tray(QObject):
         self.menu.addAction(_tr("Quit")).triggered.connect(self.quitRequested)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
+        self.icon.messageClicked.connect(self._message_clicked)
         self._tip = _tr("Wayguide — task help beside your work")
         self.icon.setToolTip(self._tip)
         self.plain_icon = icon
@@ -108,6 +116,23 @@ class Tray(QObject):
 
     def hide(self) -> None:
         self.icon.hide()
+
+    def notify(self, text: str) -> None:
+        """A quiet notification beside the tray (never a window over the work)."""
+        self._review_said = False
+        self.icon.showMessage("Wayguide", text)
+
+    def set_review_due(self, due: bool, say: bool = False) -> None:
+        """A review is due (its menu entry shows); `say`: also a notification, whose click starts it."""
+        self.review.setVisible(due)
+        if due and say:
+            self.icon.showMessage("Wayguide", _tr("A two-minute review of what you learned is due. Click to "
+                                                  "start it, or find it in this menu later."))
+            self._review_said = True
+
+    def _message_clicked(self) -> None:
+        if self._review_said and self.review.isVisible():
+            self.reviewRequested.emit()
 
     def set_recording(self, recording: bool) -> None:
         self.record.setText(_tr("Stop recording") if recording else _tr("Record a guide…"))

@@ -127,6 +127,7 @@ class ContextNudges(QObject):
         host.panels.suggested = nudges.current
         host.panels.summoned.connect(nudges.seen)
         host.runs.runStarted.connect(nudges.seen)
+        host.runs.runEnded.connect(nudges.decide)  # a "no" for a run under way may now be a yes
         host.library_watcher.changed.connect(nudges.decide)
         host.preferences.applied.connect(nudges.decide)
         app = QCoreApplication.instance()

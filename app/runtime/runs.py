@@ -41,6 +41,9 @@ class RunController(QObject):
     the preferences, the panel host, the step observer, `highlighter()` (made on first use) and
     `performing` are passed in."""
 
+    runEnded = Signal(object, str, bool)
+    """(wizard, mode, completed) when a run ends: finished, stopped or failed."""
+
     def __init__(self, ready: Callable[[], bool], preferences: Preferences,
                  library: Callable[[], Library | None], panels: PanelHost, observer: StepObserver,
                  highlighter: Callable[[], Highlighter], performing: Performing,
@@ -349,6 +352,7 @@ class RunController(QObject):
         from app.engine import Finished
         from app.platform.ipc import finished
 
+        self.runEnded.emit(run.wizard, run.state.mode or "", isinstance(effect, Finished))
         if run.reply is None:
             return
         if isinstance(effect, Finished):

@@ -19,6 +19,7 @@ from app.runtime.nudges import ContextNudges
 from app.runtime.panel_host import PanelHost
 from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
+from app.runtime.reviews import ReviewController
 from app.runtime.runs import RunController
 from app.runtime.startup import StartupStages
 from app.runtime.step_observer import ElementWatcher, StepObserver
@@ -98,6 +99,8 @@ class TrayApp(QObject):
                                   lambda: self.usage, self)
         self.panels.own_files = self.library_watcher.own_files
         self.panels.progress = lambda: self.usage.progress.all()
+        self.reviews = ReviewController(paths, self.preferences, self.tray, self.panels, self.runs,
+                                        self.library_watcher, lambda: self.usage, lambda: self.probe, self)
         self.nudges = ContextNudges.attach(self, watchers)
         self._captures = captures
         self._preview: PreviewController | None = None
@@ -134,9 +137,9 @@ class TrayApp(QObject):
             from app.runtime.recording import RecordingController
 
             self._recording = RecordingController(
-                self.paths, self.panels, self._captures, stop_combos=self._stop_combos, notify=self._notify,
-                busy=self._busy, open_preview=lambda path: self._open_preview(str(path)),
-                activate=self._activate, parent=self)
+                self.paths, self.panels, self._captures, stop_combos=self._stop_combos,
+                notify=self.tray.notify, busy=self._busy, activate=self._activate, parent=self,
+                open_preview=lambda path: self._open_preview(str(path)))
             self._recording.activeChanged.connect(self._recording_changed)
         return self._recording
 
@@ -221,6 +224,7 @@ class TrayApp(QObject):
         stage("the tray menu", preferences.set_up_tray, "some of the tray menu may be missing")
         stage("the theme", preferences.apply_theme, "the system look")
         stage("usage data", self._open_usage, "nothing is recorded")
+        stage("spaced review", self.reviews.open, "no reviews are offered")
         if not stage("the wizard library", self._load_library, "no wizards listed"):
             library.load_nothing()
         stage("watching the wizard folders", library.watch, "changes need a restart")
@@ -402,7 +406,7 @@ class TrayApp(QObject):
         elif self.finish_startup():
             error = self.recording.start()
             if error:
-                self._notify(error[:1].upper() + error[1:] + ".")
+                self.tray.notify(error[:1].upper() + error[1:] + ".")
 
     def _recording_changed(self, active: bool) -> None:
         self.tray.set_recording(active)
@@ -423,9 +427,6 @@ class TrayApp(QObject):
 
     def _stop_combos(self) -> list[str]:
         return self._combos() if self.settings is not None else []
-
-    def _notify(self, text: str) -> None:
-        self.tray.icon.showMessage("Wayguide", text)
 
     def _activate(self, handle: int) -> None:
         if self.probe is not None:

@@ -67,7 +67,7 @@ class UsageEvent:
     choices: str | None = None
     """answered: the question's options as its author wrote them, JSON {"choices": [TEXT, ...], "correct":
     [ID, ...]}, so that the xAPI statement can list them. With `answered`, `title` is the question as
-    written, `step` the quiz step's id (or the review question's id, with `outcome` "review")."""
+    written, `step` the quiz step's id (or the review question's id, with `source` "review")."""
 
     def __post_init__(self) -> None:
         if not self.id:

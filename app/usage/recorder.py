@@ -169,6 +169,12 @@ class Recorder:
             self._put(track, "control-missed", self._clock(), mode=track.mode or None, step=step_id,
                       control=control)
 
+    def review_answered(self, wizard: Wizard, question: ReviewQuestion, chosen: Sequence[int]) -> None:
+        """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run."""
+        if self.store is not None:
+            self.store.put(UsageEvent("answered", self._clock(), wizard=wizard.id, version=wizard.version,
+                                      step=question.id, source="review", **_answer(question, chosen)))
+
     def support(self, wizard_id: str, fade_after: int = DEFAULT_FADE_AFTER) -> Support:
         """How the next run of this wizard is presented (full guidance while usage data is off)."""
         if self._choices is None:
@@ -181,12 +187,6 @@ class Recorder:
         if self._choices is not None:
             progress = self.progress.all().get(wizard_id)
             self._choices.choose(wizard_id, choice, progress.unaided if progress is not None else 0)
-
-    def review_answered(self, wizard: Wizard, question: ReviewQuestion, chosen: Sequence[int]) -> None:
-        """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run."""
-        if self.store is not None:
-            self.store.put(UsageEvent("answered", self._clock(), wizard=wizard.id, version=wizard.version,
-                                      step=question.id, outcome="review", **_answer(question, chosen)))
 
     def searched(self, query: str, results: int) -> None:
         """The person searched the library; the text is kept only where the policy allows it."""

@@ -151,7 +151,7 @@ def _question(event: UsageEvent, procedure: str) -> dict[str, Any]:
     """The quiz question an `answered` event is about, as an xAPI "choice" interaction: a step's check
     (…/steps/STEP/quiz) or a review question (…/review/ID), its options listed by their numbers."""
     step = quote(event.step or "", safe=".-_")
-    iri = f"{procedure}/review/{step}" if event.outcome == "review" else f"{procedure}/steps/{step}/quiz"
+    iri = f"{procedure}/review/{step}" if event.source == "review" else f"{procedure}/steps/{step}/quiz"
     definition: dict[str, Any] = {"type": ACTIVITY_TYPES["question"], "interactionType": "choice"}
     if event.title:
         definition["name"] = {"en-US": event.title}

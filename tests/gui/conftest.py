@@ -106,3 +106,16 @@ class Hotkeys:
 
     def press(self, combo: str) -> None:
         self.made[-1].press(combo)
+
+
+def shown_panel(qtbot: QtBot, clock: Callable[[], float], height: int = 720) -> Any:
+    """A panel (overlays.panel.Panel) at the left edge of the screen, shown and exposed."""
+    from overlays.panel import PANEL_WIDTH, Panel
+    from overlays.placement import Rect
+
+    widget = Panel(clock=clock)
+    qtbot.addWidget(widget)
+    widget.place(Rect(0, 0, PANEL_WIDTH, height))
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget

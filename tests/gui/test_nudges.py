@@ -166,10 +166,8 @@ def test_never_during_a_run(qtbot: QtBot, desk: Desk) -> None:
     assert desk.app.start("rooms.book", "glass") is None
     desk.bring(qtbot, PORTAL)
     assert desk.app.runs.in_progress and desk.app.tray.suggested is None and desk.app.nudges.wake is None
-    desk.app.runs.abort("the person stopped it")
-    desk.bring(qtbot, MAIL)
-    desk.bring(qtbot, PORTAL)
-    assert desk.app.tray.suggested == CLAIM_TITLE
+    desk.app.runs.abort("the person stopped it")  # the run's end is the event that asks again
+    assert not desk.app.runs.in_progress and desk.app.tray.suggested == CLAIM_TITLE
 
 
 def test_a_run_of_the_suggested_task_ends_the_suggestion(qtbot: QtBot, desk: Desk) -> None:
@@ -221,3 +219,34 @@ def test_screenshot_of_the_list_with_the_suggested_task(qtbot: QtBot, desk: Desk
     icon = badged(desk.app.tray.plain_icon).pixmap(64, 64)
     assert icon.save(str(ARTIFACTS / "tray-nudge.png"))
     desk.app.hide_panel()
+
+
+TIMESHEET = """\
+wayguide: 1
+id: hours.timesheet
+title: Fill in the week's timesheet
+when: [{app: kimai}]
+nudge: {every: 7d}
+steps: [{id: a, title: Enter the hours}]
+"""
+KIMAI = WindowInfo(app="kimai", klass="Kimai", title="Timesheet — Kimai", pid=4444, handle=0x1600001)
+
+
+def test_the_task_done_ends_its_suggestion_and_needs_no_nudge(qtbot: QtBot, qapp: Any, home: Path) -> None:
+    import time
+
+    (home / "mine" / "timesheet.yaml").write_text(TIMESHEET, encoding="utf-8")
+    for desk in _desk(qapp, home, Clock(time.time())):  # the usage data's own clock
+        desk.bring(qtbot, KIMAI)
+        assert desk.app.nudges.suggested == "hours.timesheet"
+        assert desk.app.start("hours.timesheet", "glass") is None
+        assert desk.app.tray.suggested is None  # a run started: the badge has done its work
+        assert desk.app.panel is not None
+        desk.app.panel.step.next.click()
+        assert desk.app.run is not None and desk.app.run.state.status == "finished"
+        desk.app.runs.home()
+        assert desk.app.nudges.suggested is None and "hours.timesheet" not in desk.app.panel.home.tags()
+        desk.bring(qtbot, MAIL)
+        desk.clock.now += 8 * 86_400.0  # past the last nudge's week; the task was done a week ago
+        desk.bring(qtbot, KIMAI)
+        assert desk.app.tray.suggested == "Fill in the week's timesheet"

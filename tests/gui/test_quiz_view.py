@@ -18,8 +18,8 @@ from app.engine import Answered, Check, Choose, Engine, Next, Start
 from app.format.model import QuizSpec, Wizard
 from overlays import theme
 from overlays.panel import PANEL_WIDTH, Panel
-from overlays.placement import Rect
 from overlays.quiz_view import QuizView
+from tests.gui.conftest import shown_panel
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,11 +172,7 @@ def to_quiz(run: Run) -> None:
 
 @pytest.fixture
 def panel(qtbot: QtBot) -> Iterator[Panel]:
-    widget = Panel(clock=Clock())
-    qtbot.addWidget(widget)
-    widget.place(Rect(0, 0, PANEL_WIDTH, 760))
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget: Panel = shown_panel(qtbot, Clock(), 760)
     yield widget
     widget.hide()
 
@@ -225,11 +221,7 @@ def test_screenshot_of_a_quiz_with_its_feedback(themed: QApplication, qtbot: QtB
     ARTIFACTS.mkdir(exist_ok=True)
     for scheme in ("light", "dark"):
         theme.apply_theme(themed, scheme)
-        panel = Panel(clock=Clock())
-        qtbot.addWidget(panel)
-        panel.place(Rect(0, 0, PANEL_WIDTH, 760))
-        panel.show()
-        qtbot.waitExposed(panel)
+        panel: Panel = shown_panel(qtbot, Clock(), 760)
         run = Run(panel, claim(), Clock())
         to_quiz(run)
         qtbot.mouseClick(panel.step.quiz.texts[0], Qt.MouseButton.LeftButton)

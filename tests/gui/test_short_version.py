@@ -18,20 +18,15 @@ from pytestqt.qtbot import QtBot
 
 from app.runtime.usage_data import usage_db
 from overlays import theme
-from overlays.panel import PANEL_WIDTH, Panel
-from overlays.placement import Rect
-from tests.gui.conftest import started
+from overlays.panel import Panel
+from tests.gui.conftest import shown_panel, started
 from tests.gui.test_panel import ARTIFACTS, Clock, Run, wizard
 
 
 @pytest.fixture
 def panel(qtbot: QtBot, themed: QApplication) -> Iterator[Panel]:
     theme.apply_theme(themed, "light")  # the screenshots show the real look
-    widget = Panel(clock=Clock())
-    qtbot.addWidget(widget)
-    widget.place(Rect(0, 0, PANEL_WIDTH, 720))
-    widget.show()
-    qtbot.waitExposed(widget)
+    widget: Panel = shown_panel(qtbot, Clock())
     yield widget
     widget.hide()
 

@@ -31,6 +31,7 @@ from app.engine import (
 from app.format.loader import load_file
 from app.format.model import MAX_OPTIONS, Wizard
 from app.usage import LrsConfig, Recorder, UsageConfig, UsageEvent
+from app.usage.report import build
 from app.usage.store import DB_NAME, MIGRATIONS, connect
 from app.usage.xapi import ACTIVITY_TYPES, statement
 from tests.unit.cli_support import isolate, run
@@ -315,7 +316,7 @@ def test_each_answer_is_recorded_with_the_options_picked_and_never_free_text(
     rec.review_answered(wiz, wiz.review[1], [2, 0])
     assert rec.store is not None and rec.store.flush()
     answered = rows(db, "answered")
-    picked = [(r["wizard"], r["step"], r["success"], r["response"], r["outcome"], r["version"])
+    picked = [(r["wizard"], r["step"], r["success"], r["response"], r["source"], r["version"])
               for r in answered]
     assert picked == [("test.quiz", "centre", 0, "1", None, "2"), ("test.quiz", "centre", 1, "2", None, "2"),
                       ("test.quiz", "receipts", 1, "1[,]3", "review", "2")]
@@ -325,6 +326,9 @@ def test_each_answer_is_recorded_with_the_options_picked_and_never_free_text(
     assert answered[0]["run"] == answered[1]["run"] and answered[2]["run"] is None
     done = [r for r in rows(db, "step-done") if r["step"] == "centre"]
     assert [r["outcome"] for r in done] == ["person"]
+    questions = {(q.wizard, q.question): (q.answers, q.correct, q.review_answers)
+                 for q in build(db).questions}
+    assert questions == {("test.quiz", "centre"): (2, 1, 0), ("test.quiz", "receipts"): (1, 1, 1)}
 
 
 def test_a_store_from_before_quizzes_gains_the_columns(tmp_path: Path) -> None:
@@ -358,7 +362,7 @@ def test_an_answer_is_an_xapi_choice_interaction_with_success_and_the_option_ids
     assert made["result"] == {"success": False, "response": "1"}
     assert made["context"]["registration"] == "r-1"
     assert made["context"]["contextActivities"]["parent"] == [{"id": wizard_iri, "objectType": "Activity"}]
-    review = statement(UsageEvent("answered", T0, wizard="test.quiz", step="receipts", outcome="review",
+    review = statement(UsageEvent("answered", T0, wizard="test.quiz", step="receipts", source="review",
                                   success=True, response="1[,]3", choices="not json"), "person", LRS)
     assert review["object"]["id"] == wizard_iri + "/review/receipts"
     assert "choices" not in review["object"]["definition"] and "registration" not in review["context"]
