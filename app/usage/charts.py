@@ -7,7 +7,7 @@ import datetime as dt
 import gettext
 from dataclasses import dataclass
 
-from app.usage.i18n import N_, language, load
+from app.i18n import N_, language, load
 from app.usage.report import Report, WizardStats, duration_text
 
 __all__ = ["render_html"]

@@ -32,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from app.usage.i18n import N_
+from app.i18n import N_
 
 __all__ = ["BUCKETS", "SETTLE_RUNS", "SETTLE_SPREAD", "FadePeriod", "LearningSections", "QuestionStats",
            "RetentionBucket", "Settling", "learning_sections", "settled_at"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from app.i18n import language, load
 from app.usage.formats import html
-from app.usage.i18n import language, load
 from app.usage.learning import BUCKETS, FadePeriod, QuestionStats, RetentionBucket, Settling
 from app.usage.report import PersonStats, Report, RunPoint, StepStats, WizardStats
 

@@ -1,0 +1,69 @@
+"""Wayguide's one translation system: gettext catalogues resources/locale/<lang>/LC_MESSAGES/wayguide.mo
+(made from .po files with Babel: scripts/extract-messages) for everything a person reads. The core and
+the report translate through a `gettext.NullTranslations` they are handed; the Qt surfaces call `tr()`,
+which a translator installed at start (overlays/translator.py) answers from the same catalogue.
+
+The language is the person's setting, else the admin policy's default, else the system locale
+(LANGUAGE, LC_ALL, LC_MESSAGES, LANG); English, the language the texts are written in, when no
+catalogue fits."""
+
+from __future__ import annotations
+
+import gettext
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+__all__ = ["AVAILABLE", "DOMAIN", "N_", "language", "languages", "load", "locale_dir"]
+
+DOMAIN = "wayguide"
+AVAILABLE: tuple[str, ...] = ("en", "nl", "de")
+"""The languages Wayguide speaks (a catalogue each, English being the texts as written)."""
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+def locale_dir() -> Path:
+    from app.paths import bundled_dir
+
+    return bundled_dir("resources") / "locale"
+
+
+def load(localedir: Path | None = None,
+         languages: Sequence[str] | None = None) -> gettext.NullTranslations:
+    """The catalogue for `languages` (default: the person's locale), or English (NullTranslations)."""
+    return gettext.translation(DOMAIN, localedir or locale_dir(),
+                               list(languages) if languages is not None else None, fallback=True)
+
+
+def language(translations: gettext.NullTranslations) -> str:
+    """The BCP 47 tag of the catalogue's language (its "Language:" header), "en" for none."""
+    tag = translations.info().get("language", "").strip()
+    return tag.replace("_", "-") if tag else "en"
+
+
+def languages(setting: str = "system", env: Mapping[str, str] | None = None) -> list[str]:
+    """The languages to look for, best first: the person's `setting` ("nl", "de_AT"; "system" follows
+    the environment as gettext does), each followed by its base language ("de_AT" then "de")."""
+    if setting and setting != "system":
+        wanted = [setting]
+    else:
+        source = os.environ if env is None else env
+        wanted = []
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            value = source.get(name, "")
+            if value:
+                wanted = [v for v in value.split(":") if v]
+                break
+    out: list[str] = []
+    for tag in wanted:
+        base = tag.split(".")[0].split("@")[0].replace("-", "_")
+        if base in ("C", "POSIX"):
+            continue
+        for candidate in (base, base.split("_")[0]):
+            if candidate and candidate not in out:
+                out.append(candidate)
+    return out
