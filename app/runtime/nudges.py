@@ -121,8 +121,10 @@ class ContextNudges(QObject):
     def attach(cls, host: NudgeHost, watchers: WatcherFactory | None = None) -> ContextNudges:
         """Made for the running app: fed by its parts, telling its panel what is suggested. Nothing is
         watched until `start` (a start-up stage, once the library is loaded)."""
+        store = host.paths.data_dir / "learning.sqlite3"  # app.learning.cards.DB_NAME: not imported before
+        # the tray shows (app.learning brings the FSRS scheduler)
         nudges = cls(host.tray, host.visible, lambda: host.usage.progress.all(),
-                     lambda: host.runs.in_progress, host.paths.data_dir / "learning.sqlite3", watchers,
+                     lambda: host.runs.in_progress, store, watchers,
                      parent=host.tray, knows_windows=lambda: host.probe is not None)
         host.panels.suggested = nudges.current
         host.panels.summoned.connect(nudges.seen)
