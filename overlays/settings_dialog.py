@@ -1,4 +1,4 @@
-"""The settings dialog: hotkeys, panel side, theme, roles, preferred mode, start at login."""
+"""The settings dialog: hotkeys, panel side, theme, language, roles, preferred mode, start at login."""
 
 from __future__ import annotations
 
@@ -101,6 +101,10 @@ class SettingsDialog(QDialog):
             ("system", self.tr("Same as the system")), ("light", self.tr("Light")),
             ("dark", self.tr("Dark"))], settings.theme)
         self._row(form, self.tr("&Theme"), self.theme, self.theme)
+        self.language = self._combo(self.tr("Language"), [
+            ("system", self.tr("Same as the system")), ("en", "English"), ("nl", "Nederlands"),
+            ("de", "Deutsch")], settings.language if settings.language in ("en", "nl", "de") else "system")
+        self._row(form, self.tr("&Language"), self.language, self.language)
         self.roles = QLineEdit(", ".join(settings.roles))
         self.roles.setPlaceholderText(self.tr("e.g. support, sales"))
         self.roles.setAccessibleName(self.tr("Roles"))
@@ -119,7 +123,7 @@ class SettingsDialog(QDialog):
         form.addWidget(self.autostart)
         self._widgets: dict[str, QWidget] = {
             "hotkey": self.hotkey, "keyboard_hotkey": self.keyboard_hotkey, "panel_side": self.side,
-            "theme": self.theme, "roles": self.roles,
+            "theme": self.theme, "roles": self.roles, "language": self.language,
             "preferred_mode": self.mode, "autostart": self.autostart,
         }
 
@@ -241,6 +245,8 @@ class SettingsDialog(QDialog):
             "roles": parse_roles(self.roles.text()),
             "preferred_mode": self.mode.currentData(),
             "autostart": self.autostart.isChecked(),
+            "language": self.language.currentData() if self.language.currentData() != "system"
+            or original.language in ("en", "nl", "de", "system") else original.language,
         }
         kept = {name: getattr(original, name) for name in self._locked if name in values}
         return original.replace(**{**values, **kept})

@@ -9,12 +9,13 @@ from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from app.i18n import N_
 from app.paths import bundled_dir
 
 __all__ = ["BADGE_COLOUR", "Tray", "app_icon", "badged"]
 
-MODES = (("wizard", "Each wizard's default"), ("glass", "Glass box: I do it, explained"),
-         ("black", "Black box: do it for me"))
+MODES = (("wizard", N_("Each wizard's default")), ("glass", N_("Glass box: I do it, explained")),
+         ("black", N_("Black box: do it for me")))
 
 
 def app_icon() -> QIcon:
@@ -93,10 +94,15 @@ class Tray(QObject):
         self.record = self.menu.addAction(_tr("Record a guide…"))
         self.record.setToolTip(_tr("Do a task once; Wayguide writes a draft wizard from it"))
         self.record.triggered.connect(self.recordRequested)
-        self.menu.addAction(_tr("Settings…")).triggered.connect(self.settingsRequested)
-        self.menu.addAction(_tr("About Wayguide")).triggered.connect(self.aboutRequested)
+        self._settings = self.menu.addAction(_tr("Settings…"))
+        self._settings.triggered.connect(self.settingsRequested)
+        self._about = self.menu.addAction(_tr("About Wayguide"))
+        self._about.triggered.connect(self.aboutRequested)
         self.menu.addSeparator()
-        self.menu.addAction(_tr("Quit")).triggered.connect(self.quitRequested)
+        self._quit = self.menu.addAction(_tr("Quit"))
+        self._quit.triggered.connect(self.quitRequested)
+        self._hotkey = ""
+        self._recording = False
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._message_clicked)
@@ -135,12 +141,35 @@ class Tray(QObject):
             self.reviewRequested.emit()
 
     def set_recording(self, recording: bool) -> None:
+        self._recording = recording
         self.record.setText(_tr("Stop recording") if recording else _tr("Record a guide…"))
 
     def set_hotkey(self, hotkey: str) -> None:
+        self._hotkey = hotkey
         self._tip = _tr("Wayguide — task help beside your work ({hotkey})").format(hotkey=hotkey.title())
         self.set_badge(self.suggested)
         self._open.setText(_tr("Open panel") + f"\t{hotkey.title()}")
+
+    def retranslate(self) -> None:
+        """Word the menu again in the language now installed (app/runtime/preferences.py)."""
+        self.review.setText(_tr("Review what you learned (2 minutes)"))
+        self.wizards.setTitle(_tr("Wizards"))
+        self.modes.setTitle(_tr("Preferred mode"))
+        for action, (_key, text) in zip(self._mode_group.actions(), MODES, strict=True):
+            action.setText(_tr(text))
+        self.insights.setText(_tr("Insights"))
+        self.insights.setToolTip(_tr("Which tasks are used, where runs stop, how fast people get there"))
+        self.record.setToolTip(_tr("Do a task once; Wayguide writes a draft wizard from it"))
+        self._settings.setText(_tr("Settings…"))
+        self._about.setText(_tr("About Wayguide"))
+        self._quit.setText(_tr("Quit"))
+        self.set_recording(self._recording)
+        if self._hotkey:
+            self.set_hotkey(self._hotkey)
+        else:
+            self._open.setText(_tr("Open panel"))
+            self._tip = _tr("Wayguide — task help beside your work")
+            self.set_badge(self.suggested)
 
     def set_mode(self, mode: str) -> None:
         for action in self._mode_group.actions():

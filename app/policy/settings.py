@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,13 @@ def _one_of(*allowed: str) -> Callable[[Any], str]:
     return check
 
 
+def _language(value: Any) -> str:
+    """"system", or a language tag: "nl", "de", "nl_BE" (a region falls back to its language)."""
+    if value == "system" or (isinstance(value, str) and re.fullmatch(r"[a-z]{2,3}([_-][A-Za-z]{2})?", value)):
+        return str(value).replace("-", "_")
+    raise ValueError(f"{value!r} is not 'system' or a language such as 'nl', 'de' or 'nl_BE'")
+
+
 def _combo(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a key combo such as ctrl+alt+space")
@@ -49,13 +57,13 @@ def _flag(value: Any) -> bool:
 _CHECKS: dict[str, Callable[[Any], Any]] = {
     "hotkey": _combo, "keyboard_hotkey": _combo, "panel_side": _one_of("auto", "left", "right"),
     "theme": _one_of("system", "light", "dark"), "roles": _roles,
-    "preferred_mode": _one_of("wizard", "glass", "black"), "autostart": _flag,
+    "preferred_mode": _one_of("wizard", "glass", "black"), "autostart": _flag, "language": _language,
 }
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Seven values checked by hand: the tray app waiting for its hotkey holds no schema library.
+    """Eight values checked by hand: the tray app waiting for its hotkey holds no schema library.
     Making one with a bad value raises ValueError; hotkeys are normalised ("ctrl+alt+space")."""
 
     hotkey: str = DEFAULT_HOTKEY
@@ -71,6 +79,8 @@ class Settings:
     """wizard: each wizard's own default."""
     autostart: bool = True
     """Start Wayguide when you log in."""
+    language: str = "system"
+    """The language Wayguide speaks: "system" follows the computer's; "en", "nl", "de" (app/i18n.py)."""
 
     def __post_init__(self) -> None:
         for name, check in _CHECKS.items():

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.library.copies import SourceStatus
     from app.library.layers import Entry
     from app.library.relevance import Match
+    from app.policy.settings import Settings
     from app.ports import WindowInfo, WindowProbe
     from app.runtime.preferences import Preferences
     from app.usage.progress import Progress
@@ -67,14 +68,29 @@ class PanelHost(QObject):
         self.opened_by = "panel"
         """How the panel was opened last ("panel", "hotkey"): where usage data says a run came from."""
         self._warmed = False
+        self._renew = False
         self.instead_of_home: Callable[[], bool] | None = None
         """Shows another view where the tasks would show (an author's preview, while open); whether it did."""
         self.own_files: Callable[[], tuple[dict[str, Path], list[Path]]] | None = None
         """The person's own wizard files (by id, and those that did not load): they may preview them."""
+        preferences.applied.connect(self._settings_applied)
         self.progress: Callable[[], Mapping[str, Progress]] = dict
         """The person's progress by wizard id (app.usage.progress): said in the list, and it orders it."""
         self.suggested: Callable[[], str | None] = lambda: None
         """The wizard a nudge in context suggests now (app.runtime.nudges): first in the list, tagged."""
+
+    def _settings_applied(self, old: Settings, new: Settings) -> None:
+        """Another language: the panel is made again in it (at once when hidden and idle, else when the run
+        in it has ended and it is next shown)."""
+        if new.language != old.language:
+            self._renew = True
+            self.renew_if_idle()
+
+    def renew_if_idle(self) -> None:
+        if self._renew and self.panel is not None and not self.shown() and not self._busy():
+            self.panel.deleteLater()
+            self.panel = None
+            self._renew = False
 
     def get(self) -> Panel:
         """The panel, made (and wired) on first use."""
@@ -93,6 +109,7 @@ class PanelHost(QObject):
         """Show the panel beside the window in front, without taking the keyboard from it."""
         if not self._ready():
             return
+        self.renew_if_idle()
         self.summoned.emit()
         self.opened_by = "panel"
         window = self._foreground()

@@ -3,10 +3,11 @@ Settings and the tray's mode menu, saved), the theme, and start at login."""
 
 from __future__ import annotations
 
+import gettext
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from app.paths import Paths
@@ -39,6 +40,10 @@ class Preferences(QObject):
         self.policy: Policy | None = None
         """The administrator's policy (app/policy/admin.py), read once at start-up."""
         self.settings: Settings | None = None
+        self.translations: gettext.NullTranslations = gettext.NullTranslations()
+        """The catalogue of the language in use (app/i18n.py): English until the settings are read."""
+        self.language = "en"
+        self._translators: list[QTranslator] = []
 
     def load_policy(self) -> None:
         from app.policy.loading import policy_in_force
@@ -62,12 +67,26 @@ class Preferences(QObject):
         for problem in problems:
             log.warning("%s", problem)
         self.settings = self.policy.apply(settings)
+        self.apply_language()
 
     def defaults(self) -> None:
         """The stand-in where the settings could not be read."""
         from app.policy.settings import Settings
 
         self.settings = self.policy.apply(Settings()) if self.policy is not None else Settings()
+        self.apply_language()
+
+    def apply_language(self) -> None:
+        """Speak the person's language (their setting; the policy's default; the system's): the catalogue
+        for the core's messages, the translator for Qt's tr(), and the tray menu worded again."""
+        from app.i18n import language, languages, load
+        from overlays.translator import install
+
+        assert self.settings is not None
+        self.translations = load(languages=languages(self.settings.language))
+        self.language = language(self.translations).split("-")[0]
+        self._translators = install(self._app, self.translations, self.language, self._translators)
+        self._tray.retranslate()
 
     def set_up_tray(self) -> None:
         assert self.settings is not None and self.policy is not None
@@ -111,6 +130,8 @@ class Preferences(QObject):
         self._tray.set_hotkey(new.hotkey)
         if new.theme != old.theme:
             apply_theme(self._app, new.theme)
+        if new.language != old.language:
+            self.apply_language()
         self.applied.emit(old, new)
 
     def starts_at_login(self) -> bool:

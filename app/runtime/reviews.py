@@ -57,7 +57,8 @@ class ReviewController(QObject):
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.wake)
         self._asked: list[tuple[Wizard, ReviewQuestion]] = []
-        self._wired = False
+        self._wired: object | None = None
+        """The panel whose review view is connected (a new panel, e.g. in another language, is again)."""
         tray.reviewRequested.connect(self.start)
         runs.runEnded.connect(self.after_run)
 
@@ -114,8 +115,8 @@ class ReviewController(QObject):
             return
         self._panels.summon_with_keyboard()
         panel = self._panels.get()
-        if not self._wired:
-            self._wired = True
+        if self._wired is not panel:
+            self._wired = panel
             view = panel.recall
             view.answered.connect(self._answered)
             view.postponed.connect(self._postponed)

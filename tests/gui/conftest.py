@@ -47,6 +47,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name, value in env.items():
         monkeypatch.setenv(name, str(value))
     monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")  # the texts as written, whatever this machine's locale
     (tmp_path / "mine").mkdir()
     monkeypatch.setattr("app.paths._system_dir", lambda: tmp_path / "system")
     yield tmp_path
