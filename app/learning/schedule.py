@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Final, NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-from fsrs import Card, Rating, Scheduler, State
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 __all__ = ["DAY", "FIRST_REVIEW_AFTER", "MAX_INTERVAL_DAYS", "CardKey", "ReviewCard", "answer", "new_card"]
 
@@ -34,6 +36,9 @@ FIRST_REVIEW_AFTER: Final = DAY
 """After a glass-box run, its review questions are first asked the next day."""
 MAX_INTERVAL_DAYS: Final = 365
 DESIRED_RETENTION: Final = 0.9
+LEARNING: Final = 1
+"""fsrs.State.Learning: a card not yet answered (fsrs itself is imported only to answer one: start-up and
+an idle app never load it)."""
 
 
 class CardKey(NamedTuple):
@@ -53,7 +58,7 @@ class ReviewCard:
     stability: float | None = None
     """FSRS: days until recall falls to 90 %; None until first answered."""
     difficulty: float | None = None
-    state: int = int(State.Learning)
+    state: int = LEARNING
     step: int | None = 0
     reps: int = 0
     """Answers given."""
@@ -71,18 +76,24 @@ def new_card(key: CardKey, at: float) -> ReviewCard:
     return ReviewCard(key, at + FIRST_REVIEW_AFTER, at)
 
 
-_SCHEDULER: Final = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), relearning_steps=(),
-                              maximum_interval=MAX_INTERVAL_DAYS, enable_fuzzing=False)
-"""Immutable settings (fsrs keeps no state in it between calls)."""
+@cache
+def _scheduler() -> Scheduler:
+    """Immutable settings (fsrs keeps no state in it between calls)."""
+    from fsrs import Scheduler
+
+    return Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(), relearning_steps=(),
+                     maximum_interval=MAX_INTERVAL_DAYS, enable_fuzzing=False)
 
 
 def answer(card: ReviewCard, correct: bool, at: float, card_id: int = 0) -> ReviewCard:
     """The card after the question was answered at `at`: its next due time from FSRS."""
+    from fsrs import Card, Rating, State
+
     fsrs_card = Card(card_id=card_id, state=State(card.state), step=card.step, stability=card.stability,
                      difficulty=card.difficulty, due=_datetime(card.due),
                      last_review=None if card.last_review is None else _datetime(card.last_review))
     when = _datetime(max(at, card.last_review or at))  # a clock set back never makes time run backwards
-    done, _log = _SCHEDULER.review_card(fsrs_card, Rating.Good if correct else Rating.Again, when)
+    done, _log = _scheduler().review_card(fsrs_card, Rating.Good if correct else Rating.Again, when)
     return replace(card, due=done.due.timestamp(), last_review=when.timestamp(), stability=done.stability,
                    difficulty=done.difficulty, state=int(done.state), step=done.step, reps=card.reps + 1,
                    lapses=card.lapses + (not correct))

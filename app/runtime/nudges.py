@@ -46,14 +46,20 @@ if TYPE_CHECKING:
     from app.usage.recorder import Recorder
     from overlays.tray import Tray
 
-__all__ = ["LONGEST_WAIT_MS", "ContextNudges", "NudgeHost", "last_shown_key"]
+__all__ = ["LONGEST_WAIT_MS", "ContextNudges", "NudgeHost", "last_shown_key", "wait_ms"]
 
 log = logging.getLogger(__name__)
 
 _UNSEEN = "the window in front cannot be watched: "
 
 LONGEST_WAIT_MS = 6 * 3600 * 1000
-"""The single-shot timer waits at most this long and then asks again (QTimer counts in a 32-bit int)."""
+"""A single-shot timer waits at most this long and then asks again (QTimer counts in a 32-bit int; a
+suspended laptop's clock jumps), for the nudges here and the reviews (app/runtime/reviews.py)."""
+
+
+def wait_ms(seconds: float) -> int:
+    """A timer's wait for a moment `seconds` away: at least 1 ms past it, at most LONGEST_WAIT_MS."""
+    return max(0, min(LONGEST_WAIT_MS, int(seconds * 1000) + 1))
 
 
 def last_shown_key(wizard_id: str) -> str:
@@ -269,7 +275,7 @@ class ContextNudges(QObject):
     def _arm(self, at: float | None) -> None:
         self.wake = at
         if at is not None:
-            self._timer.start(max(0, min(LONGEST_WAIT_MS, int((at - self.clock()) * 1000) + 1)))
+            self._timer.start(wait_ms(at - self.clock()))
 
     def _watch(self, windows: bool) -> None:
         """Watch the window in front exactly while a visible wizard names a nudge (and the window in front

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 
+from app.runtime.nudges import wait_ms
+
 if TYPE_CHECKING:
     from app.format.model import ReviewQuestion, Wizard
     from app.learning import Reviews
@@ -27,13 +29,10 @@ if TYPE_CHECKING:
     from app.usage.recorder import Recorder
     from overlays.tray import Tray
 
-__all__ = ["MAX_WAIT_MS", "ReviewController"]
+__all__ = ["ReviewController"]
 
 log = logging.getLogger(__name__)
 
-MAX_WAIT_MS = 6 * 3600 * 1000
-"""The timer never waits longer than this at once (a suspended laptop's clock jumps; asking again is
-cheap)."""
 REVIEW_SIZE = 5
 """Questions in one review: about two minutes."""
 
@@ -89,7 +88,7 @@ class ReviewController(QObject):
         self._timer.stop()
         self.wakes_at = at = self.reviews.wake_at(self.session_start) if self.reviews is not None else None
         if at is not None:
-            self._timer.start(int(min(MAX_WAIT_MS, max(0.0, at - self._clock()) * 1000)))
+            self._timer.start(wait_ms(at - self._clock()))
 
     def wake(self) -> None:
         """Is this a good moment to say a review is due? Say it (once a day at most), then wait again."""

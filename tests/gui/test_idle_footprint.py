@@ -80,7 +80,8 @@ wayguide.panels.show_home()  # what the first hotkey press shows, before the war
 shown = sorted(m for m in HEAVY if m in sys.modules)
 print(len(list(wayguide.library)), idle, shown)
 wayguide.quit()
-""".replace("HEAVY", repr(("pydantic", "app.format.model", "app.engine", "app.format.loader", "jinja2")))
+""".replace("HEAVY", repr(("pydantic", "app.format.model", "app.engine", "app.format.loader", "jinja2",
+                            "fsrs")))  # spaced review loads its scheduler only to answer a question
 
 POLICY = """\
 settings: {hotkey: ctrl+alt+g, theme: dark}

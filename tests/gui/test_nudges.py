@@ -121,6 +121,8 @@ def test_the_badge_shows_when_the_tasks_window_comes_in_front(qtbot: QtBot, desk
     desk.bring(qtbot, PORTAL)
     assert tray.suggested == CLAIM_TITLE and nudges.suggested == CLAIM
     assert tray.icon.toolTip().endswith("\nSuggested: " + CLAIM_TITLE)
+    tray.set_hotkey("ctrl+alt+g")  # the tooltip said again (another hotkey, another language) keeps it
+    assert tray.icon.toolTip().endswith("(Ctrl+Alt+G)\nSuggested: " + CLAIM_TITLE)
     assert tray.icon.icon().cacheKey() != desk.app.tray.plain_icon.cacheKey()  # the dot
     assert _kept(home) == desk.clock.now  # at most once per interval, across restarts too
     desk.bring(qtbot, MAIL)  # the window went: so did the suggestion and its badge
