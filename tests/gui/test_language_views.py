@@ -10,10 +10,13 @@ from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.engine import Summary
 from app.i18n import load, locale_dir
 from overlays import theme
+from overlays.done_view import figures
 from overlays.panel import PANEL_WIDTH, Panel
 from overlays.placement import Rect
+from overlays.recording_bar import RecordingBar
 from overlays.translator import install
 from tests.gui.test_panel import ARTIFACTS, Clock, every_view
 from tests.gui.test_pseudo_locale import _cut_off
@@ -53,3 +56,16 @@ def test_every_view_in_a_shipped_language(qtbot: QtBot, language: str) -> None:
     if NEXT[language]:
         assert panel.step.next.text() == NEXT[language]
     assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["de"], indirect=True)
+def test_counts_take_the_language_s_plural_forms(qtbot: QtBot, language: str) -> None:
+    """A %n text is asked with its number: the catalogue's rule picks the form (in German 0 is plural)."""
+    bar = RecordingBar(clock=Clock())
+    qtbot.addWidget(bar)
+    bar.set_steps(0)
+    assert bar.steps.text() == "· 0 Schritte"
+    bar.set_steps(1)
+    assert bar.steps.text() == "· 1 Schritt"
+    assert figures(Summary(1, 0, 1, 0, 5)) == ("1 Schritt · 5 s", "1 von Ihnen")
+    assert figures(Summary(0, 0, 0, 0, 72)) == ("0 Schritte · 1 min 12 s", "")
