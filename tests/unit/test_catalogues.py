@@ -47,3 +47,14 @@ def test_a_shipped_language_has_every_message_translated(language: str) -> None:
     missing = [m.id for m in catalog if m.id and (m.fuzzy or not all(
         m.string if isinstance(m.string, tuple) else (m.string,)))]
     assert missing == [], f"{len(missing)} untranslated or fuzzy in {language}: {missing[:5]}"
+
+
+def test_english_says_one_in_the_singular() -> None:
+    """The texts are written in English, but Qt's %n texts have one form: the English catalogue gives
+    "1 day ago", not "1 days ago"."""
+    from app.i18n import load
+
+    english = load(languages=["en"])
+    assert english.ngettext("%n days ago", "%n days ago", 1) == "%n day ago"
+    assert english.ngettext("%n days ago", "%n days ago", 3) == "%n days ago"
+    assert english.gettext("Open panel") == "Open panel"
