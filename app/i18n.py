@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "DOMAIN", "N_", "language", "languages", "load", "locale_dir"]
+__all__ = ["AVAILABLE", "DOMAIN", "N_", "PSEUDO", "PseudoTranslations", "language", "languages", "load",
+           "locale_dir", "pseudo"]
 
 DOMAIN = "wayguide"
 AVAILABLE: tuple[str, ...] = ("en", "nl", "de")
@@ -34,13 +36,18 @@ def locale_dir() -> Path:
 
 def load(localedir: Path | None = None,
          languages: Sequence[str] | None = None) -> gettext.NullTranslations:
-    """The catalogue for `languages` (default: the person's locale), or English (NullTranslations)."""
+    """The catalogue for `languages` (default: the person's locale), or English (NullTranslations);
+    PSEUDO first: the pseudo-language that shows where a longer, accented language would not fit."""
+    if languages and languages[0] == PSEUDO:
+        return PseudoTranslations()
     return gettext.translation(DOMAIN, localedir or locale_dir(),
                                list(languages) if languages is not None else None, fallback=True)
 
 
 def language(translations: gettext.NullTranslations) -> str:
     """The BCP 47 tag of the catalogue's language (its "Language:" header), "en" for none."""
+    if isinstance(translations, PseudoTranslations):
+        return "en"
     tag = translations.info().get("language", "").strip()
     return tag.replace("_", "-") if tag else "en"
 
@@ -67,3 +74,32 @@ def languages(setting: str = "system", env: Mapping[str, str] | None = None) -> 
             if candidate and candidate not in out:
                 out.append(candidate)
     return out
+
+
+PSEUDO = "qps"
+"""The pseudo-language (Qt's name for it): every text accented and a good third longer, placeholders kept."""
+_ACCENTED = str.maketrans("aceinouyACEINOUY", "àçéîñöûÿÀÇÉÎÑÖÛŸ")
+_KEEP = re.compile(r"%\d|%n|%\([a-z_]+\)[sd]|\{[a-z_]+\}|<[^>]*>|&[a-z]+;|&(?=\w)|\\t|\t")
+
+
+def pseudo(text: str) -> str:
+    """`text` as the pseudo-language says it: "[Séàrçh tàsks… ~~~~]" (placeholders, tags, mnemonics kept)."""
+    if not text:
+        return text
+    parts = _KEEP.split(text)
+    kept = _KEEP.findall(text)
+    out = parts[0].translate(_ACCENTED)
+    for mark, part in zip(kept, parts[1:], strict=True):
+        out += mark + part.translate(_ACCENTED)
+    return "[" + out + " " + "~" * max(2, len(text) * 2 // 5) + "]"
+
+
+class PseudoTranslations(gettext.NullTranslations):
+    """Every message in the pseudo-language: a run shows what is not translated (plain English) and where
+    a longer language is cut off."""
+
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return pseudo(msgid1 if n == 1 else msgid2)

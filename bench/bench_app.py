@@ -2,9 +2,10 @@
 
 Run: .venv/bin/python bench/bench_app.py [--runs 10] [--idle 60] [--against DIR]
 Reports: process start to tray ready; hotkey press to panel mapped; idle CPU with the hotkey
-listener running; idle RSS with the bundled library loaded. With --against, the Wayguide of another checkout
-(e.g. `git worktree add /tmp/before REV`) is measured too, in the same run and taking turns with this one,
-so that a change's effect stands apart from the machine's drift.
+listener running (and the window in front watched for the expenses claim's nudge in context, beside the
+same app with no nudge to watch); idle RSS with the bundled library loaded. With --against, the Wayguide of
+another checkout (e.g. `git worktree add /tmp/before REV`) is measured too, in the same run and taking turns
+with this one, so that a change's effect stands apart from the machine's drift.
 """
 
 from __future__ import annotations
@@ -205,7 +206,11 @@ def main() -> None:
         results = {}
         scheduled = Subject("wayguide, 10,000 reviews", [sys.executable, "-m", "app"], desktop, {},
                             seed=review_cards)
-        for subject in (bare, *subjects[1:], scheduled):
+        quiet = Path(tempfile.mkdtemp(prefix="wg-bench-")) / "policy.yaml"
+        quiet.write_text("library: {examples: false}\n")  # the expenses claim's nudge goes with them
+        unnudged = Subject("wayguide, no nudge watched", [sys.executable, "-m", "app"], desktop,
+                           {"WAYGUIDE_POLICY": str(quiet)})
+        for subject in (bare, *subjects[1:], scheduled, unnudged):
             process, _, home = subject.start()
             try:
                 time.sleep(2)

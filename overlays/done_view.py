@@ -86,6 +86,7 @@ class DoneView(View):
         self.buttons.addWidget(self.again)
         self.buttons.addStretch(1)
         self.buttons.addWidget(self.home)
+        self.wrap_when_narrow(self.again)
 
     def finished(self, title: str, summary: Summary) -> None:
         self._header = self.tr("Done")

@@ -32,7 +32,18 @@ from app.format.combo import pretty_combo
 from app.library.copies import SourceStatus
 from app.library.relevance import Match, SearchIndex
 from overlays.progress_text import TaskProgress, progress_line, progress_tip
-from overlays.task_list import ALT_LABEL, ALT_MODE, KIND, PAD_X, PROGRESS, SUMMARY, TAG, WIZARD_ID, TaskList
+from overlays.task_list import (
+    ALT_LABEL,
+    ALT_MODE,
+    KIND,
+    PAD_X,
+    PROGRESS,
+    SUMMARY,
+    TAG,
+    TAG_ACCENT,
+    WIZARD_ID,
+    TaskList,
+)
 from overlays.views import View, button, discard, label, mnemonic_safe, scaled_font
 
 __all__ = ["TAG", "HomeView", "TaskList"]
@@ -78,6 +89,7 @@ class HomeView(View):
         self._authored: dict[str, str] = {}
         self._offline: list[str] = []
         self._examples: frozenset[str] = frozenset()
+        self._suggested: str | None = None
         self._progress: Mapping[str, TaskProgress] = {}
         self._now = 0.0
         self._pending: list[Callable[[], None]] = []
@@ -126,10 +138,12 @@ class HomeView(View):
 
     def set_library(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
                     hotkey: str, keep_query: bool = False, keyboard_hotkey: str = "",
-                    examples: Collection[str] = ()) -> None:
+                    examples: Collection[str] = (), suggested: str | None = None) -> None:
         """Show these tasks; the search starts empty unless `keep_query` (the person is typing). The
-        wizards whose ids are in `examples` (those that come with Wayguide) are tagged "Example"."""
+        wizards whose ids are in `examples` (those that come with Wayguide) are tagged "Example"; the one
+        a nudge in context suggests (`suggested`, first among `relevant`) is tagged "Suggested"."""
         self._examples = frozenset(examples)
+        self._suggested = suggested
         self._wizards = list(wizards)
         self._by_id = {w.id: w for w in self._wizards}
         known = self._by_id
@@ -285,17 +299,21 @@ class HomeView(View):
         item.setData(WIZARD_ID, wizard.id)
         item.setData(SUMMARY, wizard.summary or "")
         example = wizard.id in self._examples
-        item.setData(TAG, self.tr("Example") if example else "")
+        suggested = wizard.id == self._suggested
+        item.setData(TAG, self.tr("Suggested") if suggested else self.tr("Example") if example else "")
+        item.setData(TAG_ACCENT, suggested)
         progress = self._progress.get(wizard.id)
         done = progress_line(progress, self._now) if progress is not None and progress.done else ""
         item.setData(PROGRESS, done)
-        described = [self.tr("Example that comes with Wayguide.") if example else "", wizard.summary or "",
+        described = [self.tr("Suggested: not done lately.") if suggested else "",
+                     self.tr("Example that comes with Wayguide.") if example else "", wizard.summary or "",
                      done]
         item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, " ".join(d for d in described if d))
         alt = self.other_mode(wizard)
         item.setData(ALT_MODE, alt)
         item.setData(ALT_LABEL, self._mode_label(alt) if alt else "")
-        tip = [reason.capitalize() if reason else "", " ".join((wizard.summary or "").split()),
+        tip = [self.tr("Suggested: you have not done this lately") if suggested else "",
+               reason.capitalize() if reason else "", " ".join((wizard.summary or "").split()),
                self.tr("Example that comes with Wayguide, not one of your organisation's tasks.")
                if example else ""]
         if done and progress is not None:

@@ -235,16 +235,17 @@ class Panel(QWidget):
 
     def show_home(self, wizards: Sequence[Listed], relevant: Sequence[Match], context_label: str | None,
                   hotkey: str, keyboard_hotkey: str = "", broken: Sequence[str] = (),
-                  offline: Sequence[SourceStatus] = (), examples: Collection[str] = ()) -> None:
+                  offline: Sequence[SourceStatus] = (), examples: Collection[str] = (),
+                  suggested: str | None = None) -> None:
         """The task list: `relevant` first under "For <context_label>", then all `wizards` (already
-        filtered by role), those with ids in `examples` tagged as examples, and a quiet line for each
-        `offline` source (working from its copy). `hotkey` is the show/hide combo, e.g. "ctrl+alt+space".
-        The search box is emptied, unless the person is typing in it (e.g. the library was reloaded
-        meanwhile)."""
+        filtered by role), those with ids in `examples` tagged as examples (the `suggested` one, as
+        suggested), and a quiet line for each `offline` source (working from its copy). `hotkey` is the
+        show/hide combo, e.g. "ctrl+alt+space". The search box is emptied, unless the person is typing in
+        it (e.g. the library was reloaded meanwhile)."""
         typing = self._accepting and self.home.search.hasFocus()
         self.home.set_offline(offline)
         self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing,
-                              keyboard_hotkey=keyboard_hotkey, examples=examples)
+                              keyboard_hotkey=keyboard_hotkey, examples=examples, suggested=suggested)
         self.home.set_broken(broken)
         keys = pretty_combo(hotkey) if hotkey else ""
         hide = self.tr("Hide panel")

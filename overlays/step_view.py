@@ -39,6 +39,7 @@ from app.engine import (
 )
 from app.format.model import Action, ElementLocator
 from app.format.wording import control_words, describe_action
+from overlays.flow import FlowLayout
 from overlays.quiz_view import QuizView
 from overlays.short_version import ShortVersion
 from overlays.views import (
@@ -155,8 +156,8 @@ class StepView(View):
     # ----------------------------------------------------------- layout
 
     def _build_top(self) -> None:
-        row = QHBoxLayout()
-        row.setSpacing(6)
+        top = QWidget()
+        row = FlowLayout(top, spacing=6, last_right=True)  # wraps in a longer language
         self.mode_label = label(wrap=False, role="muted")
         self.switch = button("", role="link")
         self.switch.clicked.connect(self._switch)
@@ -165,9 +166,8 @@ class StepView(View):
         self.quit.clicked.connect(lambda: self._emit(Abort(reason="Stopped by you", at=self._clock())))
         row.addWidget(self.mode_label)
         row.addWidget(self.switch)
-        row.addStretch(1)
         row.addWidget(self.quit)
-        self.content.addLayout(row)
+        self.content.addWidget(top)
         self.unavailable = label(role="muted")
         self.unavailable.hide()
         self.content.addWidget(self.unavailable)
@@ -262,6 +262,7 @@ class StepView(View):
         self.buttons.addStretch(1)
         for widget in (self.skip, self.show_me, self.next):
             self.buttons.addWidget(widget)
+        self.wrap_when_narrow(self.skip, self.show_me)  # a longer language: a row of their own
         # the ways on after a failure, one per line inside the problem banner
         options = QVBoxLayout()
         options.setSpacing(6)
@@ -405,6 +406,7 @@ class StepView(View):
         for option in (*self.choice_buttons, *self.check_boxes):
             option.setEnabled(state != "performing")
         self.quiz.setEnabled(state != "performing")
+        self.fit_bar()
 
     def performing_actions(self, effect: Perform) -> None:
         self.paused.hide()

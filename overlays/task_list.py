@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from overlays.views import scaled_font
 
-__all__ = ["ALT_LABEL", "ALT_MODE", "KIND", "PAD_X", "PROGRESS", "SUMMARY", "TAG", "WIZARD_ID", "TaskList"]
+__all__ = ["ALT_LABEL", "ALT_MODE", "KIND", "PAD_X", "PROGRESS", "SUMMARY", "TAG", "TAG_ACCENT", "WIZARD_ID",
+           "TaskList"]
 
 KIND = Qt.ItemDataRole.UserRole + 1
 WIZARD_ID = Qt.ItemDataRole.UserRole + 2
@@ -28,6 +29,8 @@ TAG = Qt.ItemDataRole.UserRole + 6
 """A quiet tag after a task's title ("Example" for the examples that come with Wayguide), or ""."""
 PROGRESS = Qt.ItemDataRole.UserRole + 7
 """The person's progress with the task, said quietly on a line under its summary, or ""."""
+TAG_ACCENT = Qt.ItemDataRole.UserRole + 8
+"""The tag is drawn in the accent colour (a task suggested now), not muted."""
 
 PAD_X, _PAD_Y, _GAP, _TAG_GAP = 12, 9, 2, 8
 _Index = QModelIndex | QPersistentModelIndex
@@ -180,10 +183,11 @@ class _RowDelegate(QStyledItemDelegate):
         if not tag.isNull():
             title_w = tag.left() - _TAG_GAP - inner.left()
             painter.setFont(self._tag_font())
-            painter.setPen(QPen(_mix(base, muted, 0.55), 1.0))
-            painter.setBrush(_mix(base, muted, 0.1))
+            ink = accent if index.data(TAG_ACCENT) else muted
+            painter.setPen(QPen(_mix(base, ink, 0.55), 1.0))
+            painter.setBrush(_mix(base, ink, 0.1))
             painter.drawRoundedRect(QRectF(tag).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
-            painter.setPen(muted)
+            painter.setPen(ink)
             painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, str(index.data(TAG)))
         painter.setFont(title_font)
         painter.setPen(text)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon
+from PySide6.QtCore import QCoreApplication, QObject, QRectF, QSize, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from app.i18n import N_
 from app.paths import bundled_dir
 
-__all__ = ["Tray", "app_icon"]
+__all__ = ["BADGE_COLOUR", "Tray", "app_icon", "badged"]
 
 MODES = (("wizard", N_("Each wizard's default")), ("glass", N_("Glass box: I do it, explained")),
          ("black", N_("Black box: do it for me")))
@@ -25,6 +25,28 @@ def app_icon() -> QIcon:
     for png in sorted((bundled_dir("resources") / "icons").glob("wayguide-*.png")):
         icon.addFile(str(png))
     return icon
+
+
+BADGE_COLOUR = "#F59E0B"
+"""Amber: seen against the teal icon and the usual panel colours, without the alarm of red."""
+
+
+def badged(icon: QIcon) -> QIcon:
+    """`icon` with a small dot in its lower right corner (where the icon is empty), at each of its sizes."""
+    out = QIcon()
+    for size in icon.availableSizes() or [QSize(64, 64)]:
+        pixmap = QPixmap(icon.pixmap(size))
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(size.width(), size.height())
+        d = max(6.0, side * 0.42)
+        ring = max(1.0, side / 16)
+        painter.setPen(QPen(QColor("#FFFFFF"), ring))
+        painter.setBrush(QColor(BADGE_COLOUR))
+        painter.drawEllipse(QRectF(size.width() - d - ring / 2, size.height() - d - ring / 2, d, d))
+        painter.end()
+        out.addPixmap(pixmap)
+    return out
 
 
 def _tr(text: str) -> str:
@@ -84,7 +106,12 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.messageClicked.connect(self._message_clicked)
-        self.icon.setToolTip(_tr("Wayguide — task help beside your work"))
+        self._tip = _tr("Wayguide — task help beside your work")
+        self.icon.setToolTip(self._tip)
+        self.plain_icon = icon
+        """The icon without a badge."""
+        self.suggested: str | None = None
+        """The task the badge suggests (its title), or None when the icon shows no badge."""
 
     @staticmethod
     def available() -> bool:
@@ -119,8 +146,8 @@ class Tray(QObject):
 
     def set_hotkey(self, hotkey: str) -> None:
         self._hotkey = hotkey
-        self.icon.setToolTip(_tr("Wayguide — task help beside your work ({hotkey})").format(
-            hotkey=hotkey.title()))
+        self._tip = _tr("Wayguide — task help beside your work ({hotkey})").format(hotkey=hotkey.title())
+        self.set_badge(self.suggested)
         self._open.setText(_tr("Open panel") + f"\t{hotkey.title()}")
 
     def retranslate(self) -> None:
@@ -141,7 +168,8 @@ class Tray(QObject):
             self.set_hotkey(self._hotkey)
         else:
             self._open.setText(_tr("Open panel"))
-            self.icon.setToolTip(_tr("Wayguide — task help beside your work"))
+            self._tip = _tr("Wayguide — task help beside your work")
+            self.set_badge(self.suggested)
 
     def set_mode(self, mode: str) -> None:
         for action in self._mode_group.actions():
@@ -170,3 +198,12 @@ class Tray(QObject):
         if reason in (QSystemTrayIcon.ActivationReason.Trigger,
                       QSystemTrayIcon.ActivationReason.DoubleClick):
             self.openRequested.emit()
+
+    def set_badge(self, task: str | None) -> None:
+        """A quiet badge suggesting `task` (its title): a dot on the icon and a line in its tooltip, never a
+        notification or a window; a click opens the panel as always. None takes it away."""
+        if task != self.suggested:
+            self.icon.setIcon(self.plain_icon if task is None else badged(self.plain_icon))
+        self.suggested = task
+        suggested = "\n" + _tr("Suggested: {task}").format(task=task) if task is not None else ""
+        self.icon.setToolTip(self._tip + suggested)

@@ -328,13 +328,61 @@ class View(QWidget):
         outer.addLayout(notice_row)
         self.bar = QFrame(self)
         self.bar.setObjectName("ButtonBar")
-        self.buttons = QHBoxLayout(self.bar)
-        self.buttons.setContentsMargins(MARGIN, 10, MARGIN, 12)
+        self._rows = QVBoxLayout(self.bar)
+        self._rows.setContentsMargins(MARGIN, 10, MARGIN, 12)
+        self._rows.setSpacing(0)
+        self._upper = QHBoxLayout()
+        self._upper.setSpacing(8)
+        self._upper.addStretch(1)
+        self.buttons = QHBoxLayout()
         self.buttons.setSpacing(8)
+        self._rows.addLayout(self._upper)
+        self._rows.addLayout(self.buttons)
+        self._wrapping: list[QWidget] = []
+        self._wrapped: list[tuple[QWidget, int]] = []
         outer.addWidget(self.bar)
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
         self._notice_timer.timeout.connect(self.notice.hide)
+
+    def wrap_when_narrow(self, *widgets: QWidget) -> None:
+        """These buttons of the bar go up to a row of their own when the bar cannot hold them all (a longer
+        language, a larger font), and come back when it can."""
+        self._wrapping = list(widgets)
+
+    def fit_bar(self) -> None:
+        """One row of buttons where they fit, else the `wrap_when_narrow` ones on a row above."""
+        if not self._wrapping:
+            return
+        if self._wrapped:  # measure as one row again
+            for widget, index in sorted(self._wrapped, key=lambda w: w[1]):
+                self._upper.removeWidget(widget)
+                self.buttons.insertWidget(index, widget)
+            self._wrapped = []
+            self._rows.setSpacing(0)
+        items = [self.buttons.itemAt(i) for i in range(self.buttons.count())]
+        visible = [w for item in items if item is not None and (w := item.widget()) is not None
+                   and not w.isHidden()]
+        margins = self._rows.contentsMargins()
+        needed = sum(w.sizeHint().width() for w in visible) + self.buttons.spacing() * (len(visible) - 1)
+        if needed <= self.width() - margins.left() - margins.right():
+            return
+        for widget in self._wrapping:
+            index = self.buttons.indexOf(widget)
+            if index >= 0 and not widget.isHidden():
+                self._wrapped.append((widget, index))
+        for widget, _index in self._wrapped:
+            self.buttons.removeWidget(widget)
+            self._upper.addWidget(widget)
+        self._rows.setSpacing(8 if self._wrapped else 0)
+        self._rows.activate()  # laid out now, not at the next turn of the event loop
+        outer = self.layout()
+        if outer is not None:
+            outer.activate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_bar()
 
     def show_notice(self, message: str, role: str = "info") -> None:
         """A transient inline message above the buttons."""

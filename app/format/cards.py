@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from app.format.interval import parse_every
 from app.format.matching import Pattern
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ class Card:
     roles: tuple[str, ...] | None
     when: tuple[WindowPattern, ...] | None
     allowed_modes: tuple[str, ...]
+    nudge: float | None = None
+    """The wizard's nudge in context: at most one per this many seconds (None: it names none)."""
 
     @property
     def default_mode(self) -> str:
@@ -75,13 +78,14 @@ class Card:
             tuple(WindowPattern(m.app, m.title) for m in wizard.when) if wizard.when is not None
             else None,
             wizard.allowed_modes,
+            parse_every(wizard.nudge.every) if wizard.nudge is not None else None,
         )
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "summary": self.summary, "tags": list(self.tags),
                 "roles": self.roles and list(self.roles),
                 "when": None if self.when is None else [[m.app, m.title] for m in self.when],
-                "modes": list(self.allowed_modes)}
+                "modes": list(self.allowed_modes), "nudge": self.nudge}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Card:
@@ -94,6 +98,7 @@ class Card:
             None if data["roles"] is None else tuple(str(r) for r in data["roles"]),
             None if when is None else tuple(WindowPattern(app, title) for app, title in when),
             tuple(str(m) for m in data["modes"]),
+            None if data.get("nudge") is None else float(data["nudge"]),
         )
         if not card.allowed_modes:
             raise ValueError("a card needs a mode")

@@ -148,6 +148,11 @@ class _Report:
             return path, False, f"missing required key '{field}'{inside}", None
         if kind in ("action_kind", "condition_kind"):
             return self._kind_error(path, value, kind)
+        if kind == "model_type" and path and isinstance(path[-1], str):
+            keys = _allowed_keys(err["loc"], self.root)
+            return (path, False, f"{quote(path[-1])}: expected a mapping of keys, got {_short(value)}",
+                    "write `nudge: {}` for once a week, or `nudge: {every: 14d}`" if path == ("nudge",)
+                    else f"keys: {', '.join(keys)}" if keys else None)
         if kind == "string_pattern_mismatch":
             return (path, False, *self._id_error(path, value))
         message = str(err["msg"])
@@ -223,6 +228,9 @@ class _Report:
         if "black" in (wizard.modes or ()) and not any(s.do for s in wizard.steps):
             self.add("warning", ("modes",), "black box does nothing here: no step has 'do'")
         self._blind_keys(wizard)
+        if wizard.nudge is not None and not wizard.when:
+            self.add("warning", ("nudge",), "'nudge' never shows: the wizard has no 'when'",
+                     "add 'when:' naming the application whose window suggests the task")
         with bounds.trial_budget():  # templates are also rendered once with sample inputs
             self._templates(wizard)
         self._shell_inputs(wizard)

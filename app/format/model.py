@@ -19,6 +19,7 @@ from app.format import bounds, schema
 from app.format.combo import validate_combo
 from app.format.diagnostics import quote
 from app.format.elements import ROLE_NAMES, normal_role, role_hint
+from app.format.interval import DEFAULT_EVERY, parse_every
 from app.ports import Locator
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "ElementLocator",
     "ElementTarget",
     "Input",
+    "NudgeSpec",
     "QuizOption",
     "QuizSpec",
     "ReviewQuestion",
@@ -545,6 +547,20 @@ class ReviewQuestion(QuizSpec):
 # ------------------------------------------------------------------- steps
 
 
+class NudgeSpec(Strict):
+    """A nudge in context: when the wizard's window (`when`) comes in front and the task was not done
+    within the interval (or never), a quiet badge on the tray icon and the wizard first in the task list."""
+
+    every: str = Field(DEFAULT_EVERY, description="At most one nudge per interval, and the task done within "
+                       "it needs none: a number and m, h, d or w (at least an hour).", examples=["14d"])
+
+    @field_validator("every")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        parse_every(value)
+        return value
+
+
 class ChoiceOption(Strict):
     """One option of a choice: its text and the step it leads to."""
 
@@ -640,6 +656,9 @@ class Wizard(Strict):
                     "`id`.",
         examples=[[{"id": "cost-centre", "question": "Which cost centre goes on a customer visit?",
                     "options": [{"text": "Your own team's"}, {"text": "Sales (SLS-100)", "correct": True}]}]])
+    nudge: NudgeSpec | None = Field(None, description="Suggest the task when its window (`when`) comes in "
+                                    "front and it was not done lately: `{}` for once a week.",
+                                    examples=[{"every": "14d"}])
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:

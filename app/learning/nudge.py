@@ -16,20 +16,18 @@ Two kinds of nudge:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Final, Literal
 
-from app.learning.schedule import DAY, ReviewCard
+from app.format.interval import HOUR, WEEK, parse_every
+from app.learning.schedule import ReviewCard
 
 __all__ = ["HOUR", "QUIET_AFTER_LOGIN", "WEEK", "Badge", "ContextNudge", "Moment", "Nudge",
            "ReviewNudgeState", "ReviewRules", "context_badge", "next_day", "parse_every", "review_nudge",
            "shown", "snooze", "wake_at"]
 
-HOUR: Final = 3600.0
-WEEK: Final = 7 * DAY
 QUIET_AFTER_LOGIN: Final = 15 * 60.0
 """No review nudge in the first minutes of a session: the person is finding their feet."""
 
@@ -169,19 +167,3 @@ def wake_at(decisions: Iterable[Nudge | Badge]) -> float | None:
     """The next moment a decision could change by the clock alone: when to fire the single-shot timer
     (None: no timer; only events can change them)."""
     return min((d.retry_at for d in decisions if d.retry_at is not None), default=None)
-
-
-_EVERY: Final = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*")
-_UNITS: Final = {"m": 60.0, "h": HOUR, "d": DAY, "w": WEEK}
-
-
-def parse_every(text: str) -> float:
-    """A nudge interval as authors write it ("7d", "12h", "2w", "90m") in seconds; ValueError with the
-    reason otherwise."""
-    found = _EVERY.fullmatch(text)
-    if found is None:
-        raise ValueError(f"{text!r} is not an interval (write a number and m, h, d or w, e.g. 7d)")
-    seconds = float(found[1]) * _UNITS[found[2]]
-    if seconds < HOUR:
-        raise ValueError(f"{text!r} is shorter than an hour (a nudge shown more often would nag)")
-    return seconds

@@ -8,16 +8,18 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect
+from PySide6.QtCore import QObject, QRect, Signal
 from PySide6.QtGui import QGuiApplication
 
 if TYPE_CHECKING:
+    from app.format.cards import Listed
     from app.library.copies import SourceStatus
     from app.library.layers import Entry
+    from app.library.relevance import Match
     from app.policy.settings import Settings
     from app.ports import WindowInfo, WindowProbe
     from app.runtime.preferences import Preferences
@@ -40,6 +42,9 @@ class PanelHost(QObject):
     person may use; `problems` are the start-up problems, said once where the person looks; `broken`, the
     person's own wizard files that did not load; `sources`, how the HTTPS sources and shares are (one that
     is offline is said in a quiet line under the tasks)."""
+
+    summoned = Signal()
+    """The panel is being shown beside the window in front (the hotkey, the tray, a run starting)."""
 
     def __init__(self, ready: Callable[[], bool], preferences: Preferences,
                  probe: Callable[[], WindowProbe | None], visible: Callable[[], list[Entry]],
@@ -71,6 +76,8 @@ class PanelHost(QObject):
         preferences.applied.connect(self._settings_applied)
         self.progress: Callable[[], Mapping[str, Progress]] = dict
         """The person's progress by wizard id (app.usage.progress): said in the list, and it orders it."""
+        self.suggested: Callable[[], str | None] = lambda: None
+        """The wizard a nudge in context suggests now (app.runtime.nudges): first in the list, tagged."""
 
     def _settings_applied(self, old: Settings, new: Settings) -> None:
         """Another language: the panel is made again in it (at once when hidden and idle, else when the run
@@ -103,6 +110,7 @@ class PanelHost(QObject):
         if not self._ready():
             return
         self.renew_if_idle()
+        self.summoned.emit()
         self.opened_by = "panel"
         window = self._foreground()
         if window is not None:
@@ -148,13 +156,16 @@ class PanelHost(QObject):
         progress = self.progress()
         weights = {wizard_id: p.weight for wizard_id, p in progress.items()}
         matches = relevant(wizards, self.context, settings.roles, weights) if self.context else []
+        suggested = self.suggested()
+        if suggested is not None:
+            matches = _suggested_first(suggested, matches, wizards)
         label = None
         if self.context is not None and matches:
             label = self.context.klass or self.context.app[:1].upper() + self.context.app[1:]
         self.get().home.set_progress(progress, time.time())
         self.get().show_home(wizards, matches, label, settings.hotkey, settings.keyboard_hotkey,
                              self._broken(), [s for s in self._sources() if s.offline],
-                             examples={e.id for e in entries if e.example})
+                             examples={e.id for e in entries if e.example}, suggested=suggested)
         if self.own_files is not None:
             by_id, broken = self.own_files()
             self.get().home.set_authoring({i: str(p) for i, p in by_id.items()}, [str(p) for p in broken])
@@ -258,3 +269,13 @@ def _rect(q: QRect) -> Rect:
     from overlays.placement import Rect
 
     return Rect(q.x(), q.y(), q.width(), q.height())
+
+
+def _suggested_first(wizard_id: str, matches: list[Match], wizards: Sequence[Listed]) -> list[Match]:
+    """The matches with the suggested wizard first (it is there when its window is in front)."""
+    from app.library.relevance import Match
+
+    found = [m for m in matches if m.wizard.id == wizard_id]
+    if not found:
+        found = [Match(w, "suggested: not done lately") for w in wizards if w.id == wizard_id]
+    return found + [m for m in matches if m.wizard.id != wizard_id]

@@ -65,6 +65,9 @@ class RunController(QObject):
         performing.notified.connect(self._notify)
         observer.observed.connect(self.dispatch)
 
+    runStarted = Signal(str)
+    """(wizard id) when a run begins."""
+
     def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
               reply: Reply | None = None, source: str = "panel") -> str | None:
         """Start a wizard of the library by id; the error, one line, when it cannot be started."""
@@ -127,6 +130,7 @@ class RunController(QObject):
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self.glass_box_off()
         self.run = Run(wizard, reply, path)
+        self.runStarted.emit(wizard.id)
         self.run.refused = refused
         context = self._panels.context
         if context is not None and relevant([wizard], context):

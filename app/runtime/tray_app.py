@@ -15,6 +15,7 @@ from app import __version__
 from app.paths import Paths
 from app.runtime.hotkey import GlobalHotkey
 from app.runtime.library_watcher import LibraryWatcher, visible_entries
+from app.runtime.nudges import ContextNudges
 from app.runtime.panel_host import PanelHost
 from app.runtime.performing import Performing
 from app.runtime.preferences import Preferences
@@ -100,6 +101,7 @@ class TrayApp(QObject):
         self.panels.progress = lambda: self.usage.progress.all()
         self.reviews = ReviewController(paths, self.preferences, self.tray, self.panels, self.runs,
                                         self.library_watcher, lambda: self.usage, lambda: self.probe, self)
+        self.nudges = ContextNudges.attach(self, watchers)
         self._captures = captures
         self._preview: PreviewController | None = None
         self._recording: RecordingController | None = None
@@ -227,6 +229,7 @@ class TrayApp(QObject):
             library.load_nothing()
         stage("watching the wizard folders", library.watch, "changes need a restart")
         stage("the list of wizards", self._library_changed, "the tray menu lists no wizards")
+        stage("suggested tasks", self.nudges.start, "no task is suggested where it is done")
         if self._start_hotkey:
             stage("the global hotkey", lambda: self.hotkey.start(self._combos()),
                   "bind `wayguide toggle` to a desktop shortcut")

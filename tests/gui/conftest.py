@@ -66,6 +66,7 @@ def started(qapp: Any, **parts: Any) -> Iterator[TrayApp]:
 def shut_down(app: TrayApp) -> None:
     """Close what a started composition root holds open: watchers, usage data, the panel, the socket."""
     app.runs.close()
+    app.nudges.close()
     app.library_watcher.close()
     app.usage.close()
     if app.panel is not None:

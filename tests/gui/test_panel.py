@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -717,6 +717,41 @@ def test_text_colours_meet_wcag_aa(colours: theme.Colors) -> None:
 # ------------------------------------------------------------ screenshots
 
 
+def _save(panel: Panel, name: str) -> None:
+    assert panel.grab().save(str(ARTIFACTS / f"panel-{name}.png"))
+
+
+def every_view(panel: Panel, clock: Clock, shot: Callable[[str], None]) -> None:
+    """Take the panel through each of its views (home, inputs, step, performing, failed, choice, done),
+    calling `shot(view)` at each."""
+    panel.show_home(LIBRARY, [Match(LETTER, "matches app 'mousepad'"), *RELEVANT[1:]], "Mousepad",
+                    "ctrl+alt+space")
+    shot("home")
+    run = Run(panel, wizard(), clock)
+    run.start("black")
+    panel.inputs.field("amount").editor.setFocus()
+    run.handle(SubmitInputs(values={"kind": "travel"}, at=clock()))
+    shot("inputs")
+    run.handle(SubmitInputs(values={"amount": "42", "kind": "travel"}, at=clock()))
+    run.handle(SwitchMode(mode="glass", at=clock()))
+    run.handle(Check(index=0, checked=True, at=clock()))
+    run.handle(Check(index=1, checked=True, at=clock()))
+    run.handle(Next(at=clock()))
+    panel.step.why_toggle.setChecked(True)
+    shot("step")
+    run.handle(SwitchMode(mode="black", at=clock()))
+    shot("performing")
+    run.handle(ActionFailed(step_id="amount", action_index=1, message="The Expenses window did not "
+                            "appear within 5 s.", at=clock()))
+    shot("failed")
+    run.handle(SkipStep(at=clock()))
+    shot("choice")
+    run.handle(Choose(index=1, at=clock()))
+    clock.now += 72
+    run.handle(ActionsDone(step_id="save", at=clock()))
+    shot("done")
+
+
 def test_screenshots_of_every_view(themed: QApplication, qtbot: QtBot, clock: Clock) -> None:
     """Saved to artifacts/panel-<view>-<theme>.png for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -728,35 +763,7 @@ def test_screenshots_of_every_view(themed: QApplication, qtbot: QtBot, clock: Cl
         panel.show()
         qtbot.waitExposed(panel)
 
-        def shot(view: str, panel: Panel = panel, scheme: str = scheme) -> None:
-            assert panel.grab().save(str(ARTIFACTS / f"panel-{view}-{scheme}.png"))
-
-        panel.show_home(LIBRARY, [Match(LETTER, "matches app 'mousepad'"), *RELEVANT[1:]], "Mousepad",
-                        "ctrl+alt+space")
-        shot("home")
-        run = Run(panel, wizard(), clock)
-        run.start("black")
-        panel.inputs.field("amount").editor.setFocus()
-        run.handle(SubmitInputs(values={"kind": "travel"}, at=clock()))
-        shot("inputs")
-        run.handle(SubmitInputs(values={"amount": "42", "kind": "travel"}, at=clock()))
-        run.handle(SwitchMode(mode="glass", at=clock()))
-        run.handle(Check(index=0, checked=True, at=clock()))
-        run.handle(Check(index=1, checked=True, at=clock()))
-        run.handle(Next(at=clock()))
-        panel.step.why_toggle.setChecked(True)
-        shot("step")
-        run.handle(SwitchMode(mode="black", at=clock()))
-        shot("performing")
-        run.handle(ActionFailed(step_id="amount", action_index=1, message="The Expenses window did not "
-                                "appear within 5 s.", at=clock()))
-        shot("failed")
-        run.handle(SkipStep(at=clock()))
-        shot("choice")
-        run.handle(Choose(index=1, at=clock()))
-        clock.now += 72
-        run.handle(ActionsDone(step_id="save", at=clock()))
-        shot("done")
+        every_view(panel, clock, lambda view, panel=panel, scheme=scheme: _save(panel, f"{view}-{scheme}"))
         panel.hide()
     for view in ("home", "inputs", "step", "performing", "failed", "choice", "done"):
         for scheme in ("light", "dark"):

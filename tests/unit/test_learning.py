@@ -384,3 +384,11 @@ def test_a_day_ends_at_local_midnight_across_a_clock_change() -> None:
     assert datetime.fromtimestamp(sunday, berlin) == datetime(2026, 3, 29, 0, 0, tzinfo=berlin)
     monday = next_day(sunday, berlin)
     assert monday - sunday == 23 * HOUR  # a 23-hour day: still one nudge on each of them
+
+
+def test_the_format_and_the_nudge_rules_read_one_interval_grammar() -> None:
+    from app.format.interval import parse_every as checked_at_load
+    from app.learning.cards import DB_NAME
+
+    assert parse_every is checked_at_load  # what the validator accepts is what the runtime counts
+    assert DB_NAME == "learning.sqlite3"  # app/runtime/nudges.py names the file without importing it

@@ -219,6 +219,28 @@ CASES = [
         ["5:1: error: YAML syntax: but found another document (one wizard per file)"],
         id="two-documents",
     ),
+    pytest.param(
+        HEADER + "when: [{app: mousepad}]\nnudge: {every: weekly}\nsteps: [{id: a, title: A}]\n",
+        ["5:16: error: 'weekly' is not an interval (write a number and m, h, d or w, e.g. 7d)"],
+        id="nudge-bad-interval",
+    ),
+    pytest.param(
+        HEADER + "when: [{app: mousepad}]\nnudge: {every: 30m}\nsteps: [{id: a, title: A}]\n",
+        ["5:16: error: '30m' is shorter than an hour (a nudge shown more often would nag; e.g. 7d)"],
+        id="nudge-too-often",
+    ),
+    pytest.param(
+        HEADER + "when: [{app: mousepad}]\nnudge: true\nsteps: [{id: a, title: A}]\n",
+        ["5:8: error: 'nudge': expected a mapping of keys, got True (write `nudge: {}` for once a week, "
+         "or `nudge: {every: 14d}`)"],
+        id="nudge-not-a-mapping",
+    ),
+    pytest.param(
+        HEADER + "nudge: {}\nsteps: [{id: a, title: A}]\n",
+        ["4:8: warning: 'nudge' never shows: the wizard has no 'when' (add 'when:' naming the application "
+         "whose window suggests the task)"],
+        id="nudge-without-when",
+    ),
 ]
 
 
@@ -485,3 +507,17 @@ def test_a_newcomer_s_mistake_is_said_in_a_sentence_with_what_to_do(
         tmp_path: Path, body: str, expected: str) -> None:
     header = "wayguide: 1\nid: t.new\ntitle: New\ninputs: [{name: a, label: A}]\nsteps:\n"
     assert problems(tmp_path, header + body) == [expected]
+
+
+@pytest.mark.parametrize(("nudge", "seconds"), [("", None), ("nudge: {}\n", 7 * 86400.0),
+                                                ("nudge: {every: 36h}\n", 36 * 3600.0),
+                                                ("nudge: {every: 2w}\n", 14 * 86400.0)])
+def test_a_nudge_reaches_the_card_in_seconds(tmp_path: Path, nudge: str, seconds: float | None) -> None:
+    from app.format.cards import Card
+
+    path = tmp_path / "w.yaml"
+    path.write_text(HEADER + "when: [{app: mousepad}]\n" + nudge + "steps: [{id: a, title: A}]\n",
+                    encoding="utf-8")
+    result = load_file(path)
+    assert result.ok and result.card is not None and result.card.nudge == seconds
+    assert Card.from_json(result.card.to_json()) == result.card
