@@ -321,7 +321,7 @@ class RecordingBar(QWidget):
         self._run_timer()
 
     def _steps_text(self, count: int) -> str:
-        return (self.tr("· 1 step") if count == 1 else self.tr("· %n steps").replace("%n", str(count)))
+        return (self.tr("· 1 step") if count == 1 else self.tr("· %n steps", "", count))
 
     def _refresh_status(self) -> None:
         shown = clock_text(self.elapsed())

@@ -267,7 +267,7 @@ class ReviewForm(View):
         count = len(self.rows)
         self.section.setText(self.tr("What you typed") if count != 1 else self.tr("What you typed (1 text)"))
         if count > 1:
-            self.section.setText(self.tr("What you typed (%n texts)").replace("%n", str(count)))
+            self.section.setText(self.tr("What you typed (%n texts)", "", count))
         self.empty.setVisible(count == 0)
         self.intro.setText(self._intro if count else self.tr("Give the guide a title; its id follows it."))
         chain: list[QWidget] = [self.guide_title, self.guide_id]
@@ -300,7 +300,7 @@ class ReviewForm(View):
         wrong = sum(1 for e in (self.title_error, self.id_error) if not e.isHidden())
         wrong += sum(1 for row in self.rows for e in (row.name_error, row.label_error) if not e.isHidden())
         self.save.setEnabled(wrong == 0)
-        self.problems.setText("" if wrong == 0 else self.tr("%n to fix").replace("%n", str(wrong)))
+        self.problems.setText("" if wrong == 0 else self.tr("%n to fix", "", wrong))
         self.save.setToolTip(self.tr("Write the draft guide") if wrong == 0
                              else self.tr("Fix the fields marked in red first"))
         self.save.setAccessibleDescription(self.save.toolTip())
