@@ -12,38 +12,41 @@ from overlays.views import View, button, label, scaled_font
 __all__ = ["DoneView", "duration_text", "figures"]
 
 
+def _tr(text: str, n: int = -1) -> str:
+    """The panel's translation of `text` (with `n`: the plural form for n, Qt's numerus form)."""
+    return QCoreApplication.translate("Panel", text, None, n)
+
+
 def duration_text(seconds: float) -> str:
     """42 s · 1 min 12 s · 1 h 5 min."""
-    translate = QCoreApplication.translate
     total = max(0, round(seconds))
     if total < 60:
-        return translate("Panel", "%1 s").replace("%1", str(total))
+        return _tr("%1 s").replace("%1", str(total))
     minutes, secs = divmod(total, 60)
     if minutes < 60:
         if secs == 0:
-            return translate("Panel", "%1 min").replace("%1", str(minutes))
-        return translate("Panel", "%1 min %2 s").replace("%1", str(minutes)).replace("%2", str(secs))
+            return _tr("%1 min").replace("%1", str(minutes))
+        return _tr("%1 min %2 s").replace("%1", str(minutes)).replace("%2", str(secs))
     hours, minutes = divmod(minutes, 60)
-    return translate("Panel", "%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
+    return _tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(minutes))
 
 
 def figures(summary: Summary) -> tuple[str, str]:
     """("7 steps · 1 min 12 s", "2 done for you, 5 by you")."""
-    translate = QCoreApplication.translate
-    steps = (translate("Panel", "1 step") if summary.steps == 1
-             else translate("Panel", "%n steps", None, summary.steps))
+    n = summary.steps
+    steps = _tr("1 step") if n == 1 else _tr("%n steps", n).replace("%n", str(n))
     first = f"{steps} · {duration_text(summary.duration)}"
     if not summary.steps:
         return first, ""
     parts = []
     if summary.automated and summary.by_person:
-        parts.append(translate("Panel", "%1 done for you, %2 by you"))
+        parts.append(_tr("%1 done for you, %2 by you"))
     elif summary.automated:
-        parts.append(translate("Panel", "%1 done for you"))
+        parts.append(_tr("%1 done for you"))
     elif summary.by_person:
-        parts.append(translate("Panel", "%2 by you"))
+        parts.append(_tr("%2 by you"))
     if summary.skipped:
-        parts.append(translate("Panel", "%3 skipped"))
+        parts.append(_tr("%3 skipped"))
     second = ", ".join(parts)
     for key, value in (("%1", summary.automated), ("%2", summary.by_person), ("%3", summary.skipped)):
         second = second.replace(key, str(value))

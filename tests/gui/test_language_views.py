@@ -1,0 +1,71 @@
+"""Every view in each shipped language (offscreen): screenshots artifacts/panel-<view>-<lang>.png, and the
+test fails where a button or a one-line label no longer holds its translated text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QTranslator
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.engine import Summary
+from app.i18n import load, locale_dir
+from overlays import theme
+from overlays.done_view import figures
+from overlays.panel import PANEL_WIDTH, Panel
+from overlays.placement import Rect
+from overlays.recording_bar import RecordingBar
+from overlays.translator import install
+from tests.gui.test_panel import ARTIFACTS, Clock, every_view
+from tests.gui.test_pseudo_locale import _cut_off
+
+NEXT = {"de": "&Weiter ▸", "nl": "&Volgende ▸"}
+"""The step's Next button in each language (None: not checked), to know the catalogue answered."""
+
+
+@pytest.fixture(params=sorted(NEXT))
+def language(request: pytest.FixtureRequest, themed: QApplication) -> Iterator[str]:
+    code: str = request.param
+    if not (locale_dir() / code / "LC_MESSAGES" / "wayguide.mo").exists():
+        pytest.skip(f"no {code} catalogue yet")
+    theme.apply_theme(themed, "light")
+    installed: list[QTranslator] = install(themed, load(languages=[code]), code, [])
+    yield code
+    for translator in installed:
+        themed.removeTranslator(translator)
+
+
+def test_every_view_in_a_shipped_language(qtbot: QtBot, language: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    panel = Panel(clock=Clock())
+    qtbot.addWidget(panel)
+    panel.place(Rect(0, 0, PANEL_WIDTH, 720))
+    panel.show()
+    qtbot.waitExposed(panel)
+    problems: dict[str, list[str]] = {}
+
+    def shot(view: str) -> None:
+        assert panel.grab().save(str(ARTIFACTS / f"panel-{view}-{language}.png"))
+        cut = _cut_off(panel)
+        if cut:
+            problems[view] = cut
+
+    every_view(panel, Clock(), shot)
+    if NEXT[language]:
+        assert panel.step.next.text() == NEXT[language]
+    assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["de"], indirect=True)
+def test_counts_take_the_language_s_plural_forms(qtbot: QtBot, language: str) -> None:
+    """A %n text is asked with its number: the catalogue's rule picks the form (in German 0 is plural)."""
+    bar = RecordingBar(clock=Clock())
+    qtbot.addWidget(bar)
+    bar.set_steps(0)
+    assert bar.steps.text() == "· 0 Schritte"
+    bar.set_steps(1)
+    assert bar.steps.text() == "· 1 Schritt"
+    assert figures(Summary(1, 0, 1, 0, 5)) == ("1 Schritt · 5 s", "1 von Ihnen")
+    assert figures(Summary(0, 0, 0, 0, 72)) == ("0 Schritte · 1 min 12 s", "")
