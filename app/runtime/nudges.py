@@ -127,8 +127,8 @@ class ContextNudges(QObject):
     def attach(cls, host: NudgeHost, watchers: WatcherFactory | None = None) -> ContextNudges:
         """Made for the running app: fed by its parts, telling its panel what is suggested. Nothing is
         watched until `start` (a start-up stage, once the library is loaded)."""
-        store = host.paths.data_dir / "learning.sqlite3"  # app.learning.cards.DB_NAME: not imported before
-        # the tray shows (app.learning brings the FSRS scheduler)
+        store = host.paths.data_dir / "learning.sqlite3"  # app.learning.cards.DB_NAME (a test keeps it so):
+        # app.learning is not imported before the tray shows
         nudges = cls(host.tray, host.visible, lambda: host.usage.progress.all(),
                      lambda: host.runs.in_progress, store, watchers,
                      parent=host.tray, knows_windows=lambda: host.probe is not None)

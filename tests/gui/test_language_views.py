@@ -21,7 +21,7 @@ from overlays.translator import install
 from tests.gui.test_panel import ARTIFACTS, Clock, every_view
 from tests.gui.test_pseudo_locale import _cut_off
 
-NEXT = {"de": "&Weiter ▸", "nl": None}
+NEXT = {"de": "&Weiter ▸", "nl": "&Volgende ▸"}
 """The step's Next button in each language (None: not checked), to know the catalogue answered."""
 
 

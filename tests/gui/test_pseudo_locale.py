@@ -45,7 +45,8 @@ def _cut_off(panel: Panel) -> list[str]:
     return out
 
 
-def test_every_view_in_the_pseudo_language(qtbot: QtBot, pseudo: QApplication) -> None:
+def every_view_cut_off(qtbot: QtBot, suffix: str) -> tuple[Panel, dict[str, list[str]]]:
+    """A panel taken through every view (artifacts/panel-<view>-<suffix>.png) and what is cut off, by view."""
     ARTIFACTS.mkdir(exist_ok=True)
     panel = Panel(clock=Clock())
     qtbot.addWidget(panel)
@@ -55,11 +56,16 @@ def test_every_view_in_the_pseudo_language(qtbot: QtBot, pseudo: QApplication) -
     problems: dict[str, list[str]] = {}
 
     def shot(view: str) -> None:
-        assert panel.grab().save(str(ARTIFACTS / f"panel-{view}-pseudo.png"))
+        assert panel.grab().save(str(ARTIFACTS / f"panel-{view}-{suffix}.png"))
         cut = _cut_off(panel)
         if cut:
             problems[view] = cut
 
     every_view(panel, Clock(), shot)
+    return panel, problems
+
+
+def test_every_view_in_the_pseudo_language(qtbot: QtBot, pseudo: QApplication) -> None:
+    panel, problems = every_view_cut_off(qtbot, "pseudo")
     assert panel.step.next.text().startswith("[")  # the texts are the pseudo-language's
     assert problems == {}
