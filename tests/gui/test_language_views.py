@@ -28,8 +28,7 @@ NEXT = {"de": "&Weiter ▸", "nl": "&Volgende ▸"}
 @pytest.fixture(params=sorted(NEXT))
 def language(request: pytest.FixtureRequest, themed: QApplication) -> Iterator[str]:
     code: str = request.param
-    if not (locale_dir() / code / "LC_MESSAGES" / "wayguide.mo").exists():
-        pytest.skip(f"no {code} catalogue yet")
+    assert (locale_dir() / code / "LC_MESSAGES" / "wayguide.mo").exists(), f"{code} is shipped"
     theme.apply_theme(themed, "light")
     installed: list[QTranslator] = install(themed, load(languages=[code]), code, [])
     yield code

@@ -40,8 +40,6 @@ def test_the_panel_s_words_are_extracted() -> None:
 @pytest.mark.parametrize("language", SHIPPED)
 def test_a_shipped_language_has_every_message_translated(language: str) -> None:
     path = LOCALE / language / "LC_MESSAGES" / "wayguide.po"
-    if not path.exists():
-        pytest.skip(f"no {language} catalogue yet")
     with path.open("rb") as file:
         catalog = read_po(file, locale=language)
     missing = [m.id for m in catalog if m.id and (m.fuzzy or not all(
