@@ -91,6 +91,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
+from app.i18n import N_
 
 # ----------------------------------------------------------------- engine
 
@@ -148,7 +149,7 @@ class Engine:
                 return self._next(state, step, at)
             case Skip() if waiting:
                 if step.choice:
-                    return state, [Notice("Choose one of the options.")]
+                    return state, [Notice(N_("Choose one of the options."))]
                 return self._complete(state, step, "skipped", at)
             case Choose(index=index) if waiting:
                 return self._choose(state, step, index, at)
@@ -220,7 +221,7 @@ class Engine:
             resume_at = state.resume_at
             state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
             return replace(state, status="paused", resume_at=resume_at), [*effects, Paused(
-                step.id, "Wayguide had paused this step part-way; press Continue to go on.", True)]
+                step.id, N_("Wayguide had paused this step part-way; press Continue to go on."), True)]
         return self._enter(state, step, at, state.treatment, state.checked)
 
     def _abort(self, state: RunState, reason: str, at: float) -> Result:
@@ -246,11 +247,11 @@ class Engine:
 
     def _next(self, state: RunState, step: Step, at: float) -> Result:
         if step.choice:
-            return state, [Notice("Choose one of the options.")]
+            return state, [Notice(N_("Choose one of the options."))]
         if step.checklist and not _ticked(state, step):
-            return state, [Notice("Tick every item on the checklist first.")]
+            return state, [Notice(N_("Tick every item on the checklist first."))]
         if step.quiz is not None and not state.answers:
-            return state, [Notice("Answer the question first (or skip it).")]
+            return state, [Notice(N_("Answer the question first (or skip it)."))]
         if step.quiz is not None:
             return self._complete(state, step, "answered", at, correct=state.answers[0])
         return self._complete(state, step, "person", at)
@@ -521,10 +522,10 @@ def _ticked(state: RunState, step: Step) -> bool:
 
 def _pause_reason(step: Step) -> str:
     if step.choice:
-        return "This step needs your decision."
+        return N_("This step needs your decision.")
     if step.checklist:
-        return "Tick the checklist, then press Next."
-    return "Do this step yourself, then press Next."
+        return N_("Tick the checklist, then press Next.")
+    return N_("Do this step yourself, then press Next.")
 
 
 

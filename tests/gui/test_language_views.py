@@ -68,3 +68,20 @@ def test_counts_take_the_language_s_plural_forms(qtbot: QtBot, language: str) ->
     assert bar.steps.text() == "· 1 Schritt"
     assert figures(Summary(1, 0, 1, 0, 5)) == ("1 Schritt · 5 s", "1 von Ihnen")
     assert figures(Summary(0, 0, 0, 0, 72)) == ("0 Schritte · 1 min 12 s", "")
+
+
+ENGINE_WORDS = {"nl": "Vink eerst alles op de checklist aan.",
+                "de": "Haken Sie zuerst alle Punkte der Checkliste ab."}
+
+
+def test_the_engine_s_words_are_said_in_the_language(qtbot: QtBot, language: str) -> None:
+    """The engine marks its fixed sentences (N_) and the panel translates them where it shows them."""
+    from app.engine import Next
+    from tests.gui.test_panel import Run, wizard
+
+    panel = Panel(clock=Clock())
+    qtbot.addWidget(panel)
+    run = Run(panel, wizard(), Clock())
+    run.start("glass", {"amount": "12", "project": "alpha"})
+    run.handle(Next(at=1.0))  # the checklist is not ticked yet
+    assert panel.step.notice.message() == ENGINE_WORDS[language]
