@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.format.cards import Listed
-from app.format.combo import pretty_combo
 from app.library.copies import SourceStatus
 from app.library.relevance import Match, SearchIndex
 from overlays.progress_text import TaskProgress, progress_line, progress_tip
@@ -44,7 +43,7 @@ from overlays.task_list import (
     WIZARD_ID,
     TaskList,
 )
-from overlays.views import View, button, discard, label, mnemonic_safe, scaled_font
+from overlays.views import View, button, combo_words, discard, label, mnemonic_safe, scaled_font
 
 __all__ = ["TAG", "HomeView", "TaskList"]
 
@@ -154,10 +153,10 @@ class HomeView(View):
         if len(self._index) != len(wizards) or any(a is not b for a, b in zip(self._index.wizards, wizards,
                                                                               strict=True)):
             self._index = SearchIndex(self._wizards)  # made again only when the library changed
-        keys = pretty_combo(hotkey) if hotkey else ""
+        keys = combo_words(hotkey) if hotkey else ""
         hint = self.tr("%1 hides").replace("%1", keys) if keys else ""
         if keyboard_hotkey:
-            hint += "\n" + self.tr("%1: keyboard here").replace("%1", pretty_combo(keyboard_hotkey))
+            hint += "\n" + self.tr("%1: keyboard here").replace("%1", combo_words(keyboard_hotkey))
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         if not keep_query and self.search.text():

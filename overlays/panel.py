@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.format.cards import Listed
-from app.format.combo import pretty_combo
 from app.library.relevance import Match
 from overlays.home_view import HomeView
 from overlays.placement import Rect
 from overlays.tray import app_icon
-from overlays.views import ElidedLabel, View, scaled_font
+from overlays.views import ElidedLabel, View, combo_words, scaled_font
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
@@ -247,7 +246,7 @@ class Panel(QWidget):
         self.home.set_library(wizards, relevant, context_label, hotkey, keep_query=typing,
                               keyboard_hotkey=keyboard_hotkey, examples=examples, suggested=suggested)
         self.home.set_broken(broken)
-        keys = pretty_combo(hotkey) if hotkey else ""
+        keys = combo_words(hotkey) if hotkey else ""
         hide = self.tr("Hide panel")
         self.header.close_button.setToolTip(f"{hide} ({keys})" if keys else hide)
         self._show_view(self.home)

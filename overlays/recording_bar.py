@@ -12,10 +12,9 @@ from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer, Si
 from PySide6.QtGui import QColor, QFont, QHideEvent, QKeyEvent, QPainter, QPaintEvent, QPen, QShowEvent
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.format.combo import pretty_combo
 from overlays.placement import Rect, bar_rect
 from overlays.theme import colors, current_scheme
-from overlays.views import button, label, scaled_font
+from overlays.views import button, combo_words, label, scaled_font
 
 __all__ = ["BAR_FLAGS", "BAR_TITLE", "RecordingBar", "clock_text"]
 
@@ -215,7 +214,7 @@ class RecordingBar(QWidget):
 
     def set_stop_hint(self, combo: str) -> None:
         """The stop hotkey ("ctrl+alt+space" or "Ctrl+Alt+Space"), named in the tooltips."""
-        self._stop_hint = pretty_combo(combo) if combo else ""
+        self._stop_hint = combo_words(combo) if combo else ""
         self._set_tooltips()
 
     def place(self, rect: QRect | Rect) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.format.combo import pretty_combo
 from app.format.templating import markdown_to_html
 
 __all__ = ["MARGIN", "SPACING", "Banner", "ElidedLabel", "RichText", "View", "WrapButton", "WrapCheckBox",
@@ -421,6 +422,16 @@ class View(QWidget):
 
     def escape(self) -> None:
         """Escape pressed while `wants_escape()`."""
+
+
+def combo_words(combo: str) -> str:
+    """A key combination as this language writes it: "ctrl+alt+space" → "Ctrl+Alt+Space", in German
+    "Strg+Alt+Leertaste" (Qt's own catalogue names the keys); as written where Qt cannot read it."""
+    from PySide6.QtGui import QKeySequence
+
+    written = pretty_combo(combo)
+    native = QKeySequence(written).toString(QKeySequence.SequenceFormat.NativeText)
+    return native if native and "\ufffd" not in native else written
 
 
 def escape_html(text: str) -> str:

@@ -85,3 +85,15 @@ def test_the_engine_s_words_are_said_in_the_language(qtbot: QtBot, language: str
     run.start("glass", {"amount": "12", "project": "alpha"})
     run.handle(Next(at=1.0))  # the checklist is not ticked yet
     assert panel.step.notice.message() == ENGINE_WORDS[language]
+
+
+@pytest.mark.parametrize("language", ["de"], indirect=True)
+def test_keys_are_named_as_the_language_names_them(qtbot: QtBot, language: str) -> None:
+    from overlays.views import combo_words
+
+    assert combo_words("ctrl+alt+space") == "Strg+Alt+Leertaste"
+    assert combo_words("ctrl+shift+page_down") == "Ctrl+Shift+Page_down"  # Qt cannot read it: as written
+    panel = Panel(clock=Clock())
+    qtbot.addWidget(panel)
+    panel.show_home([], [], None, "ctrl+alt+space")
+    assert panel.home.hint.text().startswith("Strg+Alt+Leertaste")
