@@ -8,7 +8,7 @@ import gettext
 from dataclasses import dataclass
 
 from app.i18n import N_, language, load
-from app.usage.report import Report, WizardStats, duration_text
+from app.usage.report import Report, WizardStats, duration_text, percent_text
 
 __all__ = ["render_html"]
 
@@ -91,7 +91,7 @@ def _chart(w: WizardStats, t: gettext.NullTranslations) -> Chart:
     bars = []
     top = max([w.runs, *(s.reached for s in w.steps)]) or 1
     for i, s in enumerate(w.steps):
-        bars.append(Bar(i * (BAR_HEIGHT + 8), s.title, s.reached, f"{s.reached / top:.0%}",
+        bars.append(Bar(i * (BAR_HEIGHT + 8), s.title, s.reached, percent_text(s.reached / top, t),
                         max(1.0, FUNNEL_WIDTH * s.reached / top), FUNNEL_WIDTH * s.stopped_here / top,
                         s.stopped_here, duration_text(s.median_seconds, t)))
     runs = w.runs_over_time[-MAX_POINTS:]

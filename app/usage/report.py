@@ -13,10 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.usage.events import RUN_ENDS
 from app.usage.learning import FadePeriod, QuestionStats, RetentionBucket, Settling, learning_sections
 from app.usage.store import SCHEMA_VERSION, StoreError
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 __all__ = ["PersonStats", "Report", "RunPoint", "StepStats", "WizardStats", "build", "duration_text"]
 
@@ -241,11 +245,37 @@ def _percentile(values: Sequence[float], q: float) -> float | None:
 _ENGLISH = gettext.NullTranslations()
 
 
+def _number_locale(t: gettext.NullTranslations) -> Locale:
+    """Babel's locale for the catalogue's language (English where Babel does not know it)."""
+    from babel import Locale, UnknownLocaleError
+
+    from app.i18n import language
+
+    try:
+        return Locale.parse(language(t).replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def decimal_text(value: float, t: gettext.NullTranslations = _ENGLISH) -> str:
+    """One decimal, as the catalogue's language writes it: "12.5" in English, "12,5" in Dutch and German."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, format="0.0", locale=_number_locale(t)))
+
+
+def percent_text(value: float, t: gettext.NullTranslations = _ENGLISH) -> str:
+    """A share as the catalogue's language writes it: "57%" in English, "57 %" in German."""
+    from babel.numbers import format_percent
+
+    return str(format_percent(value, locale=_number_locale(t)))
+
+
 def duration_text(value: float | None, t: gettext.NullTranslations = _ENGLISH) -> str:
     """A duration for people: "12.5 s", "1 min 23 s" (translated through `t`)."""
     if value is None:
         return "–"
     if value < 60:
-        return t.gettext("%(seconds)s s") % {"seconds": f"{value:.1f}"}
+        return t.gettext("%(seconds)s s") % {"seconds": decimal_text(value, t)}
     minutes, seconds = divmod(round(value), 60)
     return t.gettext("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": seconds}

@@ -227,3 +227,12 @@ def test_longer_axis_labels_get_room_left_of_the_plot() -> None:
     english, marked = html(report(), gettext.NullTranslations()), html(report(), Marked())
     assert '<line class="axis" x1="64" ' in english  # "2:50 min": fits the usual margin
     assert '<line class="axis" x1="80" ' in marked and ">«2:50 min»</text>" in marked
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    from app.usage.report import duration_text, percent_text
+
+    german, dutch, english = (load(languages=[code]) for code in ("de", "nl", "en"))
+    assert duration_text(12.46, german) == "12,5 s" and duration_text(12.46, dutch) == "12,5 s"
+    assert duration_text(12.46, english) == "12.5 s"
+    assert percent_text(0.574, german) == "57\xa0%" and percent_text(0.574, english) == "57%"
