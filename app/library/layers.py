@@ -64,6 +64,11 @@ class Verifier(Protocol):
 
     def signed(self, path: Path) -> bool: ...
 
+    def doubt(self, path: Path) -> str:
+        """Why a file in a signed folder is not trusted ("was changed after its publisher signed it"), or
+        "" when there is nothing to doubt."""
+        ...
+
     @property
     def trust_files(self) -> Sequence[str]:
         """The names of the files in a layer's folder its verdicts rest on (the manifest and its
@@ -315,8 +320,7 @@ class Library:
     def doubt(self, path: Path) -> str:
         """Why a wizard file in a signed folder lost its signature's trust ("was changed after its publisher
         signed it"), or "" (see FolderTrust.doubt)."""
-        doubt = getattr(self.verifier, "doubt", None)
-        return str(doubt(Path(os.path.realpath(path)))) if doubt is not None else ""
+        return self.verifier.doubt(Path(os.path.realpath(path))) if self.verifier is not None else ""
 
     def trust_of(self, path: Path) -> Trust:
         """The trust of a wizard file (one of the library's, or given by path): by the layer it really
