@@ -14,12 +14,11 @@ from app.engine import Summary
 from app.i18n import load, locale_dir
 from overlays import theme
 from overlays.done_view import figures
-from overlays.panel import PANEL_WIDTH, Panel
-from overlays.placement import Rect
+from overlays.panel import Panel
 from overlays.recording_bar import RecordingBar
 from overlays.translator import install
-from tests.gui.test_panel import ARTIFACTS, Clock, every_view
-from tests.gui.test_pseudo_locale import _cut_off
+from tests.gui.test_panel import Clock
+from tests.gui.test_pseudo_locale import every_view_cut_off
 
 NEXT = {"de": "&Weiter ▸", "nl": "&Volgende ▸"}
 """The step's Next button in each language (None: not checked), to know the catalogue answered."""
@@ -37,21 +36,7 @@ def language(request: pytest.FixtureRequest, themed: QApplication) -> Iterator[s
 
 
 def test_every_view_in_a_shipped_language(qtbot: QtBot, language: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    panel = Panel(clock=Clock())
-    qtbot.addWidget(panel)
-    panel.place(Rect(0, 0, PANEL_WIDTH, 720))
-    panel.show()
-    qtbot.waitExposed(panel)
-    problems: dict[str, list[str]] = {}
-
-    def shot(view: str) -> None:
-        assert panel.grab().save(str(ARTIFACTS / f"panel-{view}-{language}.png"))
-        cut = _cut_off(panel)
-        if cut:
-            problems[view] = cut
-
-    every_view(panel, Clock(), shot)
+    panel, problems = every_view_cut_off(qtbot, language)
     if NEXT[language]:
         assert panel.step.next.text() == NEXT[language]
     assert problems == {}
