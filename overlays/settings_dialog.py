@@ -101,9 +101,11 @@ class SettingsDialog(QDialog):
             ("system", self.tr("Same as the system")), ("light", self.tr("Light")),
             ("dark", self.tr("Dark"))], settings.theme)
         self._row(form, self.tr("&Theme"), self.theme, self.theme)
-        self.language = self._combo(self.tr("Language"), [
-            ("system", self.tr("Same as the system")), ("en", "English"), ("nl", "Nederlands"),
-            ("de", "Deutsch")], settings.language if settings.language in ("en", "nl", "de") else "system")
+        languages = [("system", self.tr("Same as the system")), ("en", "English"), ("nl", "Nederlands"),
+                     ("de", "Deutsch")]
+        if settings.language not in {code for code, _ in languages}:  # e.g. the policy's "nl_BE": kept
+            languages.append((settings.language, settings.language))
+        self.language = self._combo(self.tr("Language"), languages, settings.language)
         self._row(form, self.tr("&Language"), self.language, self.language)
         self.roles = QLineEdit(", ".join(settings.roles))
         self.roles.setPlaceholderText(self.tr("e.g. support, sales"))
@@ -245,8 +247,7 @@ class SettingsDialog(QDialog):
             "roles": parse_roles(self.roles.text()),
             "preferred_mode": self.mode.currentData(),
             "autostart": self.autostart.isChecked(),
-            "language": self.language.currentData() if self.language.currentData() != "system"
-            or original.language in ("en", "nl", "de", "system") else original.language,
+            "language": self.language.currentData(),
         }
         kept = {name: getattr(original, name) for name in self._locked if name in values}
         return original.replace(**{**values, **kept})

@@ -115,3 +115,11 @@ def test_keyboard_hotkey_must_differ_from_the_hotkey(themed: QApplication, qtbot
     dialog.keyboard_hotkey.setText("Super+K")
     assert dialog.ok_button().isEnabled() and dialog.keyboard_hotkey_error.text() == ""
     assert dialog.settings().keyboard_hotkey == "super+k"
+
+
+def test_the_language_is_picked_and_a_regional_one_from_the_policy_is_kept(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(START.replace(language="nl_BE"))
+    qtbot.addWidget(dialog)
+    assert dialog.language.currentText() == "nl_BE" and dialog.settings().language == "nl_BE"
+    dialog.language.setCurrentIndex(dialog.language.findData("de"))
+    assert dialog.settings().language == "de"
