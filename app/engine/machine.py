@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
-from app.engine.conditions import (
-    condition_holds,
-    describe_at,
-    note_observation,
-    simple_conditions,
-    step_watch,
-)
+from app.engine.conditions import condition_holds, note_observation
+from app.engine.course import Course, when
+from app.engine.display import display
 from app.engine.effects import (
     Aborted,
     AskInputs,
-    ClearHighlight,
     Effect,
     Failed,
     Finished,
-    Highlight,
     InputsInvalid,
     Notice,
     Paused,
     Perform,
     Refused,
     Result,
-    ShowStep,
     Summary,
-    Watch,
 )
 from app.engine.events import (
     Abort,
@@ -60,11 +49,9 @@ from app.engine.events import (
     Tick,
     WindowActivated,
 )
-from app.engine.inputs import input_problem, validate_inputs
+from app.engine.inputs import validate_inputs
 from app.engine.masking import (
-    MASK,
-    QUOTED,
-    action_texts,
+    mask_failure,
     masked_context,
     problem_message,
     render_action,
@@ -86,7 +73,6 @@ from app.engine.state import (
 from app.format import templating
 from app.format.model import (
     Action,
-    FileCond,
     Step,
     Wizard,
     action_kind,
@@ -106,10 +92,9 @@ class Engine:
 
     def __init__(self, wizard: Wizard) -> None:
         self.wizard = wizard
+        self._course = Course(wizard)
         self._steps = wizard.steps
-        self._index: dict[str, int] = {}
-        for i, step in enumerate(wizard.steps):
-            self._index.setdefault(step.id, i)
+        self._index = self._course.index
 
     def initial(self) -> RunState:
         """The state before Start."""
@@ -124,7 +109,7 @@ class Engine:
             if isinstance(event, Abort):
                 return self._abort(state, event.reason, event.at)
             return state, []
-        step = self._current(state)
+        step = self._course.current(state)
         match event:
             case Start():
                 return self._start(state, event)
@@ -174,7 +159,8 @@ class Engine:
                     return self._enter(state, step, at, state.treatment, state.checked)
                 return self._complete(state, step, "automated", at)
             case ActionFailed() as failed if status == "performing" and failed.step_id == step.id:
-                message = self._mask_failure(state, step, failed.action_index, failed.message, at)
+                message = mask_failure(step, failed.action_index, failed.message, state,
+                                       self._course.context(state, at))
                 return self._fail(state, step, Failure(failed.action_index, message), [])
             case Retry() if status == "failed":
                 again: Pace = "fast" if state.treatment == "black" else "visible"
@@ -214,12 +200,13 @@ class Engine:
 
     def _continue(self, state: RunState, at: float) -> Result:
         """Carry on after the inputs form: the first step, or the current one again."""
-        step = self._current(state)
+        step = self._course.current(state)
         if step is None:
             return self._enter_from(state, state.first, at)
         if state.resume_at is not None:  # paused part-way: never performed again from the start
             resume_at = state.resume_at
-            state, effects = self._display(state, step, at, state.treatment, state.checked, watch=False)
+            state, effects = display(self._course, state, step, at, state.treatment, state.checked,
+                                     watch=False)
             return replace(state, status="paused", resume_at=resume_at), [*effects, Paused(
                 step.id, N_("Wayguide had paused this step part-way; press Continue to go on."), True)]
         return self._enter(state, step, at, state.treatment, state.checked)
@@ -240,10 +227,6 @@ class Engine:
         return self._enter(state, step, at, mode, state.checked)
 
     # --------------------------------------------------------------- steps
-
-    def _current(self, state: RunState) -> Step | None:
-        index = self._index.get(state.step_id) if state.step_id is not None else None
-        return None if index is None else self._steps[index]
 
     def _next(self, state: RunState, step: Step, at: float) -> Result:
         if step.choice:
@@ -296,15 +279,15 @@ class Engine:
 
     def _enter_from(self, state: RunState, index: int, at: float) -> Result:
         """Show the first step from `index` on whose `when` holds, or finish."""
-        ctx = self._context(state, at)
+        ctx = self._course.context(state, at)
         effects: list[Effect] = []
         masked = masked_context(ctx, state)
         passed: set[int] = set()  # quizzes black box went by (their `next` can lead round in a loop)
         while index < len(self._steps) and index not in passed:
             step = self._steps[index]
-            shown, problem = _when(step, ctx)
+            shown, problem = when(step, ctx)
             if problem and masked is not ctx:  # the error can quote a value: say the masked one's
-                problem = _when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
+                problem = when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
                     "with the value given for a secret input; showing it."
             if problem:
                 effects.append(Notice(problem))
@@ -328,84 +311,12 @@ class Engine:
             state, following = go_by(state, step, at, self._index, len(self._steps))
             return self._enter_from(state, following, at)
         automated = treatment == "black" and not step.needs_person
-        state, effects = self._display(state, step, at, treatment, checked, watch=not automated)
+        state, effects = display(self._course, state, step, at, treatment, checked, watch=not automated)
         if automated:
             return self._perform(state, step, "fast", at, effects)
         if treatment == "black":
             return replace(state, status="paused"), [*effects, Paused(step.id, _pause_reason(step))]
         return replace(state, status="running"), effects
-
-    def _display(self, state: RunState, step: Step, at: float, treatment: Mode,
-                 checked: tuple[bool, ...] | None, watch: bool) -> Result:
-        """Make `step` current: ShowStep, the highlight, and what to watch."""
-        ctx = self._context(state, at)
-        panel_ctx = masked_context(ctx, state)  # the panel never shows secrets
-        problems: list[str] = []
-
-        def markdown(text: str) -> str:
-            try:
-                return templating.render_markdown(text, panel_ctx)
-            except templating.TemplateProblem as problem:
-                problems.append(f"Step '{step.id}': could not fill in '{text}': {problem.message}")
-                return text
-
-        files: list[tuple[str, str]] = []
-        shown_files: dict[str, str] = {}  # as the panel may show them: secrets masked
-        for path, cond in simple_conditions(step.until) if watch else ():
-            if isinstance(cond, FileCond):
-                try:
-                    rendered = templating.render_text(cond.file.path, ctx)
-                    files.append((path, rendered))
-                    shown_files[path] = rendered if panel_ctx is ctx else templating.render_text(
-                        cond.file.path, panel_ctx)
-                except templating.TemplateProblem as problem:
-                    problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
-                                    f"{problem_message(problem, cond.file.path, ctx, panel_ctx)}")
-                    shown_files.pop(path, None)
-        items = step.checklist or []
-        if checked is None or len(checked) != len(items):
-            checked = (False,) * len(items)
-        index = len(state.trail) + 1
-        show = ShowStep(
-            step_id=step.id, index=index, total=index + self._ahead(step, ctx),
-            title=markdown(step.title),
-            explain=markdown(step.explain) if step.explain is not None else None,
-            why=markdown(step.why) if step.why is not None else None,
-            mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
-            choices=tuple(markdown(o.label) for o in step.choice or ()),
-            checklist=tuple(markdown(item) for item in items), checked=checked,
-            until=("moves on when it sees: " + describe_at(step.until, "0", shown_files)
-                   if watch and step.until is not None else None),
-            quiz=step.quiz,
-        )
-        state = replace(state, step_id=step.id, step_started_at=at, treatment=treatment,
-                        checked=checked, failure=None, latched=(), holding=(), files=tuple(files),
-                        resume_at=None, answers=())
-        effects: list[Effect] = [
-            show,
-            Highlight(step.id, step.target) if step.target else ClearHighlight(),
-            step_watch(step, files) if watch else Watch(step.id),
-            *(Notice(p) for p in problems),
-        ]
-        return state, effects
-
-    def _ahead(self, step: Step, ctx: Mapping[str, Any]) -> int:
-        """How many steps will plausibly follow `step` (choices: the first option)."""
-        count, seen, current = 0, {step.id}, step
-        while True:
-            if current.choice:
-                i: int | None = self._index.get(current.choice[0].goto)
-            elif current.next is not None:
-                i = self._index.get(current.next, len(self._steps))
-            else:
-                i = self._index[current.id] + 1
-            while i is not None and i < len(self._steps) and not _when(self._steps[i], ctx)[0]:
-                i += 1
-            if i is None or i >= len(self._steps) or self._steps[i].id in seen:
-                return count
-            current = self._steps[i]
-            seen.add(current.id)
-            count += 1
 
     # ---------------------------------------------------------- automation
 
@@ -413,7 +324,7 @@ class Engine:
                  effects: list[Effect], start: tuple[int, int] = (0, 0)) -> Result:
         if self._missing_inputs(state):
             return self._ask(replace(state, failure=None), effects)
-        ctx = self._context(state, at)
+        ctx = self._course.context(state, at)
         masked = masked_context(ctx, state)
         actions: list[Action] = []
         for i, action in enumerate(step.do or ()):
@@ -454,66 +365,7 @@ class Engine:
         values.update({v.name: v.value for v in state.inputs if not v.secret})
         return replace(state, status="inputs"), [*effects, AskInputs(tuple(self.wizard.inputs), values)]
 
-    def _mask_failure(self, state: RunState, step: Step, index: int, message: str, at: float) -> str:
-        """A failure message as the person may see it: when the action used a secret input, what it quotes
-        of the action (“…”) and every form of its texts are masked, and so is every secret value."""
-        secrets = [v.value for v in state.inputs if v.secret and v.value]
-        if not secrets:
-            return message
-        ctx = self._context(state, at)
-        masked = masked_context(ctx, state)
-        do = step.do or ()
-        if 0 <= index < len(do):
-            try:
-                real = render_action(do[index], ctx, masked)
-            except templating.TemplateProblem:
-                real = do[index]
-            shown = shown_action(do[index], real, masked)
-            if shown != real:
-                message = QUOTED.sub(f"“{MASK}”", message)
-                for text in sorted(action_texts(real), key=len, reverse=True):
-                    message = message.replace(text, MASK)
-        for secret in sorted(secrets, key=len, reverse=True):
-            message = message.replace(secret, MASK)
-        return message
-
-    def _context(self, state: RunState, at: float) -> dict[str, Any]:
-        """What templates see: every declared input (defaults, else ""), numbers as entered."""
-        given = {v.name: v.value for v in state.inputs}
-        inputs: dict[str, object] = {}
-        for spec in self.wizard.inputs:
-            raw = given.get(spec.name, "" if spec.default is None else str(spec.default))
-            inputs[spec.name] = raw
-            if spec.type == "number" and input_problem(spec, raw) is None:
-                inputs[spec.name] = templating.EnteredNumber(raw)
-        window = {"app": state.window.app, "title": state.window.title} if state.window else None
-        choices: dict[str, str] = {}
-        for entry in state.history:
-            step = self._steps[self._index[entry.step_id]] if entry.step_id in self._index else None
-            options = step.choice if step is not None and step.choice else []
-            if entry.choice is not None and 0 <= entry.choice < len(options):
-                choices[entry.step_id] = options[entry.choice].label
-        return templating.context(inputs, window, _moment(at), choices)
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def _moment(at: float) -> _dt.datetime:
-    try:
-        return _dt.datetime.fromtimestamp(at).astimezone()
-    except (OverflowError, OSError, ValueError):
-        return _dt.datetime.fromtimestamp(0).astimezone()
-
-
-def _when(step: Step, ctx: Mapping[str, Any]) -> tuple[bool, str | None]:
-    """Whether the step is shown; a `when` that cannot be evaluated shows it, with a problem."""
-    if step.when is None:
-        return True, None
-    try:
-        return bool(templating.evaluate(step.when, ctx)), None
-    except Exception as exc:  # TemplateProblem, or the truth value of an undefined name
-        return True, f"Step '{step.id}': its 'when' could not be checked ({exc}); showing it."
 
 
 def _ticked(state: RunState, step: Step) -> bool:
@@ -526,9 +378,6 @@ def _pause_reason(step: Step) -> str:
     if step.checklist:
         return N_("Tick the checklist, then press Next.")
     return N_("Do this step yourself, then press Next.")
-
-
-
 
 
 def _summary(state: RunState, at: float) -> Summary:

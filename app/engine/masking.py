@@ -16,6 +16,7 @@ from app.format.model import (
     OpenAction,
     PasteAction,
     RunAction,
+    Step,
     TypeAction,
 )
 
@@ -112,3 +113,24 @@ def render_action(action: Action, ctx: Mapping[str, Any], masked: Mapping[str, A
     return action
 
 
+def mask_failure(step: Step, index: int, message: str, state: RunState, ctx: dict[str, Any]) -> str:
+    """A failure message as the person may see it: when the action used a secret input, what it quotes
+    of the action (“…”) and every form of its texts are masked, and so is every secret value."""
+    secrets = [v.value for v in state.inputs if v.secret and v.value]
+    if not secrets:
+        return message
+    masked = masked_context(ctx, state)
+    do = step.do or ()
+    if 0 <= index < len(do):
+        try:
+            real = render_action(do[index], ctx, masked)
+        except templating.TemplateProblem:
+            real = do[index]
+        shown = shown_action(do[index], real, masked)
+        if shown != real:
+            message = QUOTED.sub(f"“{MASK}”", message)
+            for text in sorted(action_texts(real), key=len, reverse=True):
+                message = message.replace(text, MASK)
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, MASK)
+    return message
