@@ -15,8 +15,10 @@ from app.format.model import Step, Wizard
 class Course:
     """The steps of `wizard` by position and by id (the first of a repeated id wins)."""
 
-    def __init__(self, wizard: Wizard) -> None:
+    def __init__(self, wizard: Wizard, language: str = "en") -> None:
         self.wizard = wizard
+        self.language = language
+        """The person's language, a BCP 47 tag: templates see it as `language`, filters format for it."""
         self.steps = wizard.steps
         self.index: dict[str, int] = {}
         for i, step in enumerate(wizard.steps):
@@ -60,7 +62,7 @@ class Course:
             options = step.choice if step is not None and step.choice else []
             if entry.choice is not None and 0 <= entry.choice < len(options):
                 choices[entry.step_id] = options[entry.choice].label
-        return templating.context(inputs, window, _moment(at), choices)
+        return templating.context(inputs, window, _moment(at), choices, self.language)
 
 
 def when(step: Step, ctx: Mapping[str, Any]) -> tuple[bool, str | None]:

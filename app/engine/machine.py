@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import replace
 
 from app.engine.conditions import condition_holds, note_observation
@@ -77,7 +78,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.i18n import N_
+from app.i18n import N_, language
 
 # ----------------------------------------------------------------- engine
 
@@ -90,9 +91,11 @@ class Engine:
     ignored; `handle` never raises.
     """
 
-    def __init__(self, wizard: Wizard) -> None:
+    def __init__(self, wizard: Wizard, translations: gettext.NullTranslations | None = None) -> None:
         self.wizard = wizard
-        self._course = Course(wizard)
+        self._tr = translations or gettext.NullTranslations()
+        """The person's language (app/i18n.py): the messages made here, and templates' `language`."""
+        self._course = Course(wizard, language(self._tr))
         self._steps = wizard.steps
         self._index = self._course.index
 

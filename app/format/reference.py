@@ -49,8 +49,8 @@ editor check and complete a file as you type: see "Writing wizards" in the READM
 
 The **Jinja** column says how Wayguide reads a key's text: *template* is text in which `{{{{ … }}}}` is
 filled in when the step is shown or done (`{{{{ inputs.NAME }}}}`, `today`, `now`, `user`,
-`window.title`, `window.app`, `choices.STEP_ID`); *expression* is a Jinja2 expression itself, with
-or without braces (`inputs.kind == 'travel'`). Any other text is taken as written: `{{{{` in it is an
+`window.title`, `window.app`, `choices.STEP_ID`, `language`: the person's, e.g. `nl`); *expression* is a
+Jinja2 expression itself, with or without braces (`inputs.kind == 'travel'`). Any other text is taken as written: `{{{{` in it is an
 error. Examples are written as YAML.
 """
 

@@ -275,8 +275,9 @@ def context(
     window: Mapping[str, str] | None = None,
     now: _dt.datetime | None = None,
     choices: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> dict[str, Any]:
-    """The names a template sees."""
+    """The names a template sees; `language` is the person's (a BCP 47 tag, e.g. "nl" or "de-AT")."""
     moment = now or _dt.datetime.now().astimezone()
     try:
         user = getpass.getuser()
@@ -289,6 +290,7 @@ def context(
         "user": user,
         "window": dict(window or {"title": "", "app": ""}),
         "choices": dict(choices or {}),
+        "language": language,
     }
 
 

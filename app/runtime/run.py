@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import gettext
+
     from app.engine import RunState
     from app.format.model import Wizard
     from app.platform.ipc_server import Reply
@@ -18,13 +20,14 @@ __all__ = ["Run", "steps_summary"]
 class Run:
     """The run in progress: its wizard, engine and state, and who waits for its end."""
 
-    def __init__(self, wizard: Wizard, reply: Reply | None, path: Path | None = None) -> None:
+    def __init__(self, wizard: Wizard, reply: Reply | None, path: Path | None = None,
+                 translations: gettext.NullTranslations | None = None) -> None:
         from app.engine import Engine
 
         self.wizard = wizard
         self.path = path
         """The wizard's file: the admin policy allows `run` actions by where it lies."""
-        self.engine = Engine(wizard)
+        self.engine = Engine(wizard, translations)
         self.state: RunState = self.engine.initial()
         self.reply = reply
         self.stop = threading.Event()

@@ -129,7 +129,7 @@ class RunController(QObject):
         if unavailable and wanted in (None, "black") and "glass" in wizard.allowed_modes:
             wanted = "glass"  # a glass-box run still works: the panel says why it is one
         self.glass_box_off()
-        self.run = Run(wizard, reply, path)
+        self.run = Run(wizard, reply, path, self._preferences.translations)
         self.runStarted.emit(wizard.id)
         self.run.refused = refused
         context = self._panels.context
