@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "DOMAIN", "N_", "PSEUDO", "PseudoTranslations", "language", "languages", "load",
-           "locale_dir", "pseudo"]
+__all__ = ["AVAILABLE", "DOMAIN", "N_", "PSEUDO", "PseudoTranslations", "language", "language_name",
+           "languages", "load", "locale_dir", "pseudo", "tag"]
 
 DOMAIN = "wayguide"
 AVAILABLE: tuple[str, ...] = ("en", "nl", "de")
@@ -103,3 +103,20 @@ class PseudoTranslations(gettext.NullTranslations):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return pseudo(msgid1 if n == 1 else msgid2)
+
+
+def tag(text: str) -> str:
+    """A language tag as locales write it: "nl-be" → "nl_BE", "DE" → "de"."""
+    language, _, region = text.replace("-", "_").partition("_")
+    return language.lower() + ("_" + region.upper() if region else "")
+
+
+def language_name(tag: str, speaking: str = "en") -> str:
+    """The name of language `tag` ("nl", "nl_BE") in the language `speaking`: "Dutch", "Nederlands",
+    "Niederländisch (Belgien)"; the tag itself where Babel knows neither."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(tag.replace("-", "_")).get_display_name(speaking.replace("-", "_")))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return tag

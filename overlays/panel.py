@@ -268,6 +268,22 @@ class Panel(QWidget):
         self.step.set_automation(line)
         self.inputs.set_automation(line)
 
+    def set_language(self, shown: str, wanted: str, complete: bool, ui: str = "en") -> None:
+        """Where a task's texts are not all in the person's language (`wanted`, e.g. "nl"), one quiet line
+        in the step view says so and names the language they are shown in (`shown`), in the panel's
+        language `ui`."""
+        from app.i18n import language_name
+
+        line = ""
+        if not complete and wanted:
+            asked, shown_in = language_name(wanted, ui), language_name(shown, ui)
+            line = (self.tr("Parts of this task are not yet in %1; they are shown in the language it was "
+                            "written in.").replace("%1", asked)
+                    if shown.split("_")[0] == wanted.split("_")[0] else
+                    self.tr("This task is not yet in %1; it is shown in %2.").replace("%1", asked)
+                    .replace("%2", shown_in))
+        self.step.set_language(line)
+
     def apply(self, effects: Sequence[object]) -> None:
         """Render engine effects in order; ones meant for other components are ignored."""
         for effect in effects:

@@ -171,6 +171,9 @@ class StepView(View):
         self.unavailable = label(role="muted")
         self.unavailable.hide()
         self.content.addWidget(self.unavailable)
+        self.language = label(role="muted")
+        self.language.hide()
+        self.content.addWidget(self.language)
         progress_row = QHBoxLayout()
         progress_row.setSpacing(10)
         self.progress = QProgressBar()
@@ -359,6 +362,11 @@ class StepView(View):
         self.unseen.setText(self.tr("Wayguide cannot find %1 in this window, so it cannot point at it; "
                                     "the explanation still holds.").replace("%1", words))
         self.unseen.show()
+
+    def set_language(self, line: str) -> None:
+        """The line saying the task is (partly) not in the person's language ("" hides it)."""
+        self.language.setText(line)
+        self.language.setVisible(bool(line))
 
     def set_automation(self, unavailable: str) -> None:
         """Where automation cannot work: `unavailable` says why in one sentence ("" where it can);

@@ -300,9 +300,11 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
         err.write("no wizards\n" if not active else "no wizards for the window in front\n")
         return EXIT_OK
     width = max(len(e.id) for e in entries)
+    speaking = wanted(paths)
     for e in entries:
         modes = "+".join(e.wizard.allowed_modes)
-        out.write(f"{e.id:<{width}}  {e.wizard.title}  [{modes}]{'  (example)' if e.example else ''}\n")
+        title = e.card.speaking(speaking).title
+        out.write(f"{e.id:<{width}}  {title}  [{modes}]{'  (example)' if e.example else ''}\n")
     return EXIT_OK
 
 
@@ -314,8 +316,21 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     if entry is None:
         err.write(f"wayguide: error: {library.unknown(wizard_id)}\n")
         return EXIT_FAIL
-    out.write(job_aid(entry.wizard, example=entry.example))
+    from app.format.languages import localize
+
+    out.write(job_aid(localize(entry.wizard, wanted(paths)).wizard, example=entry.example))
     return EXIT_OK
+
+
+def wanted(paths: Paths) -> list[str]:
+    """The person's languages, best first, as the tray app has them: their setting, else the policy's
+    default, else the system's; English when none is said."""
+    from app.i18n import languages
+    from app.policy.loading import policy_in_force
+    from app.policy.settings import load_settings
+
+    settings = policy_in_force(paths)[0].apply(load_settings(paths.config_dir)[0])
+    return languages(settings.language) or ["en"]
 
 
 if __name__ == "__main__":

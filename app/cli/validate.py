@@ -107,8 +107,9 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
 
 def _untranslated(results: Sequence[LoadResult], lang: str) -> list[Diagnostic]:
     """A note for each text of each valid wizard that has no version in `lang`, at the text's key."""
-    from app.format.languages import tag, untranslated
+    from app.format.languages import untranslated
     from app.format.source import SourceError, parse_yaml, read_bytes
+    from app.i18n import tag
 
     name = _language_name(lang)
     notes = []
@@ -135,9 +136,7 @@ def _untranslated(results: Sequence[LoadResult], lang: str) -> list[Diagnostic]:
 
 def _language_name(lang: str) -> str:
     """"Dutch (nl)" for "nl"; the tag alone where Babel does not know it."""
-    from babel import Locale, UnknownLocaleError
+    from app.i18n import language_name
 
-    try:
-        return f"{Locale.parse(lang.replace('-', '_')).get_display_name('en')} ({lang})"
-    except (UnknownLocaleError, ValueError):
-        return f"'{lang}'"
+    name = language_name(lang)
+    return f"'{lang}'" if name == lang else f"{name} ({lang})"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from app.format.interval import parse_every
 from app.format.matching import Pattern
+from app.i18n import tag
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
@@ -74,8 +75,6 @@ class Card:
     def speaking(self, wanted: Sequence[str]) -> Card:
         """The card in the first of the person's languages (`wanted`, best first) it has, text by text;
         search then finds the wizard by the words of that language."""
-        from app.format.languages import tag
-
         chain = [tag(w) for w in wanted]
         if not self.texts or not chain or chain[0] == self.language:
             return self
@@ -104,8 +103,6 @@ class Card:
 
     @classmethod
     def of(cls, wizard: Wizard) -> Card:
-        from app.format.languages import tag
-
         return cls(
             wizard.id, wizard.title, wizard.summary, tuple(wizard.tags),
             tuple(wizard.roles) if wizard.roles is not None else None,

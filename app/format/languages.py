@@ -28,6 +28,7 @@ from pydantic.fields import FieldInfo
 from app.format.diagnostics import quote
 from app.format.fields import LANGUAGE_TAG, TRANSLATED, unwrap
 from app.format.source import KeyPath
+from app.i18n import tag
 
 if TYPE_CHECKING:
     from app.format.model import Wizard
@@ -38,12 +39,6 @@ __all__ = ["Localized", "Problem", "Split", "chosen_language", "localize", "spli
 _TAG = re.compile(LANGUAGE_TAG)
 Texts = dict[str, dict[str, str | list[str]]]
 """Language tag → document path ("steps.2.title") → the text (a list of words for tags)."""
-
-
-def tag(text: str) -> str:
-    """A language tag as locales write it: "nl-be" → "nl_BE", "DE" → "de"."""
-    language, _, region = text.replace("-", "_").partition("_")
-    return language.lower() + ("_" + region.upper() if region else "")
 
 
 def _key(path: KeyPath) -> str:

@@ -97,8 +97,11 @@ class ContextNudges(QObject):
     def __init__(self, tray: Tray, entries: Callable[[], Sequence[Entry]],
                  progress: Callable[[], Mapping[str, Progress]], running: Callable[[], bool], store: Path,
                  watchers: WatcherFactory | None = None, clock: Callable[[], float] = time.time,
-                 parent: QObject | None = None, knows_windows: Callable[[], bool] = lambda: True) -> None:
+                 parent: QObject | None = None, knows_windows: Callable[[], bool] = lambda: True,
+                 wanted: Callable[[], Sequence[str]] = lambda: ()) -> None:
         super().__init__(parent)
+        self._wanted = wanted
+        """The person's languages, best first: the nudge names the task in theirs."""
         self._tray = tray
         self._entries = entries
         self._progress = progress
@@ -131,7 +134,8 @@ class ContextNudges(QObject):
         # app.learning is not imported before the tray shows
         nudges = cls(host.tray, host.visible, lambda: host.usage.progress.all(),
                      lambda: host.runs.in_progress, store, watchers,
-                     parent=host.tray, knows_windows=lambda: host.probe is not None)
+                     parent=host.tray, knows_windows=lambda: host.probe is not None,
+                     wanted=lambda: host.preferences.wanted)
         host.panels.suggested = nudges.current
         host.panels.summoned.connect(nudges.seen)
         host.runs.runStarted.connect(nudges.seen)
@@ -189,7 +193,7 @@ class ContextNudges(QObject):
         decisions = self._decisions(in_front)
         shown = next((d for d in decisions if d.show), None)
         if shown is not None:
-            self._show(shown.wizard, by_id[shown.wizard].title)
+            self._show(shown.wizard, by_id[shown.wizard].speaking(self._wanted()).title)
             return
         from app.learning.nudge import wake_at
 

@@ -152,7 +152,7 @@ class PanelHost(QObject):
         settings = self._preferences.settings
         assert settings is not None
         entries = self._visible()
-        wizards = [e.card for e in entries]
+        wizards = [e.card.speaking(self._preferences.wanted) for e in entries]  # search in their words
         progress = self.progress()
         weights = {wizard_id: p.weight for wizard_id, p in progress.items()}
         matches = relevant(wizards, self.context, settings.roles, weights) if self.context else []

@@ -43,6 +43,8 @@ class Preferences(QObject):
         self.translations: gettext.NullTranslations = gettext.NullTranslations()
         """The catalogue of the language in use (app/i18n.py): English until the settings are read."""
         self.language = "en"
+        self.wanted: list[str] = ["en"]
+        """The person's languages, best first ("nl_BE", "nl"): what wizards' texts are shown in."""
         self._translators: list[QTranslator] = []
 
     def load_policy(self) -> None:
@@ -83,7 +85,8 @@ class Preferences(QObject):
         from overlays.translator import install
 
         assert self.settings is not None
-        self.translations = load(languages=languages(self.settings.language))
+        self.wanted = languages(self.settings.language) or ["en"]
+        self.translations = load(languages=self.wanted)
         self.language = language(self.translations).split("-")[0]
         self._translators = install(self._app, self.translations, self.language, self._translators)
         self._tray.retranslate()

@@ -128,8 +128,11 @@ class ReviewController(QObject):
         entry = library.get(wizard_id) if library is not None else None
         if entry is None:
             return None  # the wizard is gone from the library: its card waits, harmless
-        question = next((q for q in entry.wizard.review or () if q.id == question_id), None)
-        return (entry.wizard, question) if question is not None else None
+        from app.format.languages import localize
+
+        wizard = localize(entry.wizard, self._preferences.wanted).wizard  # asked in the person's language
+        question = next((q for q in wizard.review or () if q.id == question_id), None)
+        return (wizard, question) if question is not None else None
 
     def _answered(self, index: int, chosen: list[int]) -> None:
         from app.learning import ReviewQuestionRef

@@ -105,6 +105,7 @@ class RunController(QObject):
             close = difflib.get_close_matches(step, [s.id for s in wizard.steps], n=1)
             return f"'{wizard.id}' has no step '{step}'" + (f" (did you mean '{close[0]}'?)" if close else "")
         from app.engine import Abort, Start
+        from app.format.languages import localize
         from app.library.relevance import relevant
 
         settings, policy = self._preferences.settings, self._preferences.policy
@@ -117,7 +118,8 @@ class RunController(QObject):
         allowed = policy.restrict(wizard, "signed" if not refused else "unsigned")
         if allowed is None:
             return refused or f"'{wizard.id}' runs only in modes your administrator has turned off"
-        wizard = allowed
+        localized = localize(allowed, self._preferences.wanted)  # the person's language, where it has it
+        wizard = localized.wizard
         if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
             self.dispatch(Abort(reason="Another wizard was started", at=time.time()))
         wanted = mode or (None if settings.preferred_mode == "wizard" else settings.preferred_mode)
@@ -137,6 +139,8 @@ class RunController(QObject):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
         panel.set_automation(unavailable, refused)
+        panel.set_language(localized.language, localized.wanted, localized.complete,
+                           self._preferences.language)
         support = self._usage().support(wizard.id, policy.learning.fade_after)
         panel.step.set_support(support.short, support.offer, support.condensed,
                                "black" in wizard.allowed_modes and not (unavailable or refused))

@@ -365,11 +365,12 @@ class TrayApp(QObject):
     def _settings_applied(self, old: Settings, new: Settings) -> None:
         if (new.hotkey, new.keyboard_hotkey) != (old.hotkey, old.keyboard_hotkey):
             self.hotkey.restart([new.hotkey, new.keyboard_hotkey])
-        if new.roles != old.roles and self.library is not None:
+        if (new.roles, new.language) != (old.roles, old.language) and self.library is not None:
             self._library_changed()
 
     def _library_changed(self) -> None:
-        self.tray.set_wizards([(e.id, e.card.title) for e in self.visible()])
+        wanted = self.preferences.wanted
+        self.tray.set_wizards([(e.id, e.card.speaking(wanted).title) for e in self.visible()])
         self.panels.refresh()
 
     # ------------------------------------------------------------ the tray menu
