@@ -59,7 +59,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "validate":
         from app.cli.validate import validate
 
-        return validate(args.paths, args.quiet, args.format, paths, out, err)
+        return validate(args.paths, args.quiet, args.format, paths, out, err, args.lang)
     if args.command == "schema":
         return _schema(args.markdown, out)
     if args.command == "list":

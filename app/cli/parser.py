@@ -35,6 +35,7 @@ Examples:
   wayguide validate -q wizards/                 errors only, no warnings or notes
   wayguide validate wizards/ --format github    annotations in a GitHub Actions step
   wayguide validate wizards/ --format json      an array of {file, line, col, severity, message, hint}
+  wayguide validate wizards/ --lang nl          …and the texts that have no Dutch yet
 """,
     "schema": """\
 The schema (JSON Schema draft-07) lets an editor check and complete wizard files as you type: a
@@ -183,6 +184,8 @@ def parser() -> argparse.ArgumentParser:
     p = _sub(sub, "validate", "check wizard files (default: the whole library)")
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("--lang", metavar="L", help="also list, as notes, the texts not yet translated into L "
+                   "(a language: nl, de, nl-BE)")
     p.add_argument("--format", choices=FORMATS, default="text",
                    help="text: one line per problem (default); json: an array of objects; "
                         "github: GitHub Actions annotations")

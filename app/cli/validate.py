@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.format.diagnostics import Diagnostic
+from app.format.fields import LANGUAGE_TAG
 
 if TYPE_CHECKING:
+    from app.format.results import LoadResult
     from app.paths import Paths
 
 __all__ = ["FORMATS", "github_data", "github_property", "render", "signing_problems", "validate"]
@@ -62,9 +65,10 @@ def signing_problems(folders: Sequence[Path], keys: Sequence[bytes]) -> list[Dia
 
 
 def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: TextIO,
-             err: TextIO) -> int:
+             err: TextIO, lang: str | None = None) -> int:
     """Check `targets` (none: the whole library and the policy), print the problems on `out` in `fmt`
-    (`quiet`: errors only) and a count on `err`. 1 on any error (a missing target is one), else 0."""
+    (`quiet`: errors only) and a count on `err`. 1 on any error (a missing target is one), else 0.
+    With `lang`, every text that has no version in that language is a note."""
     from app.library.layers import Layer, Library
     from app.library.signing import verifier_for
     from app.policy.loading import policy_in_force
@@ -77,8 +81,13 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
     else:  # the whole library, and the policy that names some of its folders
         library = Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
     signed = signing_problems([layer.path for layer in library.layers], policy.trust.keys)
+    if lang is not None and not re.match(LANGUAGE_TAG, lang):
+        err.write(f"error: --lang {lang!r} is not a language (write it as nl, de or nl-BE)\n")
+        return 2
+    untranslated = _untranslated(library.results(), lang) if lang else []
     diagnostics = [*(missing if targets else problems),
-                   *sorted(library.diagnostics() + signed, key=lambda d: (d.path, d.line, d.col))]
+                   *sorted(library.diagnostics() + signed + untranslated,
+                           key=lambda d: (d.path, d.line, d.col))]
     shown = [d for d in diagnostics if d.is_error or not quiet]
     if fmt == "text" and missing:  # as before: on standard error, without a position
         err.write("".join(f"{d.path}: error: {d.message}\n" for d in missing))
@@ -89,5 +98,46 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
     warnings = sum(d.severity == "warning" for d in diagnostics)
     if not quiet:
         err.write(f"{files} file{'s' * (files != 1)}: {errors} error{'s' * (errors != 1)}, "
-                  f"{warnings} warning{'s' * (warnings != 1)}\n")
+                  f"{warnings} warning{'s' * (warnings != 1)}"
+                  + (f", {len(untranslated)} text{'s' * (len(untranslated) != 1)} not in {lang}"
+                     if lang else "")
+                  + "\n")
     return 1 if errors else 0
+
+
+def _untranslated(results: Sequence[LoadResult], lang: str) -> list[Diagnostic]:
+    """A note for each text of each valid wizard that has no version in `lang`, at the text's key."""
+    from app.format.languages import tag, untranslated
+    from app.format.source import SourceError, parse_yaml, read_bytes
+
+    name = _language_name(lang)
+    notes = []
+    for result in results:
+        wizard = result.wizard
+        if wizard is None:
+            continue
+        missing = untranslated(wizard, lang)
+        if not missing:
+            continue
+        try:
+            located = parse_yaml(read_bytes(result.path))
+        except SourceError:
+            continue
+        for path in missing:
+            line, col = located.position(path, key=True)
+            field = next((p for p in reversed(path) if isinstance(p, str)), "text")
+            item = f" item {path[-1] + 1}" if isinstance(path[-1], int) else ""
+            message = f"'{field}'{item} has no {name} text"
+            notes.append(Diagnostic(str(result.path), line, col, "note", message,
+                                    f"give it as {{{wizard.language}: …, {tag(lang).replace('_', '-')}: …}}"))
+    return notes
+
+
+def _language_name(lang: str) -> str:
+    """"Dutch (nl)" for "nl"; the tag alone where Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return f"{Locale.parse(lang.replace('-', '_')).get_display_name('en')} ({lang})"
+    except (UnknownLocaleError, ValueError):
+        return f"'{lang}'"

@@ -24,7 +24,8 @@ _LARGEST = 1024 * 1024
 _SOURCES = (
     "format/model.py", "format/loader.py", "format/templating.py", "format/source.py", "format/files.py",
     "format/diagnostics.py", "format/cache.py", "format/results.py", "format/combo.py", "format/bounds.py",
-    "format/shell.py", "format/cards.py", "format/matching.py", "format/interval.py")
+    "format/shell.py", "format/cards.py", "format/matching.py", "format/interval.py", "format/fields.py",
+    "format/quiz.py", "format/languages.py")
 
 
 def code_key(sources: tuple[str, ...] = _SOURCES) -> str:

@@ -8,7 +8,7 @@ its hotkey does not hold the model, its validators and every step of every wizar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from app.format.interval import parse_every
@@ -65,6 +65,38 @@ class Card:
     allowed_modes: tuple[str, ...]
     nudge: float | None = None
     """The wizard's nudge in context: at most one per this many seconds (None: it names none)."""
+    language: str = "en"
+    """The language of title, summary and tags (the wizard's own, or the one `speaking` chose)."""
+    texts: tuple[tuple[str, str | None, str | None, tuple[str, ...] | None], ...] = ()
+    """Title, summary and tags in the wizard's other languages: (language, title, summary, tags), None
+    where that language has none."""
+
+    def speaking(self, wanted: Sequence[str]) -> Card:
+        """The card in the first of the person's languages (`wanted`, best first) it has, text by text;
+        search then finds the wizard by the words of that language."""
+        from app.format.languages import tag
+
+        chain = [tag(w) for w in wanted]
+        if not self.texts or not chain or chain[0] == self.language:
+            return self
+        by_language = {t[0]: t for t in self.texts}
+        title, summary, tags, chosen = self.title, self.summary, self.tags, ""
+        for field in (1, 2, 3):
+            for language in chain:
+                if language == self.language:
+                    break
+                found = by_language.get(language, (None,) * 4)[field]
+                if found is not None:
+                    chosen = chosen or language
+                    if field == 1:
+                        title = str(found)
+                    elif field == 2:
+                        summary = str(found)
+                    else:
+                        tags = tuple(found)
+                    break
+        return replace(self, title=title, summary=summary, tags=tags, language=chosen or self.language,
+                       texts=())
 
     @property
     def default_mode(self) -> str:
@@ -72,6 +104,8 @@ class Card:
 
     @classmethod
     def of(cls, wizard: Wizard) -> Card:
+        from app.format.languages import tag
+
         return cls(
             wizard.id, wizard.title, wizard.summary, tuple(wizard.tags),
             tuple(wizard.roles) if wizard.roles is not None else None,
@@ -79,13 +113,19 @@ class Card:
             else None,
             wizard.allowed_modes,
             parse_every(wizard.nudge.every) if wizard.nudge is not None else None,
+            tag(wizard.language),
+            tuple((language, _text(t.get("title")), _text(t.get("summary")), _words(t.get("tags")))
+                  for language, t in wizard.translations.items()
+                  if any(k in t for k in ("title", "summary", "tags"))),
         )
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "summary": self.summary, "tags": list(self.tags),
                 "roles": self.roles and list(self.roles),
                 "when": None if self.when is None else [[m.app, m.title] for m in self.when],
-                "modes": list(self.allowed_modes), "nudge": self.nudge}
+                "modes": list(self.allowed_modes), "nudge": self.nudge, "language": self.language,
+                "texts": [[language, title, summary, None if tags is None else list(tags)]
+                          for language, title, summary, tags in self.texts]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Card:
@@ -99,7 +139,18 @@ class Card:
             None if when is None else tuple(WindowPattern(app, title) for app, title in when),
             tuple(str(m) for m in data["modes"]),
             None if data.get("nudge") is None else float(data["nudge"]),
+            str(data.get("language", "en")),
+            tuple((str(language), _text(title), _text(summary), _words(tags))
+                  for language, title, summary, tags in data.get("texts", ())),
         )
         if not card.allowed_modes:
             raise ValueError("a card needs a mode")
         return card
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _words(value: object) -> tuple[str, ...] | None:
+    return None if not isinstance(value, list | tuple) else tuple(str(w) for w in value)

@@ -15,9 +15,10 @@ from typing import Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from app.format import bounds, model, shell, templating
+from app.format import bounds, languages, model, shell, templating
 from app.format.cache import ResultCache
 from app.format.diagnostics import Diagnostic, Severity, quote
+from app.format.fields import unwrap
 from app.format.model import Wizard
 from app.format.results import LoadResult
 from app.format.source import KeyPath, Located, SourceError, parse_yaml, read_bytes
@@ -87,6 +88,8 @@ class _Report:
         self.located = located
         self.root = root
         self.items: list[Diagnostic] = []
+        self.written: dict[tuple[str, str], KeyPath] = {}
+        """(language, path) → where a translated text is in the document (app/format/languages.py)."""
 
     def add(self, severity: Severity, path: KeyPath, message: str, hint: str | None = None,
             key: bool = False) -> None:
@@ -101,11 +104,24 @@ class _Report:
             hint = "start with 'wayguide: 1'" if self.root is Wizard else None
             self.add("error", (), f"{what} is a mapping of keys", hint)
             return None
+        if self.root is Wizard:
+            data = self._split(data)
         try:
             return self.root.model_validate(data)
         except ValidationError as exc:
             self._schema_errors(exc)
             return None
+
+    def _split(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The document with its language maps taken out (app/format/languages.py)."""
+        for key in model.WRITTEN_BY_LOADER & set(data):
+            self.add("error", (key,), f"unknown key {quote(key)}",
+                     "give a text in several languages as a map: `title: {en: …, nl: …}`", key=True)
+        parts = languages.split(data, self.root)
+        for problem in parts.problems:
+            self.add("error", problem.path, problem.message, problem.hint, key=problem.key)
+        self.written = parts.written
+        return {**parts.data, "translations": parts.translations}
 
     def _schema_errors(self, exc: ValidationError) -> None:
         seen: set[tuple[KeyPath, str]] = set()
@@ -307,11 +323,26 @@ class _Report:
 
     def _templates(self, wizard: Wizard) -> None:
         names = {i.name: i for i in wizard.inputs}
-        for path, text, expression in _template_fields(wizard, ()):
-            for problem in templating.check_template(text, names, expression=expression):
-                line, col = self._template_position(path, text, problem)
-                self.items.append(Diagnostic(self.name, line, col, "error", problem.message,
-                                             problem.hint))
+        templates = set()
+        for path, template, expression in _template_fields(wizard, ()):
+            templates.add(".".join(map(str, path)))
+            self._check_template(path, template, names, expression)
+        for language, texts in wizard.translations.items():  # each language's text is checked as well
+            for key, text in texts.items():
+                where = self.written.get((language, key))
+                if where is None or not isinstance(text, str):
+                    continue
+                if key in templates:
+                    self._check_template(where, text, names, False)
+                elif "{{" in text or "{%" in text:
+                    self.add("error", where, f"'{{{{' in '{where[-2]}' is shown as written, never filled in",
+                             "this text is taken as written: write the words themselves")
+
+    def _check_template(self, path: KeyPath, text: str, names: dict[str, model.Input],
+                        expression: bool) -> None:
+        for problem in templating.check_template(text, names, expression=expression):
+            line, col = self._template_position(path, text, problem)
+            self.items.append(Diagnostic(self.name, line, col, "error", problem.message, problem.hint))
 
     def _shell_inputs(self, wizard: Wizard) -> None:
         """Warn about free text typed into a terminal unquoted (app/format/shell.py decides)."""
@@ -425,23 +456,13 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _unwrap(annotation: Any) -> list[Any]:
-    """The concrete types inside an annotation (through Annotated, unions, Optional)."""
-    origin = get_origin(annotation)
-    if origin is typing.Annotated:
-        return _unwrap(get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return [t for arg in get_args(annotation) for t in _unwrap(arg)]
-    return [annotation]
-
-
 def _allowed_keys(loc: tuple[str | int, ...], root: type[BaseModel] = Wizard) -> list[str]:
     """The keys the model accepts at an error location (for did-you-mean hints)."""
     candidates: list[Any] = [root]
     for part in loc:
         following: list[Any] = []
         for current in candidates:
-            for t in _unwrap(current):
+            for t in unwrap(current):
                 if isinstance(t, type) and issubclass(t, BaseModel):
                     if isinstance(part, str) and part in t.model_fields:
                         following.append(t.model_fields[part].annotation)
@@ -457,16 +478,17 @@ def _allowed_keys(loc: tuple[str | int, ...], root: type[BaseModel] = Wizard) ->
                     following.append(t)
         # a tagged union adds the tag to the location: keep the matching branch only
         if not following and isinstance(part, str):
-            following = [c for c in candidates for t in _unwrap(c)
+            following = [c for c in candidates for t in unwrap(c)
                          if isinstance(t, type) and issubclass(t, BaseModel)
                          and (part in t.model_fields or any(
                              f.alias == part for f in t.model_fields.values()))]
         candidates = following or candidates
     keys: list[str] = []
     for current in candidates:
-        for t in _unwrap(current):
+        for t in unwrap(current):
             if isinstance(t, type) and issubclass(t, BaseModel):
-                keys.extend(f.alias or n for n, f in t.model_fields.items())
+                keys.extend(f.alias or n for n, f in t.model_fields.items()
+                            if n not in model.WRITTEN_BY_LOADER)
     return list(dict.fromkeys(keys))
 
 
@@ -519,7 +541,7 @@ def _plan_in(cls: type[BaseModel], seen: frozenset[type[BaseModel]]
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
     """The model classes an annotation can hold (through unions, lists, tuples)."""
     found = []
-    for t in _unwrap(annotation):
+    for t in unwrap(annotation):
         if isinstance(t, type) and issubclass(t, BaseModel):
             found.append(t)
         elif get_origin(t) in (list, tuple):

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     StringConstraints,
@@ -14,16 +13,40 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from app.format import bounds, schema
 from app.format.combo import validate_combo
 from app.format.diagnostics import quote
 from app.format.elements import ROLE_NAMES, normal_role, role_hint
+from app.format.fields import (
+    EXPRESSION,
+    INPUT_NAME,
+    LANGUAGE_TAG,
+    STEP_ID,
+    TEMPLATE,
+    TRANSLATED,
+    WIZARD_ID,
+    LocalTemplate,
+    LocalText,
+    LocalWords,
+    StepId,
+    Strict,
+    Template,
+    WizardId,
+)
 from app.format.interval import DEFAULT_EVERY, parse_every
+from app.format.quiz import MAX_OPTIONS, QuizOption, QuizSpec, ReviewQuestion
 from app.ports import Locator
 
 __all__ = [
+    "EXPRESSION",
+    "INPUT_NAME",
+    "MAX_OPTIONS",
+    "STEP_ID",
     "TEMPLATE",
+    "TRANSLATED",
+    "WIZARD_ID",
     "Action",
     "Condition",
     "ElementLocator",
@@ -42,34 +65,8 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
-
-WIZARD_ID = r"^[a-z0-9]+([.-][a-z0-9]+)*$"
-STEP_ID = r"^[a-z0-9]+([._-][a-z0-9]+)*$"
-INPUT_NAME = r"^[a-z_][a-z0-9_]*$"
-
-
-class _TemplateMarker:
-    """Marks a string field as Markdown/text with Jinja2 expressions."""
-
-    def __repr__(self) -> str:
-        return "TEMPLATE"
-
-
-TEMPLATE = _TemplateMarker()
-EXPRESSION = "expression"
-
-Template: TypeAlias = Annotated[str, TEMPLATE]
-"""Text with Jinja2 expressions ({{ inputs.name }})."""
-
-WizardId = Annotated[str, StringConstraints(pattern=WIZARD_ID, max_length=100)]
-StepId = Annotated[str, StringConstraints(pattern=STEP_ID, max_length=100)]
-
-
-class Strict(BaseModel):
-    """Base of every part of the format: unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
+WRITTEN_BY_LOADER = frozenset({"translations"})
+"""Fields of a Wizard that a file does not write: the loader fills them in."""
 
 def _check_pattern(value: str | None) -> str | None:
     if value is not None and value.startswith("re:"):
@@ -291,7 +288,7 @@ class CopyAction(Strict):
 
 
 class NotifyAction(Strict):
-    notify: Template = Field(description="A message shown to the person.",
+    notify: LocalTemplate = Field(description="A message shown to the person.",
                              examples=["Saved as {{ inputs.name }}.pdf"])
 
 
@@ -444,7 +441,7 @@ class Input(Strict):
     name: Annotated[str, StringConstraints(pattern=INPUT_NAME)] = Field(
         description="Its name in templates ({{ inputs.NAME }}): lowercase letters, digits and _.",
         examples=["customer"])
-    label: str = Field(description="What the field is called in the form.", examples=["Customer name"])
+    label: LocalText = Field(description="What the field is called in the form.", examples=["Customer name"])
     type: Literal["text", "multiline", "number", "choice", "secret"] = Field(
         "text", description="The kind of field; a secret is hidden as it is typed and never kept.",
         examples=["choice"])
@@ -453,7 +450,7 @@ class Input(Strict):
                                               examples=["normal", 1])
     choices: list[str] | None = Field(None, description="The options of a choice input.",
                                       examples=[["normal", "urgent"]])
-    help: str | None = Field(None, description="One line shown under the field.",
+    help: LocalText | None = Field(None, description="One line shown under the field.",
                              examples=["As on the customer's letterhead."])
 
     @model_validator(mode="after")
@@ -468,80 +465,6 @@ class Input(Strict):
         if self.type == "secret" and self.default is not None:
             raise ValueError("a secret input cannot have a default")
         return self
-
-
-# ------------------------------------------------------------------ quizzes
-
-MAX_OPTIONS = 9
-"""Options of one quiz question: number keys 1-9 pick them, and more is no longer a quick check."""
-
-
-class QuizOption(Strict):
-    """One answer offered by a quiz question."""
-
-    text: str = Field(min_length=1, max_length=200, description="The answer as offered (Markdown).",
-                      examples=["Sales (SLS-100)"])
-    correct: bool = Field(False, description="A right answer; a question may have several.",
-                          examples=[True])
-    feedback: str | None = Field(None, max_length=1000,
-                                 description="Markdown shown after Check when the person picked this option.",
-                                 examples=["Yes: customer visits are charged to Sales."])
-
-
-class QuizSpec(Strict):
-    """A knowledge check: a question, options (one or more of them correct), feedback and an explanation.
-    Its texts are Markdown taken as written (no `{{ … }}`): a review question is asked outside any run."""
-
-    question: str = Field(min_length=1, max_length=1000, description="The question (Markdown).",
-                          examples=["Which cost centre goes on a customer visit?"])
-    options: list[QuizOption] = Field(
-        min_length=2, max_length=MAX_OPTIONS,
-        description="The answers offered, in order (numbered from 1); at least one `correct`. With one "
-                    "correct answer the person picks one, with several they tick all that apply.",
-        examples=[[{"text": "Your own team's", "feedback": "Only for internal trips."},
-                   {"text": "Sales (SLS-100)", "correct": True}]])
-    explanation: str | None = Field(
-        None, max_length=2000,
-        description="Markdown shown after Check, right or wrong: what the question teaches.",
-        examples=["Customer visits are sales work, whoever makes them."])
-
-    @field_validator("options")
-    @classmethod
-    def _options(cls, value: list[QuizOption]) -> list[QuizOption]:
-        if not any(option.correct for option in value):
-            raise ValueError("no option is marked 'correct: true' (a question needs at least one right "
-                             "answer)")
-        seen: set[str] = set()
-        for option in value:
-            key = " ".join(option.text.split()).casefold()
-            if key in seen:
-                raise ValueError(f"option {quote(option.text)} is offered twice (each option needs its own "
-                                 "text)")
-            seen.add(key)
-        return value
-
-    @property
-    def correct(self) -> tuple[int, ...]:
-        """The indexes (from 0) of the right answers."""
-        return tuple(i for i, option in enumerate(self.options) if option.correct)
-
-    @property
-    def multiple(self) -> bool:
-        """Several answers are right: the person ticks all that apply."""
-        return len(self.correct) > 1
-
-    def is_right(self, chosen: tuple[int, ...] | list[int]) -> bool:
-        """Whether `chosen` (indexes from 0) are exactly the right answers."""
-        return tuple(sorted(set(chosen))) == self.correct
-
-
-class ReviewQuestion(QuizSpec):
-    """A question asked again later, away from the run, to keep what the wizard teaches. Its `id` names it
-    for good: answers and review dates are kept by wizard id and question id, so change the id when the
-    question asks something else, and keep it when you only reword it."""
-
-    id: StepId = Field(description="Unique among the wizard's review questions: lowercase letters, digits, "
-                                   "'.', '_' and '-'.", examples=["cost-centre"])
 
 
 # ------------------------------------------------------------------- steps
@@ -564,7 +487,7 @@ class NudgeSpec(Strict):
 class ChoiceOption(Strict):
     """One option of a choice: its text and the step it leads to."""
 
-    label: Template = Field(description="The option's text.", examples=["Yes"])
+    label: LocalTemplate = Field(description="The option's text.", examples=["Yes"])
     goto: StepId = Field(description="The step this option leads to.", examples=["vat"])
 
 
@@ -573,10 +496,10 @@ class Step(Strict):
 
     id: StepId = Field(description="Unique in the wizard: lowercase letters, digits, '.', '_' and '-'.",
                        examples=["save"])
-    title: Template = Field(description="What to do, in a few words.", examples=["Save the letter"])
-    explain: Template | None = Field(None, description="Markdown: what to do, and where.",
+    title: LocalTemplate = Field(description="What to do, in a few words.", examples=["Save the letter"])
+    explain: LocalTemplate | None = Field(None, description="Markdown: what to do, and where.",
                                      examples=["Click **File ▸ Save As…**."])
-    why: Template | None = Field(None, description="Markdown: why this step matters.",
+    why: LocalTemplate | None = Field(None, description="Markdown: why this step matters.",
                                  examples=["Wayguide and you both type into the window in front."])
     target: Target | None = Field(None, description="Outlined while the step is shown: a region of a window, "
                                                       "or a control ({element: LOCATOR}).",
@@ -592,7 +515,7 @@ class Step(Strict):
     choice: list[ChoiceOption] | None = Field(
         None, min_length=2, description="A question: options, each going to a step.",
         examples=[[{"label": "Yes", "goto": "vat"}, {"label": "No", "goto": "save"}]])
-    checklist: list[Template] | None = Field(
+    checklist: list[LocalTemplate] | None = Field(
         None, min_length=1, description="Items the person ticks, all of them, before Next.",
         examples=[["VAT number present", "VAT number validated in the portal"]])
     quiz: QuizSpec | None = Field(
@@ -631,12 +554,15 @@ class Wizard(Strict):
     wayguide: Literal[1] = Field(description="Format version of this file.", examples=[1])
     id: WizardId = Field(description="Unique in the library: lowercase letters, digits, '.' and '-'.",
                          examples=["mousepad.customer-letter"])
-    title: str = Field(min_length=1, max_length=120, description="Its name in the panel and in lists.",
-                       examples=["Start a customer letter"])
-    summary: str | None = Field(None, description="One line: what it does.",
+    language: Annotated[str, StringConstraints(pattern=LANGUAGE_TAG)] = Field(
+        "en", description="The language its texts are written in. Any text can also be given in several "
+                          "languages: `title: {en: Save the letter, nl: De brief opslaan}`.", examples=["nl"])
+    title: LocalText = Field(min_length=1, max_length=120, description="Its name in the panel and in lists.",
+                             examples=["Start a customer letter"])
+    summary: LocalText | None = Field(None, description="One line: what it does.",
                                 examples=["Writes the standard letter opening into Mousepad."])
     version: str | None = Field(None, description="The author's version of this wizard.", examples=["1.2"])
-    tags: list[str] = Field(default_factory=list, description="Words search finds it by.",
+    tags: LocalWords = Field(default_factory=list, description="Words search finds it by.",
                             examples=[["letters"]])
     roles: list[str] | None = Field(None, description="Who it is for; absent means everyone.",
                                     examples=[["support"]])
@@ -659,6 +585,10 @@ class Wizard(Strict):
     nudge: NudgeSpec | None = Field(None, description="Suggest the task when its window (`when`) comes in "
                                     "front and it was not done lately: `{}` for once a week.",
                                     examples=[{"every": "14d"}])
+    translations: SkipJsonSchema[dict[str, dict[str, str | list[str]]]] = Field(
+        default_factory=dict,
+        description="Not written: the loader moves here the texts of other languages, by language and path "
+                    "(\"steps.2.title\"); app/format/languages.py.")
 
     @property
     def allowed_modes(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
 from app.format import model
+from app.format.languages import translated
 from app.format.loader import field_marker
 from app.format.schema import schema_id
 
@@ -49,9 +50,16 @@ editor check and complete a file as you type: see "Writing wizards" in the READM
 
 The **Jinja** column says how Wayguide reads a key's text: *template* is text in which `{{{{ … }}}}` is
 filled in when the step is shown or done (`{{{{ inputs.NAME }}}}`, `today`, `now`, `user`,
-`window.title`, `window.app`, `choices.STEP_ID`, `language`: the person's, e.g. `nl`); *expression* is a
-Jinja2 expression itself, with or without braces (`inputs.kind == 'travel'`). Any other text is taken as written: `{{{{` in it is an
-error. Examples are written as YAML.
+`window.title`, `window.app`, `choices.STEP_ID`, `language`: the person's, e.g. `nl`); *expression*
+is a Jinja2 expression itself, with or without braces (`inputs.kind == 'travel'`). Any other text is
+taken as written: `{{{{` in it is an error.
+
+A text marked **or one per language** can be given in several languages, as a map of language tag to
+text: `title: {{en: Save the letter, nl: De brief opslaan}}` (`tags` as a map of lists). The map must
+hold the wizard's `language` (default `en`); a person reading another language sees, for each text,
+the first of their languages that has it (`nl-BE`, then `nl`), else the wizard's own language, and
+the panel says so. `wayguide validate --lang nl` lists the texts that have no Dutch yet.
+Examples are written as YAML.
 """
 
 
@@ -115,7 +123,7 @@ def _model(cls: type[BaseModel]) -> str:
     unions = [u for u in _UNIONS if cls in _members(u[0])]
     if unions:
         about += f"{' ' if about else ''}One of the [{unions[0][1].lower()}](#{_anchor(unions[0][1])})."
-    rows = [_row(cls, name) for name in cls.model_fields]
+    rows = [_row(cls, name) for name in cls.model_fields if name not in model.WRITTEN_BY_LOADER]
     return "\n".join([f"## {cls.__name__}\n", *([" ".join(about.split()) + "\n"] if about else []),
                       _HEADER, *rows]) + "\n"
 
@@ -145,7 +153,8 @@ def _row(cls: type[BaseModel], name: str, beside: bool = False) -> str:
     key = f"`{info.alias or name}`"
     if beside:
         key += f" (beside `{next(iter(cls.model_fields))}`)"
-    cells = [key, _type(annotation) + (f", {limits}" if limits else ""), _default(info),
+    languages = ", or one per language" if translated(info) else ""
+    cells = [key, _type(annotation) + (f", {limits}" if limits else "") + languages, _default(info),
              field_marker(info) or "", " ".join((info.description or "").split()),
              " · ".join(f"`{_yaml(e)}`" for e in info.examples or [])]
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
