@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton
 from pytestqt.qtbot import QtBot
 
 from app.engine import Answered, Check, Choose, Engine, Next, Start
+from app.format.loader import load_file
 from app.format.model import QuizSpec, Wizard
 from overlays import theme
 from overlays.panel import PANEL_WIDTH, Panel
@@ -136,8 +136,9 @@ class Clock:
 
 def claim() -> Wizard:
     """The bundled expense claim, with its cost-centre check."""
-    data: dict[str, Any] = yaml.safe_load((ROOT / "wizards" / "expenses.submit-claim.yaml").read_text())
-    return Wizard.model_validate(data)
+    wizard = load_file(ROOT / "wizards" / "expenses.submit-claim.yaml").wizard
+    assert wizard is not None
+    return wizard
 
 
 VALUES = {"amount": "31", "purpose": "Customer visit Hanse Logistik", "spent_on": "14.05.2024"}
