@@ -144,7 +144,7 @@ class RunController(QObject):
         support = self._usage().support(wizard.id, policy.learning.fade_after)
         panel.step.set_support(support.short, support.offer, support.condensed,
                                "black" in wizard.allowed_modes and not (unavailable or refused))
-        self._usage().begin(self.run, wizard, source, short=support.short)
+        self._usage().begin(self.run, allowed, source, short=support.short)  # as written: one name per task
         panel.show_run(wizard)
         if not panel.isVisible():
             self._panels.summon()
