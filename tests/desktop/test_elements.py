@@ -387,12 +387,21 @@ def test_glass_box_moves_on_by_itself_as_the_dialog_opens_the_name_is_typed_and_
         end(pad)
 
 
+# A Dutch desktop: Mousepad and GTK speak Dutch (LANGUAGE works with LANG=C.UTF-8), Wayguide too.
+PDF_WORDS = {
+    "en": {"step": "step {n} of 6", "dialog": "^Print$", "printer": "Print to File"},
+    "nl": {"step": "stap {n} van 6", "dialog": "^Afdrukken$", "printer": "Afdrukken naar bestand"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
 def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_on_as_they_change(
         a11y_desktop: Desktop, elements: AtspiElements, tmp_path: Path, artifacts: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, language: str) -> None:
     """The bundled wizard as shipped: its targets are the dialog's controls where the bus puts them, and
     choosing the printer is noticed from the bus (the cell becomes selected). The panel's step counter is
-    read over the bus too, as a screen reader would."""
+    read over the bus too, as a screen reader would. On a Dutch desktop the same wizard finds the Dutch
+    dialog and its controls, and the panel speaks Dutch."""
     from tests.desktop.test_black_box import end
     from tests.desktop.test_glass_box import client_rect, highlighted
     from tests.desktop.test_tray_app import WAYGUIDE, click, start_app, stop_app
@@ -400,8 +409,10 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
     monkeypatch.setenv("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")
     home = tmp_path / "pad-home"
     (home / "Documents").mkdir(parents=True)
-    pad = a11y_desktop.spawn(["mousepad", "--disable-server"], env={**a11y_desktop.env, "HOME": str(home)})
-    app = start_app(a11y_desktop, tmp_path / "home")
+    words = PDF_WORDS[language]
+    pad = a11y_desktop.spawn(["mousepad", "--disable-server"], env={
+        **a11y_desktop.env, "HOME": str(home), "LANG": "C.UTF-8", "LANGUAGE": language})
+    app = start_app(a11y_desktop, tmp_path / "home", language=language)
     waiting: subprocess.Popen[str] | None = None
     probe = X11WindowProbe(a11y_desktop.display)
     try:
@@ -417,12 +428,13 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
         assert panel is not None
 
         def at(step: int) -> None:
-            wait_for(lambda: elements.find(Locator(name=f"step {step} of 6"), panel), 15, f"step {step}")
+            counter = Locator(name=words["step"].format(n=step))
+            wait_for(lambda: elements.find(counter, panel), 15, f"step {step}")
 
         a11y_desktop.activate(editor)  # step 1 ends once Mousepad is in front (it may be already)
         at(2)
         a11y_desktop.key("ctrl+p")
-        dialog = probe.describe(a11y_desktop.wait_window(name="^Print$"))
+        dialog = probe.describe(a11y_desktop.wait_window(name=words["dialog"]))
         assert dialog is not None
         at(3)
 
@@ -432,9 +444,9 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
             shown = highlighted(a11y_desktop)
             return box is not None and shown is not None and (shown.x, shown.y, shown.w, shown.h) == box
 
-        printer = Locator("table cell", "Print to File")
+        printer = Locator("table cell", words["printer"])
         wait_for(lambda: outlined(printer), 15, "the highlight on “Print to File”")
-        a11y_desktop.screenshot(artifacts / "desktop-elements-pdf-printer.png")
+        a11y_desktop.screenshot(artifacts / f"desktop-elements-pdf-printer-{language}.png")
         x, y, width, height = elements.extents(elements.find(printer, dialog)[0]) or (0, 0, 0, 0)
         click(a11y_desktop, x + width // 2, y + height // 2)
         at(4)
@@ -447,7 +459,7 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
         wait_for(lambda: outlined(Locator("radio button", "PDF")) and client_rect(
             a11y_desktop, panel_handle).overlap(highlighted(a11y_desktop) or before) == 0, 10,
             "the panel to move off the control it points at")
-        a11y_desktop.screenshot(artifacts / "desktop-elements-pdf-format.png")
+        a11y_desktop.screenshot(artifacts / f"desktop-elements-pdf-format-{language}.png")
         assert waiting.poll() is None
     finally:
         if waiting is not None:

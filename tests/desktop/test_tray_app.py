@@ -32,10 +32,10 @@ class RunningApp:
 
 
 def app_env(desktop: Desktop, home: Path, theme: str = "light",
-            runtime: Path | None = None) -> dict[str, str]:
+            runtime: Path | None = None, language: str = "system") -> dict[str, str]:
     runtime = runtime or Path(tempfile.mkdtemp(prefix="wg-rt-"))  # socket paths must stay short
     (home / "config").mkdir(parents=True, exist_ok=True)
-    (home / "config" / "settings.json").write_text(json.dumps({"theme": theme}))
+    (home / "config" / "settings.json").write_text(json.dumps({"theme": theme, "language": language}))
     return {**desktop.env, "WAYGUIDE_CONFIG_DIR": str(home / "config"),
             "WAYGUIDE_DATA_DIR": str(home / "data"), "WAYGUIDE_CACHE_DIR": str(home / "cache"),
             "WAYGUIDE_RUNTIME_DIR": str(runtime), "WAYGUIDE_READY_FILE": str(home / "ready"),
@@ -43,10 +43,12 @@ def app_env(desktop: Desktop, home: Path, theme: str = "light",
 
 
 def start_app(desktop: Desktop, home: Path, theme: str = "light",
-              runtime: Path | None = None, command: Sequence[str] = WAYGUIDE) -> RunningApp:
-    """The tray app (`command`: another build of it, e.g. the frozen one), ready to be driven."""
+              runtime: Path | None = None, command: Sequence[str] = WAYGUIDE,
+              language: str = "system") -> RunningApp:
+    """The tray app (`command`: another build of it, e.g. the frozen one), ready to be driven, speaking
+    `language` (its setting: "system" follows the environment)."""
     home.mkdir(parents=True, exist_ok=True)
-    env = app_env(desktop, home, theme, runtime)
+    env = app_env(desktop, home, theme, runtime, language)
     log = open(home / "app.log", "wb")  # noqa: SIM115 - kept open for the app's lifetime
     process = desktop.spawn(list(command), env=env, stderr=log, stdout=log)
     app = RunningApp(process, env, home, log, command)
