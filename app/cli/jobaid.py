@@ -13,10 +13,11 @@ __all__ = ["EXAMPLE_NOTE", "job_aid"]
 
 
 class _Placeholders(dict[str, str]):
-    """Inputs shown as their labels, e.g. ‹Customer name›, since a printed aid has no values."""
+    """Inputs shown as their labels, e.g. ‹Customer name›, since a printed aid has no values (the language
+    filters show them as they are: `{{ inputs.amount | money('EUR') }}` is ‹Amount›)."""
 
     def __init__(self, wizard: Wizard) -> None:
-        super().__init__({i.name: f"‹{i.label}›" for i in wizard.inputs})
+        super().__init__({i.name: templating.Placeholder(f"‹{i.label}›") for i in wizard.inputs})
 
 
 EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not one of your organisation's "
