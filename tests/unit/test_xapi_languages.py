@@ -16,6 +16,7 @@ from app.format.loader import load_file
 from app.format.model import Wizard
 from app.usage import LrsConfig, UsageConfig, UsageEvent
 from app.usage.recorder import Recorder
+from app.usage.report import build
 from app.usage.store import DB_NAME, MIGRATIONS, SCHEMA_VERSION, connect
 from app.usage.xapi import language_map, language_tag, statement
 from tests.unit.test_usage import Driven, events, flushed
@@ -164,3 +165,21 @@ def test_a_store_from_before_languages_gains_the_columns_and_its_rows_stay_engli
     migrated.close()
     row = UsageEvent("started", 1.0, run="r", wizard="w", title="Old title", translations="not json")
     assert statement(row, "p", LRS)["object"]["definition"]["name"] == {"en-US": "Old title"}
+
+
+@pytest.mark.parametrize(("language", "wizard_title", "step_titles"), [
+    (None, "Submit a claim", ["Open the form", "Check yourself"]),
+    ("en", "Submit a claim", ["Open the form", "Check yourself"]),
+    ("nl", "Declaratie indienen", ["Open het formulier", "Check yourself"]),
+    ("nl-BE", "Declaratie indienen", ["Open het formulier", "Check yourself"]),
+    ("de", "Spesen einreichen", ["Open the form", "Check yourself"]),
+])
+def test_the_report_names_wizards_and_steps_in_its_language_where_they_have_it(
+        recorder: Recorder, tmp_path: Path, language: str | None, wizard_title: str,
+        step_titles: list[str]) -> None:
+    run = Driven(recorder, loaded(tmp_path, MULTI))
+    run.send(Start(mode="glass", at=T0))
+    run.send(Next(at=T0 + 2))
+    flushed(recorder)
+    [stats] = build(tmp_path / DB_NAME, now=T0 + 10, language=language).wizards
+    assert (stats.title, [s.title for s in stats.steps]) == (wizard_title, step_titles)
