@@ -25,9 +25,10 @@ EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not
 """Under the title of an example wizard (one that comes with Wayguide)."""
 
 
-def job_aid(wizard: Wizard, example: bool = False) -> str:
-    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so."""
-    ctx = templating.context(_Placeholders(wizard))
+def job_aid(wizard: Wizard, example: bool = False, language: str = "en") -> str:
+    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so;
+    `language`: the reader's (a BCP 47 tag), whose way of writing dates and numbers the filters follow."""
+    ctx = templating.context(_Placeholders(wizard), language=language)
     ctx["inputs"] = _Placeholders(wizard)
 
     def text(value: str) -> str:

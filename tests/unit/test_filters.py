@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 import textwrap
@@ -247,6 +248,8 @@ def test_the_engine_writes_for_the_person_s_language() -> None:
 def test_the_job_aid_shows_a_filtered_input_as_its_label() -> None:
     wizard = Wizard.model_validate(yaml.safe_load(textwrap.dedent(WIZARD)))
     assert "Claim ‹Amount›" in job_aid(wizard)
+    assert re.search(r"Dated \d{1,2}\\\. \w+ \d{4}\n", job_aid(wizard, language="de"))  # 4\. Dezember 2026
+    assert re.search(r"Dated \w+ \d{1,2}, \d{4}\n", job_aid(wizard))  # December 4, 2026
 
 
 def test_babel_is_loaded_only_when_a_filter_runs() -> None:
