@@ -13,10 +13,11 @@ __all__ = ["EXAMPLE_NOTE", "job_aid"]
 
 
 class _Placeholders(dict[str, str]):
-    """Inputs shown as their labels, e.g. ‹Customer name›, since a printed aid has no values."""
+    """Inputs shown as their labels, e.g. ‹Customer name›, since a printed aid has no values (the language
+    filters show them as they are: `{{ inputs.amount | money('EUR') }}` is ‹Amount›)."""
 
     def __init__(self, wizard: Wizard) -> None:
-        super().__init__({i.name: f"‹{i.label}›" for i in wizard.inputs})
+        super().__init__({i.name: templating.Placeholder(f"‹{i.label}›") for i in wizard.inputs})
 
 
 EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not one of your organisation's "
@@ -24,9 +25,10 @@ EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not
 """Under the title of an example wizard (one that comes with Wayguide)."""
 
 
-def job_aid(wizard: Wizard, example: bool = False) -> str:
-    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so."""
-    ctx = templating.context(_Placeholders(wizard))
+def job_aid(wizard: Wizard, example: bool = False, language: str = "en") -> str:
+    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so;
+    `language`: the reader's (a BCP 47 tag), whose way of writing dates and numbers the filters follow."""
+    ctx = templating.context(_Placeholders(wizard), language=language)
     ctx["inputs"] = _Placeholders(wizard)
 
     def text(value: str) -> str:

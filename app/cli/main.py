@@ -207,12 +207,13 @@ def _read_input(name: str, stdin: TextIO, err: TextIO) -> str | None:
 
 
 def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextIO) -> int:
+    from app.i18n import language, load
     from app.usage.formats import render
     from app.usage.report import build
     from app.usage.store import DB_NAME, StoreError
 
-    try:
-        text = render(build(paths.data_dir / DB_NAME), fmt)
+    try:  # titles in the language the report speaks (the locale's), where the wizard has them in it
+        text = render(build(paths.data_dir / DB_NAME, language=language(load())), fmt)
     except (StoreError, OSError) as exc:
         err.write(f"{exc}\n" if isinstance(exc, StoreError) else f"wayguide: error: {exc}\n")
         return EXIT_FAIL

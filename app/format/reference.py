@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
-from app.format import model
+from app.format import filters, model
 from app.format.languages import translated
 from app.format.loader import field_marker
 from app.format.schema import schema_id
@@ -50,9 +50,9 @@ editor check and complete a file as you type: see "Writing wizards" in the READM
 
 The **Jinja** column says how Wayguide reads a key's text: *template* is text in which `{{{{ … }}}}` is
 filled in when the step is shown or done (`{{{{ inputs.NAME }}}}`, `today`, `now`, `user`,
-`window.title`, `window.app`, `choices.STEP_ID`, `language`: the person's, e.g. `nl`); *expression*
-is a Jinja2 expression itself, with or without braces (`inputs.kind == 'travel'`). Any other text is
-taken as written: `{{{{` in it is an error.
+`window.title`, `window.app`, `choices.STEP_ID`, `language`: the person's, e.g. `nl`; and the
+[template filters](#template-filters)); *expression* is a Jinja2 expression itself, with or without
+braces (`inputs.kind == 'travel'`). Any other text is taken as written: `{{{{` in it is an error.
 
 A text marked **or one per language** can be given in several languages, as a map of language tag to
 text: `title: {{en: Save the letter, nl: De brief opslaan}}` (`tags` as a map of lists). The map must
@@ -62,6 +62,33 @@ the panel says so. `wayguide validate --lang nl` lists the texts that have no Du
 Examples are written as YAML.
 """
 
+_FILTERS = """## Template filters
+
+Besides Jinja's own filters (`upper`, `round`, `join`, …) a template has these. `money`, `number`,
+`date` and `time` write a value as the person's language writes it (the language Wayguide speaks to
+them, `language`), with the data of the Unicode CLDR, in the panel and in text Wayguide types alike
+(CLDR's spaces included: `€ 1.234,50` has a no-break space). An empty value (an optional input left
+empty) writes nothing; a value they cannot write (text that is not a number, a number given to `date`)
+fails the step with one line saying so, never showing the value. `validate` checks their names and the
+arguments written as literals; the job aid (`wayguide show`) shows an input's label in its place.
+
+| Filter | Argument | Example | Writes |
+| --- | --- | --- | --- |
+{rows}
+| `shell_quote` | | `{{{{ inputs.folder \\| shell_quote }}}}` | a value as one shell word, for text typed \
+into a terminal |
+
+Numbers are inputs of type `number`, whole or decimal numbers, and text written with digits and a point
+(`1234.50`); amounts are rounded half away from zero (2.665 EUR → 2.67). Dates are `today`, `now` and
+text written `2026-12-04`; times `now` and text written `17:30` or `2026-12-04T17:30`.
+
+Without a currency, `money` writes the currency of the country the person's language names (`de-CH`:
+Swiss francs) or, for a language alone, of the country CLDR finds most likely for it: `en` dollars
+(USD), `nl` and `de` euros; `{fallback}` where a language has no country. That guess follows the reader,
+not the amount: an amount whose currency is known (nearly always: a claim in euros stays in euros when
+an English speaker reads it) should name it, `money('EUR')`.
+"""
+
 
 def markdown() -> str:
     """The reference of the wizard format, in Markdown."""
@@ -69,7 +96,16 @@ def markdown() -> str:
                               schema_id=schema_id(model.FORMAT_VERSION))]
     for part in _parts():
         sections.append(_union(part) if isinstance(part, tuple) else _model(part))
+    sections.append(_filters())
     return "\n".join(sections)
+
+
+def _filters() -> str:
+    """The filters a template has besides Jinja's: the language ones (app/format/filters.py)."""
+    rows = ["| " + " | ".join(c.replace("|", "\\|") for c in (f"`{name}`", f"`{doc.argument}`",
+                                                               f"`{doc.example}`", doc.text)) + " |"
+            for name, doc in filters.FILTERS.items()]
+    return _FILTERS.format(rows="\n".join(rows), fallback=filters.FALLBACK_CURRENCY)
 
 
 def _parts() -> list[type[BaseModel] | tuple[Any, str, str]]:

@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from app.format import bounds
+from app.format import bounds, filters
+from app.format.filters import FilterError, Placeholder
 from app.format.shell import shell_quote
 
 if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache never needs them
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # imported when first needed: a library loaded from the cache
 __all__ = [
     "CONTEXT_NAMES",
     "EnteredNumber",
+    "Placeholder",
     "TemplateProblem",
     "check_template",
     "evaluate",
@@ -37,6 +39,8 @@ CONTEXT_NAMES: dict[str, str] = {
     "user": "the person's login name",
     "window": "the window in front: {{ window.title }}, {{ window.app }}",
     "choices": "the option taken at each choice step so far, by step id: {{ choices.STEP_ID }} (its label)",
+    "language": "the person's language, e.g. nl or de-AT; the filters money, number, date and time write "
+                "for it",
 }
 """Names a template may use besides Jinja's own; documented in the README."""
 
@@ -77,6 +81,7 @@ def _env(markdown_values: bool) -> SandboxedEnvironment:
         finalize=_escape_markdown if markdown_values else None,
     )
     env.filters["shell_quote"] = shell_quote  # a value as one shell word (text typed into terminals)
+    filters.install(env)  # money, number, date, time: as the context's `language` writes them
     return env
 
 
@@ -179,6 +184,7 @@ def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple
                 f"unknown name '{name.name}' in template", name.lineno,
                 _name_hint(name.name, dict.fromkeys(inputs)),
             ))
+    problems.extend(_check_filters(tree))
     for ref, lineno in _input_refs(tree):
         if ref not in inputs:
             problems.append(TemplateProblem(
@@ -186,6 +192,31 @@ def _check_parsed(text: str, inputs: tuple[str, ...], expression: bool) -> tuple
                 _input_hint(ref, dict.fromkeys(inputs)),
             ))
     return tuple(problems)
+
+
+def _check_filters(tree: nodes.Node) -> Iterator[TemplateProblem]:
+    """Filters and tests the sandbox does not have, and wrong literal arguments of the language filters."""
+    import difflib
+
+    from jinja2 import nodes
+
+    env = _env(False)
+    unknown = object()
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        kind, known = ("filter", env.filters) if isinstance(node, nodes.Filter) else ("test", env.tests)
+        name: str = node.name
+        if name not in known:
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else (
+                f"e.g. {', '.join(filters.FILTERS)}, shell_quote, upper" if kind == "filter" else None)
+            yield TemplateProblem(f"unknown {kind} '{name}'", node.lineno, hint)
+        elif kind == "filter" and name in filters.FILTERS and node.dyn_args is None \
+                and node.dyn_kwargs is None:
+            args = [a.value if isinstance(a, nodes.Const) else unknown for a in node.args]
+            keywords = {str(k.key): k.value.value if isinstance(k.value, nodes.Const) else unknown
+                        for k in node.kwargs}
+            for message, hint in filters.argument_problems(name, args, keywords, unknown):
+                yield TemplateProblem(message, node.lineno, hint)
 
 
 class _LimitProblem(TemplateProblem):
@@ -312,6 +343,8 @@ def _render(text: str, ctx: Mapping[str, Any], markdown_values: bool) -> str:
         raise TemplateProblem(f"template syntax: {exc.message}", exc.lineno or 1) from None
     except bounds.TemplateLimit as exc:
         raise _limit_problem(exc) from None
+    except FilterError as exc:  # a value a language filter cannot write
+        raise TemplateProblem(exc.message, bounds.template_line(exc), exc.hint) from None
     except Exception as exc:  # undefined names, sandbox refusals, type errors in expressions
         raise TemplateProblem(str(exc)) from None
 
@@ -348,6 +381,8 @@ def evaluate(expression: str, ctx: Mapping[str, Any]) -> Any:
         raise TemplateProblem(f"expression syntax: {exc.message}", exc.lineno or 1) from None
     except bounds.TemplateLimit as exc:
         raise _limit_problem(exc) from None
+    except FilterError as exc:
+        raise TemplateProblem(exc.message, bounds.template_line(exc), exc.hint) from None
     except Exception as exc:
         raise TemplateProblem(str(exc)) from None
 

@@ -41,6 +41,7 @@ def usage_config(policy: Policy, env: Mapping[str, str] | None = None) -> UsageC
 def open_insights(paths: Paths, usage: Recorder, opener: Opener) -> Path | None:
     """Write the usage report as one HTML file in the cache dir and open it in the browser; the file
     when nothing could open it (to be said where it is), None otherwise."""
+    from app.i18n import language, load
     from app.usage.formats import html
     from app.usage.report import build
     from app.usage.store import StoreError
@@ -50,7 +51,9 @@ def open_insights(paths: Paths, usage: Recorder, opener: Opener) -> Path | None:
     target = paths.cache_dir / "insights.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        target.write_text(html(build(usage_db(paths))), encoding="utf-8")
+        translations = load()  # the language the page speaks; its titles too, where the wizard has them
+        target.write_text(html(build(usage_db(paths), language=language(translations)), translations),
+                          encoding="utf-8")
     except (OSError, StoreError) as exc:
         log.error("wayguide: error: no insights report: %s", exc)
         return None

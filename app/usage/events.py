@@ -68,6 +68,13 @@ class UsageEvent:
     """answered: the question's options as its author wrote them, JSON {"choices": [TEXT, ...], "correct":
     [ID, ...]}, so that the xAPI statement can list them. With `answered`, `title` is the question as
     written, `step` the quiz step's id (or the review question's id, with `source` "review")."""
+    language: str | None = None
+    """The language `title` and `choices` are written in: the wizard's own (its `language`, e.g. "nl");
+    None where it was not recorded (English, the language wizards were written in before they said)."""
+    translations: str | None = None
+    """The same texts in the wizard's other languages, as its translators wrote them: JSON {LANGUAGE:
+    {"title": TEXT, "choices": [TEXT or null, ...]}}, so that xAPI can name the activity in each; None
+    when the wizard has none for them."""
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -18,7 +18,7 @@ from app.usage.support import DEFAULT_FADE_AFTER, Choice, Support, SupportChoice
 
 if TYPE_CHECKING:
     from app.engine import Effect, RunState
-    from app.format.model import QuizSpec, ReviewQuestion, Step, Wizard
+    from app.format.model import QuizSpec, ReviewQuestion, Wizard
     from app.usage.store import Store
     from app.usage.xapi import Post, Sender
 
@@ -105,7 +105,8 @@ class Recorder:
 
     def begin(self, run: object, wizard: Wizard, source: str, short: bool = False) -> None:
         """A run of `wizard` is about to start (its Start event follows through `observe`), in the `short`
-        version (app.usage.support) or not."""
+        version (app.usage.support) or not. `wizard` as loaded, not localized: its texts are kept in its own
+        language, with the translations beside them (xAPI names each activity in all of them)."""
         if self.store is not None:
             self._runs[run] = _Track(new_id(), wizard, source, short=short)
 
@@ -122,7 +123,8 @@ class Recorder:
             track.started = True
             self._put(track, "started", new.started_at or self._clock(),
                       mode="condensed" if track.short and new.mode == "glass" else new.mode,
-                      source=track.source, title=track.wizard.title)
+                      source=track.source, title=track.wizard.title,
+                      translations=_translations(track.wizard, "title"))
         track.mode = new.treatment
         done = len(old.history)
         if len(new.history) < done:  # Back
@@ -136,15 +138,18 @@ class Recorder:
                               outcome=outcome, duration=max(0.0, entry.ended_at - entry.started_at))
         for effect in effects:
             if isinstance(effect, ShowStep):
-                step = _step(track.wizard, effect.step_id)
+                at = _step_at(track.wizard, effect.step_id)
+                step = track.wizard.steps[at] if at is not None else None
                 self._put(track, "step-shown", new.step_started_at or self._clock(), mode=effect.mode,
                           step=effect.step_id, step_index=effect.index,
-                          title=step.title if step is not None else None)
+                          title=step.title if step is not None else None,
+                          translations=_translations(track.wizard, f"steps.{at}.title"))
             elif isinstance(effect, Answered):
-                step = _step(track.wizard, effect.step_id)
+                at = _step_at(track.wizard, effect.step_id)
+                step = track.wizard.steps[at] if at is not None else None
                 if step is not None and step.quiz is not None:
                     self._put(track, "answered", self._clock(), mode=track.mode or None, step=step.id,
-                              **_answer(step.quiz, effect.chosen))
+                              **_answer(step.quiz, effect.chosen, track.wizard, f"steps.{at}.quiz"))
             elif isinstance(effect, Finished | Aborted):
                 kind: Kind = "completed" if isinstance(effect, Finished) else (
                     "failed" if old.status == "failed" else "exited")
@@ -170,10 +175,13 @@ class Recorder:
                       control=control)
 
     def review_answered(self, wizard: Wizard, question: ReviewQuestion, chosen: Sequence[int]) -> None:
-        """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run."""
+        """The person answered a review question of `wizard` (options `chosen`, from 0), away from any run;
+        `wizard` as loaded (see `begin`)."""
         if self.store is not None:
+            at = next((i for i, q in enumerate(wizard.review) if q.id == question.id), None)
             self.store.put(UsageEvent("answered", self._clock(), wizard=wizard.id, version=wizard.version,
-                                      step=question.id, source="review", **_answer(question, chosen)))
+                                      step=question.id, source="review", language=wizard.language,
+                                      **_answer(question, chosen, wizard, f"review.{at}")))
 
     def support(self, wizard_id: str, fade_after: int = DEFAULT_FADE_AFTER) -> Support:
         """How the next run of this wizard is presented (full guidance while usage data is off)."""
@@ -198,13 +206,15 @@ class Recorder:
              source: str | None = None, title: str | None = None, step: str | None = None,
              step_index: int | None = None, outcome: str | None = None,
              duration: float | None = None, control: str | None = None, success: bool | None = None,
-             response: str | None = None, choices: str | None = None) -> None:
+             response: str | None = None, choices: str | None = None,
+             translations: str | None = None) -> None:
         if self.store is not None:
             event = UsageEvent(
                 kind, at, run=track.registration, wizard=track.wizard.id, version=track.wizard.version,
                 mode=mode, source=source, title=title, step=step, step_index=step_index,
                 outcome=outcome, duration=duration, control=control, success=success, response=response,
-                choices=choices)
+                choices=choices, language=track.wizard.language if title is not None else None,
+                translations=translations)
             self.store.put(event)
             self.progress.note(event)
 
@@ -219,20 +229,41 @@ class _Answer(TypedDict):
     success: bool
     response: str
     choices: str
+    translations: str | None
 
 
-def _answer(quiz: QuizSpec, chosen: Sequence[int]) -> _Answer:
+def _answer(quiz: QuizSpec, chosen: Sequence[int], wizard: Wizard, path: str) -> _Answer:
     """What an `answered` event keeps of an answer: right or not, the numbers of the options picked, and
-    the question and its options as the author wrote them (never anything the person typed)."""
+    the question and its options as the author wrote them, and translated (never anything the person typed).
+    `path`: where the question is in the wizard's document ("steps.3.quiz", "review.0")."""
     picked = sorted({i for i in chosen if 0 <= i < len(quiz.options)})
     offered = {"choices": [o.text for o in quiz.options], "correct": [str(i + 1) for i in quiz.correct]}
     return {"title": quiz.question, "success": quiz.is_right(picked),
             "response": "[,]".join(str(i + 1) for i in picked),
-            "choices": json.dumps(offered, ensure_ascii=False, separators=(",", ":"))}
+            "choices": json.dumps(offered, ensure_ascii=False, separators=(",", ":")),
+            "translations": _translations(wizard, f"{path}.question",
+                                          [f"{path}.options.{i}.text" for i in range(len(quiz.options))])}
 
 
-def _step(wizard: Wizard, step_id: str) -> Step | None:
-    return next((s for s in wizard.steps if s.id == step_id), None)
+def _translations(wizard: Wizard, title: str, choices: Sequence[str] = ()) -> str | None:
+    """An event's texts in the wizard's other languages, by their paths in its document ("steps.2.title"):
+    JSON {LANGUAGE: {"title": TEXT, "choices": [TEXT or null, ...]}} (UsageEvent.translations)."""
+    found: dict[str, dict[str, object]] = {}
+    for language, texts in sorted(wizard.translations.items()):
+        entry: dict[str, object] = {}
+        text = texts.get(title)
+        if isinstance(text, str):
+            entry["title"] = text
+        options = [t if isinstance(t := texts.get(path), str) else None for path in choices]
+        if any(o is not None for o in options):
+            entry["choices"] = options
+        if entry:
+            found[language] = entry
+    return json.dumps(found, ensure_ascii=False, separators=(",", ":")) if found else None
+
+
+def _step_at(wizard: Wizard, step_id: str) -> int | None:
+    return next((i for i, s in enumerate(wizard.steps) if s.id == step_id), None)
 
 
 def _warn(message: str) -> None:

@@ -5,13 +5,14 @@ competent). app.usage.formats writes it as a table, CSV, JSON or HTML (app.usage
 from __future__ import annotations
 
 import gettext
+import json
 import math
 import sqlite3
 import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,8 +110,9 @@ class Report:
     """Review answers right, by the time since the question was last met."""
 
 
-def build(db: Path, now: float | None = None) -> Report:
-    """The report over the store at `db` (an empty report when there is none yet)."""
+def build(db: Path, now: float | None = None, language: str | None = None) -> Report:
+    """The report over the store at `db` (an empty report when there is none yet); titles in `language`
+    ("nl", "de-AT") where the wizard has them in it, else as its author wrote them."""
     now = time.time() if now is None else now
     if not db.exists():
         return Report(now, [], [], 0, 0)
@@ -121,9 +123,41 @@ def build(db: Path, now: float | None = None) -> Report:
             raise StoreError(f"{db}: error: usage data written by a newer Wayguide (update Wayguide)")
         if version == 0:
             return Report(now, [], [], 0, 0)
-        return _build(conn, now)
+        report = _build(conn, now)
+        return _in_language(conn, report, language) if language and version >= 5 else report
     finally:
         conn.close()
+
+
+def _in_language(conn: sqlite3.Connection, report: Report, language: str) -> Report:
+    """`report` with the titles of wizards and steps in `language` (or its base language: "de" for "de-AT")
+    where the events kept a translation into it (UsageEvent.translations), the latest one winning."""
+    wanted = [language.replace("-", "_"), language.replace("-", "_").split("_")[0]]
+    titles: dict[tuple[str, str | None], str] = {}
+    for wizard, step, texts in conn.execute(
+            "SELECT wizard, step, translations FROM events WHERE kind IN ('started', 'step-shown') "
+            "AND translations IS NOT NULL ORDER BY seq"):
+        title = _translated_title(texts, wanted)
+        if title is not None:
+            titles[(wizard, step)] = title
+    if not titles:
+        return report
+    wizards = [replace(w, title=titles.get((w.wizard, None), w.title), steps=[
+        replace(s, title=titles.get((w.wizard, s.step), s.title)) for s in w.steps]) for w in report.wizards]
+    return replace(report, wizards=wizards)
+
+
+def _translated_title(texts: str, wanted: Sequence[str]) -> str | None:
+    try:
+        found = json.loads(texts)
+    except ValueError:  # a row no Wayguide wrote
+        return None
+    for language in wanted:
+        entry = found.get(language) if isinstance(found, dict) else None
+        title = entry.get("title") if isinstance(entry, dict) else None
+        if isinstance(title, str) and title:
+            return title
+    return None
 
 
 def _build(conn: sqlite3.Connection, now: float) -> Report:

@@ -67,6 +67,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN response TEXT;
     ALTER TABLE events ADD COLUMN choices TEXT;
     """,
+    # 5: the language the texts (title, choices) are written in, and the wizard's translations of them
+    """
+    ALTER TABLE events ADD COLUMN language TEXT;
+    ALTER TABLE events ADD COLUMN translations TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

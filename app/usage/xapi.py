@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import json
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -23,17 +24,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from app.i18n import AVAILABLE, N_, load
 from app.policy.build import lrs_endpoint_problem
 from app.usage.config import LrsConfig
 from app.usage.events import Kind, UsageEvent
 
 __all__ = [
-    "ACTIVITY_TYPES", "PROFILE", "VERBS", "OutboxStatus", "Post", "Sender", "outbox_status", "statement",
-    "urllib_post",
+    "ACTIVITY_TYPES", "PROFILE", "VERBS", "OutboxStatus", "Post", "Sender", "language_map", "language_tag",
+    "outbox_status", "statement", "urllib_post",
 ]
 
 XAPI_VERSION = "1.0.3"
@@ -56,18 +59,84 @@ CONTROL = "https://wayguide.app/xapi/extensions/control"
 """control-missed: the locator of the control a step names that was not found (as its author wrote it)."""
 
 VERBS: dict[Kind, tuple[str, str]] = {
-    "started": (ADL + "launched", "launched"),
-    "step-shown": (ADL + "experienced", "experienced"),
-    "step-done": (ADL + "progressed", "progressed"),
-    "help": (ADL + "asked", "asked"),
-    "search": (PS + "verbs/searched", "searched"),
-    "control-missed": ("https://wayguide.app/xapi/verbs/missed-control", "could not find a control of"),
-    "completed": (ADL + "completed", "completed"),
-    "exited": (ADL + "exited", "exited"),
-    "failed": (ADL + "failed", "failed"),
-    "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", "abandoned"),
-    "answered": (ADL + "answered", "answered"),
+    "started": (ADL + "launched", N_("launched")),
+    "step-shown": (ADL + "experienced", N_("experienced")),
+    "step-done": (ADL + "progressed", N_("progressed")),
+    "help": (ADL + "asked", N_("asked")),
+    "search": (PS + "verbs/searched", N_("searched")),
+    "control-missed": ("https://wayguide.app/xapi/verbs/missed-control", N_("could not find a control of")),
+    "completed": (ADL + "completed", N_("completed")),
+    "exited": (ADL + "exited", N_("exited")),
+    "failed": (ADL + "failed", N_("failed")),
+    "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", N_("abandoned")),
+    "answered": (ADL + "answered", N_("answered")),
 }
+"""Each kind's verb: its IRI and its display in English (shown in every language Wayguide speaks)."""
+LIBRARY = N_("Wayguide task library")
+
+UNDETERMINED = "und"
+"""RFC 5646's tag for no language: an activity without its title (statements other than the first of a
+run) is named by its id under it, which an LRS merging definitions keeps beside the titles, never in their
+place."""
+_REGIONS = {"en": "US", "nl": "NL", "de": "DE"}
+"""The region of a language written without one, for the languages Wayguide speaks (CLDR's likeliest)."""
+
+
+@lru_cache(maxsize=64)
+def language_tag(language: str) -> str:
+    """The RFC 5646 tag, with a region, that xAPI language maps use for a language as Wayguide and
+    wizards write it: "en" → "en-US", "nl" → "nl-NL", "de" → "de-DE", "nl_BE" → "nl-BE"; another language
+    without a region gets CLDR's likeliest ("fr" → "fr-FR"), else stays as it is."""
+    base, _, region = language.strip().replace("_", "-").partition("-")
+    base = base.lower() or "en"
+    if base == UNDETERMINED:
+        return base
+    if region:
+        return f"{base}-{region.upper() if len(region) == 2 else region}"
+    if base in _REGIONS:
+        return f"{base}-{_REGIONS[base]}"
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(base, "")).split("_")[-1]  # "fr" → "fr_Latn_FR"
+    return f"{base}-{likely}" if re.fullmatch(r"[A-Z]{2}|\d{3}", likely) else base
+
+
+def language_map(texts: Mapping[str, str]) -> dict[str, str]:
+    """An xAPI language map of texts by language ("en", "nl_BE"): {"en-US": …, "nl-BE": …}; where two
+    languages come to one tag, the first wins."""
+    made: dict[str, str] = {}
+    for language, text in texts.items():
+        if text:
+            made.setdefault(language_tag(language), text)
+    return made
+
+
+@lru_cache(maxsize=1)
+def _catalogues() -> tuple[tuple[str, Any], ...]:
+    return tuple((language, load(languages=[language])) for language in AVAILABLE)
+
+
+def _ours(message: str) -> dict[str, str]:
+    """One of Wayguide's own texts in every language it speaks: {"en-US": …, "nl-NL": …, "de-DE": …}."""
+    return language_map({language: t.gettext(message) for language, t in _catalogues()})
+
+
+def _wizard_texts(event: UsageEvent, title: str | None) -> dict[str, str]:
+    """`title` (an event's, in the wizard's own language) and its translations, by language."""
+    texts = {event.language or "en": title} if title else {}
+    for language, entry in _translated(event).items():
+        text = entry.get("title") if isinstance(entry, dict) else None
+        if title and isinstance(text, str):
+            texts.setdefault(language, text)
+    return texts
+
+
+def _translated(event: UsageEvent) -> dict[str, Any]:
+    try:
+        found = json.loads(event.translations or "{}")
+    except ValueError:  # a row no Wayguide wrote: the texts in their own language only
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
@@ -79,17 +148,19 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
     procedure = None
     if event.wizard is not None:
         procedure = _activity(f"{base}/wizards/{quote(event.wizard, safe='.-')}", "procedure",
-                              event.title if event.kind == "started" else None, event.wizard)
+                              _wizard_texts(event, event.title if event.kind == "started" else None)
+                              or {UNDETERMINED: event.wizard})
     obj: dict[str, Any]
     if event.kind == "answered" and event.step is not None and procedure is not None:
         obj = _question(event, procedure["id"])
     elif event.step is not None and procedure is not None:
         obj = _activity(f"{procedure['id']}/steps/{quote(event.step, safe='.-_')}", "step",
-                        event.title if event.kind == "step-shown" else None, event.step)
+                        _wizard_texts(event, event.title if event.kind == "step-shown" else None)
+                        or {UNDETERMINED: event.step})
     elif procedure is not None:
         obj = procedure
     else:
-        obj = _activity(f"{base}/library", "library", "Wayguide task library", None)
+        obj = _activity(f"{base}/library", "library", None, _ours(LIBRARY))
     context: dict[str, Any] = {
         "platform": "Wayguide",
         "contextActivities": {"category": [{"id": PROFILE, "objectType": "Activity"}]},
@@ -108,7 +179,7 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
     made: dict[str, Any] = {
         "id": event.id,
         "actor": {"objectType": "Agent", "account": {"homePage": lrs.account_homepage, "name": person}},
-        "verb": {"id": verb_id, "display": {"en-US": verb_name}},
+        "verb": {"id": verb_id, "display": _ours(verb_name)},
         "object": obj,
         "context": context,
         "timestamp": _timestamp(event.at),
@@ -140,10 +211,14 @@ def statement(event: UsageEvent, person: str, lrs: LrsConfig) -> dict[str, Any]:
     return made
 
 
-def _activity(iri: str, kind: str, name: str | None, fallback: str | None) -> dict[str, Any]:
+def _activity(iri: str, kind: str, names: Mapping[str, str] | None,
+              made: dict[str, str] | None = None) -> dict[str, Any]:
+    """An activity named by `names` (language → text, e.g. a wizard's title in each of its languages), or
+    by the language map `made`."""
     definition: dict[str, Any] = {"type": ACTIVITY_TYPES[kind]}
-    if name or fallback:
-        definition["name"] = {"en-US": name or fallback}
+    name = made if made is not None else language_map(names or {})
+    if name:
+        definition["name"] = name
     return {"id": iri, "objectType": "Activity", "definition": definition}
 
 
@@ -154,7 +229,7 @@ def _question(event: UsageEvent, procedure: str) -> dict[str, Any]:
     iri = f"{procedure}/review/{step}" if event.source == "review" else f"{procedure}/steps/{step}/quiz"
     definition: dict[str, Any] = {"type": ACTIVITY_TYPES["question"], "interactionType": "choice"}
     if event.title:
-        definition["name"] = {"en-US": event.title}
+        definition["name"] = language_map(_wizard_texts(event, event.title))
     try:
         offered = json.loads(event.choices or "{}")
         texts = [str(t) for t in offered.get("choices", [])]
@@ -162,11 +237,22 @@ def _question(event: UsageEvent, procedure: str) -> dict[str, Any]:
     except (ValueError, AttributeError, TypeError):  # a row no Wayguide wrote: the question without options
         texts, correct = [], []
     if texts:
-        definition["choices"] = [{"id": str(n), "description": {"en-US": text}}
-                                 for n, text in enumerate(texts, 1)]
+        definition["choices"] = [{"id": str(n), "description": language_map(texts_n)}
+                                 for n, texts_n in enumerate(_option_texts(event, texts), 1)]
     if correct:
         definition["correctResponsesPattern"] = ["[,]".join(correct)]
     return {"id": iri, "objectType": "Activity", "definition": definition}
+
+
+def _option_texts(event: UsageEvent, texts: list[str]) -> list[dict[str, str]]:
+    """Each option of a question by language: as written, and as translated where it is."""
+    options: list[dict[str, str]] = [{event.language or "en": text} for text in texts]
+    for language, entry in _translated(event).items():
+        translated = entry.get("choices") if isinstance(entry, dict) else None
+        for option, text in zip(options, translated if isinstance(translated, list) else [], strict=False):
+            if isinstance(text, str) and text:
+                option.setdefault(language, text)
+    return options
 
 
 def _timestamp(at: float) -> str:
