@@ -1,7 +1,8 @@
 """Tray app benchmark on a real X desktop, beside a bare PySide6 tray app measured in the same run.
 
 Run: .venv/bin/python bench/bench_app.py [--runs 10] [--idle 60] [--against DIR]
-Reports: process start to tray ready; hotkey press to panel mapped; idle CPU with the hotkey
+Reports: process start to tray ready; hotkey press to panel mapped (in English and, with --languages,
+in other languages: Dutch by default); idle CPU with the hotkey
 listener running (and the window in front watched for the expenses claim's nudge in context, beside the
 same app with no nudge to watch); idle RSS with the bundled library loaded. With --against, the Wayguide of
 another checkout (e.g. `git worktree add /tmp/before REV`) is measured too, in the same run and taking turns
@@ -163,6 +164,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--idle", type=float, default=60.0)
     parser.add_argument("--against", type=Path, help="another checkout's Wayguide to measure beside this one")
+    parser.add_argument("--languages", nargs="*", default=["nl"], metavar="L",
+                        help="also measure Wayguide speaking these languages (beside it in English)")
     args = parser.parse_args()
     trees = [ROOT] + ([args.against.resolve()] if args.against else [])
     for tree in trees:
@@ -172,7 +175,9 @@ def main() -> None:
     try:
         subjects = [
             Subject("bare PySide6 tray app", [sys.executable, "-c", BARE], desktop, {}),
-            Subject("wayguide", [sys.executable, "-m", "app"], desktop, {}),
+            Subject("wayguide", [sys.executable, "-m", "app"], desktop, {"LANGUAGE": "en"}),
+            *(Subject(f"wayguide in {language}", [sys.executable, "-m", "app"], desktop,
+                      {"LANGUAGE": language}) for language in args.languages),
         ]
         if args.against:
             subjects.append(Subject(f"wayguide at {args.against}", [sys.executable, "-m", "app"], desktop, {},

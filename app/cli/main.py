@@ -319,7 +319,9 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
         return EXIT_FAIL
     from app.format.languages import localize
 
-    out.write(job_aid(localize(entry.wizard, wanted(paths)).wizard, example=entry.example))
+    speaking = wanted(paths)
+    out.write(job_aid(localize(entry.wizard, speaking).wizard, example=entry.example,
+                      language=speaking[0].replace("_", "-")))
     return EXIT_OK
 
 

@@ -141,7 +141,11 @@ class ReviewController(QObject):
             return
         wizard, question = self._asked[index]
         self.reviews.answered(ReviewQuestionRef(wizard.id, question.id), question.is_right(chosen))
-        self._usage().review_answered(wizard, question, chosen)
+        library = self._library.library
+        entry = library.get(wizard.id) if library is not None else None
+        written = entry.wizard.question(question.id) if entry is not None else None
+        if entry is not None and written is not None:  # recorded as written, as runs are
+            self._usage().review_answered(entry.wizard, written, chosen)
 
     def _postponed(self, until: str) -> None:
         if self.reviews is not None:
