@@ -276,7 +276,8 @@ class Panel(QWidget):
 
         line = ""
         if not complete and wanted:
-            asked, shown_in = language_name(wanted, ui), language_name(shown, ui)
+            asked = language_name(wanted.split("_")[0], ui)  # "Dutch", also for a Flemish reader
+            shown_in = language_name(shown, ui)
             line = (self.tr("Parts of this task are not yet in %1; they are shown in the language it was "
                             "written in.").replace("%1", asked)
                     if shown.split("_")[0] == wanted.split("_")[0] else

@@ -36,7 +36,7 @@ def language(request: pytest.FixtureRequest, themed: QApplication) -> Iterator[s
 
 
 def test_every_view_in_a_shipped_language(qtbot: QtBot, language: str) -> None:
-    panel, problems = every_view_cut_off(qtbot, language)
+    panel, problems = every_view_cut_off(qtbot, language, language)
     if NEXT[language]:
         assert panel.step.next.text() == NEXT[language]
     assert problems == {}

@@ -721,9 +721,9 @@ def _save(panel: Panel, name: str) -> None:
     assert panel.grab().save(str(ARTIFACTS / f"panel-{name}.png"))
 
 
-def every_view(panel: Panel, clock: Clock, shot: Callable[[str], None]) -> None:
+def every_view(panel: Panel, clock: Clock, shot: Callable[[str], None], language: str = "en") -> None:
     """Take the panel through each of its views (home, inputs, step, performing, failed, choice, done),
-    calling `shot(view)` at each."""
+    calling `shot(view)` at each; `language`: the panel's (it names languages in it)."""
     panel.show_home(LIBRARY, [Match(LETTER, "matches app 'mousepad'"), *RELEVANT[1:]], "Mousepad",
                     "ctrl+alt+space")
     shot("home")
@@ -738,7 +738,9 @@ def every_view(panel: Panel, clock: Clock, shot: Callable[[str], None]) -> None:
     run.handle(Check(index=1, checked=True, at=clock()))
     run.handle(Next(at=clock()))
     panel.step.why_toggle.setChecked(True)
+    panel.set_language("en", "nl_BE", False, language)  # the task is not in the person's language
     shot("step")
+    panel.set_language("en", "en", complete=True)
     run.handle(SwitchMode(mode="black", at=clock()))
     shot("performing")
     run.handle(ActionFailed(step_id="amount", action_index=1, message="The Expenses window did not "

@@ -45,7 +45,7 @@ def _cut_off(panel: Panel) -> list[str]:
     return out
 
 
-def every_view_cut_off(qtbot: QtBot, suffix: str) -> tuple[Panel, dict[str, list[str]]]:
+def every_view_cut_off(qtbot: QtBot, suffix: str, language: str = "en") -> tuple[Panel, dict[str, list[str]]]:
     """A panel taken through every view (artifacts/panel-<view>-<suffix>.png) and what is cut off, by view."""
     ARTIFACTS.mkdir(exist_ok=True)
     panel = Panel(clock=Clock())
@@ -61,7 +61,7 @@ def every_view_cut_off(qtbot: QtBot, suffix: str) -> tuple[Panel, dict[str, list
         if cut:
             problems[view] = cut
 
-    every_view(panel, Clock(), shot)
+    every_view(panel, Clock(), shot, language)
     return panel, problems
 
 
