@@ -416,7 +416,7 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
     waiting: subprocess.Popen[str] | None = None
     probe = X11WindowProbe(a11y_desktop.display)
     try:
-        editor = a11y_desktop.wait_window(name="Mousepad$")
+        editor = a11y_desktop.wait_window(name="Mousepad$", pid=pad.pid)
         # at the right of the screen: the panel goes at its left, where the Print dialog opens
         a11y_desktop.run(["xdotool", "windowsize", "--sync", str(editor), "640", "600"], check=True)
         a11y_desktop.run(["xdotool", "windowmove", "--sync", str(editor), "1280", "200"], check=True)
@@ -429,7 +429,11 @@ def test_the_bundled_pdf_guide_points_at_the_print_dialog_s_controls_and_moves_o
 
         def at(step: int) -> None:
             counter = Locator(name=words["step"].format(n=step))
-            wait_for(lambda: elements.find(counter, panel), 15, f"step {step}")
+            try:
+                wait_for(lambda: elements.find(counter, panel), 15, f"step {step}")
+            except TimeoutError:
+                a11y_desktop.screenshot(artifacts / f"desktop-elements-pdf-stuck-{language}.png")
+                raise
 
         a11y_desktop.activate(editor)  # step 1 ends once Mousepad is in front (it may be already)
         at(2)

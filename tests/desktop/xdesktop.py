@@ -82,7 +82,7 @@ class Desktop:
         return int(value[0]) if value is not None and len(value) else 0
 
     def windows(self, name: str | None = None, klass: str | None = None,
-                visible: bool = True) -> list[int]:
+                visible: bool = True, pid: int | None = None) -> list[int]:
         argv = ["xdotool", "search"]
         if visible:
             argv.append("--onlyvisible")
@@ -91,11 +91,15 @@ class Desktop:
         elif klass is not None:
             argv += ["--class", klass]
         done = self.run(argv)
-        return [int(line) for line in done.stdout.split()]
+        found = [int(line) for line in done.stdout.split()]
+        if pid is not None:  # only that process's windows (another test's may be there too)
+            found = [w for w in found
+                     if self.run(["xdotool", "getwindowpid", str(w)]).stdout.strip() == str(pid)]
+        return found
 
     def wait_window(self, name: str | None = None, klass: str | None = None,
-                    timeout: float = 10.0) -> int:
-        found = wait_for(lambda: self.windows(name, klass), timeout,
+                    timeout: float = 10.0, pid: int | None = None) -> int:
+        found = wait_for(lambda: self.windows(name, klass, pid=pid), timeout,
                          f"a window {name or klass!r}")
         return found[0]
 
