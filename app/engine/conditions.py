@@ -31,7 +31,7 @@ from app.format.model import (
     Step,
     WindowMatch,
 )
-from app.format.wording import ENGLISH, control_words
+from app.format.wording import ENGLISH, control_words, joined
 
 # ------------------------------------------------------------- conditions
 
@@ -137,17 +137,6 @@ def _describe_all(items: Sequence[Condition], path: str, files: Mapping[str, str
     return joined(parts, joiner)
 
 
-def joined(parts: Sequence[str], joiner: str) -> str:
-    """`parts` joined by `joiner` ("{left} or {right}"), each next one after those before: "a or b or c"."""
-    text = parts[0] if parts else ""
-    for part in parts[1:]:
-        text = joiner.format(left=text, right=part)
-    return text
-
-
-def either(words: Sequence[str], tr: gettext.NullTranslations = ENGLISH) -> str:
-    """"glass or black", in the language of `tr`."""
-    return joined(words, tr.gettext("{left} or {right}"))
 
 
 def _describe_window(match: WindowMatch, tr: gettext.NullTranslations) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 from dataclasses import replace
 
-from app.engine.conditions import condition_holds, either, note_observation
+from app.engine.conditions import condition_holds, note_observation
 from app.engine.course import Course, when
 from app.engine.display import display
 from app.engine.effects import (
@@ -78,7 +78,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.format.wording import ENGLISH
+from app.format.wording import ENGLISH, either
 
 # ----------------------------------------------------------------- engine
 

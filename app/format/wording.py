@@ -4,16 +4,29 @@ job aid all say an action the same way, in the person's language (`tr`, English 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.format import model
 from app.format.combo import pretty_combo
 
-__all__ = ["ENGLISH", "control_words", "describe_action", "inline_code", "window_words"]
+__all__ = ["ENGLISH", "control_words", "describe_action", "either", "inline_code", "joined", "window_words"]
 
 ENGLISH = gettext.NullTranslations()
 """The texts as written: what a caller that was handed no catalogue says."""
+
+
+def joined(parts: Sequence[str], joiner: str) -> str:
+    """`parts` joined by `joiner` ("{left} or {right}"), each next one after those before: "a or b or c"."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = joiner.format(left=text, right=part)
+    return text
+
+
+def either(words: Sequence[str], tr: gettext.NullTranslations = ENGLISH) -> str:
+    """"glass or black", in the language of `tr`."""
+    return joined(words, tr.gettext("{left} or {right}"))
 
 
 def window_words(match: model.WindowMatch | None, tr: gettext.NullTranslations = ENGLISH) -> str:

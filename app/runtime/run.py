@@ -27,7 +27,11 @@ class Run:
         self.wizard = wizard
         self.path = path
         """The wizard's file: the admin policy allows `run` actions by where it lies."""
-        self.engine = Engine(wizard, translations)
+        from app.format.wording import ENGLISH
+
+        self.translations = translations or ENGLISH
+        """The person's language: the engine's and the performer's messages are said in it."""
+        self.engine = Engine(wizard, self.translations)
         self.state: RunState = self.engine.initial()
         self.reply = reply
         self.stop = threading.Event()

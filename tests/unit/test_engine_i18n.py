@@ -151,3 +151,39 @@ def test_actions_are_described_in_the_language(tr: gettext.NullTranslations) -> 
     assert describe_action(KeysAction.model_validate({"keys": "ctrl+s"}), tr=tr) == words[0]
     click = ClickAction.model_validate({"click": {"element": {"role": "push button", "name": "OK"}}})
     assert describe_action(click, tr=tr) == words[1]
+
+
+PERFORMER = {
+    "nl": ("Er is geen venster van mousepad open.", "Gestopt.",
+           "“xterm” kwam voor “Untitled - Mousepad”; Wayguide is gepauzeerd zodat er niets in het verkeerde "
+           "venster wordt getypt. Klik in Mousepad en druk op Doorgaan.",
+           "Wayguide kan hier geen 'copy'-acties voor je doen."),
+    "de": ("Es ist kein Fenster von mousepad geöffnet.", "Angehalten.",
+           "„xterm“ ist vor „Untitled - Mousepad“ gekommen; Wayguide hat angehalten, damit nichts ins "
+           "falsche Fenster getippt wird. Klicken Sie in Mousepad und dann auf „Fortsetzen“.",
+           "Wayguide kann hier keine „copy“-Aktionen für Sie erledigen."),
+}
+
+
+def test_the_performer_says_why_an_action_cannot_go_on_in_the_language(tr: gettext.NullTranslations) -> None:
+    """What the panel shows when an action fails or pauses: the sentences composed there and the fixed
+    ones (Stopped.) alike."""
+    import threading
+
+    from app.automation.performer import Performer
+    from app.ports import FakeInjector, FakeWindowProbe
+    from tests.unit.test_performer import PAD, TERM, actions
+
+    missing, stopped, in_front, no_clipboard = PERFORMER[lang(tr)]
+    perf = Performer(FakeInjector(), FakeWindowProbe(window=TERM))
+    outcome, _ = perf.run(actions({"focus": {"app": "mousepad"}}), None, threading.Event(), tr=tr)
+    assert (outcome.failed_at, outcome.message) == (0, missing)
+    stop = threading.Event()
+    stop.set()
+    outcome, _ = perf.run(actions({"wait": 5}), None, stop, tr=tr)
+    assert outcome.message == stopped
+    outcome, _ = perf.run(actions({"keys": "ctrl+s"}), PAD, threading.Event(), tr=tr)
+    assert outcome.paused_at == (0, 0) and outcome.message == in_front
+    outcome, _ = Performer(FakeInjector(), FakeWindowProbe(window=PAD)).run(actions({"copy": "x"}), PAD,
+                                                                           threading.Event(), tr=tr)
+    assert outcome.message == no_clipboard
