@@ -32,13 +32,11 @@ one item above where it was drawn, and the click chose File ▸ Open instead of 
 
 
 STOPPED = N_("Stopped.")
-"""Why performing paused when the run's stop event ended it (said in the person's language where the
-performer hands it over, as every sentence raised without parameters is)."""
+"""Why performing paused when the run's stop event ended it."""
 
 
 class Refused(Exception):
-    """An action that cannot go on; the message is one sentence for the person, in their language (a
-    sentence without parameters may come in English: the performer translates it where it hands it over)."""
+    """An action that cannot go on; the message is one sentence for the person, in their language."""
 
 
 class Missed(Refused):
@@ -90,7 +88,7 @@ class Controls:
                 words = plain(control_words(element, tr=self.tr))
                 raise Missed(missed.format(control=words, app=app_name(window)), locator_text(locator))
             if stop.wait(POLL_S * 4):
-                raise Paused(STOPPED)
+                raise Paused(self.tr.gettext(STOPPED))
 
     def wait_element(self, element: model.ElementLocator, spec: model.WaitSpec, target: WindowInfo | None,
                      window_of: Callable[[model.WindowMatch], WindowInfo], stop: threading.Event) -> None:
@@ -116,7 +114,7 @@ class Controls:
             if self.clock() > deadline:
                 self._waited_in_vain(element, spec, window, places)
             if stop.wait(POLL_S * 4):
-                raise Paused(STOPPED)
+                raise Paused(self.tr.gettext(STOPPED))
 
     def _waited_in_vain(self, element: model.ElementLocator, spec: model.WaitSpec, window: WindowInfo | None,
                         places: list[WindowInfo]) -> None:
@@ -141,7 +139,7 @@ class Controls:
         same, deadline = 1, self.clock() + MENU_OPEN_S
         while same < SETTLE_READS and self.clock() < deadline:
             if stop.wait(SETTLE_POLL_S):
-                raise Paused(STOPPED)
+                raise Paused(self.tr.gettext(STOPPED))
             now = self.elements.extents(control)
             same, box = (same + 1 if now == box else 1), now
         return box
@@ -159,7 +157,7 @@ class Controls:
             deadline = self.clock() + MENU_OPEN_S
             while (found := self.elements.extents(control)) is None and self.clock() < deadline:
                 if stop.wait(POLL_S):
-                    raise Paused(STOPPED)
+                    raise Paused(self.tr.gettext(STOPPED))
             if found is not None:
                 return found
         return None
@@ -196,7 +194,7 @@ class Controls:
             if self.clock() >= deadline:
                 break
             if stop.wait(POLL_S):
-                raise Paused(STOPPED)
+                raise Paused(self.tr.gettext(STOPPED))
         wrong = self.tr.gettext("The text in {field} is not what was meant (some characters did not arrive "
                                 "or arrived changed), so Wayguide stopped before going on with wrong data.")
         raise Refused(wrong.format(field=field_words(field, self.tr)))

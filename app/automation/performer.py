@@ -134,25 +134,24 @@ class Performer:
         where one differs, its text holds a secret (pasted or copied with the hints clipboard managers
         honour). The messages are said in the language of `tr`."""
         self._when, self._tr = tuple(when or ()), tr
-        _ = tr.gettext
         secret = {i for i, (real, seen) in enumerate(zip(actions, shown, strict=False)) if real != seen}
         first, offset = start
         for index in range(first, len(actions)):
             action = actions[index]
             skip = offset if index == first else 0
             if stop.is_set():
-                return Performed(message=_(STOPPED), paused_at=(index, skip)), target
+                return Performed(message=self._say(STOPPED), paused_at=(index, skip)), target
             if on_action is not None:
                 on_action(index)
             if pace == "visible" and stop.wait(VISIBLE_GAP_S):
-                return Performed(message=_(STOPPED), paused_at=(index, skip)), target
+                return Performed(message=self._say(STOPPED), paused_at=(index, skip)), target
             try:
                 target = self._one(action, target, stop, skip, pace, index in secret)
-            except _Paused as paused:  # a sentence without parameters comes as written: translated here
-                return Performed(message=_(str(paused)), paused_at=(index, paused.offset)), target
+            except _Paused as paused:  # said in the run's language where raised
+                return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
                 missed = refused.control if isinstance(refused, Missed) else None
-                return Performed(index, _(str(refused)), missed=missed), target
+                return Performed(index, str(refused), missed=missed), target
             except ProbeUnavailable as exc:  # the desktop would not let the action be done: it says why
                 reason = str(exc)
                 return Performed(index, f"{reason[:1].upper()}{reason[1:]}."), target
@@ -200,7 +199,7 @@ class Performer:
                 self._run_program(argv)
             case model.WaitAction(wait=float() | int() as seconds):
                 if stop.wait(seconds):
-                    raise _Paused(STOPPED)
+                    raise _Paused(self._say(STOPPED))
             case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as element) as spec):
                 controls = self._controls("wait for a control")
                 controls.wait_element(element, spec, target, self._window_of, stop)
@@ -222,7 +221,7 @@ class Performer:
             if self.clock() >= deadline:
                 break
             if stop.wait(POLL_S):
-                raise _Paused(STOPPED, offset)
+                raise _Paused(self._say(STOPPED), offset)
         raise _Paused(_wrong_front(front, self._when, self._tr), offset)
 
     # ------------------------------------------------------------ actions
@@ -243,7 +242,7 @@ class Performer:
         typed = self.injector.type_text(rest, target.handle, proceed)
         if typed < len(rest):
             if stop.is_set():
-                raise _Paused(STOPPED, skip + typed)
+                raise _Paused(self._say(STOPPED), skip + typed)
             self._check_front(target, skip + typed, force=True, stop=stop)
         if field is not None:
             self._controls("type").verify(field, lambda now: rest in now, stop)
@@ -258,7 +257,7 @@ class Performer:
         element = spec.element
         window = self._window_of(element.window) if element.window is not None else target
         if window is None:
-            raise _Refused(N_("Wayguide cannot tell which window the field is in."))
+            raise _Refused(self._say(N_("Wayguide cannot tell which window the field is in.")))
         text = spec.text.replace("\r\n", "\n")
         field, where = self._controls("fill").wait_control(element, window, stop)
         try:
@@ -303,7 +302,7 @@ class Performer:
             deadline = self.clock() + PASTE_TIMEOUT_S
             while not offer.fetched.wait(POLL_S):
                 if stop.is_set():
-                    raise _Paused(STOPPED)
+                    raise _Paused(self._say(STOPPED))
                 if self.clock() > deadline:
                     late = N_("The application did not take the pasted text within {seconds} s.")
                     raise _Refused(self._say(late, seconds=f"{PASTE_TIMEOUT_S:g}"))
@@ -325,7 +324,7 @@ class Performer:
         if window is None:
             window = self.probe.active_window()
         if window is None:
-            raise _Refused(N_("Wayguide cannot tell which window the control is in."))
+            raise _Refused(self._say(N_("Wayguide cannot tell which window the control is in.")))
         control, where = self._controls("click on a control").wait_control(element, window, stop)
         try:
             box = elements.extents(control)
@@ -366,7 +365,7 @@ class Performer:
         if window is None:
             window = front
         if window is None or window.geometry is None:
-            raise _Refused(N_("Wayguide cannot tell where the window to click into is."))
+            raise _Refused(self._say(N_("Wayguide cannot tell where the window to click into is.")))
         if front is None or front.handle != window.handle:
             raise _Paused(_not_in_front(front, window, self._tr))
         x0, y0, width, height = window.geometry
@@ -420,7 +419,7 @@ class Performer:
                 return front
             if self.clock() > deadline:
                 raise _Refused(self._say(N_("{window} did not come to the front."), window=_name(match)))
-        raise _Paused(STOPPED)
+        raise _Paused(self._say(STOPPED))
 
     def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False,
                      stop: threading.Event | None = None) -> None:
@@ -434,14 +433,14 @@ class Performer:
         grace = self.clock() + FRONT_GRACE_S
         while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
             if stop.wait(POLL_S):
-                raise _Paused(STOPPED, offset)
+                raise _Paused(self._say(STOPPED), offset)
             front = self.probe.active_window()
         deadline = self.clock() + NAME_WAIT_S
         # the focus went: the window manager names the new window in a moment (while it switches, it may
         # name none at all)
         while force and (front is None or front.handle == target.handle) and self.clock() < deadline:
             if stop.wait(POLL_S / 5):
-                raise _Paused(STOPPED, offset)
+                raise _Paused(self._say(STOPPED), offset)
             front = self.probe.active_window()
         if force or front is None or front.handle != target.handle:
             raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
@@ -473,7 +472,7 @@ class Performer:
                 what = _name(match) if match is not None else self._tr.gettext("a window")
                 raise _Refused(self._say(late, window=what, seconds=f"{spec.timeout:g}"))
             if stop.wait(POLL_S):
-                raise _Paused(STOPPED)
+                raise _Paused(self._say(STOPPED))
 
     def _controls(self, kind: str) -> Controls:
         return Controls(self._need(self.elements, kind), self.probe, self.clock, self._tr)

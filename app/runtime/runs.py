@@ -268,8 +268,9 @@ class RunController(QObject):
         from app.format.loader import load_file
 
         if request.dry_run:  # refused, never run for real: `wayguide run --dry-run` works alone
-            reply.send({"ok": False, "error": "the running app does not do dry runs (nothing was "
-                        "run); use `wayguide run ID --dry-run`, which needs no running app"})
+            reply.send({"ok": False, "error": self._words().gettext(
+                "the running app does not do dry runs (nothing was run); use `wayguide run ID --dry-run`, "
+                "which needs no running app")})
             reply.close()
             return
         wizard: Wizard | None = None

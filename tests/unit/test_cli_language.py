@@ -5,6 +5,8 @@ scripts read (--json) stays English."""
 from __future__ import annotations
 
 import json
+import locale
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,11 +26,18 @@ steps:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     isolate(tmp_path, monkeypatch)
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)
-    return tmp_path
+    yield tmp_path
+    monkeypatch.undo()
+    # The C library caches the messages it translated (strerror's, once Qt set the locale) under the locale,
+    # not LANGUAGE: setting the locale again empties that cache, so no later test reads "Bestand of map
+    # bestaat niet".
+    current = locale.setlocale(locale.LC_MESSAGES)
+    locale.setlocale(locale.LC_MESSAGES, "C" if current != "C" else "POSIX")
+    locale.setlocale(locale.LC_MESSAGES, current)
 
 
 def test_show_speaks_the_system_s_language(monkeypatch: pytest.MonkeyPatch) -> None:
