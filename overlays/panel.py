@@ -310,13 +310,13 @@ class Panel(QWidget):
                 self.step.performing_actions(effect)
                 self._show_view(self.step)
             case engine.Paused(reason=reason, can_continue=can_continue):
-                self.step.pause(self.tr(reason), can_continue)  # the engine's words (N_), translated here
+                self.step.pause(reason, can_continue)  # said in the person's language by the engine
                 self._show_view(self.step)
             case engine.Failed():
                 self.step.fail(effect)
                 self._show_view(self.step)
             case engine.Notice(message=message):
-                self.current_view().show_notice(self.tr(message))
+                self.current_view().show_notice(message)
             case engine.Refused(reason=reason):
                 self.current_view().show_notice(reason, "problem")
             case engine.Finished(summary=summary):

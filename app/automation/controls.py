@@ -3,17 +3,19 @@ reading a field's text back after typing (compared here, never kept)."""
 
 from __future__ import annotations
 
+import gettext
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.format import model
 from app.format.elements import control_holds, locator_text, normal_role
-from app.format.wording import control_words
+from app.format.wording import ENGLISH, control_words
+from app.i18n import N_
 from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
 
-__all__ = ["ELEMENT_TIMEOUT_S", "MENU_OPEN_S", "POLL_S", "SETTLE_POLL_S", "SETTLE_READS", "VERIFY_TIMEOUT_S",
-           "Controls", "Missed", "Paused", "Refused", "app_name", "plain", "printable"]
+__all__ = ["ELEMENT_TIMEOUT_S", "MENU_OPEN_S", "POLL_S", "SETTLE_POLL_S", "SETTLE_READS", "STOPPED",
+           "VERIFY_TIMEOUT_S", "Controls", "Missed", "Paused", "Refused", "app_name", "plain", "printable"]
 
 POLL_S = 0.05
 ELEMENT_TIMEOUT_S = 5.0
@@ -29,8 +31,12 @@ MENU_OPEN_S): gnumeric told a menu item's place 36 ms after its menu opened whil
 one item above where it was drawn, and the click chose File ▸ Open instead of Save As (1 run in 15)."""
 
 
+STOPPED = N_("Stopped.")
+"""Why performing paused when the run's stop event ended it."""
+
+
 class Refused(Exception):
-    """An action that cannot go on; the message is one sentence for the person."""
+    """An action that cannot go on; the message is one sentence for the person, in their language."""
 
 
 class Missed(Refused):
@@ -56,6 +62,8 @@ class Controls:
     elements: Elements
     probe: WindowProbe
     clock: Callable[[], float]
+    tr: gettext.NullTranslations = ENGLISH
+    """The person's language: what goes wrong is said in it."""
 
     def wait_control(self, element: model.ElementLocator, window: WindowInfo,
                       stop: threading.Event) -> tuple[Control, WindowInfo]:
@@ -74,12 +82,13 @@ class Controls:
                     if found:
                         return found[0], place
             except ProbeUnavailable as exc:
-                raise Refused(f"Wayguide cannot reach the controls of {app_name(window)}: {exc}.") from None
+                raise Refused(unreachable(window, exc, self.tr)) from None
             if self.clock() >= deadline:
-                raise Missed(f"{plain(control_words(element))} was not found in {app_name(window)}: "
-                             "this guide may be out of date.", locator_text(locator))
+                missed = self.tr.gettext("{control} was not found in {app}: this guide may be out of date.")
+                words = plain(control_words(element, tr=self.tr))
+                raise Missed(missed.format(control=words, app=app_name(window)), locator_text(locator))
             if stop.wait(POLL_S * 4):
-                raise Paused("Stopped.")
+                raise Paused(self.tr.gettext(STOPPED))
 
     def wait_element(self, element: model.ElementLocator, spec: model.WaitSpec, target: WindowInfo | None,
                      window_of: Callable[[model.WindowMatch], WindowInfo], stop: threading.Event) -> None:
@@ -99,20 +108,30 @@ class Controls:
             try:
                 there = control_holds(elements, element.locator(), places, spec.state)
             except ProbeUnavailable as exc:
-                raise Refused(f"Wayguide cannot reach the controls of the application: {exc}.") from None
+                raise Refused(unreachable(None, exc, self.tr)) from None
             if places and there != spec.gone:  # with no window to look in, not even "gone" can be said
                 return
             if self.clock() > deadline:
-                words = plain(control_words(element))
-                if spec.gone:
-                    raise Refused(f"{words} did not go away within {spec.timeout:g} s.")
-                where = f" in {app_name(window)}" if window is not None else ""
-                if spec.state is not None and any(elements.find(element.locator(), p) for p in places):
-                    raise Refused(f"{words} did not become {spec.state} within {spec.timeout:g} s{where}.")
-                raise Missed(f"{words} did not appear within {spec.timeout:g} s{where}: this guide may be "
-                             "out of date.", locator_text(element.locator()))
+                self._waited_in_vain(element, spec, window, places)
             if stop.wait(POLL_S * 4):
-                raise Paused("Stopped.")
+                raise Paused(self.tr.gettext(STOPPED))
+
+    def _waited_in_vain(self, element: model.ElementLocator, spec: model.WaitSpec, window: WindowInfo | None,
+                        places: list[WindowInfo]) -> None:
+        """The control did not come, go or change in time: why, in one sentence (raised)."""
+        _ = self.tr.gettext
+        words = plain(control_words(element, tr=self.tr))
+        params = {"control": words, "seconds": f"{spec.timeout:g}", "state": spec.state,
+                  "app": app_name(window) if window is not None else ""}
+        if spec.gone:
+            raise Refused(_("{control} did not go away within {seconds} s.").format(**params))
+        if spec.state is not None and any(self.elements.find(element.locator(), p) for p in places):
+            late = _("{control} did not become {state} within {seconds} s in {app}.") if window else \
+                _("{control} did not become {state} within {seconds} s.")
+            raise Refused(late.format(**params))
+        missed = _("{control} did not appear within {seconds} s in {app}: this guide may be out of date.") \
+            if window else _("{control} did not appear within {seconds} s: this guide may be out of date.")
+        raise Missed(missed.format(**params), locator_text(element.locator()))
 
     def settled(self, control: Control, box: tuple[int, int, int, int] | None,
                 stop: threading.Event) -> tuple[int, int, int, int] | None:
@@ -120,7 +139,7 @@ class Controls:
         same, deadline = 1, self.clock() + MENU_OPEN_S
         while same < SETTLE_READS and self.clock() < deadline:
             if stop.wait(SETTLE_POLL_S):
-                raise Paused("Stopped.")
+                raise Paused(self.tr.gettext(STOPPED))
             now = self.elements.extents(control)
             same, box = (same + 1 if now == box else 1), now
         return box
@@ -138,7 +157,7 @@ class Controls:
             deadline = self.clock() + MENU_OPEN_S
             while (found := self.elements.extents(control)) is None and self.clock() < deadline:
                 if stop.wait(POLL_S):
-                    raise Paused("Stopped.")
+                    raise Paused(self.tr.gettext(STOPPED))
             if found is not None:
                 return found
         return None
@@ -175,15 +194,27 @@ class Controls:
             if self.clock() >= deadline:
                 break
             if stop.wait(POLL_S):
-                raise Paused("Stopped.")
-        raise Refused(f"The text in {field_words(field)} is not what was meant (some characters did not "
-                       "arrive or arrived changed), so Wayguide stopped before going on with wrong data.")
+                raise Paused(self.tr.gettext(STOPPED))
+        wrong = self.tr.gettext("The text in {field} is not what was meant (some characters did not arrive "
+                                "or arrived changed), so Wayguide stopped before going on with wrong data.")
+        raise Refused(wrong.format(field=field_words(field, self.tr)))
 
 
-def field_words(control: Control) -> str:
+def unreachable(window: WindowInfo | None, exc: Exception, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """The application does not let its controls be reached (the bus said `exc`)."""
+    if window is None:
+        return tr.gettext("Wayguide cannot reach the controls of the application: {problem}.").format(
+            problem=exc)
+    return tr.gettext("Wayguide cannot reach the controls of {app}: {problem}.").format(app=app_name(window),
+                                                                                       problem=exc)
+
+
+def field_words(control: Control, tr: gettext.NullTranslations = ENGLISH) -> str:
     """A control found on the bus, in words: “Name” (text), or the text field."""
-    role = control.role if control.role and control.role != "text" else "text field"
-    return f"“{printable(control.label, 40)}” ({role})" if control.label else f"the {role}"
+    role = control.role if control.role and control.role != "text" else tr.gettext("text field")
+    if control.label:
+        return f"“{printable(control.label, 40)}” ({role})"
+    return tr.gettext("the {role}").format(role=role)
 
 
 def plain(words: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 import threading
 import time
@@ -9,14 +10,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from app.automation.controls import POLL_S, Controls, Missed, app_name, plain, printable
+from app.automation.controls import POLL_S, STOPPED, Controls, Missed, app_name, plain, printable, unreachable
 from app.automation.controls import Paused as _Paused
 from app.automation.controls import Refused as _Refused
 from app.engine import Pace
 from app.format import model
 from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
-from app.format.wording import control_words
+from app.format.wording import ENGLISH, control_words, either
+from app.i18n import N_
 from app.ports import (
     Clipboard,
     Elements,
@@ -115,34 +117,37 @@ class Performer:
         self.elements = elements
         self._when: tuple[model.WindowMatch, ...] = ()
         """The wizard's `when` for the run in progress (one run at a time per performer)."""
+        self._tr = ENGLISH
+        """The language of the run in progress: why an action cannot go on is said in it."""
 
     def run(self, actions: Sequence[model.Action], target: WindowInfo | None, stop: threading.Event,
             start: tuple[int, int] = (0, 0), pace: Pace = "fast",
             on_action: Callable[[int], None] | None = None,
             when: Sequence[model.WindowMatch] | None = None,
-            shown: Sequence[model.Action] = ()) -> tuple[Performed, WindowInfo | None]:
+            shown: Sequence[model.Action] = (),
+            tr: gettext.NullTranslations = ENGLISH) -> tuple[Performed, WindowInfo | None]:
         """Perform `actions` from `start` (action index, characters of it already typed) with keys going to
         `target`; `on_action(i)` is called as action i begins. Without a target, the first action that
         types, presses or clicks adopts the window in front, and only when it fits the wizard's `when`
         (any window when the wizard names none): otherwise performing pauses. Returns how it ended and the
         window the next step should work in. `shown`: the actions as the person may see them (Perform.shown);
         where one differs, its text holds a secret (pasted or copied with the hints clipboard managers
-        honour)."""
-        self._when = tuple(when or ())
+        honour). The messages are said in the language of `tr`."""
+        self._when, self._tr = tuple(when or ()), tr
         secret = {i for i, (real, seen) in enumerate(zip(actions, shown, strict=False)) if real != seen}
         first, offset = start
         for index in range(first, len(actions)):
             action = actions[index]
             skip = offset if index == first else 0
             if stop.is_set():
-                return Performed(message="Stopped.", paused_at=(index, skip)), target
+                return Performed(message=self._say(STOPPED), paused_at=(index, skip)), target
             if on_action is not None:
                 on_action(index)
             if pace == "visible" and stop.wait(VISIBLE_GAP_S):
-                return Performed(message="Stopped.", paused_at=(index, skip)), target
+                return Performed(message=self._say(STOPPED), paused_at=(index, skip)), target
             try:
                 target = self._one(action, target, stop, skip, pace, index in secret)
-            except _Paused as paused:
+            except _Paused as paused:  # said in the run's language where raised
                 return Performed(message=str(paused), paused_at=(index, paused.offset)), target
             except _Refused as refused:
                 missed = refused.control if isinstance(refused, Missed) else None
@@ -151,7 +156,8 @@ class Performer:
                 reason = str(exc)
                 return Performed(index, f"{reason[:1].upper()}{reason[1:]}."), target
             except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
-                return Performed(index, f"The action failed ({type(exc).__name__})."), target
+                return Performed(index, self._say(N_("The action failed ({problem})."),
+                                                  problem=type(exc).__name__)), target
         return Performed(), target
 
     def _one(self, action: model.Action, target: WindowInfo | None, stop: threading.Event, skip: int,
@@ -193,7 +199,7 @@ class Performer:
                 self._run_program(argv)
             case model.WaitAction(wait=float() | int() as seconds):
                 if stop.wait(seconds):
-                    raise _Paused("Stopped.")
+                    raise _Paused(self._say(STOPPED))
             case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as element) as spec):
                 controls = self._controls("wait for a control")
                 controls.wait_element(element, spec, target, self._window_of, stop)
@@ -215,12 +221,8 @@ class Performer:
             if self.clock() >= deadline:
                 break
             if stop.wait(POLL_S):
-                raise _Paused("Stopped.", offset)
-        what = " or ".join(dict.fromkeys(_name(m) for m in self._when)) or "the application"
-        came = (f"“{front.title}” is in front" if front is not None and front.title else
-                "No window is in front")
-        raise _Paused(f"{came}, and this task is for {what}; Wayguide paused so nothing is typed into the "
-                      f"wrong window. Click into {what} and press Continue.", offset)
+                raise _Paused(self._say(STOPPED), offset)
+        raise _Paused(_wrong_front(front, self._when, self._tr), offset)
 
     # ------------------------------------------------------------ actions
 
@@ -240,7 +242,7 @@ class Performer:
         typed = self.injector.type_text(rest, target.handle, proceed)
         if typed < len(rest):
             if stop.is_set():
-                raise _Paused("Stopped.", skip + typed)
+                raise _Paused(self._say(STOPPED), skip + typed)
             self._check_front(target, skip + typed, force=True, stop=stop)
         if field is not None:
             self._controls("type").verify(field, lambda now: rest in now, stop)
@@ -255,7 +257,7 @@ class Performer:
         element = spec.element
         window = self._window_of(element.window) if element.window is not None else target
         if window is None:
-            raise _Refused("Wayguide cannot tell which window the field is in.")
+            raise _Refused(self._say(N_("Wayguide cannot tell which window the field is in.")))
         text = spec.text.replace("\r\n", "\n")
         field, where = self._controls("fill").wait_control(element, window, stop)
         try:
@@ -267,18 +269,17 @@ class Performer:
                         self._controls("fill").verify(field, lambda now: now == text, stop)
                         return
                     if box is None:
-                        raise _Refused(f"{plain(control_words(element))} is not on the screen in "
-                                       f"{app_name(where)}.")
-                    raise _Paused(_not_in_front(front, where))
+                        raise _Refused(self._off_screen(element, where))
+                    raise _Paused(_not_in_front(front, where, self._tr))
                 self._click_box(box, where, "left")
                 front = self.probe.active_window()
                 if front is None or front.pid != where.pid:
-                    raise _Paused(_not_in_front(front, where))
+                    raise _Paused(_not_in_front(front, where, self._tr))
                 if not self.injector.press_keys("ctrl+a", front.handle):
                     self._check_front(front, force=True, stop=stop)
                 where = front
         except ProbeUnavailable as exc:
-            raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
+            raise _Refused(unreachable(where, exc, self._tr)) from None
         self._type(text, skip, where, stop, pace)
         if elements.text(field) is not None:
             self._controls("fill").verify(field, lambda now: now == text, stop)
@@ -301,10 +302,10 @@ class Performer:
             deadline = self.clock() + PASTE_TIMEOUT_S
             while not offer.fetched.wait(POLL_S):
                 if stop.is_set():
-                    raise _Paused("Stopped.")
+                    raise _Paused(self._say(STOPPED))
                 if self.clock() > deadline:
-                    raise _Refused(f"The application did not take the pasted text within "
-                                   f"{PASTE_TIMEOUT_S:g} s.")
+                    late = N_("The application did not take the pasted text within {seconds} s.")
+                    raise _Refused(self._say(late, seconds=f"{PASTE_TIMEOUT_S:g}"))
             offer.settle(stop)
         finally:
             clipboard.restore()  # only once the application has the text: earlier, it would paste the old
@@ -323,9 +324,8 @@ class Performer:
         if window is None:
             window = self.probe.active_window()
         if window is None:
-            raise _Refused("Wayguide cannot tell which window the control is in.")
+            raise _Refused(self._say(N_("Wayguide cannot tell which window the control is in.")))
         control, where = self._controls("click on a control").wait_control(element, window, stop)
-        words = plain(control_words(element))
         try:
             box = elements.extents(control)
             front = self.probe.active_window()
@@ -335,12 +335,13 @@ class Performer:
             if box is None:
                 if elements.activate(control):
                     return window if match is not None else target
-                raise _Refused(f"{words} is not on the screen in {app_name(where)}.")
+                raise _Refused(self._off_screen(element, where))
             box = self._controls("click on a control").settled(control, box, stop)
             if box is None:
-                raise _Refused(f"{words} is no longer on the screen in {app_name(where)}.")
+                raise _Refused(self._off_screen(element, where, N_("{control} is no longer on the screen in "
+                                                                   "{app}.")))
         except ProbeUnavailable as exc:
-            raise _Refused(f"Wayguide cannot reach the controls of {app_name(where)}: {exc}.") from None
+            raise _Refused(unreachable(where, exc, self._tr)) from None
         self._click_box(box, where, spec.button)
         return window if match is not None else target
 
@@ -348,14 +349,14 @@ class Performer:
         """Click the centre of `box`, only while a window of the control's application is in front."""
         front = self.probe.active_window()
         if front is None or front.pid != where.pid:
-            raise _Paused(_not_in_front(front, where))
+            raise _Paused(_not_in_front(front, where, self._tr))
         x, y, width, height = box
         self.injector.click(x + width // 2, y + height // 2, button)
 
     def _window_of(self, match: model.WindowMatch) -> WindowInfo:
         window = next((w for w in reversed(self.probe.windows()) if window_fits(match, w)), None)
         if window is None:
-            raise _Refused(f"No window of {_name(match)} is open.")
+            raise _Refused(self._say(N_("No window of {window} is open."), window=_name(match)))
         return window
 
     def _click(self, spec: model.ClickSpec, target: WindowInfo | None) -> WindowInfo | None:
@@ -364,37 +365,43 @@ class Performer:
         if window is None:
             window = front
         if window is None or window.geometry is None:
-            raise _Refused("Wayguide cannot tell where the window to click into is.")
+            raise _Refused(self._say(N_("Wayguide cannot tell where the window to click into is.")))
         if front is None or front.handle != window.handle:
-            raise _Paused(_not_in_front(front, window))
+            raise _Paused(_not_in_front(front, window, self._tr))
         x0, y0, width, height = window.geometry
         assert spec.at is not None  # a click with an element is _click_control's
         fx, fy = spec.at
         dx = round(fx * (width - 1)) if 0 <= fx <= 1 else round(fx)
         dy = round(fy * (height - 1)) if 0 <= fy <= 1 else round(fy)
         if not (0 <= dx < width and 0 <= dy < height):
-            raise _Refused(f"The point {fx:g}, {fy:g} is outside “{window.title}” ({width}×{height}).")
+            outside = N_("The point {x}, {y} is outside “{title}” ({width}×{height}).")
+            raise _Refused(self._say(outside, x=f"{fx:g}", y=f"{fy:g}", title=window.title, width=width,
+                                     height=height))
         self.injector.click(x0 + dx, y0 + dy, spec.button)
         return window if spec.window is not None else target
 
     def _open(self, where: str) -> None:
         if not web_link(where) and not self.allow_open(where):
-            raise _Refused(f"Opening “{printable(where)}” is not allowed here: your administrator's "
-                           "policy lets only wizards from the folders it trusts open anything but web and "
-                           "mail links (http, https, mailto).")
+            refused = N_("Opening “{target}” is not allowed here: your administrator's policy lets only "
+                         "wizards from the folders it trusts open anything but web and mail links (http, "
+                         "https, mailto).")
+            raise _Refused(self._say(refused, target=printable(where)))
         try:
             self._need(self.launcher, "open").open(where)
         except OSError as exc:
-            raise _Refused(f"“{printable(where)}” could not be opened ({exc.strerror or exc}).") from None
+            failed = N_("“{target}” could not be opened ({problem}).")
+            raise _Refused(self._say(failed, target=printable(where), problem=exc.strerror or exc)) from None
 
     def _run_program(self, argv: Sequence[str]) -> None:
         if not self.allow_run(argv):
-            raise _Refused(f"Starting programs (“{argv[0]}”) is not allowed here; your administrator's "
-                           "policy decides. Start it yourself, or skip this step.")
+            refused = N_("Starting programs (“{program}”) is not allowed here; your administrator's policy "
+                         "decides. Start it yourself, or skip this step.")
+            raise _Refused(self._say(refused, program=argv[0]))
         try:
             self._need(self.launcher, "run").run(argv)
         except OSError as exc:
-            raise _Refused(f"“{argv[0]}” could not be started ({exc.strerror or exc}).") from None
+            raise _Refused(self._say(N_("“{program}” could not be started ({problem})."), program=argv[0],
+                                     problem=exc.strerror or exc)) from None
 
     def _focus(self, match: model.WindowMatch, stop: threading.Event) -> WindowInfo:
         front = self.probe.active_window()
@@ -402,7 +409,7 @@ class Performer:
             return front
         candidates = [w for w in self.probe.windows() if window_fits(match, w)]
         if not candidates:
-            raise _Refused(f"No window of {_name(match)} is open.")
+            raise _Refused(self._say(N_("No window of {window} is open."), window=_name(match)))
         wanted = candidates[-1]
         self.probe.activate(wanted.handle)
         deadline = self.clock() + FOCUS_TIMEOUT_S
@@ -411,8 +418,8 @@ class Performer:
             if front is not None and front.handle == wanted.handle:
                 return front
             if self.clock() > deadline:
-                raise _Refused(f"{_name(match)} did not come to the front.")
-        raise _Paused("Stopped.")
+                raise _Refused(self._say(N_("{window} did not come to the front."), window=_name(match)))
+        raise _Paused(self._say(STOPPED))
 
     def _check_front(self, target: WindowInfo | None, offset: int = 0, force: bool = False,
                      stop: threading.Event | None = None) -> None:
@@ -426,18 +433,18 @@ class Performer:
         grace = self.clock() + FRONT_GRACE_S
         while not force and (front is None or front.handle != target.handle) and self.clock() < grace:
             if stop.wait(POLL_S):
-                raise _Paused("Stopped.", offset)
+                raise _Paused(self._say(STOPPED), offset)
             front = self.probe.active_window()
         deadline = self.clock() + NAME_WAIT_S
         # the focus went: the window manager names the new window in a moment (while it switches, it may
         # name none at all)
         while force and (front is None or front.handle == target.handle) and self.clock() < deadline:
             if stop.wait(POLL_S / 5):
-                raise _Paused("Stopped.", offset)
+                raise _Paused(self._say(STOPPED), offset)
             front = self.probe.active_window()
         if force or front is None or front.handle != target.handle:
             raise _Paused(pause_sentence(front if front is None or front.handle != target.handle else None,
-                                         target), offset)
+                                         target, self._tr), offset)
 
     def _wait_window(self, spec: model.WaitSpec, target: WindowInfo | None,
                      stop: threading.Event) -> WindowInfo | None:
@@ -460,41 +467,75 @@ class Performer:
                     # front only when it fits the wizard (see _front_target)
                 return target
             if self.clock() > deadline:
-                what = _name(match) if match is not None else "a window"
-                raise _Refused(f"{what} did not {'close' if spec.gone else 'appear'} within "
-                               f"{spec.timeout:g} s.")
+                late = N_("{window} did not close within {seconds} s.") if spec.gone else \
+                    N_("{window} did not appear within {seconds} s.")
+                what = _name(match) if match is not None else self._tr.gettext("a window")
+                raise _Refused(self._say(late, window=what, seconds=f"{spec.timeout:g}"))
             if stop.wait(POLL_S):
-                raise _Paused("Stopped.")
+                raise _Paused(self._say(STOPPED))
 
     def _controls(self, kind: str) -> Controls:
-        return Controls(self._need(self.elements, kind), self.probe, self.clock)
+        return Controls(self._need(self.elements, kind), self.probe, self.clock, self._tr)
 
-    @staticmethod
-    def _need(part: _T | None, kind: str) -> _T:
+    def _off_screen(self, element: model.ElementLocator, where: WindowInfo,
+                    sentence: str = N_("{control} is not on the screen in {app}.")) -> str:
+        return self._say(sentence, control=plain(control_words(element, tr=self._tr)), app=app_name(where))
+
+    def _say(self, sentence: str, **params: object) -> str:
+        """`sentence` (marked N_) in the run's language, its {placeholders} filled in."""
+        return self._tr.gettext(sentence).format(**params)
+
+    def _need(self, part: _T | None, kind: str) -> _T:
         if part is None:
-            raise _Refused(f"Wayguide cannot do '{kind}' actions for you here.")
+            raise _Refused(self._say(N_("Wayguide cannot do '{kind}' actions for you here."), kind=kind))
         return part
 
 
-def pause_sentence(front: WindowInfo | None, target: WindowInfo) -> str:
+_PAUSED = {
+    "typing": (N_("“{front}” came in front of “{title}”; Wayguide paused so nothing is typed into "
+                  "the wrong window. Click into {app} and press Continue."),
+               N_("“{title}” is no longer in front; Wayguide paused so nothing is typed into the wrong "
+                  "window. Click into {app} and press Continue.")),
+    "click": (N_("“{front}” is in front of “{title}”; Wayguide paused so that it does not click "
+                 "into the wrong window. Click into {app} and press Continue."),
+              N_("Another window is in front of “{title}”; Wayguide paused so that it does not click into "
+                 "the wrong window. Click into {app} and press Continue.")),
+    "start": (N_("“{front}” is in front, and this task is for {what}; Wayguide paused so nothing is typed "
+                 "into the wrong window. Click into {what} and press Continue."),
+              N_("No window is in front, and this task is for {what}; Wayguide paused so nothing is typed "
+                 "into the wrong window. Click into {what} and press Continue.")),
+}
+"""Why performing paused, by what it was about to do: with the window in front named, and without."""
+
+
+def pause_sentence(front: WindowInfo | None, target: WindowInfo,
+                   tr: gettext.NullTranslations = ENGLISH) -> str:
     """Why typing paused, in one sentence, e.g. '“xterm” came in front of “Untitled - Mousepad”; …'."""
+    return _paused("typing", front, tr, title=target.title, app=app_name(target))
+
+
+def _wrong_front(front: WindowInfo | None, when: Sequence[model.WindowMatch],
+                 tr: gettext.NullTranslations) -> str:
+    """Why performing paused before its first key: the window in front is not one the task is for."""
+    names = list(dict.fromkeys(_name(m) for m in when))
+    return _paused("start", front, tr, what=either(names, tr) if names else tr.gettext("the application"))
+
+
+def _not_in_front(front: WindowInfo | None, window: WindowInfo,
+                  tr: gettext.NullTranslations = ENGLISH) -> str:
+    """Why a click waits: another window is in front of the one to click into."""
+    return _paused("click", front, tr, title=window.title, app=app_name(window))
+
+
+def _paused(about: str, front: WindowInfo | None, tr: gettext.NullTranslations, **params: str) -> str:
+    named, unnamed = _PAUSED[about]
     if front is not None and front.title:
-        came = f"“{front.title}” came in front of “{target.title}”"
-    else:
-        came = f"“{target.title}” is no longer in front"
-    return (f"{came}; Wayguide paused so nothing is typed into the wrong window. "
-            f"Click into {app_name(target)} and press Continue.")
+        return tr.gettext(named).format(front=front.title, **params)
+    return tr.gettext(unnamed).format(**params)
 
 
 def _gone(probe: WindowProbe, window: WindowInfo) -> bool:
     return all(w.handle != window.handle for w in probe.windows())
-
-
-def _not_in_front(front: WindowInfo | None, window: WindowInfo) -> str:
-    """Why a click waits: another window is in front of the one to click into."""
-    shown = f"“{front.title}”" if front is not None and front.title else "Another window"
-    return (f"{shown} is in front of “{window.title}”; Wayguide paused so that it does not click into the "
-            f"wrong window. Click into {app_name(window)} and press Continue.")
 
 
 def _name(match: model.WindowMatch) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable
 
 from app.engine import describe_condition
 from app.format import templating
 from app.format.model import QuizSpec, Step, Wizard
-from app.format.wording import describe_action, window_words
+from app.format.wording import ENGLISH, describe_action, window_words
+from app.i18n import N_, language
 
 __all__ = ["EXAMPLE_NOTE", "job_aid"]
 
@@ -20,15 +22,17 @@ class _Placeholders(dict[str, str]):
         super().__init__({i.name: templating.Placeholder(f"‹{i.label}›") for i in wizard.inputs})
 
 
-EXAMPLE_NOTE = ("*Example: comes with Wayguide to show what a wizard can do; not one of your organisation's "
-                "tasks.*")
+EXAMPLE_NOTE = N_("*Example: comes with Wayguide to show what a wizard can do; not one of your "
+                  "organisation's tasks.*")
 """Under the title of an example wizard (one that comes with Wayguide)."""
 
 
-def job_aid(wizard: Wizard, example: bool = False, language: str = "en") -> str:
-    """The job aid; `example`: the wizard is one of the examples that come with Wayguide, and says so;
-    `language`: the reader's (a BCP 47 tag), whose way of writing dates and numbers the filters follow."""
-    ctx = templating.context(_Placeholders(wizard), language=language)
+def job_aid(wizard: Wizard, example: bool = False, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """The job aid, in the language of `tr` (the wizard's own texts as given; dates and numbers as that
+    language writes them); `example`: the wizard is one of the examples that come with Wayguide, and says
+    so."""
+    _ = tr.gettext
+    ctx = templating.context(_Placeholders(wizard), language=language(tr))
     ctx["inputs"] = _Placeholders(wizard)
 
     def text(value: str) -> str:
@@ -45,33 +49,36 @@ def job_aid(wizard: Wizard, example: bool = False, language: str = "en") -> str:
 
     out = [f"# {wizard.title}", ""]
     if example:
-        out += [EXAMPLE_NOTE, ""]
+        out += [_(EXAMPLE_NOTE), ""]
     if wizard.summary:
         out += [wizard.summary, ""]
     facts = []
     if wizard.when:
-        facts.append("**Where:** " + "; ".join(window_words(w) for w in wizard.when))
+        windows = "; ".join(window_words(w, tr) for w in wizard.when)
+        facts.append(_("**Where:** {windows}").format(windows=windows))
     if wizard.roles:
-        facts.append("**For:** " + ", ".join(wizard.roles))
+        facts.append(_("**For:** {roles}").format(roles=", ".join(wizard.roles)))
     if facts:
         out += ["  \n".join(facts), ""]
     if wizard.inputs:
-        out += ["## You will need", ""]
+        out += [_("## You will need"), ""]
         for item in wizard.inputs:
             extra = ": " + " / ".join(item.choices) if item.choices else ""
-            need = "" if item.required else " (optional)"
-            out.append(f"- **{item.label}**{need}{extra}")
+            label = _("**{label}** (optional)") if not item.required else "**{label}**"
+            label = label.format(label=item.label)
+            out.append(f"- {label}{extra}")
         out.append("")
-    out += ["## Steps", ""]
+    out += [_("## Steps"), ""]
     numbers = {step.id: n for n, step in enumerate(wizard.steps, 1)}
     for n, step in enumerate(wizard.steps, 1):
-        out += _step(n, step, numbers, text, raw)
+        out += _step(n, step, numbers, text, raw, tr)
     if wizard.review:
-        out += ["## Check yourself", "",
-                "Questions Wayguide asks again later, to keep what this task teaches.", ""]
+        out += [_("## Check yourself"), "",
+                _("Questions Wayguide asks again later, to keep what this task teaches."), ""]
         for n, question in enumerate(wizard.review, 1):
-            out += [f"**Q{n}.** {_oneline(question.question)}", "", *_options(question), ""]
-    out += _answers(wizard, numbers)
+            out += [_("**Q{number}.** {question}").format(number=n, question=_oneline(question.question)), "",
+                    *_options(question, tr), ""]
+    out += _answers(wizard, numbers, tr)
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -79,22 +86,24 @@ def _oneline(text: str) -> str:
     return " ".join(text.split())
 
 
-def _options(quiz: QuizSpec) -> list[str]:
+def _options(quiz: QuizSpec, tr: gettext.NullTranslations) -> list[str]:
     lines = [f"{i}. {_oneline(option.text)}" for i, option in enumerate(quiz.options, 1)]
     if quiz.multiple:
-        lines.insert(0, "*Tick all that apply.*")
+        lines.insert(0, tr.gettext("*Tick all that apply.*"))
         lines.insert(1, "")
     return lines
 
 
-def _answers(wizard: Wizard, numbers: dict[str, int]) -> list[str]:
+def _answers(wizard: Wizard, numbers: dict[str, int], tr: gettext.NullTranslations) -> list[str]:
     """The answers to the step checks and the review questions: after everything, so that a reader can
     answer first."""
-    asked: list[tuple[str, QuizSpec]] = [(f"Step {numbers[s.id]}", s.quiz) for s in wizard.steps if s.quiz]
-    asked += [(f"Q{n}", q) for n, q in enumerate(wizard.review, 1)]
+    _ = tr.gettext
+    asked: list[tuple[str, QuizSpec]] = [(_("Step {number}").format(number=numbers[s.id]), s.quiz)
+                                         for s in wizard.steps if s.quiz]
+    asked += [(_("Q{number}").format(number=n), q) for n, q in enumerate(wizard.review, 1)]
     if not asked:
         return []
-    lines = ["## Answers", ""]
+    lines = [_("## Answers"), ""]
     for label, quiz in asked:
         right = "; ".join(f"{i + 1}. {_oneline(quiz.options[i].text)}" for i in quiz.correct)
         lines.append(f"- **{label}:** {right}")
@@ -104,10 +113,11 @@ def _answers(wizard: Wizard, numbers: dict[str, int]) -> list[str]:
 
 
 def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str],
-          raw: Callable[[str], str]) -> list[str]:
+          raw: Callable[[str], str], tr: gettext.NullTranslations) -> list[str]:
+    _ = tr.gettext
     lines = [f"### {n}. {text(step.title)}", ""]
     if step.when:
-        lines += [f"*Only when: `{step.when}`*", ""]
+        lines += [_("*Only when: `{condition}`*").format(condition=step.when), ""]
     if step.explain:
         lines += [text(step.explain).strip(), ""]
     for item in step.checklist or ():
@@ -115,18 +125,20 @@ def _step(n: int, step: Step, numbers: dict[str, int], text: Callable[[str], str
     if step.checklist:
         lines.append("")
     for option in step.choice or ():
-        lines.append(f"- **{text(option.label)}** → go to step {numbers[option.goto]}")
+        lines.append(_("- **{option}** → go to step {number}").format(option=text(option.label),
+                                                                     number=numbers[option.goto]))
     if step.choice:
         lines.append("")
     if step.quiz:
-        lines += [f"**Check yourself:** {_oneline(step.quiz.question)}", "", *_options(step.quiz),
-                  "", "*The answer is at the end.*", ""]
+        lines += [_("**Check yourself:** {question}").format(question=_oneline(step.quiz.question)), "",
+                  *_options(step.quiz, tr), "", _("*The answer is at the end.*"), ""]
     if step.do:
-        lines.append("Wayguide can do this for you:")
-        lines += [f"{i}. {describe_action(a, raw)}" for i, a in enumerate(step.do, 1)]
+        lines.append(_("Wayguide can do this for you:"))
+        lines += [f"{i}. {describe_action(a, raw, tr)}" for i, a in enumerate(step.do, 1)]
         lines.append("")
     if step.until:
-        lines += [f"*Done when: {templating.markdown_literal(describe_condition(step.until))}.*", ""]
+        done = templating.markdown_literal(describe_condition(step.until, tr=tr))
+        lines += [_("*Done when: {condition}.*").format(condition=done), ""]
     if step.why:
-        lines += ["> **Why?** " + text(step.why).strip().replace("\n", "\n> "), ""]
+        lines += [_("> **Why?** {why}").format(why=text(step.why).strip().replace("\n", "\n> ")), ""]
     return lines

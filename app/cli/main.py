@@ -71,27 +71,30 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     if args.command == "inspect":
         return _inspect(args, out, err)
     if args.command == "doctor":
-        from app.cli import doctor
-        from app.policy.loading import policy_in_force
-        from app.usage.config import usage_in_force
-
-        policy, problems = policy_in_force(paths)
-        sending = usage_in_force(policy)
-        lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
-        from app.library.layers import Library
-        from app.library.signing import verifier_for
-
-        library = doctor.library_check(Library.for_policy(paths, policy.library,
-                                                          verifier_for(policy.trust.keys)))
-        text, code = doctor.report(doctor.probe_facts(), [doctor.accessibility_check(), lrs, library,
-                                                          *doctor.source_checks(paths.source_copies,
-                                                                                policy.library),
-                                                          *doctor.usage_checks(paths.data_dir),
-                                                          doctor.log_check(paths.data_dir)], policy, problems)
-        out.write(text)
-        return code
+        return _doctor(paths, out)
     parser().print_help(out)
     return EXIT_OK
+
+
+def _doctor(paths: Paths, out: TextIO) -> int:
+    from app.cli import doctor
+    from app.cli.language import person_translations
+    from app.library.layers import Library
+    from app.library.signing import verifier_for
+    from app.policy.loading import policy_in_force
+    from app.usage.config import usage_in_force
+
+    tr = person_translations(paths)
+    policy, problems = policy_in_force(paths)
+    sending = usage_in_force(policy)
+    lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
+    library = Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
+    checks = [doctor.accessibility_check(tr), lrs, doctor.library_check(library, tr),
+              *doctor.source_checks(paths.source_copies, policy.library),
+              *doctor.usage_checks(paths.data_dir, tr=tr), doctor.log_check(paths.data_dir, tr)]
+    text, code = doctor.report(doctor.probe_facts(), checks, policy, problems, tr)
+    out.write(text)
+    return code
 
 
 def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -163,7 +166,12 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
                 err.write(f"wayguide: error: --choose {item!r}: write STEP=OPTION\n")
                 return EXIT_USAGE
             choose[step.strip()] = option.strip()
-        return dry_run(args.wizard, args.mode, values, out, err, choose)
+        from app.cli.language import person_languages, person_translations
+        from app.paths import Paths
+
+        person = Paths.from_env()
+        return dry_run(args.wizard, args.mode, values, out, err, choose, person_translations(person),
+                       person_languages(person))
     target = args.wizard
     if target.endswith((".yaml", ".yml")) or os.sep in target:
         target = str(Path(target).resolve())
@@ -207,13 +215,15 @@ def _read_input(name: str, stdin: TextIO, err: TextIO) -> str | None:
 
 
 def _report(paths: Paths, fmt: str, target: Path | None, out: TextIO, err: TextIO) -> int:
-    from app.i18n import language, load
+    from app.cli.language import person_translations
+    from app.i18n import language
     from app.usage.formats import render
     from app.usage.report import build
     from app.usage.store import DB_NAME, StoreError
 
-    try:  # titles in the language the report speaks (the locale's), where the wizard has them in it
-        text = render(build(paths.data_dir / DB_NAME, language=language(load())), fmt)
+    translations = person_translations(paths)
+    try:  # titles in the language the report speaks, where the wizard has them in it
+        text = render(build(paths.data_dir / DB_NAME, language=language(translations)), fmt, translations)
     except (StoreError, OSError) as exc:
         err.write(f"{exc}\n" if isinstance(exc, StoreError) else f"wayguide: error: {exc}\n")
         return EXIT_FAIL
@@ -301,7 +311,9 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
         err.write("no wizards\n" if not active else "no wizards for the window in front\n")
         return EXIT_OK
     width = max(len(e.id) for e in entries)
-    speaking = wanted(paths)
+    from app.cli.language import person_languages
+
+    speaking = person_languages(paths)
     for e in entries:
         modes = "+".join(e.wizard.allowed_modes)
         title = e.card.speaking(speaking).title
@@ -311,29 +323,20 @@ def _list(paths: Paths, as_json: bool, active: bool, out: TextIO, err: TextIO) -
 
 def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     from app.cli.jobaid import job_aid
+    from app.cli.language import person_translations
 
     library = _library(paths, err)
     entry = library.get(wizard_id)
     if entry is None:
         err.write(f"wayguide: error: {library.unknown(wizard_id)}\n")
         return EXIT_FAIL
+    from app.cli.language import person_languages
     from app.format.languages import localize
 
-    speaking = wanted(paths)
-    out.write(job_aid(localize(entry.wizard, speaking).wizard, example=entry.example,
-                      language=speaking[0].replace("_", "-")))
+    out.write(job_aid(localize(entry.wizard, person_languages(paths)).wizard, example=entry.example,
+                      tr=person_translations(paths)))
     return EXIT_OK
 
-
-def wanted(paths: Paths) -> list[str]:
-    """The person's languages, best first, as the tray app has them: their setting, else the policy's
-    default, else the system's; English when none is said."""
-    from app.i18n import languages
-    from app.policy.loading import policy_in_force
-    from app.policy.settings import load_settings
-
-    settings = policy_in_force(paths)[0].apply(load_settings(paths.config_dir)[0])
-    return languages(settings.language) or ["en"]
 
 
 if __name__ == "__main__":

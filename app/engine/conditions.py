@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -16,7 +17,7 @@ from app.engine.events import (
 )
 from app.engine.state import WAITING, RunState, SeenWindow
 from app.format.combo import pretty_combo, validate_combo
-from app.format.matching import text_matches, window_fits
+from app.format.matching import pattern_words, text_matches, window_fits
 from app.format.model import (
     ActiveCond,
     AfterCond,
@@ -30,7 +31,7 @@ from app.format.model import (
     Step,
     WindowMatch,
 )
-from app.format.wording import control_words
+from app.format.wording import ENGLISH, control_words, joined
 
 # ------------------------------------------------------------- conditions
 
@@ -87,58 +88,71 @@ def step_watch(step: Step, files: list[tuple[str, str]]) -> Watch:
     )
 
 
-def describe_condition(cond: Condition, files: Mapping[str, str] | None = None) -> str:
+def describe_condition(cond: Condition, files: Mapping[str, str] | None = None,
+                       tr: gettext.NullTranslations = ENGLISH) -> str:
     """What ends a step, in a few words ("Mousepad in front"); `files` maps condition paths
-    ("0", "0.1", ...) to rendered file paths, else the templates are shown."""
-    return describe_at(cond, "0", files or {})
+    ("0", "0.1", ...) to rendered file paths, else the templates are shown; `tr`: the person's language."""
+    return describe_at(cond, "0", files or {}, tr)
 
 
-def describe_at(cond: Condition, path: str, files: Mapping[str, str]) -> str:
+def describe_at(cond: Condition, path: str, files: Mapping[str, str],
+                tr: gettext.NullTranslations = ENGLISH) -> str:
     """A condition in a few words, e.g. "Mousepad in front", for "moves on when it sees: …"."""
+    _ = tr.gettext
     match cond:
         case AnyCond(any=items):
-            return _describe_all(items, path, files, " or ")
+            return _describe_all(items, path, files, tr, _("{left} or {right}"))
         case AllCond(all=items):
-            return _describe_all(items, path, files, " and ")
+            return _describe_all(items, path, files, tr, _("{left} and {right}"))
         case ActiveCond(active=match):
-            return f"{_describe_window(match)} in front"
+            return _("{window} in front").format(window=_describe_window(match, tr))
         case KeysCond(keys=combo):
-            return f"{pretty_combo(combo)} pressed"
+            return _("{keys} pressed").format(keys=pretty_combo(combo))
         case ClipboardCond(clipboard=pattern):
-            return f"copied text matching {_pattern(pattern)}"
+            return _("copied text matching {pattern}").format(pattern=_pattern(pattern))
         case FileCond(file=spec):
             name = files.get(path, spec.path)
-            return f"the file {name}" + (f" containing “{spec.contains}”" if spec.contains else "")
+            if spec.contains:
+                return _("the file {name} containing “{text}”").format(name=name, text=spec.contains)
+            return _("the file {name}").format(name=name)
         case ElementCond(element=element, gone=True):
-            return f"{control_words(element, '')} gone"
+            return _("{control} gone").format(control=control_words(element, "", tr))
         case ElementCond(element=element, state=state, text=text):
-            words = control_words(element, "") + (f" {state}" if state else " there")
-            return words + (f" showing text matching {_pattern(text)}" if text is not None else "")
+            control = control_words(element, "", tr)
+            words = f"{control} {state}" if state else _("{control} there").format(control=control)
+            if text is None:
+                return words
+            return _("{control} showing text matching {pattern}").format(control=words,
+                                                                          pattern=_pattern(text))
         case AfterCond(after=seconds):
-            return f"{seconds:g} s passed"
+            return _("{seconds} s passed").format(seconds=f"{seconds:g}")
 
 
-def _describe_all(items: Sequence[Condition], path: str, files: Mapping[str, str], joiner: str) -> str:
+def _describe_all(items: Sequence[Condition], path: str, files: Mapping[str, str],
+                  tr: gettext.NullTranslations, joiner: str) -> str:
     parts = []
     for i, child in enumerate(items):
-        text = describe_at(child, f"{path}.{i}", files)
-        parts.append(f"({text})" if _children(child) is not None else text)
-    return joiner.join(parts)
+        part = describe_at(child, f"{path}.{i}", files, tr)
+        parts.append(f"({part})" if _children(child) is not None else part)
+    return joined(parts, joiner)
 
 
-def _describe_window(match: WindowMatch) -> str:
+
+
+def _describe_window(match: WindowMatch, tr: gettext.NullTranslations) -> str:
     app = match.app
     if app is not None:
         app = _pattern(app) if app.startswith("re:") or any(ch in app for ch in "*?[") \
             else app[:1].upper() + app[1:]
     title = _pattern(match.title) if match.title is not None else None
     if app and title:
-        return f"{app} titled {title}"
-    return app or f"a window titled {title}"
+        return tr.gettext("{app} titled {title}").format(app=app, title=title)
+    return app or tr.gettext("a window titled {title}").format(title=title)
 
 
 def _pattern(pattern: str) -> str:
-    return f"/{pattern[3:]}/" if pattern.startswith("re:") else f"“{pattern}”"
+    words = pattern_words(pattern)
+    return f"/{words}/" if pattern.startswith("re:") and words == pattern[3:] else f"“{words}”"
 
 
 def note_observation(state: RunState, step: Step | None, event: Observation) -> RunState:

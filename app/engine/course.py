@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gettext
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,15 +11,19 @@ from app.engine.inputs import input_problem
 from app.engine.state import RunState
 from app.format import templating
 from app.format.model import Step, Wizard
+from app.format.wording import ENGLISH
+from app.i18n import language
 
 
 class Course:
     """The steps of `wizard` by position and by id (the first of a repeated id wins)."""
 
-    def __init__(self, wizard: Wizard, language: str = "en") -> None:
+    def __init__(self, wizard: Wizard, translations: gettext.NullTranslations = ENGLISH) -> None:
         self.wizard = wizard
-        self.language = language
-        """The person's language, a BCP 47 tag: templates see it as `language`, filters format for it."""
+        self.tr = translations
+        """The person's language (app/i18n.py): the messages composed about the steps are said in it."""
+        self.language = language(translations)
+        """Its BCP 47 tag: templates see it as `language`, filters format for it."""
         self.steps = wizard.steps
         self.index: dict[str, int] = {}
         for i, step in enumerate(wizard.steps):
@@ -38,7 +43,7 @@ class Course:
                 i = self.index.get(current.next, len(self.steps))
             else:
                 i = self.index[current.id] + 1
-            while i is not None and i < len(self.steps) and not when(self.steps[i], ctx)[0]:
+            while i is not None and i < len(self.steps) and not when(self.steps[i], ctx, self.tr)[0]:
                 i += 1
             if i is None or i >= len(self.steps) or self.steps[i].id in seen:
                 return count
@@ -65,14 +70,16 @@ class Course:
         return templating.context(inputs, window, _moment(at), choices, self.language)
 
 
-def when(step: Step, ctx: Mapping[str, Any]) -> tuple[bool, str | None]:
-    """Whether the step is shown; a `when` that cannot be evaluated shows it, with a problem."""
+def when(step: Step, ctx: Mapping[str, Any],
+         tr: gettext.NullTranslations = ENGLISH) -> tuple[bool, str | None]:
+    """Whether the step is shown; a `when` that cannot be evaluated shows it, with a problem (in `tr`)."""
     if step.when is None:
         return True, None
     try:
         return bool(templating.evaluate(step.when, ctx)), None
     except Exception as exc:  # TemplateProblem, or the truth value of an undefined name
-        return True, f"Step '{step.id}': its 'when' could not be checked ({exc}); showing it."
+        problem = tr.gettext("Step '{step}': its 'when' could not be checked ({problem}); showing it.")
+        return True, problem.format(step=step.id, problem=exc)
 
 
 def _moment(at: float) -> _dt.datetime:

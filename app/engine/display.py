@@ -20,12 +20,14 @@ def display(course: Course, state: RunState, step: Step, at: float, treatment: M
     ctx = course.context(state, at)
     panel_ctx = masked_context(ctx, state)  # the panel never shows secrets
     problems: list[str] = []
+    _ = course.tr.gettext
 
     def markdown(text: str) -> str:
         try:
             return templating.render_markdown(text, panel_ctx)
         except templating.TemplateProblem as problem:
-            problems.append(f"Step '{step.id}': could not fill in '{text}': {problem.message}")
+            problems.append(_("Step '{step}': could not fill in '{text}': {problem}").format(
+                step=step.id, text=text, problem=problem.message))
             return text
 
     files: list[tuple[str, str]] = []
@@ -38,8 +40,9 @@ def display(course: Course, state: RunState, step: Step, at: float, treatment: M
                 shown_files[path] = rendered if panel_ctx is ctx else templating.render_text(
                     cond.file.path, panel_ctx)
             except templating.TemplateProblem as problem:
-                problems.append(f"Step '{step.id}': cannot watch '{cond.file.path}': "
-                                f"{problem_message(problem, cond.file.path, ctx, panel_ctx)}")
+                problems.append(_("Step '{step}': cannot watch '{path}': {problem}").format(
+                    step=step.id, path=cond.file.path,
+                    problem=problem_message(problem, cond.file.path, ctx, panel_ctx, course.tr)))
                 shown_files.pop(path, None)
     items = step.checklist or []
     if checked is None or len(checked) != len(items):
@@ -53,7 +56,8 @@ def display(course: Course, state: RunState, step: Step, at: float, treatment: M
         mode=treatment, can_back=bool(state.trail), has_do=bool(step.do),
         choices=tuple(markdown(o.label) for o in step.choice or ()),
         checklist=tuple(markdown(item) for item in items), checked=checked,
-        until=("moves on when it sees: " + describe_at(step.until, "0", shown_files)
+        until=(_("moves on when it sees: {condition}").format(
+            condition=describe_at(step.until, "0", shown_files, course.tr))
                if watch and step.until is not None else None),
         quiz=step.quiz,
     )

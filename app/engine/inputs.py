@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping
 
 from app.engine.state import InputValue
 from app.format import templating
 from app.format.model import Input, Wizard
+from app.format.wording import ENGLISH
 
 
-def validate_inputs(wizard: Wizard,
-                    values: Mapping[str, str]) -> tuple[tuple[InputValue, ...], dict[str, str]]:
-    """The valid values (defaults applied) and a message per invalid field."""
-    errors = {name: "Not an input of this wizard." for name in values if wizard.input(name) is None}
+def validate_inputs(wizard: Wizard, values: Mapping[str, str],
+                    tr: gettext.NullTranslations = ENGLISH) -> tuple[tuple[InputValue, ...], dict[str, str]]:
+    """The valid values (defaults applied) and a message per invalid field, in the language of `tr`."""
+    unknown = tr.gettext("Not an input of this wizard.")
+    errors = {name: unknown for name in values if wizard.input(name) is None}
     kept: list[InputValue] = []
     for spec in wizard.inputs:
         raw = values.get(spec.name, "")
@@ -20,9 +23,9 @@ def validate_inputs(wizard: Wizard,
             raw = str(spec.default)
         if not raw.strip():
             if spec.required:
-                errors[spec.name] = "Required."
+                errors[spec.name] = tr.gettext("Required.")
             continue
-        problem = input_problem(spec, raw)
+        problem = input_problem(spec, raw, tr)
         if problem:
             errors[spec.name] = problem
         else:
@@ -30,12 +33,13 @@ def validate_inputs(wizard: Wizard,
     return tuple(kept), errors
 
 
-def input_problem(spec: Input, raw: str) -> str | None:
+def input_problem(spec: Input, raw: str, tr: gettext.NullTranslations = ENGLISH) -> str | None:
     if spec.type == "number":
         try:
             templating.EnteredNumber(raw)
         except ValueError:
-            return f"'{raw}' is not a number."
+            return tr.gettext("'{value}' is not a number.").format(value=raw)
     if spec.type == "choice" and raw not in (spec.choices or []):
-        return f"'{raw}' is not one of: {', '.join(spec.choices or [])}."
+        return tr.gettext("'{value}' is not one of: {choices}.").format(value=raw,
+                                                                        choices=", ".join(spec.choices or []))
     return None

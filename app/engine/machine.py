@@ -78,7 +78,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.i18n import N_, language
+from app.format.wording import ENGLISH, either
 
 # ----------------------------------------------------------------- engine
 
@@ -93,9 +93,9 @@ class Engine:
 
     def __init__(self, wizard: Wizard, translations: gettext.NullTranslations | None = None) -> None:
         self.wizard = wizard
-        self._tr = translations or gettext.NullTranslations()
+        self._tr = translations or ENGLISH
         """The person's language (app/i18n.py): the messages made here, and templates' `language`."""
-        self._course = Course(wizard, language(self._tr))
+        self._course = Course(wizard, self._tr)
         self._steps = wizard.steps
         self._index = self._course.index
 
@@ -137,7 +137,7 @@ class Engine:
                 return self._next(state, step, at)
             case Skip() if waiting:
                 if step.choice:
-                    return state, [Notice(N_("Choose one of the options."))]
+                    return state, [Notice(self._tr.gettext("Choose one of the options."))]
                 return self._complete(state, step, "skipped", at)
             case Choose(index=index) if waiting:
                 return self._choose(state, step, index, at)
@@ -180,12 +180,13 @@ class Engine:
         wanted = event.mode or self.wizard.default_mode
         mode = MODES.get(wanted)
         if mode is None or mode not in self.wizard.allowed_modes:
-            allowed = " or ".join(self.wizard.allowed_modes)
-            return state, [Refused(f"This wizard cannot run in mode '{wanted}' (allowed: {allowed}).")]
+            allowed = either(self.wizard.allowed_modes, self._tr)
+            refusal = self._tr.gettext("This wizard cannot run in mode '{mode}' (allowed: {allowed}).")
+            return state, [Refused(refusal.format(mode=wanted, allowed=allowed))]
         state = replace(state, mode=mode, treatment=mode, started_at=event.at,
                         first=self._index.get(event.step or "", 0))
         if event.values is not None:
-            kept, errors = validate_inputs(self.wizard, event.values)
+            kept, errors = validate_inputs(self.wizard, event.values, self._tr)
             state = replace(state, inputs=kept)
             if errors:
                 state, effects = self._ask(state, [])
@@ -196,7 +197,7 @@ class Engine:
         return self._enter_from(state, state.first, event.at)
 
     def _submit(self, state: RunState, event: SubmitInputs) -> Result:
-        kept, errors = validate_inputs(self.wizard, event.values)
+        kept, errors = validate_inputs(self.wizard, event.values, self._tr)
         if errors:
             return state, [InputsInvalid(errors)]
         return self._continue(replace(state, inputs=kept, asked=True), event.at)
@@ -211,7 +212,8 @@ class Engine:
             state, effects = display(self._course, state, step, at, state.treatment, state.checked,
                                      watch=False)
             return replace(state, status="paused", resume_at=resume_at), [*effects, Paused(
-                step.id, N_("Wayguide had paused this step part-way; press Continue to go on."), True)]
+                step.id, self._tr.gettext("Wayguide had paused this step part-way; press Continue to go on."),
+                True)]
         return self._enter(state, step, at, state.treatment, state.checked)
 
     def _abort(self, state: RunState, reason: str, at: float) -> Result:
@@ -223,7 +225,8 @@ class Engine:
         if mode == state.mode:
             return state, []
         if mode is None or mode not in self.wizard.allowed_modes:
-            return state, [Refused(f"This wizard cannot run in mode '{wanted}'.")]
+            refusal = self._tr.gettext("This wizard cannot run in mode '{mode}'.")
+            return state, [Refused(refusal.format(mode=wanted))]
         state = replace(state, mode=mode, treatment=mode)
         if mode == "black" and self.wizard.inputs and not state.asked:
             return self._ask(replace(state, failure=None), [])
@@ -232,12 +235,13 @@ class Engine:
     # --------------------------------------------------------------- steps
 
     def _next(self, state: RunState, step: Step, at: float) -> Result:
+        _ = self._tr.gettext
         if step.choice:
-            return state, [Notice(N_("Choose one of the options."))]
+            return state, [Notice(_("Choose one of the options."))]
         if step.checklist and not _ticked(state, step):
-            return state, [Notice(N_("Tick every item on the checklist first."))]
+            return state, [Notice(_("Tick every item on the checklist first."))]
         if step.quiz is not None and not state.answers:
-            return state, [Notice(N_("Answer the question first (or skip it)."))]
+            return state, [Notice(_("Answer the question first (or skip it)."))]
         if step.quiz is not None:
             return self._complete(state, step, "answered", at, correct=state.answers[0])
         return self._complete(state, step, "person", at)
@@ -248,8 +252,8 @@ class Engine:
             return state, []
         target = self._index.get(options[index].goto)
         if target is None:
-            return state, [Notice(f"That option leads to step '{options[index].goto}', "
-                                  "which this wizard does not have.")]
+            notice = self._tr.gettext("That option leads to step '{step}', which this wizard does not have.")
+            return state, [Notice(notice.format(step=options[index].goto))]
         return self._complete(state, step, "chosen", at, goto=target, choice=index)
 
     @staticmethod
@@ -288,10 +292,11 @@ class Engine:
         passed: set[int] = set()  # quizzes black box went by (their `next` can lead round in a loop)
         while index < len(self._steps) and index not in passed:
             step = self._steps[index]
-            shown, problem = when(step, ctx)
+            shown, problem = when(step, ctx, self._tr)
             if problem and masked is not ctx:  # the error can quote a value: say the masked one's
-                problem = when(step, masked)[1] or f"Step '{step.id}': its 'when' could not be checked " \
-                    "with the value given for a secret input; showing it."
+                problem = when(step, masked, self._tr)[1] or self._tr.gettext(
+                    "Step '{step}': its 'when' could not be checked with the value given for a secret input; "
+                    "showing it.").format(step=step.id)
             if problem:
                 effects.append(Notice(problem))
             if shown and step.quiz is not None and state.mode == "black":  # never holds black box up
@@ -318,7 +323,7 @@ class Engine:
         if automated:
             return self._perform(state, step, "fast", at, effects)
         if treatment == "black":
-            return replace(state, status="paused"), [*effects, Paused(step.id, _pause_reason(step))]
+            return replace(state, status="paused"), [*effects, Paused(step.id, _pause_reason(step, self._tr))]
         return replace(state, status="running"), effects
 
     # ---------------------------------------------------------- automation
@@ -334,8 +339,9 @@ class Engine:
             try:
                 actions.append(render_action(action, ctx, masked))
             except templating.TemplateProblem as problem:
-                why = problem_message(problem, action, ctx, masked)
-                message = f"Action {i + 1} ({action_kind(action)}) could not be filled in: {why}"
+                why = problem_message(problem, action, ctx, masked, self._tr)
+                message = self._tr.gettext("Action {number} ({kind}) could not be filled in: {problem}")
+                message = message.format(number=i + 1, kind=action_kind(action), problem=why)
                 return self._fail(state, step, Failure(i, message), effects)
         shown = () if masked is ctx else tuple(
             shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
@@ -375,12 +381,12 @@ def _ticked(state: RunState, step: Step) -> bool:
     return len(state.checked) == len(step.checklist or ()) and all(state.checked)
 
 
-def _pause_reason(step: Step) -> str:
+def _pause_reason(step: Step, tr: gettext.NullTranslations) -> str:
     if step.choice:
-        return N_("This step needs your decision.")
+        return tr.gettext("This step needs your decision.")
     if step.checklist:
-        return N_("Tick the checklist, then press Next.")
-    return N_("Do this step yourself, then press Next.")
+        return tr.gettext("Tick the checklist, then press Next.")
+    return tr.gettext("Do this step yourself, then press Next.")
 
 
 def _summary(state: RunState, at: float) -> Summary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -19,6 +20,7 @@ from app.format.model import (
     Step,
     TypeAction,
 )
+from app.format.wording import ENGLISH
 
 MASK = "••••••"
 """What a secret input's value is shown as, wherever it would be shown."""
@@ -34,7 +36,7 @@ def masked_context(ctx: dict[str, Any], state: RunState) -> dict[str, Any]:
 
 
 def problem_message(problem: templating.TemplateProblem, template: Action | str, ctx: dict[str, Any],
-                     masked: dict[str, Any]) -> str:
+                    masked: dict[str, Any], tr: gettext.NullTranslations = ENGLISH) -> str:
     """Why a template could not be filled in, as the person may read it: an error can quote a value
     (“str object has no element 'hunter2'”), so with secrets given, the reason is the masked rendering's
     (or a general one when that one works)."""
@@ -47,7 +49,7 @@ def problem_message(problem: templating.TemplateProblem, template: Action | str,
             render_action(template, masked)
     except templating.TemplateProblem as shown:
         return shown.message
-    return "the value given for a secret input does not fit it"
+    return tr.gettext("the value given for a secret input does not fit it")
 
 
 def action_texts(action: Action) -> list[str]:

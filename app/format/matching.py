@@ -9,6 +9,7 @@ case-insensitive glob or "re:" and a regular expression searched anywhere in the
 from __future__ import annotations
 
 import fnmatch
+import re
 from typing import Protocol
 
 __all__ = ["Pattern", "Window", "text_matches", "window_fits", "window_matches"]
@@ -73,3 +74,21 @@ def text_matches(pattern: str, text: str, ignore_case: bool) -> bool:
     if ignore_case:
         return fnmatch.fnmatchcase(text.lower(), pattern.lower())
     return fnmatch.fnmatchcase(text, pattern)
+
+
+_LITERAL = re.compile(r"[\w .,:'’…&+-]+")
+
+
+def pattern_words(pattern: str) -> str:
+    """A pattern as a person reads it: a regular expression that only lists names (a translated
+    application's titles, "re:^(Print|Afdrukken|Drucken)$") as those names, "Print / Afdrukken / Drucken";
+    any other pattern as written (a glob's "*" included, a regular expression without its "re:")."""
+    if not pattern.startswith("re:"):
+        return pattern
+    body = pattern[3:].removeprefix("^").removesuffix("$")
+    if body.startswith("(") and body.endswith(")") and not body.startswith("(?"):
+        body = body[1:-1]
+    names = body.split("|")
+    if len(names) > 1 and all(_LITERAL.fullmatch(name) for name in names):
+        return " / ".join(name.strip() for name in names)
+    return pattern[3:]

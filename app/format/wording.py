@@ -1,77 +1,114 @@
 """Actions in words, for people: the panel's "Doing this for you" line, `--dry-run` and the printed
-job aid all say an action the same way."""
+job aid all say an action the same way, in the person's language (`tr`, English by default)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.format import model
 from app.format.combo import pretty_combo
+from app.format.matching import pattern_words
 
-__all__ = ["control_words", "describe_action", "inline_code", "window_words"]
+__all__ = ["ENGLISH", "control_words", "describe_action", "either", "inline_code", "joined", "window_words"]
+
+ENGLISH = gettext.NullTranslations()
+"""The texts as written: what a caller that was handed no catalogue says."""
 
 
-def window_words(match: model.WindowMatch | None) -> str:
+def joined(parts: Sequence[str], joiner: str) -> str:
+    """`parts` joined by `joiner` ("{left} or {right}"), each next one after those before: "a or b or c"."""
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        text = joiner.format(left=text, right=part)
+    return text
+
+
+def either(words: Sequence[str], tr: gettext.NullTranslations = ENGLISH) -> str:
+    """"glass or black", in the language of `tr`."""
+    return joined(words, tr.gettext("{left} or {right}"))
+
+
+def window_words(match: model.WindowMatch | None, tr: gettext.NullTranslations = ENGLISH) -> str:
+    _ = tr.gettext
     if match is None:
-        return "the window in front"
-    if match.app and match.title:
-        return f"{match.app} (title {match.title})"
-    return match.app or f"the window titled {match.title}"
+        return _("the window in front")
+    title = pattern_words(match.title) if match.title is not None else None
+    if match.app and title:
+        return _("{app} (title {title})").format(app=match.app, title=title)
+    return match.app or _("the window titled {title}").format(title=title)
 
 
-def control_words(element: model.ElementLocator, bold: str = "**") -> str:
+def control_words(element: model.ElementLocator, bold: str = "**",
+                  tr: gettext.NullTranslations = ENGLISH) -> str:
     """A control for people: "**Save As…** (menu item)", "the push button", "**OK** (push button) in
-    **Save As** (dialog)"; `bold` "" for plain text, “…” around a name then."""
+    **Save As** (dialog)"; `bold` "" for plain text, “…” around a name then. Roles stay as the
+    accessibility interface names them."""
+    _ = tr.gettext
     if element.name is not None:
-        shown = element.name[3:] if element.name.startswith("re:") else element.name.rstrip("*").strip()
+        shown = pattern_words(element.name).rstrip("*").strip()
         shown = inline_code(shown) or element.name
         words = f"{bold}{shown}{bold}" if bold else f"“{shown}”"
         words += f" ({element.role})" if element.role else ""
     else:
-        words = f"the {element.role}"
+        words = _("the {role}").format(role=element.role)
     if element.index is not None:
-        words += f", match {element.index + 1}"
+        words = _("{control}, match {number}").format(control=words, number=element.index + 1)
     if element.within is not None:
-        words += f" in {control_words(element.within, bold)}"
+        within = control_words(element.within, bold, tr)
+        words = _("{control} in {within}").format(control=words, within=within)
     return words
 
 
-def describe_action(action: Any, render: Callable[[str], str] = str) -> str:
+def describe_action(action: Any, render: Callable[[str], str] = str,
+                    tr: gettext.NullTranslations = ENGLISH) -> str:
     """One action in words, for people; `render` fills in template text."""
+    _ = tr.gettext
     match action:
         case model.FocusAction(focus=w):
-            return f"Bring {window_words(w)} to the front."
+            return _("Bring {window} to the front.").format(window=window_words(w, tr))
         case model.KeysAction(keys=k):
-            return f"Press {pretty_combo(k)}."
+            return _("Press {keys}.").format(keys=pretty_combo(k))
         case model.TypeAction(type=t):
-            return f"Type `{inline_code(render(t))}`."
+            return _("Type `{text}`.").format(text=inline_code(render(t)))
         case model.PasteAction(paste=t):
-            return f"Paste `{inline_code(render(t))}`."
+            return _("Paste `{text}`.").format(text=inline_code(render(t)))
         case model.FillAction(fill=spec):
-            return f"Fill {control_words(spec.element)} with `{inline_code(render(spec.text))}`."
+            return _("Fill {control} with `{text}`.").format(control=control_words(spec.element, tr=tr),
+                                                             text=inline_code(render(spec.text)))
         case model.ClickAction(click=model.ClickSpec(element=model.ElementLocator() as e) as c):
             where = e.window or c.window
-            return f"Click {control_words(e)}" + (f" in {window_words(where)}." if where else ".")
+            if where:
+                return _("Click {control} in {window}.").format(control=control_words(e, tr=tr),
+                                                                window=window_words(where, tr))
+            return _("Click {control}.").format(control=control_words(e, tr=tr))
         case model.ClickAction(click=model.ClickSpec(at=(x, y)) as c):
-            return f"Click at {x:g}, {y:g} in {window_words(c.window)}."
+            return _("Click at {x}, {y} in {window}.").format(x=f"{x:g}", y=f"{y:g}",
+                                                               window=window_words(c.window, tr))
         case model.WaitAction(wait=float() | int() as seconds):
-            return f"Wait {seconds:g} s."
+            return _("Wait {seconds} s.").format(seconds=f"{seconds:g}")
         case model.WaitAction(wait=model.WaitSpec(element=model.ElementLocator() as e) as w):
-            state = f"is {w.state}" if w.state else "appears"
-            return f"Wait until {control_words(e)} {'is gone' if w.gone else state}."
+            control = control_words(e, tr=tr)
+            if w.gone:
+                return _("Wait until {control} is gone.").format(control=control)
+            if w.state:
+                return _("Wait until {control} is {state}.").format(control=control, state=w.state)
+            return _("Wait until {control} appears.").format(control=control)
         case model.WaitAction(wait=model.WaitSpec() as w):
-            what = window_words(model.WindowMatch(app=w.app, title=w.title)) if (w.app or w.title) \
-                else "the window"
-            return f"Wait until {what} {'closes' if w.gone else 'appears'}."
+            what = window_words(model.WindowMatch(app=w.app, title=w.title), tr) if (w.app or w.title) \
+                else _("the window")
+            if w.gone:
+                return _("Wait until {window} closes.").format(window=what)
+            return _("Wait until {window} appears.").format(window=what)
         case model.OpenAction(open=target):
-            return f"Open {render(target)}."
+            return _("Open {target}.").format(target=render(target))
         case model.CopyAction(copy_=t):
-            return f"Copy `{inline_code(render(t))}` to the clipboard."
+            return _("Copy `{text}` to the clipboard.").format(text=inline_code(render(t)))
         case model.NotifyAction(notify=t):
-            return f"Note: {render(t)}"
+            return _("Note: {text}").format(text=render(t))
         case model.RunAction(run=argv):
-            return "Run `" + " ".join(render(a) for a in argv) + "`."
+            return _("Run `{command}`.").format(command=" ".join(render(a) for a in argv))
     return str(action)
 
 

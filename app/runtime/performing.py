@@ -107,7 +107,8 @@ class Performing(QObject):
         automation cannot work, nothing is started and the reason is returned."""
         performer = self._made()
         if performer is None:
-            return self._no_automation
+            return run.translations.gettext("Wayguide cannot do this step for you here: {problem}.").format(
+                problem=self._no_automation)
         stop = run.stop = threading.Event()
         run.took_over = None
         previous, lease = self._worker, object()
@@ -127,21 +128,24 @@ class Performing(QObject):
                 log.warning("wayguide: warning: %s; Wayguide cannot notice you taking over", exc)
                 monitor = None
         when = run.wizard.when
-        busy = self.tr("Wayguide is still finishing what it did before; press Continue in a moment.")
+        busy = run.translations.gettext("Wayguide is still finishing what it did before; press Continue in a "
+                                        "moment.")
 
         def work() -> None:
+            from app.automation.controls import STOPPED
             from app.automation.performer import Performed
 
             try:
                 if not _ended(previous, stop):
                     outcome, target = Performed(message=busy, paused_at=effect.start), run.target
                 elif stop.is_set():
-                    outcome, target = Performed(message="Stopped.", paused_at=effect.start), run.target
+                    stopped = run.translations.gettext(STOPPED)
+                    outcome, target = Performed(message=stopped, paused_at=effect.start), run.target
                 else:
                     self._performing.run = run
                     outcome, target = performer.run(
                         effect.actions, run.target, stop, effect.start, effect.pace,
-                        lambda i: self.actionStarted.emit(run, i), when, effect.shown)
+                        lambda i: self.actionStarted.emit(run, i), when, effect.shown, run.translations)
             finally:
                 if monitor is not None:
                     self._release_monitor(monitor, lease)
@@ -189,7 +193,7 @@ class Performing(QObject):
                                             notify=self.notified.emit, allow_run=self.may_run,
                                             allow_open=self.may_open, elements=automation.elements())
             except ProbeUnavailable as exc:
-                self._no_automation = f"Wayguide cannot do this step for you here: {exc}."
+                self._no_automation = str(exc)
         return self._performer
 
 

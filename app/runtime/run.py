@@ -27,7 +27,11 @@ class Run:
         self.wizard = wizard
         self.path = path
         """The wizard's file: the admin policy allows `run` actions by where it lies."""
-        self.engine = Engine(wizard, translations)
+        from app.format.wording import ENGLISH
+
+        self.translations = translations or ENGLISH
+        """The person's language: the engine's and the performer's messages are said in it."""
+        self.engine = Engine(wizard, self.translations)
         self.state: RunState = self.engine.initial()
         self.reply = reply
         self.stop = threading.Event()
@@ -41,12 +45,19 @@ class Run:
         self.took_over_at = 0.0
 
 
-def steps_summary(state: RunState) -> str:
-    """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you"."""
-    names = {"detected": "noticed", "person": "done by you", "chosen": "chosen", "answered": "answered",
-             "automated": "done for you", "skipped": "skipped"}
+def steps_summary(state: RunState, translations: gettext.NullTranslations | None = None) -> str:
+    """How the steps of a run ended, e.g. "6 steps: 4 noticed, 2 done for you" (in the language of
+    `translations`, English by default; the counts as its plural rules say them)."""
+    from app.format.wording import ENGLISH
+
+    tr = translations or ENGLISH
+    names = {"detected": tr.gettext("{count} noticed"), "person": tr.gettext("{count} done by you"),
+             "chosen": tr.gettext("{count} chosen"), "answered": tr.gettext("{count} answered"),
+             "automated": tr.gettext("{count} done for you"), "skipped": tr.gettext("{count} skipped")}
     outcomes = [h.outcome for h in state.history if h.outcome in names]
-    counts = {name: outcomes.count(outcome) for outcome, name in names.items() if outcome in outcomes}
     if not outcomes:
-        return "no steps"
-    return f"{len(outcomes)} steps: " + ", ".join(f"{n} {name}" for name, n in counts.items())
+        return tr.gettext("no steps")
+    counts = ", ".join(name.format(count=outcomes.count(outcome)) for outcome, name in names.items()
+                       if outcome in outcomes)
+    steps = tr.ngettext("{count} step", "{count} steps", len(outcomes)).format(count=len(outcomes))
+    return tr.gettext("{steps}: {outcomes}").format(steps=steps, outcomes=counts)

@@ -4,6 +4,7 @@ and carries out what it says (panel, step observer, highlight, performing, repli
 from __future__ import annotations
 
 import difflib
+import gettext
 import os
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from app.runtime.run import Run, steps_summary
 
 if TYPE_CHECKING:
     from app.automation.performer import Performed
-    from app.engine import Aborted, Finished, Perform
+    from app.engine import Aborted, Failed, Finished, Perform
     from app.format.model import Wizard
     from app.library.layers import Library
     from app.platform.ipc import RunRequest
@@ -68,15 +69,19 @@ class RunController(QObject):
     runStarted = Signal(str)
     """(wizard id) when a run begins."""
 
+    def _words(self) -> gettext.NullTranslations:
+        """The person's language (the preferences' catalogue): what the runs say is said in it."""
+        return self._preferences.translations
+
     def start(self, wizard_id: str, mode: str | None, values: dict[str, str] | None = None,
               reply: Reply | None = None, source: str = "panel") -> str | None:
         """Start a wizard of the library by id; the error, one line, when it cannot be started."""
         if not self._ready():
-            return "Wayguide is running in another instance"
+            return self._words().gettext("Wayguide is running in another instance")
         library = self._library()
         entry = library.get(wizard_id) if library is not None else None
         if entry is None:
-            return f"no wizard with id '{wizard_id}'"
+            return self._words().gettext("no wizard with id '{id}'").format(id=wizard_id)
         return self.start_wizard(entry.wizard, mode, values, reply, source, entry.path)
 
     def wire(self, panel: Panel) -> None:
@@ -101,9 +106,13 @@ class RunController(QObject):
                      path: Path | None = None, step: str | None = None) -> str | None:
         """Start `wizard` (from `path`, where the policy decides about `run` actions; at `step` when given),
         ending a run in progress; the error, one line, when it cannot be started."""
+        _ = self._words().gettext
         if step is not None and all(s.id != step for s in wizard.steps):
             close = difflib.get_close_matches(step, [s.id for s in wizard.steps], n=1)
-            return f"'{wizard.id}' has no step '{step}'" + (f" (did you mean '{close[0]}'?)" if close else "")
+            if close:
+                return _("'{id}' has no step '{step}' (did you mean '{close}'?)").format(
+                    id=wizard.id, step=step, close=close[0])
+            return _("'{id}' has no step '{step}'").format(id=wizard.id, step=step)
         from app.engine import Abort, Start
         from app.format.languages import localize
         from app.library.relevance import relevant
@@ -117,15 +126,17 @@ class RunController(QObject):
             return refused  # asked for in so many words (`wayguide run --mode black`): refused, not changed
         allowed = policy.restrict(wizard, "signed" if not refused else "unsigned")
         if allowed is None:
-            return refused or f"'{wizard.id}' runs only in modes your administrator has turned off"
+            return refused or _("'{id}' runs only in modes your administrator has turned off").format(
+                id=wizard.id)
         localized = localize(allowed, self._preferences.wanted)  # the person's language, where it has it
         wizard = localized.wizard
         if self.run is not None and self.run.state.status not in ("finished", "aborted", "ready"):
-            self.dispatch(Abort(reason="Another wizard was started", at=time.time()))
+            self.dispatch(Abort(reason=_("Another wizard was started"), at=time.time()))
         wanted = mode or (None if settings.preferred_mode == "wizard" else settings.preferred_mode)
         if wanted not in (None, *wizard.allowed_modes):
             if mode is not None:
-                return f"'{wizard.id}' cannot run in {mode} box mode"
+                box = _("black box") if mode == "black" else _("glass box") if mode == "glass" else mode
+                return _("'{id}' cannot run in {mode} mode").format(id=wizard.id, mode=box)
             wanted = None
         unavailable = self._performing.unavailable()
         if unavailable and wanted in (None, "black") and "glass" in wizard.allowed_modes:
@@ -171,9 +182,7 @@ class RunController(QObject):
             if isinstance(effect, Paused) and effect.can_continue and run.reply is not None:
                 run.reply.send({"event": "paused", "message": effect.reason})  # `run --wait` prints it
             if isinstance(effect, Failed) and run.reply is not None:
-                where = f"step “{effect.step_id}”" + (
-                    f", action {effect.action_index + 1}" if effect.action_index is not None else "")
-                run.reply.send({"event": "failed", "message": f"{where}: {effect.message}"})
+                run.reply.send({"event": "failed", "message": self._failed(effect)})
             if isinstance(effect, Perform):
                 QTimer.singleShot(0, lambda e=effect: self._perform(e))
             elif isinstance(effect, Finished | Aborted):
@@ -182,6 +191,15 @@ class RunController(QObject):
                 self._ended(run, effect)
             else:
                 self._glass_box(effect)
+
+    def _failed(self, effect: Failed) -> str:
+        """Where a run failed and why, for `run --wait`."""
+        _ = self._words().gettext
+        if effect.action_index is None:
+            return _("step “{step}”: {problem}").format(step=effect.step_id, problem=effect.message)
+        return _("step “{step}”, action {number}: {problem}").format(step=effect.step_id,
+                                                                    number=effect.action_index + 1,
+                                                                    problem=effect.message)
 
     def abort(self, reason: str) -> None:
         """End the run in progress (if any), as the person's Stop does."""
@@ -196,7 +214,7 @@ class RunController(QObject):
         run = self.run
         if run is not None and (run.state.status == "performing" or (
                 run.took_over and time.monotonic() - run.took_over_at < TAKEOVER_HOTKEY_S)):
-            self.abort("Stopped with the hotkey")
+            self.abort(self._words().gettext("Stopped with the hotkey"))
             return True
         return False
 
@@ -254,8 +272,9 @@ class RunController(QObject):
         from app.format.loader import load_file
 
         if request.dry_run:  # refused, never run for real: `wayguide run --dry-run` works alone
-            reply.send({"ok": False, "error": "the running app does not do dry runs (nothing was "
-                        "run); use `wayguide run ID --dry-run`, which needs no running app"})
+            reply.send({"ok": False, "error": self._words().gettext(
+                "the running app does not do dry runs (nothing was run); use `wayguide run ID --dry-run`, "
+                "which needs no running app")})
             reply.close()
             return
         wizard: Wizard | None = None
@@ -322,7 +341,7 @@ class RunController(QObject):
                                        message=outcome.message, at=now))
         elif outcome.paused_at is not None:
             if run.took_over == "escape":
-                self.abort("Stopped with Escape")
+                self.abort(self._words().gettext("Stopped with Escape"))
                 return
             reason = self._took_over(run.took_over) if run.took_over else outcome.message
             index, offset = outcome.paused_at
@@ -330,11 +349,12 @@ class RunController(QObject):
                                         at=now))
 
     def _took_over(self, kind: Activity) -> str:
+        _ = self._words().gettext
         if kind == "pointer":
-            return self.tr("You used the mouse, so Wayguide stopped: its input and yours must not mix. Press "
-                           "Continue to let it go on from where it stopped, or finish this step yourself.")
-        return self.tr("You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press "
-                       "Continue to let it go on from where it stopped, or finish this step yourself.")
+            return _("You used the mouse, so Wayguide stopped: its input and yours must not mix. Press "
+                     "Continue to let it go on from where it stopped, or finish this step yourself.")
+        return _("You pressed a key, so Wayguide stopped: its typing and yours must not mix. Press Continue "
+                 "to let it go on from where it stopped, or finish this step yourself.")
 
     def _action_started(self, run: Run, index: int) -> None:
         panel = self._panels.panel
@@ -344,7 +364,7 @@ class RunController(QObject):
     def _person_acted(self, run: Run, kind: str) -> None:
         """In the GUI thread, after the monitor already stopped the actions: Escape ends the run."""
         if run is self.run and kind == "escape":
-            self.abort("Stopped with Escape")
+            self.abort(self._words().gettext("Stopped with Escape"))
 
     def _notify(self, message: str) -> None:
         from app.engine import Notice
@@ -360,9 +380,10 @@ class RunController(QObject):
         if run.reply is None:
             return
         if isinstance(effect, Finished):
-            summary = steps_summary(run.state)
-            run.reply.send(finished("completed", f"{run.wizard.title}: completed ({summary})"))
+            summary = steps_summary(run.state, self._words())
+            message = self._words().gettext("{title}: completed ({summary})")
+            run.reply.send(finished("completed", message.format(title=run.wizard.title, summary=summary)))
         else:
-            run.reply.send(finished("aborted", effect.reason or "aborted"))
+            run.reply.send(finished("aborted", effect.reason or self._words().gettext("aborted")))
         run.reply.close()
         run.reply = None

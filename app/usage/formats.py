@@ -142,5 +142,8 @@ def html(report: Report, translations: gettext.NullTranslations | None = None) -
     return render_html(report, translations)
 
 
-def render(report: Report, fmt: str) -> str:
-    return {"table": table, "csv": csv_text, "json": json_text, "html": html}[fmt](report)
+def render(report: Report, fmt: str, translations: gettext.NullTranslations | None = None) -> str:
+    """The report in `fmt`; the HTML page in the language of `translations` (default: the system's)."""
+    if fmt == "html":
+        return html(report, translations)
+    return {"table": table, "csv": csv_text, "json": json_text}[fmt](report)

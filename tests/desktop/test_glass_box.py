@@ -328,6 +328,6 @@ def test_without_xtest_a_black_box_run_is_a_glass_box_run_that_says_why(tmp_path
             term.terminate()
             term.wait(5)
         assert waiting.returncode == 0, out
-        assert "1 steps: 1 noticed" in out
+        assert "1 step: 1 noticed" in out
     finally:
         desk.stop()

@@ -280,7 +280,7 @@ def test_glass_box_in_gnumeric_moves_on_when_the_cell_box_names_the_cell_asked_f
         a11y_desktop.run(["xdotool", "type", "D4"], check=True)  # noticed as it shows, before Enter
         out, _ = waiting.communicate(timeout=30)
         assert waiting.returncode == 0, out
-        assert "1 steps: 1 noticed" in out, out
+        assert "1 step: 1 noticed" in out, out
     finally:
         if waiting is not None:
             if waiting.poll() is None:

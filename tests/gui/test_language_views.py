@@ -59,17 +59,23 @@ ENGINE_WORDS = {"nl": "Vink eerst alles op de checklist aan.",
                 "de": "Haken Sie zuerst alle Punkte der Checkliste ab."}
 
 
+UNTIL = {"nl": "◌  gaat verder zodra het dit ziet: Ctrl+S ingedrukt",
+         "de": "◌  geht weiter, sobald Wayguide Folgendes sieht: Ctrl+S gedrückt"}
+
+
 def test_the_engine_s_words_are_said_in_the_language(qtbot: QtBot, language: str) -> None:
-    """The engine marks its fixed sentences (N_) and the panel translates them where it shows them."""
-    from app.engine import Next
+    """The engine, handed the person's catalogue, says its sentences in it; the panel shows them as said."""
+    from app.engine import Next, Skip
     from tests.gui.test_panel import Run, wizard
 
     panel = Panel(clock=Clock())
     qtbot.addWidget(panel)
-    run = Run(panel, wizard(), Clock())
+    run = Run(panel, wizard(), Clock(), load(languages=[language]))
     run.start("glass", {"amount": "12", "project": "alpha"})
     run.handle(Next(at=1.0))  # the checklist is not ticked yet
     assert panel.step.notice.message() == ENGINE_WORDS[language]
+    run.handle(Skip(at=2.0))  # on to the step that ends when Ctrl+S is pressed
+    assert panel.step.until.text() == UNTIL[language], panel.step.until.text()
 
 
 @pytest.mark.parametrize("language", ["de"], indirect=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -105,9 +106,10 @@ class Clock:
 class Run:
     """What the composition root does: engine events from the panel in, effects back to it."""
 
-    def __init__(self, panel: Panel, wiz: Wizard, clock: Clock) -> None:
+    def __init__(self, panel: Panel, wiz: Wizard, clock: Clock,
+                 translations: gettext.NullTranslations | None = None) -> None:
         self.panel, self.wizard, self.clock = panel, wiz, clock
-        self.engine = Engine(wiz)
+        self.engine = Engine(wiz, translations)
         self.state = self.engine.initial()
         self.events: list[object] = []
         self.effects: list[object] = []

@@ -422,7 +422,7 @@ def test_dry_run_says_which_opens_a_run_would_refuse_and_never_breaks_a_line(tmp
         "   - Wayguide would: open C:\\Users\\x\\evil.lnk." + note,
         "   - Wayguide would: open file:///bin/sh\ufffdx." + note,
         "   - Wayguide would: open ." + note,
-        "Completed: 1 steps, 1 done by Wayguide, 0 by you.",
+        "Completed: 1 step, 1 done by Wayguide, 0 by you.",
     ]
 
 

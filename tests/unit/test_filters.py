@@ -31,6 +31,7 @@ from app.format.templating import (
     render_markdown,
     render_text,
 )
+from app.i18n import load
 
 NBSP = "\u00a0"
 MOMENT = dt.datetime(2026, 12, 4, 17, 30, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -248,7 +249,8 @@ def test_the_engine_writes_for_the_person_s_language() -> None:
 def test_the_job_aid_shows_a_filtered_input_as_its_label() -> None:
     wizard = Wizard.model_validate(yaml.safe_load(textwrap.dedent(WIZARD)))
     assert "Claim ‹Amount›" in job_aid(wizard)
-    assert re.search(r"Dated \d{1,2}\\\. \w+ \d{4}\n", job_aid(wizard, language="de"))  # 4\. Dezember 2026
+    german = job_aid(wizard, tr=load(languages=["de"]))
+    assert re.search(r"Dated \d{1,2}\\\. \w+ \d{4}\n", german)  # 4\. Dezember 2026
     assert re.search(r"Dated \w+ \d{1,2}, \d{4}\n", job_aid(wizard))  # December 4, 2026
 
 

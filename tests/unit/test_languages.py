@@ -219,3 +219,25 @@ def test_validate_lang_lists_the_untranslated_texts(tmp_path: Path, monkeypatch:
     assert run("validate", str(tmp_path / "w.yaml"))[1] == ""  # without --lang: nothing to say
     code, _, err = run("validate", str(tmp_path / "w.yaml"), "--lang", "nl;rm")
     assert code == 2 and "is not a language" in err
+
+
+@pytest.mark.parametrize(("pattern", "words"), [
+    ("re:^(Print|Afdrukken|Drucken)$", "Print / Afdrukken / Drucken"),
+    ("re:^(Save As|Opslaan als|Speichern unter)", "Save As / Opslaan als / Speichern unter"),
+    ("re:^(?!Save As).+", "^(?!Save As).+"),  # more than names: shown as the expression it is
+    ("re:a.*b", "a.*b"),
+    ("Save As*", "Save As*"),
+])
+def test_a_pattern_listing_a_translated_applications_names_reads_as_those_names(pattern: str,
+                                                                                words: str) -> None:
+    from app.format.matching import pattern_words
+
+    assert pattern_words(pattern) == words
+
+
+def test_the_step_says_the_names_a_pattern_lists_not_the_expression(letter: Wizard) -> None:
+    from app.engine.conditions import describe_at
+    from app.format.model import ActiveCond, WindowMatch
+
+    cond = ActiveCond(active=WindowMatch(title="re:^(Print|Afdrukken|Drucken)$"))
+    assert describe_at(cond, "0", {}) == "a window titled “Print / Afdrukken / Drucken” in front"

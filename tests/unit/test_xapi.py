@@ -161,7 +161,7 @@ def test_a_statement_the_lrs_refuses_is_set_aside_and_the_rest_delivered(tmp_pat
     assert lrs.posts[0] == ids and [ids[2]] in lrs.posts and [ids[3]] in lrs.posts
     (check,) = usage_checks(tmp_path)
     assert check.name == "LRS rejected" and check.verdict == "warn"
-    assert "1 statements refused by the LRS" in check.detail and "400 (bad statement)" in check.detail
+    assert "1 statement refused by the LRS" in check.detail and "400 (bad statement)" in check.detail
 
 
 def test_wrong_credentials_keep_the_statements(tmp_path: Path) -> None:
