@@ -69,11 +69,14 @@ def _clip(text: str, limit: int = _CLIP) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def action_line(action: Action) -> str:
-    """An action as a status line in words, e.g. 'Typing “Dear Anna,⏎”…'; values stay literal."""
-    text = _QUOTED.sub(lambda m: "“" + _clip(m.group(1)) + "”", describe_action(action))
+def action_line(action: Action, words: str = "") -> str:
+    """An action as a status line in words, e.g. 'Typing “Dear Anna,⏎”…'; values stay literal. `words`:
+    the action as the engine said it in the person's language, shown as it is where that is not English
+    ("Druk op Ctrl+S…")."""
+    english = describe_action(action)
+    text = _QUOTED.sub(lambda m: "“" + _clip(m.group(1)) + "”", words or english)
     first, _, rest = text.partition(" ")
-    if first in _PROGRESSIVE:
+    if first in _PROGRESSIVE and (not words or words == english):
         text = f"{_PROGRESSIVE[first]} {rest}"
     return _clip(text.rstrip(". "), 160) + "…"
 
@@ -423,7 +426,8 @@ class StepView(View):
         self.clear_notice()
         self.performing.heading.setText(self.tr("Showing you how") if effect.pace == "visible"
                                         else self.tr("Doing this for you"))
-        self._action_lines = [action_line(a) for a in effect.display]  # secrets masked in every form
+        said = effect.words if len(effect.words) == len(effect.display) else ("",) * len(effect.display)
+        self._action_lines = [action_line(a, w) for a, w in zip(effect.display, said, strict=True)]  # masked
         self.performing.set_actions(self._action_lines)
         self.performing.set_current(effect.start[0])
         self.performing.show()

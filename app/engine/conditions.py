@@ -107,7 +107,7 @@ def describe_at(cond: Condition, path: str, files: Mapping[str, str],
         case ActiveCond(active=match):
             return _("{window} in front").format(window=_describe_window(match, tr))
         case KeysCond(keys=combo):
-            return _("{keys} pressed").format(keys=pretty_combo(combo))
+            return _("{keys} pressed").format(keys=pretty_combo(combo, tr))
         case ClipboardCond(clipboard=pattern):
             return _("copied text matching {pattern}").format(pattern=_pattern(pattern))
         case FileCond(file=spec):

@@ -98,6 +98,8 @@ class Perform:
     """The same actions as the person may see them (the panel, a dry run): filled in with every secret
     input masked, so that no form of a secret (upper-cased, quoted, reversed…) is shown; () when the run
     has no secret."""
+    words: tuple[str, ...] = ()
+    """Each of `display` in words, in the person's language ("Druk op Ctrl+S."); () when not made."""
 
     @property
     def display(self) -> tuple[Action, ...]:

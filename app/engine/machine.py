@@ -78,7 +78,7 @@ from app.format.model import (
     Wizard,
     action_kind,
 )
-from app.format.wording import ENGLISH, either
+from app.format.wording import ENGLISH, describe_action, either
 
 # ----------------------------------------------------------------- engine
 
@@ -345,7 +345,8 @@ class Engine:
                 return self._fail(state, step, Failure(i, message), effects)
         shown = () if masked is ctx else tuple(
             shown_action(action, real, masked) for action, real in zip(step.do or (), actions, strict=True))
-        perform = Perform(step.id, tuple(actions), pace, start, shown)
+        words = tuple(describe_action(action, tr=self._tr) for action in shown or actions)
+        perform = Perform(step.id, tuple(actions), pace, start, shown, words)
         return replace(state, status="performing"), [*effects, perform]
 
     @staticmethod

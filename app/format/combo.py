@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gettext
+
 from app.format.diagnostics import quote
+from app.i18n import N_
 
 __all__ = ["MODIFIERS", "NAMED_KEYS", "pretty_combo", "validate_combo"]
 
@@ -38,9 +41,19 @@ def validate_combo(value: str) -> str:
     return "+".join([m for m in MODIFIERS if m in mods] + [key])
 
 
-def pretty_combo(combo: str) -> str:
-    """ "ctrl+shift+s" → "Ctrl+Shift+S"."""
+KEY_NAMES = {name: name for name in (
+    N_("Ctrl"), N_("Shift"), N_("Alt"), N_("Super"), N_("Enter"), N_("Return"), N_("Escape"), N_("Esc"),
+    N_("Space"), N_("Tab"), N_("Backspace"), N_("Delete"), N_("Insert"), N_("Home"), N_("End"),
+    N_("Pageup"), N_("Pagedown"), N_("Up"), N_("Down"), N_("Left"), N_("Right"))}
+"""Key names as a keyboard in the person's language prints them (German: Strg, Umschalt, Eingabe…)."""
+
+
+def pretty_combo(combo: str, tr: gettext.NullTranslations | None = None) -> str:
+    """ "ctrl+shift+s" → "Ctrl+Shift+S"; with `tr`, the key names in its language ("Strg+Umschalt+S")."""
     key = "+" if combo.endswith("+") else combo.rpartition("+")[2]
     mods = combo[: len(combo) - len(key)].rstrip("+")
     parts = [*(mods.split("+") if mods else []), key]
-    return "+".join(p.capitalize() if len(p) > 1 else p.upper() for p in parts)
+    words = [p.capitalize() if len(p) > 1 else p.upper() for p in parts]
+    if tr is not None:
+        words = [tr.gettext(w) if w in KEY_NAMES else w for w in words]
+    return "+".join(words)

@@ -60,7 +60,7 @@ ENGINE_WORDS = {"nl": "Vink eerst alles op de checklist aan.",
 
 
 UNTIL = {"nl": "◌  gaat verder zodra het dit ziet: Ctrl+S ingedrukt",
-         "de": "◌  geht weiter, sobald Wayguide Folgendes sieht: Ctrl+S gedrückt"}
+         "de": "◌  geht weiter, sobald Wayguide Folgendes sieht: Strg+S gedrückt"}
 
 
 def test_the_engine_s_words_are_said_in_the_language(qtbot: QtBot, language: str) -> None:
@@ -88,3 +88,20 @@ def test_keys_are_named_as_the_language_names_them(qtbot: QtBot, language: str) 
     qtbot.addWidget(panel)
     panel.show_home([], [], None, "ctrl+alt+space")
     assert panel.home.hint.text().startswith("Strg+Alt+Leertaste")
+
+
+def test_what_black_box_does_is_shown_as_the_engine_said_it(qtbot: QtBot, language: str) -> None:
+    from app.engine import Engine, Perform, Start
+    from app.format.model import Wizard
+    from overlays.step_view import action_line
+
+    wizard = Wizard.model_validate({"wayguide": 1, "id": "t.keys", "title": "Keys",
+                                    "steps": [{"id": "a", "title": "A", "do": [{"keys": "ctrl+s"}]}]})
+    engine = Engine(wizard, load(languages=[language]))
+    _, effects = engine.handle(engine.initial(), Start(mode="black", at=0.0))
+    perform = next(e for e in effects if isinstance(e, Perform))
+    line = action_line(perform.display[0], perform.words[0])
+    assert line == {"nl": "Druk op Ctrl+S…", "de": "Strg+S drücken…"}[language], line
+    english = Engine(wizard).handle(Engine(wizard).initial(), Start(mode="black", at=0.0))[1]
+    said = next(e for e in english if isinstance(e, Perform))
+    assert action_line(said.display[0], said.words[0]) == "Pressing Ctrl+S…"  # English: as it happens

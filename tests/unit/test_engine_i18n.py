@@ -147,7 +147,7 @@ def test_actions_are_described_in_the_language(tr: gettext.NullTranslations) -> 
     from app.format.model import ClickAction, KeysAction
 
     words = {"nl": ("Druk op Ctrl+S.", "Klik op **OK** (push button)."),
-             "de": ("Ctrl+S drücken.", "**OK** (push button) anklicken.")}[lang(tr)]
+             "de": ("Strg+S drücken.", "**OK** (push button) anklicken.")}[lang(tr)]
     assert describe_action(KeysAction.model_validate({"keys": "ctrl+s"}), tr=tr) == words[0]
     click = ClickAction.model_validate({"click": {"element": {"role": "push button", "name": "OK"}}})
     assert describe_action(click, tr=tr) == words[1]
@@ -187,3 +187,16 @@ def test_the_performer_says_why_an_action_cannot_go_on_in_the_language(tr: gette
     outcome, _ = Performer(FakeInjector(), FakeWindowProbe(window=PAD)).run(actions({"copy": "x"}), PAD,
                                                                            threading.Event(), tr=tr)
     assert outcome.message == no_clipboard
+
+
+PRESS = {"nl": "Ctrl+Shift+Spatiebalk", "de": "Strg+Umschalt+Leertaste"}
+
+
+def test_what_black_box_does_is_said_in_the_language_with_its_key_names(tr: gettext.NullTranslations) -> None:
+    from app.engine import Perform
+
+    engine = Engine(wizard("{id: t.do, steps: [{id: a, title: A, do: [{keys: ctrl+shift+space}]}]}"), tr)
+    _, effects = engine.handle(engine.initial(), Start(mode="black", at=T0))
+    perform = only(effects, Perform)
+    assert perform.words == (describe_action(perform.actions[0], tr=tr),)
+    assert PRESS[lang(tr)] in perform.words[0] and "Ctrl+Shift+Space" not in perform.words[0]
