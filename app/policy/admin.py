@@ -28,6 +28,7 @@ in the cache folder, which the person can write.
 
 from __future__ import annotations
 
+import gettext
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
+from app.format.wording import ENGLISH
+from app.i18n import N_
 from app.policy.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,6 +50,21 @@ Automation = Literal["any", "admin", "signed"]
 AUTOMATION: tuple[Automation, ...] = ("any", "admin", "signed")
 """Which wizards may automate (black box, "Show me"): any; admin (from the system and policy folders,
 or signed); signed (verified with one of the policy's keys)."""
+
+_DOUBTS = {  # app.library.signing.FolderTrust.doubt, each as the whole sentence to translate
+    "was changed after its publisher signed it": N_(
+        "This wizard was changed after its publisher signed it, so Wayguide guides you through the steps "
+        "instead of doing them."),
+    "was added after its publisher signed it": N_(
+        "This wizard was added after its publisher signed it, so Wayguide guides you through the steps "
+        "instead of doing them."),
+    "lies in a folder whose signature does not hold": N_(
+        "This wizard lies in a folder whose signature does not hold, so Wayguide guides you through the "
+        "steps instead of doing them."),
+    "is signed by a publisher your administrator does not trust": N_(
+        "This wizard is signed by a publisher your administrator does not trust, so Wayguide guides you "
+        "through the steps instead of doing them."),
+}
 
 @dataclass(frozen=True)
 class Credentials:
@@ -175,17 +193,23 @@ class Policy:
         rule = self.trust.automation
         return rule == "any" or trust == "signed" or (rule == "admin" and trust == "admin")
 
-    def automation_refusal(self, trust: str, doubt: str = "") -> str:
-        """Why a wizard of this trust may not automate, one sentence for the person; "" when it may.
-        `doubt`: why its signature is not trusted (app.library.signing.FolderTrust.doubt)."""
+    def automation_refusal(self, trust: str, doubt: str = "",
+                           tr: gettext.NullTranslations = ENGLISH) -> str:
+        """Why a wizard of this trust may not automate, one sentence for the person in the language of `tr`;
+        "" when it may. `doubt`: why its signature is not trusted (app.library.signing.FolderTrust.doubt)."""
+        _ = tr.gettext
         if self.may_automate(trust):
             return ""
+        if doubt in _DOUBTS:
+            return _(_DOUBTS[doubt])
         if doubt:
-            return f"This wizard {doubt}, so Wayguide guides you through the steps instead of doing them."
-        whose = ("from the company's wizard folders" if self.trust.automation == "admin"
-                 else "signed by a trusted publisher")
-        return (f"Your administrator lets Wayguide do the work only for wizards {whose}, so this one "
-                "guides you through the steps.")
+            return _("This wizard {doubt}, so Wayguide guides you through the steps instead of doing them."
+                     ).format(doubt=doubt)
+        if self.trust.automation == "admin":
+            return _("Your administrator lets Wayguide do the work only for wizards from the company's "
+                     "wizard folders, so this one guides you through the steps.")
+        return _("Your administrator lets Wayguide do the work only for wizards signed by a trusted "
+                 "publisher, so this one guides you through the steps.")
 
     def allows_run(self, wizard_path: Path | None) -> bool:
         """Whether a wizard loaded from this file may perform `run` actions."""

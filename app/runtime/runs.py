@@ -121,7 +121,7 @@ class RunController(QObject):
         assert settings is not None and policy is not None
         library = self._library()
         doubt = library.doubt(path) if library is not None and path is not None else ""
-        refused = policy.automation_refusal(self._trust(path), doubt)
+        refused = policy.automation_refusal(self._trust(path), doubt, self._words())
         if refused and mode == "black":
             return refused  # asked for in so many words (`wayguide run --mode black`): refused, not changed
         allowed = policy.restrict(wizard, "signed" if not refused else "unsigned")

@@ -231,6 +231,12 @@ def test_a_wizard_that_may_not_automate_keeps_glass_box_or_none(tmp_path: Path) 
     assert "signed by a trusted publisher" in policy.automation_refusal("unsigned")
     admin = Policy(trust=TrustRule(automation="admin"))
     assert "company's wizard folders" in admin.automation_refusal("unsigned")
+    from app.i18n import load
+
+    dutch, german = load(languages=["nl"]), load(languages=["de"])
+    assert "vertrouwde uitgever" in policy.automation_refusal("unsigned", tr=dutch)
+    changed = "was changed after its publisher signed it"
+    assert policy.automation_refusal("unsigned", changed, german).startswith("Diese Anleitung wurde geändert")
 
 
 def test_doctor_names_the_layers_and_the_personal_wizards_a_locked_library_leaves_out(
