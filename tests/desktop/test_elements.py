@@ -144,7 +144,7 @@ def test_black_box_opens_save_as_through_the_menu_item_by_locator_fills_the_name
                              env={**a11y_desktop.env, "HOME": str(tmp_path / "pad-home")})
     app = start_app(a11y_desktop, tmp_path / "home")
     try:
-        a11y_desktop.wait_window(name="Mousepad$")
+        a11y_desktop.wait_window(name="Mousepad$", pid=pad.pid)
         wizard = wizard_file(tmp_path / "save.yaml", [
             {"id": "go", "title": "Go to Mousepad", "do": [{"focus": {"app": "mousepad"}}]},
             {"id": "write", "title": "Write", "do": [{"type": text}]},
@@ -342,7 +342,7 @@ def test_glass_box_moves_on_by_itself_as_the_dialog_opens_the_name_is_typed_and_
     dialog = {"role": "file chooser", "name": "Save As"}
     waiting: subprocess.Popen[str] | None = None
     try:
-        editor = a11y_desktop.wait_window(name="Mousepad$")
+        editor = a11y_desktop.wait_window(name="Mousepad$", pid=pad.pid)
         a11y_desktop.activate(editor)
         wizard = tmp_path / "walk.yaml"
         wizard.write_text(json.dumps({"wayguide": 1, "id": "glass.controls", "title": "Save a copy",
@@ -493,7 +493,7 @@ def test_a_fill_the_application_changes_stops_the_step_instead_of_reporting_succ
     probe = X11WindowProbe(a11y_desktop.display)
     injector = X11Injector()
     try:
-        a11y_desktop.activate(a11y_desktop.wait_window(name="Mousepad$"))
+        a11y_desktop.activate(a11y_desktop.wait_window(name="Mousepad$", pid=pad.pid))
         a11y_desktop.key("ctrl+l")
         dialog = probe.describe(a11y_desktop.wait_window(name="^Go To$"))
         assert dialog is not None
