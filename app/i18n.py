@@ -15,12 +15,16 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "DOMAIN", "N_", "PSEUDO", "PseudoTranslations", "language", "language_name",
-           "languages", "load", "locale_dir", "pseudo", "tag"]
+__all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "N_", "PSEUDO", "PseudoTranslations", "language",
+           "language_name", "languages", "load", "locale_dir", "pseudo", "tag"]
 
 DOMAIN = "wayguide"
 AVAILABLE: tuple[str, ...] = ("en", "nl", "de")
 """The languages Wayguide speaks (a catalogue each, English being the texts as written)."""
+
+
+ENGLISH = gettext.NullTranslations()
+"""The texts as written: what a caller that was handed no catalogue says."""
 
 
 def N_(message: str) -> str:

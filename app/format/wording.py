@@ -10,11 +10,10 @@ from typing import Any
 from app.format import model
 from app.format.combo import pretty_combo
 from app.format.matching import pattern_words
+from app.i18n import ENGLISH
 
 __all__ = ["ENGLISH", "control_words", "describe_action", "either", "inline_code", "joined", "window_words"]
 
-ENGLISH = gettext.NullTranslations()
-"""The texts as written: what a caller that was handed no catalogue says."""
 
 
 def joined(parts: Sequence[str], joiner: str) -> str:

@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
-from app.format.wording import ENGLISH
-from app.i18n import N_
+from app.i18n import ENGLISH, N_
 from app.policy.settings import Settings
 
 if TYPE_CHECKING:

@@ -74,7 +74,7 @@ def test_english_stays_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
             "Herhalen: na een begeleide uitvoering komt 1 vraag later terug: q1"]),
     ("de", ["Probedurchlauf von t.dry (automatisch): Es wird nichts wirklich ausgeführt.",
             "1. Save",
-            "   - Wayguide würde Folgendes tun: Ctrl+S drücken.",
+            "   - Wayguide würde Folgendes tun: Strg+S drücken.",
             "Erledigt: 1 Schritt, 1 von Wayguide erledigt, 0 von Ihnen.",
             "Wiederholung: Nach einem begleiteten Durchlauf kommt 1 Frage später wieder: q1"]),
 ])
