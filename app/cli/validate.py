@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.format.diagnostics import Diagnostic
-from app.format.fields import LANGUAGE_TAG
 
 if TYPE_CHECKING:
     from app.format.results import LoadResult
@@ -81,6 +80,8 @@ def validate(targets: Sequence[Path], quiet: bool, fmt: str, paths: Paths, out: 
     else:  # the whole library, and the policy that names some of its folders
         library = Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
     signed = signing_problems([layer.path for layer in library.layers], policy.trust.keys)
+    from app.format.fields import LANGUAGE_TAG  # here: the parser imports this module at every start
+
     if lang is not None and not re.match(LANGUAGE_TAG, lang):
         err.write(f"error: --lang {lang!r} is not a language (write it as nl, de or nl-BE)\n")
         return 2

@@ -541,3 +541,12 @@ def test_with_the_examples_hidden_none_is_listed(tmp_path: Path, monkeypatch: py
     use_policy(tmp_path, monkeypatch, "library: {examples: false}\n")
     code, out, _ = run("list", "--json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_the_command_line_starts_without_the_wizard_model() -> None:
+    """`wayguide` starts the tray app through app.cli.main: the model (pydantic) and Babel load later, when a
+    wizard or a filter is first needed (a validate option once pulled pydantic in and cost 60 ms to tray)."""
+    code = ("import sys, app.cli.main; "
+            "print(sorted(m for m in ('pydantic', 'babel', 'jinja2') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
