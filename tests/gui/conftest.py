@@ -63,6 +63,17 @@ def started(qapp: Any, **parts: Any) -> Iterator[TrayApp]:
     shut_down(app)
 
 
+def started_then_english(qapp: Any) -> Iterator[TrayApp]:
+    """`started`, and afterwards its language set back to English (the qapp's translators outlive it, and
+    the next tests read the texts as written)."""
+    for made in started(qapp):
+        try:
+            yield made
+        finally:
+            assert made.settings is not None
+            made.preferences.apply(made.settings.replace(language="en"))
+
+
 def shut_down(app: TrayApp) -> None:
     """Close what a started composition root holds open: watchers, usage data, the panel, the socket."""
     app.runs.close()

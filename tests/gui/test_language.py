@@ -13,7 +13,7 @@ from babel.messages.mofile import write_mo
 from pytestqt.qtbot import QtBot
 
 from app.runtime.tray_app import TrayApp
-from tests.gui.conftest import started
+from tests.gui.conftest import started_then_english
 
 WORDS = {"Open panel": "Paneel openen", "Search tasks…": "Taken zoeken…", "Quit": "Afsluiten"}
 
@@ -36,12 +36,7 @@ def catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def app(qapp: Any, home: Path, catalogues: Path) -> Iterator[TrayApp]:
     (home / "policy.yaml").write_text("settings:\n  language: xx\n")  # the administrator's default
-    for made in started(qapp):
-        try:
-            yield made
-        finally:
-            assert made.settings is not None
-            made.preferences.apply(made.settings.replace(language="en"))  # the next tests speak English
+    yield from started_then_english(qapp)
 
 
 def test_the_policy_s_language_words_the_tray_and_the_panel(qtbot: QtBot, app: TrayApp) -> None:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.runtime.tray_app import TrayApp
 from overlays.task_list import WIZARD_ID
-from tests.gui.conftest import started
+from tests.gui.conftest import started_then_english
 
 MULTILINGUAL = """\
 wayguide: 1
@@ -40,12 +40,7 @@ def app(qapp: Any, home: Path) -> Iterator[TrayApp]:
     (home / "mine" / "letter.save.yaml").write_text(MULTILINGUAL, encoding="utf-8")
     (home / "mine" / "printer.jam.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
     (home / "policy.yaml").write_text("settings:\n  language: nl\n")  # the administrator's default
-    for made in started(qapp):
-        try:
-            yield made
-        finally:
-            assert made.settings is not None
-            made.preferences.apply(made.settings.replace(language="en"))  # the next tests speak English
+    yield from started_then_english(qapp)
 
 
 def listed(app: TrayApp) -> dict[str, str]:
