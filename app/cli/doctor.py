@@ -143,19 +143,20 @@ def library_check(library: Library, tr: gettext.NullTranslations = ENGLISH) -> C
     layers = sorted({entry.layer for entry in library}, key=[layer.name for layer in library.layers].index)
     detail = tr.ngettext("{count} wizard", "{count} wizards", len(library)).format(count=len(library))
     if layers:
-        detail = tr.gettext("{wizards} (from {layers})").format(wizards=detail, layers=", ".join(layers))
+        detail = tr.gettext("{wizards} (from {layers})").format(wizards=detail,
+                                                                 layers=", ".join(map(tr.gettext, layers)))
     locked_out = [str(d) for d in library.diagnostics() if d.message.endswith(LOCKED_OUT)]
     from app.library.signing import FolderTrust
 
     verdicts = library.verifier.verdicts() if isinstance(library.verifier, FolderTrust) else []
-    doubted = [f"{verdict.folder}: {verdict.summary()}" for verdict in verdicts
+    doubted = [f"{verdict.folder}: {verdict.summary().said(tr)}" for verdict in verdicts
                if verdict.signed and not verdict.trusted]
     lines = "; ".join([detail, *doubted, *locked_out])
     return Check("library", "warn" if locked_out or doubted else "ok", lines)
 
 
-def source_checks(copies: Path, sources: Sources,
-                  network: Callable[[Path], bool] | None = None) -> list[Check]:
+def source_checks(copies: Path, sources: Sources, network: Callable[[Path], bool] | None = None,
+                  tr: gettext.NullTranslations = ENGLISH) -> list[Check]:
     """Each HTTPS source and each policy folder on a network share (`network`: the mount table by
     default): up to date, or offline since when and the date of the copy the app works from, as the
     running app last wrote it in `copies` (its cache; nothing is fetched here)."""
@@ -165,8 +166,8 @@ def source_checks(copies: Path, sources: Sources,
     network = network or is_network
     statuses = [url_store(url, copies).status() for url in sources.urls]
     statuses += [ShareSource(folder, copies).status() for folder in sources.folders if network(folder)]
-    return [Check("source", "warn" if status.offline or status.folder is None else "ok", status.describe())
-            for status in statuses]
+    return [Check("source", "warn" if status.offline or status.folder is None else "ok",
+                  status.describe().said(tr)) for status in statuses]
 
 
 def log_check(data_dir: Path, tr: gettext.NullTranslations = ENGLISH) -> Check:
@@ -188,11 +189,11 @@ def report(facts: DesktopFacts, extra: Sequence[Check] = (), policy: Policy | No
     results = [*checks(facts, tr), *extra]
     if policy is not None:
         results.append(Check("policy", "warn" if any(p.is_error for p in problems) else "ok",
-                             policy.origin))
+                             policy.origin.said(tr)))
     names = {check.name: tr.gettext(check.name) if check.name in NAMES else check.name for check in results}
     width = max(len(name) for name in names.values())
     for check in results:
         lines.append(f"{marks[check.verdict]} {names[check.name]:<{width}}  {check.detail}")
     if policy is not None:
-        lines += [f"  {' ' * width}  {line}" for line in [*map(str, problems), *policy.summary()]]
+        lines += [f"  {' ' * width}  {line}" for line in [*map(str, problems), *policy.summary(tr)]]
     return "\n".join(lines) + "\n", int(any(c.verdict == "fail" for c in results))

@@ -87,10 +87,10 @@ def _doctor(paths: Paths, out: TextIO) -> int:
     tr = person_translations(paths)
     policy, problems = policy_in_force(paths)
     sending = usage_in_force(policy)
-    lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs)
+    lrs = doctor.Check("LRS", "warn" if sending.trouble else "ok", sending.lrs.said(tr))
     library = Library.for_policy(paths, policy.library, verifier_for(policy.trust.keys))
     checks = [doctor.accessibility_check(tr), lrs, doctor.library_check(library, tr),
-              *doctor.source_checks(paths.source_copies, policy.library),
+              *doctor.source_checks(paths.source_copies, policy.library, tr=tr),
               *doctor.usage_checks(paths.data_dir, tr=tr), doctor.log_check(paths.data_dir, tr)]
     text, code = doctor.report(doctor.probe_facts(), checks, policy, problems, tr)
     out.write(text)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from app.i18n import N_, Phrase
+
 __all__ = ["SKIPPED_DIRS", "SourceStatus", "Store", "link_or_copy", "store_key", "walk_files"]
 
 STATE = "state.json"
@@ -59,19 +61,22 @@ class SourceStatus:
         """A short name for the person: the URL without its scheme and final slash, or the folder."""
         return self.source.split("://", 1)[-1].rstrip("/") if "://" in self.source else self.source
 
-    def describe(self) -> str:
+    def describe(self) -> Phrase:
         """One sentence: "https://…: up to date (checked 2024-05-02 10:02)", "…: offline since
         2024-05-02 09:14 (connection refused); working from the copy of 2024-05-01 17:03", "…: not fetched
         yet"."""
         if self.error is None:
             if self.reached_at is None:
-                return f"{self.source}: not fetched yet (the app fetches it when it runs)"
-            return f"{self.source}: up to date (checked {_when(self.reached_at)})"
+                return Phrase(N_("{source}: not fetched yet (the app fetches it when it runs)"),
+                              source=self.source)
+            return Phrase(N_("{source}: up to date (checked {when})"), source=self.source,
+                          when=_when(self.reached_at))
         if self.folder is None:
-            return f"{self.source}: not fetched yet ({self.error})"
-        since = _when(self.since) if self.since else "unknown"
-        copy = _when(self.changed_at) if self.changed_at else "unknown date"
-        return f"{self.source}: offline since {since} ({self.error}); working from the copy of {copy}"
+            return Phrase(N_("{source}: not fetched yet ({problem})"), source=self.source, problem=self.error)
+        return Phrase(N_("{source}: offline since {since} ({problem}); working from the copy of {copy}"),
+                      source=self.source, problem=self.error,
+                      since=_when(self.since) if self.since else Phrase(N_("an unknown time")),
+                      copy=_when(self.changed_at) if self.changed_at else Phrase(N_("an unknown date")))
 
 
 def _when(epoch: float) -> str:

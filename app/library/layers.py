@@ -16,6 +16,7 @@ from app.format.cards import Card
 from app.format.diagnostics import Diagnostic, quote
 from app.format.files import kind_of
 from app.format.results import LoadResult
+from app.i18n import N_
 from app.paths import Paths
 
 if TYPE_CHECKING:
@@ -25,12 +26,12 @@ __all__ = ["ADMIN_LAYERS", "EXAMPLES", "LOCKED_OUT", "PERSONAL_LAYERS", "Entry",
            "Sources", "Trust", "Verifier"]
 
 SUFFIXES = (".yaml", ".yml")
-EXAMPLES = "bundled"
+EXAMPLES = N_("bundled")
 """The layer of the example wizards that come with Wayguide: demo content, shown marked as examples."""
-ADMIN_LAYERS = ("system", "policy")
+ADMIN_LAYERS = (N_("system"), N_("policy"))
 """The company's layers: folders only the administrator writes (HTTPS sources will join them)."""
-PERSONAL_LAYERS = ("user", "WAYGUIDE_WIZARDS")
-"""The layers a person writes wizards in."""
+PERSONAL_LAYERS = (N_("user"), "WAYGUIDE_WIZARDS")
+"""The layers a person writes wizards in (their names marked for `wayguide doctor` to say them)."""
 
 LOCKED_OUT = "wins (your administrator locked the library)"
 """The end of the warning for a personal wizard not used because a company one has its id."""

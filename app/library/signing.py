@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from app.format.diagnostics import Diagnostic, quote
 from app.format.files import kind_of, read_regular, regular_file_problem, write_atomic
 from app.format.source import MAX_BYTES
+from app.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -428,20 +429,22 @@ class Verdict:
                   for f in self.files if f.state in _SAID]
         return lines
 
-    def summary(self) -> str:
+    def summary(self) -> Phrase:
         """One sentence for the panel and `wayguide doctor`."""
         if not self.signed:
-            return "not signed"
+            return Phrase(N_("not signed"))
         if self.problems and not self.signature_valid:
-            return f"untrusted: {self.problems[0].message}"
+            return Phrase(N_("untrusted: {problem}"), problem=self.problems[0].message)
         touched = [f for f in self.files if f.state in _SAID]
         if touched:
             names = ", ".join(f.relative for f in touched[:3]) + (", …" if len(touched) > 3 else "")
-            many = "s" * (len(touched) != 1)
-            return f"untrusted: {len(touched)} file{many} changed, added or removed since signing ({names})"
+            return Phrase.counted(
+                "untrusted: {count} file changed, added or removed since signing ({names})",
+                "untrusted: {count} files changed, added or removed since signing ({names})",
+                len(touched), names=names)
         if not self.key_trusted:
-            return f"untrusted: signed by {self.key}, which is not among the trusted keys"
-        return f"signed by {self.key}, unchanged"
+            return Phrase(N_("untrusted: signed by {key}, which is not among the trusted keys"), key=self.key)
+        return Phrase(N_("signed by {key}, unchanged"), key=self.key)
 
 
 def _read_small(path: Path, limit: int) -> bytes | str:

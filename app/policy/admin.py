@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
-from app.i18n import ENGLISH, N_
+from app.i18n import ENGLISH, N_, Phrase
 from app.policy.settings import Settings
 
 if TYPE_CHECKING:
@@ -78,28 +78,34 @@ class Credentials:
         """The credentials, or None where they cannot be had. Never logged."""
         return self.fetch(env)[0]
 
-    def fetch(self, env: Mapping[str, str] | None = None) -> tuple[str | None, str]:
+    def fetch(self, env: Mapping[str, str] | None = None) -> tuple[str | None, Phrase]:
         """The credentials, or None and why not (one clause naming the fix, for `wayguide doctor`
-        and the app's start-up line; never the secret itself)."""
+        and the app's start-up line; never the secret itself; "" when they were found)."""
         env = os.environ if env is None else env
         if self.env is not None:
             found = env.get(self.env) or None
-            return found, "" if found else f"the environment variable {self.env} is not set"
+            return found, _FOUND if found else Phrase(N_("the environment variable {name} is not set"),
+                                                      name=self.env)
         if self.file is not None:
+            file = self.file
             try:
-                found = self.file.read_text(encoding="utf-8").strip() or None
+                found = file.read_text(encoding="utf-8").strip() or None
             except PermissionError:
-                return None, (f"the credentials file {self.file} cannot be read by this user "
-                              "(permission denied): make it readable by the group 'wayguide' "
-                              f"(chgrp wayguide {self.file}; chmod 640 {self.file}) and add the "
-                              "person to that group; see the README, 'Sending usage data'")
+                return None, Phrase(N_("the credentials file {file} cannot be read by this user (permission "
+                                       "denied): make it readable by the group 'wayguide' (chgrp wayguide "
+                                       "{file}; chmod 640 {file}) and add the person to that group; see the "
+                                       "README, 'Sending usage data'"), file=file)
             except FileNotFoundError:
-                return None, f"the credentials file {self.file} does not exist"
+                return None, Phrase(N_("the credentials file {file} does not exist"), file=file)
             except (OSError, UnicodeDecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not text"
-                return None, f"the credentials file {self.file} cannot be read ({reason})"
-            return found, "" if found else f"the credentials file {self.file} is empty"
-        return self.inline, "" if self.inline else "the inline credentials are empty"
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else Phrase(N_("not text"))
+                return None, Phrase(N_("the credentials file {file} cannot be read ({problem})"), file=file,
+                                    problem=reason)
+            return found, _FOUND if found else Phrase(N_("the credentials file {file} is empty"), file=file)
+        return self.inline, _FOUND if self.inline else Phrase(N_("the inline credentials are empty"))
+
+
+_FOUND = Phrase("")
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ class Policy:
     """Where usage statements are sent; None: nowhere."""
     source: Path | None = field(default=None, compare=False)
     """The file it came from; None when there was none."""
-    origin: str = field(default="no policy file: the defaults", compare=False)
+    origin: Phrase = field(default=Phrase(N_("no policy file: the defaults")), compare=False)
     """Where it came from, in words, for `wayguide doctor`."""
 
     @property
@@ -249,41 +255,57 @@ class Policy:
             update["preferred_mode"] = "wizard"
         return settings.replace(**update) if update else settings
 
-    def summary(self) -> list[str]:
-        """The policy in force, one line per part, for `wayguide doctor` (no secrets)."""
+    def summary(self, tr: gettext.NullTranslations = ENGLISH) -> list[str]:
+        """The policy in force, one line per part, for `wayguide doctor` (no secrets), in the language of
+        `tr`."""
+        _, keys = tr.gettext, len(self.trust.keys)
         values = ", ".join(f"{n}={_plain(v)}" for n, v in sorted(self.settings.items()))
+        library = self.library
         lines = [
-            f"settings: {values or 'none set'}",
-            "locked: " + (", ".join(self.locked) or "nothing"),
-            "modes: " + ", ".join(self.modes),
-            "library folders: " + (", ".join(map(str, self.library.folders)) or "none"),
-            "library URLs: " + (", ".join(self.library.urls) or "none"),
-            "library: examples " + ("shown" if self.library.examples else "hidden") + ", personal wizards "
-            + ("read" if self.library.personal else "not read") + ", company wizards "
-            + ("win over personal ones of the same id" if self.library.locked else "can be overridden"),
-            f"automation (black box, Show me): {_AUTOMATION_WORDS[self.trust.automation]}; "
-            f"{len(self.trust.keys)} trusted key{'s' * (len(self.trust.keys) != 1)}",
-            "run actions: " + (("allowed from " + ", ".join(map(str, self.run.folders)))
-                               if self.run.allowed else "not allowed"),
-            f"usage data: {'on' if self.usage.enabled else 'off'}, search queries "
-            f"{'stored' if self.usage.search_queries else 'not stored'}, kept "
-            f"{self.usage.retention_days} days",
-            f"learning: reviews {'on' if self.learning.reviews else 'off'}, short version "
-            + (f"offered after {self.learning.fade_after} unaided runs" if self.learning.fade_after
-               else "never offered"),
+            _("settings: {values}").format(values=values or _("none set")),
+            _("locked: {settings}").format(settings=", ".join(self.locked) or _("nothing")),
+            _("modes: {modes}").format(modes=", ".join(self.modes)),
+            _("library folders: {folders}").format(folders=", ".join(map(str, library.folders)) or _("none")),
+            _("library URLs: {urls}").format(urls=", ".join(library.urls) or _("none")),
+            _("library: {examples}, {personal}, {company}").format(
+                examples=_("examples shown") if library.examples else _("examples hidden"),
+                personal=_("personal wizards read") if library.personal else _("personal wizards not read"),
+                company=(_("company wizards win over personal ones of the same id") if library.locked
+                         else _("company wizards can be overridden"))),
+            _("automation (black box, Show me): {rule}; {keys}").format(
+                rule=_(_AUTOMATION_WORDS[self.trust.automation]),
+                keys=tr.ngettext("{count} trusted key", "{count} trusted keys", keys).format(count=keys)),
+            _("run actions: {allowed}").format(allowed=_("allowed from {folders}").format(
+                folders=", ".join(map(str, self.run.folders))) if self.run.allowed else _("not allowed")),
+            _("usage data: {on}, {queries}, {kept}").format(
+                on=_("on") if self.usage.enabled else _("off"),
+                queries=_("search queries stored") if self.usage.search_queries
+                else _("search queries not stored"),
+                kept=tr.ngettext("kept {count} day", "kept {count} days", self.usage.retention_days).format(
+                    count=self.usage.retention_days)),
+            _("learning: {reviews}, {short}").format(
+                reviews=_("reviews on") if self.learning.reviews else _("reviews off"),
+                short=tr.ngettext("short version offered after {count} unaided run",
+                                  "short version offered after {count} unaided runs",
+                                  self.learning.fade_after).format(count=self.learning.fade_after)
+                if self.learning.fade_after else _("short version never offered")),
         ]
         if self.lrs is None:
-            lines.append("LRS: none in the policy")
+            lines.append(_("LRS: none in the policy"))
         else:
             creds = self.lrs.credentials
-            where = ("none" if creds is None else f"environment variable {creds.env}" if creds.env
-                     else f"file {creds.file}" if creds.file else "written in the policy file")
-            lines.append(f"LRS: {self.lrs.endpoint} (credentials: {where})")
+            where = (_("none") if creds is None
+                     else _("environment variable {name}").format(name=creds.env) if creds.env
+                     else _("file {path}").format(path=creds.file) if creds.file
+                     else _("written in the policy file"))
+            lines.append(_("LRS: {endpoint} (credentials: {where})").format(endpoint=self.lrs.endpoint,
+                                                                           where=where))
         return lines
 
 
-_AUTOMATION_WORDS = {"any": "any wizard", "admin": "wizards from the system and policy folders, or signed",
-                     "signed": "signed wizards only"}
+_AUTOMATION_WORDS = {"any": N_("any wizard"),
+                     "admin": N_("wizards from the system and policy folders, or signed"),
+                     "signed": N_("signed wizards only")}
 
 
 def _plain(value: Any) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from app.format.cache import code_key
 from app.format.diagnostics import Diagnostic
 from app.format.files import read_regular, write_atomic
+from app.i18n import N_, Phrase
 from app.policy.admin import Policy
 from app.policy.build import build_policy
 
@@ -31,6 +32,8 @@ CACHE_FILE = "policy.json"
 _CHECKING_CODE = ("policy/admin.py", "policy/check.py", "policy/build.py", "policy/settings.py",
                   "format/loader.py", "format/source.py", "format/combo.py", "format/diagnostics.py")
 """The modules whose code decides a policy file's problems: a change to one makes the cache stale."""
+SYSTEM = Phrase(N_("system"))
+"""How the system policy's path was chosen, in the policy's origin."""
 
 
 def policy_in_force(paths: Paths, env: Mapping[str, str] | None = None) -> tuple[Policy, list[Diagnostic]]:
@@ -41,8 +44,8 @@ def policy_in_force(paths: Paths, env: Mapping[str, str] | None = None) -> tuple
     if not _exists(system):
         if override is not None:
             return load_policy(override, "WAYGUIDE_POLICY", paths.cache_dir)
-        return load_policy(system, "system", paths.cache_dir)
-    policy, problems = load_policy(system, "system", paths.cache_dir)
+        return load_policy(system, SYSTEM, paths.cache_dir)
+    policy, problems = load_policy(system, SYSTEM, paths.cache_dir)
     if override is not None and not _same(override, system):
         problems = [*problems, Diagnostic(
             str(system), 1, 1, "warning", f"WAYGUIDE_POLICY ({override}) is ignored",
@@ -68,7 +71,7 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def load_policy(path: Path, origin: str = "system",
+def load_policy(path: Path, origin: str = SYSTEM,
                 cache_dir: Path | None = None) -> tuple[Policy, list[Diagnostic]]:
     """The policy in `path`, or the defaults; never raises for anything in the file.
 
@@ -79,12 +82,15 @@ def load_policy(path: Path, origin: str = "system",
     try:
         raw = read_regular(path, 4 << 20)  # never opens a FIFO or device (it would block)
     except FileNotFoundError:
-        return Policy(origin=f"no policy file at {path} ({origin}): the defaults"), []
+        return Policy(origin=Phrase(N_("no policy file at {path} ({origin}): the defaults"), path=path,
+                                    origin=origin)), []
     except OSError as exc:
-        return Policy(source=path, origin=f"{path} ({origin}; not readable: the defaults)"), [
+        return Policy(source=path, origin=Phrase(N_("{path} ({origin}; not readable: the defaults)"),
+                                                 path=path, origin=origin)), [
             Diagnostic(str(path), 1, 1, "error", f"cannot read: {exc.strerror or exc}", "the defaults apply")]
     if all(not line.strip() or line.lstrip().startswith((b"#", b"---")) for line in raw.splitlines()):
-        return Policy(source=path, origin=f"{path} ({origin}; nothing set: the defaults)"), []
+        return Policy(source=path, origin=Phrase(N_("{path} ({origin}; nothing set: the defaults)"),
+                                                 path=path, origin=origin)), []
     world = _world_readable(path)
     policy, credentials_at, parse_error = build_policy(path, raw, world)
     if parse_error is not None:
@@ -105,7 +111,8 @@ def load_policy(path: Path, origin: str = "system",
         problems = [*problems, Diagnostic(str(path), *credentials_at, "warning",
                                           f"the LRS credentials file {file} can be read by everyone",
                                           f"chmod 640 {file} (owner root, group wayguide)")]
-    return dataclasses.replace(policy, source=path, origin=f"{path} ({origin})"), problems
+    return dataclasses.replace(policy, source=path, origin=Phrase("{path} ({origin})", path=path,
+                                                                                origin=origin)), problems
 
 
 def _world_readable(path: Path) -> bool:

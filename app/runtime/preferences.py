@@ -56,10 +56,11 @@ class Preferences(QObject):
 
     def glass_box_only(self) -> None:
         """The stand-in where the policy could not be read."""
+        from app.i18n import N_, Phrase
         from app.policy.admin import Policy, Trust
 
         self.policy = Policy(modes=("glass",), trust=Trust(automation="signed"),
-                             origin="the policy could not be read: glass box only")
+                             origin=Phrase(N_("the policy could not be read: glass box only")))
 
     def load_settings(self) -> None:
         from app.policy.settings import load_settings

@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from app.i18n import N_, Phrase
+
 if TYPE_CHECKING:
     from app.policy.admin import Policy
 
 __all__ = ["LrsConfig", "Sending", "UsageConfig", "usage_in_force"]
+
+NOTHING_SENT = N_("nothing is sent: {why}")
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class Sending:
 
     config: UsageConfig
     problems: tuple[str, ...]
-    lrs: str
+    lrs: Phrase
     """Where statements are sent and why, or why nothing is sent."""
     trouble: bool
     """An LRS was meant to be used but cannot be, or it is reached over plain http."""
@@ -120,34 +124,39 @@ def usage_in_force(policy: Policy, env: Mapping[str, str] | None = None) -> Send
     if policy.source is None:
         queries, lrs = from_env.store_queries, from_env.lrs
         if lrs is not None:
-            where = f"{lrs.endpoint} (from WAYGUIDE_LRS_ENDPOINT: there is no policy file)"
+            where = Phrase(N_("{endpoint} (from WAYGUIDE_LRS_ENDPOINT: there is no policy file)"),
+                           endpoint=lrs.endpoint)
         elif env.get("WAYGUIDE_LRS_ENDPOINT", "").strip():
-            where, trouble = "nothing is sent: " + "; ".join(p.removeprefix("wayguide: error: ")
-                                                              for p in problems), True
+            where, trouble = Phrase(NOTHING_SENT, why="; ".join(p.removeprefix("wayguide: error: ")
+                                                                for p in problems)), True
         else:
-            where = "nothing is sent: no LRS is configured"
+            where = Phrase(NOTHING_SENT, why=Phrase(N_("no LRS is configured")))
     else:
         queries, lrs = policy.usage.search_queries, None
         problems = []  # the environment's LRS is not asked
         ignored = sorted(n for n in _ENV_LRS if env.get(n))
-        aside = f" ({', '.join(ignored)} ignored: the policy decides)" if ignored else ""
+        aside = (Phrase(N_(" ({names} ignored: the policy decides)"), names=", ".join(ignored)) if ignored
+                 else "")
         if policy.lrs is None:
-            where = f"nothing is sent: the policy names no LRS{aside}"
+            where = Phrase(NOTHING_SENT, why=Phrase(N_("the policy names no LRS{aside}"), aside=aside))
         else:
             creds = policy.lrs.credentials
-            secret, why = creds.fetch(env) if creds is not None else (None, "the policy names none")
+            secret, why = (creds.fetch(env) if creds is not None
+                           else (None, Phrase(N_("the policy names none"))))
             username, colon, password = (secret or "").partition(":")
             if colon and username and password:
                 lrs = LrsConfig(policy.lrs.endpoint, username, password)
-                where = f"{policy.lrs.endpoint} (from the policy){aside}"
+                where = Phrase(N_("{endpoint} (from the policy){aside}"), endpoint=policy.lrs.endpoint,
+                               aside=aside)
             else:
-                why = why or "the credentials are not 'key:secret'"
+                why = why or Phrase(N_("the credentials are not 'key:secret'"))
                 problems.append(f"wayguide: error: no usage data is sent to the LRS the policy names: "
                                 f"{why}")
-                where, trouble = f"nothing is sent: {why}{aside}", True
+                where, trouble = Phrase(NOTHING_SENT, why=Phrase("{why}{aside}", why=why, aside=aside)), True
     if lrs is not None and not enabled:
-        where, lrs = "nothing is sent: usage data is off", None
+        where, lrs = Phrase(NOTHING_SENT, why=Phrase(N_("usage data is off"))), None
     elif lrs is not None and urlsplit(lrs.endpoint).scheme == "http":
-        where, trouble = where + "; plain http: use https unless the LRS runs on this machine", True
+        where, trouble = Phrase(N_("{where}; plain http: use https unless the LRS runs on this machine"),
+                                where=where), True
     config = UsageConfig(enabled, queries, lrs, policy.usage.retention_days)
     return Sending(config, tuple(problems), where, trouble)

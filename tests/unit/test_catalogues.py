@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import re
 from pathlib import Path
 from types import ModuleType
 
@@ -56,3 +57,23 @@ def test_english_says_one_in_the_singular() -> None:
     assert english.ngettext("%n days ago", "%n days ago", 1) == "%n day ago"
     assert english.ngettext("%n days ago", "%n days ago", 3) == "%n days ago"
     assert english.gettext("Open panel") == "Open panel"
+
+
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)[sd]|%\d|%n")
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_a_translation_keeps_its_message_s_placeholders(language: str) -> None:
+    """A translation that drops or misspells `{count}` loses what the message says (or, formatted, fails)."""
+    with (LOCALE / language / "LC_MESSAGES" / "wayguide.po").open("rb") as file:
+        catalog = read_po(file, locale=language)
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set().union(*(PLACEHOLDER.findall(text) for text in ids))
+        wrong += [(ids[0], text) for text in strings if set(PLACEHOLDER.findall(text)) - wanted
+                  or (len(ids) == 1 and set(PLACEHOLDER.findall(text)) != wanted)]
+    assert wrong == []

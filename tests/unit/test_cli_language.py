@@ -103,10 +103,12 @@ def test_doctor_speaks_the_person_s_language(monkeypatch: pytest.MonkeyPatch) ->
     _, out, _ = run("doctor")
     rows = {line[2:].split("  ")[0].strip(): line for line in out.splitlines() if line[:1] in "✓!✗"}
     assert {"bibliotheek", "logbestand", "beleid", "automatisering"} <= set(rows), out
-    assert "wizards (uit " in rows["bibliotheek"] and "(nog niets gelogd)" in rows["logbestand"], out
+    assert "wizards (bron: " in rows["bibliotheek"] and "(nog niets gelogd)" in rows["logbestand"], out
+    assert "gebruiksgegevens: aan, zoekopdrachten niet bewaard, 180 dagen bewaard" in out, out
     monkeypatch.setenv("LANGUAGE", "de")
     _, out, _ = run("doctor")
-    assert "Anleitungen (aus " in out and "Protokolldatei" in out, out
+    assert "Anleitungen (Quelle: " in out and "Protokolldatei" in out, out
+    assert "keine Richtliniendatei unter " in out and "LRS: keiner in der Richtlinie" in out, out
 
 
 def test_json_stays_english(monkeypatch: pytest.MonkeyPatch) -> None:
