@@ -37,7 +37,7 @@ from app.engine import (
 )
 from app.format.model import Wizard
 from app.format.wording import ENGLISH, describe_action
-from app.i18n import language
+from app.i18n import language, said
 
 __all__ = ["MASK", "dry_run"]
 
@@ -58,7 +58,7 @@ def dry_run(wizard_ref: str, mode: str | None, values: Mapping[str, str], out: T
     _ = tr.gettext
     wizard, problem, path = _load(wizard_ref)
     if wizard is None:
-        err.write(f"wayguide: error: {problem}\n")
+        err.write(f"wayguide: error: {said(problem, tr)}\n")
         return 1
     trusted = _trusted(path)
     if languages:

@@ -328,7 +328,7 @@ def _show(paths: Paths, wizard_id: str, out: TextIO, err: TextIO) -> int:
     library = _library(paths, err)
     entry = library.get(wizard_id)
     if entry is None:
-        err.write(f"wayguide: error: {library.unknown(wizard_id)}\n")
+        err.write(f"wayguide: error: {library.unknown(wizard_id).said(person_translations(paths))}\n")
         return EXIT_FAIL
     from app.cli.language import person_languages
     from app.format.languages import localize

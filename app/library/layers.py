@@ -16,7 +16,7 @@ from app.format.cards import Card
 from app.format.diagnostics import Diagnostic, quote
 from app.format.files import kind_of
 from app.format.results import LoadResult
-from app.i18n import N_
+from app.i18n import N_, Phrase
 from app.paths import Paths
 
 if TYPE_CHECKING:
@@ -348,13 +348,13 @@ class Library:
     def ids(self) -> list[str]:
         return sorted(self._entries)
 
-    def unknown(self, wizard_id: str) -> str:
+    def unknown(self, wizard_id: str) -> Phrase:
         """What to say of an id this library lacks, one line: the closest id, or where ids are listed."""
         import difflib
 
         close = difflib.get_close_matches(wizard_id, self.ids(), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "see: wayguide list"
-        return f"no wizard with id {quote(wizard_id, 80)} ({hint})"
+        hint = Phrase(N_("did you mean '{id}'?"), id=close[0]) if close else Phrase(N_("see: wayguide list"))
+        return Phrase(N_("no wizard with id {id} ({hint})"), id=quote(wizard_id, 80), hint=hint)
 
     def results(self) -> list[LoadResult]:
         return [file.result for file in self._files.values()]

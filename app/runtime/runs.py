@@ -292,7 +292,7 @@ class RunController(QObject):
             assert library is not None
             entry = library.get(request.wizard)
             if entry is None:
-                reply.send({"ok": False, "error": library.unknown(request.wizard)})
+                reply.send({"ok": False, "error": library.unknown(request.wizard).said(self._words())})
                 reply.close()
                 return
             wizard, path = entry.wizard, entry.path

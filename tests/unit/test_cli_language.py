@@ -111,6 +111,19 @@ def test_doctor_speaks_the_person_s_language(monkeypatch: pytest.MonkeyPatch) ->
     assert "keine Richtliniendatei unter " in out and "LRS: keiner in der Richtlinie" in out, out
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("nl", "wayguide: error: geen wizard met id 'mousepad.save-as-pfd' "
+           "(bedoel je 'mousepad.save-as-pdf'?)\n"),
+    ("de", "wayguide: error: keine Anleitung mit der ID 'zzzz' (siehe: wayguide list)\n"),
+])
+def test_an_unknown_wizard_is_said_in_the_person_s_language(monkeypatch: pytest.MonkeyPatch, language: str,
+                                                             said: str) -> None:
+    monkeypatch.setenv("LANGUAGE", language)
+    wizard = "zzzz" if language == "de" else "mousepad.save-as-pfd"
+    assert run("show", wizard)[1:] == ("", said)
+    assert run("run", wizard, "--dry-run")[1:] == ("", said)
+
+
 def test_json_stays_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANGUAGE", "nl")
     code, out, _ = run("list", "--json")
