@@ -15,8 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "N_", "PSEUDO", "Phrase", "PseudoTranslations", "language",
-           "language_name", "languages", "load", "locale_dir", "pseudo", "said", "tag"]
+__all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "NC_", "N_", "PSEUDO", "Phrase", "PseudoTranslations",
+           "language", "language_name", "languages", "load", "locale_dir", "pseudo", "said", "tag"]
 
 DOMAIN = "wayguide"
 AVAILABLE: tuple[str, ...] = ("en", "nl", "de")
@@ -78,6 +78,11 @@ class Phrase(str):
 def said(text: str, translations: gettext.NullTranslations) -> str:
     """`text` in the language of `translations`: a Phrase said again, any other text as it is."""
     return text.said(translations) if isinstance(text, Phrase) else text
+
+
+def NC_(context: str, message: str) -> str:
+    """Marks a message with its context (pgettext) for extraction; it is translated where it is shown."""
+    return message
 
 
 def locale_dir() -> Path:
@@ -155,6 +160,9 @@ class PseudoTranslations(gettext.NullTranslations):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return pseudo(msgid1 if n == 1 else msgid2)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return pseudo(message)
 
 
 def tag(text: str) -> str:

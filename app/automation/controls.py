@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.format import model
 from app.format.elements import control_holds, locator_text, normal_role
-from app.format.wording import ENGLISH, control_words
+from app.format.wording import ENGLISH, control_words, sentence, state_words
 from app.i18n import N_
 from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
 
@@ -86,7 +86,8 @@ class Controls:
             if self.clock() >= deadline:
                 missed = self.tr.gettext("{control} was not found in {app}: this guide may be out of date.")
                 words = plain(control_words(element, tr=self.tr))
-                raise Missed(missed.format(control=words, app=app_name(window)), locator_text(locator))
+                raise Missed(sentence(missed.format(control=words, app=app_name(window))),
+                             locator_text(locator))
             if stop.wait(POLL_S * 4):
                 raise Paused(self.tr.gettext(STOPPED))
 
@@ -121,17 +122,18 @@ class Controls:
         """The control did not come, go or change in time: why, in one sentence (raised)."""
         _ = self.tr.gettext
         words = plain(control_words(element, tr=self.tr))
-        params = {"control": words, "seconds": f"{spec.timeout:g}", "state": spec.state,
+        params = {"control": words, "seconds": f"{spec.timeout:g}",
+                  "state": state_words(spec.state, self.tr) if spec.state else "",
                   "app": app_name(window) if window is not None else ""}
         if spec.gone:
-            raise Refused(_("{control} did not go away within {seconds} s.").format(**params))
+            raise Refused(sentence(_("{control} did not go away within {seconds} s.").format(**params)))
         if spec.state is not None and any(self.elements.find(element.locator(), p) for p in places):
             late = _("{control} did not become {state} within {seconds} s in {app}.") if window else \
                 _("{control} did not become {state} within {seconds} s.")
-            raise Refused(late.format(**params))
+            raise Refused(sentence(late.format(**params)))
         missed = _("{control} did not appear within {seconds} s in {app}: this guide may be out of date.") \
             if window else _("{control} did not appear within {seconds} s: this guide may be out of date.")
-        raise Missed(missed.format(**params), locator_text(element.locator()))
+        raise Missed(sentence(missed.format(**params)), locator_text(element.locator()))
 
     def settled(self, control: Control, box: tuple[int, int, int, int] | None,
                 stop: threading.Event) -> tuple[int, int, int, int] | None:

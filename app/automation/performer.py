@@ -17,7 +17,7 @@ from app.engine import Pace
 from app.format import model
 from app.format.matching import window_fits
 from app.format.shell import is_terminal_window
-from app.format.wording import ENGLISH, control_words, either
+from app.format.wording import ENGLISH, control_words, either, sentence
 from app.i18n import N_
 from app.ports import (
     Clipboard,
@@ -478,12 +478,12 @@ class Performer:
         return Controls(self._need(self.elements, kind), self.probe, self.clock, self._tr)
 
     def _off_screen(self, element: model.ElementLocator, where: WindowInfo,
-                    sentence: str = N_("{control} is not on the screen in {app}.")) -> str:
-        return self._say(sentence, control=plain(control_words(element, tr=self._tr)), app=app_name(where))
+                    text: str = N_("{control} is not on the screen in {app}.")) -> str:
+        return self._say(text, control=plain(control_words(element, tr=self._tr)), app=app_name(where))
 
-    def _say(self, sentence: str, **params: object) -> str:
-        """`sentence` (marked N_) in the run's language, its {placeholders} filled in."""
-        return self._tr.gettext(sentence).format(**params)
+    def _say(self, text: str, **params: object) -> str:
+        """The sentence `text` (marked N_) in the run's language, its {placeholders} filled in."""
+        return sentence(self._tr.gettext(text).format(**params))
 
     def _need(self, part: _T | None, kind: str) -> _T:
         if part is None:

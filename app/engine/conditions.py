@@ -31,7 +31,7 @@ from app.format.model import (
     Step,
     WindowMatch,
 )
-from app.format.wording import ENGLISH, control_words, joined
+from app.format.wording import ENGLISH, control_words, joined, state_words
 
 # ------------------------------------------------------------- conditions
 
@@ -119,7 +119,8 @@ def describe_at(cond: Condition, path: str, files: Mapping[str, str],
             return _("{control} gone").format(control=control_words(element, "", tr))
         case ElementCond(element=element, state=state, text=text):
             control = control_words(element, "", tr)
-            words = f"{control} {state}" if state else _("{control} there").format(control=control)
+            words = (_("{control} {state}").format(control=control, state=state_words(state, tr)) if state
+                     else _("{control} there").format(control=control))
             if text is None:
                 return words
             return _("{control} showing text matching {pattern}").format(control=words,

@@ -9,10 +9,54 @@ from typing import Any
 
 from app.format import model
 from app.format.combo import pretty_combo
+from app.format.elements import normal_role
 from app.format.matching import pattern_words
-from app.i18n import ENGLISH
+from app.i18n import ENGLISH, NC_
 
-__all__ = ["ENGLISH", "control_words", "describe_action", "either", "inline_code", "joined", "window_words"]
+__all__ = ["ENGLISH", "ROLE", "STATE", "control_words", "describe_action", "either", "inline_code", "joined",
+           "role_words", "sentence", "state_words", "window_words"]
+
+ROLE, STATE = "control role", "control state"
+"""The catalogue's contexts for role and state names ("text" the role is not "text" the word; the marks
+below write them out: the extractor reads only literal contexts)."""
+SAID_ROLES = (
+    NC_("control role", "push button"), NC_("control role", "toggle button"),
+    NC_("control role", "check box"), NC_("control role", "radio button"),
+    NC_("control role", "push button menu"), NC_("control role", "switch"), NC_("control role", "link"),
+    NC_("control role", "menu"), NC_("control role", "menu bar"), NC_("control role", "menu item"),
+    NC_("control role", "check menu item"), NC_("control role", "radio menu item"),
+    NC_("control role", "popup menu"), NC_("control role", "combo box"), NC_("control role", "text"),
+    NC_("control role", "password text"), NC_("control role", "entry"), NC_("control role", "spin button"),
+    NC_("control role", "slider"), NC_("control role", "label"), NC_("control role", "heading"),
+    NC_("control role", "paragraph"), NC_("control role", "list"), NC_("control role", "list box"),
+    NC_("control role", "list item"), NC_("control role", "page tab"), NC_("control role", "page tab list"),
+    NC_("control role", "table"), NC_("control role", "table cell"), NC_("control role", "column header"),
+    NC_("control role", "row header"), NC_("control role", "tree"), NC_("control role", "tree item"),
+    NC_("control role", "tree table"), NC_("control role", "tool bar"), NC_("control role", "status bar"),
+    NC_("control role", "scroll bar"), NC_("control role", "tool tip"), NC_("control role", "dialog"),
+    NC_("control role", "alert"), NC_("control role", "file chooser"), NC_("control role", "frame"),
+    NC_("control role", "window"), NC_("control role", "panel"), NC_("control role", "filler"),
+    NC_("control role", "section"), NC_("control role", "form"), NC_("control role", "icon"),
+    NC_("control role", "image"), NC_("control role", "notification"), NC_("control role", "terminal"),
+    NC_("control role", "document text"), NC_("control role", "document spreadsheet"),
+    NC_("control role", "document web"), NC_("control role", "application"),
+)
+"""The roles people meet in wizards, said in their language; the rest as AT-SPI names them."""
+SAID_STATES = (
+    NC_("control state", "focused"), NC_("control state", "checked"), NC_("control state", "selected"),
+    NC_("control state", "expanded"), NC_("control state", "enabled"), NC_("control state", "showing"),
+)
+"""app.format.model.ElementState, said in the person's language."""
+
+
+def role_words(role: str, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """A control's role in the language of `tr`: "push button", "knop", "Schaltfläche"."""
+    return tr.pgettext(ROLE, normal_role(role))
+
+
+def state_words(state: str, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """A control's state in the language of `tr`: "checked", "aangevinkt", "angekreuzt"."""
+    return tr.pgettext(STATE, state)
 
 
 
@@ -43,15 +87,15 @@ def control_words(element: model.ElementLocator, bold: str = "**",
                   tr: gettext.NullTranslations = ENGLISH) -> str:
     """A control for people: "**Save As…** (menu item)", "the push button", "**OK** (push button) in
     **Save As** (dialog)"; `bold` "" for plain text, “…” around a name then. Roles stay as the
-    accessibility interface names them."""
+    accessibility interface names them, in the language of `tr` where it has them."""
     _ = tr.gettext
     if element.name is not None:
         shown = pattern_words(element.name).rstrip("*").strip()
         shown = inline_code(shown) or element.name
         words = f"{bold}{shown}{bold}" if bold else f"“{shown}”"
-        words += f" ({element.role})" if element.role else ""
+        words += f" ({role_words(element.role, tr)})" if element.role else ""
     else:
-        words = _("the {role}").format(role=element.role)
+        words = _("the {role}").format(role=role_words(element.role or "", tr))
     if element.index is not None:
         words = _("{control}, match {number}").format(control=words, number=element.index + 1)
     if element.within is not None:
@@ -60,9 +104,18 @@ def control_words(element: model.ElementLocator, bold: str = "**",
     return words
 
 
+def sentence(text: str) -> str:
+    """`text` begun with a capital: a sentence that opens with a control ("the check box was not found")."""
+    return text[:1].upper() + text[1:]
+
+
 def describe_action(action: Any, render: Callable[[str], str] = str,
                     tr: gettext.NullTranslations = ENGLISH) -> str:
-    """One action in words, for people; `render` fills in template text."""
+    """One action in words, for people, as a sentence; `render` fills in template text."""
+    return sentence(_described(action, render, tr))
+
+
+def _described(action: Any, render: Callable[[str], str], tr: gettext.NullTranslations) -> str:
     _ = tr.gettext
     match action:
         case model.FocusAction(focus=w):
@@ -92,7 +145,8 @@ def describe_action(action: Any, render: Callable[[str], str] = str,
             if w.gone:
                 return _("Wait until {control} is gone.").format(control=control)
             if w.state:
-                return _("Wait until {control} is {state}.").format(control=control, state=w.state)
+                return _("Wait until {control} is {state}.").format(control=control,
+                                                                    state=state_words(w.state, tr))
             return _("Wait until {control} appears.").format(control=control)
         case model.WaitAction(wait=model.WaitSpec() as w):
             what = window_words(model.WindowMatch(app=w.app, title=w.title), tr) if (w.app or w.title) \

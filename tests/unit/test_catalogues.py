@@ -33,7 +33,7 @@ def test_every_catalogue_is_current(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_panel_s_words_are_extracted() -> None:
-    found = {strings[0] for _where, _line, strings in _script().messages()}
+    found = {strings[0] for _where, _line, strings, _context in _script().messages()}
     wanted = {"Search tasks…", "Open panel", "Each wizard's default", "%n days ago", "Wayguide insights"}
     assert wanted <= found
 

@@ -144,13 +144,21 @@ def test_steps_summary_in_english_counts_one_step_as_one() -> None:
 
 
 def test_actions_are_described_in_the_language(tr: gettext.NullTranslations) -> None:
-    from app.format.model import ClickAction, KeysAction
+    from app.format.model import ClickAction, KeysAction, WaitAction
 
-    words = {"nl": ("Druk op Ctrl+S.", "Klik op **OK** (push button)."),
-             "de": ("Strg+S drücken.", "**OK** (push button) anklicken.")}[lang(tr)]
+    words = {"nl": ("Druk op Ctrl+S.", "Klik op **OK** (knop).", "Wacht tot **Opmaak** (menu) uitgeklapt is.",
+                    "Klik op het element (selectievakje)."),
+             "de": ("Strg+S drücken.", "**OK** (Schaltfläche) anklicken.",
+                    "Warten, bis **Opmaak** (Menü) aufgeklappt ist.",
+                    "Das Bedienelement (Kontrollkästchen) anklicken.")}[lang(tr)]
     assert describe_action(KeysAction.model_validate({"keys": "ctrl+s"}), tr=tr) == words[0]
-    click = ClickAction.model_validate({"click": {"element": {"role": "push button", "name": "OK"}}})
-    assert describe_action(click, tr=tr) == words[1]
+    click = ClickAction.model_validate({"click": {"element": {"role": "Button", "name": "OK"}}})
+    assert describe_action(click, tr=tr) == words[1]  # an alias of a role is said as the role
+    wait = WaitAction.model_validate({"wait": {"element": {"role": "menu", "name": "Opmaak"},
+                                               "state": "expanded"}})
+    assert describe_action(wait, tr=tr) == words[2]
+    box = ClickAction.model_validate({"click": {"element": {"role": "check box"}}})
+    assert describe_action(box, tr=tr) == words[3]
 
 
 PERFORMER = {
