@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from app.format import model
 from app.format.elements import control_holds, locator_text, normal_role
-from app.format.wording import ENGLISH, control_words, sentence, state_words
+from app.format.wording import ENGLISH, control_words, role_words, sentence, state_words
 from app.i18n import N_
 from app.ports import Control, Elements, ProbeUnavailable, WindowInfo, WindowProbe
 
@@ -213,7 +213,8 @@ def unreachable(window: WindowInfo | None, exc: Exception, tr: gettext.NullTrans
 
 def field_words(control: Control, tr: gettext.NullTranslations = ENGLISH) -> str:
     """A control found on the bus, in words: “Name” (text), or the text field."""
-    role = control.role if control.role and control.role != "text" else tr.gettext("text field")
+    role = (role_words(control.role, tr) if control.role and control.role != "text"
+            else tr.gettext("text field"))
     if control.label:
         return f"“{printable(control.label, 40)}” ({role})"
     return tr.gettext("the {role}").format(role=role)
