@@ -9,9 +9,10 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["NotRegularFile", "kind_of", "read_regular", "regular_file_problem", "write_atomic"]
+__all__ = ["NotRegularFile", "kind_of", "read_regular", "regular_file_problem", "walk_named", "write_atomic"]
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -87,3 +88,45 @@ def write_atomic(path: Path, data: bytes | str, durable: bool = True) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def walk_named(folder: Path | str,
+               suffixes: tuple[str, ...]) -> Iterator[tuple[str, str, os.stat_result | OSError]]:
+    """The paths under `folder` whose names end in `suffixes` (the wizard files, as the library and the
+    signatures find them): (relative POSIX path, path, its status, symlinks followed, or the error that
+    status gave, e.g. a symlink loop). Hidden names are skipped; symlinks to folders are followed, each
+    folder (device, inode) visited once, so loops end; folders that cannot be read are passed over.
+    Opens nothing; nothing for a path that is no folder."""
+    try:
+        top = os.stat(folder)
+    except (OSError, ValueError):  # ValueError: a NUL character in the path
+        return
+    if not stat.S_ISDIR(top.st_mode):
+        return
+    visited = {(top.st_dev, top.st_ino)}
+    stack: list[tuple[str, str]] = [(str(folder), "")]
+    while stack:
+        here, relative = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                items = sorted(it, key=lambda e: e.name)
+        except OSError:
+            continue
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            named = item.name.endswith(suffixes)
+            try:
+                st = item.stat()  # follows symlinks; a loop raises ELOOP
+            except FileNotFoundError:  # gone, or a dangling symlink
+                continue
+            except OSError as exc:
+                if named:
+                    yield relative + item.name, item.path, exc
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if (st.st_dev, st.st_ino) not in visited:
+                    visited.add((st.st_dev, st.st_ino))
+                    stack.append((item.path, f"{relative}{item.name}/"))
+            elif named:
+                yield relative + item.name, item.path, st

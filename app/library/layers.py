@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 from app.format.cache import ResultCache
 from app.format.cards import Card
 from app.format.diagnostics import Diagnostic, quote
-from app.format.files import kind_of
+from app.format.files import kind_of, walk_named
 from app.format.results import LoadResult
 from app.i18n import N_, Phrase
 from app.paths import Paths
@@ -407,33 +407,11 @@ def _scan(root: Path) -> Iterator[tuple[str, Signature | Skipped]]:
     if not stat.S_ISDIR(st.st_mode):
         yield str(root), _signature(st) if stat.S_ISREG(st.st_mode) else _not_regular(st.st_mode)
         return
-    visited = {(st.st_dev, st.st_ino)}
-    stack = [str(root)]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as it:
-                items = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        for item in items:
-            if item.name.startswith("."):
-                continue
-            wizard = item.name.endswith(SUFFIXES)
-            try:
-                s = item.stat()  # follows symlinks; a loop raises ELOOP
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                if wizard:
-                    yield item.path, f"cannot read: {exc.strerror or exc}"
-                continue
-            if stat.S_ISDIR(s.st_mode):
-                if (s.st_dev, s.st_ino) not in visited:
-                    visited.add((s.st_dev, s.st_ino))
-                    stack.append(item.path)
-            elif wizard:
-                yield item.path, _signature(s) if stat.S_ISREG(s.st_mode) else _not_regular(s.st_mode)
+    for _relative, path, found in walk_named(root, SUFFIXES):
+        if isinstance(found, OSError):
+            yield path, f"cannot read: {found.strerror or found}"
+        else:
+            yield path, _signature(found) if stat.S_ISREG(found.st_mode) else _not_regular(found.st_mode)
 
 
 def _mark(path: Path) -> Mark:

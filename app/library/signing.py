@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.format.diagnostics import Diagnostic, quote
-from app.format.files import kind_of, read_regular, regular_file_problem, write_atomic
+from app.format.files import kind_of, read_regular, regular_file_problem, walk_named, write_atomic
 from app.format.source import MAX_BYTES
 from app.i18n import N_, Phrase
 
@@ -242,43 +242,14 @@ Found = os.stat_result | str
 
 
 def wizard_files(folder: Path) -> Iterator[tuple[str, str, Found]]:
-    """The wizard files under `folder` as the library finds them (recursively, hidden names skipped,
-    symlinks followed, each folder visited once so loops end): (relative POSIX path, path, status or
-    why it is no regular file). Opens nothing."""
-    try:
-        top = os.stat(folder)
-    except (OSError, ValueError):
-        return
-    if not stat.S_ISDIR(top.st_mode):
-        return
-    visited = {(top.st_dev, top.st_ino)}
-    stack: list[tuple[str, str]] = [(str(folder), "")]
-    while stack:
-        here, relative = stack.pop()
-        try:
-            with os.scandir(here) as it:
-                items = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        for item in items:
-            if item.name.startswith("."):
-                continue
-            wizard = item.name.endswith(_SUFFIXES)
-            try:
-                st = item.stat()
-            except FileNotFoundError:  # gone, or a dangling symlink
-                continue
-            except OSError as exc:  # a symlink loop
-                if wizard:
-                    yield relative + item.name, item.path, f"cannot read: {exc.strerror or exc}"
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                if (st.st_dev, st.st_ino) not in visited:
-                    visited.add((st.st_dev, st.st_ino))
-                    stack.append((item.path, f"{relative}{item.name}/"))
-            elif wizard:
-                yield (relative + item.name, item.path,
-                       st if stat.S_ISREG(st.st_mode) else f"{kind_of(st.st_mode)}, not a regular file")
+    """The wizard files under `folder` as the library finds them (app.format.files.walk_named):
+    (relative POSIX path, path, status or why it is no regular file). Opens nothing."""
+    for relative, path, st in walk_named(folder, _SUFFIXES):
+        if isinstance(st, OSError):
+            yield relative, path, f"cannot read: {st.strerror or st}"
+        else:
+            yield relative, path, (st if stat.S_ISREG(st.st_mode)
+                                   else f"{kind_of(st.st_mode)}, not a regular file")
 
 
 _Stamp = tuple[int, int, int, int, int]
