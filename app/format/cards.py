@@ -79,23 +79,21 @@ class Card:
         if not self.texts or not chain or chain[0] == self.language:
             return self
         by_language = {t[0]: t for t in self.texts}
-        title, summary, tags, chosen = self.title, self.summary, self.tags, ""
-        for field in (1, 2, 3):
-            for language in chain:
-                if language == self.language:
-                    break
-                found = by_language.get(language, (None,) * 4)[field]
-                if found is not None:
-                    chosen = chosen or language
-                    if field == 1:
-                        title = str(found)
-                    elif field == 2:
-                        summary = str(found)
-                    else:
-                        tags = tuple(found)
-                    break
-        return replace(self, title=title, summary=summary, tags=tags, language=chosen or self.language,
-                       texts=())
+        before_own = chain[:chain.index(self.language)] if self.language in chain else chain
+        found: list[str] = []
+
+        def best(field: int, own: Any) -> Any:
+            """The field in the first wanted language (before the wizard's own) that has it."""
+            for language in before_own:
+                text = by_language.get(language, (None,) * 4)[field]
+                if text is not None:
+                    found.append(language)
+                    return text
+            return own
+
+        title, summary, tags = best(1, self.title), best(2, self.summary), tuple(best(3, self.tags))
+        return replace(self, title=title, summary=summary, tags=tags,
+                       language=found[0] if found else self.language, texts=())
 
     @property
     def default_mode(self) -> str:
