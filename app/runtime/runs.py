@@ -149,7 +149,7 @@ class RunController(QObject):
         if context is not None and relevant([wizard], context):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
-        panel.set_automation(unavailable, refused)
+        panel.set_automation(_(unavailable) if unavailable else "", refused)  # the clause is its msgid
         panel.set_language(localized.language, localized.wanted, localized.complete,
                            self._preferences.language)
         support = self._usage().support(wizard.id, policy.learning.fade_after)

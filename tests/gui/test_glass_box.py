@@ -234,6 +234,25 @@ def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
     assert panel.grab().save(str(ARTIFACTS / "panel-no-automation-light.png"))
 
 
+def test_a_dutch_person_reads_why_automation_cannot_work_in_dutch(
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
+    (home / "mine" / "greet.yaml").write_text(
+        "wayguide: 1\nid: greet\ntitle: Greet\nmodes: [black, glass]\n"
+        "steps:\n  - {id: type, title: Type the greeting, do: [{type: 'Dear customer'}]}\n")
+    qtbot.waitUntil(lambda: wayguide.library is not None and wayguide.library.get("greet") is not None,
+                    timeout=5000)
+    assert wayguide.settings is not None
+    wayguide.preferences.apply(wayguide.settings.replace(language="nl"))
+    try:
+        assert wayguide.start("greet", "black") is None  # no display in these tests
+        panel = wayguide.panel
+        assert panel is not None and panel.step.unavailable.isVisibleTo(panel)
+        assert panel.step.unavailable.text() == ("“Doe het voor me” is hier niet beschikbaar: er is geen "
+                                                 "X-display om in te typen.")
+    finally:
+        wayguide.preferences.apply(wayguide.settings.replace(language="en"))
+
+
 def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(
         make_app: Callable[..., TrayApp]) -> None:
     probe = FakeWindowProbe(window=WindowInfo(app="xterm", klass="XTerm", title="bash", handle=1, pid=1))
