@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.i18n import said
 from app.runtime.run import Run, steps_summary
 
 if TYPE_CHECKING:
@@ -308,7 +309,7 @@ class RunController(QObject):
 
         if isinstance(effect, Watch):
             self._observer.watch(effect)
-            self._panels.get().step.set_unseen(self._observer.problem)
+            self._panels.get().step.set_unseen(said(self._observer.problem, self._words()))
         elif isinstance(effect, Highlight):
             self.highlighter().show(effect.target)
         elif isinstance(effect, ClearHighlight):

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.format.elements import FakeElements
 from app.format.loader import load_file
+from app.i18n import N_
 from app.paths import Paths
 from app.ports import (
     Control,
@@ -306,6 +307,29 @@ def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
         assert capfd.readouterr().err.count("cannot notice windows and keys") == 1
     finally:
         app.quit()
+
+
+def test_a_dutch_person_reads_why_windows_and_keys_cannot_be_seen_in_dutch(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
+                on_moved: Callable[[], None]) -> FakeInputWatcher:
+        raise ProbeUnavailable(N_("Wayland does not tell applications which window is in front"))
+
+    app = make_app(watchers=factory)
+    assert app.settings is not None
+    app.preferences.apply(app.settings.replace(language="nl"))
+    try:
+        path = home / "keys.yaml"
+        path.write_text("wayguide: 1\nid: keys\ntitle: Keys\n"
+                        "steps:\n  - {id: save, title: Save, until: {keys: ctrl+s}}\n")
+        wizard = load_file(path).wizard
+        assert wizard is not None
+        app.runs.start_wizard(wizard, None)
+        assert app.panel is not None and app.panel.step.unseen.text() == (
+            "Wayguide kan hier geen vensters en toetsen zien (Wayland vertelt toepassingen niet welk venster "
+            "vooraan staat): druk op Volgende als je klaar bent.")
+    finally:
+        app.preferences.apply(app.settings.replace(language="en"))
 
 
 CONTROL_TARGET = """\
