@@ -581,8 +581,8 @@ class Automation(Protocol):
     """Typing and clicking into other applications, where the desktop allows it."""
 
     def problem(self) -> str | None:
-        """Why it cannot work here, a clause ("there is no X display to type into"); None when it can.
-        Cheap: holds nothing open."""
+        """Why it cannot work here, a clause in English that is its own msgid ("there is no X display to
+        type into": said with `gettext` where it is shown); None when it can. Cheap: holds nothing open."""
         ...
 
     def connect(self) -> tuple[Injector, ActivityMonitor | None]:
