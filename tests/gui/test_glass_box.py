@@ -327,7 +327,7 @@ def test_a_dutch_person_reads_why_windows_and_keys_cannot_be_seen_in_dutch(
         app.runs.start_wizard(wizard, None)
         assert app.panel is not None and app.panel.step.unseen.text() == (
             "Wayguide kan hier geen vensters en toetsen zien (Wayland vertelt toepassingen niet welk venster "
-            "vooraan staat): druk op Volgende als je klaar bent.")
+            "op de voorgrond staat): druk op Volgende als je klaar bent.")
     finally:
         app.preferences.apply(app.settings.replace(language="en"))
 

@@ -18,7 +18,8 @@ from app.runtime.run import Run
 
 @pytest.mark.parametrize(("language", "probe", "automation", "said"), [
     ("nl", None, FakeAutomation(),
-     "Wayguide kan deze stap hier niet voor je doen: hier is niet te weten welk venster vooraan staat."),
+     "Wayguide kan deze stap hier niet voor je doen: hier is niet te bepalen welk venster op de voorgrond "
+     "staat."),
     ("de", FakeWindowProbe(), FakeAutomation(unavailable="there is no X display to type into"),
      "Wayguide kann diesen Schritt hier nicht für Sie erledigen: es gibt keine X-Anzeige, in die getippt "
      "werden kann."),

@@ -80,7 +80,7 @@ def test_why_do_it_for_me_cannot_work_is_its_own_msgid(dutch: gettext.NullTransl
     assert automation_problem(DesktopFacts("linux", "x11", {"DISPLAY": ":0"}, None, frozenset({"XTEST"})),
                               dutch) is None
     assert dutch.gettext("the window in front cannot be known here") == (
-        "hier is niet te weten welk venster vooraan staat")
+        "hier is niet te bepalen welk venster op de voorgrond staat")
 
 
 def test_a_probe_unavailable_is_english_and_said_in_the_reader_s_language(
