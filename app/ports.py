@@ -12,7 +12,7 @@ __all__ = [
     "Elements", "FakeActivityMonitor", "FakeAutomation", "FakeAutostart", "FakeClipboard", "FakeHotkeys",
     "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeOpener", "FakeWindowProbe", "Hotkeys",
     "HotkeysFactory", "Injector", "InputWatcher", "Launcher", "Locator", "Opener", "ProbeUnavailable",
-    "WatcherFactory", "WindowInfo", "WindowProbe",
+    "Translations", "WatcherFactory", "WindowInfo", "WindowProbe",
 ]
 
 
@@ -123,8 +123,39 @@ class Elements(Protocol):
         ...
 
 
+class Translations(Protocol):
+    """What ProbeUnavailable.said needs of a catalogue (a gettext.NullTranslations)."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+
 class ProbeUnavailable(Exception):
-    """The window system cannot be asked (no display, no permission); the message says why."""
+    """The window system cannot be asked (no display, no permission); the message says why. It is made
+    from a template (marked with N_ where it is written) and named values: `str()` is the English text,
+    `said(tr)` the text in the language of `tr`."""
+
+    def __init__(self, template: str, **values: object) -> None:
+        super().__init__(template.format(**values) if values else template)
+        self.template, self.values = template, values
+
+    def said(self, translations: Translations) -> str:
+        """The message in the language of `translations` (English where it has none); values that can be
+        said (a Phrase, another ProbeUnavailable) are said in that language too."""
+        if not self.template:
+            return str(self)  # gettext("") is the catalogue's header
+        text = translations.gettext(self.template)
+        if not self.values:
+            return text
+        values = {name: _said(value, translations) for name, value in self.values.items()}
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation that names a value wrongly
+            return str(self)
+
+
+def _said(value: object, translations: Translations) -> object:
+    said = getattr(value, "said", None)
+    return said(translations) if callable(said) else value
 
 
 class WindowProbe(Protocol):
@@ -550,8 +581,8 @@ class Automation(Protocol):
     """Typing and clicking into other applications, where the desktop allows it."""
 
     def problem(self) -> str | None:
-        """Why it cannot work here, a clause ("there is no X display to type into"); None when it can.
-        Cheap: holds nothing open."""
+        """Why it cannot work here, a clause in English that is its own msgid ("there is no X display to
+        type into": said with `gettext` where it is shown); None when it can. Cheap: holds nothing open."""
         ...
 
     def connect(self) -> tuple[Injector, ActivityMonitor | None]:

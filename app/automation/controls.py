@@ -203,12 +203,13 @@ class Controls:
 
 
 def unreachable(window: WindowInfo | None, exc: Exception, tr: gettext.NullTranslations = ENGLISH) -> str:
-    """The application does not let its controls be reached (the bus said `exc`)."""
+    """The application does not let its controls be reached (the bus said `exc`, in the language of `tr`)."""
+    problem = exc.said(tr) if isinstance(exc, ProbeUnavailable) else str(exc)
     if window is None:
         return tr.gettext("Wayguide cannot reach the controls of the application: {problem}.").format(
-            problem=exc)
+            problem=problem)
     return tr.gettext("Wayguide cannot reach the controls of {app}: {problem}.").format(app=app_name(window),
-                                                                                       problem=exc)
+                                                                                       problem=problem)
 
 
 def field_words(control: Control, tr: gettext.NullTranslations = ENGLISH) -> str:

@@ -153,7 +153,7 @@ class Performer:
                 missed = refused.control if isinstance(refused, Missed) else None
                 return Performed(index, str(refused), missed=missed), target
             except ProbeUnavailable as exc:  # the desktop would not let the action be done: it says why
-                reason = str(exc)
+                reason = exc.said(self._tr)
                 return Performed(index, f"{reason[:1].upper()}{reason[1:]}."), target
             except Exception as exc:  # never leaves a run hanging; the text typed is not repeated
                 return Performed(index, self._say(N_("The action failed ({problem})."),

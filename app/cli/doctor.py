@@ -49,13 +49,13 @@ def checks(facts: DesktopFacts, tr: gettext.NullTranslations = ENGLISH) -> list[
     else:
         out.append(Check("display", "ok", facts.session))
 
-    can, advice = hotkey_support(facts.platform, facts.env)
+    can, advice = hotkey_support(facts.platform, facts.env, tr)
     if can and facts.platform.startswith("linux"):
         if facts.display_error is not None:
-            can, advice = False, _("no X display: {hint}").format(hint=WAYLAND_HINT)
+            can, advice = False, _("no X display: {hint}").format(hint=_(WAYLAND_HINT))
         elif "RECORD" not in facts.extensions:
             can, advice = False, _("the X server lacks the RECORD extension: {hint}").format(
-                hint=WAYLAND_HINT)
+                hint=_(WAYLAND_HINT))
         else:
             advice = _("X11 with the RECORD extension")
     out.append(Check("global hotkey", "ok" if can else "warn", advice))
@@ -74,13 +74,14 @@ def checks(facts: DesktopFacts, tr: gettext.NullTranslations = ENGLISH) -> list[
 def _automation(facts: DesktopFacts, tr: gettext.NullTranslations) -> Check:
     """Whether "Do it for me" can type and press keys here; where not, wizards run as glass box."""
     _ = tr.gettext
-    problem = automation_problem(facts)
+    problem = automation_problem(facts, tr)
     if problem is None:
         detail = (_("XTEST: types and presses keys in X11 applications")
                   if facts.platform.startswith("linux") else _("sends keys to the window in front"))
         return Check("automation", "ok", detail)
     if facts.platform == "darwin":
-        return Check("automation", "warn", problem.removeprefix("it "))
+        return Check("automation", "warn", _("needs permission: System Settings ▸ Privacy & Security ▸ "
+                                             "Accessibility, allow Wayguide"))
     return Check("automation", "warn", _("{problem}; wizards run as glass box: you do the steps, "
                                          "Wayguide explains them").format(problem=problem))
 
@@ -129,9 +130,9 @@ def accessibility_check(tr: gettext.NullTranslations = ENGLISH) -> Check:
     if not sys.platform.startswith("linux"):
         return Check("accessibility", "warn", tr.gettext("no adapter for {platform} yet: steps find windows "
                                                          "only").format(platform=sys.platform))
-    from app.platform.atspi import accessibility_check as probe
+    from app.platform.atspi_check import accessibility_check as probe
 
-    works, detail = probe()
+    works, detail = probe(tr)
     return Check("accessibility", "ok" if works else "warn", detail)
 
 

@@ -92,7 +92,7 @@ def _doctor(paths: Paths, out: TextIO) -> int:
     checks = [doctor.accessibility_check(tr), lrs, doctor.library_check(library, tr),
               *doctor.source_checks(paths.source_copies, policy.library, tr=tr),
               *doctor.usage_checks(paths.data_dir, tr=tr), doctor.log_check(paths.data_dir, tr)]
-    text, code = doctor.report(doctor.probe_facts(), checks, policy, problems, tr)
+    text, code = doctor.report(doctor.probe_facts(tr=tr), checks, policy, problems, tr)
     out.write(text)
     return code
 
@@ -100,6 +100,7 @@ def _doctor(paths: Paths, out: TextIO) -> int:
 def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from app import platform
     from app.cli.inspect import inspect
+    from app.i18n import N_
     from app.ports import ProbeUnavailable
 
     try:
@@ -121,7 +122,7 @@ def _inspect(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pointer = getattr(probe, "pointer", None)
         try:
             if pointer is None:
-                raise ProbeUnavailable("this desktop does not tell where the pointer is")
+                raise ProbeUnavailable(N_("this desktop does not tell where the pointer is"))
             where = pointer()
         except ProbeUnavailable as exc:
             err.write(f"wayguide: error: {exc}\n")

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
+from app.i18n import N_
 from app.ports import (
     ActivityMonitor,
     Elements,
@@ -36,23 +37,23 @@ def _x11(wayland_reason: str) -> bool:
 
 def window_probe() -> WindowProbe:
     """The probe for this desktop; raises ProbeUnavailable with the reason when there is none."""
-    if _x11("Wayland does not tell applications which window is in front"):
+    if _x11(N_("Wayland does not tell applications which window is in front")):
         from app.platform.x11 import X11WindowProbe
 
         return X11WindowProbe()
-    raise ProbeUnavailable(f"no window probe for {sys.platform} yet")
+    raise ProbeUnavailable(N_("no window probe for {platform} yet"), platform=sys.platform)
 
 
 def automation() -> tuple[Injector, ActivityMonitor | None]:
     """Typing and clicking, and the monitor that tells the person's own input from it (None, automation
     still possible, where the desktop cannot tell); raises ProbeUnavailable saying why there is none."""
-    if _x11("Wayland does not let one application type into another"):
+    if _x11(N_("Wayland does not let one application type into another")):
         from app.platform.x11_activity import OwnInput, X11ActivityMonitor
         from app.platform.x11_input import X11Injector
 
         own = OwnInput()
         return X11Injector(own=own), X11ActivityMonitor(own)
-    raise ProbeUnavailable(f"no automation for {sys.platform} yet")
+    raise ProbeUnavailable(N_("no automation for {platform} yet"), platform=sys.platform)
 
 
 def elements() -> Elements:
@@ -62,7 +63,7 @@ def elements() -> Elements:
         from app.platform.atspi import AtspiElements
 
         return AtspiElements()
-    raise ProbeUnavailable(f"no accessibility adapter for {sys.platform} yet")
+    raise ProbeUnavailable(N_("no accessibility adapter for {platform} yet"), platform=sys.platform)
 
 
 def program_launcher() -> Launcher:
@@ -94,8 +95,8 @@ def input_watcher(on_window: Callable[[WindowInfo], None], on_combo: Callable[[s
                   on_moved: Callable[[], None]) -> InputWatcher:
     """The input watcher for this desktop (an app.ports.WatcherFactory); raises ProbeUnavailable
     saying why there is none. It opens nothing until asked to watch."""
-    if _x11("Wayland does not tell applications which window is in front"):
+    if _x11(N_("Wayland does not tell applications which window is in front")):
         from app.platform.x11_watch import X11InputWatcher
 
         return X11InputWatcher(on_window, on_combo, on_moved=on_moved)
-    raise ProbeUnavailable(f"no input watcher for {sys.platform} yet")
+    raise ProbeUnavailable(N_("no input watcher for {platform} yet"), platform=sys.platform)

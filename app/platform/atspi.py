@@ -23,14 +23,14 @@ from typing import Any
 
 from app.format.elements import ROLE_NAMES, fits, normal_role, smallest_at
 from app.format.matching import text_matches
+from app.i18n import N_
 from app.platform.dbus_wire import METHOD_RETURN, message_size, read_reply, socket_path
 from app.ports import Control, Locator, ProbeUnavailable, WindowInfo
 
-__all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_bus_address",
-           "accessibility_check"]
+__all__ = ["CALL_TIMEOUT_S", "EXPOSING_HINT", "MAX_CONTROLS", "AtspiElements", "accessibility_bus_address"]
 
-EXPOSING_HINT = ("Qt applications show theirs with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1, Java ones with the "
-                 "ATK bridge, Chromium and Electron with --force-renderer-accessibility")
+EXPOSING_HINT = N_("Qt applications show theirs with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1, Java ones with the "
+                   "ATK bridge, Chromium and Electron with --force-renderer-accessibility")
 """What an application needs before its controls can be found, when it shows none."""
 
 CALL_TIMEOUT_S = 2.0
@@ -98,7 +98,7 @@ class _Bus:
             from jeepney import DBusAddress, new_method_call
             from jeepney.io.blocking import open_dbus_connection
         except ImportError as exc:  # pragma: no cover - a broken install
-            raise ProbeUnavailable(f"the D-Bus library is missing ({exc})") from None
+            raise ProbeUnavailable(N_("the D-Bus library is missing ({problem})"), problem=exc) from None
         self._address_type, self._method_call = DBusAddress, new_method_call
         self._made: dict[object, bytes] = {}
         """Requests already turned into bytes (see _message)."""
@@ -118,7 +118,8 @@ class _Bus:
         except ProbeUnavailable:
             raise
         except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
-            raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
+            raise ProbeUnavailable(N_("the accessibility bus cannot be reached ({problem})"),
+                                   problem=exc) from None
 
     def close(self) -> None:
         for direct in (self._directs or {}).values():
@@ -171,7 +172,8 @@ class _Bus:
                     answers[position_of] = body
         except (OSError, ValueError) as exc:  # the bus went away, or sent what is not D-Bus
             self.broken = True
-            raise ProbeUnavailable(f"the accessibility bus stopped answering ({exc})") from None
+            raise ProbeUnavailable(N_("the accessibility bus stopped answering ({problem})"),
+                                   problem=exc) from None
         return answers
 
     def _direct(self, requests: Sequence[tuple[Ref, str, str, str | None, tuple[Any, ...]]]) -> _Bus | None:
@@ -586,17 +588,18 @@ def accessibility_bus_address(address: str | None) -> str:
     from jeepney.io.blocking import open_dbus_connection
 
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        raise ProbeUnavailable("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+        raise ProbeUnavailable(N_("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"))
     try:
         with open_dbus_connection(bus="SESSION") as session:
             bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
             reply = session.send_and_get_reply(new_method_call(bus, "GetAddress"), timeout=CALL_TIMEOUT_S)
             found = _first_str(reply.body)
     except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
-        raise ProbeUnavailable(f"the accessibility bus cannot be reached ({exc})") from None
+        raise ProbeUnavailable(N_("the accessibility bus cannot be reached ({problem})"),
+                               problem=exc) from None
     if not found:
-        raise ProbeUnavailable("the session bus has no accessibility bus "
-                               "(at-spi-bus-launcher is not running)")
+        raise ProbeUnavailable(N_("the session bus has no accessibility bus "
+                                  "(at-spi-bus-launcher is not running)"))
     return found
 
 
@@ -647,23 +650,6 @@ def _variant_ref(answer: tuple[Any, ...] | None) -> Ref | None:
         refs = _refs([value[1]])
         return refs[0] if refs else None
     return None
-
-
-
-def accessibility_check() -> tuple[bool, str]:
-    """For `wayguide doctor`: whether controls inside applications can be found here, and in words which
-    applications show them or what is missing."""
-    elements = AtspiElements()
-    try:
-        names, silent = elements.applications()
-    except ProbeUnavailable as exc:
-        return False, (f"{exc}: steps find windows but not the controls inside them (a desktop session "
-                       "starts the bus; scripts/start does where none runs)")
-    finally:
-        elements.close()
-    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
-    hung = f" ({silent} more did not answer within {CALL_TIMEOUT_S:g} s)" if silent else ""
-    return True, (f"AT-SPI; controls shown by {shown or 'no application yet'}{hung}. Others: {EXPOSING_HINT}")
 
 
 def _hashable(args: tuple[Any, ...]) -> bool:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Collection
 from typing import Any
 
+from app.i18n import N_
 from app.ports import ProbeUnavailable
 
 __all__ = ["EVENT_BURST_S", "AtspiEvents"]
@@ -54,7 +55,8 @@ class AtspiEvents:
                     self._conn.send_and_get_reply(new_method_call(registry, "RegisterEvent", "s", (event,)),
                                                   timeout=timeout)
         except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
-            raise ProbeUnavailable(f"accessibility events cannot be had ({exc})") from None
+            raise ProbeUnavailable(N_("accessibility events cannot be had ({problem})"),
+                                   problem=exc) from None
         threading.Thread(target=self._run, name="wayguide-a11y-events", daemon=True).start()
 
     def stop(self) -> None:

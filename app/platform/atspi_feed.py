@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from app.i18n import N_
 from app.ports import ProbeUnavailable
 
 __all__ = ["AtspiFeed", "FocusChanged", "TextChanged"]
@@ -77,7 +78,8 @@ class AtspiFeed:
                     self._conn.send_and_get_reply(new_method_call(registry, "RegisterEvent", "s", (event,)),
                                                   timeout=timeout)
         except (OSError, KeyError, ValueError, TypeError, TimeoutError) as exc:
-            raise ProbeUnavailable(f"accessibility events cannot be had ({exc})") from None
+            raise ProbeUnavailable(N_("accessibility events cannot be had ({problem})"),
+                                   problem=exc) from None
         self._thread = threading.Thread(target=self._run, name="wayguide-capture-a11y", daemon=True)
         self._thread.start()
 

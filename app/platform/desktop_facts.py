@@ -4,10 +4,13 @@ reports it; the runtime asks it why "Do it for me" cannot type here."""
 
 from __future__ import annotations
 
+import gettext
 import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from app.i18n import ENGLISH
 
 __all__ = ["DesktopFacts", "automation_problem", "probe_facts"]
 
@@ -26,7 +29,8 @@ class DesktopFacts:
     tray: bool = False
 
 
-def probe_facts(env: Mapping[str, str] | None = None) -> DesktopFacts:
+def probe_facts(env: Mapping[str, str] | None = None, tr: gettext.NullTranslations = ENGLISH) -> DesktopFacts:
+    """The facts of this desktop; why the X display cannot be had is said in the language of `tr`."""
     env = os.environ if env is None else env
     platform = sys.platform
     session_env = {k: env[k] for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE") if k in env}
@@ -34,15 +38,15 @@ def probe_facts(env: Mapping[str, str] | None = None) -> DesktopFacts:
         return DesktopFacts(platform, platform, session_env)
     if not env.get("DISPLAY"):
         session = "wayland" if env.get("WAYLAND_DISPLAY") else "none"
-        return DesktopFacts(platform, session, session_env, "DISPLAY is not set")
+        return DesktopFacts(platform, session, session_env, tr.gettext("DISPLAY is not set"))
     try:
         from Xlib import display as xdisplay
         from Xlib import error
 
         d = xdisplay.Display(env["DISPLAY"])
     except Exception as exc:  # any failure to connect is a fact to report, not a crash
-        return DesktopFacts(platform, "x11", session_env,
-                            f"cannot open display {env['DISPLAY']}: {exc}")
+        return DesktopFacts(platform, "x11", session_env, tr.gettext(
+            "cannot open display {display}: {problem}").format(display=env["DISPLAY"], problem=exc))
     try:
         extensions = frozenset(d.list_extensions())
         root = d.screen().root
@@ -64,17 +68,19 @@ def probe_facts(env: Mapping[str, str] | None = None) -> DesktopFacts:
     return DesktopFacts(platform, session, session_env, None, extensions, wm, tray)
 
 
-def automation_problem(facts: DesktopFacts) -> str | None:
-    """Why "Do it for me" cannot type and press keys here (a clause), or None when it can."""
+def automation_problem(facts: DesktopFacts, tr: gettext.NullTranslations = ENGLISH) -> str | None:
+    """Why "Do it for me" cannot type and press keys here (a clause, in the language of `tr`: the English
+    clause is its msgid, so a caller that keeps it can say it later with `tr.gettext`), or None when it
+    can."""
+    _ = tr.gettext
     if facts.platform == "darwin":
-        return ("it needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, "
-                "allow Wayguide")
+        return _("it needs permission: System Settings ▸ Privacy & Security ▸ Accessibility, allow Wayguide")
     if not facts.platform.startswith("linux"):
         return None
     if facts.session == "wayland":
-        return "Wayland does not let one application type into another"
+        return _("Wayland does not let one application type into another")
     if facts.display_error is not None:
-        return "there is no X display to type into"
+        return _("there is no X display to type into")
     if "XTEST" not in facts.extensions:
-        return "the X server lacks the XTEST extension"
+        return _("the X server lacks the XTEST extension")
     return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gettext
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from app.format.combo import MODIFIERS, validate_combo
+from app.i18n import ENGLISH, N_
 
 __all__ = ["MODIFIER_KEYS", "STALE_AFTER", "WAYLAND_HINT", "Combo", "HotkeyMatcher", "hotkey_support"]
 
@@ -108,25 +110,29 @@ class HotkeyMatcher:
                            or MODIFIER_KEYS[m] not in MODIFIERS}
 
 
-WAYLAND_HINT = ("bind `wayguide toggle` to a desktop shortcut (GNOME: Settings ▸ Keyboard ▸ Custom "
-                "Shortcuts; KDE: System Settings ▸ Shortcuts)")
+WAYLAND_HINT = N_("bind `wayguide toggle` to a desktop shortcut (GNOME: Settings ▸ Keyboard ▸ Custom "
+                  "Shortcuts; KDE: System Settings ▸ Shortcuts)")
 
 
-def hotkey_support(platform: str, env: Mapping[str, str]) -> tuple[bool, str]:
-    """Whether a global hotkey can work here, and what to know or do about it (for `wayguide doctor`)."""
+def hotkey_support(platform: str, env: Mapping[str, str],
+                   tr: gettext.NullTranslations = ENGLISH) -> tuple[bool, str]:
+    """Whether a global hotkey can work here, and what to know or do about it (for `wayguide doctor`, in
+    the language of `tr`)."""
+    _ = tr.gettext
+    hint = _(WAYLAND_HINT)
     if platform == "win32":
-        return True, "global hotkeys through a low-level keyboard hook"
+        return True, _("global hotkeys through a low-level keyboard hook")
     if platform == "darwin":
-        return True, ("needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
-                      "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)")
+        return True, _("needs permission: System Settings ▸ Privacy & Security ▸ Accessibility and "
+                       "▸ Input Monitoring, allow Wayguide (or the terminal that starts it)")
     if not platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        return False, f"no global hotkeys on {platform}: {WAYLAND_HINT}"
+        return False, _("no global hotkeys on {platform}: {hint}").format(platform=platform, hint=hint)
     if env.get("WAYLAND_DISPLAY") or env.get("XDG_SESSION_TYPE") == "wayland":
         if not env.get("DISPLAY"):
-            return False, f"Wayland does not allow global hotkeys: {WAYLAND_HINT}"
-        return False, ("Wayland does not allow global hotkeys (through XWayland only while an X11 window "
-                       f"has the focus): {WAYLAND_HINT}")
+            return False, _("Wayland does not allow global hotkeys: {hint}").format(hint=hint)
+        return False, _("Wayland does not allow global hotkeys (through XWayland only while an X11 window "
+                        "has the focus): {hint}").format(hint=hint)
     if not env.get("DISPLAY"):
-        return False, "no display: DISPLAY is not set"
-    return True, ("X11: needs the RECORD extension of the X server "
-                  "(check: xdpyinfo -queryExtensions | grep RECORD)")
+        return False, _("no display: DISPLAY is not set")
+    return True, _("X11: needs the RECORD extension of the X server "
+                   "(check: xdpyinfo -queryExtensions | grep RECORD)")

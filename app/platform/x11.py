@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from app.i18n import N_
 from app.ports import ProbeUnavailable, WindowInfo
 
 __all__ = ["X11WindowProbe"]
@@ -19,7 +20,7 @@ class X11WindowProbe:
         try:
             self._display: Any = xdisplay.Display(display)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+            raise ProbeUnavailable(N_("cannot open the X display: {problem}"), problem=exc) from None
         self._root = self._display.screen().root
         self._atoms: dict[str, int] = {}
 
@@ -42,7 +43,7 @@ class X11WindowProbe:
         try:
             where = self._root.query_pointer()
         except Exception as exc:  # the display went away
-            raise ProbeUnavailable(f"the pointer cannot be found ({exc})") from None
+            raise ProbeUnavailable(N_("the pointer cannot be found ({problem})"), problem=exc) from None
         return int(where.root_x), int(where.root_y)
 
     def active_window(self) -> WindowInfo | None:

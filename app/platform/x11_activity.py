@@ -14,6 +14,7 @@ from Xlib import XK, error
 from Xlib import display as xdisplay
 from Xlib.ext import xinput
 
+from app.i18n import N_
 from app.ports import Activity, ProbeUnavailable
 
 __all__ = ["POINTER_SLACK_PX", "OwnInput", "X11ActivityMonitor"]
@@ -119,7 +120,7 @@ class X11ActivityMonitor:
         try:
             conn: Any = xdisplay.Display(self._name)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+            raise ProbeUnavailable(N_("cannot open the X display: {problem}"), problem=exc) from None
         try:
             opcode = self._select(conn)
         except BaseException:
@@ -141,11 +142,12 @@ class X11ActivityMonitor:
     @staticmethod
     def _select(conn: Any) -> int:
         if not conn.has_extension(xinput.extname):
-            raise ProbeUnavailable("the X server has no XInput extension, which noticing you take over needs")
+            raise ProbeUnavailable(N_("the X server has no XInput extension, which noticing you take over "
+                                      "needs"))
         opcode = int(conn.display.get_extension_major(xinput.extname))
         version = xinput.XIQueryVersion(display=conn.display, opcode=opcode, major_version=2, minor_version=2)
         if (version.major_version, version.minor_version) < (2, 0):
-            raise ProbeUnavailable("the X server's XInput is older than 2.0")
+            raise ProbeUnavailable(N_("the X server's XInput is older than 2.0"))
         conn.screen().root.xinput_select_events([(
             xinput.AllMasterDevices,
             xinput.RawKeyPressMask | xinput.RawButtonPressMask | xinput.RawMotionMask)])

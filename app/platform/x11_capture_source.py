@@ -19,6 +19,7 @@ from Xlib import XK, X, error
 from Xlib import display as xdisplay
 from Xlib.ext import xinput
 
+from app.i18n import N_
 from app.platform.capture_keys import Key, KeyMeaning, meaning  # (loads the keysym names used here)
 from app.ports import ProbeUnavailable
 
@@ -82,7 +83,7 @@ class X11Source:
         try:
             self._conn: Any = xdisplay.Display(display)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+            raise ProbeUnavailable(N_("cannot open the X display: {problem}"), problem=exc) from None
         try:
             self._select()
         except BaseException:
@@ -116,11 +117,11 @@ class X11Source:
     def _select(self) -> None:
         conn = self._conn
         if not conn.has_extension(xinput.extname):
-            raise ProbeUnavailable("the X server has no XInput extension, which recording needs")
+            raise ProbeUnavailable(N_("the X server has no XInput extension, which recording needs"))
         opcode = int(conn.display.get_extension_major(xinput.extname))
         version = xinput.XIQueryVersion(display=conn.display, opcode=opcode, major_version=2, minor_version=2)
         if (version.major_version, version.minor_version) < (2, 0):
-            raise ProbeUnavailable("the X server's XInput is older than 2.0")
+            raise ProbeUnavailable(N_("the X server's XInput is older than 2.0"))
         self._opcode = opcode
         root = self._root = conn.screen().root
         root.xinput_select_events([(xinput.AllMasterDevices, xinput.RawKeyPressMask | xinput.RawKeyReleaseMask

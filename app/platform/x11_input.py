@@ -16,6 +16,7 @@ from Xlib.ext import xtest
 from Xlib.protocol import request
 
 from app.format.combo import validate_combo
+from app.i18n import N_
 from app.platform.x11_activity import OwnInput
 from app.platform.x11_hold import GRAB_LIMIT_S, ServerHold
 from app.platform.x11_keys import (
@@ -107,8 +108,8 @@ log = logging.getLogger(__name__)
 REPAIR_WAIT_S = 2.0
 """After a cut connection, how long the next call waits for the new one to have mended what it left."""
 
-HELD_TOO_LONG = (f"the X server did not answer for {GRAB_LIMIT_S:g} s while Wayguide held it to type "
-                 "(another program may be holding it); typing stopped and the desktop was let go")
+HELD_TOO_LONG = N_("the X server did not answer for {seconds} s while Wayguide held it to type "
+                   "(another program may be holding it); typing stopped and the desktop was let go")
 
 _BUTTONS = {"left": 1, "middle": 2, "right": 3}
 class X11Injector:
@@ -149,10 +150,10 @@ class X11Injector:
         try:
             self._display = xdisplay.Display(self._name)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+            raise ProbeUnavailable(N_("cannot open the X display: {problem}"), problem=exc) from None
         if not self._display.has_extension("XTEST"):
             self._display.close()
-            raise ProbeUnavailable("the X server has no XTEST extension, which typing needs")
+            raise ProbeUnavailable(N_("the X server has no XTEST extension, which typing needs"))
         self._root = self._display.screen().root
         self._keys = KeyEvents(self._display)
         self._signs = ServerSigns(self._display, self._root)
@@ -166,7 +167,7 @@ class X11Injector:
         if self._repair is not None:
             self._repair.join(REPAIR_WAIT_S)
             if self._repair.is_alive():
-                raise ProbeUnavailable(HELD_TOO_LONG)
+                raise ProbeUnavailable(HELD_TOO_LONG, seconds=f"{GRAB_LIMIT_S:g}")
             self._repair = None
             if self._display is None:
                 self._connect()
@@ -178,7 +179,7 @@ class X11Injector:
             log.warning("typing: the X server did not answer for %g s while held; the connection was cut",
                         GRAB_LIMIT_S)
             self._begin_repair()
-            raise ProbeUnavailable(HELD_TOO_LONG) from None
+            raise ProbeUnavailable(HELD_TOO_LONG, seconds=f"{GRAB_LIMIT_S:g}") from None
 
     def _begin_repair(self) -> None:
         self._hold.close()
@@ -214,8 +215,8 @@ class X11Injector:
         try:
             with self._session() as keymap:
                 if not keymap.spares and any(keysym not in keymap.strokes for keysym in keysyms):
-                    raise ProbeUnavailable("the keyboard mapping has no spare keycode for characters it "
-                                           "lacks")
+                    raise ProbeUnavailable(N_("the keyboard mapping has no spare keycode for characters it "
+                                              "lacks"))
                 barrier = self._signs.ping_target()
                 self._signs.pending = 0
                 self._signs.watch(into, barrier is not None)
@@ -286,7 +287,7 @@ class X11Injector:
             return False
         with self._session() as keymap:
             if keysym not in keymap.strokes and not keymap.spares:
-                raise ProbeUnavailable(f"the keyboard mapping has no spare keycode for '{key}'")
+                raise ProbeUnavailable(N_("the keyboard mapping has no spare keycode for '{key}'"), key=key)
             self._remap(keymap, [keysym])
             strokes = keymap.all_strokes()
             keycode, shift = strokes[keysym]

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any
 
+from app.i18n import N_
 from app.platform.hotkey_listener import HotkeyListener, x11_modifier_state
 from app.platform.hotkeys import Combo
 from app.ports import ProbeUnavailable, WindowInfo
@@ -144,7 +145,7 @@ class X11InputWatcher:
         try:
             connection = xdisplay.Display(self._display)
         except (error.DisplayError, error.ConnectionClosedError, OSError) as exc:
-            raise ProbeUnavailable(f"cannot open the X display: {exc}") from None
+            raise ProbeUnavailable(N_("cannot open the X display: {problem}"), problem=exc) from None
         probe = X11WindowProbe(self._display)
         self._stop.clear()
         self._wake = os.pipe()

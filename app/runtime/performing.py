@@ -15,7 +15,16 @@ if TYPE_CHECKING:
     from app.automation.performer import Performer
     from app.engine import Perform
     from app.policy.admin import Policy
-    from app.ports import Activity, ActivityMonitor, Automation, Elements, Injector, Launcher, WindowProbe
+    from app.ports import (
+        Activity,
+        ActivityMonitor,
+        Automation,
+        Elements,
+        Injector,
+        Launcher,
+        ProbeUnavailable,
+        WindowProbe,
+    )
     from app.runtime.run import Run
 
 __all__ = ["WORKER_WAIT_S", "DesktopAutomation", "Performing"]
@@ -82,7 +91,8 @@ class Performing(QObject):
         self._performing = threading.local()
         """On a worker thread, `.run`: the run that thread performs for."""
         self._worker: threading.Thread | None = None
-        self._no_automation = ""
+        self._no_automation: ProbeUnavailable | None = None
+        """Why automation cannot work here, once found: said in each run's language."""
         self._unavailable: str | None = None
 
     @property
@@ -91,14 +101,17 @@ class Performing(QObject):
         return self._worker
 
     def unavailable(self) -> str:
-        """Why "Do it for me" cannot work here (a clause, from `wayguide doctor`); "" when it can.
-        Found out once."""
+        """Why "Do it for me" cannot work here (a clause, from `wayguide doctor`, in English: it is its own
+        msgid, said in the person's language with `gettext` where it is shown); "" when it can. Found out
+        once."""
         if self._performer is not None:
             return ""
         if self._unavailable is None:
             problem = (self._automation or DesktopAutomation()).problem()
             if problem is None and self._probe() is None:
-                problem = "the window in front cannot be known here"
+                from app.i18n import N_
+
+                problem = N_("the window in front cannot be known here")
             self._unavailable = problem or ""
         return self._unavailable
 
@@ -107,8 +120,9 @@ class Performing(QObject):
         automation cannot work, nothing is started and the reason is returned."""
         performer = self._made()
         if performer is None:
+            problem = self._no_automation.said(run.translations) if self._no_automation is not None else ""
             return run.translations.gettext("Wayguide cannot do this step for you here: {problem}.").format(
-                problem=self._no_automation)
+                problem=problem)
         stop = run.stop = threading.Event()
         run.took_over = None
         previous, lease = self._worker, object()
@@ -176,8 +190,9 @@ class Performing(QObject):
 
     def _made(self) -> Performer | None:
         """The performer, made on first use; None (and the reason kept) where automation cannot work."""
-        if self._performer is None and not self._no_automation:
+        if self._performer is None and self._no_automation is None:
             from app.automation.performer import Performer
+            from app.i18n import N_
             from app.platform import program_launcher
             from app.platform.qt_clipboard import QtClipboard
             from app.ports import ProbeUnavailable
@@ -185,7 +200,7 @@ class Performing(QObject):
             try:
                 probe = self._probe()
                 if probe is None:
-                    raise ProbeUnavailable("the window in front cannot be known here")
+                    raise ProbeUnavailable(N_("the window in front cannot be known here"))
                 automation = self._automation or DesktopAutomation()
                 injector, self._monitor = automation.connect()
                 self._performer = Performer(injector, probe, clipboard=QtClipboard(self),
@@ -193,7 +208,7 @@ class Performing(QObject):
                                             notify=self.notified.emit, allow_run=self.may_run,
                                             allow_open=self.may_open, elements=automation.elements())
             except ProbeUnavailable as exc:
-                self._no_automation = str(exc)
+                self._no_automation = exc
         return self._performer
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.i18n import said
 from app.runtime.run import Run, steps_summary
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ class RunController(QObject):
         if context is not None and relevant([wizard], context):
             self.run.target = context  # keys go only to the window the panel was opened beside
         panel = self._panels.get()
-        panel.set_automation(unavailable, refused)
+        panel.set_automation(_(unavailable) if unavailable else "", refused)  # the clause is its msgid
         panel.set_language(localized.language, localized.wanted, localized.complete,
                            self._preferences.language)
         support = self._usage().support(wizard.id, policy.learning.fade_after)
@@ -308,7 +309,7 @@ class RunController(QObject):
 
         if isinstance(effect, Watch):
             self._observer.watch(effect)
-            self._panels.get().step.set_unseen(self._observer.problem)
+            self._panels.get().step.set_unseen(said(self._observer.problem, self._words()))
         elif isinstance(effect, Highlight):
             self.highlighter().show(effect.target)
         elif isinstance(effect, ClearHighlight):

@@ -51,7 +51,8 @@ class StepObserver(QObject):
         self._element_generation = -1
         self._watcher: InputWatcher | None = None
         self.problem = ""
-        """Why the current Watch's windows or keys cannot be seen, a clause ("" when they can)."""
+        """Why the current Watch's windows or keys cannot be seen, a clause ("" when they can); a Phrase
+        where the desktop said why (ProbeUnavailable), so that it is said in the person's language."""
         self._warned = False
         self.current: Watch | None = None
         self._files: dict[str, object] = {}
@@ -147,7 +148,7 @@ class StepObserver(QObject):
             self._watcher.watch(windows, combos)
         except Exception as exc:  # ProbeUnavailable, no keyboard to listen to: press Next instead
             if windows or combos:
-                self.problem = str(exc) or type(exc).__name__
+                self.problem = _clause(exc)
             if not self._warned:
                 self._warned = True
                 log.warning("wayguide: warning: cannot notice windows and keys here (%s); "
@@ -237,3 +238,13 @@ def _text(path: str) -> str | None:
         return raw.decode("utf-8", errors="replace")[:FILE_READ_LIMIT]
     except OSError:
         return None
+
+
+def _clause(exc: Exception) -> str:
+    """Why watching failed, a clause: a Phrase where the desktop said why (its template and values)."""
+    from app.i18n import Phrase
+    from app.ports import ProbeUnavailable
+
+    if isinstance(exc, ProbeUnavailable) and exc.template:
+        return Phrase(exc.template, **exc.values)
+    return str(exc) or type(exc).__name__

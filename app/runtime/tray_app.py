@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.i18n import N_
 from app.paths import Paths
 from app.runtime.hotkey import GlobalHotkey
 from app.runtime.library_watcher import LibraryWatcher, visible_entries
@@ -331,7 +332,7 @@ class TrayApp(QObject):
         def elements() -> Elements:
             found = self._control_finder()
             if found is None:
-                raise ProbeUnavailable("this desktop shows no controls inside applications")
+                raise ProbeUnavailable(N_("this desktop shows no controls inside applications"))
             return found
 
         return ElementWatch(elements, self._probes or window_probe, report, own_pid=os.getpid())

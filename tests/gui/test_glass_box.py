@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.format.elements import FakeElements
 from app.format.loader import load_file
+from app.i18n import N_
 from app.paths import Paths
 from app.ports import (
     Control,
@@ -234,6 +235,25 @@ def test_where_automation_cannot_work_the_panel_says_why_and_runs_glass_box(
     assert panel.grab().save(str(ARTIFACTS / "panel-no-automation-light.png"))
 
 
+def test_a_dutch_person_reads_why_automation_cannot_work_in_dutch(
+        qtbot: QtBot, wayguide: TrayApp, home: Path) -> None:
+    (home / "mine" / "greet.yaml").write_text(
+        "wayguide: 1\nid: greet\ntitle: Greet\nmodes: [black, glass]\n"
+        "steps:\n  - {id: type, title: Type the greeting, do: [{type: 'Dear customer'}]}\n")
+    qtbot.waitUntil(lambda: wayguide.library is not None and wayguide.library.get("greet") is not None,
+                    timeout=5000)
+    assert wayguide.settings is not None
+    wayguide.preferences.apply(wayguide.settings.replace(language="nl"))
+    try:
+        assert wayguide.start("greet", "black") is None  # no display in these tests
+        panel = wayguide.panel
+        assert panel is not None and panel.step.unavailable.isVisibleTo(panel)
+        assert panel.step.unavailable.text() == ("“Doe het voor me” is hier niet beschikbaar: er is geen "
+                                                 "X-display om in te typen.")
+    finally:
+        wayguide.preferences.apply(wayguide.settings.replace(language="en"))
+
+
 def test_the_hotkey_opens_the_panel_on_the_tasks_for_the_window_in_front(
         make_app: Callable[..., TrayApp]) -> None:
     probe = FakeWindowProbe(window=WindowInfo(app="xterm", klass="XTerm", title="bash", handle=1, pid=1))
@@ -287,6 +307,29 @@ def test_where_windows_and_keys_cannot_be_seen_the_step_says_to_press_next(
         assert capfd.readouterr().err.count("cannot notice windows and keys") == 1
     finally:
         app.quit()
+
+
+def test_a_dutch_person_reads_why_windows_and_keys_cannot_be_seen_in_dutch(
+        qtbot: QtBot, make_app: Callable[..., TrayApp], home: Path) -> None:
+    def factory(on_window: Callable[[WindowInfo], None], on_combo: Callable[[str], None],
+                on_moved: Callable[[], None]) -> FakeInputWatcher:
+        raise ProbeUnavailable(N_("Wayland does not tell applications which window is in front"))
+
+    app = make_app(watchers=factory)
+    assert app.settings is not None
+    app.preferences.apply(app.settings.replace(language="nl"))
+    try:
+        path = home / "keys.yaml"
+        path.write_text("wayguide: 1\nid: keys\ntitle: Keys\n"
+                        "steps:\n  - {id: save, title: Save, until: {keys: ctrl+s}}\n")
+        wizard = load_file(path).wizard
+        assert wizard is not None
+        app.runs.start_wizard(wizard, None)
+        assert app.panel is not None and app.panel.step.unseen.text() == (
+            "Wayguide kan hier geen vensters en toetsen zien (Wayland vertelt toepassingen niet welk venster "
+            "op de voorgrond staat): druk op Volgende als je klaar bent.")
+    finally:
+        app.preferences.apply(app.settings.replace(language="en"))
 
 
 CONTROL_TARGET = """\
