@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import locale
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +123,37 @@ def test_an_unknown_wizard_is_said_in_the_person_s_language(monkeypatch: pytest.
     wizard = "zzzz" if language == "de" else "mousepad.save-as-pfd"
     assert run("show", wizard)[1:] == ("", said)
     assert run("run", wizard, "--dry-run")[1:] == ("", said)
+
+
+POLICY = """\
+settings: {hotkey: ctrl+alt+w}
+locked: [hotkey]
+library: {folders: [%s], urls: ["https://wizards.example.com/lib/"], locked: true}
+trust: {automation: signed}
+usage: {retention_days: 1, search_queries: true}
+learning: {fade_after: 1}
+lrs: {endpoint: "https://lrs.example.com/xAPI/", credentials: {env: NO_SUCH_VARIABLE}}
+"""
+ENGLISH_WORD = re.compile(r"(?<![\w/.:_-])[A-Za-z]*[aeiouAEIOU][A-Za-z]*(?![\w/.:_-])")
+"""A plain word with an unaccented vowel: the pseudo-language accents every vowel of a message."""
+NOT_MESSAGES = {"LRS", "URLs", "NO_SUCH_VARIABLE", "WAYGUIDE_LRS_ENDPOINT", "glass", "black", "hotkey", "ctrl",
+                "alt", "http", "https", "wizards", "example", "com", "lib", "xAPI", "lrs"}
+"""Values, not messages: mode and setting names as the policy writes them, the host and path of a URL."""
+
+
+def test_doctor_leaves_no_message_in_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the pseudo-language every message is accented: a plain English word in the report is a message
+    that is not translated (the machine's facts, paths and the policy's own values aside)."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "WAYGUIDE_LRS_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "share").mkdir()
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY % (tmp_path / "share"))
+    monkeypatch.setenv("WAYGUIDE_POLICY", str(policy))
+    monkeypatch.setenv("LANGUAGE", "qps")
+    _, out, _ = run("doctor")
+    words = {word for line in out.splitlines() for word in ENGLISH_WORD.findall(line)}
+    assert words - NOT_MESSAGES == set(), out
 
 
 def test_json_stays_english(monkeypatch: pytest.MonkeyPatch) -> None:
