@@ -75,9 +75,11 @@ class Phrase(str):
             return str(self)
 
 
-def said(text: str, translations: gettext.NullTranslations) -> str:
-    """`text` in the language of `translations`: a Phrase said again, any other text as it is."""
-    return text.said(translations) if isinstance(text, Phrase) else text
+def said(text: object, translations: gettext.NullTranslations) -> str:
+    """`text` in the language of `translations`: a Phrase (or app.ports.ProbeUnavailable) said again,
+    anything else as it is written."""
+    again = getattr(text, "said", None)
+    return str(again(translations)) if callable(again) else str(text)
 
 
 def NC_(context: str, message: str) -> str:

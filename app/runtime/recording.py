@@ -7,6 +7,7 @@ written only where the author ticks "always this text"."""
 
 from __future__ import annotations
 
+import gettext
 import logging
 import threading
 import time
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from app.i18n import ENGLISH, said
 from app.paths import Paths
 from app.ports import WindowInfo
 from app.recording.events import Event, Note, StepBreak
@@ -53,11 +55,15 @@ class RecordingController(QObject):
     def __init__(self, paths: Paths, panels: PanelHost, captures: CaptureFactory | None, *,
                  stop_combos: Callable[[], list[str]], notify: Callable[[str], None],
                  busy: Callable[[], str | None], open_preview: Callable[[Path], object],
-                 activate: Callable[[int], None], parent: QObject | None = None) -> None:
+                 activate: Callable[[int], None],
+                 words: Callable[[], gettext.NullTranslations] = lambda: ENGLISH,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._paths, self._panels, self._captures = paths, panels, captures
         self._stop_combos, self._notify, self._busy = stop_combos, notify, busy
         self._open_preview, self._activate = open_preview, activate
+        self._words = words
+        """The person's language (the preferences' catalogue, as it is when something is said)."""
         self._lock = threading.Lock()
         self._events: list[Event] = []
         self._capture: Capture | None = None
@@ -85,18 +91,20 @@ class RecordingController(QObject):
     def start(self, out: Path | None = None, reply: Reply | None = None) -> str | None:
         """Begin recording; the error, one line, when it cannot begin. With `reply` (a `wayguide
         record`), the draft's path is sent there at Stop, and the client leaving stops the recording."""
+        tr = self._words()
         if self.active:
-            return "a recording is already running: stop it first (the bar's Stop, or the hotkey)"
+            return tr.gettext("a recording is already running: stop it first (the bar's Stop, or the hotkey)")
         busy = self._busy()
         if busy:
-            return busy
+            return tr.gettext(busy)
         if out is not None and (out.exists() or out.is_symlink()):
-            return f"{out} exists already: choose another --out (nothing was recorded)"
+            return tr.gettext("{out} exists already: choose another --out (nothing was recorded)").format(
+                out=out)
         try:
             capture = self._make_capture()
         except Exception as exc:  # no X server, no XInput 2: one line, the app lives on
             log.warning("wayguide: warning: cannot record here: %s", exc)
-            return f"cannot record on this desktop: {exc}"
+            return tr.gettext("cannot record on this desktop: {problem}").format(problem=said(exc, tr))
         with self._lock:
             self._events = []
         self._out, self._reply, self._capture = out, reply, capture
@@ -226,7 +234,7 @@ class RecordingController(QObject):
         reply, self._reply = self._reply, None
         if not any(not isinstance(e, StepBreak | Note) for e in events):
             self._finish(reply, "aborted", "nothing was recorded")
-            self._notify("Nothing was recorded.")
+            self._notify(self._words().gettext("Nothing was recorded."))
             return
         from app.recording.draft import suggest_inputs
         from app.recording.grouping import app_name
@@ -264,7 +272,8 @@ class RecordingController(QObject):
             out.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(out, text)
         except OSError as exc:
-            return f"cannot write the draft to {out}: {exc.strerror or exc}"
+            return self._words().gettext("cannot write the draft to {out}: {problem}").format(
+                out=out, problem=exc.strerror or exc)
         self.draftWritten.emit(str(out))
         return None
 
@@ -320,5 +329,5 @@ class RecordingController(QObject):
             return
         (_, out), self._under_review = self._under_review, None
         out.unlink(missing_ok=True)
-        self._notify("The recording was discarded.")
+        self._notify(self._words().gettext("The recording was discarded."))
         self._panels.show_home()

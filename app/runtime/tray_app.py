@@ -140,6 +140,7 @@ class TrayApp(QObject):
             self._recording = RecordingController(
                 self.paths, self.panels, self._captures, stop_combos=self._stop_combos,
                 notify=self.tray.notify, busy=self._busy, activate=self._activate, parent=self,
+                words=lambda: self.preferences.translations,
                 open_preview=lambda path: self._open_preview(str(path)))
             self._recording.activeChanged.connect(self._recording_changed)
         return self._recording
@@ -425,7 +426,7 @@ class TrayApp(QObject):
         return not (self.runs.in_progress or self.panels.shown() or any(p.under_way for p in parts))
 
     def _busy(self) -> str | None:
-        return "a wizard is running: finish or stop it first" if self.runs.run is not None else None
+        return N_("a wizard is running: finish or stop it first") if self.runs.run is not None else None
 
     def _stop_combos(self) -> list[str]:
         return self._combos() if self.settings is not None else []

@@ -220,3 +220,23 @@ def test_an_existing_out_file_is_never_overwritten(qtbot: QtBot, app: TrayApp, t
     out.write_text("my own work")
     assert "exists already" in (app.recording.start(out) or "")
     assert out.read_text() == "my own work" and not app.recording.active
+
+
+def test_why_it_cannot_record_is_said_in_the_person_s_language(qtbot: QtBot, qapp: Any, home: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.i18n import N_
+    from app.ports import ProbeUnavailable
+
+    def no_xinput(ignore: Any) -> FakeCapture:
+        raise ProbeUnavailable(N_("the X server has no XInput extension, which recording needs"))
+
+    for made in started(qapp, captures=no_xinput):
+        assert made.settings is not None
+        made.preferences.apply(made.settings.replace(language="nl"))
+        try:
+            assert made.recording.start() == ("opnemen kan niet op dit bureaublad: de X-server heeft geen "
+                                              "XInput-extensie, en die is nodig om op te nemen")
+            monkeypatch.setattr(made.runs, "run", object())
+            assert made.recording.start() == "er loopt een wizard: maak die eerst af of stop hem"
+        finally:
+            made.preferences.apply(made.settings.replace(language="en"))

@@ -136,8 +136,8 @@ lrs: {endpoint: "https://lrs.example.com/xAPI/", credentials: {env: NO_SUCH_VARI
 """
 ENGLISH_WORD = re.compile(r"(?<![\w/.:_-])[A-Za-z]*[aeiouAEIOU][A-Za-z]*(?![\w/.:_-])")
 """A plain word with an unaccented vowel: the pseudo-language accents every vowel of a message."""
-NOT_MESSAGES = {"LRS", "URLs", "NO_SUCH_VARIABLE", "WAYGUIDE_LRS_ENDPOINT", "glass", "black", "hotkey", "ctrl",
-                "alt", "http", "https", "wizards", "example", "com", "lib", "xAPI", "lrs"}
+NOT_MESSAGES = {"LRS", "URLs", "NO_SUCH_VARIABLE", "WAYGUIDE_LRS_ENDPOINT", "glass", "black", "hotkey",
+                "ctrl", "alt", "http", "https", "wizards", "example", "com", "lib", "xAPI", "lrs"}
 """Values, not messages: mode and setting names as the policy writes them, the host and path of a URL."""
 
 
