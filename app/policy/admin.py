@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
-from app.i18n import ENGLISH, N_, Phrase
+from app.i18n import ENGLISH, N_, NC_, Phrase
 from app.policy.settings import Settings
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ class Policy:
         lines = [
             _("settings: {values}").format(values=values or _("none set")),
             _("locked: {settings}").format(settings=", ".join(self.locked) or _("nothing")),
-            _("modes: {modes}").format(modes=", ".join(self.modes)),
+            _("modes: {modes}").format(modes=", ".join(tr.pgettext("policy mode", m) for m in self.modes)),
             _("library folders: {folders}").format(folders=", ".join(map(str, library.folders)) or _("none")),
             _("library URLs: {urls}").format(urls=", ".join(library.urls) or _("none")),
             _("library: {examples}, {personal}, {company}").format(
@@ -303,6 +303,8 @@ class Policy:
         return lines
 
 
+_MODE_WORDS = (NC_("policy mode", "glass"), NC_("policy mode", "black"))
+"""The modes as the policy names them, said with the mode's name in another language ("begeleid (glass)")."""
 _AUTOMATION_WORDS = {"any": N_("any wizard"),
                      "admin": N_("wizards from the system and policy folders, or signed"),
                      "signed": N_("signed wizards only")}
