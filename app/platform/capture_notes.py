@@ -7,9 +7,9 @@ from __future__ import annotations
 import time
 from typing import Any, Generic, TypeVar
 
-from app.format.elements import smallest_at
+from app.format.elements import shortest_locator, smallest_at
 from app.platform.atspi_feed import Ref
-from app.ports import Control, WindowInfo
+from app.ports import Control, Locator, WindowInfo
 
 __all__ = ["MENU_NOTE_POLL_S", "MENU_NOTE_S", "Notes"]
 
@@ -29,6 +29,8 @@ class Notes:
 
     def __init__(self) -> None:
         self._buttons: _Noted[Control] = _Noted()
+        self._locators: dict[Ref, Locator] = {}
+        """The noted buttons' locators, made from the dialog's controls while it was open."""
         self._items: _Noted[Ref] = _Noted()
 
     def has_buttons(self, window: WindowInfo) -> bool:
@@ -36,11 +38,19 @@ class Notes:
 
     def note_buttons(self, window: WindowInfo, elements: Any) -> None:
         self._buttons.note(window.handle, [])
-        buttons = [c for c in elements.controls(window) if c.role in _BUTTONS]
-        self._buttons.note(window.handle, [(c, box) for c in buttons if (box := elements.extents(c))])
+        self._locators = {}
+        controls: list[Control] = elements.controls(window)
+        buttons = [(i, c) for i, c in enumerate(controls) if c.role in _BUTTONS]
+        self._buttons.note(window.handle, [(c, box) for _, c in buttons if (box := elements.extents(c))])
+        self._locators = {c.ref: shortest_locator(controls, i) for i, c in buttons}
 
     def button(self, window: WindowInfo, x: int, y: int) -> Control | None:
         return self._buttons.at(window.handle, x, y)
+
+    def locator(self, window: WindowInfo, control: Control) -> Locator | None:
+        """How a button noted in `window` is found again, as its dialog was when noted: once the press has
+        closed the dialog, what is left of it on the bus cannot tell (it may list some controls, or none)."""
+        return self._locators.get(control.ref) if self.has_buttons(window) else None
 
     def note_menu(self, menu: Control, elements: Any) -> None:
         """The items of the menu just clicked open, once they are drawn and stay put (see MENU_NOTE_S)."""

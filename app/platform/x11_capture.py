@@ -495,6 +495,9 @@ class _Resolver:
                     control = self._focus_from_click() or self._notes.button(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:
                     found = self._locate(elements, control, window)
+                    noted = self._notes.locator(window, control) if found is None else None
+                    if noted is not None and self._gone(window):
+                        found = Field(noted, control.label)  # the press closed the dialog it was noted in
                     if found is not None and control.role in _MENU_ITEMS:
                         path = _menu_path(control, elements.ancestors(control))
         self._open_menu = control if found is not None and control is not None and control.role == "menu" \
