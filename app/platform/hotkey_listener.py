@@ -133,6 +133,10 @@ class HotkeyListener:
             # waits forever for it to become ready: one that ended by itself has nothing to stop
             listener.stop()
 
+    def listen_for(self, combos: Iterable[Combo]) -> None:
+        """Fire for these combos from now on, without a restart: no gap in which a press passes unheard."""
+        self._matcher.listen_for(combos)
+
     def is_alive(self) -> bool:
         return self._listener is not None and self._listener.is_alive() and not self._ended_by_itself
 

@@ -64,6 +64,11 @@ class HotkeyMatcher:
         self._keys: dict[str, float] = {}
         """Held non-modifier keys -> when last pressed or auto-repeated."""
 
+    def listen_for(self, combos: Iterable[Combo]) -> None:
+        """Match these combos from now on, keeping what is held (a listener going on to the next step)."""
+        combos = frozenset(combos)
+        self._combos, self._triggers = combos, frozenset(c.key for c in combos)
+
     def is_trigger(self, key: str) -> bool:
         """Whether pressing this key could fire a combo (worth reading the OS modifier state for)."""
         return key in self._triggers

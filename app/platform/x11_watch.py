@@ -112,6 +112,11 @@ class X11InputWatcher:
     def _watch_combos(self, combos: frozenset[str]) -> None:
         if combos == self._combos and (self._keys is None or self._keys.is_alive()):
             return
+        if combos and self._keys is not None and self._keys.is_alive():
+            # the next step's keys: the listener goes on (a new one would miss what is pressed as it starts)
+            self._keys.listen_for([Combo.parse(c) for c in combos])
+            self._combos = combos
+            return
         if self._keys is not None:
             self._keys.stop()
             self._keys = None

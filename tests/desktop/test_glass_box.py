@@ -100,6 +100,11 @@ def test_the_watcher_reports_the_window_in_front_its_title_and_only_the_combos_a
         desktop.key("ctrl+k")
         desktop.key("ctrl+shift+k")
         wait_for(lambda: "ctrl+shift+k" in seen, 5, "the combo")
+        watcher.watch(False, ["ctrl+shift+j"])  # the next step's combo: heard at once, no listener to start
+        desktop.key("ctrl+shift+j")
+        wait_for(lambda: "ctrl+shift+j" in seen, 5, "the next combo, pressed as it was asked for")
+        seen.remove("ctrl+shift+j")
+        watcher.watch(False, ["ctrl+shift+k"])
         desktop.activate(one)
         desktop.key("ctrl+shift+super+k")  # a superset is not the combo
         watcher.watch(False, [])

@@ -149,6 +149,20 @@ def test_fires_on_the_combo() -> None:
     assert h.fired == ["ctrl+alt+space"]
 
 
+def test_listening_for_other_combos_needs_no_new_listener_and_keeps_what_is_held() -> None:
+    """The next step's keys: the same listener goes on; nothing pressed as the step shows passes unheard."""
+    h = Harness()
+    h.hotkeys.start()
+    h.listener.on_press(Key.ctrl_l)  # held across the change
+    h.hotkeys.listen_for([Combo.parse("ctrl+a"), Combo.parse("alt+b")])
+    h.listener.on_press(KeyCode(char="a"))
+    h.listener.on_release(KeyCode(char="a"))
+    h.listener.on_release(Key.ctrl_l)
+    h.listener.type(Key.alt, KeyCode(char="b"))
+    h.listener.type(Key.ctrl_l, Key.alt, Key.space)  # no longer asked for
+    assert h.fired == ["ctrl+a", "alt+b"] and len(h.listeners) == 1
+
+
 def test_reads_the_os_modifier_state_only_for_a_combo_key() -> None:
     reads: list[int] = []
 
