@@ -494,7 +494,7 @@ class _Resolver:
                 if control is None and not in_menu and self._gone(window):
                     control = self._focus_from_click() or self._notes.button(window, item.x, item.y)
                 if control is not None and control.role not in _WINDOW_ROLES:
-                    found = self._locate(elements, control, window)
+                    found = _locate(elements, control, window)
                     noted = self._notes.locator(window, control) if found is None else None
                     if noted is not None and self._gone(window):
                         found = Field(noted, control.label)  # the press closed the dialog it was noted in
@@ -550,20 +550,6 @@ class _Resolver:
     def _on_menu_item(self) -> bool:
         control = self._focus.control if self._focus else None
         return control is not None and control.role in _MENU_ITEMS and control.role != "menu"
-
-    @staticmethod
-    def _locate(elements: Any, control: Control, window: WindowInfo) -> Field | None:
-        """The shortest locator that finds `control` again: its role and name when they pick it alone (asked
-        of the application by role: cheap), else as `wayguide inspect` makes it from all the controls."""
-        plain = shortest_locator([control], 0)
-        found = elements.find(plain, window)
-        if len(found) == 1 and found[0].ref == control.ref:
-            return Field(plain, control.label)
-        if not found and control.label and not elements.controls(window):
-            return Field(plain, control.label)  # the window closed: its role and name are what is known
-        controls: list[Control] = elements.controls(window)
-        index = _index(controls, control.ref)
-        return Field(shortest_locator(controls, index), controls[index].label) if index is not None else None
 
     def _fresh(self, window: WindowInfo) -> WindowInfo:
         """The window as it is now (its title changes as one types: the accessibility bus knows it by it)."""
@@ -622,7 +608,7 @@ class _Resolver:
         with contextlib.suppress(ProbeUnavailable):
             elements = self._atspi()
             if elements is not None:
-                return self._locate(elements, elements.control(ref), window)
+                return _locate(elements, elements.control(ref), window)
         return None
 
     def _password_focused(self, window: WindowInfo) -> bool:
@@ -655,6 +641,20 @@ def _menu_path(control: Control, ancestors: list[Control]) -> tuple[str, ...]:
     """The labels from the menu bar down to `control` ("File", "Save As...")."""
     menus = [a.label for a in reversed(ancestors) if a.role == "menu" and a.label]
     return (*menus, control.label) if control.label else tuple(menus)
+
+
+def _locate(elements: Any, control: Control, window: WindowInfo) -> Field | None:
+    """The shortest locator that finds `control` again: its role and name when they pick it alone (asked
+    of the application by role: cheap), else as `wayguide inspect` makes it from all the controls."""
+    plain = shortest_locator([control], 0)
+    found = elements.find(plain, window)
+    if len(found) == 1 and found[0].ref == control.ref:
+        return Field(plain, control.label)
+    if not found and control.label and not elements.controls(window):
+        return Field(plain, control.label)  # the window closed: its role and name are what is known
+    controls: list[Control] = elements.controls(window)
+    index = _index(controls, control.ref)
+    return Field(shortest_locator(controls, index), controls[index].label) if index is not None else None
 
 
 def _index(controls: list[Control], ref: Ref) -> int | None:
