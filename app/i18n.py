@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from app.phrase import Phrase, said
+
 __all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "NC_", "N_", "PSEUDO", "Phrase", "PseudoTranslations",
            "language", "language_name", "languages", "load", "locale_dir", "pseudo", "said", "tag"]
 
@@ -30,56 +32,6 @@ ENGLISH = gettext.NullTranslations()
 def N_(message: str) -> str:
     """Marks a message for extraction where it is defined; it is translated where it is shown."""
     return message
-
-
-class Phrase(str):
-    """A text made in English that can be said again in another language: it is the English text, and
-    keeps its template (the msgid, marked with N_ where it is written) and named values, so that a
-    message made once (a policy's origin, a source's state) is shown in whatever language the reader
-    has by then. Values that are Phrases are said in that language too."""
-
-    template: str
-    plural: str | None
-    number: int
-    """The number that chooses the plural form (1 where there is none)."""
-    values: Mapping[str, object]
-
-    def __new__(cls, template: str, **values: object) -> Phrase:
-        return cls._made(template, None, 1, values)
-
-    @classmethod
-    def counted(cls, singular: str, plural: str, count: int, **values: object) -> Phrase:
-        """A phrase with a number in it ("{count} files changed"), said with the language's plural rules."""
-        return cls._made(singular, plural, count, {**values, "count": count})
-
-    @classmethod
-    def _made(cls, template: str, plural: str | None, count: int, values: Mapping[str, object]) -> Phrase:
-        english = plural if plural is not None and count != 1 else template
-        made = super().__new__(cls, english.format(**values) if values else english)
-        made.template, made.plural, made.number, made.values = template, plural, count, values
-        return made
-
-    def said(self, translations: gettext.NullTranslations) -> str:
-        """The phrase in the language of `translations` (the English text where it has none)."""
-        if not self.template:
-            return ""  # gettext("") is the catalogue's header
-        text = (translations.gettext(self.template) if self.plural is None
-                else translations.ngettext(self.template, self.plural, self.number))
-        if not self.values:
-            return text
-        values = {name: value.said(translations) if isinstance(value, Phrase) else value
-                  for name, value in self.values.items()}
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):  # a translation that names a value wrongly
-            return str(self)
-
-
-def said(text: object, translations: gettext.NullTranslations) -> str:
-    """`text` in the language of `translations`: a Phrase (or app.ports.ProbeUnavailable) said again,
-    anything else as it is written."""
-    again = getattr(text, "said", None)
-    return str(again(translations)) if callable(again) else str(text)
 
 
 def NC_(context: str, message: str) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gettext
 import threading
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, TypeAlias
+
+from app.phrase import Phrase
 
 __all__ = [
     "Activity", "ActivityMonitor", "Automation", "Autostart", "Clipboard", "ClipboardOffer", "Control",
     "Elements", "FakeActivityMonitor", "FakeAutomation", "FakeAutostart", "FakeClipboard", "FakeHotkeys",
     "FakeInjector", "FakeInputWatcher", "FakeLauncher", "FakeOpener", "FakeWindowProbe", "Hotkeys",
     "HotkeysFactory", "Injector", "InputWatcher", "Launcher", "Locator", "Opener", "ProbeUnavailable",
-    "Translations", "WatcherFactory", "WindowInfo", "WindowProbe",
+    "WatcherFactory", "WindowInfo", "WindowProbe",
 ]
 
 
@@ -123,39 +126,18 @@ class Elements(Protocol):
         ...
 
 
-class Translations(Protocol):
-    """What ProbeUnavailable.said needs of a catalogue (a gettext.NullTranslations)."""
-
-    def gettext(self, message: str, /) -> str: ...
-
-
 class ProbeUnavailable(Exception):
     """The window system cannot be asked (no display, no permission); the message says why. It is made
     from a template (marked with N_ where it is written) and named values: `str()` is the English text,
-    `said(tr)` the text in the language of `tr`."""
+    `said(tr)` the text in the language of `tr` (app.phrase.Phrase)."""
 
     def __init__(self, template: str, **values: object) -> None:
-        super().__init__(template.format(**values) if values else template)
-        self.template, self.values = template, values
+        self.phrase = Phrase(template, **values)
+        super().__init__(str(self.phrase))
 
-    def said(self, translations: Translations) -> str:
-        """The message in the language of `translations` (English where it has none); values that can be
-        said (a Phrase, another ProbeUnavailable) are said in that language too."""
-        if not self.template:
-            return str(self)  # gettext("") is the catalogue's header
-        text = translations.gettext(self.template)
-        if not self.values:
-            return text
-        values = {name: _said(value, translations) for name, value in self.values.items()}
-        try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):  # a translation that names a value wrongly
-            return str(self)
-
-
-def _said(value: object, translations: Translations) -> object:
-    said = getattr(value, "said", None)
-    return said(translations) if callable(said) else value
+    def said(self, translations: gettext.NullTranslations) -> str:
+        """The message in the language of `translations` (English where it has none)."""
+        return self.phrase.said(translations) if self.phrase.template else str(self)
 
 
 class WindowProbe(Protocol):

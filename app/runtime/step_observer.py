@@ -242,9 +242,8 @@ def _text(path: str) -> str | None:
 
 def _clause(exc: Exception) -> str:
     """Why watching failed, a clause: a Phrase where the desktop said why (its template and values)."""
-    from app.i18n import Phrase
     from app.ports import ProbeUnavailable
 
-    if isinstance(exc, ProbeUnavailable) and exc.template:
-        return Phrase(exc.template, **exc.values)
+    if isinstance(exc, ProbeUnavailable) and exc.phrase.template:
+        return exc.phrase
     return str(exc) or type(exc).__name__
