@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.phrase import Phrase, said
 
-__all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "NC_", "N_", "PSEUDO", "Phrase", "PseudoTranslations",
+__all__ = ["AVAILABLE", "DOMAIN", "ENGLISH", "NCS_", "N_", "PSEUDO", "Phrase", "PseudoTranslations",
            "language", "language_name", "languages", "load", "locale_dir", "pseudo", "said", "tag"]
 
 DOMAIN = "wayguide"
@@ -34,9 +34,10 @@ def N_(message: str) -> str:
     return message
 
 
-def NC_(context: str, message: str) -> str:
-    """Marks a message with its context (pgettext) for extraction; it is translated where it is shown."""
-    return message
+def NCS_(context: str, *messages: str) -> tuple[str, ...]:
+    """Marks messages that share a context (pgettext's: "text" the role is not "text" the word) for
+    extraction; each is translated where it is shown, with `tr.pgettext(context, message)`."""
+    return messages
 
 
 def locale_dir() -> Path:

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from app.format.wording import ENGLISH
-from app.i18n import N_
+from app.i18n import ENGLISH, N_
 from app.platform.desktop_facts import DesktopFacts, automation_problem, probe_facts
 from app.platform.hotkeys import WAYLAND_HINT, hotkey_support
 

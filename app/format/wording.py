@@ -11,7 +11,7 @@ from app.format import model
 from app.format.combo import pretty_combo
 from app.format.elements import normal_role
 from app.format.matching import pattern_words
-from app.i18n import ENGLISH, NC_
+from app.i18n import ENGLISH, NCS_
 
 __all__ = ["ENGLISH", "ROLE", "STATE", "control_words", "describe_action", "either", "inline_code", "joined",
            "role_words", "sentence", "state_words", "window_words"]
@@ -19,32 +19,20 @@ __all__ = ["ENGLISH", "ROLE", "STATE", "control_words", "describe_action", "eith
 ROLE, STATE = "control role", "control state"
 """The catalogue's contexts for role and state names ("text" the role is not "text" the word; the marks
 below write them out: the extractor reads only literal contexts)."""
-SAID_ROLES = (
-    NC_("control role", "push button"), NC_("control role", "toggle button"),
-    NC_("control role", "check box"), NC_("control role", "radio button"),
-    NC_("control role", "push button menu"), NC_("control role", "switch"), NC_("control role", "link"),
-    NC_("control role", "menu"), NC_("control role", "menu bar"), NC_("control role", "menu item"),
-    NC_("control role", "check menu item"), NC_("control role", "radio menu item"),
-    NC_("control role", "popup menu"), NC_("control role", "combo box"), NC_("control role", "text"),
-    NC_("control role", "password text"), NC_("control role", "entry"), NC_("control role", "spin button"),
-    NC_("control role", "slider"), NC_("control role", "label"), NC_("control role", "heading"),
-    NC_("control role", "paragraph"), NC_("control role", "list"), NC_("control role", "list box"),
-    NC_("control role", "list item"), NC_("control role", "page tab"), NC_("control role", "page tab list"),
-    NC_("control role", "table"), NC_("control role", "table cell"), NC_("control role", "column header"),
-    NC_("control role", "row header"), NC_("control role", "tree"), NC_("control role", "tree item"),
-    NC_("control role", "tree table"), NC_("control role", "tool bar"), NC_("control role", "status bar"),
-    NC_("control role", "scroll bar"), NC_("control role", "tool tip"), NC_("control role", "dialog"),
-    NC_("control role", "alert"), NC_("control role", "file chooser"), NC_("control role", "frame"),
-    NC_("control role", "window"), NC_("control role", "panel"), NC_("control role", "filler"),
-    NC_("control role", "section"), NC_("control role", "form"), NC_("control role", "icon"),
-    NC_("control role", "image"), NC_("control role", "notification"), NC_("control role", "terminal"),
-    NC_("control role", "document text"), NC_("control role", "document spreadsheet"),
-    NC_("control role", "document web"), NC_("control role", "application"),
+SAID_ROLES = NCS_(
+    "control role",
+    "push button", "toggle button", "check box", "radio button", "push button menu", "switch", "link",
+    "menu", "menu bar", "menu item", "check menu item", "radio menu item", "popup menu", "combo box", "text",
+    "password text", "entry", "spin button", "slider", "label", "heading", "paragraph", "list", "list box",
+    "list item", "page tab", "page tab list", "table", "table cell", "column header", "row header", "tree",
+    "tree item", "tree table", "tool bar", "status bar", "scroll bar", "tool tip", "dialog", "alert",
+    "file chooser", "frame", "window", "panel", "filler", "section", "form", "icon", "image", "notification",
+    "terminal", "document text", "document spreadsheet", "document web", "application",
 )
 """The roles people meet in wizards, said in their language; the rest as AT-SPI names them."""
-SAID_STATES = (
-    NC_("control state", "focused"), NC_("control state", "checked"), NC_("control state", "selected"),
-    NC_("control state", "expanded"), NC_("control state", "enabled"), NC_("control state", "showing"),
+SAID_STATES = NCS_(
+    "control state",
+    "focused", "checked", "selected", "expanded", "enabled", "showing",
 )
 """app.format.model.ElementState, said in the person's language."""
 

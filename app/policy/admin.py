@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from app.format.diagnostics import Diagnostic
-from app.i18n import ENGLISH, N_, NC_, Phrase
+from app.i18n import ENGLISH, N_, NCS_, Phrase
 from app.policy.settings import Settings
 
 if TYPE_CHECKING:
@@ -303,7 +303,7 @@ class Policy:
         return lines
 
 
-_MODE_WORDS = (NC_("policy mode", "glass"), NC_("policy mode", "black"))
+_MODE_WORDS = NCS_("policy mode", "glass", "black")
 """The modes as the policy names them, said with the mode's name in another language ("begeleid (glass)")."""
 _AUTOMATION_WORDS = {"any": N_("any wizard"),
                      "admin": N_("wizards from the system and policy folders, or signed"),

@@ -54,3 +54,10 @@ def test_an_empty_phrase_is_said_as_nothing_not_as_the_catalogue_s_header() -> N
 def test_any_other_text_is_said_as_it_is() -> None:
     assert said("plain", Dutch()) == "plain"
     assert said(Phrase("an unknown time"), Dutch()) == "een onbekend moment"
+
+
+def test_a_value_with_braces_is_never_read_as_a_template() -> None:
+    """Values come from files and the network (a policy's path, a source's error): put in, never read."""
+    phrase = Phrase("{source}: offline since {since}", source="https://x/{since}", since="{0}{__class__}")
+    assert phrase == "https://x/{since}: offline since {0}{__class__}"
+    assert phrase.said(Dutch()) == "https://x/{since}: offline sinds {0}{__class__}"
