@@ -82,6 +82,8 @@ class RunController(QObject):
         library = self._library()
         entry = library.get(wizard_id) if library is not None else None
         if entry is None:
+            if library is not None:
+                return library.unknown(wizard_id).said(self._words())  # the closest id, as the CLI says
             return self._words().gettext("no wizard with id '{id}'").format(id=wizard_id)
         return self.start_wizard(entry.wizard, mode, values, reply, source, entry.path)
 
